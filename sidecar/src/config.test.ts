@@ -1,0 +1,34 @@
+import { ConfigError, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('uses the documented defaults for an empty environment', () => {
+    const config = loadConfig({});
+    expect(config.host).toBe('127.0.0.1');
+    expect(config.port).toBe(8787);
+    expect(config.prometheusUrl).toBe('http://127.0.0.1:9090');
+    expect(config.apiToken).toBeUndefined();
+    expect(config.dockerSocket).toBe('/var/run/docker.sock');
+  });
+
+  it('names the variable when a port is not a number', () => {
+    expect(() => loadConfig({ NTMA_PORT: 'eighty' })).toThrow(ConfigError);
+    expect(() => loadConfig({ NTMA_PORT: 'eighty' })).toThrow(/NTMA_PORT/);
+  });
+
+  it('names the variable when a port is out of range', () => {
+    expect(() => loadConfig({ NTMA_PORT: '70000' })).toThrow(/NTMA_PORT: expected 0\.\.65535/);
+  });
+
+  it('rejects a Prometheus URL that is not http(s)', () => {
+    expect(() => loadConfig({ PROMETHEUS_URL: 'ftp://x' })).toThrow(/PROMETHEUS_URL/);
+    expect(() => loadConfig({ PROMETHEUS_URL: 'not a url' })).toThrow(/PROMETHEUS_URL: not a URL/);
+  });
+
+  it('drops trailing slashes from the Prometheus URL', () => {
+    expect(loadConfig({ PROMETHEUS_URL: 'http://prom:9090/' }).prometheusUrl).toBe('http://prom:9090');
+  });
+
+  it('refuses a short API token', () => {
+    expect(() => loadConfig({ NTMA_API_TOKEN: 'short' })).toThrow(/NTMA_API_TOKEN/);
+  });
+});

@@ -1,0 +1,102 @@
+import os from 'node:os';
+import path from 'node:path';
+
+/** Everything the sidecar reads from its environment, validated once at start. */
+export interface Config {
+  host: string;
+  port: number;
+  prometheusUrl: string;
+  /** Bearer token for every /api/v1 route; undefined means loopback-only, unauthenticated. */
+  apiToken: string | undefined;
+  /** Secret Grafana's webhook contact point sends as its bearer credential. */
+  alertSecret: string | undefined;
+  dockerSocket: string;
+  /** Path of the watchers YAML; undefined means the shipped defaults. */
+  watchersFile: string | undefined;
+  dataDir: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Per-request timeout towards Prometheus. */
+  prometheusTimeoutMs: number;
+  /** Worker threads for model fits; defaults to the core count. */
+  fitWorkers: number;
+  /** A fit that runs longer than this is abandoned and its worker respawned. */
+  fitTimeoutMs: number;
+  /** Requests per minute per client on /api/v1. */
+  rateLimitPerMinute: number;
+}
+
+/** A bad environment value; the message names the variable so the operator can fix it. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS: ReadonlyArray<Config['logLevel']> = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function text(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `expected a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `expected ${min}..${max}, got ${value}`);
+  return value;
+}
+
+function httpUrl(env: Env, name: string, fallback: string): string {
+  const raw = text(env, name) ?? fallback;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `not a URL: "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(name, `expected an http(s) URL, got "${raw}"`);
+  }
+  // Trailing slashes would double up when API paths are appended.
+  return raw.replace(/\/+$/, '');
+}
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const host = text(env, 'NTMA_HOST') ?? '127.0.0.1';
+  const apiToken = text(env, 'NTMA_API_TOKEN');
+  if (apiToken !== undefined && apiToken.length < 16) {
+    throw new ConfigError('NTMA_API_TOKEN', 'must be at least 16 characters');
+  }
+  const logLevel = (text(env, 'NTMA_LOG_LEVEL') ?? 'info') as Config['logLevel'];
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError('NTMA_LOG_LEVEL', `expected one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  }
+  const cores = Math.max(1, os.availableParallelism());
+  return {
+    host,
+    port: integer(env, 'NTMA_PORT', 8787, 0, 65535),
+    prometheusUrl: httpUrl(env, 'PROMETHEUS_URL', 'http://127.0.0.1:9090'),
+    apiToken,
+    alertSecret: text(env, 'NTMA_ALERT_SECRET'),
+    dockerSocket: text(env, 'DOCKER_SOCKET') ?? '/var/run/docker.sock',
+    watchersFile: text(env, 'NTMA_WATCHERS'),
+    dataDir: path.resolve(text(env, 'NTMA_DATA_DIR') ?? './data'),
+    logLevel,
+    prometheusTimeoutMs: integer(env, 'NTMA_PROMETHEUS_TIMEOUT_MS', 10000, 100, 600000),
+    fitWorkers: integer(env, 'NTMA_FIT_WORKERS', cores, 1, 64),
+    fitTimeoutMs: integer(env, 'NTMA_FIT_TIMEOUT_MS', 20000, 100, 600000),
+    rateLimitPerMinute: integer(env, 'NTMA_RATE_LIMIT_PER_MINUTE', 600, 1, 1000000),
+  };
+}

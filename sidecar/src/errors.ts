@@ -1,0 +1,90 @@
+/**
+ * Domain errors. Modules throw these; the one error handler (http/error-handler.ts) turns them
+ * into HTTP answers, so no route builds error JSON by hand.
+ */
+export abstract class DomainError extends Error {
+  abstract readonly statusCode: number;
+  /** Stable machine-readable code, e.g. "BAD_QUERY". */
+  abstract readonly code: string;
+  /** Extra headers for the answer, e.g. Retry-After. */
+  readonly headers: Record<string, string> = {};
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** The client sent something we cannot use; `field` names it. */
+export class BadRequest extends DomainError {
+  readonly statusCode = 400;
+  readonly code = 'BAD_REQUEST';
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
+    super(field ? `${field}: ${message}` : message);
+  }
+}
+
+export class PayloadTooLarge extends DomainError {
+  readonly statusCode = 413;
+  readonly code = 'PAYLOAD_TOO_LARGE';
+}
+
+export class Unauthorized extends DomainError {
+  readonly statusCode = 401;
+  readonly code = 'UNAUTHORIZED';
+  override readonly headers = { 'www-authenticate': 'Bearer realm="ntma"' };
+}
+
+export class Forbidden extends DomainError {
+  readonly statusCode = 403;
+  readonly code = 'FORBIDDEN';
+}
+
+export class NotFound extends DomainError {
+  readonly statusCode = 404;
+  readonly code = 'NOT_FOUND';
+}
+
+export class Conflict extends DomainError {
+  readonly statusCode = 409;
+  readonly code = 'CONFLICT';
+}
+
+/** Prometheus rejected the PromQL (its `bad_data`); the message is Prometheus' own. */
+export class BadQuery extends DomainError {
+  readonly statusCode = 400;
+  readonly code = 'BAD_QUERY';
+}
+
+/** Prometheus could not be reached at the configured URL. */
+export class PrometheusUnavailable extends DomainError {
+  readonly statusCode = 502;
+  readonly code = 'PROMETHEUS_UNAVAILABLE';
+}
+
+export class PrometheusTimeout extends DomainError {
+  readonly statusCode = 504;
+  readonly code = 'PROMETHEUS_TIMEOUT';
+}
+
+/** Docker Engine could not be reached at the configured socket. */
+export class DockerUnavailable extends DomainError {
+  readonly statusCode = 503;
+  readonly code = 'DOCKER_UNAVAILABLE';
+}
+
+/** The service is saturated; the client should retry after `retryAfterSeconds`. */
+export class Overloaded extends DomainError {
+  readonly statusCode = 503;
+  readonly code = 'OVERLOADED';
+  constructor(message: string, retryAfterSeconds: number) {
+    super(message);
+    this.headers['retry-after'] = String(retryAfterSeconds);
+  }
+}
+
+export function isDomainError(error: unknown): error is DomainError {
+  return error instanceof DomainError;
+}

@@ -1,0 +1,48 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import { isDomainError } from '../errors.js';
+
+/** The body of every error answer. */
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  code: string;
+  message: string;
+}
+
+function body(statusCode: number, code: string, message: string): ErrorBody {
+  return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', code, message };
+}
+
+/**
+ * The one place domain errors become HTTP answers. Anything unexpected is logged with its stack
+ * and answered with a generic 500 so that internals never leak to clients.
+ */
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | Error, request, reply) => {
+    if (isDomainError(error)) {
+      if (error.statusCode >= 500) request.log.warn({ err: error }, error.message);
+      return reply
+        .code(error.statusCode)
+        .headers(error.headers)
+        .send(body(error.statusCode, error.code, error.message));
+    }
+    const fastifyError = error as FastifyError;
+    if (fastifyError.validation) {
+      return reply.code(400).send(body(400, 'VALIDATION', error.message));
+    }
+    const status = fastifyError.statusCode;
+    if (status !== undefined && status >= 400 && status < 500) {
+      return reply.code(status).send(body(status, fastifyError.code ?? 'CLIENT_ERROR', error.message));
+    }
+    if (status === 503) {
+      // @fastify/under-pressure and friends set their own Retry-After.
+      return reply.code(503).send(body(503, fastifyError.code ?? 'UNAVAILABLE', error.message));
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return reply.code(500).send(body(500, 'INTERNAL', 'internal error; see the sidecar log'));
+  });
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404).send(body(404, 'NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`));
+  });
+}

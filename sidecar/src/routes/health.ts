@@ -1,0 +1,67 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+
+/** A readiness dependency: resolves when usable, rejects with an error whose message says why not. */
+export interface ReadinessCheck {
+  name: string;
+  /** What it checks, e.g. the configured URL, so a 503 names it. */
+  target: string;
+  check(): Promise<void>;
+}
+
+export interface HealthRoutesOptions {
+  checks: ReadinessCheck[];
+}
+
+const Health = Type.Object({ status: Type.Literal('ok') });
+const Readiness = Type.Object({
+  status: Type.Union([Type.Literal('ready'), Type.Literal('unready')]),
+  checks: Type.Array(
+    Type.Object({
+      name: Type.String(),
+      target: Type.String(),
+      ok: Type.Boolean(),
+      error: Type.Optional(Type.String()),
+    }),
+  ),
+  message: Type.Optional(Type.String()),
+});
+
+export const healthRoutes: FastifyPluginAsyncTypebox<HealthRoutesOptions> = async (app, options) => {
+  app.get(
+    '/healthz',
+    {
+      config: { auth: 'public' },
+      schema: { tags: ['health'], summary: 'The process is alive', response: { 200: Health } },
+    },
+    async () => ({ status: 'ok' as const }),
+  );
+
+  app.get(
+    '/readyz',
+    {
+      config: { auth: 'public' },
+      schema: {
+        tags: ['health'],
+        summary: 'Every dependency answers (Prometheus at the configured URL)',
+        response: { 200: Readiness, 503: Readiness },
+      },
+    },
+    async (_request, reply) => {
+      const checks = await Promise.all(
+        options.checks.map(async ({ name, target, check }) => {
+          try {
+            await check();
+            return { name, target, ok: true };
+          } catch (error) {
+            return { name, target, ok: false, error: error instanceof Error ? error.message : String(error) };
+          }
+        }),
+      );
+      const failed = checks.filter((c) => !c.ok);
+      if (failed.length === 0) return { status: 'ready' as const, checks };
+      const message = failed.map((c) => `${c.name} at ${c.target}: ${c.error}`).join('; ');
+      return reply.code(503).send({ status: 'unready' as const, checks, message });
+    },
+  );
+};

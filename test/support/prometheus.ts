@@ -1,0 +1,94 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { prometheus as prometheusComponent } from './components.js';
+import { freePort, waitFor } from './ports.js';
+
+export interface ScrapeJob {
+  job: string;
+  /** host:port targets on loopback. */
+  targets: string[];
+  intervalSeconds?: number;
+  metricsPath?: string;
+}
+
+export interface StartOptions {
+  scrape?: ScrapeJob[];
+  /** An existing TSDB directory, e.g. one filled by promtool; a fresh one otherwise. */
+  storageDir?: string;
+  /** --query.timeout */
+  queryTimeout?: string;
+}
+
+export interface RunningPrometheus {
+  url: string;
+  port: number;
+  dir: string;
+  /** The log file with Prometheus' own output. */
+  log: string;
+  stop(): Promise<void>;
+}
+
+function yamlConfig(jobs: ScrapeJob[]): string {
+  const lines = ['global:', '  scrape_interval: 1s', '  evaluation_interval: 1s', 'scrape_configs:'];
+  for (const job of jobs) {
+    lines.push(`  - job_name: ${JSON.stringify(job.job)}`);
+    if (job.intervalSeconds) lines.push(`    scrape_interval: ${job.intervalSeconds}s`);
+    if (job.metricsPath) lines.push(`    metrics_path: ${JSON.stringify(job.metricsPath)}`);
+    lines.push('    static_configs:', `      - targets: ${JSON.stringify(job.targets)}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Starts the real Prometheus binary on a free loopback port; its output goes to a log file. */
+export async function startPrometheus(options: StartOptions = {}): Promise<RunningPrometheus> {
+  const binary = prometheusComponent.path;
+  if (!binary) throw new Error(`Prometheus not found: ${prometheusComponent.install}`);
+  const dir = mkdtempSync(path.join(tmpdir(), 'ntma-prom-'));
+  const port = await freePort();
+  const config = path.join(dir, 'prometheus.yml');
+  writeFileSync(config, yamlConfig(options.scrape ?? []));
+  const log = path.join(dir, 'prometheus.log');
+  const out = openSync(log, 'a');
+  const child: ChildProcess = spawn(
+    binary,
+    [
+      `--config.file=${config}`,
+      `--storage.tsdb.path=${options.storageDir ?? path.join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--web.enable-lifecycle',
+      `--query.timeout=${options.queryTimeout ?? '2m'}`,
+      '--storage.tsdb.retention.time=3650d',
+    ],
+    { stdio: ['ignore', out, out] },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  let exited = false;
+  child.once('exit', () => {
+    exited = true;
+  });
+  await waitFor(`Prometheus at ${url} (log: ${log})`, async () => {
+    if (exited) throw new Error(`Prometheus exited; see ${log}`);
+    const response = await fetch(`${url}/-/ready`);
+    return response.ok;
+  });
+  return {
+    url,
+    port,
+    dir,
+    log,
+    async stop() {
+      if (!exited) {
+        const done = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await done;
+      }
+    },
+  };
+}
+
+/** Removes a stopped Prometheus' directory. */
+export function cleanPrometheus(running: RunningPrometheus): void {
+  rmSync(running.dir, { recursive: true, force: true });
+}
