@@ -1,0 +1,36 @@
+/**
+ * The streaming detector's contract, shared by the NAB backtest and the live watchers.
+ * The detector is a pure state machine: it never fits a model itself. The caller sees
+ * `wantsModel()` and fits (synchronously in the backtest, in the worker pool in the watchers),
+ * then hands the model over with `install()`. That keeps one detector for both paths.
+ */
+import type { FittedModel } from '../forecast/types.js';
+
+export type ExcursionKind = 'spike' | 'drop' | 'level_shift' | 'sustained' | 'attack_suspected';
+
+export interface Verdict {
+  /** Unix seconds of the point. */
+  t: number;
+  value: number | null;
+  /** The model's one-step forecast for t, made from data up to t-1; null while warming up. */
+  forecast: number | null;
+  lower: number | null;
+  upper: number | null;
+  /** Standardised residual (value - forecast) / sigma; null while warming up or on a gap. */
+  residual: number | null;
+  /** Anomaly score in [0, 1] from data up to t only. */
+  score: number;
+  /** -1 below the band, 0 inside, 1 above. */
+  anomaly: -1 | 0 | 1;
+  /** Set while an excursion is open. */
+  kind: ExcursionKind | null;
+}
+
+export interface StreamingDetector {
+  update(t: number, value: number | null): Verdict;
+  /** True when there is no model yet or the current one is stale. */
+  wantsModel(): boolean;
+  /** The history the next fit should use (oldest first), bounded by the training window. */
+  trainingWindow(): ReadonlyArray<number | null>;
+  install(model: FittedModel): void;
+}

@@ -1,0 +1,48 @@
+/**
+ * The forecasting contract. Pure numerics: no HTTP, Prometheus or time zones. The bands API, the
+ * streaming detector (detect/) and the watchers all go through these types.
+ */
+
+/** Which model to use: `auto` lets the engine choose and fall back; an explicit ARIMA order otherwise. */
+export type ModelChoice = 'auto' | { p: number; d: number; q: number };
+
+export interface FitSpec {
+  /** Seconds between consecutive points; seasonal periods are derived from it. */
+  stepSeconds: number;
+  model: ModelChoice;
+  /** Nominal band coverage in (0, 1), e.g. 0.95. */
+  confidence: number;
+}
+
+/** A point forecast with its band; arrays are aligned. */
+export interface Interval {
+  mean: number[];
+  lower: number[];
+  upper: number[];
+}
+
+/** One-step-ahead prediction state with the fitted parameters held fixed (O(1) per point). */
+export interface OneStepPredictor {
+  /** The forecast of the next point from everything observed so far; sigma is the calibrated one-step scale. */
+  peek(): { mean: number; sigma: number };
+  /** Feeds the actual next value; null (a gap) advances the state on the forecast, never as zero. */
+  observe(value: number | null): void;
+}
+
+export interface FittedModel {
+  /** What served the answer, e.g. "mstl[1440]+arima(2,1,1)", "ets", "seasonal-naive". */
+  readonly name: string;
+  /** Training points used (after any downsampling). */
+  readonly trainedOn: number;
+  /** Calibrated one-step residual scale (from the held-out tail). */
+  readonly sigma: number;
+  /** Forecast h steps past the end of the training data. */
+  forecast(h: number, confidence: number): Interval;
+  /** A predictor positioned right after the last training point. */
+  predictor(): OneStepPredictor;
+  /** Frees WASM memory; the model is unusable afterwards. */
+  destroy(): void;
+}
+
+/** Fits a model to evenly spaced values (null = gap). Throws ForecastError when nothing fits. */
+export type Fit = (values: ReadonlyArray<number | null>, spec: FitSpec) => FittedModel;
