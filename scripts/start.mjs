@@ -1,0 +1,148 @@
+#!/usr/bin/env node
+// `npm start`: the native stack without Docker. Builds the sidecar, starts Debian's Prometheus on
+// loopback when PROMETHEUS_URL is unset, runs the sidecar, prints the URLs. Ctrl-C stops everything
+// it started. Each process's output goes to a log file under .data/logs/.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const dataDir = path.resolve(process.env.NTMA_DATA_DIR ?? path.join(root, '.data'));
+const logDir = path.join(dataDir, 'logs');
+mkdirSync(logDir, { recursive: true });
+
+const ports = {
+  prometheus: Number(process.env.NTMA_PROMETHEUS_PORT ?? 9090),
+  sidecar: Number(process.env.NTMA_PORT ?? 8787),
+};
+
+const children = [];
+let stopping = false;
+
+function fail(message) {
+  console.error(`npm start: ${message}`);
+  stop(1);
+}
+
+function which(binary) {
+  const result = spawnSync('sh', ['-c', `command -v ${binary}`], { encoding: 'utf8' });
+  return result.status === 0 ? result.stdout.trim() : undefined;
+}
+
+function sh(title, command, args) {
+  console.log(`npm start: ${title}`);
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) fail(`${title} failed (exit ${result.status})`);
+}
+
+/** Starts a long-running child with its output in .data/logs/<name>.log. */
+function launch(name, command, args, env = {}) {
+  const log = path.join(logDir, `${name}.log`);
+  const out = openSync(log, 'a');
+  const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', out, out] });
+  children.push({ name, child, log });
+  child.once('exit', (code, signal) => {
+    if (!stopping) fail(`${name} exited (${signal ?? `code ${code}`}); see ${log}:\n${tail(log)}`);
+  });
+  return child;
+}
+
+function tail(file, lines = 15) {
+  try {
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+function stop(code = 0) {
+  if (stopping) return;
+  stopping = true;
+  const alive = children.filter(({ child }) => child.exitCode === null && child.signalCode === null);
+  if (alive.length > 0) console.log(`\nnpm start: stopping ${alive.map((c) => c.name).join(', ')}`);
+  let left = alive.length;
+  if (left === 0) process.exit(code);
+  const force = setTimeout(() => {
+    for (const { child } of alive) child.kill('SIGKILL');
+    process.exit(code);
+  }, 10000);
+  for (const { child } of alive) {
+    child.once('exit', () => {
+      left -= 1;
+      if (left === 0) {
+        clearTimeout(force);
+        process.exit(code);
+      }
+    });
+    child.kill('SIGTERM');
+  }
+}
+
+process.on('SIGINT', () => stop(0));
+process.on('SIGTERM', () => stop(0));
+
+async function waitHttp(name, url, timeoutMs = 60000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && !stopping) {
+    try {
+      const response = await fetch(url);
+      if (response.ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  if (!stopping) fail(`${name} did not answer ${url} within ${timeoutMs / 1000}s`);
+}
+
+async function main() {
+  if (!existsSync(path.join(root, 'node_modules')))
+    sh('installing npm dependencies (npm ci)', 'npm', ['ci', '--no-audit', '--no-fund']);
+  sh('building the sidecar', 'npm', ['run', 'build', '-w', 'sidecar']);
+
+  let prometheusUrl = process.env.PROMETHEUS_URL;
+  if (!prometheusUrl) {
+    const binary = which('prometheus');
+    if (!binary) {
+      fail(
+        'Prometheus is not installed and PROMETHEUS_URL is unset. Run scripts/install-deps (as root), or set PROMETHEUS_URL.',
+      );
+      return;
+    }
+    const template = readFileSync(path.join(root, 'provisioning/prometheus/prometheus.native.yml'), 'utf8');
+    const config = path.join(dataDir, 'prometheus.yml');
+    writeFileSync(
+      config,
+      template
+        .replaceAll('127.0.0.1:9090', `127.0.0.1:${ports.prometheus}`)
+        .replaceAll('127.0.0.1:8787', `127.0.0.1:${ports.sidecar}`),
+    );
+    prometheusUrl = `http://127.0.0.1:${ports.prometheus}`;
+    launch('prometheus', binary, [
+      `--config.file=${config}`,
+      `--storage.tsdb.path=${path.join(dataDir, 'prometheus')}`,
+      `--web.listen-address=127.0.0.1:${ports.prometheus}`,
+      '--web.enable-lifecycle',
+    ]);
+    await waitHttp('Prometheus', `${prometheusUrl}/-/ready`);
+  }
+
+  launch('sidecar', process.execPath, [path.join(root, 'sidecar/dist/server.js')], {
+    PROMETHEUS_URL: prometheusUrl,
+    NTMA_PORT: String(ports.sidecar),
+    NTMA_DATA_DIR: process.env.NTMA_DATA_DIR ?? path.join(dataDir, 'sidecar'),
+  });
+  const sidecarUrl = `http://127.0.0.1:${ports.sidecar}`;
+  await waitHttp('the sidecar', `${sidecarUrl}/readyz`);
+  if (stopping) return;
+
+  console.log(`
+NTMA is running.
+  Sidecar     ${sidecarUrl}   (readiness ${sidecarUrl}/readyz, API docs ${sidecarUrl}/docs, metrics ${sidecarUrl}/metrics)
+  Prometheus  ${prometheusUrl}
+  Logs        ${logDir}
+Press Ctrl-C to stop.`);
+}
+
+main().catch((error) => fail(error instanceof Error ? error.stack : String(error)));

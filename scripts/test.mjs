@@ -1,0 +1,102 @@
+#!/usr/bin/env node
+// `npm test`: lint, typecheck, build, unit tests of every workspace, then the integration tests
+// against the real Prometheus, Docker Engine and Chromium. Ends with one line, "N passed, N failed",
+// counting jest tests plus the lint/typecheck/build steps.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const outDir = mkdtempSync(path.join(tmpdir(), 'ntma-test-'));
+const only = process.argv.slice(2); // e.g. `npm test -- unit` runs only the named phases
+
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const failures = [];
+
+function run(title, command, args, options = {}) {
+  process.stdout.write(`\n=== ${title}\n`);
+  const started = Date.now();
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', ...options });
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  const ok = result.status === 0;
+  process.stdout.write(
+    `=== ${title}: ${ok ? 'ok' : `FAILED (exit ${result.status ?? result.signal})`} in ${seconds}s\n`,
+  );
+  return ok;
+}
+
+/** A step that is not a jest run counts as one test. */
+function step(title, command, args) {
+  if (run(title, command, args)) totals.passed += 1;
+  else {
+    totals.failed += 1;
+    failures.push(title);
+  }
+}
+
+/** A jest run; its own counts go into the totals. */
+function jest(title, config, extra = []) {
+  if (!existsSync(path.join(root, config))) return;
+  const report = path.join(outDir, `${title.replace(/\W+/g, '-')}.json`);
+  const ok = run(title, 'npx', ['jest', '--config', config, '--ci', '--json', `--outputFile=${report}`, ...extra]);
+  if (!existsSync(report)) {
+    totals.failed += 1;
+    failures.push(`${title} (jest wrote no report)`);
+    return;
+  }
+  const result = JSON.parse(readFileSync(report, 'utf8'));
+  totals.passed += result.numPassedTests;
+  totals.failed += result.numFailedTests;
+  totals.skipped += result.numPendingTests + result.numTodoTests;
+  // A suite that fails to load has no failed tests but must still count.
+  const brokenSuites = result.testResults.filter((s) => s.status === 'failed' && s.assertionResults.length === 0);
+  totals.failed += brokenSuites.length;
+  if (!ok || result.numFailedTests > 0 || brokenSuites.length > 0) failures.push(title);
+}
+
+const phases = {
+  lint() {
+    step('lint: eslint', 'npx', ['eslint', '.']);
+    step('lint: prettier', 'npx', ['prettier', '--check', '.']);
+    step('lint: plugin', 'npm', ['run', 'lint', '-w', 'plugin']);
+  },
+  typecheck() {
+    step('typecheck: sidecar', 'npx', ['tsc', '-p', 'sidecar', '--noEmit']);
+    step('typecheck: test', 'npx', ['tsc', '-p', 'test', '--noEmit']);
+    if (existsSync(path.join(root, 'demo/tsconfig.json')))
+      step('typecheck: demo', 'npx', ['tsc', '-p', 'demo', '--noEmit']);
+    step('typecheck: plugin', 'npm', ['run', 'typecheck', '-w', 'plugin']);
+  },
+  build() {
+    // Integration tests run the compiled sidecar (worker threads, a SIGKILLed child) and the built plugin.
+    step('build: sidecar', 'npm', ['run', 'build', '-w', 'sidecar']);
+    if (existsSync(path.join(root, 'demo/package.json'))) step('build: demo', 'npm', ['run', 'build', '-w', 'demo']);
+    step('build: plugin', 'npm', ['run', 'build', '-w', 'plugin']);
+  },
+  unit() {
+    jest('unit: sidecar', 'sidecar/jest.config.cjs');
+    jest('unit: demo', 'demo/jest.config.cjs');
+    jest('unit: plugin', 'plugin/jest.config.js');
+  },
+  integration() {
+    jest('integration', 'test/jest.config.cjs');
+  },
+};
+
+const names = only.length > 0 ? only : Object.keys(phases);
+for (const name of names) {
+  if (!phases[name]) {
+    console.error(`unknown phase "${name}"; phases: ${Object.keys(phases).join(', ')}`);
+    process.exit(2);
+  }
+  phases[name]();
+}
+
+if (failures.length > 0) console.log(`\nFailed: ${failures.join('; ')}`);
+const summary = `${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`;
+writeFileSync(path.join(outDir, 'summary.txt'), `${summary}\n`);
+if (process.env.NTMA_TEST_SUMMARY) writeFileSync(process.env.NTMA_TEST_SUMMARY, `${summary}\n`);
+console.log(summary);
+process.exit(totals.failed > 0 ? 1 : 0);
