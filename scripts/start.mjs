@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// `npm start`: the native stack without Docker. Builds the sidecar, starts Debian's Prometheus on
-// loopback when PROMETHEUS_URL is unset, runs the sidecar, prints the URLs. Ctrl-C stops everything
-// it started. Each process's output goes to a log file under .data/logs/.
+// `npm start`: the native stack without Docker. Builds the sidecar and the demo; starts Debian's
+// Prometheus on loopback (when PROMETHEUS_URL is unset) and Debian's node-exporter, the demo web
+// service and its traffic generator, and the sidecar with the default watchers; prints the URLs.
+// Ctrl-C stops everything it started. Each process's output goes to a log file under .data/logs/.
+// The loopback ports are the ones in demo/src/stack/ports.ts, which prometheus.native.yml is generated from.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -15,6 +17,9 @@ mkdirSync(logDir, { recursive: true });
 const ports = {
   prometheus: Number(process.env.NTMA_PROMETHEUS_PORT ?? 9090),
   sidecar: Number(process.env.NTMA_PORT ?? 8787),
+  nodeExporter: 9100,
+  web: 8080,
+  loadgenControl: 8089,
 };
 
 const children = [];
@@ -100,6 +105,7 @@ async function main() {
   if (!existsSync(path.join(root, 'node_modules')))
     sh('installing npm dependencies (npm ci)', 'npm', ['ci', '--no-audit', '--no-fund']);
   sh('building the sidecar', 'npm', ['run', 'build', '-w', 'sidecar']);
+  sh('building the demo (web service, traffic generator)', 'npm', ['run', 'build', '-w', 'demo']);
 
   let prometheusUrl = process.env.PROMETHEUS_URL;
   if (!prometheusUrl) {
@@ -128,6 +134,23 @@ async function main() {
     await waitHttp('Prometheus', `${prometheusUrl}/-/ready`);
   }
 
+  const nodeExporter = which('prometheus-node-exporter') ?? which('node_exporter');
+  if (nodeExporter) {
+    launch('node-exporter', nodeExporter, [
+      `--web.listen-address=127.0.0.1:${ports.nodeExporter}`,
+      '--collector.tcpstat',
+      // Debian's build hides lo, and all native demo traffic runs over it.
+      '--collector.netdev.device-exclude=^$',
+    ]);
+  } else {
+    console.warn(
+      'npm start: prometheus-node-exporter not found (scripts/install-deps installs it); host traffic watchers stay empty',
+    );
+  }
+  launch('web', process.execPath, [path.join(root, 'demo/dist/web/server.js')]);
+  await waitHttp('the demo web service', `http://127.0.0.1:${ports.web}/metrics`);
+  launch('loadgen', process.execPath, [path.join(root, 'demo/dist/loadgen/main.js')]);
+
   launch('sidecar', process.execPath, [path.join(root, 'sidecar/dist/server.js')], {
     PROMETHEUS_URL: prometheusUrl,
     NTMA_PORT: String(ports.sidecar),
@@ -141,7 +164,14 @@ async function main() {
 NTMA is running.
   Sidecar     ${sidecarUrl}   (readiness ${sidecarUrl}/readyz, API docs ${sidecarUrl}/docs, metrics ${sidecarUrl}/metrics)
   Prometheus  ${prometheusUrl}
+  Demo web    http://127.0.0.1:${ports.web}   (traffic from loadgen; control http://127.0.0.1:${ports.loadgenControl})
   Logs        ${logDir}
+
+Play an attack:  npm run demo:attack
+Use an existing Grafana (>= 12): give it the environment
+  PROMETHEUS_URL=${prometheusUrl} NTMA_SIDECAR_URL=${sidecarUrl} NTMA_DASHBOARDS_DIR=${path.join(root, 'dashboards')}
+  (plus NTMA_API_TOKEN and NTMA_ALERT_SECRET if you set them), point its provisioning path at ${path.join(root, 'provisioning')},
+  load unsigned plugins ntma-anomaly-app,ntma-anomalybands-panel from ${path.join(root, 'plugin/dist')}. See provisioning/README.md.
 Press Ctrl-C to stop.`);
 }
 

@@ -2,26 +2,54 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import rateLimit from '@fastify/rate-limit';
+import underPressure from '@fastify/under-pressure';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Registry } from 'prom-client';
 import type { Config } from './config.js';
+import { createBandsEngine } from './bands/pool-engine.js';
+import type { BandsEngine } from './bands/engine.js';
+import { BandsService } from './bands/service.js';
 import { installAuth } from './http/auth.js';
 import { installErrorHandler } from './http/error-handler.js';
+import { overload } from './http/overload.js';
 import { createRegistry } from './metrics/registry.js';
+import { PrometheusClient, type PrometheusApi } from './prometheus/client.js';
 import { prometheusReadiness } from './prometheus/readiness.js';
+import { bandsRoutes } from './routes/bands.js';
 import { healthRoutes, type ReadinessCheck } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
+import { alertsRoutes } from './routes/alerts.js';
+import { auditRoutes } from './routes/audit.js';
+import { targetsRoutes } from './routes/targets.js';
+import { createScaler } from './scale/create.js';
+import type { Scaler } from './scale/scaler.js';
+import { anomaliesRoutes } from './routes/anomalies.js';
+import { watchersRoutes } from './routes/watchers.js';
+import { loadWatchConfig, type WatchConfig } from './watch/config.js';
+import { createWatchService } from './watch/create.js';
 
 /** Long-lived collaborators, created once per app; tests may pass their own. */
 export interface Services {
   registry: Registry;
   readiness: ReadinessCheck[];
+  /** The only way to the configured Prometheus. */
+  prometheus: PrometheusApi;
+  /** Fits and one-step traces for the bands API (the forecast worker pool). */
+  bandsEngine: BandsEngine;
+  /** Scaling through the Docker API, with its audit log (in the data dir). */
+  scaler: Scaler;
+  /** The watchers file, validated at start (NTMA_WATCHERS, else sidecar/watchers.default.yml). */
+  watchers: WatchConfig;
 }
 
 export function createServices(config: Config): Services {
   return {
     registry: createRegistry(),
     readiness: [prometheusReadiness(config.prometheusUrl, config.prometheusTimeoutMs)],
+    prometheus: new PrometheusClient({ baseUrl: config.prometheusUrl, timeoutMs: config.prometheusTimeoutMs }),
+    bandsEngine: createBandsEngine(config),
+    scaler: createScaler(config),
+    watchers: loadWatchConfig(config.watchersFile),
   };
 }
 
@@ -39,7 +67,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     logger: options.logger ?? { level: config.logLevel },
     // Bands requests carry whole series; 16 MiB holds 50 series of 10,000 points.
     bodyLimit: 16 * 1024 * 1024,
-    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
+    // allowUnionTypes: `type: ['number', 'null']` is how a schema keeps a null from being coerced to 0.
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false, allowUnionTypes: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installErrorHandler(app);
@@ -63,8 +92,28 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     allowList: (request) => !request.url.startsWith('/api/'),
   });
 
+  const shedding = overload(config.maxEventLoopDelayMs);
+  await app.register(underPressure, shedding.options);
+  app.addHook('onReady', async () => shedding.ready());
+
   await app.register(healthRoutes, { checks: services.readiness });
+  await app.register(bandsRoutes, { bands: new BandsService(services.prometheus, services.bandsEngine) });
+  app.addHook('onClose', async () => {
+    await services.bandsEngine.close();
+    services.prometheus.close();
+  });
   await app.register(metricsRoutes, { registry: services.registry });
+  services.scaler.exportMetrics(services.registry);
+  await app.register(targetsRoutes, { scaler: services.scaler });
+  await app.register(auditRoutes, { audit: services.scaler.audit });
+  await app.register(alertsRoutes, { scaler: services.scaler });
+  app.addHook('onClose', () => services.scaler.close());
+  const watch = createWatchService(config, services, app.log);
+  await app.register(watchersRoutes, { watch });
+  await app.register(anomaliesRoutes, { anomalies: watch.anomalies });
+  // The watchers backfill and step in the background; the server answers while they warm up.
+  app.addHook('onReady', async () => watch.start());
+  app.addHook('onClose', () => watch.stop());
 
   return app;
 }

@@ -23,6 +23,21 @@ export interface Config {
   fitTimeoutMs: number;
   /** Requests per minute per client on /api/v1. */
   rateLimitPerMinute: number;
+  /** Mean event-loop delay above which /api/ answers 503 with Retry-After (@fastify/under-pressure). */
+  maxEventLoopDelayMs: number;
+  /** Scaling (sidecar/src/scale/labels.ts documents the per-target labels). */
+  scale: {
+    /** NTMA_SCALE_AUTO_DRY_RUN (default true): automatic actions are recorded, not applied. */
+    autoDryRun: boolean;
+    /** NTMA_SCALE_ATTACK_MAX (default 3): attack-aware cap for targets without ntma.scale.attack-max. */
+    attackMax: number;
+    /** NTMA_SCALE_STALE_SECONDS (default 300): an alert value older than this holds. */
+    staleSeconds: number;
+    /** NTMA_SCALE_STOP_GRACE_SECONDS (default 10): stop grace for containers without StopTimeout. */
+    stopGraceSeconds: number;
+    /** NTMA_IDEMPOTENCY_TTL_SECONDS (default 86400): how long an Idempotency-Key is remembered. */
+    idempotencyTtlSeconds: number;
+  };
 }
 
 /** A bad environment value; the message names the variable so the operator can fix it. */
@@ -52,6 +67,14 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   const value = Number(raw);
   if (value < min || value > max) throw new ConfigError(name, `expected ${min}..${max}, got ${value}`);
   return value;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = text(env, name)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (['true', '1', 'yes'].includes(raw)) return true;
+  if (['false', '0', 'no'].includes(raw)) return false;
+  throw new ConfigError(name, `expected true or false, got "${raw}"`);
 }
 
 function httpUrl(env: Env, name: string, fallback: string): string {
@@ -98,5 +121,13 @@ export function loadConfig(env: Env = process.env): Config {
     fitWorkers: integer(env, 'NTMA_FIT_WORKERS', cores, 1, 64),
     fitTimeoutMs: integer(env, 'NTMA_FIT_TIMEOUT_MS', 20000, 100, 600000),
     rateLimitPerMinute: integer(env, 'NTMA_RATE_LIMIT_PER_MINUTE', 600, 1, 1000000),
+    maxEventLoopDelayMs: integer(env, 'NTMA_MAX_EVENT_LOOP_DELAY_MS', 1000, 10, 600000),
+    scale: {
+      autoDryRun: boolean(env, 'NTMA_SCALE_AUTO_DRY_RUN', true),
+      attackMax: integer(env, 'NTMA_SCALE_ATTACK_MAX', 3, 0, 1000),
+      staleSeconds: integer(env, 'NTMA_SCALE_STALE_SECONDS', 300, 1, 86400),
+      stopGraceSeconds: integer(env, 'NTMA_SCALE_STOP_GRACE_SECONDS', 10, 0, 3600),
+      idempotencyTtlSeconds: integer(env, 'NTMA_IDEMPOTENCY_TTL_SECONDS', 86400, 1, 30 * 86400),
+    },
   };
 }

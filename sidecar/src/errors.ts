@@ -75,6 +75,18 @@ export class DockerUnavailable extends DomainError {
   readonly code = 'DOCKER_UNAVAILABLE';
 }
 
+/** Docker Engine answered but refused or failed the operation (its own message is kept). */
+export class DockerFailed extends DomainError {
+  readonly statusCode = 502;
+  readonly code = 'DOCKER_FAILED';
+}
+
+/** A scale request would leave the target's min..max replicas; nothing was changed. */
+export class LimitExceeded extends DomainError {
+  readonly statusCode = 409;
+  readonly code = 'LIMIT_EXCEEDED';
+}
+
 /** The service is saturated; the client should retry after `retryAfterSeconds`. */
 export class Overloaded extends DomainError {
   readonly statusCode = 503;

@@ -33,4 +33,6 @@ export interface StreamingDetector {
   /** The history the next fit should use (oldest first), bounded by the training window. */
   trainingWindow(): ReadonlyArray<number | null>;
   install(model: FittedModel): void;
+  /** Optional: the caller's fit threw; the detector keeps what it has and asks again later, not at once. */
+  fitFailed?(): void;
 }

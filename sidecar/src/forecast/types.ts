@@ -30,16 +30,22 @@ export interface OneStepPredictor {
 }
 
 export interface FittedModel {
-  /** What served the answer, e.g. "mstl[1440]+arima(2,1,1)", "ets", "seasonal-naive". */
+  /**
+   * What served the answer, by link of the fallback chain: "mstl[1440]+arima(2,1,1)" (or
+   * "arima(1,1,2)" without a trusted season), "mstl[1440]+ets(A,N,N)", "seasonal-naive[1440]", "naive".
+   */
   readonly name: string;
-  /** Training points used (after any downsampling). */
+  /** Training points the model was built from (the whole window; ARIMA itself sees its recent part). */
   readonly trainedOn: number;
   /** Calibrated one-step residual scale (from the held-out tail). */
   readonly sigma: number;
   /** Forecast h steps past the end of the training data. */
   forecast(h: number, confidence: number): Interval;
-  /** A predictor positioned right after the last training point. */
-  predictor(): OneStepPredictor;
+  /**
+   * A predictor positioned right after the last training point. Its sigma is calibrated for
+   * `confidence` (default: the confidence of the fit), so mean +- z(confidence) * sigma is the band.
+   */
+  predictor(confidence?: number): OneStepPredictor;
   /** Frees WASM memory; the model is unusable afterwards. */
   destroy(): void;
 }

@@ -1,0 +1,364 @@
+#!/usr/bin/env node
+/**
+ * Bands benchmark (issue 3). Runs the built sidecar as its own process on loopback and measures:
+ * - cold and warm latency (p50/p95) of POST /api/v1/bands/series for 1,440-, 10,080- and
+ *   40,320-point training series at one minute, banding the held-out hour after them;
+ * - throughput and p99 at concurrency 16 (autocannon, bounded in requests and seconds);
+ * - the sidecar's peak RSS (VmHWM: the process and its fit workers);
+ * - empirical coverage of the 95% band on held-out data;
+ * - side by side on the same series: the engine against R's forecast::stlf(method = "arima") and
+ *   statsmodels through the runners in bench/forecast-peers/ (bands-peers.mjs): speed ratio, MASE
+ *   and interval coverage on the held-out hour.
+ * Prints a table and writes bench/results/bands.json. Never part of `npm test`; never gates CI.
+ *
+ * Usage: node bench/bands.mjs [--quick] [--skip-build]
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { runPeers } from './bands-peers.mjs';
+import { generateTraffic } from './bands-series.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const QUICK = process.argv.includes('--quick');
+const SKIP_BUILD = process.argv.includes('--skip-build');
+const TOKEN = 'bench-token-0123456789abcdef';
+const STEP = 60;
+const HOLDOUT = 60;
+const SIZES = [1440, 10080, 40320];
+const RUNS = QUICK
+  ? { 1440: { cold: 3, warm: 5 }, 10080: { cold: 2, warm: 5 }, 40320: { cold: 1, warm: 3 } }
+  : { 1440: { cold: 15, warm: 40 }, 10080: { cold: 9, warm: 30 }, 40320: { cold: 5, warm: 15 } };
+const LOAD = QUICK ? { amount: 300, duration: 5 } : { amount: 4000, duration: 15 };
+const TARGETS = {
+  cold1440Ms: 50,
+  cold10080Ms: 300,
+  warmMs: 10,
+  rSpeedup: 2,
+  statsmodelsSpeedup: 10,
+  coverage: [0.9, 0.98],
+};
+
+function log(message) {
+  process.stderr.write(`bench: ${message}\n`);
+}
+
+function percentile(values, p) {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return null;
+  const h = (sorted.length - 1) * p;
+  const lo = Math.floor(h);
+  const hi = Math.min(sorted.length - 1, lo + 1);
+  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+}
+
+function round(value, digits = 1) {
+  return value === null || value === undefined || !Number.isFinite(value) ? null : Number(value.toFixed(digits));
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Compiles the sidecar (tsc emits even when another part has a type error; the bench only needs dist/). */
+function build() {
+  if (SKIP_BUILD) return;
+  log('building the sidecar (tsc -p sidecar/tsconfig.build.json)');
+  try {
+    execFileSync(path.join(ROOT, 'node_modules/.bin/tsc'), ['-p', 'sidecar/tsconfig.build.json'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+  } catch (error) {
+    log(
+      `tsc reported errors (continuing with what it emitted): ${String(error.stdout ?? error.message).slice(0, 400)}`,
+    );
+  }
+  if (!existsSync(path.join(ROOT, 'sidecar/dist/server.js'))) throw new Error('sidecar/dist/server.js was not built');
+}
+
+async function startSidecar() {
+  const port = await freePort();
+  const child = spawn(process.execPath, [path.join(ROOT, 'sidecar/dist/server.js')], {
+    env: {
+      ...process.env,
+      NTMA_PORT: String(port),
+      NTMA_HOST: '127.0.0.1',
+      NTMA_API_TOKEN: TOKEN,
+      NTMA_LOG_LEVEL: 'warn',
+      NTMA_RATE_LIMIT_PER_MINUTE: '1000000',
+      NTMA_DATA_DIR: path.join(os.tmpdir(), `ntma-bench-${process.pid}`),
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr += chunk.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`sidecar exited: ${stderr}`);
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`sidecar did not start: ${stderr}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    url,
+    pid: child.pid,
+    stderr: () => stderr,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', resolve);
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** Peak resident set of a process (and its threads), from the kernel. */
+function peakRssBytes(pid) {
+  try {
+    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+function seriesBody(values, start, trainPoints, labels) {
+  return {
+    series: [{ labels, points: values.map((v, i) => [start + i * STEP, v]) }],
+    step: STEP,
+    train: trainPoints * STEP,
+    confidence: 0.95,
+  };
+}
+
+async function post(url, body) {
+  const started = performance.now();
+  const response = await fetch(`${url}/api/v1/bands/series`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const answer = await response.json();
+  const ms = performance.now() - started;
+  if (response.status !== 200) throw new Error(`HTTP ${response.status}: ${answer.message}`);
+  return { ms, series: answer.series[0] };
+}
+
+function coverageOf(series) {
+  let inside = 0;
+  let observed = 0;
+  for (let i = 0; i < series.actual.length; i++) {
+    const [a, lo, hi] = [series.actual[i], series.lower[i], series.upper[i]];
+    if (a === null || lo === null || hi === null) continue;
+    observed++;
+    if (a >= lo && a <= hi) inside++;
+  }
+  return { inside, observed };
+}
+
+/** A start on a 10-minute boundary, so the training window is exactly the first `size` points. */
+const START = Math.floor((Date.now() / 1000 - 40 * 86400) / 600) * 600;
+
+async function latency(sidecar) {
+  const rows = [];
+  for (const size of SIZES) {
+    const runs = RUNS[size];
+    const cold = [];
+    const fitMs = [];
+    const models = new Set();
+    let covered = { inside: 0, observed: 0 };
+    for (let run = 0; run < runs.cold; run++) {
+      // Another seed is another model (the cache keys on the data), so every one of these is a cold fit.
+      const values = generateTraffic(size + HOLDOUT, STEP, START, 1000 + run);
+      const result = await post(sidecar.url, seriesBody(values, START, size, { bench: 'cold', size: String(size) }));
+      if (result.series.cached) throw new Error('a cold run hit the cache');
+      cold.push(result.ms);
+      fitMs.push(result.series.fitMs);
+      models.add(result.series.model);
+      const c = coverageOf(result.series);
+      covered = { inside: covered.inside + c.inside, observed: covered.observed + c.observed };
+    }
+    const warmBody = JSON.stringify(
+      seriesBody(generateTraffic(size + HOLDOUT, STEP, START, 7), START, size, { bench: 'warm', size: String(size) }),
+    );
+    await post(sidecar.url, warmBody);
+    const warm = [];
+    for (let run = 0; run < runs.warm; run++) {
+      const result = await post(sidecar.url, warmBody);
+      if (!result.series.cached) throw new Error('a warm run missed the cache');
+      warm.push(result.ms);
+    }
+    rows.push({
+      points: size,
+      coldRuns: cold.length,
+      coldP50Ms: round(percentile(cold, 0.5)),
+      coldP95Ms: round(percentile(cold, 0.95)),
+      fitP50Ms: round(percentile(fitMs, 0.5)),
+      warmRuns: warm.length,
+      warmP50Ms: round(percentile(warm, 0.5), 2),
+      warmP95Ms: round(percentile(warm, 0.95), 2),
+      holdoutCoverage: round(covered.inside / covered.observed, 3),
+      models: [...models],
+    });
+    log(`latency ${size}: cold p50 ${rows.at(-1).coldP50Ms} ms, warm p50 ${rows.at(-1).warmP50Ms} ms`);
+  }
+  return rows;
+}
+
+/** Coverage of the 95% band over the day after training, on fresh seeds (held-out data). */
+async function coverage(sidecar) {
+  const rows = [];
+  for (const size of SIZES) {
+    let inside = 0;
+    let observed = 0;
+    const seeds = QUICK ? 1 : 3;
+    for (let seed = 0; seed < seeds; seed++) {
+      const values = generateTraffic(size + 1440, STEP, START, 5000 + seed);
+      const { series } = await post(sidecar.url, seriesBody(values, START, size, { bench: 'coverage' }));
+      const c = coverageOf(series);
+      inside += c.inside;
+      observed += c.observed;
+    }
+    rows.push({ points: size, heldOutPoints: observed, coverage95: round(inside / observed, 3) });
+  }
+  return rows;
+}
+
+async function load(sidecar) {
+  const body = JSON.stringify(
+    seriesBody(generateTraffic(1440 + HOLDOUT, STEP, START, 11), START, 1440, { bench: 'load' }),
+  );
+  await post(sidecar.url, body);
+  const result = await autocannon({
+    url: `${sidecar.url}/api/v1/bands/series`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+    body,
+    connections: 16,
+    amount: LOAD.amount,
+    duration: LOAD.duration,
+  });
+  return {
+    request: '1,440 training points + 60 banded, cached model',
+    connections: 16,
+    requests: result.requests.total,
+    seconds: round(result.duration, 2),
+    requestsPerSecond: round(result.requests.average),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
+}
+
+function table(title, rows) {
+  if (rows.length === 0) return;
+  const keys = Object.keys(rows[0]);
+  const cells = [
+    keys,
+    ...rows.map((r) => keys.map((k) => (Array.isArray(r[k]) ? r[k].join(' ') : String(r[k] ?? '-')))),
+  ];
+  const widths = keys.map((_, i) => Math.max(...cells.map((row) => row[i].length)));
+  process.stdout.write(`\n${title}\n`);
+  for (const [n, row] of cells.entries()) {
+    process.stdout.write(`${row.map((cell, i) => cell.padStart(widths[i])).join('  ')}\n`);
+    if (n === 0) process.stdout.write(`${widths.map((w) => '-'.repeat(w)).join('  ')}\n`);
+  }
+}
+
+function verdicts(results) {
+  const byPoints = (rows, n) => rows.find((r) => r.points === n) ?? {};
+  const lat = results.latency;
+  const checks = [
+    ['1,440 points cold p50 <= 50 ms', byPoints(lat, 1440).coldP50Ms, (v) => v <= TARGETS.cold1440Ms],
+    ['10,080 points cold p50 <= 300 ms', byPoints(lat, 10080).coldP50Ms, (v) => v <= TARGETS.cold10080Ms],
+    [
+      'warm p50 <= 10 ms (1,440 / 10,080 / 40,320)',
+      lat.map((r) => r.warmP50Ms),
+      (v) => v.every((x) => x <= TARGETS.warmMs),
+    ],
+    [
+      '95% band coverage on held-out data in 90-98%',
+      results.coverage.map((r) => r.coverage95),
+      (v) => v.every((x) => x >= TARGETS.coverage[0] && x <= TARGETS.coverage[1]),
+    ],
+  ];
+  for (const peer of results.peers.compared) {
+    if (peer.speedup === null) continue;
+    const target = peer.peer.startsWith('statsmodels') ? TARGETS.statsmodelsSpeedup : TARGETS.rSpeedup;
+    checks.push([`>= ${target}x faster than ${peer.peer} at ${peer.points} points`, peer.speedup, (v) => v >= target]);
+    checks.push([`MASE no worse than ${peer.peer} at ${peer.points} points`, peer.maseDelta, (v) => v <= 0.005]);
+  }
+  return checks.map(([target, value, ok]) => ({
+    target,
+    value: Array.isArray(value) ? value.join(' / ') : value,
+    met: value === null || value === undefined ? 'n/a' : ok(value) ? 'yes' : 'NO',
+  }));
+}
+
+async function main() {
+  build();
+  const sidecar = await startSidecar();
+  const results = {
+    when: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version },
+    quick: QUICK,
+  };
+  try {
+    results.latency = await latency(sidecar);
+    results.coverage = await coverage(sidecar);
+    results.load = await load(sidecar);
+    results.peakRssMiB = round(peakRssBytes(sidecar.pid) / 1048576);
+  } finally {
+    await sidecar.stop();
+  }
+  results.peers = await runPeers({
+    root: ROOT,
+    sizes: SIZES,
+    holdout: HOLDOUT,
+    step: STEP,
+    start: START,
+    quick: QUICK,
+    log,
+  });
+  results.targets = verdicts(results);
+
+  table('Cold / warm latency of POST /api/v1/bands/series (HTTP round trip on loopback)', results.latency);
+  table('Empirical coverage of the 95% band on held-out data', results.coverage);
+  table('Load at concurrency 16 (autocannon)', [results.load]);
+  process.stdout.write(`\nPeak RSS of the sidecar: ${results.peakRssMiB} MiB\n`);
+  table(
+    'Engine in-process vs peers on the same series (fit + 60-step forecast, MASE on the held-out hour)',
+    results.peers.compared,
+  );
+  for (const skipped of results.peers.skipped) process.stdout.write(`skipped ${skipped.peer}: ${skipped.reason}\n`);
+  table('Issue 3 targets', results.targets);
+
+  const out = path.join(ROOT, 'bench/results');
+  mkdirSync(out, { recursive: true });
+  writeFileSync(path.join(out, 'bands.json'), `${JSON.stringify(results, null, 2)}\n`);
+  process.stdout.write(`\nwrote ${path.relative(ROOT, path.join(out, 'bands.json'))}\n`);
+}
+
+main().catch((error) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,507 @@
+#!/usr/bin/env node
+/**
+ * Watch benchmark (issue 6). Runs the built sidecar as its own process against a real Prometheus
+ * and measures:
+ *
+ * 1. Capacity: N series (default 10,000) from a synthetic exporter scraped by Prometheus every
+ *    15 s, watched at a 15 s step with a 1 h training window (history backfilled with promtool so
+ *    every series can fit at once). Reports the warm-up (all first fits, in one fit worker), then
+ *    a steady window: CPU of the whole sidecar process (main thread and fit worker) in cores, the
+ *    watch loop lag per step (target: < 1 step), skipped steps, RSS and the scrape time of the
+ *    sidecar's /metrics. Met when steady CPU < 1 core and every lag < 15 s.
+ * 2. Detection delay: the integration test's spike (1 s scrapes, 1 s step), several times;
+ *    seconds from onset to the first sidecar sample in Prometheus with ntma_anomaly = 1.
+ *
+ * Prints a table and writes bench/results/watch.json. Never part of `npm test`. Bounded: the
+ * warm-up stops waiting after --warmup-minutes (default 20) and reports how far it got.
+ *
+ * Usage: node bench/watch.mjs [--quick] [--skip-build] [--series N] [--warmup-minutes M]
+ * Needs: prometheus and promtool on PATH (scripts/install-deps).
+ */
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { createWriteStream, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const flag = (name) => args.includes(name);
+const option = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i >= 0 && args[i + 1] !== undefined ? Number(args[i + 1]) : fallback;
+};
+const QUICK = flag('--quick');
+const SERIES = option('--series', QUICK ? 2000 : 10000);
+const WARMUP_MINUTES = option('--warmup-minutes', QUICK ? 8 : 20);
+const STEADY_STEPS = QUICK ? 4 : 8;
+const SPIKES = QUICK ? 1 : 3;
+const STEP = 15;
+const TRAIN_POINTS = 240;
+const TOKEN = 'bench-token-0123456789abcdef';
+const CLK_TCK = 100;
+/** The watch loop's wait past each grid time (sidecar/src/watch/service.ts: min(250 ms, step / 10)). */
+const SETTLE = Math.min(0.25, STEP / 10);
+
+function log(message) {
+  process.stderr.write(`bench watch: ${message}\n`);
+}
+
+function which(binary) {
+  const found = spawnSync('sh', ['-c', `command -v ${binary}`], { encoding: 'utf8' }).stdout.trim();
+  if (!found) throw new Error(`${binary} not found on PATH (scripts/install-deps)`);
+  return found;
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createNetServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until(what, probe, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < deadline) {
+    try {
+      if (await probe()) return;
+    } catch (error) {
+      last = error;
+    }
+    await sleep(250);
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${last.message}` : ''}`);
+}
+
+/** Deterministic noise in [-1, 1] per (key, slot), so history and live agree. */
+function noise(key, slot) {
+  let h = 2166136261;
+  const text = `${key}:${slot}`;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 16777619);
+  }
+  return ((h >>> 0) / 0xffffffff) * 2 - 1;
+}
+
+/** CPU seconds (all threads) and RSS of a process, from /proc. */
+function usage(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const cpu = (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+  const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return { cpu, rssMb: rss ? Number(rss[1]) / 1024 : NaN };
+}
+
+function median(values) {
+  const s = [...values].sort((a, b) => a - b);
+  if (s.length === 0) return NaN;
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+const round = (v, digits = 2) => (Number.isFinite(v) ? Number(v.toFixed(digits)) : null);
+
+/** A started child process that is stopped (SIGTERM, then SIGKILL) on cleanup. */
+const children = [];
+function start(command, argv, env, logFile) {
+  const out = openSync(logFile, 'a');
+  const child = spawn(command, argv, { env: { ...process.env, ...env }, stdio: ['ignore', out, out] });
+  children.push(child);
+  return child;
+}
+async function stopAll() {
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          const kill = setTimeout(() => child.kill('SIGKILL'), 10000);
+          child.once('exit', () => {
+            clearTimeout(kill);
+            resolve();
+          });
+          child.kill('SIGTERM');
+        }),
+    ),
+  );
+  children.length = 0;
+}
+
+/** Prometheus on a free port with `scrapeConfig` (YAML lines) and an optional pre-filled TSDB. */
+async function startPrometheus(dir, scrapeConfig, interval) {
+  const port = await freePort();
+  const config = path.join(dir, 'prometheus.yml');
+  writeFileSync(
+    config,
+    [`global: { scrape_interval: ${interval}s, evaluation_interval: ${interval}s }`, 'scrape_configs:', ...scrapeConfig, ''].join('\n'),
+  );
+  start(
+    which('prometheus'),
+    [
+      `--config.file=${config}`,
+      `--storage.tsdb.path=${path.join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--storage.tsdb.retention.time=3650d',
+      '--web.enable-lifecycle',
+    ],
+    {},
+    path.join(dir, 'prometheus.log'),
+  );
+  const url = `http://127.0.0.1:${port}`;
+  await until('Prometheus ready', async () => (await fetch(`${url}/-/ready`)).ok, 60000);
+  return { url, config };
+}
+
+async function promQuery(url, query) {
+  const response = await fetch(`${url}/api/v1/query`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ query }),
+  });
+  const body = await response.json();
+  if (body.status !== 'success') throw new Error(`${query}: ${body.error}`);
+  return body.data.result;
+}
+
+async function startSidecar(dir, prometheusUrl, watchersFile, fitWorkers) {
+  const port = await freePort();
+  const child = start(
+    process.execPath,
+    [path.join(ROOT, 'sidecar/dist/server.js')],
+    {
+      NTMA_HOST: '127.0.0.1',
+      NTMA_PORT: String(port),
+      PROMETHEUS_URL: prometheusUrl,
+      NTMA_API_TOKEN: TOKEN,
+      NTMA_WATCHERS: watchersFile,
+      NTMA_DATA_DIR: path.join(dir, 'ntma-data'),
+      NTMA_FIT_WORKERS: String(fitWorkers),
+      NTMA_LOG_LEVEL: 'warn',
+      DOCKER_SOCKET: path.join(dir, 'no-docker.sock'),
+    },
+    path.join(dir, 'sidecar.log'),
+  );
+  const url = `http://127.0.0.1:${port}`;
+  await until('sidecar healthy', async () => (await fetch(`${url}/healthz`)).ok, 30000);
+  return { url, port, pid: child.pid };
+}
+
+async function watchers(sidecarUrl) {
+  const response = await fetch(`${sidecarUrl}/api/v1/watchers`, { headers: { authorization: `Bearer ${TOKEN}` } });
+  return (await response.json()).watchers;
+}
+
+/** Writes OpenMetrics history line by line (it is large) and turns it into TSDB blocks. */
+async function backfill(dir, writeSeries) {
+  const file = path.join(dir, 'history.om');
+  const stream = createWriteStream(file);
+  const write = (line) => (stream.write(`${line}\n`) ? Promise.resolve() : new Promise((r) => stream.once('drain', r)));
+  await writeSeries(write);
+  await write('# EOF');
+  await new Promise((resolve) => stream.end(resolve));
+  execFileSync(which('promtool'), ['tsdb', 'create-blocks-from', 'openmetrics', file, path.join(dir, 'data')], {
+    stdio: 'pipe',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  rmSync(file);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. Capacity
+
+async function capacity() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ntma-bench-watch-'));
+  const level = (i) => 100 * (1 + (i % 100));
+  const value = (i, slot) => level(i) * (1 + 0.05 * noise(`s${i}`, slot));
+
+  const exporter = createServer((request, response) => {
+    const slot = Math.floor(Date.now() / 1000 / STEP);
+    const lines = ['# TYPE ntma_bench_traffic gauge'];
+    for (let i = 0; i < SERIES; i++) lines.push(`ntma_bench_traffic{series="${i}"} ${value(i, slot)}`);
+    response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(`${lines.join('\n')}\n`);
+  });
+  await new Promise((resolve) => exporter.listen(0, '127.0.0.1', resolve));
+  const exporterTarget = `127.0.0.1:${exporter.address().port}`;
+
+  log(`writing ${SERIES} x ${TRAIN_POINTS + 10} points of history with promtool`);
+  const began = Date.now();
+  const nowSlot = Math.floor(Date.now() / 1000 / STEP);
+  await backfill(dir, async (write) => {
+    await write('# TYPE ntma_bench_traffic gauge');
+    for (let i = 0; i < SERIES; i++) {
+      const labels = `{series="${i}",job="bench",instance="${exporterTarget}"}`;
+      for (let slot = nowSlot - TRAIN_POINTS - 10; slot < nowSlot; slot++) {
+        await write(`ntma_bench_traffic${labels} ${value(i, slot)} ${slot * STEP}`);
+      }
+    }
+  });
+  const historySeconds = (Date.now() - began) / 1000;
+
+  const prom = await startPrometheus(dir, [`  - { job_name: bench, static_configs: [{ targets: ['${exporterTarget}'] }] }`], STEP);
+  const watchersFile = path.join(dir, 'watchers.yml');
+  writeFileSync(
+    watchersFile,
+    `watchers:\n  - name: bench\n    expr: ntma_bench_traffic\n    step: ${STEP}s\n    train: ${(TRAIN_POINTS * STEP) / 60}m\n    max_series: ${SERIES * 2}\n`,
+  );
+  const startedAt = Date.now();
+  const sidecar = await startSidecar(dir, prom.url, watchersFile, 1);
+  writeFileSync(
+    prom.config,
+    [
+      `global: { scrape_interval: ${STEP}s, evaluation_interval: ${STEP}s }`,
+      'scrape_configs:',
+      `  - { job_name: bench, static_configs: [{ targets: ['${exporterTarget}'] }] }`,
+      `  - { job_name: ntma, honor_labels: true, scrape_timeout: 14s, static_configs: [{ targets: ['127.0.0.1:${sidecar.port}'] }] }`,
+      '',
+    ].join('\n'),
+  );
+  await fetch(`${prom.url}/-/reload`, { method: 'POST' });
+
+  // Warm-up: every series gets its first model in the single fit worker.
+  const warmupSamples = [];
+  let state;
+  const cpuStart = usage(sidecar.pid).cpu;
+  const deadline = Date.now() + WARMUP_MINUTES * 60_000;
+  let lastLogged = 0;
+  while (Date.now() < deadline) {
+    [state] = await watchers(sidecar.url);
+    const s = state.state;
+    if (s.lagSeconds !== null) warmupSamples.push(s.lagSeconds);
+    if (Date.now() - lastLogged > 30000) {
+      log(`warm-up: ${s.series} series, ${s.present} with a model, ${s.warming} warming, lag ${s.lagSeconds ?? '-'} s`);
+      lastLogged = Date.now();
+    }
+    if (s.series >= SERIES && s.warming === 0 && s.present >= SERIES) break;
+    await sleep(5000);
+  }
+  const warm = state.state;
+  const warmupSeconds = (Date.now() - startedAt) / 1000;
+  const warmupCpu = usage(sidecar.pid).cpu - cpuStart;
+  const warmedUp = warm.present >= SERIES && warm.warming === 0;
+  log(`warm-up ${warmedUp ? 'done' : 'cut short'} after ${warmupSeconds.toFixed(0)} s (${warm.present}/${SERIES} modelled)`);
+
+  // Steady window: whole steps, CPU of the process over exactly that wall time.
+  const lags = [];
+  const begin = usage(sidecar.pid);
+  const beginWall = Date.now();
+  let lastStep = warm.lastStep;
+  while (lags.length < STEADY_STEPS) {
+    await sleep(1000);
+    const [w] = await watchers(sidecar.url);
+    if (w.state.lastStep !== lastStep && w.state.lagSeconds !== null) {
+      lastStep = w.state.lastStep;
+      lags.push(w.state.lagSeconds);
+    }
+  }
+  const end = usage(sidecar.pid);
+  const wall = (Date.now() - beginWall) / 1000;
+  const cores = (end.cpu - begin.cpu) / wall;
+  const [skipped] = await promQuery(prom.url, 'sum(ntma_watch_steps_skipped_total)');
+  const [scrape] = await promQuery(prom.url, 'scrape_duration_seconds{job="ntma"}');
+  const [exported] = await promQuery(prom.url, 'scrape_samples_scraped{job="ntma"}');
+  const [pending] = await watchers(sidecar.url);
+
+  await stopAll();
+  await new Promise((resolve) => exporter.close(resolve));
+  rmSync(dir, { recursive: true, force: true });
+
+  const maxLag = Math.max(...lags);
+  const result = {
+    series: SERIES,
+    stepSeconds: STEP,
+    trainPoints: TRAIN_POINTS,
+    fitWorkers: 1,
+    historySeconds: round(historySeconds, 1),
+    warmup: {
+      seconds: round(warmupSeconds, 1),
+      complete: warmedUp,
+      modelled: warm.present,
+      cpuSeconds: round(warmupCpu, 1),
+      maxLagSeconds: round(Math.max(...warmupSamples, 0)),
+    },
+    steady: {
+      steps: lags.length,
+      cpuCores: round(cores, 3),
+      lagMedianSeconds: round(median(lags)),
+      lagMaxSeconds: round(maxLag),
+      skippedStepsTotal: skipped ? Number(skipped.value[1]) : 0,
+      refitsPending: pending.state.refitsPending,
+      rssMb: round(end.rssMb, 0),
+      metricsScrapeSeconds: scrape ? round(Number(scrape.value[1]), 3) : null,
+      metricsSamples: exported ? Number(exported.value[1]) : null,
+    },
+    met: { cpuUnderOneCore: cores < 1, lagUnderStep: maxLag < STEP, target: SERIES >= 10000 },
+    /**
+     * The steady cost scaled to a budget of one core and one step (the tighter of the two);
+     * linear in series, which the per-step work is (one query, one detector update per series).
+     * The lag includes a fixed settle delay (the watcher waits 250 ms past its grid time), which
+     * does not grow with series.
+     */
+    estimatedMaxSeries: Math.floor(
+      SERIES * Math.min(1 / Math.max(cores, 1e-6), (STEP - SETTLE) / Math.max(maxLag - SETTLE, 1e-6)),
+    ),
+  };
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. Detection delay
+
+async function detectionDelay() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ntma-bench-delay-'));
+  const onsets = [];
+  const spiking = (t) => onsets.some((o) => t >= o && t < o + 6);
+  const rate = (t) => 100 * (1 + 0.05 * noise('req', Math.floor(t))) * (spiking(t) ? 8 : 1);
+  // The counter is the integral of the rate (midpoint rule, 0.25 s steps).
+  const integrate = (from, to) => {
+    let sum = 0;
+    for (let a = from; a < to; a += 0.25) {
+      const b = Math.min(to, a + 0.25);
+      sum += rate((a + b) / 2) * (b - a);
+    }
+    return sum;
+  };
+  const historyTo = Math.floor(Date.now() / 1000);
+  let total = 0;
+  let at = historyTo - 330;
+  const exporter = createServer((request, response) => {
+    const now = Date.now() / 1000;
+    if (now > at) {
+      total += integrate(at, now);
+      at = now;
+    }
+    response
+      .writeHead(200, { 'content-type': 'text/plain; version=0.0.4' })
+      .end(`# TYPE ntma_bench_requests_total counter\nntma_bench_requests_total ${total}\n`);
+  });
+  await new Promise((resolve) => exporter.listen(0, '127.0.0.1', resolve));
+  const target = `127.0.0.1:${exporter.address().port}`;
+  await backfill(dir, async (write) => {
+    await write('# TYPE ntma_bench_requests counter');
+    for (let t = at + 1; t <= historyTo; t++) {
+      total += integrate(at, t);
+      at = t;
+      await write(`ntma_bench_requests_total{job="exporter",instance="${target}"} ${total} ${t}`);
+    }
+  });
+  const prom = await startPrometheus(dir, [`  - { job_name: exporter, static_configs: [{ targets: ['${target}'] }] }`], 1);
+  const watchersFile = path.join(dir, 'watchers.yml');
+  writeFileSync(
+    watchersFile,
+    'defaults: { step: 1s, train: 5m, sensitivity: low }\nwatchers:\n  - name: spike\n    expr: irate(ntma_bench_requests_total[5s])\n',
+  );
+  const sidecar = await startSidecar(dir, prom.url, watchersFile, 1);
+  writeFileSync(
+    prom.config,
+    [
+      'global: { scrape_interval: 1s, evaluation_interval: 1s }',
+      'scrape_configs:',
+      `  - { job_name: exporter, static_configs: [{ targets: ['${target}'] }] }`,
+      `  - { job_name: ntma, honor_labels: true, static_configs: [{ targets: ['127.0.0.1:${sidecar.port}'] }] }`,
+      '',
+    ].join('\n'),
+  );
+  await fetch(`${prom.url}/-/reload`, { method: 'POST' });
+  await until('ntma_anomaly in Prometheus', async () => (await promQuery(prom.url, 'ntma_anomaly')).length === 1, 60000);
+
+  const delays = [];
+  for (let k = 0; k < SPIKES; k++) {
+    await sleep(5000);
+    const onset = Date.now() / 1000;
+    onsets.push(onset);
+    let seen;
+    await until(
+      'the spike in ntma_anomaly',
+      async () => {
+        const [anomaly] = await promQuery(prom.url, 'ntma_anomaly{watcher="spike"}[30s]');
+        const [actual] = await promQuery(prom.url, 'ntma_actual{watcher="spike"}[30s]');
+        const high = new Set((actual?.values ?? []).filter(([, v]) => Number(v) > 300).map(([t]) => t));
+        seen = anomaly?.values.find(([t, v]) => t >= onset && v === '1' && high.has(t))?.[0];
+        return seen !== undefined;
+      },
+      20000,
+    );
+    delays.push(seen - onset);
+    log(`spike ${k + 1}: seen ${(seen - onset).toFixed(2)} s after onset`);
+    // Let the series settle before the next spike.
+    await until(
+      'ntma_anomaly back to 0',
+      async () => {
+        const [anomaly] = await promQuery(prom.url, 'ntma_anomaly{watcher="spike"}[3s]');
+        return Date.now() / 1000 > onset + 6 && (anomaly?.values ?? []).every(([, v]) => v === '0');
+      },
+      60000,
+    );
+  }
+  await stopAll();
+  await new Promise((resolve) => exporter.close(resolve));
+  rmSync(dir, { recursive: true, force: true });
+  return {
+    scrapeSeconds: 1,
+    stepSeconds: 1,
+    boundSeconds: 3,
+    spikes: delays.length,
+    delaysSeconds: delays.map((d) => round(d)),
+    medianSeconds: round(median(delays)),
+    maxSeconds: round(Math.max(...delays)),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main() {
+  if (!flag('--skip-build')) {
+    const build = spawnSync('npm', ['run', 'build', '-w', 'sidecar'], { cwd: ROOT, stdio: 'inherit' });
+    if (build.status !== 0) throw new Error('the sidecar does not build');
+  }
+  const started = Date.now();
+  log(`capacity: ${SERIES} series at a ${STEP} s step`);
+  const cap = await capacity();
+  log('detection delay');
+  const delay = await detectionDelay();
+
+  const rows = [
+    ['series watched', String(cap.series)],
+    ['warm-up (all first fits, 1 worker)', `${cap.warmup.seconds} s, ${cap.warmup.cpuSeconds} CPU-s, ${cap.warmup.complete ? 'complete' : `cut short at ${cap.warmup.modelled}`}`],
+    ['warm-up max loop lag', `${cap.warmup.maxLagSeconds} s`],
+    ['steady CPU (whole process)', `${cap.steady.cpuCores} cores`],
+    ['steady loop lag median / max', `${cap.steady.lagMedianSeconds} / ${cap.steady.lagMaxSeconds} s (step ${STEP} s)`],
+    ['skipped steps', String(cap.steady.skippedStepsTotal)],
+    ['RSS', `${cap.steady.rssMb} MB`],
+    ['/metrics scrape', `${cap.steady.metricsScrapeSeconds} s, ${cap.steady.metricsSamples} samples`],
+    ['estimated max series (1 core, 1 step)', String(cap.estimatedMaxSeries)],
+    ['target >= 10,000 met', String(cap.met.cpuUnderOneCore && cap.met.lagUnderStep && cap.met.target)],
+    ['detection delay median / max', `${delay.medianSeconds} / ${delay.maxSeconds} s (bound ${delay.boundSeconds} s, ${delay.spikes} spikes)`],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  console.log(`\nwatch benchmark (${os.cpus().length} cores, node ${process.version})`);
+  for (const [k, v] of rows) console.log(`  ${k.padEnd(width)}  ${v}`);
+
+  mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
+  const out = path.join(ROOT, 'bench/results/watch.json');
+  writeFileSync(
+    out,
+    `${JSON.stringify(
+      { date: new Date().toISOString(), cores: os.cpus().length, quick: QUICK, seconds: round((Date.now() - started) / 1000, 0), capacity: cap, detectionDelay: delay },
+      null,
+      2,
+    )}\n`,
+  );
+  console.log(`\nwrote ${path.relative(ROOT, out)}`);
+}
+
+process.on('SIGINT', () => void stopAll().then(() => process.exit(130)));
+main().catch(async (error) => {
+  log(`failed: ${error.stack ?? error}`);
+  await stopAll();
+  process.exit(1);
+});

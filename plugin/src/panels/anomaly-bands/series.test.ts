@@ -1,0 +1,54 @@
+import { createDataFrame, FieldType } from '@grafana/data';
+import { seriesFrame } from '../../testing/panelProps';
+import { DISAMBIGUATION_LABEL, groupByStep, labelKey, seriesFromFrames } from './series';
+
+describe('labelKey', () => {
+  it('is the same for the same labels in any order', () => {
+    expect(labelKey({ a: '1', b: '2' })).toBe(labelKey({ b: '2', a: '1' }));
+    expect(labelKey({ a: '1' })).not.toBe(labelKey({ a: '2' }));
+  });
+});
+
+describe('seriesFromFrames', () => {
+  it('turns each numeric field into a series of [unix seconds, value] with its labels and spacing', () => {
+    const [one] = seriesFromFrames([seriesFrame({ device: 'eth0' }, [1, 2, null, 4])]);
+
+    expect(one?.labels).toEqual({ device: 'eth0' });
+    expect(one?.points).toEqual([
+      [1_700_000_000, 1],
+      [1_700_000_060, 2],
+      [1_700_000_120, null],
+      [1_700_000_180, 4],
+    ]);
+    expect(one?.stepSeconds).toBe(60);
+  });
+
+  it('reads NaN and infinities as gaps, never as numbers', () => {
+    const [one] = seriesFromFrames([seriesFrame({ device: 'eth0' }, [NaN, Infinity, 3])]);
+    expect(one?.points.map((p) => p[1])).toEqual([null, null, 3]);
+  });
+
+  it('keeps series with the same label set apart with an extra label', () => {
+    const series = seriesFromFrames([
+      seriesFrame({ job: 'node' }, [1, 2], 'A'),
+      seriesFrame({ job: 'node' }, [3, 4], 'B'),
+    ]);
+
+    expect(series.map((s) => s.labels[DISAMBIGUATION_LABEL])).toEqual(['A/Value', 'B/Value']);
+    expect(new Set(series.map((s) => s.key)).size).toBe(2);
+  });
+
+  it('skips frames without a time field', () => {
+    const table = createDataFrame({ fields: [{ name: 'v', type: FieldType.number, values: [1] }] });
+    expect(seriesFromFrames([table])).toEqual([]);
+  });
+});
+
+describe('groupByStep', () => {
+  it('puts series with different spacing into different requests', () => {
+    const series = seriesFromFrames([seriesFrame({ d: 'a' }, [1, 2, 3]), seriesFrame({ d: 'b' }, [1, 2, 3])]);
+    const slower = { ...series[1]!, stepSeconds: 300 };
+    expect(groupByStep([series[0]!, slower]).map((g) => g.length)).toEqual([1, 1]);
+    expect(groupByStep(series).map((g) => g.length)).toEqual([2]);
+  });
+});

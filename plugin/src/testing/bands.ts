@@ -1,0 +1,46 @@
+import type { BackendSrvRequest } from '@grafana/runtime';
+import type { BandsAnswer, BandsSeriesRequest, SeriesBand } from '../api/types';
+import type { FakeAnswer } from './backend';
+
+/**
+ * A stand-in for POST /api/v1/bands/series that follows the contract without fitting anything: the first half
+ * of each series trains, the band over the second half is the training mean ± `halfWidth`, and points outside
+ * it are anomalies. Series come back in reverse order so tests prove pairing is by labels, not position.
+ */
+export function fakeBands(halfWidth = 1) {
+  return (request: BackendSrvRequest): FakeAnswer => {
+    const body = request.data as BandsSeriesRequest;
+    const series: SeriesBand[] = body.series.map(({ labels, points }) => {
+      const split = Math.floor(points.length / 2);
+      const train = points.slice(0, split).flatMap(([, v]) => (v === null ? [] : [v]));
+      const mean = train.reduce((a, b) => a + b, 0) / Math.max(1, train.length);
+      const banded = points.slice(split);
+      const actual = banded.map(([, v]) => v);
+      return {
+        labels,
+        timestamps: banded.map(([t]) => t),
+        actual,
+        forecast: banded.map(() => mean),
+        lower: banded.map(() => mean - halfWidth),
+        upper: banded.map(() => mean + halfWidth),
+        score: actual.map((v) => (v === null ? 0 : Math.min(0.9999, Math.abs(v - mean) / (halfWidth * 2)))),
+        anomaly: actual.map((v) => v !== null && Math.abs(v - mean) > halfWidth),
+        model: 'fake-mean',
+        coverage: null,
+        trainedOn: train.length,
+        fitMs: 1,
+        cached: false,
+      };
+    });
+    const answer: BandsAnswer = {
+      start: series[0]?.timestamps[0] ?? 0,
+      end: series[0]?.timestamps.at(-1) ?? 0,
+      step: 60,
+      train: { start: 0, end: 0 },
+      confidence: body.confidence ?? 0.95,
+      series: series.reverse(),
+      warnings: [],
+    };
+    return { body: answer };
+  };
+}

@@ -1,0 +1,87 @@
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { AuditLog } from './log.js';
+import type { AuditDraft } from './types.js';
+
+const draft = (over: Partial<AuditDraft> = {}): AuditDraft => ({
+  action: 'a1',
+  phase: 'accepted',
+  target: 'swarm:web',
+  who: 'alice',
+  source: 'panel',
+  reason: 'load',
+  before: 1,
+  after: 2,
+  dryRun: false,
+  ...over,
+});
+
+describe('AuditLog', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'ntma-audit-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('writes one JSON line per entry and reads them back after a restart', async () => {
+    const log = new AuditLog(dir);
+    await log.record(draft());
+    await log.record(draft({ phase: 'applied' }));
+    await log.close();
+    const lines = readFileSync(path.join(dir, 'audit.jsonl'), 'utf8').trim().split('\n');
+    expect(lines.map((l) => JSON.parse(l).phase)).toEqual(['accepted', 'applied']);
+
+    const reopened = new AuditLog(dir);
+    const page = await reopened.page({ offset: 0, limit: 10 });
+    expect(page.items).toEqual([expect.objectContaining({ id: 'a1', status: 'applied', who: 'alice' })]);
+    await reopened.close();
+  });
+
+  it('shows its own running action as in_progress and, after a restart, as unfinished', async () => {
+    const log = new AuditLog(dir);
+    await log.record(draft());
+    expect((await log.get('a1'))?.status).toBe('in_progress');
+    await log.close();
+    const reopened = new AuditLog(dir);
+    expect((await reopened.get('a1'))?.status).toBe('unfinished');
+    await reopened.close();
+  });
+
+  it('starts a fresh line after a torn one so the next entry stays readable', async () => {
+    const file = path.join(dir, 'audit.jsonl');
+    appendFileSync(file, `${JSON.stringify({ v: 1, ...draft(), at: new Date().toISOString() })}\n{"v":1,"act`);
+    const log = new AuditLog(dir);
+    await log.record(draft({ phase: 'failed', detail: 'restarted' }));
+    await log.close();
+    const reopened = new AuditLog(dir);
+    const page = await reopened.page({ offset: 0, limit: 10 });
+    expect(page.items[0]).toMatchObject({ id: 'a1', status: 'failed', detail: 'restarted' });
+    expect(page.skipped).toEqual([{ line: 2, reason: expect.stringMatching(/not valid JSON/) }]);
+    await reopened.close();
+  });
+
+  it('pages newest first and filters by target and status', async () => {
+    const log = new AuditLog(dir);
+    for (let i = 0; i < 5; i += 1) {
+      await log.record(draft({ action: `x${i}`, phase: 'refused', target: i % 2 ? 'swarm:a' : 'swarm:b' }));
+    }
+    const page = await log.page({ offset: 1, limit: 2 });
+    expect(page.total).toBe(5);
+    expect(page.items.map((a) => a.id)).toEqual(['x3', 'x2']);
+    const filtered = await log.page({ offset: 0, limit: 10, target: 'swarm:a', status: 'refused' });
+    expect(filtered.items.map((a) => a.id)).toEqual(['x3', 'x1']);
+    await log.close();
+  });
+
+  it('keeps writes in order when many are issued at once', async () => {
+    const log = new AuditLog(dir);
+    await Promise.all(Array.from({ length: 40 }, (_, i) => log.record(draft({ action: `c${i}`, phase: 'held' }))));
+    await log.close();
+    const ids = readFileSync(path.join(dir, 'audit.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).action);
+    expect(ids).toEqual(Array.from({ length: 40 }, (_, i) => `c${i}`));
+  });
+});

@@ -1,0 +1,184 @@
+/**
+ * Reading the audit log back, tolerant of what a crash leaves behind: a torn last line (the
+ * process died mid-write) is reported and skipped, never fatal, and an accepted entry without an
+ * outcome shows up as an `unfinished` action.
+ */
+import { OUTCOME_PHASES, type AuditAction, type AuditEntry, type AuditPhase } from './types.js';
+
+export interface SkippedLine {
+  /** 1-based line number in the file. */
+  line: number;
+  reason: string;
+}
+
+export interface ParsedLines {
+  records: Array<{ line: number; value: unknown }>;
+  skipped: SkippedLine[];
+}
+
+/** Splits JSON-lines text; blank lines are ignored, unparsable lines are reported with their number. */
+export function parseJsonLines(text: string): ParsedLines {
+  const records: ParsedLines['records'] = [];
+  const skipped: SkippedLine[] = [];
+  const lines = text.split('\n');
+  const endsClean = text.endsWith('\n') || text === '';
+  lines.forEach((raw, index) => {
+    const line = raw.trim();
+    if (line === '') return;
+    const isLast = index === lines.length - 1;
+    try {
+      records.push({ line: index + 1, value: JSON.parse(line) as unknown });
+    } catch {
+      skipped.push({
+        line: index + 1,
+        reason:
+          isLast && !endsClean
+            ? 'torn final line: the writer stopped in the middle of it'
+            : 'not valid JSON (the file was edited or damaged)',
+      });
+    }
+  });
+  return { records, skipped };
+}
+
+const PHASES: ReadonlyArray<AuditPhase> = ['accepted', ...OUTCOME_PHASES];
+
+function isReplicaCount(value: unknown): value is number | null {
+  return value === null || (typeof value === 'number' && Number.isInteger(value) && value >= 0);
+}
+
+/** Narrows a parsed line to an audit entry; returns the reason when it is not one. */
+export function asAuditEntry(value: unknown): AuditEntry | string {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not an object';
+  const entry = value as Record<string, unknown>;
+  if (entry.v !== 1) return `unknown version ${JSON.stringify(entry.v)}`;
+  for (const field of ['action', 'at', 'target', 'who', 'source', 'reason'] as const) {
+    if (typeof entry[field] !== 'string') return `field "${field}" is not a string`;
+  }
+  if (!PHASES.includes(entry.phase as AuditPhase)) return `unknown phase ${JSON.stringify(entry.phase)}`;
+  if (!isReplicaCount(entry.before) || !isReplicaCount(entry.after)) return 'before/after are not replica counts';
+  if (typeof entry.dryRun !== 'boolean') return 'field "dryRun" is not a boolean';
+  return value as AuditEntry;
+}
+
+/** Folds entries into actions, in the order each action first appeared. */
+export class ActionIndex {
+  private readonly byId = new Map<string, AuditAction>();
+  /** Newest action per target, for "last action" in the targets list. */
+  private readonly latestByTarget = new Map<string, AuditAction>();
+  /** Times (ms) of the newest replica change per target: live only, and live or dry-run. */
+  private readonly changesByTarget = new Map<string, { live: number | null; any: number | null }>();
+
+  add(entry: AuditEntry): void {
+    const existing = this.byId.get(entry.action);
+    if (entry.phase === 'accepted') {
+      // A repeated or late accepted line never overrides an outcome that is already known.
+      if (existing) return;
+      const action: AuditAction = {
+        ...common(entry),
+        status: 'unfinished',
+        acceptedAt: entry.at,
+      };
+      this.byId.set(entry.action, action);
+      this.latestByTarget.set(entry.target, action);
+      return;
+    }
+    if (existing && existing.status !== 'unfinished') return;
+    const action: AuditAction = {
+      ...(existing ?? common(entry)),
+      status: entry.phase,
+      before: entry.before ?? existing?.before ?? null,
+      after: entry.after,
+      finishedAt: entry.at,
+    };
+    if (entry.detail !== undefined) action.detail = entry.detail;
+    if (entry.errorCode !== undefined) action.errorCode = entry.errorCode;
+    const notes = [...(existing?.notes ?? []), ...(entry.notes ?? [])];
+    if (notes.length > 0) action.notes = [...new Set(notes)];
+    this.byId.set(entry.action, action);
+    this.latestByTarget.set(entry.target, action);
+    this.noteChange(action);
+  }
+
+  get(id: string): AuditAction | undefined {
+    return this.byId.get(id);
+  }
+
+  /** All actions, oldest first; ids in `inFlight` are running now, so they are not unfinished. */
+  actions(inFlight: ReadonlySet<string> = new Set()): AuditAction[] {
+    return [...this.byId.values()].map((action) => withLiveStatus(action, inFlight));
+  }
+
+  latestFor(target: string, inFlight: ReadonlySet<string> = new Set()): AuditAction | undefined {
+    const action = this.latestByTarget.get(target);
+    return action && withLiveStatus(action, inFlight);
+  }
+
+  /**
+   * Time (ms) of the newest action on `target` that changed, or with `includeDryRun` would have
+   * changed, its replicas; the automatic policy's cooldown starts there.
+   */
+  lastChangeAt(target: string, includeDryRun: boolean): number | null {
+    const changes = this.changesByTarget.get(target);
+    if (!changes) return null;
+    return includeDryRun ? changes.any : changes.live;
+  }
+
+  private noteChange(action: AuditAction): void {
+    if (action.status !== 'applied' || action.before === action.after) return;
+    const at = Date.parse(action.acceptedAt ?? action.finishedAt ?? '');
+    if (!Number.isFinite(at)) return;
+    const changes = this.changesByTarget.get(action.target) ?? { live: null, any: null };
+    if (!action.dryRun) changes.live = Math.max(changes.live ?? at, at);
+    changes.any = Math.max(changes.any ?? at, at);
+    this.changesByTarget.set(action.target, changes);
+  }
+}
+
+function common(entry: AuditEntry): AuditAction {
+  const action: AuditAction = {
+    id: entry.action,
+    target: entry.target,
+    status: 'unfinished',
+    who: entry.who,
+    source: entry.source,
+    reason: entry.reason,
+    before: entry.before,
+    after: entry.after,
+    dryRun: entry.dryRun,
+  };
+  if (entry.backend !== undefined) action.backend = entry.backend;
+  if (entry.idempotencyKey !== undefined) action.idempotencyKey = entry.idempotencyKey;
+  if (entry.notes !== undefined) action.notes = entry.notes;
+  if (entry.alert !== undefined) action.alert = entry.alert;
+  return action;
+}
+
+/** An unfinished action that is running in this process is in progress, not unfinished. */
+export function withLiveStatus(action: AuditAction, inFlight: ReadonlySet<string>): AuditAction {
+  return action.status === 'unfinished' && inFlight.has(action.id) ? { ...action, status: 'in_progress' } : action;
+}
+
+export interface AuditReadResult {
+  entries: AuditEntry[];
+  skipped: SkippedLine[];
+  index: ActionIndex;
+}
+
+/** Reads a whole audit file's text into entries and folded actions. */
+export function readAuditText(text: string): AuditReadResult {
+  const { records, skipped } = parseJsonLines(text);
+  const entries: AuditEntry[] = [];
+  const index = new ActionIndex();
+  for (const { line, value } of records) {
+    const entry = asAuditEntry(value);
+    if (typeof entry === 'string') {
+      skipped.push({ line, reason: `not an audit entry: ${entry}` });
+      continue;
+    }
+    entries.push(entry);
+    index.add(entry);
+  }
+  skipped.sort((a, b) => a.line - b.line);
+  return { entries, skipped, index };
+}

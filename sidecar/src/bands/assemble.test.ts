@@ -1,0 +1,55 @@
+import { gridOf } from '../prometheus/grid.js';
+import { scoreFromResidual } from '../detect/tail.js';
+import { zFor } from '../forecast/calibration.js';
+import { assembleSeries } from './assemble.js';
+import type { BandTrace } from './engine.js';
+
+const trace = (mean: Array<number | null>, half: number): BandTrace => ({
+  model: 'test',
+  trainedOn: 10,
+  mean,
+  lower: mean.map((m) => (m === null ? null : m - half)),
+  upper: mean.map((m) => (m === null ? null : m + half)),
+  fitMs: 12.345,
+  cached: false,
+});
+
+describe('assembleSeries', () => {
+  it('drops the warm-up points and aligns every array with the timestamps', () => {
+    const grid = gridOf(1000, 1120, 60);
+    const band = assembleSeries({ job: 'a' }, grid, [9, 9, 10, 11, 12], trace([9, 9, 10, 10, 10], 1), 2, 0.95);
+    expect(band.timestamps).toEqual([1000, 1060, 1120]);
+    expect(band.actual).toEqual([10, 11, 12]);
+    expect(band.forecast).toEqual([10, 10, 10]);
+    expect(band.lower).toEqual([9, 9, 9]);
+    expect(band.upper).toEqual([11, 11, 11]);
+    expect(band.fitMs).toBe(12.3);
+  });
+
+  it('flags points outside the band, scores the edge at the confidence and counts coverage', () => {
+    const grid = gridOf(0, 180, 60);
+    const band = assembleSeries({}, grid, [10, 11, 15, 5], trace([10, 10, 10, 10], 1), 0, 0.9);
+    expect(band.anomaly).toEqual([false, false, true, true]);
+    expect(band.score[0]).toBe(0);
+    // On the band edge the residual is z(0.9); further out it scores higher.
+    expect(band.score[1]).toBeCloseTo(scoreFromResidual(zFor(0.9)), 9);
+    expect(band.score[2]).toBeGreaterThan(band.score[1]!);
+    expect(band.score[3]).toBeGreaterThan(band.score[1]!);
+    expect(band.coverage).toBe(0.5);
+  });
+
+  it('keeps gaps as null with score 0, never counts them, and tolerates a missing forecast', () => {
+    const grid = gridOf(0, 120, 60);
+    const band = assembleSeries({}, grid, [null, 10, 50], trace([10, NaN, 10], 1), 0, 0.95);
+    expect(band.actual).toEqual([null, 10, 50]);
+    expect(band.forecast).toEqual([10, null, 10]);
+    expect(band.score).toEqual([0, 0, expect.any(Number)]);
+    expect(band.anomaly).toEqual([false, false, true]);
+    expect(band.coverage).toBe(0);
+  });
+
+  it('reports no coverage when every point is a gap', () => {
+    const band = assembleSeries({}, gridOf(0, 60, 60), [null, null], trace([1, 1], 1), 0, 0.95);
+    expect(band.coverage).toBeNull();
+  });
+});

@@ -1,0 +1,83 @@
+/**
+ * The production BandsEngine over the forecast worker pool and its model cache. A miss fits and
+ * bands in a worker (one job, no second pass); a hit restores the cached snapshot and runs the
+ * O(N) one-step pass here, which needs no worker at all.
+ */
+import type { Config } from '../config.js';
+import { LruCache } from '../forecast/cache.js';
+import { ForecastPoolClosed } from '../forecast/errors.js';
+import { bandsFromSnapshot, type BandsResult } from '../forecast/jobs.js';
+import type { ModelSnapshot } from '../forecast/model.js';
+import { ForecastPool } from '../forecast/pool.js';
+import type { BandJob, BandsEngine, BandTrace } from './engine.js';
+
+/**
+ * Snapshots hold a season's profile and the calibration errors: up to ~100 kB for a weekly
+ * season at one minute, so 512 of them stay well under 64 MB.
+ */
+export const MODEL_CACHE_ENTRIES = 512;
+
+export interface PoolEngineOptions {
+  /**
+   * A pool shared with others (the engine never closes it), or how to make its own on first use
+   * (so an app whose bands are never asked for starts no threads; close() stops it).
+   */
+  pool: ForecastPool | (() => ForecastPool);
+  cacheEntries?: number;
+}
+
+function traceOf(result: BandsResult, cached: boolean): BandTrace {
+  return {
+    model: result.model,
+    trainedOn: result.trainedOn,
+    mean: result.forecast,
+    lower: result.lower,
+    upper: result.upper,
+    fitMs: cached ? 0 : result.fitMs,
+    cached,
+  };
+}
+
+export class PoolBandsEngine implements BandsEngine {
+  private readonly shared: ForecastPool | undefined;
+  private readonly makePool: (() => ForecastPool) | undefined;
+  private owned: ForecastPool | undefined;
+  private readonly cache: LruCache<ModelSnapshot>;
+  private closed = false;
+
+  constructor(options: PoolEngineOptions) {
+    if (typeof options.pool === 'function') this.makePool = options.pool;
+    else this.shared = options.pool;
+    this.cache = new LruCache<ModelSnapshot>(options.cacheEntries ?? MODEL_CACHE_ENTRIES);
+  }
+
+  async band(job: BandJob): Promise<BandTrace> {
+    let fresh: BandsResult | undefined;
+    const { value: snapshot } = await this.cache.getOrLoad(job.key, async () => {
+      fresh = await this.pool().bandsFor(job.train, job.follow, job.spec);
+      return fresh.snapshot;
+    });
+    // Callers that waited on another request's fit for the same key get the band from its snapshot.
+    if (fresh) return traceOf(fresh, false);
+    return traceOf(bandsFromSnapshot(snapshot, job.follow, job.spec.confidence), true);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.cache.clear();
+    await this.owned?.close();
+  }
+
+  private pool(): ForecastPool {
+    if (this.closed) throw new ForecastPoolClosed();
+    if (this.shared) return this.shared;
+    this.owned ??= this.makePool!();
+    return this.owned;
+  }
+}
+
+export function createBandsEngine(config: Config): BandsEngine {
+  return new PoolBandsEngine({
+    pool: () => new ForecastPool({ workers: config.fitWorkers, timeoutMs: config.fitTimeoutMs }),
+  });
+}

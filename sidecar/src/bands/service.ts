@@ -1,0 +1,215 @@
+/**
+ * The bands use case: get evenly spaced values (from Prometheus, or from the client), split them
+ * into a training window and a banded range, let the engine fit and trace, and assemble the answer.
+ * Handlers stay thin: they validate the shape, this module validates the meaning.
+ */
+import { createHash } from 'node:crypto';
+import { BadRequest, PayloadTooLarge } from '../errors.js';
+import { modelKey } from '../forecast/cache.js';
+import { ForecastError } from '../forecast/errors.js';
+import type { FitSpec, ModelChoice } from '../forecast/types.js';
+import { endMs, type Grid } from '../prometheus/grid.js';
+import type { PrometheusReader } from '../prometheus/client.js';
+import type { Labels } from '../prometheus/parse.js';
+import { assembleSeries } from './assemble.js';
+import type { BandJob, BandsEngine } from './engine.js';
+import { DEFAULT_LIMITS, type BandLimits } from './limits.js';
+import { regularize, type Point } from './regularize.js';
+import { parseDuration, parseInstant } from './time.js';
+import type { BandsAnswer, SeriesBand } from './types.js';
+import { checkPointCount, queryLayout, seriesLayout, type Layout } from './window.js';
+
+export const DEFAULT_CONFIDENCE = 0.95;
+
+export interface BandOptions {
+  /** Training window: a duration ("7d") or seconds. */
+  train?: string | number;
+  confidence?: number;
+  model?: ModelChoice;
+}
+
+export interface QueryBandsInput extends BandOptions {
+  query: string;
+  /** RFC3339 or unix seconds. */
+  start: string | number;
+  end: string | number;
+  /** A duration ("1m") or seconds. */
+  step: string | number;
+}
+
+export interface SeriesBandsInput extends BandOptions {
+  series: ReadonlyArray<{ labels: Labels; points: ReadonlyArray<Point> }>;
+  /** The spacing of the points; inferred (median spacing) when omitted. */
+  step?: string | number;
+}
+
+function digest(values: ReadonlyArray<number | null>): string {
+  const buffer = Float64Array.from(values, (v) => (v === null ? NaN : v));
+  return createHash('sha1').update(new Uint8Array(buffer.buffer)).digest('base64url');
+}
+
+function bandGrid(layout: Layout): Grid {
+  const offset = layout.trainPoints + layout.warmupPoints;
+  return {
+    startMs: layout.grid.startMs + offset * layout.grid.stepMs,
+    stepMs: layout.grid.stepMs,
+    count: layout.bandPoints,
+  };
+}
+
+/** A series whose band cannot be computed, said in the answer instead of failing the others. */
+function unbanded(
+  labels: Labels,
+  grid: Grid,
+  actual: ReadonlyArray<number | null>,
+  skip: number,
+  why: string,
+): SeriesBand {
+  const n = grid.count;
+  const nulls = (): null[] => new Array<null>(n).fill(null);
+  return {
+    labels,
+    timestamps: Array.from({ length: n }, (_, i) => (grid.startMs + i * grid.stepMs) / 1000),
+    actual: Array.from({ length: n }, (_, i) => actual[skip + i] ?? null),
+    forecast: nulls(),
+    lower: nulls(),
+    upper: nulls(),
+    score: new Array<number>(n).fill(0),
+    anomaly: new Array<boolean>(n).fill(false),
+    model: 'none',
+    coverage: null,
+    trainedOn: 0,
+    fitMs: 0,
+    cached: false,
+    error: why,
+  };
+}
+
+export class BandsService {
+  constructor(
+    private readonly prometheus: PrometheusReader,
+    private readonly engine: BandsEngine,
+    readonly limits: BandLimits = DEFAULT_LIMITS,
+  ) {}
+
+  async forQuery(input: QueryBandsInput): Promise<BandsAnswer> {
+    const start = parseInstant(input.start, 'start');
+    const end = parseInstant(input.end, 'end');
+    const step = parseDuration(input.step, 'step');
+    const train = input.train === undefined ? undefined : parseDuration(input.train, 'train');
+    const layout = queryLayout(start, end, step, train, this.limits);
+    const range = await this.prometheus.queryRange(
+      {
+        query: input.query,
+        start: layout.grid.startMs / 1000,
+        end: endMs(layout.grid) / 1000,
+        step: layout.grid.stepMs / 1000,
+      },
+      { maxSeries: this.limits.maxSeries },
+    );
+    const spec = this.spec(layout, input);
+    const series = await Promise.all(
+      range.series.map((s) => this.bandOne(s.labels, s.values, layout, spec, input.query)),
+    );
+    return this.answer(layout, spec, series, range.warnings);
+  }
+
+  async forSeries(input: SeriesBandsInput): Promise<BandsAnswer> {
+    if (input.series.length > this.limits.maxSeries) {
+      throw new PayloadTooLarge(`series: ${input.series.length} series; at most ${this.limits.maxSeries} per request`);
+    }
+    if (input.series.length === 0) throw new BadRequest('at least one series is needed', 'series');
+    const step = input.step === undefined ? undefined : parseDuration(input.step, 'step');
+    const train = input.train === undefined ? undefined : parseDuration(input.train, 'train');
+    const prepared = input.series.map((s, i) => {
+      const field = `series[${i}].points`;
+      checkPointCount(s.points.length, this.limits, field);
+      const regular = regularize(s.points, step, this.limits.maxPointsPerSeries, field);
+      return { labels: s.labels, regular, layout: seriesLayout(regular.grid, train, this.limits, field) };
+    });
+    // One answer has one time axis; series sent on different grids are separate requests.
+    const first = prepared[0]!.layout;
+    for (const [i, p] of prepared.entries()) {
+      if (p.layout.grid.stepMs !== first.grid.stepMs) {
+        throw new BadRequest(
+          `spacing differs from series[0]; send series with different steps in separate requests`,
+          `series[${i}].points`,
+        );
+      }
+    }
+    const spec = this.spec(first, input);
+    const series = await Promise.all(
+      prepared.map(({ labels, regular, layout }) => {
+        const skip = (layout.grid.startMs - regular.grid.startMs) / layout.grid.stepMs;
+        const values = regular.values.slice(skip);
+        // No query names client-sent points, and equal labels can carry different data (rate over 1m
+        // or 1h): the digest of the training values stands in for the query.
+        const source = `series:${digest(values.slice(0, layout.trainPoints))}`;
+        return this.bandOne(labels, values, layout, spec, source);
+      }),
+    );
+    return this.answer(first, spec, series, []);
+  }
+
+  private spec(layout: Layout, options: BandOptions): FitSpec {
+    return {
+      stepSeconds: layout.grid.stepMs / 1000,
+      model: options.model ?? 'auto',
+      confidence: options.confidence ?? DEFAULT_CONFIDENCE,
+    };
+  }
+
+  private async bandOne(
+    labels: Labels,
+    values: ReadonlyArray<number | null>,
+    layout: Layout,
+    spec: FitSpec,
+    /** The PromQL, or what stands in for it: part of the model's cache key. */
+    source: string,
+  ): Promise<SeriesBand> {
+    const grid = bandGrid(layout);
+    const train = values.slice(0, layout.trainPoints);
+    const follow = values.slice(layout.trainPoints);
+    const observed = train.reduce<number>((n, v) => (v === null ? n : n + 1), 0);
+    if (observed < this.limits.minTrainPoints) {
+      const why = `only ${observed} of ${layout.trainPoints} training points have values; at least ${this.limits.minTrainPoints} are needed`;
+      return unbanded(labels, grid, follow, layout.warmupPoints, why);
+    }
+    const job: BandJob = {
+      // Confidence is not in the key: a cached snapshot is re-calibrated for any confidence.
+      key: modelKey({
+        query: source,
+        labels,
+        trainStart: layout.grid.startMs / 1000,
+        trainEnd: (layout.grid.startMs + (layout.trainPoints - 1) * layout.grid.stepMs) / 1000,
+        stepSeconds: layout.grid.stepMs / 1000,
+        model: spec.model,
+      }),
+      train,
+      follow,
+      spec,
+    };
+    try {
+      const trace = await this.engine.band(job);
+      return assembleSeries(labels, grid, follow, trace, layout.warmupPoints, spec.confidence);
+    } catch (error) {
+      // The data's fault (too few values, too many gaps): say so for this series, band the others.
+      if (error instanceof ForecastError) return unbanded(labels, grid, follow, layout.warmupPoints, error.message);
+      throw error;
+    }
+  }
+
+  private answer(layout: Layout, spec: FitSpec, series: SeriesBand[], warnings: string[]): BandsAnswer {
+    const grid = bandGrid(layout);
+    const trainEndMs = layout.grid.startMs + layout.trainPoints * layout.grid.stepMs;
+    return {
+      start: grid.startMs / 1000,
+      end: endMs(grid) / 1000,
+      step: grid.stepMs / 1000,
+      train: { start: layout.grid.startMs / 1000, end: trainEndMs / 1000 },
+      confidence: spec.confidence,
+      series,
+      warnings,
+    };
+  }
+}

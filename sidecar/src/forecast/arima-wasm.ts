@@ -1,0 +1,190 @@
+/**
+ * The `arima` package (ctsa compiled to WASM), reached through its own loader so that this
+ * module holds the Emscripten instance and can read the fitted model's struct: the package's
+ * JS API returns forecasts only, but the one-step predictor needs the coefficients, and the
+ * struct also carries ctsa's return code, which the package never surfaces (a failed fit
+ * otherwise shows up only as forecasts of 1e25).
+ *
+ * The struct layout is ctsa's `struct sarimax_set` on wasm32 (4-byte int and pointer, 8-byte
+ * aligned double). Every read checks the order fields against what was asked, so a package
+ * update that moves a field fails loudly instead of returning wrong coefficients.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+/** An ARIMA order; seasonal terms are never requested (MSTL owns the season, and s >= 48 breaks ctsa). */
+export interface ArimaOrder {
+  p: number;
+  d: number;
+  q: number;
+}
+
+/**
+ * ctsa estimation methods. The package README calls 1 "CSS", but ctsa's `sarimax_exec` runs
+ * exact ML (AS 154) from a zero start for 1 and pure conditional sum of squares for 2; 0 is CSS
+ * followed by ML, the variant that diverges on long series.
+ */
+export const ArimaMethod = { CssThenMl: 0, Ml: 1, Css: 2 } as const;
+export type ArimaMethod = (typeof ArimaMethod)[keyof typeof ArimaMethod];
+
+/** Coefficients in R's sign convention: x_t = mean + sum(phi_i x_{t-i}) + e_t + sum(theta_j e_{t-j}). */
+export interface ArimaCoefficients {
+  order: ArimaOrder;
+  phi: number[];
+  theta: number[];
+  /** Mean of the series (d = 0 only; ctsa fits no drift when d > 0). */
+  mean: number;
+  /** ctsa's innovation variance. */
+  sigma2: number;
+  /** ctsa's return code: 1 = probable success; 4 no convergence, 10 non-stationary AR, 15 Inf/NaN. */
+  retval: number;
+}
+
+interface EmscriptenModule {
+  HEAP32: Int32Array;
+  HEAPF64: Float64Array;
+}
+
+interface ArimaInstance {
+  model: number | null;
+  train(ts: number[]): ArimaInstance;
+  predict(length: number): [number[], number[]];
+  destroy(): void;
+}
+
+type ArimaConstructor = new (options: Record<string, number | boolean>) => ArimaInstance;
+
+interface Runtime {
+  module: EmscriptenModule;
+  ARIMA: ArimaConstructor;
+}
+
+/** Above this length the package copies the series onto a too-small WASM stack and traps. */
+export const ARIMA_MAX_POINTS = 8190;
+
+let runtime: Runtime | undefined;
+
+/** Instantiated lazily, once per thread; dropped after a trap because the heap may be corrupt. */
+function load(): Runtime {
+  if (runtime) return runtime;
+  const require = createRequire(import.meta.url);
+  const dir = path.dirname(require.resolve('arima'));
+  const factory = require(path.join(dir, 'wasm', 'native-sync.js')) as (options: object) => EmscriptenModule;
+  // The same bytes as the package's base64 wrapper/native.bin.js, without decoding 280 kB of text.
+  const wasmBinary = readFileSync(path.join(dir, 'wasm', 'native.wasm'));
+  const bind = require(path.join(dir, 'load.js')) as (m: EmscriptenModule) => ArimaConstructor;
+  const module = factory({
+    wasmBinary,
+    // ctsa prints diagnostics with printf; they belong to no log of ours.
+    print: () => undefined,
+    printErr: () => undefined,
+    // ctsa calls exit(-1) on bad input; Emscripten's default would set process.exitCode.
+    quit: (_status: number, toThrow: Error) => {
+      throw toThrow;
+    },
+  });
+  runtime = { module, ARIMA: bind(module) };
+  return runtime;
+}
+
+// Offsets in struct sarimax_set (wasm32).
+const OFF = {
+  N: 0,
+  p: 16,
+  d: 20,
+  q: 24,
+  s: 28,
+  P: 32,
+  D: 36,
+  Q: 40,
+  phi: 56,
+  theta: 60,
+  mean: 88,
+  variance: 96,
+  retval: 120,
+} as const;
+
+function readCoefficients(module: EmscriptenModule, handle: number, order: ArimaOrder, n: number): ArimaCoefficients {
+  const i32 = module.HEAP32;
+  const f64 = module.HEAPF64;
+  const struct = i32[handle >> 2]!;
+  const int = (offset: number): number => i32[(struct + offset) >> 2]!;
+  const layoutOk =
+    int(OFF.N) === n &&
+    int(OFF.p) === order.p &&
+    int(OFF.d) === order.d &&
+    int(OFF.q) === order.q &&
+    int(OFF.s) === 0 &&
+    int(OFF.P) === 0 &&
+    int(OFF.D) === 0 &&
+    int(OFF.Q) === 0;
+  if (!layoutOk)
+    throw new Error('arima: unexpected model struct layout; the package version is not the one this code reads');
+  const phiAt = int(OFF.phi) >> 3;
+  const thetaAt = int(OFF.theta) >> 3;
+  return {
+    order,
+    phi: Array.from(f64.subarray(phiAt, phiAt + order.p)),
+    // ctsa stores MA terms with the Box-Jenkins sign (e_t - theta e_{t-1}).
+    theta: Array.from(f64.subarray(thetaAt, thetaAt + order.q), (t) => -t),
+    mean: order.d === 0 ? f64[(struct + OFF.mean) >> 3]! : 0,
+    sigma2: f64[(struct + OFF.variance) >> 3]!,
+    retval: int(OFF.retval),
+  };
+}
+
+function checkInput(values: ArrayLike<number>, order: ArimaOrder): number[] {
+  if (values.length > ARIMA_MAX_POINTS) throw new RangeError(`arima takes at most ${ARIMA_MAX_POINTS} points`);
+  const series = Array.from(values);
+  // The package forward-fills NaN except at the ends; gaps must be filled before this point.
+  if (!series.every(Number.isFinite)) throw new RangeError('arima input must be finite');
+  if (order.p < 0 || order.d < 0 || order.q < 0) throw new RangeError('arima order must be non-negative');
+  return series;
+}
+
+function withModel<T>(
+  values: ArrayLike<number>,
+  order: ArimaOrder,
+  method: ArimaMethod,
+  use: (rt: Runtime, model: ArimaInstance, series: number[]) => T,
+): T {
+  const series = checkInput(values, order);
+  const rt = load();
+  const model = new rt.ARIMA({ p: order.p, d: order.d, q: order.q, method, optimizer: 6, verbose: false });
+  try {
+    model.train(series);
+    return use(rt, model, series);
+  } catch (error) {
+    // A trap can leave ctsa's heap half-written; the next fit gets a fresh instance.
+    runtime = undefined;
+    throw error;
+  } finally {
+    try {
+      model.destroy();
+    } catch {
+      runtime = undefined;
+    }
+  }
+}
+
+/** Fits a non-seasonal ARIMA and returns its coefficients; the WASM model is freed before returning. */
+export function fitArima(values: ArrayLike<number>, order: ArimaOrder, method: ArimaMethod): ArimaCoefficients {
+  return withModel(values, order, method, (rt, model, series) =>
+    readCoefficients(rt.module, model.model ?? 0, order, series.length),
+  );
+}
+
+/** The package's own forecast (Kalman filter, AS 182), used as the reference for our predictor. */
+export function arimaPackageForecast(
+  values: ArrayLike<number>,
+  order: ArimaOrder,
+  method: ArimaMethod,
+  horizon: number,
+): { coefficients: ArimaCoefficients; mean: number[]; mse: number[] } {
+  return withModel(values, order, method, (rt, model, series) => {
+    const coefficients = readCoefficients(rt.module, model.model ?? 0, order, series.length);
+    const [mean, mse] = model.predict(horizon);
+    return { coefficients, mean, mse };
+  });
+}

@@ -1,0 +1,121 @@
+import { reference } from './__fixtures__/reference.js';
+import { arma } from './__fixtures__/simulate.js';
+import { ArimaFilter } from './arima-filter.js';
+import { kpssStatistic } from './arima-order.js';
+import { arimaPackageForecast, ArimaMethod, fitArima, type ArimaOrder } from './arima-wasm.js';
+import { zFor } from './calibration.js';
+
+function orderOf(o: [number, number, number]): ArimaOrder {
+  return { p: o[0], d: o[1], q: o[2] };
+}
+
+function run(filter: ArimaFilter, values: ReadonlyArray<number | null>): ArimaFilter {
+  for (const v of values) filter.observe(v);
+  return filter;
+}
+
+/** h-step forecast variance from the filter's psi weights. */
+function variances(filter: ArimaFilter, h: number, sigma2: number): number[] {
+  let sum = 0;
+  return filter.psi(h).map((psi) => (sum += psi * psi) * sigma2);
+}
+
+describe('ARIMA one-step filter', () => {
+  it.each(reference.arima.map((c) => [c.name, c] as const))(
+    'reproduces R forecast::Arima forecasts and 95%% intervals from R coefficients (%s)',
+    (_name, c) => {
+      const order = orderOf(c.order);
+      const filter = run(ArimaFilter.start({ phi: c.phi, theta: c.theta, d: order.d, mean: c.mean }), c.values);
+      const mean = filter.forecast(10);
+      const v = variances(filter, 10, c.sigma2);
+      mean.forEach((m, i) => {
+        expect(m).toBeCloseTo(c.forecast[i]!, 8);
+        expect(m + zFor(0.95) * Math.sqrt(v[i]!)).toBeCloseTo(c.upper[i]!, 6);
+        expect(m - zFor(0.95) * Math.sqrt(v[i]!)).toBeCloseTo(c.lower[i]!, 6);
+      });
+    },
+  );
+
+  it.each([
+    [{ p: 1, d: 0, q: 1 }, ArimaMethod.Css],
+    [{ p: 2, d: 1, q: 1 }, ArimaMethod.Css],
+    [{ p: 1, d: 1, q: 2 }, ArimaMethod.Ml],
+    [{ p: 0, d: 1, q: 1 }, ArimaMethod.Ml],
+  ])("equals the arima package's own forecast at h=1 and along the path for %j", (order, method) => {
+    const noise = arma(1200, 11, { phi: 0.6, theta: 0.3, mean: 0 });
+    let level = 100;
+    const y = order.d === 0 ? noise.map((e) => e + 100) : noise.map((e) => (level += e));
+    const own = arimaPackageForecast(y, order, method, 20);
+    expect(own.coefficients.retval).toBe(1);
+    const filter = run(ArimaFilter.start({ ...own.coefficients, d: order.d }), y);
+    expect(filter.peek()).toBeCloseTo(own.mean[0]!, 6);
+    filter.forecast(20).forEach((m, i) => expect(m).toBeCloseTo(own.mean[i]!, 5));
+    // Exact ML stores its own variance; the package's h-step MSE then follows the same psi weights.
+    if (method === ArimaMethod.Ml) {
+      variances(filter, 20, own.coefficients.sigma2).forEach((v, i) => expect(v / own.mse[i]!).toBeCloseTo(1, 6));
+    }
+  });
+
+  it("fits the same CSS coefficients as R's Arima(method = 'CSS')", () => {
+    for (const c of reference.arima) {
+      const fitted = fitArima(c.values, orderOf(c.order), ArimaMethod.Css);
+      expect(fitted.retval).toBe(1);
+      fitted.phi.forEach((v, i) => expect(v).toBeCloseTo(c.phi[i]!, 2));
+      fitted.theta.forEach((v, i) => expect(v).toBeCloseTo(c.theta[i]!, 2));
+      expect(fitted.mean).toBeCloseTo(c.mean, 1);
+      const filter = run(ArimaFilter.start({ ...fitted, d: c.order[1] }), c.values);
+      // Point forecasts within 1% of a one-step standard deviation of R's.
+      filter
+        .forecast(10)
+        .forEach((m, i) => expect(Math.abs(m - c.forecast[i]!)).toBeLessThan(0.01 * Math.sqrt(c.sigma2)));
+    }
+  });
+
+  it('advances a gap on the forecast, never as a zero', () => {
+    const y = arma(400, 3, { mean: 500 });
+    const c = fitArima(y, { p: 1, d: 1, q: 1 }, ArimaMethod.Css);
+    const withGap = run(ArimaFilter.start({ ...c, d: 1 }), y);
+    const expected = withGap.peek();
+    const innovation = withGap.observe(null);
+    expect(innovation).toBeNull();
+    // After a gap the state sits on the forecast: the next forecast stays near 500, not near 0.
+    expect(withGap.peek()).toBeGreaterThan(450);
+    expect(Math.abs(withGap.peek() - expected)).toBeLessThan(5);
+    const asZero = run(ArimaFilter.start({ ...c, d: 1 }), [...y, 0]);
+    expect(asZero.peek()).toBeLessThan(withGap.peek() - 100);
+  });
+
+  it('round-trips its state, so a restored filter continues identically', () => {
+    const y = arma(300, 5);
+    const c = fitArima(y, { p: 2, d: 0, q: 1 }, ArimaMethod.Css);
+    const a = run(ArimaFilter.start({ ...c, d: 0 }), y.slice(0, 250));
+    const b = ArimaFilter.restore(JSON.parse(JSON.stringify(a.state())));
+    for (const v of y.slice(250)) expect(b.observe(v)).toBeCloseTo(a.observe(v)!, 12);
+  });
+});
+
+describe('the arima package boundary', () => {
+  it('reports a non-converged fit through its return code instead of silently forecasting garbage', () => {
+    // Over-differenced stationary noise makes ctsa's CSS-then-ML diverge (its 1e25 forecasts).
+    const y = arma(1440, 1, { phi: 0.6, theta: 0.4 });
+    const broken = fitArima(y, { p: 1, d: 1, q: 1 }, ArimaMethod.CssThenMl);
+    expect(broken.retval).not.toBe(1);
+  });
+
+  it('refuses input that would crash the WASM stack or be forward-filled', () => {
+    expect(() => fitArima(new Array(9000).fill(1), { p: 1, d: 0, q: 0 }, ArimaMethod.Css)).toThrow(/at most 8190/);
+    expect(() =>
+      fitArima([1, 2, Number.NaN, 4, 5, 6, 7, 8, 9, 10, 11, 12], { p: 1, d: 0, q: 0 }, ArimaMethod.Css),
+    ).toThrow(/finite/);
+  });
+});
+
+describe('KPSS', () => {
+  it('tells a random walk (difference it) from stationary noise (do not)', () => {
+    const noise = arma(1000, 8, { phi: 0.3, theta: 0 });
+    let walk = 0;
+    const randomWalk = arma(1000, 9, { phi: 0, theta: 0 }).map((e) => (walk += e - 100));
+    expect(kpssStatistic(noise)).toBeLessThan(0.463);
+    expect(kpssStatistic(randomWalk)).toBeGreaterThan(0.463);
+  });
+});

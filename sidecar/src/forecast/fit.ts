@@ -1,0 +1,320 @@
+/**
+ * The forecasting engine: MSTL removes the daily/weekly season, ARIMA models what is left (as R's
+ * `stlf(method = "arima")` does), every fit is checked, and the chain falls back
+ * ARIMA -> exponential smoothing -> seasonal naive. Pure and synchronous; callers that must not
+ * block run it in the worker pool (pool.ts).
+ *
+ * The training window is split: the model is fitted on all but a held-out tail, its one-step
+ * errors on that tail calibrate the band, and the filter is then advanced through the tail so
+ * the returned model is positioned right after the last training point (one fit, not two).
+ */
+import { BadRequest } from '../errors.js';
+import { ArimaFilter } from './arima-filter.js';
+import { CANDIDATES, differencingOrder, fitOrder, type OrderAttempt, type OrderFit } from './arima-order.js';
+import { ARIMA_MAX_POINTS, ArimaMethod, type ArimaOrder } from './arima-wasm.js';
+import { empiricalCalibration, symmetricCalibration, type Calibration } from './calibration.js';
+import { ForecastError } from './errors.js';
+import {
+  ComposedModel,
+  restoreFilter,
+  seasonalAt,
+  stateOf,
+  type FitDiagnostics,
+  type ModelSnapshot,
+  type RemainderState,
+} from './model.js';
+import { NaiveFilter } from './naive.js';
+import { removeSeasonality } from './seasonality.js';
+import { fillGaps, findSpikes, normalise, observedCount, scalingOf, toSeries } from './series.js';
+import { fitSes } from './ses.js';
+import type { Fit, FitSpec, ModelChoice } from './types.js';
+
+/** Bounds on an explicit order; larger ones overfit a remainder and slow ctsa down. */
+export const MAX_ORDER: Readonly<ArimaOrder> = { p: 5, d: 2, q: 5 };
+/** Observed values below which only seasonal naive is tried. */
+export const MIN_MODEL_POINTS = 40;
+/** Share of gaps above which interpolated data would be modelled rather than traffic. */
+export const MAX_GAP_FRACTION = 0.5;
+/**
+ * Points of the deseasonalised series given to ctsa. With d = 0 ctsa's mean regression is
+ * quadratic in the length (an N x N QR), so stationary fits take a shorter recent stretch.
+ */
+export const ARIMA_TAIL = { stationary: 1000, differenced: 4000 } as const;
+/** Held-out share of the training window for calibration, and its bounds in points. */
+const CALIBRATION_SHARE = 0.2;
+const CALIBRATION_MIN = 20;
+const CALIBRATION_MAX = 1440;
+
+interface Stage {
+  name: string;
+  family: 'arima' | 'ets';
+  remainder: RemainderState;
+  /** In-sample innovation scale (normalised units). */
+  sigma: number;
+}
+
+function validateSpec(spec: FitSpec): void {
+  if (!(spec.stepSeconds > 0) || !Number.isFinite(spec.stepSeconds)) {
+    throw new BadRequest(`must be a positive number of seconds, got ${spec.stepSeconds}`, 'step');
+  }
+  if (!(spec.confidence > 0 && spec.confidence < 1)) {
+    throw new BadRequest(`must be in (0, 1), got ${spec.confidence}`, 'confidence');
+  }
+  if (spec.model !== 'auto') {
+    for (const key of ['p', 'd', 'q'] as const) {
+      const v = spec.model[key];
+      if (!Number.isInteger(v) || v < 0 || v > MAX_ORDER[key]) {
+        throw new BadRequest(`order ${key} must be an integer in 0..${MAX_ORDER[key]}, got ${v}`, 'model');
+      }
+    }
+  }
+}
+
+function orderName({ p, d, q }: ArimaOrder): string {
+  return `(${p},${d},${q})`;
+}
+
+function prefix(periods: number[]): string {
+  return periods.length > 0 ? `mstl[${periods.join(',')}]+` : '';
+}
+
+/** Chooses and fits the ARIMA order on the most recent stretch of the deseasonalised series. */
+function chooseArima(
+  deseasonalised: Float64Array,
+  choice: ModelChoice,
+  attempts: OrderAttempt[],
+): { order: ArimaOrder; fit: OrderFit; start: number } {
+  const d = choice === 'auto' ? differencingOrder(deseasonalised.subarray(-ARIMA_TAIL.differenced)) : choice.d;
+  const tail = Math.min(d === 0 ? ARIMA_TAIL.stationary : ARIMA_TAIL.differenced, ARIMA_MAX_POINTS);
+  const start = Math.max(0, deseasonalised.length - tail);
+  const segment = deseasonalised.subarray(start);
+  const candidates = choice === 'auto' ? CANDIDATES[Math.min(d, 1)]! : [choice];
+  let best: { order: ArimaOrder; fit: OrderFit } | undefined;
+  const attempt = (order: ArimaOrder, method: ArimaMethod): void => {
+    try {
+      const fit = fitOrder(segment, order, method);
+      attempts.push({ order, aic: fit.aic });
+      if (!best || fit.aic < best.fit.aic) best = { order, fit };
+    } catch (error) {
+      attempts.push({ order, error: `${method === ArimaMethod.Css ? 'css' : 'ml'}: ${(error as Error).message}` });
+    }
+  };
+  // Candidates are compared by true CSS (milliseconds each). Exact ML costs 10-100x more and is
+  // spent only when no candidate converged under CSS, which happens near unit roots.
+  for (const order of candidates) attempt(order, ArimaMethod.Css);
+  if (!best) attempt(candidates[0]!, ArimaMethod.Ml);
+  if (!best) throw new Error(`no ARIMA order converged (${candidates.map(orderName).join(', ')})`);
+  const chosen: { order: ArimaOrder; fit: OrderFit } = best;
+  return { ...chosen, start };
+}
+
+function range(x: Float64Array): { min: number; max: number } {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of x) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return { min, max };
+}
+
+/** Forecasts must stay finite and near the data: ctsa's silent failures show up as 1e25. */
+function checkBounded(path: number[], data: Float64Array): void {
+  const { min, max } = range(data);
+  const room = 10 * Math.max(max - min, 1);
+  for (const v of path) {
+    if (!Number.isFinite(v) || v < min - room || v > max + room) {
+      throw new Error(`forecast ${v} leaves the data range [${min.toPrecision(4)}, ${max.toPrecision(4)}]`);
+    }
+  }
+}
+
+function checkVariance(sigma: number, data: Float64Array): void {
+  if (!Number.isFinite(sigma) || !(sigma > 1e-9)) throw new Error(`degenerate residual scale (${sigma})`);
+  let ss = 0;
+  for (let i = 1; i < data.length; i++) ss += (data[i]! - data[i - 1]!) ** 2;
+  const diffScale = Math.sqrt(ss / Math.max(1, data.length - 1));
+  // A model that predicts worse than "same as last value" by this much is broken, not unlucky.
+  if (sigma > 3 * Math.max(diffScale, 1e-9)) {
+    throw new Error(`residual scale ${sigma.toPrecision(3)} exceeds 3x the naive scale ${diffScale.toPrecision(3)}`);
+  }
+}
+
+function arimaStage(
+  deseasonalised: Float64Array,
+  gaps: Float64Array,
+  choice: ModelChoice,
+  periods: number[],
+  diagnostics: FitDiagnostics,
+): Stage {
+  const attempts: OrderAttempt[] = [];
+  try {
+    const { order, fit, start } = chooseArima(deseasonalised, choice, attempts);
+    const filter = ArimaFilter.start({ ...fit.coefficients, d: order.d });
+    // Gaps advance on the forecast even though ctsa saw interpolated values there; only the
+    // first d + p points, before the filter can forecast, take the interpolated value.
+    for (let i = start; i < deseasonalised.length; i++) {
+      filter.observe(Number.isNaN(gaps[i]!) && filter.warm ? null : deseasonalised[i]!);
+    }
+    const sigma = Math.sqrt(fit.sigma2);
+    checkVariance(sigma, deseasonalised.subarray(start));
+    checkBounded(filter.forecast(Math.max(60, ...periods)), deseasonalised.subarray(start));
+    return {
+      name: `${prefix(periods)}arima${orderName(order)}`,
+      family: 'arima',
+      remainder: { kind: 'arima', filter: filter.state() },
+      sigma,
+    };
+  } finally {
+    diagnostics.orders.push(
+      ...attempts.map(({ order, aic, error }) => ({
+        order: orderName(order),
+        ...(aic === undefined ? {} : { aic }),
+        ...(error ? { error } : {}),
+      })),
+    );
+  }
+}
+
+function etsStage(deseasonalised: Float64Array, gaps: Float64Array, periods: number[]): Stage {
+  const filter = fitSes(deseasonalised);
+  let ss = 0;
+  let count = 0;
+  for (let i = 0; i < deseasonalised.length; i++) {
+    const e = filter.observe(Number.isNaN(gaps[i]!) ? null : deseasonalised[i]!);
+    if (e !== null && i > 0) {
+      ss += e * e;
+      count++;
+    }
+  }
+  const sigma = Math.sqrt(ss / Math.max(1, count));
+  checkVariance(sigma, deseasonalised);
+  checkBounded(filter.forecast(1), deseasonalised);
+  return {
+    name: `${prefix(periods)}ets(A,N,N)`,
+    family: 'ets',
+    remainder: { kind: 'ets', filter: filter.state() },
+    sigma,
+  };
+}
+
+/**
+ * Runs a stage's filter over the held-out tail: its one-step errors calibrate the band and the
+ * filter ends positioned after the last training point.
+ */
+function calibrateOnTail(
+  stage: Stage,
+  tail: Float64Array,
+  spikes: ReadonlySet<number>,
+  cycles: number[][],
+): { remainder: RemainderState; calibration: Calibration; points: number } {
+  const filter = restoreFilter(stage.remainder);
+  const errors: number[] = [];
+  for (let k = 0; k < tail.length; k++) {
+    const s = seasonalAt(cycles, k);
+    const v = tail[k]!;
+    if (Number.isNaN(v)) {
+      filter.observe(null);
+      continue;
+    }
+    const e = v - (filter.peek() + s);
+    if (!Number.isFinite(e)) throw new Error('non-finite one-step error on the held-out tail');
+    // A spike counts in the band's width (it is what the band will meet) but does not move the state.
+    errors.push(e);
+    filter.observe(spikes.has(k) ? null : v - s);
+  }
+  return { remainder: stateOf(filter), calibration: symmetricCalibration(errors, stage.sigma), points: errors.length };
+}
+
+function naiveModel(
+  x: Float64Array,
+  lag: number,
+  base: Omit<ModelSnapshot, 'name' | 'family' | 'remainder' | 'calibration' | 'seasonal'>,
+): ComposedModel {
+  const filter = NaiveFilter.start(lag);
+  const errors: number[] = [];
+  for (const v of x) {
+    const e = filter.observe(Number.isNaN(v) ? null : v);
+    if (e !== null) errors.push(e);
+  }
+  base.diagnostics.calibrationPoints = errors.length;
+  return new ComposedModel({
+    ...base,
+    name: lag > 1 ? `seasonal-naive[${lag}]` : 'naive',
+    family: 'naive',
+    seasonal: { cycles: [], position: 0 },
+    remainder: { kind: 'naive', filter: filter.state() },
+    calibration: empiricalCalibration(errors),
+  });
+}
+
+export function fitModel(values: ReadonlyArray<number | null> | Float64Array, spec: FitSpec): ComposedModel {
+  validateSpec(spec);
+  const raw = toSeries(values);
+  const n = raw.length;
+  const observed = observedCount(raw);
+  if (observed < 2) throw new ForecastError(`need at least 2 observed values to forecast, got ${observed} of ${n}`);
+  const scaling = scalingOf(raw);
+  const x = normalise(raw, scaling);
+  if (!Number.isFinite(scaling.scale) || x.some((v, i) => !Number.isNaN(raw[i]!) && !Number.isFinite(v))) {
+    throw new ForecastError('values are too large to model in double precision');
+  }
+  const diagnostics: FitDiagnostics = { periods: [], fallbacks: [], orders: [], spikes: 0, calibrationPoints: 0 };
+  const base = { version: 1 as const, trainedOn: n, confidence: spec.confidence, ...scaling, diagnostics };
+  let naiveLag = 1;
+
+  if (observed < MIN_MODEL_POINTS) {
+    diagnostics.fallbacks.push(`only ${observed} observed values (ARIMA and ETS need ${MIN_MODEL_POINTS})`);
+  } else if ((n - observed) / n > MAX_GAP_FRACTION) {
+    diagnostics.fallbacks.push(`${Math.round((100 * (n - observed)) / n)}% of the window is gaps`);
+  } else {
+    const tailLength = Math.min(CALIBRATION_MAX, Math.max(CALIBRATION_MIN, Math.round(CALIBRATION_SHARE * n)));
+    const fitLength = n - tailLength;
+    // Spikes become gaps in the fit part (filters step over them on their forecasts) and
+    // medians in what the decomposition and ctsa see.
+    const fitPart = x.slice(0, fitLength);
+    const tail = x.subarray(fitLength);
+    const { medians, spikes } = findSpikes(fillGaps(x));
+    const filled = fillGaps(fitPart);
+    const tailSpikes = new Set<number>();
+    for (const i of spikes) {
+      if (i >= fitLength) {
+        if (!Number.isNaN(x[i]!)) tailSpikes.add(i - fitLength);
+        continue;
+      }
+      filled[i] = medians[i]!;
+      fitPart[i] = Number.NaN;
+    }
+    diagnostics.spikes = spikes.length;
+    const { decomposition, checks } = removeSeasonality(filled, spec.stepSeconds);
+    diagnostics.periods = checks;
+    const { periods, seasonals, deseasonalised } = decomposition;
+    if (periods.length > 0) naiveLag = periods[0]!;
+    const cycles = seasonals.map((s, i) => Array.from(s.subarray(s.length - periods[i]!)));
+    const stages: Array<[string, () => Stage]> = [
+      ['arima', () => arimaStage(deseasonalised, fitPart, spec.model, periods, diagnostics)],
+      ['ets', () => etsStage(deseasonalised, fitPart, periods)],
+    ];
+    for (const [label, run] of stages) {
+      try {
+        const stage = run();
+        const { remainder, calibration, points } = calibrateOnTail(stage, tail, tailSpikes, cycles);
+        diagnostics.calibrationPoints = points;
+        return new ComposedModel({
+          ...base,
+          name: stage.name,
+          family: stage.family,
+          seasonal: { cycles, position: tailLength },
+          remainder,
+          calibration,
+        });
+      } catch (error) {
+        diagnostics.fallbacks.push(`${label}: ${(error as Error).message}`);
+      }
+    }
+  }
+  return naiveModel(x, naiveLag, base);
+}
+
+/** The engine's entry point (see types.ts). */
+export const fit: Fit = (values, spec) => fitModel(values, spec);

@@ -1,0 +1,145 @@
+/**
+ * MSTL (Bandara, Hyndman & Bergmeir, 2021) as R's `forecast::mstl` runs it: STL once per period,
+ * shortest first, iterated twice when there are several periods, each with a wider seasonal
+ * window (11, 15, ...). The trend is the last STL pass's trend.
+ *
+ * Why not `@bsull/augurs/mstl`: its JS binding exposes fit/predict/predictInSample of MSTL+AutoETS
+ * only, never the decomposition, so neither the remainder that ARIMA must model nor the seasonal
+ * component to carry forward (nor its strength) can be read from it.
+ */
+import { stl } from './stl.js';
+
+export interface Decomposition {
+  /** Periods in points, ascending. */
+  periods: number[];
+  /** One seasonal component per period, aligned with the input. */
+  seasonals: Float64Array[];
+  trend: Float64Array;
+  /** Input minus every seasonal component (trend + remainder): what the non-seasonal model sees. */
+  deseasonalised: Float64Array;
+  remainder: Float64Array;
+}
+
+/** R's default seasonal windows: 7 + 4 * i for the i-th period. */
+function seasonalWindow(index: number): number {
+  return 7 + 4 * (index + 1);
+}
+
+/** Decomposes a gap-free series; periods that do not fit twice into it are dropped, as R does. */
+export function mstl(y: ArrayLike<number>, periods: ReadonlyArray<number>): Decomposition {
+  const n = y.length;
+  const usable = [...new Set(periods)].filter((p) => p >= 2 && p < n / 2).sort((a, b) => a - b);
+  const deseasonalised = Float64Array.from(y);
+  const seasonals: Float64Array[] = usable.map(() => new Float64Array(n));
+  let trend: Float64Array = new Float64Array(n);
+  if (usable.length === 0) {
+    return { periods: [], seasonals: [], trend: Float64Array.from(y), deseasonalised, remainder: new Float64Array(n) };
+  }
+  const iterations = usable.length > 1 ? 2 : 1;
+  for (let iteration = 0; iteration < iterations; iteration++) {
+    usable.forEach((period, i) => {
+      const seasonal = seasonals[i]!;
+      for (let t = 0; t < n; t++) deseasonalised[t]! += seasonal[t]!;
+      const fit = stl(deseasonalised, period, { seasonalWindow: seasonalWindow(i) });
+      seasonals[i] = fit.seasonal;
+      for (let t = 0; t < n; t++) deseasonalised[t]! -= fit.seasonal[t]!;
+      trend = fit.trend;
+    });
+  }
+  const remainder = new Float64Array(n);
+  for (let t = 0; t < n; t++) remainder[t] = deseasonalised[t]! - trend[t]!;
+  return { periods: usable, seasonals, trend, deseasonalised, remainder };
+}
+
+function variance(x: ArrayLike<number>): number {
+  let mean = 0;
+  for (let i = 0; i < x.length; i++) mean += x[i]!;
+  mean /= x.length;
+  let ss = 0;
+  for (let i = 0; i < x.length; i++) ss += (x[i]! - mean) ** 2;
+  return ss / Math.max(1, x.length - 1);
+}
+
+/**
+ * Seasonal strength (Wang, Smith & Hyndman 2006): 1 - Var(R) / Var(S + R), in [0, 1].
+ * With few cycles STL's seasonal absorbs noise, so this alone cannot tell a real season from noise.
+ */
+export function seasonalStrength(d: Decomposition, index: number): number {
+  const s = d.seasonals[index]!;
+  const sr = new Float64Array(s.length);
+  for (let t = 0; t < s.length; t++) sr[t] = s[t]! + d.remainder[t]!;
+  const total = variance(sr);
+  if (!(total > 0)) return 0;
+  return Math.max(0, 1 - variance(d.remainder) / total);
+}
+
+/**
+ * Does the pattern repeat? The detrended series (this period's seasonal + remainder) is averaged
+ * by phase over the odd and the even cycles separately, and the two profiles are correlated.
+ * Noise gives profiles that do not agree (correlation near 0) however much of it STL absorbed;
+ * a real daily pattern gives two nearly identical profiles.
+ */
+export function seasonalRepeatability(d: Decomposition, index: number): number {
+  const period = d.periods[index]!;
+  const s = d.seasonals[index]!;
+  const n = s.length;
+  const cycles = Math.floor(n / period);
+  if (cycles < 2) return 0;
+  // Align the last complete cycles with the end of the series: the recent ones matter most.
+  const start = n - cycles * period;
+  const odd = new Float64Array(period);
+  const even = new Float64Array(period);
+  const counts = [0, 0];
+  for (let c = 0; c < cycles; c++) {
+    const target = c % 2 === 0 ? even : odd;
+    counts[c % 2]!++;
+    for (let k = 0; k < period; k++) {
+      const t = start + c * period + k;
+      target[k]! += s[t]! + d.remainder[t]!;
+    }
+  }
+  for (let k = 0; k < period; k++) {
+    even[k]! /= counts[0]!;
+    odd[k]! /= counts[1]!;
+  }
+  // Compare shapes, not point noise: a daily profile is smoothed over half an hour of phase.
+  const width = Math.max(1, Math.round(period / 48));
+  return correlation(circularMean(even, width), circularMean(odd, width));
+}
+
+function circularMean(x: Float64Array, width: number): Float64Array {
+  if (width <= 1) return x;
+  const n = x.length;
+  const half = Math.floor(width / 2);
+  const out = new Float64Array(n);
+  let sum = 0;
+  for (let k = -half; k < width - half; k++) sum += x[((k % n) + n) % n]!;
+  for (let i = 0; i < n; i++) {
+    out[i] = sum / width;
+    sum += x[(i + width - half) % n]! - x[(((i - half) % n) + n) % n]!;
+  }
+  return out;
+}
+
+function correlation(a: Float64Array, b: Float64Array): number {
+  const n = a.length;
+  let ma = 0;
+  let mb = 0;
+  for (let i = 0; i < n; i++) {
+    ma += a[i]!;
+    mb += b[i]!;
+  }
+  ma /= n;
+  mb /= n;
+  let sab = 0;
+  let saa = 0;
+  let sbb = 0;
+  for (let i = 0; i < n; i++) {
+    const da = a[i]! - ma;
+    const db = b[i]! - mb;
+    sab += da * db;
+    saa += da * da;
+    sbb += db * db;
+  }
+  return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : 0;
+}

@@ -1,0 +1,109 @@
+import { traffic } from './__fixtures__/simulate.js';
+import {
+  ForecastError,
+  ForecastPoolBusy,
+  ForecastPoolClosed,
+  ForecastTimeout,
+  ForecastWorkerCrashed,
+} from './errors.js';
+import { bandsFromSnapshot } from './jobs.js';
+import { defaultWorkerUrl, ForecastPool } from './pool.js';
+import type { FitSpec } from './types.js';
+
+const spec: FitSpec = { stepSeconds: 60, model: 'auto', confidence: 0.95 };
+const crashingWorker = new URL('./__fixtures__/crashing-worker.mjs', import.meta.url);
+
+describe('forecast worker pool', () => {
+  let pool: ForecastPool | undefined;
+  afterEach(async () => {
+    await pool?.close();
+    pool = undefined;
+  });
+
+  it('finds the compiled worker when running from TypeScript sources', () => {
+    expect(defaultWorkerUrl().pathname).toMatch(/sidecar\/dist\/forecast\/worker\.js$/);
+  });
+
+  it('fits in a worker and returns the band over the observed range as plain arrays', async () => {
+    pool = new ForecastPool({ workers: 1, timeoutMs: 30_000 });
+    const y = traffic(1440 + 60, 1);
+    const result = await pool.bandsFor(y.slice(0, 1440), y.slice(1440), spec);
+    expect(result.model).toMatch(/arima/);
+    expect(result.forecast).toHaveLength(60);
+    expect(result.lower.every((l, i) => l < result.upper[i]!)).toBe(true);
+    expect(result.fitMs).toBeGreaterThan(0);
+    // The snapshot rebuilds the same band on this thread without a fit.
+    expect(bandsFromSnapshot(result.snapshot, y.slice(1440), 0.95).forecast).toEqual(result.forecast);
+
+    const ahead = await pool.forecast(y.slice(0, 1440), spec, 30);
+    expect(ahead.mean).toHaveLength(30);
+  });
+
+  it('passes domain errors back as their own class', async () => {
+    pool = new ForecastPool({ workers: 1, timeoutMs: 30_000 });
+    await expect(pool.fit([null, 1, null], spec)).rejects.toThrow(ForecastError);
+    await expect(pool.fit([null, 1, null], spec)).rejects.toThrow(/at least 2 observed values/);
+  });
+
+  it('abandons a fit past its budget with ForecastTimeout', async () => {
+    pool = new ForecastPool({ workers: 1, timeoutMs: 1 });
+    await expect(pool.fit(traffic(10_080, 2), spec)).rejects.toThrow(ForecastTimeout);
+    await expect(pool.fit(traffic(10_080, 2), spec)).rejects.toThrow(/longer than 1 ms/);
+    expect(pool.running).toBe(0);
+  });
+
+  it('terminates a worker stuck in a fit and serves the next job from its replacement', async () => {
+    pool = new ForecastPool({ workers: 1, timeoutMs: 500, workerUrl: crashingWorker });
+    await expect(pool.fit(traffic(15, 3), spec)).rejects.toThrow(ForecastTimeout);
+    const next = await pool.fit(traffic(300, 4), spec);
+    expect(next.trainedOn).toBe(300);
+  });
+
+  it('rejects the job of a worker that exits, then keeps serving', async () => {
+    pool = new ForecastPool({ workers: 1, timeoutMs: 30_000, workerUrl: crashingWorker });
+    await expect(pool.fit(traffic(13, 5), spec)).rejects.toThrow(ForecastWorkerCrashed);
+    await expect(pool.fit(traffic(13, 5), spec)).rejects.toThrow(/exit code 13/);
+    const next = await pool.fit(traffic(300, 6), spec);
+    expect(next.trainedOn).toBe(300);
+  });
+
+  it('rejects the job of a worker killed by an uncaught exception, with its message', async () => {
+    pool = new ForecastPool({ workers: 1, timeoutMs: 30_000, workerUrl: crashingWorker });
+    await expect(pool.fit(traffic(14, 7), spec)).rejects.toThrow(
+      /forecast worker crashed: boom outside the job handler/,
+    );
+    await expect(pool.fit(traffic(300, 8), spec)).resolves.toMatchObject({ trainedOn: 300 });
+  });
+
+  it('fails fast with ForecastPoolBusy when the queue is full, and reports its depth', async () => {
+    pool = new ForecastPool({ workers: 1, timeoutMs: 30_000, maxQueue: 2 });
+    const y = traffic(2000, 9);
+    const jobs = [pool.fit(y, spec), pool.fit(y, spec), pool.fit(y, spec)];
+    expect(pool.running).toBe(1);
+    expect(pool.queueDepth).toBe(2);
+    const busy = pool.fit(y, spec);
+    await expect(busy).rejects.toThrow(ForecastPoolBusy);
+    await expect(busy).rejects.toMatchObject({ statusCode: 503, headers: { 'retry-after': '1' } });
+    const results = await Promise.all(jobs);
+    expect(results.map((r) => r.trainedOn)).toEqual([2000, 2000, 2000]);
+    expect(pool.queueDepth).toBe(0);
+  });
+
+  it('rejects a job that cannot be sent to a worker, and the worker stays in service', async () => {
+    pool = new ForecastPool({ workers: 1, timeoutMs: 30_000 });
+    const notData = [1, 2, (() => 3) as unknown as number];
+    await expect(pool.fit(notData, spec)).rejects.toThrow(/could not be cloned/);
+    await expect(pool.fit(traffic(300, 11), spec)).resolves.toMatchObject({ trainedOn: 300 });
+  });
+
+  it('close() rejects waiting and running jobs instead of leaving them pending', async () => {
+    pool = new ForecastPool({ workers: 1, timeoutMs: 30_000 });
+    const y = traffic(10_080, 10);
+    const running = expect(pool.fit(y, spec)).rejects.toThrow(ForecastPoolClosed);
+    const waiting = expect(pool.fit(y, spec)).rejects.toThrow(ForecastPoolClosed);
+    await pool.close();
+    await running;
+    await waiting;
+    await expect(pool.fit(y, spec)).rejects.toThrow(ForecastPoolClosed);
+  });
+});

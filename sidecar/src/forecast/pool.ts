@@ -1,0 +1,250 @@
+/**
+ * A fixed-size pool of fit worker threads, so fits (tens to hundreds of milliseconds of
+ * synchronous WASM and numerics) never block the event loop.
+ *
+ * - Each job has a time budget. A fit cannot be interrupted from outside, so when the budget
+ *   runs out the worker is terminated, the job rejects with ForecastTimeout and a new worker
+ *   takes its place.
+ * - A worker that dies mid-job (WASM trap, out of memory, exit) rejects that job with
+ *   ForecastWorkerCrashed and is replaced; no promise is ever left pending.
+ * - Jobs wait in a bounded queue; beyond it, submissions fail fast with ForecastPoolBusy (503
+ *   with Retry-After) rather than piling up latency.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { BadRequest } from '../errors.js';
+import {
+  ForecastError,
+  ForecastPoolBusy,
+  ForecastPoolClosed,
+  ForecastTimeout,
+  ForecastWorkerCrashed,
+} from './errors.js';
+import type { BandsResult, FitResult, ForecastResult, Job, JobResults, Values } from './jobs.js';
+import type { JobRequest, JobResponse, WireError } from './protocol.js';
+import type { FitSpec } from './types.js';
+
+export interface ForecastPoolOptions {
+  /** Worker threads (config.fitWorkers). */
+  workers: number;
+  /** Per-job budget from dispatch to answer (config.fitTimeoutMs). */
+  timeoutMs: number;
+  /** Jobs allowed to wait for a worker; default 16 per worker. */
+  maxQueue?: number;
+  /** Worker script; tests point this at a fixture. Default: the compiled forecast/worker.js. */
+  workerUrl?: URL;
+}
+
+/**
+ * The compiled worker script. Node runs worker threads from JavaScript files only: from dist/
+ * (production) the worker sits next to this module. Under jest this module is TypeScript in
+ * src/ (transformed in memory, so there is no .js beside it), and the worker is taken from
+ * dist/ instead: `npm test` builds the sidecar before running tests, and a missing build fails
+ * here with the command to run rather than with an obscure loader error. A TS loader inside the
+ * worker was the alternative; it would make every worker start compile the engine again.
+ */
+export function defaultWorkerUrl(): URL {
+  const here = import.meta.url;
+  const url = /\.ts$/.test(here) ? new URL('../../dist/forecast/worker.js', here) : new URL('./worker.js', here);
+  if (!existsSync(fileURLToPath(url))) {
+    throw new Error(`forecast worker not found at ${fileURLToPath(url)}; build the sidecar (npm run build -w sidecar)`);
+  }
+  return url;
+}
+
+interface Pending {
+  id: number;
+  job: Job;
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+}
+
+interface Slot {
+  worker: Worker;
+  online: boolean;
+  running?: { pending: Pending; timer: NodeJS.Timeout };
+  /** Set when we terminate it ourselves, so its exit is not reported as a crash. */
+  retired: boolean;
+}
+
+function fromWire(error: WireError): Error {
+  switch (error.name) {
+    case 'ForecastError':
+      return new ForecastError(error.message);
+    case 'BadRequest':
+      return new BadRequest(error.message);
+    default: {
+      const e = new Error(error.message);
+      e.name = error.name;
+      return e;
+    }
+  }
+}
+
+export class ForecastPool {
+  private readonly slots = new Set<Slot>();
+  private readonly queue: Pending[] = [];
+  private readonly size: number;
+  private readonly maxQueue: number;
+  private readonly timeoutMs: number;
+  private readonly workerUrl: URL;
+  private nextId = 1;
+  private closed = false;
+
+  constructor(options: ForecastPoolOptions) {
+    if (!(options.workers >= 1)) throw new RangeError('a forecast pool needs at least one worker');
+    this.size = Math.floor(options.workers);
+    this.timeoutMs = options.timeoutMs;
+    this.maxQueue = options.maxQueue ?? 16 * this.size;
+    this.workerUrl = options.workerUrl ?? defaultWorkerUrl();
+    for (let i = 0; i < this.size; i++) this.spawn();
+  }
+
+  /** Jobs waiting for a worker (for the queue-depth gauge). */
+  get queueDepth(): number {
+    return this.queue.length;
+  }
+
+  /** Jobs being fitted right now. */
+  get running(): number {
+    let n = 0;
+    for (const slot of this.slots) if (slot.running) n++;
+    return n;
+  }
+
+  /** Fits a model; the answer carries its snapshot for the cache. */
+  fit(train: Values, spec: FitSpec): Promise<FitResult> {
+    return this.submit({ kind: 'fit', train, spec });
+  }
+
+  /** Fits on `train`, then runs the one-step predictor through `observed` (which follows it). */
+  bandsFor(train: Values, observed: Values, spec: FitSpec): Promise<BandsResult> {
+    return this.submit({ kind: 'bands', train, observed, spec });
+  }
+
+  /** Fits on `train` and forecasts `horizon` steps past its end. */
+  forecast(train: Values, spec: FitSpec, horizon: number): Promise<ForecastResult> {
+    return this.submit({ kind: 'forecast', train, spec, horizon });
+  }
+
+  submit<K extends Job['kind']>(job: Extract<Job, { kind: K }>): Promise<JobResults[K]> {
+    if (this.closed) return Promise.reject(new ForecastPoolClosed());
+    if (this.queue.length >= this.maxQueue) {
+      return Promise.reject(new ForecastPoolBusy(this.queue.length));
+    }
+    return new Promise<JobResults[K]>((resolve, reject) => {
+      this.queue.push({ id: this.nextId++, job, resolve: resolve as (value: unknown) => void, reject });
+      this.pump();
+    });
+  }
+
+  /** Rejects waiting and running jobs with ForecastPoolClosed and stops every worker. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const pending of this.queue.splice(0)) pending.reject(new ForecastPoolClosed());
+    const exits: Array<Promise<number>> = [];
+    for (const slot of this.slots) {
+      slot.retired = true;
+      if (slot.running) {
+        clearTimeout(slot.running.timer);
+        slot.running.pending.reject(new ForecastPoolClosed());
+        slot.running = undefined;
+      }
+      exits.push(slot.worker.terminate());
+    }
+    this.slots.clear();
+    await Promise.allSettled(exits);
+  }
+
+  private idleSlot(): Slot | undefined {
+    for (const slot of this.slots) if (!slot.running && !slot.retired) return slot;
+    return undefined;
+  }
+
+  private spawn(): void {
+    if (this.closed) return;
+    const worker = new Worker(this.workerUrl);
+    // Idle workers must not keep the process alive; a running job holds its timeout timer.
+    worker.unref();
+    const slot: Slot = { worker, online: false, retired: false };
+    this.slots.add(slot);
+    worker.on('online', () => {
+      slot.online = true;
+    });
+    worker.on('message', (response: JobResponse) => this.answer(slot, response));
+    // 'error' (an uncaught exception in the worker) is always followed by 'exit'.
+    let crash: string | undefined;
+    worker.on('error', (error) => {
+      crash = error.message;
+    });
+    worker.on('messageerror', (error) => {
+      crash = `unreadable message: ${error.message}`;
+    });
+    worker.on('exit', (code) => this.exited(slot, crash ?? `exit code ${code}`));
+  }
+
+  private pump(): void {
+    while (this.queue.length > 0) {
+      let slot = this.idleSlot();
+      if (!slot && this.slots.size < this.size) {
+        this.spawn();
+        slot = this.idleSlot();
+      }
+      if (!slot) return;
+      const pending = this.queue.shift()!;
+      const timer = setTimeout(() => this.expire(slot), this.timeoutMs);
+      slot.running = { pending, timer };
+      const request: JobRequest = { id: pending.id, job: pending.job };
+      try {
+        slot.worker.postMessage(request);
+      } catch (error) {
+        // Not cloneable (a caller passed something other than plain numbers): the worker is fine.
+        clearTimeout(timer);
+        slot.running = undefined;
+        pending.reject(error as Error);
+      }
+    }
+  }
+
+  private answer(slot: Slot, response: JobResponse): void {
+    const running = slot.running;
+    if (!running || running.pending.id !== response.id) return;
+    clearTimeout(running.timer);
+    slot.running = undefined;
+    if (response.ok) running.pending.resolve(response.result);
+    else running.pending.reject(fromWire(response.error));
+    this.pump();
+  }
+
+  private expire(slot: Slot): void {
+    const running = slot.running;
+    if (!running) return;
+    slot.running = undefined;
+    running.pending.reject(new ForecastTimeout(this.timeoutMs));
+    this.replace(slot);
+  }
+
+  private exited(slot: Slot, reason: string): void {
+    if (slot.retired) return;
+    const running = slot.running;
+    slot.running = undefined;
+    if (running) {
+      clearTimeout(running.timer);
+      running.pending.reject(new ForecastWorkerCrashed(reason));
+    }
+    // A worker that never came online has a broken script: respawning it would only loop.
+    this.replace(slot, slot.online);
+  }
+
+  private replace(slot: Slot, respawn = true): void {
+    slot.retired = true;
+    this.slots.delete(slot);
+    void slot.worker.terminate();
+    if (this.closed) return;
+    if (respawn) this.spawn();
+    // Otherwise the next waiting job spawns one (pump), so a broken script fails jobs, not loops.
+    this.pump();
+  }
+}

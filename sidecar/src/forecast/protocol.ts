@@ -1,0 +1,21 @@
+/** Messages between the pool (main thread) and a fit worker. Everything here is structured-cloneable. */
+import type { Job, JobResults } from './jobs.js';
+
+export interface JobRequest {
+  id: number;
+  job: Job;
+}
+
+/** An error as it crosses the thread boundary; the pool turns it back into the matching class. */
+export interface WireError {
+  name: string;
+  message: string;
+}
+
+export type JobResponse =
+  { id: number; ok: true; result: JobResults[Job['kind']] } | { id: number; ok: false; error: WireError };
+
+export function toWireError(error: unknown): WireError {
+  if (error instanceof Error) return { name: error.name, message: error.message };
+  return { name: 'Error', message: String(error) };
+}

@@ -1,0 +1,21 @@
+/**
+ * Fit worker thread: receives a job, fits, answers with plain arrays. Models never cross
+ * threads; the answer carries a snapshot instead. A job that throws is answered with the error;
+ * only a crash (a WASM trap that escapes, out of memory) ends the thread, and the pool replaces it.
+ */
+import { parentPort } from 'node:worker_threads';
+import { runJob } from './jobs.js';
+import { toWireError, type JobRequest, type JobResponse } from './protocol.js';
+
+if (!parentPort) throw new Error('forecast/worker.js must run as a worker thread');
+const port = parentPort;
+
+port.on('message', ({ id, job }: JobRequest) => {
+  let response: JobResponse;
+  try {
+    response = { id, ok: true, result: runJob(job) };
+  } catch (error) {
+    response = { id, ok: false, error: toWireError(error) };
+  }
+  port.postMessage(response);
+});

@@ -1,0 +1,41 @@
+/**
+ * When the sidecar sheds load: @fastify/under-pressure's options. Only /api/ is shed (health,
+ * readiness and metrics must keep answering, or an overloaded sidecar would also look dead), and
+ * the answer is the Overloaded domain error: 503 with Retry-After through the one error handler.
+ */
+import type { FastifyUnderPressureOptions } from '@fastify/under-pressure';
+import { Overloaded } from '../errors.js';
+
+/** Seconds a shed client is asked to wait. */
+export const OVERLOAD_RETRY_AFTER_SECONDS = 5;
+/**
+ * Start-up (module loading, schema compilation at ready) blocks the loop once for a second or
+ * more on a busy machine; under-pressure's first samples after it would read that as overload.
+ */
+export const STARTUP_GRACE_MS = 2000;
+
+export interface Overload {
+  options: FastifyUnderPressureOptions;
+  /** Call when the app is ready; pressure is ignored for STARTUP_GRACE_MS after it. */
+  ready(): void;
+}
+
+export function overload(maxEventLoopDelayMs: number, now: () => number = Date.now): Overload {
+  let readyAt: number | undefined;
+  return {
+    ready: () => {
+      readyAt = now();
+    },
+    options: {
+      maxEventLoopDelay: maxEventLoopDelayMs,
+      pressureHandler: (request, _reply, type, value) => {
+        if (!request.url.startsWith('/api/')) return undefined;
+        if (readyAt === undefined || now() - readyAt < STARTUP_GRACE_MS) return undefined;
+        const detail = typeof value === 'number' ? `${type} ${Math.round(value)}` : type;
+        return Promise.reject(
+          new Overloaded(`the sidecar is overloaded (${detail}); retry shortly`, OVERLOAD_RETRY_AFTER_SECONDS),
+        );
+      },
+    },
+  };
+}

@@ -1,0 +1,210 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../app.js';
+import { FakePrometheus, NaiveEngine } from '../bands/__fixtures__/fakes.js';
+import { loadConfig } from '../config.js';
+import { BadQuery, PrometheusUnavailable } from '../errors.js';
+import { STARTUP_GRACE_MS } from '../http/overload.js';
+
+const token = 'bands-route-test-token-0123456789';
+const auth = { authorization: `Bearer ${token}` };
+const START = 1699999800;
+
+async function appWith(prometheus: FakePrometheus, engine: NaiveEngine, env: Record<string, string> = {}) {
+  return buildApp(loadConfig({ NTMA_API_TOKEN: token, ...env }), {
+    logger: false,
+    // No watchers: they would read the fake Prometheus and fit in the background.
+    services: { prometheus, bandsEngine: engine, readiness: [], watchers: { source: '<none>', watchers: [] } },
+  });
+}
+
+const queryBody = { query: 'rate(x[5m])', start: START, end: START + 600, step: '1m', train: '1h' };
+const seriesBody = {
+  series: [{ labels: { pod: 'a' }, points: Array.from({ length: 120 }, (_, i) => [START + i * 60, i % 7]) }],
+  train: '1h',
+};
+
+describe('POST /api/v1/bands and /api/v1/bands/series', () => {
+  let app: FastifyInstance;
+  let prometheus: FakePrometheus;
+  let engine: NaiveEngine;
+
+  beforeAll(async () => {
+    prometheus = new FakePrometheus([{ job: 'a' }, { job: 'b' }], (t) => (t / 60) % 10);
+    engine = new NaiveEngine();
+    app = await appWith(prometheus, engine);
+  });
+  afterAll(() => app.close());
+  afterEach(() => {
+    prometheus.fail = undefined;
+    engine.fail = undefined;
+  });
+
+  const post = (url: string, payload: unknown, headers: Record<string, string> = auth) =>
+    app.inject({ method: 'POST', url, payload: payload as object, headers });
+
+  it('requires the bearer token', async () => {
+    expect((await post('/api/v1/bands', queryBody, {})).statusCode).toBe(401);
+    expect((await post('/api/v1/bands/series', seriesBody, {})).statusCode).toBe(401);
+  });
+
+  it('answers a band per series with aligned arrays', async () => {
+    const response = await post('/api/v1/bands', queryBody);
+    expect(response.statusCode).toBe(200);
+    const body = response.json();
+    expect(body.series.map((s: { labels: unknown }) => s.labels)).toEqual([{ job: 'a' }, { job: 'b' }]);
+    for (const series of body.series) {
+      for (const key of ['timestamps', 'actual', 'forecast', 'lower', 'upper', 'score', 'anomaly']) {
+        expect(series[key]).toHaveLength(11);
+      }
+      expect(series.model).toBe('naive');
+      expect(typeof series.coverage).toBe('number');
+      expect(typeof series.fitMs).toBe('number');
+    }
+    expect(body).toMatchObject({ start: START, end: START + 600, step: 60, confidence: 0.95 });
+  });
+
+  it('answers the series endpoint from the points in the body', async () => {
+    const response = await post('/api/v1/bands/series', seriesBody);
+    expect(response.statusCode).toBe(200);
+    const [series] = response.json().series;
+    expect(series.labels).toEqual({ pod: 'a' });
+    expect(series.timestamps[0]).toBe(START + 3600);
+    expect(series.actual.slice(0, 3)).toEqual([60 % 7, 61 % 7, 62 % 7]);
+  });
+
+  it('keeps null points as null and zero points as zero', async () => {
+    const points = Array.from({ length: 120 }, (_, i) => [START + i * 60, i === 100 ? null : i === 101 ? 0 : 5]);
+    const response = await post('/api/v1/bands/series', { series: [{ labels: {}, points }], train: '1h' });
+    expect(response.statusCode).toBe(200);
+    const [series] = response.json().series;
+    expect(series.actual[40]).toBeNull();
+    expect(series.anomaly[40]).toBe(false);
+    expect(series.actual[41]).toBe(0);
+  });
+
+  it.each([
+    [{ ...queryBody, query: undefined }, /^query: is required$/],
+    [{ ...queryBody, confidence: 0.5 }, /^confidence: must be >= 0.8$/],
+    [{ ...queryBody, confidence: 1 }, /^confidence: must be <= 0.999$/],
+    [{ ...queryBody, confidance: 0.9 }, /^confidance: unknown field$/],
+    [{ ...queryBody, model: 'arima' }, /^model: expected "auto" or an ARIMA order/],
+    [{ ...queryBody, model: { p: 9, d: 1, q: 1 } }, /^model/],
+    [{ ...queryBody, start: null }, /^start: /],
+    [{ ...queryBody, start: 'last tuesday' }, /^start: expected RFC3339/],
+    [{ ...queryBody, step: '1 minute' }, /^step: expected a duration/],
+    [{ ...queryBody, step: 0 }, /^step: must be positive/],
+    [{ ...queryBody, train: '5m' }, /^train: 5m is 5 points/],
+    [{ ...queryBody, end: START - 60 }, /^end: must not be before start/],
+  ])('answers 400 naming the field for %j', async (body, message) => {
+    const response = await post('/api/v1/bands', body);
+    expect(response.statusCode).toBe(400);
+    expect(response.json().message).toMatch(message);
+  });
+
+  it.each([
+    [{ series: [{ labels: {}, points: [[START, 'high']] }] }, /^series\[0\]\.points\[0\]\[1\]: must be number,null$/],
+    [{ series: [{ labels: { a: { b: 1 } }, points: [] }] }, /^series\[0\]\.labels\.a: must be string$/],
+    [{ series: [{ points: [] }] }, /^series\[0\]\.labels: is required$/],
+    [{ series: [] }, /^series: at least one series/],
+    [
+      {
+        series: [
+          {
+            labels: {},
+            points: [
+              [START * 1000, 1],
+              [START * 1000 + 60000, 1],
+            ],
+          },
+        ],
+      },
+      /^series\[0\]\.points: .*milliseconds/,
+    ],
+  ])('answers 400 naming the field of a bad series body %#', async (body, message) => {
+    const response = await post('/api/v1/bands/series', body);
+    expect(response.statusCode).toBe(400);
+    expect(response.json().message).toMatch(message);
+  });
+
+  it('answers 413 naming the field when the body has too many series', async () => {
+    const one = seriesBody.series[0]!;
+    const response = await post('/api/v1/bands/series', { series: Array.from({ length: 51 }, () => one) });
+    expect(response.statusCode).toBe(413);
+    expect(response.json().message).toBe('series: 51 series; at most 50 per request');
+  });
+
+  it("answers a bad query with 400 and Prometheus' message", async () => {
+    prometheus.fail = new BadQuery('1:6: parse error: unexpected <EOF>');
+    const response = await post('/api/v1/bands', queryBody);
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ code: 'BAD_QUERY', message: '1:6: parse error: unexpected <EOF>' });
+  });
+
+  it('answers 502 when Prometheus is down', async () => {
+    prometheus.fail = new PrometheusUnavailable(
+      'Prometheus at http://prometheus.test:9090 is unreachable (ECONNREFUSED)',
+    );
+    const response = await post('/api/v1/bands', queryBody);
+    expect(response.statusCode).toBe(502);
+    expect(response.json().message).toContain('http://prometheus.test:9090');
+  });
+
+  it('documents both routes in the OpenAPI document', async () => {
+    const paths = (await app.inject('/docs/json')).json().paths;
+    expect(paths['/api/v1/bands'].post.requestBody.content['application/json'].schema.required).toEqual([
+      'query',
+      'start',
+      'end',
+      'step',
+    ]);
+    expect(paths['/api/v1/bands/series'].post.responses['413']).toBeDefined();
+  });
+});
+
+describe('bands under load', () => {
+  it('applies the per-client rate limit', async () => {
+    const app = await appWith(new FakePrometheus([{}], () => 1), new NaiveEngine(), {
+      NTMA_RATE_LIMIT_PER_MINUTE: '2',
+    });
+    try {
+      const codes: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        codes.push(
+          (await app.inject({ method: 'POST', url: '/api/v1/bands', payload: queryBody, headers: auth })).statusCode,
+        );
+      }
+      expect(codes).toEqual([200, 200, 429]);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('answers 503 with Retry-After while the event loop is saturated, and keeps /healthz up', async () => {
+    const app = await appWith(new FakePrometheus([{}], () => 1), new NaiveEngine(), {
+      NTMA_MAX_EVENT_LOOP_DELAY_MS: '50',
+    });
+    try {
+      await app.ready();
+      // Past the start-up grace, so what follows is overload rather than start-up.
+      await new Promise((resolve) => setTimeout(resolve, STARTUP_GRACE_MS + 100));
+      // Saturate the loop with 200 ms tasks for longer than one under-pressure sample (1 s).
+      for (let i = 0; i < 8; i++) {
+        const until = Date.now() + 200;
+        while (Date.now() < until) {
+          /* busy */
+        }
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      const response = await app.inject({ method: 'POST', url: '/api/v1/bands', payload: queryBody, headers: auth });
+      expect(response.statusCode).toBe(503);
+      expect(response.headers['retry-after']).toBe('5');
+      expect(response.json()).toMatchObject({
+        code: 'OVERLOADED',
+        message: expect.stringMatching(/overloaded \(eventLoopDelay \d+\)/),
+      });
+      expect((await app.inject('/healthz')).statusCode).toBe(200);
+    } finally {
+      await app.close();
+    }
+  });
+});

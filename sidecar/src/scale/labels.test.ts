@@ -1,0 +1,68 @@
+import { DEFAULT_LIMITS, parseDurationSeconds, readScaleLabels } from './labels.js';
+
+describe('readScaleLabels', () => {
+  it('is not enabled without ntma.scale.enabled=true, and uses the documented defaults', () => {
+    const reading = readScaleLabels({});
+    expect(reading).toEqual({
+      ok: true,
+      settings: { enabled: false, limits: DEFAULT_LIMITS, auto: 'off', attackMax: null },
+    });
+    expect(DEFAULT_LIMITS).toEqual({ min: 1, max: 10, step: 1, cooldownSeconds: 300 });
+  });
+
+  it('reads every label', () => {
+    const reading = readScaleLabels({
+      'ntma.scale.enabled': 'TRUE',
+      'ntma.scale.min': '2',
+      'ntma.scale.max': '8',
+      'ntma.scale.step': '3',
+      'ntma.scale.cooldown': '5m',
+      'ntma.scale.auto': 'dry-run',
+      'ntma.scale.attack-max': '4',
+    });
+    expect(reading).toEqual({
+      ok: true,
+      settings: {
+        enabled: true,
+        limits: { min: 2, max: 8, step: 3, cooldownSeconds: 300 },
+        auto: 'dry-run',
+        attackMax: 4,
+      },
+    });
+  });
+
+  it('raises the default max to a min above it', () => {
+    const reading = readScaleLabels({ 'ntma.scale.enabled': 'true', 'ntma.scale.min': '12' });
+    expect(reading.ok && reading.settings.limits).toMatchObject({ min: 12, max: 12 });
+  });
+
+  it.each([
+    [{ 'ntma.scale.max': 'ten' }, /ntma\.scale\.max: expected a whole number/],
+    [{ 'ntma.scale.min': '5', 'ntma.scale.max': '3' }, /ntma\.scale\.max: 3 is below ntma\.scale\.min 5/],
+    [{ 'ntma.scale.step': '0' }, /ntma\.scale\.step: expected 1\.\./],
+    [{ 'ntma.scale.max': '5000' }, /ntma\.scale\.max: expected 1\.\.1000/],
+    [{ 'ntma.scale.cooldown': 'soon' }, /ntma\.scale\.cooldown/],
+    [{ 'ntma.scale.auto': 'maybe' }, /ntma\.scale\.auto: expected off, dry-run or on/],
+  ])('refuses malformed labels %j with a message naming the label', (labels, message) => {
+    const reading = readScaleLabels({ 'ntma.scale.enabled': 'true', ...labels });
+    expect(reading.ok).toBe(false);
+    if (!reading.ok) expect(reading.error).toMatch(message);
+    expect(reading.settings.enabled).toBe(true);
+  });
+});
+
+describe('parseDurationSeconds', () => {
+  it.each([
+    ['90', 90],
+    ['90s', 90],
+    ['5m', 300],
+    ['1h', 3600],
+  ])('reads %s as %d seconds', (raw, seconds) => {
+    expect(parseDurationSeconds(raw)).toBe(seconds);
+  });
+
+  it('rejects anything else', () => {
+    expect(parseDurationSeconds('1d')).toBeUndefined();
+    expect(parseDurationSeconds('-5')).toBeUndefined();
+  });
+});

@@ -1,0 +1,113 @@
+/**
+ * Opt-in and limits, read from the labels on the workload (the Compose containers or the Swarm
+ * service). Nothing is scalable unless it carries `ntma.scale.enabled=true`.
+ *
+ * | label                  | default | meaning                                                        |
+ * |------------------------|---------|----------------------------------------------------------------|
+ * | ntma.scale.enabled     | (off)   | `true` opts the workload in                                     |
+ * | ntma.scale.min         | 1       | fewest replicas any action may leave (0 allowed)               |
+ * | ntma.scale.max         | 10      | most replicas any action may leave                              |
+ * | ntma.scale.step        | 1       | most replicas one automatic action adds or removes             |
+ * | ntma.scale.cooldown    | 300s    | quiet time after a change before an automatic action (`90`, `90s`, `5m`, `1h`) |
+ * | ntma.scale.auto        | off     | automatic scaling from alerts: `off`, `dry-run` (record only) or `on` |
+ * | ntma.scale.attack-max  | NTMA_SCALE_ATTACK_MAX | automatic scale-out never passes this while the anomaly looks like an attack |
+ */
+
+export const LABEL = {
+  enabled: 'ntma.scale.enabled',
+  min: 'ntma.scale.min',
+  max: 'ntma.scale.max',
+  step: 'ntma.scale.step',
+  cooldown: 'ntma.scale.cooldown',
+  auto: 'ntma.scale.auto',
+  attackMax: 'ntma.scale.attack-max',
+} as const;
+
+export interface ScaleLimits {
+  min: number;
+  max: number;
+  /** Cap on one automatic action's change. Manual requests may move anywhere within min..max. */
+  step: number;
+  cooldownSeconds: number;
+}
+
+export const DEFAULT_LIMITS: Readonly<ScaleLimits> = { min: 1, max: 10, step: 1, cooldownSeconds: 300 };
+
+/** Hard ceiling on any max, so a typo such as `max=10000` cannot launch a fleet. */
+export const MAX_REPLICAS_CEILING = 1000;
+
+export type AutoMode = 'off' | 'dry-run' | 'on';
+
+export interface ScaleSettings {
+  enabled: boolean;
+  limits: ScaleLimits;
+  auto: AutoMode;
+  /** Per-target attack-aware cap; null means the configured default. */
+  attackMax: number | null;
+}
+
+export type LabelReading =
+  { ok: true; settings: ScaleSettings } | { ok: false; settings: ScaleSettings; error: string };
+
+function wholeNumber(labels: Record<string, string>, name: string, fallback: number, min: number): number {
+  const raw = labels[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new Error(`label ${name}: expected a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > MAX_REPLICAS_CEILING) {
+    throw new Error(`label ${name}: expected ${min}..${MAX_REPLICAS_CEILING}, got ${value}`);
+  }
+  return value;
+}
+
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600 };
+
+/** `90`, `90s`, `5m` or `1h` as seconds. */
+export function parseDurationSeconds(raw: string): number | undefined {
+  const match = /^(\d+)\s*([smh]?)$/.exec(raw.trim());
+  if (!match) return undefined;
+  return Number(match[1]) * (UNIT_SECONDS[match[2] || 's'] ?? 1);
+}
+
+function autoMode(raw: string | undefined): AutoMode {
+  const value = raw?.trim().toLowerCase();
+  if (value === undefined || value === '' || value === 'off' || value === 'false') return 'off';
+  if (value === 'on' || value === 'true') return 'on';
+  if (value === 'dry-run' || value === 'dryrun' || value === 'shadow') return 'dry-run';
+  throw new Error(`label ${LABEL.auto}: expected off, dry-run or on, got "${raw}"`);
+}
+
+/**
+ * Reads the scale labels. A malformed value does not silently fall back to a default: the target
+ * is reported with the error (naming the label) and refused until it is fixed.
+ */
+export function readScaleLabels(labels: Record<string, string>): LabelReading {
+  const enabled = labels[LABEL.enabled]?.trim().toLowerCase() === 'true';
+  const fallback: ScaleSettings = { enabled, limits: { ...DEFAULT_LIMITS }, auto: 'off', attackMax: null };
+  try {
+    const min = wholeNumber(labels, LABEL.min, DEFAULT_LIMITS.min, 0);
+    const max = wholeNumber(labels, LABEL.max, Math.max(DEFAULT_LIMITS.max, min), 1);
+    if (max < min) throw new Error(`label ${LABEL.max}: ${max} is below ${LABEL.min} ${min}`);
+    const step = wholeNumber(labels, LABEL.step, DEFAULT_LIMITS.step, 1);
+    const rawCooldown = labels[LABEL.cooldown];
+    let cooldownSeconds = DEFAULT_LIMITS.cooldownSeconds;
+    if (rawCooldown !== undefined && rawCooldown.trim() !== '') {
+      const parsed = parseDurationSeconds(rawCooldown);
+      if (parsed === undefined) {
+        throw new Error(
+          `label ${LABEL.cooldown}: expected seconds or a duration like 90s, 5m, 1h; got "${rawCooldown}"`,
+        );
+      }
+      cooldownSeconds = parsed;
+    }
+    const rawAttackMax = labels[LABEL.attackMax];
+    const attackMax =
+      rawAttackMax === undefined || rawAttackMax.trim() === '' ? null : wholeNumber(labels, LABEL.attackMax, 0, 0);
+    return {
+      ok: true,
+      settings: { enabled, limits: { min, max, step, cooldownSeconds }, auto: autoMode(labels[LABEL.auto]), attackMax },
+    };
+  } catch (error) {
+    return { ok: false, settings: fallback, error: (error as Error).message };
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * The automatic scaling policy: a pure function from (signal, target state, time) to a decision.
+ * No I/O, so every rule is testable with plain values:
+ * - off unless the target's `ntma.scale.auto` says `dry-run` or `on`;
+ * - a resolved alert never acts;
+ * - a missing or stale metric holds (in both directions, so missing data never scales in);
+ * - a cooldown after the last change, then at most `step` replicas per action, clamped to min..max;
+ * - an attack-like anomaly never scales out past the attack-aware cap;
+ * - dry-run (shadow) when the target or the sidecar says so: the decision is recorded, not applied.
+ */
+import type { ScaleSettings } from './labels.js';
+
+export type Direction = 'out' | 'in';
+
+/** One firing (or resolved) alert, mapped to a target. */
+export interface AutoSignal {
+  target: string;
+  direction: Direction;
+  firing: boolean;
+  /** Excursion kind from the detector (spike, drop, sustained, level_shift, attack_suspected), if given. */
+  kind: string | null;
+  /** True when the anomaly is classified attack-like (DoS/DDoS). */
+  attack: boolean;
+  /** Latest value of the alert's metric; null when the alert carried none (no data, query error). */
+  value: number | null;
+  /** When that value was observed (ms since epoch). */
+  observedAt: number;
+}
+
+export interface PolicyContext {
+  /** Desired replicas now. */
+  current: number;
+  settings: ScaleSettings;
+  /** Newest replica change (ms): live ones only, and live or dry-run ones. */
+  lastChange: { live: number | null; any: number | null };
+  now: number;
+  staleAfterMs: number;
+  /** Attack-aware cap when the target sets none (NTMA_SCALE_ATTACK_MAX). */
+  defaultAttackMax: number;
+  /** NTMA_SCALE_AUTO_DRY_RUN: every automatic action is a dry-run. */
+  forceDryRun: boolean;
+}
+
+export type PolicyDecision =
+  | { kind: 'scale'; from: number; to: number; dryRun: boolean; notes: string[] }
+  | { kind: 'hold'; reason: string; dryRun: boolean; notes: string[] };
+
+export function decide(signal: AutoSignal, ctx: PolicyContext): PolicyDecision {
+  const { current, settings, now } = ctx;
+  const { limits } = settings;
+  const dryRun = ctx.forceDryRun || settings.auto === 'dry-run';
+  const notes: string[] = [];
+  const hold = (reason: string): PolicyDecision => ({ kind: 'hold', reason, dryRun, notes });
+
+  if (settings.auto === 'off') return hold('automatic scaling is off for this target (label ntma.scale.auto)');
+  if (!signal.firing) return hold('the alert is resolved; resolution never scales');
+  if (signal.value === null || !Number.isFinite(signal.value)) {
+    return hold('the metric is missing (the alert carries no value): holding, never scaling on missing data');
+  }
+  const ageMs = now - signal.observedAt;
+  if (ageMs > ctx.staleAfterMs) {
+    return hold(
+      `the metric is stale (observed ${Math.round(ageMs / 1000)} s ago, limit ${Math.round(ctx.staleAfterMs / 1000)} s): holding`,
+    );
+  }
+
+  // A shadow run is held back by earlier shadow decisions too, so its trace looks like live would.
+  const lastChange = dryRun ? ctx.lastChange.any : ctx.lastChange.live;
+  const cooldownMs = limits.cooldownSeconds * 1000;
+  if (lastChange !== null && now - lastChange < cooldownMs) {
+    const left = Math.ceil((cooldownMs - (now - lastChange)) / 1000);
+    return hold(`cooldown: ${left} s left of ${limits.cooldownSeconds} s since the last change`);
+  }
+
+  if (signal.attack) {
+    notes.push(`anomaly classified attack-like${signal.kind ? ` (${signal.kind})` : ''}`);
+  }
+
+  if (signal.direction === 'out') {
+    let ceiling = limits.max;
+    if (signal.attack) {
+      const cap = Math.min(limits.max, settings.attackMax ?? ctx.defaultAttackMax);
+      notes.push(`attack-aware cap: scale-out limited to ${cap} replicas`);
+      if (current >= cap) return hold(`attack-like anomaly: already at the attack-aware cap of ${cap} replicas`);
+      ceiling = cap;
+    }
+    if (current >= ceiling) return hold(`already at max ${ceiling} replicas`);
+    const to = Math.min(current + limits.step, ceiling);
+    if (to < current + limits.step) notes.push(`step clamped to ${ceiling === limits.max ? 'max' : 'cap'} ${ceiling}`);
+    return { kind: 'scale', from: current, to, dryRun, notes };
+  }
+
+  if (current <= limits.min) return hold(`already at min ${limits.min} replicas`);
+  const to = Math.max(current - limits.step, limits.min);
+  if (to > current - limits.step) notes.push(`step clamped to min ${limits.min}`);
+  return { kind: 'scale', from: current, to, dryRun, notes };
+}

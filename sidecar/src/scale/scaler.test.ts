@@ -1,0 +1,171 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Registry } from 'prom-client';
+import { AuditLog } from '../audit/log.js';
+import { DockerUnavailable, Forbidden, LimitExceeded, NotFound } from '../errors.js';
+import type { ScaleBackend, Workload } from './backend.js';
+import { IdempotencyStore } from './idempotency.js';
+import { Scaler, type ScaleRequest, type ScaleResult } from './scaler.js';
+
+/** An in-memory backend that takes a little time per change, so races would show. */
+class FakeBackend implements ScaleBackend {
+  readonly kind = 'swarm' as const;
+  readonly workloads = new Map<string, Workload>();
+  failNext: Error | undefined;
+  calls = 0;
+
+  owns(id: string): boolean {
+    return id.startsWith('swarm:');
+  }
+  async list(): Promise<Workload[]> {
+    return [...this.workloads.values()];
+  }
+  async inspect(id: string): Promise<Workload | undefined> {
+    const w = this.workloads.get(id);
+    return w && { ...w };
+  }
+  async setReplicas(id: string, replicas: number): Promise<Workload> {
+    this.calls += 1;
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    if (this.failNext) {
+      const error = this.failNext;
+      this.failNext = undefined;
+      throw error;
+    }
+    const w = this.workloads.get(id);
+    if (!w) throw new NotFound(id);
+    w.desired = replicas;
+    w.running = replicas;
+    return { ...w };
+  }
+  add(service: string, desired: number, labels: Record<string, string>): void {
+    this.workloads.set(`swarm:${service}`, {
+      id: `swarm:${service}`,
+      backend: 'swarm',
+      service,
+      labels,
+      desired,
+      running: desired,
+    });
+  }
+}
+
+const OPTED_IN = { 'ntma.scale.enabled': 'true', 'ntma.scale.min': '1', 'ntma.scale.max': '5' };
+
+describe('Scaler (fake backend)', () => {
+  let dir: string;
+  let backend: FakeBackend;
+  let scaler: Scaler;
+  let registry: Registry;
+
+  const make = (): Scaler => {
+    const s = new Scaler({
+      backends: [backend],
+      audit: new AuditLog(dir),
+      idempotency: new IdempotencyStore<ScaleResult>(dir, 60_000),
+      autoDryRun: true,
+      defaultAttackMax: 3,
+      staleAfterMs: 300_000,
+    });
+    s.exportMetrics(registry);
+    return s;
+  };
+  const request = (over: Partial<ScaleRequest> = {}): ScaleRequest => ({
+    target: 'swarm:web',
+    delta: 1,
+    reason: 'unit test',
+    dryRun: false,
+    requester: { who: 'api', source: 'api' },
+    ...over,
+  });
+  const lines = () =>
+    readFileSync(path.join(dir, 'audit.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { phase: string; action: string; before: number; after: number | null });
+
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'ntma-scaler-'));
+    backend = new FakeBackend();
+    backend.add('web', 1, OPTED_IN);
+    registry = new Registry();
+    scaler = make();
+  });
+  afterEach(async () => {
+    await scaler.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('writes accepted before the change and applied after it, under one audit id', async () => {
+    const result = await scaler.scale(request({ replicas: 3, delta: undefined }));
+    expect(result).toMatchObject({ before: 1, after: 3, changed: true, replayed: false });
+    expect(lines()).toEqual([
+      expect.objectContaining({ phase: 'accepted', action: result.auditId, before: 1, after: 3 }),
+      expect.objectContaining({ phase: 'applied', action: result.auditId, before: 1, after: 3 }),
+    ]);
+  });
+
+  it('never passes max under 50 concurrent +1 requests, and refuses the rest', async () => {
+    const results = await Promise.allSettled(Array.from({ length: 50 }, () => scaler.scale(request())));
+    const applied = results.filter((r) => r.status === 'fulfilled');
+    const refused = results.filter((r) => r.status === 'rejected' && r.reason instanceof LimitExceeded);
+    expect(applied).toHaveLength(4);
+    expect(refused).toHaveLength(46);
+    expect(backend.workloads.get('swarm:web')?.desired).toBe(5);
+    expect(await registry.getSingleMetricAsString('ntma_scale_actions_total')).toMatch(/result="refused"} 46/);
+  });
+
+  it('acts once for concurrent and repeated requests with one Idempotency-Key', async () => {
+    const same = request({ idempotencyKey: 'k-1', delta: 2 });
+    const [a, b] = await Promise.all([scaler.scale(same), scaler.scale(same)]);
+    const c = await scaler.scale(same);
+    expect(backend.calls).toBe(1);
+    expect(backend.workloads.get('swarm:web')?.desired).toBe(3);
+    expect([a, b, c].map((r) => r.auditId)).toEqual([a.auditId, a.auditId, a.auditId]);
+    expect([a.replayed, b.replayed, c.replayed].sort()).toEqual([false, true, true]);
+  });
+
+  it('refuses a reused Idempotency-Key carrying a different request', async () => {
+    await scaler.scale(request({ idempotencyKey: 'k-2' }));
+    await expect(scaler.scale(request({ idempotencyKey: 'k-2', delta: 2 }))).rejects.toThrow(/Idempotency-Key: "k-2"/);
+  });
+
+  it('converges a retried delta on the count its first attempt resolved', async () => {
+    backend.failNext = new DockerUnavailable('engine gone');
+    await expect(scaler.scale(request({ idempotencyKey: 'k-3', delta: 2 }))).rejects.toThrow(DockerUnavailable);
+    // The engine is back; meanwhile something else moved the service to 2.
+    backend.workloads.get('swarm:web')!.desired = 2;
+    await scaler.close();
+    scaler = make();
+    const retry = await scaler.scale(request({ idempotencyKey: 'k-3', delta: 2 }));
+    expect(retry.after).toBe(3);
+  });
+
+  it('records a failure with the replicas really reached', async () => {
+    backend.failNext = new DockerUnavailable('Docker Engine not reachable at /nowhere');
+    await expect(scaler.scale(request())).rejects.toThrow(/\/nowhere/);
+    expect(lines().map((l) => [l.phase, l.after])).toEqual([
+      ['accepted', 2],
+      ['failed', 1],
+    ]);
+  });
+
+  it('refuses targets that have not opted in, recording the refusal', async () => {
+    backend.add('db', 1, {});
+    await expect(scaler.scale(request({ target: 'swarm:db' }))).rejects.toThrow(Forbidden);
+    expect(lines()).toEqual([expect.objectContaining({ phase: 'refused' })]);
+  });
+
+  it('answers 404 for a vanished target and for an id no backend knows', async () => {
+    await expect(scaler.scale(request({ target: 'swarm:gone' }))).rejects.toThrow(/not found/);
+    await expect(scaler.scale(request({ target: 'k8s:x' }))).rejects.toThrow(/unknown target id "k8s:x"/);
+  });
+
+  it('changes nothing on a dry-run but records what it would have done', async () => {
+    const result = await scaler.scale(request({ dryRun: true, replicas: 4, delta: undefined }));
+    expect(result).toMatchObject({ before: 1, after: 4, dryRun: true, changed: false });
+    expect(backend.calls).toBe(0);
+    expect(lines().map((l) => l.phase)).toEqual(['accepted', 'applied']);
+  });
+});

@@ -1,0 +1,468 @@
+import { randomBytes } from 'node:crypto';
+import type { Counter, Registry } from 'prom-client';
+import type { AuditLog } from '../audit/log.js';
+import type { AuditAction, AuditAlert, AuditDraft, AuditSource } from '../audit/types.js';
+import { Conflict, DomainError, Forbidden, NotFound, isDomainError } from '../errors.js';
+import type { BackendKind, ScaleBackend, Workload } from './backend.js';
+import { mapGrafanaAlerts, type GrafanaWebhook, type MappedAlert } from './grafana-alerts.js';
+import { fingerprintOf, type IdempotencyRecord, type IdempotencyStore } from './idempotency.js';
+import { KeyedMutex } from './keyed-mutex.js';
+import { LABEL, readScaleLabels, type AutoMode, type ScaleLimits, type ScaleSettings } from './labels.js';
+import { resolveManualChange } from './limits.js';
+import { SCALE_ACTIONS_METRIC, createScaleMetrics, type ScaleResultLabel } from './metrics.js';
+import { decide } from './policy.js';
+
+/** Who asked: the Grafana user behind the plugin proxy, the bare API, or an alert receiver. */
+export interface Requester {
+  who: string;
+  source: AuditSource;
+}
+
+export interface ScaleRequest {
+  target: string;
+  replicas?: number;
+  delta?: number;
+  reason: string;
+  dryRun: boolean;
+  requester: Requester;
+  idempotencyKey?: string;
+}
+
+export interface ScaleResult {
+  target: string;
+  backend: BackendKind;
+  before: number;
+  after: number;
+  /** Replicas running when the answer was made (Swarm converges after the spec changes). */
+  running: number;
+  dryRun: boolean;
+  changed: boolean;
+  /** Action id in the audit log. */
+  auditId: string;
+  /** True when this answer is the stored one of an earlier request with the same Idempotency-Key. */
+  replayed: boolean;
+}
+
+export interface TargetView {
+  id: string;
+  backend: BackendKind;
+  service: string;
+  group?: string;
+  desired: number;
+  running: number;
+  limits: ScaleLimits;
+  auto: { mode: AutoMode; dryRun: boolean; attackMax: number };
+  /** A malformed ntma.scale.* label; the target is refused until it is fixed. */
+  labelError?: string;
+  lastAction: AuditAction | null;
+}
+
+export type AutoOutcome = 'scaled' | 'dry_run' | 'held' | 'refused' | 'ignored' | 'failed';
+
+export interface AutoDecision {
+  alertname: string;
+  fingerprint?: string;
+  target?: string;
+  decision: AutoOutcome;
+  reason: string;
+  before?: number;
+  after?: number;
+  notes?: string[];
+  auditId?: string;
+}
+
+export interface ScalerOptions {
+  backends: ScaleBackend[];
+  audit: AuditLog;
+  idempotency: IdempotencyStore<ScaleResult>;
+  /** NTMA_SCALE_AUTO_DRY_RUN: automatic actions are recorded, never applied. */
+  autoDryRun: boolean;
+  /** NTMA_SCALE_ATTACK_MAX: the attack-aware cap for targets without ntma.scale.attack-max. */
+  defaultAttackMax: number;
+  /** NTMA_SCALE_STALE_SECONDS, in ms. */
+  staleAfterMs: number;
+  now?: () => number;
+}
+
+function newActionId(now: number): string {
+  // Time first so ids sort by creation; the random tail keeps them unique across processes.
+  return `${now.toString(36)}-${randomBytes(5).toString('hex')}`;
+}
+
+function codeOf(error: unknown): string {
+  return isDomainError(error) ? error.code : 'INTERNAL';
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+type Base = Omit<AuditDraft, 'phase' | 'before' | 'after'>;
+
+/**
+ * The one path every scale request takes, manual or automatic: serialised per target, checked
+ * against opt-in and limits, recorded in the audit log before (accepted) and after (outcome) it
+ * touches the engine, counted in ntma_scale_actions_total.
+ */
+export class Scaler {
+  private readonly mutex = new KeyedMutex();
+  private readonly inflightKeys = new Map<string, { fingerprint: string; result: Promise<ScaleResult> }>();
+  private readonly actions: Counter<'result'>;
+  private readonly now: () => number;
+
+  constructor(private readonly options: ScalerOptions) {
+    this.actions = createScaleMetrics();
+    this.now = options.now ?? Date.now;
+  }
+
+  private count(result: ScaleResultLabel): void {
+    this.actions.inc({ result });
+  }
+
+  /** Exports ntma_scale_actions_total through `registry` (once per registry). */
+  exportMetrics(registry: Registry): void {
+    if (!registry.getSingleMetric(SCALE_ACTIONS_METRIC)) registry.registerMetric(this.actions);
+  }
+
+  get audit(): AuditLog {
+    return this.options.audit;
+  }
+
+  private backendFor(id: string): ScaleBackend {
+    const backend = this.options.backends.find((b) => b.owns(id));
+    if (!backend) {
+      const forms = this.options.backends.map((b) => `${b.kind}:...`).join(', ');
+      throw new NotFound(`unknown target id "${id}": expected one of ${forms}`);
+    }
+    return backend;
+  }
+
+  private async workload(id: string): Promise<{ backend: ScaleBackend; workload: Workload }> {
+    const backend = this.backendFor(id);
+    const workload = await backend.inspect(id);
+    if (!workload) throw new NotFound(`target ${id} not found (no such service, or it was removed)`);
+    return { backend, workload };
+  }
+
+  private attackCap(settings: ScaleSettings): number {
+    return Math.min(settings.limits.max, settings.attackMax ?? this.options.defaultAttackMax);
+  }
+
+  /** The opted-in targets of every backend with their limits and last action. */
+  async listTargets(): Promise<TargetView[]> {
+    const lists = await Promise.all(this.options.backends.map((b) => b.list()));
+    const views: TargetView[] = [];
+    for (const workload of lists.flat()) {
+      const reading = readScaleLabels(workload.labels);
+      if (!reading.settings.enabled) continue;
+      const { settings } = reading;
+      const view: TargetView = {
+        id: workload.id,
+        backend: workload.backend,
+        service: workload.service,
+        desired: workload.desired,
+        running: workload.running,
+        limits: settings.limits,
+        auto: {
+          mode: settings.auto,
+          dryRun: settings.auto === 'dry-run' || this.options.autoDryRun,
+          attackMax: this.attackCap(settings),
+        },
+        lastAction: (await this.options.audit.latestFor(workload.id)) ?? null,
+      };
+      if (workload.group !== undefined) view.group = workload.group;
+      if (!reading.ok) view.labelError = reading.error;
+      views.push(view);
+    }
+    return views.sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  /** A manual scale request (panel or API). */
+  async scale(request: ScaleRequest): Promise<ScaleResult> {
+    this.backendFor(request.target);
+    const key = request.idempotencyKey;
+    if (key === undefined) return this.mutex.run(request.target, () => this.manual(request));
+    const fingerprint = fingerprintOf({
+      target: request.target,
+      replicas: request.replicas,
+      delta: request.delta,
+      dryRun: request.dryRun,
+    });
+    const running = this.inflightKeys.get(key);
+    if (running) {
+      if (running.fingerprint !== fingerprint) throw this.keyReused(key);
+      return { ...(await running.result), replayed: true };
+    }
+    const result = (async () => {
+      const record = await this.options.idempotency.get(key);
+      if (record && record.fingerprint !== fingerprint) throw this.keyReused(key);
+      if (record?.state === 'done' && record.response) return { ...record.response, replayed: true };
+      return this.mutex.run(request.target, () => this.manual(request, { key, fingerprint, pending: record }));
+    })();
+    this.inflightKeys.set(key, { fingerprint, result });
+    try {
+      return await result;
+    } finally {
+      this.inflightKeys.delete(key);
+    }
+  }
+
+  private keyReused(key: string): Conflict {
+    return new Conflict(
+      `Idempotency-Key: "${key}" was already used for a different request (target, replicas, delta or dryRun differ); use a new key`,
+    );
+  }
+
+  private async manual(
+    request: ScaleRequest,
+    idem?: { key: string; fingerprint: string; pending: IdempotencyRecord<ScaleResult> | undefined },
+  ): Promise<ScaleResult> {
+    const base: Base = {
+      action: newActionId(this.now()),
+      target: request.target,
+      who: request.requester.who,
+      source: request.requester.source,
+      reason: request.reason,
+      dryRun: request.dryRun,
+    };
+    if (request.idempotencyKey !== undefined) base.idempotencyKey = request.idempotencyKey;
+    const { backend, workload } = await this.observe(base, () => this.workload(request.target));
+    const settings = await this.admit(base, workload);
+    const before = workload.desired;
+    // A retry of a request that was accepted but not finished converges on the count the first
+    // attempt resolved, so a `delta` is never applied twice.
+    const desired = await this.observe(
+      { ...base, backend: backend.kind },
+      () => {
+        const change = idem?.pending ? { replicas: idem.pending.replicas } : request;
+        return resolveManualChange(before, change, settings.limits);
+      },
+      { before, phase: 'refused' },
+    );
+    const onAccepted = idem
+      ? () =>
+          this.options.idempotency.put({
+            key: idem.key,
+            fingerprint: idem.fingerprint,
+            createdAt: idem.pending?.createdAt ?? this.now(),
+            state: 'pending',
+            replicas: desired,
+          })
+      : undefined;
+    const result = await this.execute(base, backend, workload, desired, [], onAccepted);
+    if (idem) {
+      await this.options.idempotency.put({
+        key: idem.key,
+        fingerprint: idem.fingerprint,
+        createdAt: idem.pending?.createdAt ?? this.now(),
+        state: 'done',
+        replicas: desired,
+        response: result,
+      });
+    }
+    return result;
+  }
+
+  /**
+   * Runs `step`; if it throws before anything was accepted, writes the one outcome entry that
+   * records the request (failed, or refused for limit/opt-in errors) and rethrows.
+   */
+  private async observe<T>(
+    base: Base,
+    step: () => T | Promise<T>,
+    at: { before: number | null; phase?: 'refused' | 'failed' } = { before: null },
+  ): Promise<T> {
+    try {
+      return await step();
+    } catch (error) {
+      const refused = at.phase === 'refused' || error instanceof Forbidden;
+      await this.options.audit.record({
+        ...base,
+        phase: refused ? 'refused' : 'failed',
+        before: at.before,
+        after: at.before,
+        detail: messageOf(error),
+        errorCode: codeOf(error),
+      });
+      this.count(refused ? 'refused' : 'failed');
+      throw error;
+    }
+  }
+
+  /** Opt-in and well-formed labels, or a recorded refusal. */
+  private async admit(base: Base, workload: Workload): Promise<ScaleSettings> {
+    const reading = readScaleLabels(workload.labels);
+    return this.observe(
+      { ...base, backend: workload.backend },
+      () => {
+        if (!reading.settings.enabled) {
+          throw new Forbidden(`target ${workload.id} has not opted in to scaling (label ${LABEL.enabled}=true)`);
+        }
+        if (!reading.ok) throw new Conflict(`target ${workload.id} has a malformed ${reading.error}`);
+        return reading.settings;
+      },
+      { before: workload.desired, phase: 'refused' },
+    );
+  }
+
+  /** accepted -> (engine) -> applied | failed. A no-op is one `applied` entry. */
+  private async execute(
+    base: Base,
+    backend: ScaleBackend,
+    workload: Workload,
+    desired: number,
+    notes: string[],
+    onAccepted?: () => Promise<void>,
+  ): Promise<ScaleResult> {
+    const before = workload.desired;
+    const entry = { ...base, backend: backend.kind, ...(notes.length > 0 ? { notes } : {}) };
+    const result = (after: number, running: number, changed: boolean): ScaleResult => ({
+      target: workload.id,
+      backend: backend.kind,
+      before,
+      after,
+      running,
+      dryRun: base.dryRun,
+      changed,
+      auditId: base.action,
+      replayed: false,
+    });
+    if (desired === before) {
+      await this.options.audit.record({
+        ...entry,
+        phase: 'applied',
+        before,
+        after: before,
+        notes: [...notes, `no change: already at ${before} replicas`],
+      });
+      this.count('noop');
+      return result(before, workload.running, false);
+    }
+    await this.options.audit.record({ ...entry, phase: 'accepted', before, after: desired });
+    await onAccepted?.();
+    if (base.dryRun) {
+      await this.options.audit.record({ ...entry, phase: 'applied', before, after: desired });
+      this.count('dry_run');
+      return result(desired, workload.running, false);
+    }
+    try {
+      const after = await backend.setReplicas(workload.id, desired);
+      await this.options.audit.record({ ...entry, phase: 'applied', before, after: after.desired });
+      this.count('applied');
+      return result(after.desired, after.running, true);
+    } catch (error) {
+      // Record what was really reached, so a partial scale-out is visible as such.
+      const observed = await backend.inspect(workload.id).catch(() => undefined);
+      await this.options.audit.record({
+        ...entry,
+        phase: 'failed',
+        before,
+        after: observed?.desired ?? null,
+        detail: messageOf(error),
+        errorCode: codeOf(error),
+      });
+      this.count('failed');
+      throw error;
+    }
+  }
+
+  /** Grafana's webhook: each firing alert that names a target goes through the automatic policy. */
+  async handleAlerts(payload: GrafanaWebhook): Promise<AutoDecision[]> {
+    const mapped = mapGrafanaAlerts(payload, this.now());
+    const who = `grafana-alert:${payload.receiver ?? 'webhook'}`;
+    const decisions: AutoDecision[] = [];
+    // In order, so two alerts for one target see each other's effect (the second meets the cooldown).
+    for (const alert of mapped) {
+      decisions.push(await this.automatic(alert, who));
+    }
+    return decisions;
+  }
+
+  private async automatic(alert: MappedAlert, who: string): Promise<AutoDecision> {
+    const head: AutoDecision = { alertname: alert.alertname, decision: 'ignored', reason: alert.ignored ?? '' };
+    if (alert.fingerprint !== undefined) head.fingerprint = alert.fingerprint;
+    const signal = alert.signal;
+    if (!signal) return head;
+    head.target = signal.target;
+    if (!this.options.backends.some((b) => b.owns(signal.target))) {
+      return { ...head, reason: `unknown target id "${signal.target}"` };
+    }
+    return this.mutex.run(signal.target, async () => {
+      const auditAlert: AuditAlert = { alertname: alert.alertname, attack: signal.attack };
+      if (alert.fingerprint !== undefined) auditAlert.fingerprint = alert.fingerprint;
+      if (signal.kind !== null) auditAlert.kind = signal.kind;
+      const base: Base = {
+        action: newActionId(this.now()),
+        target: signal.target,
+        who,
+        source: 'alert',
+        reason: `alert ${alert.alertname}${signal.kind ? ` (${signal.kind})` : ''}: scale ${signal.direction}`,
+        dryRun: this.options.autoDryRun,
+        alert: auditAlert,
+      };
+      try {
+        const { backend, workload } = await this.observe(base, () => this.workload(signal.target));
+        const settings = await this.admit({ ...base, dryRun: this.options.autoDryRun }, workload);
+        const [live, any] = await Promise.all([
+          this.options.audit.lastChangeAt(workload.id, false),
+          this.options.audit.lastChangeAt(workload.id, true),
+        ]);
+        const verdict = decide(signal, {
+          current: workload.desired,
+          settings,
+          lastChange: { live, any },
+          now: this.now(),
+          staleAfterMs: this.options.staleAfterMs,
+          defaultAttackMax: this.options.defaultAttackMax,
+          forceDryRun: this.options.autoDryRun,
+        });
+        const decided: Base = { ...base, dryRun: verdict.dryRun };
+        if (verdict.kind === 'hold') {
+          await this.options.audit.record({
+            ...decided,
+            backend: backend.kind,
+            phase: 'held',
+            before: workload.desired,
+            after: workload.desired,
+            detail: verdict.reason,
+            ...(verdict.notes.length > 0 ? { notes: verdict.notes } : {}),
+          });
+          this.count('held');
+          const held: AutoDecision = { ...head, decision: 'held', reason: verdict.reason, auditId: base.action };
+          held.before = workload.desired;
+          held.after = workload.desired;
+          if (verdict.notes.length > 0) held.notes = verdict.notes;
+          return held;
+        }
+        const result = await this.execute(decided, backend, workload, verdict.to, verdict.notes);
+        const scaled: AutoDecision = {
+          ...head,
+          decision: verdict.dryRun ? 'dry_run' : 'scaled',
+          reason: verdict.dryRun
+            ? `dry-run: would scale ${result.before} -> ${result.after}; nothing was changed`
+            : `scaled ${result.before} -> ${result.after}`,
+          before: result.before,
+          after: result.after,
+          auditId: result.auditId,
+        };
+        if (verdict.notes.length > 0) scaled.notes = verdict.notes;
+        return scaled;
+      } catch (error) {
+        const refused = error instanceof Forbidden || error instanceof Conflict;
+        const failure: AutoDecision = {
+          ...head,
+          decision: refused ? 'refused' : 'failed',
+          reason: messageOf(error),
+          auditId: base.action,
+        };
+        // Unexpected errors (not domain ones) must still reach the log with their stack.
+        if (!(error instanceof DomainError)) throw error;
+        return failure;
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.options.audit.close(), this.options.idempotency.close()]);
+  }
+}

@@ -1,0 +1,473 @@
+/**
+ * One watcher: a PromQL expression evaluated every step, one streaming detector per series it
+ * returns, the companion signals its attack classifier reads, and the excursions it has seen.
+ * It owns no timer (service.ts schedules steps) and does no fitting (it asks the refit queue),
+ * so a step is a few instant queries and O(series) arithmetic.
+ */
+import type { Excursion, ExcursionClassifier } from '../detect/excursion.js';
+import type { ExcursionKind, StreamingDetector, Verdict } from '../detect/types.js';
+import type { FitSpec } from '../forecast/types.js';
+import type { RangeAnswer, RangeOptions, RangeRequest } from '../prometheus/client.js';
+import type { InstantSample, Labels } from '../prometheus/parse.js';
+import type { AnomalyLog, AnomalyRecord } from './anomaly-log.js';
+import { classify } from './classify.js';
+import type { SignalRole, WatcherSpec } from './config.js';
+import type { RefitQueue } from './refit.js';
+import { BASELINE_POINTS, readingsFor, RecentValues, SignalTable } from './signals.js';
+
+/** What a watcher needs from Prometheus (the PrometheusClient; a fake in unit tests). */
+export interface WatchSource {
+  query(query: string, time?: number): Promise<InstantSample[]>;
+  queryRange(request: RangeRequest, options?: RangeOptions): Promise<RangeAnswer>;
+}
+
+/** A streaming detector, plus the optional hook ForecastDetector offers for failed fits. */
+export type WatchDetector = StreamingDetector & { fitFailed?(): void };
+
+/** Builds the detector of one series; `classify` names excursions with the watcher's signals. */
+export type DetectorFactory = (spec: WatcherSpec, classify: ExcursionClassifier) => WatchDetector;
+
+export interface WatcherEvents {
+  /** A query failed; `code` is the domain error's code (e.g. PROMETHEUS_UNAVAILABLE). */
+  queryError(code: string, error: unknown): void;
+  /** New series were refused because the watcher is at its cap. */
+  capHit(dropped: number): void;
+  refit(result: 'ok' | 'error', error?: unknown): void;
+}
+
+/**
+ * Samples per backfill query. A watcher's history is series x points samples; past a few million
+ * the JSON of one answer is hundreds of MB, so a wide watcher reads its training window in
+ * consecutive time chunks of at most this many samples (one query for a narrow watcher).
+ */
+export const BACKFILL_SAMPLE_BUDGET = 2_000_000;
+
+export type SeriesStatus = 'warming' | 'present' | 'missing';
+
+type Baselines = Partial<Record<SignalRole, number>>;
+
+interface OpenExcursion {
+  record: AnomalyRecord;
+  startedAt: number;
+  /** Signal baselines frozen when the excursion opened, so a long flood does not become its own baseline. */
+  baselines: Baselines;
+  /** The last point the detector still counted in the excursion. */
+  lastActive: number;
+}
+
+export interface SeriesState {
+  key: string;
+  /** The series' own labels (no __name__). */
+  labels: Labels;
+  /** Labels of its ntma_* series: its own plus `watcher` and `ntma_target`. */
+  exported: Labels;
+  target: string | null;
+  detector: WatchDetector;
+  verdict: Verdict | null;
+  /** The last step had a sample. */
+  present: boolean;
+  /** Consecutive steps without a sample. */
+  missingSteps: number;
+  recent: RecentValues;
+  excursion: OpenExcursion | null;
+  /** Set by the classifier hook while an excursion is being classified. */
+  pendingClass: { startedAt: number; direction: 1 | -1; reasons: string[]; baselines: Baselines } | null;
+}
+
+export interface WatcherState {
+  status: 'idle' | 'backfilling' | 'running' | 'stopped';
+  series: number;
+  present: number;
+  missing: number;
+  warming: number;
+  openExcursions: number;
+  /** Series refused at the last step because of the cap. */
+  droppedSeries: number;
+  refitsPending: number;
+  lastStep: number | null;
+  lastError: string | null;
+  lagSeconds: number | null;
+}
+
+function ownLabels(labels: Labels): Labels {
+  const { __name__: _name, ...rest } = labels;
+  return rest;
+}
+
+function keyOf(labels: Labels): string {
+  return JSON.stringify(
+    Object.keys(labels)
+      .sort()
+      .map((name) => [name, labels[name]]),
+  );
+}
+
+/** `ntma_target` from the watcher's template, or null when a label it names is missing. */
+export function renderTarget(template: string | undefined, labels: Labels): string | null {
+  if (template === undefined) return labels.ntma_target ?? null;
+  let missing = false;
+  const value = template.replace(/\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g, (_all, name: string) => {
+    const found = labels[name];
+    if (found === undefined || found === '') missing = true;
+    return found ?? '';
+  });
+  return missing || value === '' ? null : value;
+}
+
+function errorCode(error: unknown): string {
+  if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string') {
+    return error.code;
+  }
+  return 'UNKNOWN';
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export class Watcher {
+  readonly series = new Map<string, SeriesState>();
+  private readonly signals = new Map<SignalRole, SignalTable>();
+  private readonly fitSpec: FitSpec;
+  private status: WatcherState['status'] = 'idle';
+  private dropped = 0;
+  private lastStep: number | null = null;
+  private lastError: string | null = null;
+  lagSeconds: number | null = null;
+  /** A series missing this many steps in a row is forgotten (its ntma_* series disappear). */
+  readonly forgetAfterSteps: number;
+
+  constructor(
+    readonly spec: WatcherSpec,
+    private readonly source: WatchSource,
+    private readonly detectors: DetectorFactory,
+    private readonly refits: RefitQueue,
+    private readonly anomalies: AnomalyLog,
+    private readonly events: WatcherEvents,
+  ) {
+    for (const role of Object.keys(spec.signals) as SignalRole[]) this.signals.set(role, new SignalTable());
+    this.fitSpec = { stepSeconds: spec.stepSeconds, model: 'auto', confidence: spec.confidence };
+    // Prometheus itself forgets a series after 5 minutes without samples; do the same, but never
+    // before 10 steps so a slow watcher does not drop a series over one failed scrape.
+    this.forgetAfterSteps = Math.max(10, Math.ceil(300 / spec.stepSeconds));
+  }
+
+  get name(): string {
+    return this.spec.name;
+  }
+
+  /**
+   * Loads history before the first live step at `firstStep` (unix seconds, on the step grid): the
+   * training window of the expression (one range query, or a few time chunks for a wide watcher)
+   * and a baseline's worth of each signal.
+   */
+  async backfill(firstStep: number, sampleBudget: number = BACKFILL_SAMPLE_BUDGET): Promise<void> {
+    this.status = 'backfilling';
+    const step = this.spec.stepSeconds;
+    const end = firstStep - step;
+    let width: number;
+    try {
+      width = (await this.source.query(this.spec.expr, end)).length;
+    } catch (error) {
+      this.fail(error);
+      return;
+    }
+    const points = Math.floor(this.spec.trainSeconds / step);
+    const start = end - (points - 1) * step;
+    // Oldest chunk first: detectors take their points in time order.
+    const chunk = Math.max(1, Math.floor(sampleBudget / Math.max(1, width)));
+    try {
+      for (let first = 0; first < points && this.status === 'backfilling'; first += chunk) {
+        const from = start + first * step;
+        const to = Math.min(end, from + (chunk - 1) * step);
+        const history = await this.source.queryRange({ query: this.spec.expr, start: from, end: to, step });
+        for (const dense of history.series) {
+          const state = this.admit(ownLabels(dense.labels));
+          if (!state) continue;
+          dense.values.forEach((value, k) => this.observe(state, from + k * step, value, false));
+        }
+      }
+    } catch (error) {
+      this.fail(error);
+    }
+    const signalPoints = Math.min(points, BASELINE_POINTS);
+    const signalStart = end - (signalPoints - 1) * step;
+    await Promise.all(
+      [...this.signals].map(async ([role, table]) => {
+        try {
+          const answer = await this.source.queryRange({
+            query: this.spec.signals[role]!,
+            start: signalStart,
+            end,
+            step,
+          });
+          table.backfill(answer.series);
+        } catch (error) {
+          this.fail(error);
+        }
+      }),
+    );
+    this.dropped = 0;
+    this.requestRefits();
+  }
+
+  /** One live step at `t` (unix seconds): query, advance every detector, queue refits. */
+  async step(t: number): Promise<void> {
+    this.status = 'running';
+    const roles = [...this.signals.keys()];
+    const [main, ...signalAnswers] = await Promise.allSettled([
+      this.source.query(this.spec.expr, t),
+      ...roles.map((role) => this.source.query(this.spec.signals[role]!, t)),
+    ]);
+    let failed: unknown = null;
+    roles.forEach((role, i) => {
+      const answer = signalAnswers[i]!;
+      if (answer.status === 'fulfilled') this.signals.get(role)!.record(answer.value);
+      else {
+        // An unanswered signal is a gap in its history, never a zero rate.
+        this.signals.get(role)!.record([]);
+        failed = answer.reason;
+        this.events.queryError(errorCode(answer.reason), answer.reason);
+      }
+    });
+
+    if (main.status === 'rejected') {
+      this.fail(main.reason);
+      // Prometheus did not answer: every series gets a gap, but the step does not count towards
+      // forgetting them; it is our outage, not theirs.
+      for (const state of this.series.values()) this.observe(state, t, null, false);
+    } else {
+      const seen = new Set<string>();
+      let refused = 0;
+      for (const sample of main.value) {
+        const labels = ownLabels(sample.labels);
+        const key = keyOf(labels);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const state = this.series.get(key) ?? this.admit(labels, key);
+        if (!state) {
+          refused++;
+          continue;
+        }
+        this.observe(state, t, sample.value);
+      }
+      for (const state of this.series.values()) {
+        if (seen.has(state.key)) continue;
+        this.observe(state, t, null);
+        if (state.missingSteps >= this.forgetAfterSteps) this.forget(state);
+      }
+      this.dropped = refused;
+      if (refused > 0) this.events.capHit(refused);
+      this.lastError = failed === null ? null : errorMessage(failed);
+    }
+    this.lastStep = t;
+    this.requestRefits();
+  }
+
+  stop(): void {
+    // Also ends a backfill still in progress at its next chunk.
+    this.status = 'stopped';
+    for (const state of this.series.values()) this.closeExcursion(state);
+  }
+
+  state(): WatcherState {
+    let present = 0;
+    let missing = 0;
+    let warming = 0;
+    let open = 0;
+    let pending = 0;
+    for (const state of this.series.values()) {
+      const status = this.seriesStatus(state);
+      if (status === 'present') present++;
+      else if (status === 'missing') missing++;
+      else warming++;
+      if (state.excursion) open++;
+      if (this.refits.has(this.refitId(state))) pending++;
+    }
+    return {
+      status: this.status,
+      series: this.series.size,
+      present,
+      missing,
+      warming,
+      openExcursions: open,
+      droppedSeries: this.dropped,
+      refitsPending: pending,
+      lastStep: this.lastStep,
+      lastError: this.lastError,
+      lagSeconds: this.lagSeconds,
+    };
+  }
+
+  /** warming: no model yet; missing: no sample at the last step; present otherwise. */
+  seriesStatus(state: SeriesState): SeriesStatus {
+    if (!state.present) return state.verdict?.forecast == null && state.missingSteps === 0 ? 'warming' : 'missing';
+    return state.verdict?.forecast == null ? 'warming' : 'present';
+  }
+
+  /** The kind to export for a series: the open excursion's, or null. */
+  kindOf(state: SeriesState): ExcursionKind | null {
+    return state.excursion?.record.kind ?? null;
+  }
+
+  private fail(error: unknown): void {
+    this.lastError = errorMessage(error);
+    this.events.queryError(errorCode(error), error);
+  }
+
+  /** A new series, unless the watcher is at its cardinality cap. */
+  private admit(labels: Labels, key: string = keyOf(labels)): SeriesState | undefined {
+    const existing = this.series.get(key);
+    if (existing) return existing;
+    if (this.series.size >= this.spec.maxSeries) return undefined;
+    const target = renderTarget(this.spec.target, labels);
+    const exported: Labels = {};
+    for (const [name, value] of Object.entries(labels)) {
+      // The series' own `watcher` label must not be overwritten by ours; Prometheus' convention.
+      exported[name === 'watcher' ? 'exported_watcher' : name] = value;
+    }
+    exported.watcher = this.spec.name;
+    if (target !== null) exported.ntma_target = target;
+    const state: SeriesState = {
+      key,
+      labels,
+      exported,
+      target,
+      detector: undefined as unknown as WatchDetector,
+      verdict: null,
+      present: false,
+      missingSteps: 0,
+      recent: new RecentValues(),
+      excursion: null,
+      pendingClass: null,
+    };
+    state.detector = this.detectors(this.spec, (excursion) => this.classifyExcursion(state, excursion));
+    this.series.set(key, state);
+    return state;
+  }
+
+  private forget(state: SeriesState): void {
+    this.closeExcursion(state);
+    this.series.delete(state.key);
+  }
+
+  /** Feeds one point to a series' detector and follows its excursion. */
+  private observe(state: SeriesState, t: number, value: number | null, countMissing = true): void {
+    state.recent.push(value);
+    state.present = value !== null;
+    if (value === null) {
+      if (countMissing) state.missingSteps++;
+    } else state.missingSteps = 0;
+    const verdict = state.detector.update(t, value);
+    state.verdict = verdict;
+    this.followExcursion(state, verdict);
+  }
+
+  /**
+   * The classifier hook the detector calls while an excursion is open: the detector's shape
+   * rules give the organic kind, the network signals may override it with attack_suspected.
+   * It runs inside detector.update(), after this step's signals were recorded.
+   */
+  private classifyExcursion(state: SeriesState, excursion: Readonly<Excursion>): ExcursionKind {
+    const open = state.excursion;
+    const same = open !== null && open.startedAt === excursion.startedAt;
+    const { startedAt, direction } = excursion;
+    if (same && open.record.kind === 'attack_suspected') {
+      // Once attack evidence was seen the excursion stays suspect; floods ebb and surge.
+      state.pendingClass = { startedAt, direction, reasons: open.record.reasons, baselines: open.baselines };
+      return 'attack_suspected';
+    }
+    const own = this.spec.role !== 'other' ? { role: this.spec.role, recent: state.recent } : undefined;
+    const readings = readingsFor(state.labels, this.signals, own, same ? open.baselines : undefined);
+    const result = classify(excursion.shape, direction, readings);
+    let baselines = same ? open.baselines : undefined;
+    if (!baselines) {
+      baselines = {};
+      for (const [role, reading] of Object.entries(readings)) baselines[role as SignalRole] = reading.baseline;
+    }
+    state.pendingClass = { startedAt, direction, reasons: result.reasons, baselines };
+    return result.kind;
+  }
+
+  private followExcursion(state: SeriesState, verdict: Verdict): void {
+    const pending = state.pendingClass;
+    state.pendingClass = null;
+    if (verdict.value === null) return; // a gap neither opens nor closes an excursion
+    if (verdict.kind === null) {
+      this.closeExcursion(state);
+      return;
+    }
+    const peak = {
+      t: verdict.t,
+      value: verdict.value,
+      forecast: verdict.forecast,
+      lower: verdict.lower,
+      upper: verdict.upper,
+    };
+    let open = state.excursion;
+    if (open === null || (pending !== null && pending.startedAt !== open.startedAt)) {
+      this.closeExcursion(state);
+      const record = this.anomalies.open({
+        watcher: this.spec.name,
+        labels: state.labels,
+        target: state.target,
+        kind: verdict.kind,
+        direction: pending?.direction ?? (verdict.residual !== null && verdict.residual < 0 ? -1 : 1),
+        score: verdict.score,
+        start: pending?.startedAt ?? verdict.t,
+        peak,
+        reasons: pending?.reasons ?? [],
+      });
+      open = { record, startedAt: record.start, baselines: pending?.baselines ?? {}, lastActive: verdict.t };
+      state.excursion = open;
+      return;
+    }
+    const record = open.record;
+    open.lastActive = verdict.t;
+    if (record.kind !== 'attack_suspected') record.kind = verdict.kind;
+    if (pending && pending.reasons.length > 0) record.reasons = pending.reasons;
+    record.score = Math.max(record.score, verdict.score);
+    const distance = (v: number, f: number | null): number => (f === null ? 0 : Math.abs(v - f));
+    if (distance(verdict.value, verdict.forecast) > distance(record.peak.value, record.peak.forecast))
+      record.peak = peak;
+  }
+
+  private closeExcursion(state: SeriesState): void {
+    const open = state.excursion;
+    if (!open) return;
+    // The detector closes an excursion after a run of in-band points; it ended at the last active one.
+    open.record.end = open.lastActive;
+    state.excursion = null;
+  }
+
+  private refitId(state: SeriesState): string {
+    return `${this.spec.name}\u0000${state.key}`;
+  }
+
+  private requestRefits(): void {
+    for (const state of this.series.values()) {
+      if (!state.detector.wantsModel()) continue;
+      const id = this.refitId(state);
+      if (this.refits.has(id)) continue;
+      this.refits.request({
+        id,
+        input: () =>
+          this.series.get(state.key) === state
+            ? { values: state.detector.trainingWindow(), spec: this.fitSpec }
+            : undefined,
+        done: (model) => {
+          if (this.series.get(state.key) !== state) {
+            model.destroy();
+            return;
+          }
+          state.detector.install(model);
+          this.events.refit('ok');
+        },
+        failed: (error) => {
+          state.detector.fitFailed?.();
+          this.events.refit('error', error);
+        },
+      });
+    }
+  }
+}

@@ -1,0 +1,232 @@
+import { describeWith, dockerd } from '../support/components.js';
+import {
+  UNTHROTTLED,
+  callJson,
+  composeReplicas,
+  createComposeService,
+  removeTestResources,
+  testImage,
+} from '../support/docker.js';
+import { TEST_TOKEN, startSidecar, type RunningSidecar } from '../support/sidecar.js';
+
+const SUITE = 'scale-auto';
+const ALERT_SECRET = 'grafana-webhook-secret-0123456789';
+const COOLDOWN_SECONDS = 2;
+
+interface Decision {
+  alertname: string;
+  target?: string;
+  decision: string;
+  reason: string;
+  before?: number;
+  after?: number;
+  notes?: string[];
+  auditId?: string;
+}
+
+/** A Grafana webhook contact point body, shaped as Grafana documents it. */
+function grafanaPayload(
+  alerts: Array<{
+    labels: Record<string, string>;
+    values?: Record<string, number> | null;
+    annotations?: Record<string, string>;
+    status?: string;
+  }>,
+) {
+  return {
+    receiver: 'ntma-autoscale',
+    status: 'firing',
+    orgId: 1,
+    groupLabels: {},
+    commonLabels: {},
+    commonAnnotations: {},
+    externalURL: 'http://grafana.local/',
+    version: '1',
+    groupKey: '{}:{}',
+    truncatedAlerts: 0,
+    title: '[FIRING] traffic',
+    state: 'alerting',
+    message: 'traffic left its band',
+    alerts: alerts.map((a, i) => ({
+      status: a.status ?? 'firing',
+      labels: { alertname: 'NtmaTrafficAnomaly', ...a.labels },
+      annotations: { summary: 'traffic left its band', ...a.annotations },
+      startsAt: new Date().toISOString(),
+      endsAt: '0001-01-01T00:00:00Z',
+      generatorURL: 'http://grafana.local/alerting/grafana/x/view',
+      fingerprint: `fp${i}`,
+      silenceURL: 'http://grafana.local/alerting/silence/new',
+      dashboardURL: '',
+      panelURL: '',
+      values: a.values === undefined ? { B: 1234.5, C: 1 } : a.values,
+    })),
+  };
+}
+
+const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describeWith([dockerd], 'automatic scaling from the Grafana alert webhook', () => {
+  const project = `ntmat${Date.now().toString(36)}`;
+  const labels = {
+    'ntma.scale.enabled': 'true',
+    'ntma.scale.min': '1',
+    'ntma.scale.max': '6',
+    'ntma.scale.step': '2',
+    'ntma.scale.cooldown': `${COOLDOWN_SECONDS}s`,
+    'ntma.scale.auto': 'on',
+    'ntma.scale.attack-max': '4',
+  };
+  let live: RunningSidecar;
+  let shadow: RunningSidecar;
+  let target: string;
+
+  const alert = (sidecar: RunningSidecar, body: unknown, secret = ALERT_SECRET) =>
+    callJson<{ decisions: Decision[] }>(`${sidecar.url}/api/v1/alerts/grafana`, { token: secret, body });
+  const replicas = async (service = 'auto') => (await composeReplicas(project, service)).length;
+  const afterCooldown = () => wait(COOLDOWN_SECONDS * 1000 + 100);
+
+  beforeAll(async () => {
+    testImage();
+    await removeTestResources(SUITE);
+    target = await createComposeService({ suite: SUITE, project, service: 'auto', replicas: 1, labels });
+    live = await startSidecar({ ...UNTHROTTLED, NTMA_ALERT_SECRET: ALERT_SECRET, NTMA_SCALE_AUTO_DRY_RUN: 'false' });
+    // Same engine, default configuration: automatic actions are dry-runs.
+    shadow = await startSidecar({ ...UNTHROTTLED, NTMA_ALERT_SECRET: ALERT_SECRET });
+  });
+
+  afterAll(async () => {
+    await live?.close();
+    await shadow?.close();
+    await removeTestResources(SUITE);
+  });
+
+  it('scales out by one step on a firing alert and answers what it decided', async () => {
+    const answer = await alert(live, grafanaPayload([{ labels: { ntma_target: target, kind: 'spike' } }]));
+    expect(answer.status).toBe(200);
+    expect(answer.body.decisions).toEqual([
+      expect.objectContaining({ target, decision: 'scaled', before: 1, after: 3, reason: 'scaled 1 -> 3' }),
+    ]);
+    expect(await replicas()).toBe(3);
+    const log = await callJson<{ items: Array<Record<string, unknown>> }>(
+      `${live.url}/api/v1/audit?target=${encodeURIComponent(target)}`,
+      { token: TEST_TOKEN },
+    );
+    expect(log.body.items[0]).toMatchObject({
+      status: 'applied',
+      source: 'alert',
+      who: 'grafana-alert:ntma-autoscale',
+      dryRun: false,
+      alert: { alertname: 'NtmaTrafficAnomaly', fingerprint: 'fp0', kind: 'spike', attack: false },
+    });
+  });
+
+  it('holds during the cooldown', async () => {
+    const answer = await alert(live, grafanaPayload([{ labels: { ntma_target: target } }]));
+    expect(answer.body.decisions[0]).toMatchObject({ decision: 'held', reason: expect.stringMatching(/^cooldown/) });
+    expect(await replicas()).toBe(3);
+  });
+
+  it('holds, and never scales in, when the metric is missing or stale', async () => {
+    await afterCooldown();
+    const noData = await alert(
+      live,
+      grafanaPayload([
+        { labels: { alertname: 'DatasourceNoData', ntma_target: target, ntma_direction: 'in' } },
+        { labels: { ntma_target: target, ntma_direction: 'in' }, values: null },
+        {
+          labels: { ntma_target: target, ntma_direction: 'in' },
+          annotations: { ntma_observed_at: String(Math.floor(Date.now() / 1000) - 3600) },
+        },
+      ]),
+    );
+    expect(noData.body.decisions).toEqual([
+      expect.objectContaining({ decision: 'held', reason: expect.stringMatching(/^the metric is missing/) }),
+      expect.objectContaining({ decision: 'held', reason: expect.stringMatching(/^the metric is missing/) }),
+      expect.objectContaining({
+        decision: 'held',
+        reason: expect.stringMatching(/^the metric is stale \(observed 36\d\d s ago/),
+      }),
+    ]);
+    expect(await replicas()).toBe(3);
+  });
+
+  it('scales in on fresh data pointing down', async () => {
+    const answer = await alert(live, grafanaPayload([{ labels: { ntma_target: target, ntma_anomaly: '-1' } }]));
+    expect(answer.body.decisions[0]).toMatchObject({ decision: 'scaled', before: 3, after: 1 });
+    expect(await replicas()).toBe(1);
+  });
+
+  it('does not scale past the attack-aware cap, and says so in the audit entry', async () => {
+    await afterCooldown();
+    const first = await alert(live, grafanaPayload([{ labels: { ntma_target: target, kind: 'attack_suspected' } }]));
+    expect(first.body.decisions[0]).toMatchObject({ decision: 'scaled', before: 1, after: 3 });
+    await afterCooldown();
+    const second = await alert(live, grafanaPayload([{ labels: { ntma_target: target, kind: 'attack_suspected' } }]));
+    expect(second.body.decisions[0]).toMatchObject({
+      decision: 'scaled',
+      before: 3,
+      after: 4,
+      notes: expect.arrayContaining(['attack-aware cap: scale-out limited to 4 replicas']),
+    });
+    await afterCooldown();
+    const third = await alert(live, grafanaPayload([{ labels: { ntma_target: target, kind: 'attack_suspected' } }]));
+    expect(third.body.decisions[0]).toMatchObject({
+      decision: 'held',
+      reason: expect.stringMatching(/attack-aware cap of 4/),
+    });
+    expect(await replicas()).toBe(4);
+    const entry = await callJson<{ items: Array<Record<string, unknown>> }>(
+      `${live.url}/api/v1/audit?target=${encodeURIComponent(target)}&status=held&limit=1`,
+      { token: TEST_TOKEN },
+    );
+    expect(entry.body.items[0]).toMatchObject({
+      alert: expect.objectContaining({ kind: 'attack_suspected', attack: true }),
+      notes: expect.arrayContaining([expect.stringMatching(/attack-like/)]),
+    });
+  });
+
+  it('by default only records what it would do (dry-run) and changes nothing', async () => {
+    const before = await replicas();
+    const answer = await alert(shadow, grafanaPayload([{ labels: { ntma_target: target, kind: 'spike' } }]));
+    expect(answer.body.decisions[0]).toMatchObject({ decision: 'dry_run', before, after: before + 2 });
+    expect(answer.body.decisions[0]!.reason).toMatch(/nothing was changed/);
+    expect(await replicas()).toBe(before);
+    const log = await callJson<{ items: Array<Record<string, unknown>> }>(`${shadow.url}/api/v1/audit?limit=1`, {
+      token: TEST_TOKEN,
+    });
+    expect(log.body.items[0]).toMatchObject({ dryRun: true, status: 'applied', after: before + 2 });
+  });
+
+  it('ignores alerts without a target and refuses targets without automatic scaling', async () => {
+    const manualOnly = await createComposeService({
+      suite: SUITE,
+      project,
+      service: 'manual',
+      replicas: 1,
+      labels: { 'ntma.scale.enabled': 'true' },
+    });
+    const answer = await alert(
+      live,
+      grafanaPayload([
+        { labels: { team: 'blue' } },
+        { labels: { ntma_target: manualOnly } },
+        { labels: { ntma_target: 'swarm:nope-nothing' } },
+      ]),
+    );
+    expect(answer.body.decisions.map((d) => d.decision)).toEqual(['ignored', 'held', 'failed']);
+    expect(answer.body.decisions[1]!.reason).toMatch(/automatic scaling is off/);
+    expect(await replicas('manual')).toBe(1);
+  });
+
+  it('accepts only the alert secret, not the API token', async () => {
+    const body = grafanaPayload([{ labels: { ntma_target: target } }]);
+    expect((await alert(live, body, TEST_TOKEN)).status).toBe(401);
+    expect((await callJson(`${live.url}/api/v1/alerts/grafana`, { body })).status).toBe(401);
+  });
+
+  it("answers 400 for a payload that is not Grafana's", async () => {
+    const answer = await alert(live, { alerts: 'none' });
+    expect(answer.status).toBe(400);
+    expect(JSON.stringify(answer.body)).toMatch(/alerts/);
+  });
+});

@@ -1,0 +1,295 @@
+/**
+ * The watch loop end to end, with the real Prometheus on both sides: a test exporter plays a
+ * normal pattern (its history backfilled with promtool, so the models train at once) and then
+ * injects a spike, a small-packet flood and a proportional rise. Prometheus scrapes the exporter
+ * and the sidecar every second; the sidecar's watchers step every second. Everything asserted
+ * about ntma_* is read back from Prometheus, as Grafana's alert rules would read it.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describeWith, prometheus, promtool } from '../support/components.js';
+import { backfillHistory, noise, startExporter, type CounterSpec, type RunningExporter } from '../support/exporter.js';
+import { waitFor } from '../support/ports.js';
+import { cleanPrometheus, startPrometheus, type RunningPrometheus } from '../support/prometheus.js';
+import { startSidecar, TEST_TOKEN, type RunningSidecar } from '../support/sidecar.js';
+
+const SCRAPE_SECONDS = 1;
+const STEP_SECONDS = 1;
+/** The issue's bound: two scrape intervals (exporter, then sidecar) plus one watcher step. */
+const DELAY_BOUND_SECONDS = 2 * SCRAPE_SECONDS + STEP_SECONDS;
+/**
+ * What the bound leaves out and a real run spends: the watcher waits 100 ms past its grid time for
+ * the scrape to land, then queries Prometheus; the sidecar's scrape takes a few ms.
+ */
+const PROCESSING_ALLOWANCE_SECONDS = 0.5;
+const HISTORY_SECONDS = 330;
+const SPIKE_SECONDS = 6;
+
+const WATCHERS = `
+defaults:
+  step: ${STEP_SECONDS}s
+  train: 5m
+  sensitivity: low
+watchers:
+  - name: spike
+    expr: irate(ntma_test_requests_total[5s])
+    role: requests
+  - name: rx_packets
+    expr: sum by (device) (irate(ntma_test_rx_packets_total[5s]))
+    role: packets
+    target: compose:test:{{device}}
+    signals:
+      bytes: sum by (device) (irate(ntma_test_rx_bytes_total[5s]))
+`;
+
+interface Sample {
+  metric: Record<string, string>;
+  values: Array<[number, string]>;
+}
+
+describeWith([prometheus, promtool], 'continuous watch against a real Prometheus', () => {
+  let exporter: RunningExporter;
+  let prom: RunningPrometheus;
+  let sidecar: RunningSidecar;
+  /** Unix seconds each scenario starts; Infinity until the test injects it. */
+  const onset = { spike: Infinity, flood: Infinity, prop: Infinity };
+
+  const within = (t: number, from: number, seconds: number): boolean => t >= from && t < from + seconds;
+  /**
+   * Normal traffic: a level with ±5% deterministic noise each second. (A slow wave on top makes
+   * the engine difference the series, and a differenced model carries a spike's error for
+   * tens of steps; the stationary case keeps this test short.)
+   */
+  const normal = (level: number, key: string) => (t: number) => level * (1 + 0.05 * noise(key, t));
+
+  const counters: CounterSpec[] = [
+    {
+      family: 'ntma_test_requests',
+      labels: { series: 'spike' },
+      rate: (t) => normal(100, 'req')(t) * (within(t, onset.spike, SPIKE_SECONDS) ? 8 : 1),
+    },
+    {
+      family: 'ntma_test_rx_packets',
+      labels: { device: 'flood' },
+      rate: (t) => normal(1000, 'fp')(t) * (t >= onset.flood ? 10 : 1),
+    },
+    {
+      family: 'ntma_test_rx_bytes',
+      labels: { device: 'flood' },
+      rate: (t) => normal(1e6, 'fb')(t) * (t >= onset.flood ? 1.2 : 1),
+    },
+    {
+      family: 'ntma_test_rx_packets',
+      labels: { device: 'prop' },
+      rate: (t) => normal(1000, 'pp')(t) * (t >= onset.prop ? 5 : 1),
+    },
+    {
+      family: 'ntma_test_rx_bytes',
+      labels: { device: 'prop' },
+      rate: (t) => normal(1e6, 'pb')(t) * (t >= onset.prop ? 5 : 1),
+    },
+  ];
+
+  const promQuery = async <T>(query: string): Promise<T> => {
+    const response = await fetch(`${prom.url}/api/v1/query`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ query }),
+    });
+    const body = (await response.json()) as { status: string; data: { result: T }; error?: string };
+    if (body.status !== 'success') throw new Error(`${query}: ${body.error}`);
+    return body.data.result;
+  };
+
+  /** Raw samples (with Prometheus' own scrape timestamps) of a selector over the last `seconds`. */
+  const rawSamples = (selector: string, seconds: number): Promise<Sample[]> =>
+    promQuery<Sample[]>(`${selector}[${seconds}s]`);
+
+  /** actual / forecast / band / anomaly of a watcher since `from`, one line per second, for failure messages. */
+  const trace = async (watcher: string, from: number): Promise<string> => {
+    const lines: string[] = [];
+    const seconds = Math.ceil(Date.now() / 1000 - from) + 5;
+    const columns = [
+      'ntma_actual',
+      'ntma_forecast',
+      'ntma_band_lower',
+      'ntma_band_upper',
+      'ntma_anomaly',
+      'ntma_anomaly_score',
+    ];
+    const data = await Promise.all(columns.map((m) => rawSamples(`${m}{watcher="${watcher}"}`, seconds)));
+    const first = data[0]![0]?.values ?? [];
+    for (const [t] of first) {
+      const row = data.map((series) => series[0]?.values.find(([u]) => Math.abs(u - t) < 0.5)?.[1] ?? '-');
+      lines.push(`${(t - from).toFixed(1)}\t${row.map((v) => (v.length > 9 ? Number(v).toFixed(1) : v)).join('\t')}`);
+    }
+    return `t-onset\t${columns.join('\t')}\n${lines.join('\n')}\n`;
+  };
+
+  const api = async <T>(route: string): Promise<T> => {
+    const response = await fetch(`${sidecar.url}${route}`, { headers: { authorization: `Bearer ${TEST_TOKEN}` } });
+    expect(response.status).toBe(200);
+    return (await response.json()) as T;
+  };
+
+  beforeAll(async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ntma-watch-'));
+    exporter = await startExporter();
+    // History up to a whole second just past, continued live from the same totals.
+    const to = Math.floor(Date.now() / 1000);
+    const totals = backfillHistory({
+      promtool: promtool.path!,
+      dataDir: path.join(dir, 'data'),
+      file: path.join(dir, 'history.om'),
+      counters,
+      scrapeLabels: { job: 'exporter', instance: exporter.target },
+      from: to - HISTORY_SECONDS,
+      to,
+      step: SCRAPE_SECONDS,
+    });
+    exporter.add(counters.map((c, i) => ({ ...c, start: { total: totals[i]!, at: to } })));
+    prom = await startPrometheus({
+      storageDir: path.join(dir, 'data'),
+      scrape: [{ job: 'exporter', targets: [exporter.target], intervalSeconds: SCRAPE_SECONDS }],
+    });
+
+    const watchersFile = path.join(dir, 'watchers.yml');
+    writeFileSync(watchersFile, WATCHERS);
+    sidecar = await startSidecar({ PROMETHEUS_URL: prom.url, NTMA_WATCHERS: watchersFile, NTMA_FIT_WORKERS: '1' });
+
+    // Now that the sidecar has a port, Prometheus scrapes it too. honor_labels keeps the watched
+    // series' own job/instance on the ntma_* series, as the stack's Prometheus should.
+    writeFileSync(
+      path.join(prom.dir, 'prometheus.yml'),
+      [
+        'global: { scrape_interval: 1s, evaluation_interval: 1s }',
+        'scrape_configs:',
+        `  - { job_name: exporter, static_configs: [{ targets: ['${exporter.target}'] }] }`,
+        `  - { job_name: ntma, honor_labels: true, static_configs: [{ targets: ['${new URL(sidecar.url).host}'] }] }`,
+        '',
+      ].join('\n'),
+    );
+    const reload = await fetch(`${prom.url}/-/reload`, { method: 'POST' });
+    expect(reload.status).toBe(200);
+
+    // Every watched series has a model and Prometheus has scraped its verdict.
+    await waitFor(
+      'ntma_anomaly for all three watched series in Prometheus',
+      async () => (await promQuery<Sample[]>('ntma_anomaly')).length === 3,
+      30000,
+    );
+  }, 90000);
+
+  afterAll(async () => {
+    await sidecar?.close();
+    await prom?.stop();
+    await exporter?.stop();
+    if (prom) cleanPrometheus(prom);
+  });
+
+  it('reports every watcher running, with a model for each series', async () => {
+    const body = await api<{ watchers: Array<{ name: string; state: { series: number; present: number } }> }>(
+      '/api/v1/watchers',
+    );
+    expect(body.watchers.map((w) => [w.name, w.state.series, w.state.present])).toEqual([
+      ['spike', 1, 1],
+      ['rx_packets', 2, 2],
+    ]);
+    const normal = await promQuery<Array<{ value: [number, string] }>>('ntma_anomaly{watcher="spike"}');
+    expect(normal[0]!.value[1]).toBe('0');
+  });
+
+  it('sees a spike within two scrapes and a step, reads it back from Prometheus, and returns to 0 after it', async () => {
+    const start = Date.now() / 1000;
+    onset.spike = start;
+    onset.flood = start;
+    onset.prop = start;
+
+    // The first sidecar sample (Prometheus' own scrape timestamp) that shows the spike's value
+    // above the band: the actual value proves it is the spike and not a noisy point before it.
+    let seen: number | undefined;
+    await waitFor(
+      'ntma_anomaly{watcher="spike"} == 1 with the spike\'s value, in Prometheus',
+      async () => {
+        const [anomaly] = await rawSamples('ntma_anomaly{watcher="spike"}', 30);
+        const [actual] = await rawSamples('ntma_actual{watcher="spike"}', 30);
+        const spiking = new Set((actual?.values ?? []).filter(([, v]) => Number(v) > 300).map(([t]) => t));
+        seen = anomaly?.values.find(([t, v]) => t >= start && v === '1' && spiking.has(t))?.[0];
+        return seen !== undefined;
+      },
+      15000,
+    );
+    const delay = seen! - start;
+    process.stdout.write(`watch detection delay: ${delay.toFixed(2)} s after onset (bound ${DELAY_BOUND_SECONDS} s)\n`);
+    expect(delay).toBeGreaterThan(0);
+    expect(delay).toBeLessThanOrEqual(DELAY_BOUND_SECONDS + PROCESSING_ALLOWANCE_SECONDS);
+
+    // The labels Prometheus stores are the watched series' own (honor_labels) plus the watcher's.
+    const [latest] = await promQuery<Array<{ metric: Record<string, string> }>>('ntma_anomaly{watcher="spike"}');
+    expect(latest!.metric).toMatchObject({ series: 'spike', job: 'exporter', instance: exporter.target });
+
+    // After the spike the series settles back inside its band.
+    await waitFor(
+      'ntma_anomaly{watcher="spike"} back to 0 after the spike',
+      async () => {
+        const [series] = await rawSamples('ntma_anomaly{watcher="spike"}', 3);
+        const values = series?.values ?? [];
+        return Date.now() / 1000 > start + SPIKE_SECONDS && values.length >= 2 && values.every(([, v]) => v === '0');
+      },
+      25000,
+    ).catch(async (error: unknown) => {
+      process.stdout.write(await trace('spike', start));
+      throw error;
+    });
+    if (process.env.NTMA_WATCH_TRACE) process.stdout.write(await trace('spike', start - 10));
+    const [history] = await rawSamples('ntma_anomaly{watcher="spike"}', 40);
+    const during = history!.values.filter(([t]) => t >= start && t < start + SPIKE_SECONDS).map(([, v]) => v);
+    expect(during).toContain('1');
+  }, 60000);
+
+  it('labels the small-packet flood attack_suspected and the proportional rise not', async () => {
+    // Both began with the spike above; their excursions are open by now.
+    const [flood] = await promQuery<Sample[]>('ntma_anomaly_kind_info{watcher="rx_packets",device="flood"}[20s]');
+    expect(flood?.metric).toMatchObject({ kind: 'attack_suspected', ntma_target: 'compose:test:flood' });
+
+    const prop = await promQuery<Sample[]>('ntma_anomaly_kind_info{watcher="rx_packets",device="prop"}[20s]');
+    expect(prop.length).toBeGreaterThan(0);
+    for (const series of prop) expect(series.metric.kind).not.toBe('attack_suspected');
+
+    const { anomalies } = await api<{
+      anomalies: Array<{
+        watcher: string;
+        labels: Record<string, string>;
+        kind: string;
+        reasons: string[];
+        target: string;
+      }>;
+    }>('/api/v1/anomalies?watcher=rx_packets');
+    const byDevice = new Map(anomalies.map((a) => [a.labels.device, a]));
+    expect(byDevice.get('flood')).toMatchObject({ kind: 'attack_suspected', target: 'compose:test:flood' });
+    expect(byDevice.get('flood')!.reasons.join(' ')).toMatch(/small-packet flood/);
+    expect(byDevice.get('prop')!.kind).not.toBe('attack_suspected');
+    expect(byDevice.get('prop')!.reasons).toEqual([]);
+  });
+
+  it('exports its own health: loop lag under a step, fit durations, no query errors', async () => {
+    const lag =
+      await promQuery<Array<{ metric: Record<string, string>; value: [number, string] }>>('ntma_watch_lag_seconds');
+    expect(lag.map((s) => s.metric.watcher).sort()).toEqual(['rx_packets', 'spike']);
+    for (const s of lag) expect(Number(s.value[1])).toBeLessThan(STEP_SECONDS);
+    const fits = await promQuery<Array<{ value: [number, string] }>>(
+      'sum(ntma_fit_duration_seconds_count{source="watch",outcome="ok"})',
+    );
+    expect(Number(fits[0]!.value[1])).toBeGreaterThanOrEqual(3);
+    const errors = await promQuery<unknown[]>('ntma_prometheus_query_errors_total');
+    expect(errors).toEqual([]);
+  });
+
+  it('answers the watch API only with the token', async () => {
+    for (const route of ['/api/v1/watchers', '/api/v1/anomalies']) {
+      const response = await fetch(`${sidecar.url}${route}`);
+      expect(response.status).toBe(401);
+    }
+  });
+});
