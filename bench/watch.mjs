@@ -24,7 +24,7 @@ import { createServer } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, URLSearchParams } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -142,7 +142,12 @@ async function startPrometheus(dir, scrapeConfig, interval) {
   const config = path.join(dir, 'prometheus.yml');
   writeFileSync(
     config,
-    [`global: { scrape_interval: ${interval}s, evaluation_interval: ${interval}s }`, 'scrape_configs:', ...scrapeConfig, ''].join('\n'),
+    [
+      `global: { scrape_interval: ${interval}s, evaluation_interval: ${interval}s }`,
+      'scrape_configs:',
+      ...scrapeConfig,
+      '',
+    ].join('\n'),
   );
   start(
     which('prometheus'),
@@ -239,14 +244,20 @@ async function capacity() {
     await write('# TYPE ntma_bench_traffic gauge');
     for (let i = 0; i < SERIES; i++) {
       const labels = `{series="${i}",job="bench",instance="${exporterTarget}"}`;
+      const lines = [];
       for (let slot = nowSlot - TRAIN_POINTS - 10; slot < nowSlot; slot++) {
-        await write(`ntma_bench_traffic${labels} ${value(i, slot)} ${slot * STEP}`);
+        lines.push(`ntma_bench_traffic${labels} ${value(i, slot)} ${slot * STEP}`);
       }
+      await write(lines.join('\n'));
     }
   });
   const historySeconds = (Date.now() - began) / 1000;
 
-  const prom = await startPrometheus(dir, [`  - { job_name: bench, static_configs: [{ targets: ['${exporterTarget}'] }] }`], STEP);
+  const prom = await startPrometheus(
+    dir,
+    [`  - { job_name: bench, static_configs: [{ targets: ['${exporterTarget}'] }] }`],
+    STEP,
+  );
   const watchersFile = path.join(dir, 'watchers.yml');
   writeFileSync(
     watchersFile,
@@ -287,7 +298,9 @@ async function capacity() {
   const warmupSeconds = (Date.now() - startedAt) / 1000;
   const warmupCpu = usage(sidecar.pid).cpu - cpuStart;
   const warmedUp = warm.present >= SERIES && warm.warming === 0;
-  log(`warm-up ${warmedUp ? 'done' : 'cut short'} after ${warmupSeconds.toFixed(0)} s (${warm.present}/${SERIES} modelled)`);
+  log(
+    `warm-up ${warmedUp ? 'done' : 'cut short'} after ${warmupSeconds.toFixed(0)} s (${warm.present}/${SERIES} modelled)`,
+  );
 
   // Steady window: whole steps, CPU of the process over exactly that wall time.
   const lags = [];
@@ -393,7 +406,11 @@ async function detectionDelay() {
       await write(`ntma_bench_requests_total{job="exporter",instance="${target}"} ${total} ${t}`);
     }
   });
-  const prom = await startPrometheus(dir, [`  - { job_name: exporter, static_configs: [{ targets: ['${target}'] }] }`], 1);
+  const prom = await startPrometheus(
+    dir,
+    [`  - { job_name: exporter, static_configs: [{ targets: ['${target}'] }] }`],
+    1,
+  );
   const watchersFile = path.join(dir, 'watchers.yml');
   writeFileSync(
     watchersFile,
@@ -411,7 +428,11 @@ async function detectionDelay() {
     ].join('\n'),
   );
   await fetch(`${prom.url}/-/reload`, { method: 'POST' });
-  await until('ntma_anomaly in Prometheus', async () => (await promQuery(prom.url, 'ntma_anomaly')).length === 1, 60000);
+  await until(
+    'ntma_anomaly in Prometheus',
+    async () => (await promQuery(prom.url, 'ntma_anomaly')).length === 1,
+    60000,
+  );
 
   const delays = [];
   for (let k = 0; k < SPIKES; k++) {
@@ -471,7 +492,10 @@ async function main() {
 
   const rows = [
     ['series watched', String(cap.series)],
-    ['warm-up (all first fits, 1 worker)', `${cap.warmup.seconds} s, ${cap.warmup.cpuSeconds} CPU-s, ${cap.warmup.complete ? 'complete' : `cut short at ${cap.warmup.modelled}`}`],
+    [
+      'warm-up (all first fits, 1 worker)',
+      `${cap.warmup.seconds} s, ${cap.warmup.cpuSeconds} CPU-s, ${cap.warmup.complete ? 'complete' : `cut short at ${cap.warmup.modelled}`}`,
+    ],
     ['warm-up max loop lag', `${cap.warmup.maxLagSeconds} s`],
     ['steady CPU (whole process)', `${cap.steady.cpuCores} cores`],
     ['steady loop lag median / max', `${cap.steady.lagMedianSeconds} / ${cap.steady.lagMaxSeconds} s (step ${STEP} s)`],
@@ -480,7 +504,10 @@ async function main() {
     ['/metrics scrape', `${cap.steady.metricsScrapeSeconds} s, ${cap.steady.metricsSamples} samples`],
     ['estimated max series (1 core, 1 step)', String(cap.estimatedMaxSeries)],
     ['target >= 10,000 met', String(cap.met.cpuUnderOneCore && cap.met.lagUnderStep && cap.met.target)],
-    ['detection delay median / max', `${delay.medianSeconds} / ${delay.maxSeconds} s (bound ${delay.boundSeconds} s, ${delay.spikes} spikes)`],
+    [
+      'detection delay median / max',
+      `${delay.medianSeconds} / ${delay.maxSeconds} s (bound ${delay.boundSeconds} s, ${delay.spikes} spikes)`,
+    ],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   console.log(`\nwatch benchmark (${os.cpus().length} cores, node ${process.version})`);
@@ -491,7 +518,14 @@ async function main() {
   writeFileSync(
     out,
     `${JSON.stringify(
-      { date: new Date().toISOString(), cores: os.cpus().length, quick: QUICK, seconds: round((Date.now() - started) / 1000, 0), capacity: cap, detectionDelay: delay },
+      {
+        date: new Date().toISOString(),
+        cores: os.cpus().length,
+        quick: QUICK,
+        seconds: round((Date.now() - started) / 1000, 0),
+        capacity: cap,
+        detectionDelay: delay,
+      },
       null,
       2,
     )}\n`,

@@ -48,6 +48,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  // Config files read while building the app (the watchers YAML) fail with the same clean message.
+  if (error instanceof ConfigError) {
+    process.stderr.write(`ntma-sidecar: invalid configuration: ${error.message}\n`);
+    process.exit(2);
+  }
   process.stderr.write(`ntma-sidecar: failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
   process.exit(1);
 });

@@ -296,7 +296,7 @@ describeWith([prometheus], 'alert rules and watchers against a real Prometheus',
   it('fires each rule for exactly the series it is meant for, with the values its annotations print', async () => {
     const high = await firing(rule('ntma-anomaly-high'));
     expect(devices(high)).toEqual(['attack', 'hot']);
-    expect(high.find((f) => f.labels.device === 'hot')!.values).toEqual({ A: 0.9, B: 900, F: 100, U: 110 });
+    expect(high.find((f) => f.labels.device === 'hot')!.values).toEqual({ A: 1, B: 900, F: 100, S: 0.9, U: 110 });
     expect(devices(await firing(rule('ntma-attack-suspected')))).toEqual(['attack']);
     const drop = await firing(rule('ntma-traffic-drop'));
     expect(devices(drop)).toEqual(['low']);

@@ -6,8 +6,9 @@ import { JOBS, LOOPBACK, NATIVE_PORTS, SCRAPE_INTERVAL_SECONDS } from '../stack/
  * stack runs no containers of its own).
  */
 export function prometheusNativeYaml(): string {
-  const job = (name: string, port: number): string[] => [
+  const job = (name: string, port: number, extra: string[] = []): string[] => [
     `  - job_name: ${name}`,
+    ...extra,
     '    static_configs:',
     `      - targets: ['${LOOPBACK}:${port}']`,
   ];
@@ -22,7 +23,8 @@ export function prometheusNativeYaml(): string {
     'scrape_configs:',
     ...job(JOBS.prometheus, NATIVE_PORTS.prometheus),
     ...job(JOBS.nodeExporter, NATIVE_PORTS.nodeExporter),
-    ...job(JOBS.sidecar, NATIVE_PORTS.sidecar),
+    // The ntma_* series carry the watched series' own job/instance labels; keep them.
+    ...job(JOBS.sidecar, NATIVE_PORTS.sidecar, ['    honor_labels: true']),
     ...job(JOBS.web, NATIVE_PORTS.web),
     ...job(JOBS.loadgen, NATIVE_PORTS.loadgenControl),
     '',

@@ -181,5 +181,6 @@ export interface WatcherView {
   sensitivity: 'low' | 'medium' | 'high' | number;
   confidence: number;
   role: string;
-  target?: string;
+  /** Template of the ntma_target label, null when the watcher links to no target. */
+  target: string | null;
 }

@@ -48,6 +48,13 @@ describe('assembleSeries', () => {
     expect(band.coverage).toBe(0);
   });
 
+  it('reads NaN in typed arrays as a gap and answers null for it', () => {
+    const band = assembleSeries({}, gridOf(0, 120, 60), Float64Array.of(10, NaN, 11), trace([10, 10, 10], 2), 0, 0.95);
+    expect(band.actual).toEqual([10, null, 11]);
+    expect(band.score[1]).toBe(0);
+    expect(band.coverage).toBe(1);
+  });
+
   it('reports no coverage when every point is a gap', () => {
     const band = assembleSeries({}, gridOf(0, 60, 60), [null, null], trace([1, 1], 1), 0, 0.95);
     expect(band.coverage).toBeNull();

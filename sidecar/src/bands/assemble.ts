@@ -1,7 +1,7 @@
 /** Turns an engine trace and the actual values into one series of the answer. Pure. */
 import type { Labels } from '../prometheus/parse.js';
 import { timeAt, type Grid } from '../prometheus/grid.js';
-import type { BandTrace } from './engine.js';
+import { isGap, type BandTrace, type Values } from './engine.js';
 import { scoreFromResidual } from '../detect/tail.js';
 import { bandResidual } from './score.js';
 import type { SeriesBand } from './types.js';
@@ -13,7 +13,7 @@ import type { SeriesBand } from './types.js';
 export function assembleSeries(
   labels: Labels,
   grid: Grid,
-  actual: ReadonlyArray<number | null>,
+  actual: Values,
   trace: BandTrace,
   skip: number,
   confidence: number,
@@ -37,7 +37,8 @@ export function assembleSeries(
   let observed = 0;
   let inside = 0;
   for (let i = 0; i < n; i++) {
-    const value = actual[skip + i] ?? null;
+    const raw = actual[skip + i];
+    const value = isGap(raw) ? null : raw!;
     const mean = finite(trace.mean[skip + i]);
     const lower = finite(trace.lower[skip + i]);
     const upper = finite(trace.upper[skip + i]);

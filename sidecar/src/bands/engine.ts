@@ -3,7 +3,15 @@
  * small interface, not on the worker pool's internals: production plugs in the pool
  * (pool-engine.ts), unit tests a fake.
  */
+import type { Values } from '../forecast/jobs.js';
 import type { FitSpec } from '../forecast/types.js';
+
+export type { Values };
+
+/** A gap: null in arrays from Prometheus, NaN in the typed arrays built from client points. */
+export function isGap(value: number | null | undefined): boolean {
+  return value === null || value === undefined || Number.isNaN(value);
+}
 
 export interface BandJob {
   /**
@@ -11,10 +19,10 @@ export interface BandJob {
    * training values), the label set, the training window, the step and the model choice.
    */
   key: string;
-  /** Evenly spaced training values, oldest first; null is a gap. */
-  train: ReadonlyArray<number | null>;
+  /** Evenly spaced training values, oldest first; null or NaN is a gap. */
+  train: Values;
   /** The values right after the training window, in order; each gets a one-step-ahead forecast. */
-  follow: ReadonlyArray<number | null>;
+  follow: Values;
   spec: FitSpec;
 }
 

@@ -22,7 +22,10 @@ class InlinePool {
 const asPool = (pool: InlinePool): ForecastPool => pool as unknown as ForecastPool;
 
 function job(key: string, n = 600, confidence = 0.95): BandJob {
-  const values = Array.from({ length: n + 60 }, (_, i) => 100 + 10 * Math.sin((2 * Math.PI * i) / 60) + ((i * 7919) % 13) - 6);
+  const values = Array.from(
+    { length: n + 60 },
+    (_, i) => 100 + 10 * Math.sin((2 * Math.PI * i) / 60) + ((i * 7919) % 13) - 6,
+  );
   return {
     key,
     train: values.slice(0, n),

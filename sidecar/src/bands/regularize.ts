@@ -10,12 +10,13 @@ export type Point = readonly [number, number | null];
 
 export interface Regular {
   grid: Grid;
-  values: Array<number | null>;
+  /** NaN is a gap. A typed array: a 40,000-point series of boxed numbers and nulls costs the GC dearly. */
+  values: Float64Array;
 }
 
 const MAX_UNIX_SECONDS = 1e11;
 
-function medianPositiveGap(sortedMs: number[]): number {
+function medianPositiveGap(sortedMs: Float64Array): number {
   const gaps: number[] = [];
   for (let i = 1; i < sortedMs.length; i++) {
     const gap = sortedMs[i]! - sortedMs[i - 1]!;
@@ -38,14 +39,21 @@ export function regularize(
   field: string,
 ): Regular {
   if (points.length < 2) throw new BadRequest('at least 2 points are needed', field);
-  const order = points.map((_, i) => i);
-  for (const [i, [t]] of points.entries()) {
+  let sorted = true;
+  for (let i = 0; i < points.length; i++) {
+    const t = points[i]![0];
     if (!Number.isFinite(t) || t < 0) throw new BadRequest(`point ${i} has no valid unix time`, field);
     if (t > MAX_UNIX_SECONDS)
       throw new BadRequest(`point ${i}: ${t} looks like milliseconds; send unix seconds`, field);
+    if (i > 0 && t < points[i - 1]![0]) sorted = false;
   }
-  order.sort((a, b) => points[a]![0] - points[b]![0] || a - b);
-  const times = order.map((i) => toMs(points[i]![0]));
+  // Clients (Grafana) send points in time order; sorting is only for those that do not.
+  const order = new Uint32Array(points.length);
+  for (let i = 0; i < order.length; i++) order[i] = i;
+  if (!sorted) order.sort((a, b) => points[a]![0] - points[b]![0] || a - b);
+  // Plain loops: TypedArray.from with a mapping function is many times slower in V8.
+  const times = new Float64Array(points.length);
+  for (let j = 0; j < order.length; j++) times[j] = toMs(points[order[j]!]![0]);
   const stepMs = stepSeconds === undefined ? medianPositiveGap(times) : toMs(stepSeconds);
   if (stepMs < 1) throw new BadRequest('all points share one timestamp, so no step can be inferred', field);
   const startMs = times[0]!;
@@ -55,11 +63,11 @@ export function regularize(
       `${field}: the points span ${count} steps of ${formatDuration(stepMs / 1000)}; at most ${maxSlots} per series`,
     );
   }
-  const values = new Array<number | null>(count).fill(null);
-  for (const [j, i] of order.entries()) {
-    const value = points[i]![1];
+  const values = new Float64Array(count).fill(NaN);
+  for (let j = 0; j < order.length; j++) {
+    const value = points[order[j]!]![1];
     const k = Math.round((times[j]! - startMs) / stepMs);
-    values[k] = value !== null && Number.isFinite(value) ? value : null;
+    values[k] = value !== null && Number.isFinite(value) ? value : NaN;
   }
   return { grid: { startMs, stepMs, count }, values };
 }

@@ -126,7 +126,7 @@ describe('BandsService.forSeries', () => {
       series: [{ labels: { pod: 'a' }, points: points(200, (i) => i) }],
       train: '1h',
     });
-    expect(engine.jobs[0]!.train).toEqual(Array.from({ length: 60 }, (_, i) => i));
+    expect(Array.from(engine.jobs[0]!.train)).toEqual(Array.from({ length: 60 }, (_, i) => i));
     expect(answer.series[0]!.timestamps[0]).toBe(START + 3600);
     expect(answer.series[0]!.timestamps).toHaveLength(140);
     expect(answer.train).toEqual({ start: START, end: START + 3600 });

@@ -12,7 +12,7 @@ import { endMs, type Grid } from '../prometheus/grid.js';
 import type { PrometheusReader } from '../prometheus/client.js';
 import type { Labels } from '../prometheus/parse.js';
 import { assembleSeries } from './assemble.js';
-import type { BandJob, BandsEngine } from './engine.js';
+import { isGap, type BandJob, type BandsEngine, type Values } from './engine.js';
 import { DEFAULT_LIMITS, type BandLimits } from './limits.js';
 import { regularize, type Point } from './regularize.js';
 import { parseDuration, parseInstant } from './time.js';
@@ -43,9 +43,10 @@ export interface SeriesBandsInput extends BandOptions {
   step?: string | number;
 }
 
-function digest(values: ReadonlyArray<number | null>): string {
-  const buffer = Float64Array.from(values, (v) => (v === null ? NaN : v));
-  return createHash('sha1').update(new Uint8Array(buffer.buffer)).digest('base64url');
+function digest(values: Float64Array): string {
+  return createHash('sha1')
+    .update(new Uint8Array(values.buffer, values.byteOffset, values.byteLength))
+    .digest('base64url');
 }
 
 function bandGrid(layout: Layout): Grid {
@@ -58,19 +59,13 @@ function bandGrid(layout: Layout): Grid {
 }
 
 /** A series whose band cannot be computed, said in the answer instead of failing the others. */
-function unbanded(
-  labels: Labels,
-  grid: Grid,
-  actual: ReadonlyArray<number | null>,
-  skip: number,
-  why: string,
-): SeriesBand {
+function unbanded(labels: Labels, grid: Grid, actual: Values, skip: number, why: string): SeriesBand {
   const n = grid.count;
   const nulls = (): null[] => new Array<null>(n).fill(null);
   return {
     labels,
     timestamps: Array.from({ length: n }, (_, i) => (grid.startMs + i * grid.stepMs) / 1000),
-    actual: Array.from({ length: n }, (_, i) => actual[skip + i] ?? null),
+    actual: Array.from({ length: n }, (_, i) => (isGap(actual[skip + i]) ? null : actual[skip + i]!)),
     forecast: nulls(),
     lower: nulls(),
     upper: nulls(),
@@ -144,7 +139,7 @@ export class BandsService {
         const values = regular.values.slice(skip);
         // No query names client-sent points, and equal labels can carry different data (rate over 1m
         // or 1h): the digest of the training values stands in for the query.
-        const source = `series:${digest(values.slice(0, layout.trainPoints))}`;
+        const source = `series:${digest(values.subarray(0, layout.trainPoints))}`;
         return this.bandOne(labels, values, layout, spec, source);
       }),
     );
@@ -161,7 +156,7 @@ export class BandsService {
 
   private async bandOne(
     labels: Labels,
-    values: ReadonlyArray<number | null>,
+    values: Values,
     layout: Layout,
     spec: FitSpec,
     /** The PromQL, or what stands in for it: part of the model's cache key. */
@@ -170,7 +165,8 @@ export class BandsService {
     const grid = bandGrid(layout);
     const train = values.slice(0, layout.trainPoints);
     const follow = values.slice(layout.trainPoints);
-    const observed = train.reduce<number>((n, v) => (v === null ? n : n + 1), 0);
+    let observed = 0;
+    for (let i = 0; i < train.length; i++) if (!isGap(train[i])) observed++;
     if (observed < this.limits.minTrainPoints) {
       const why = `only ${observed} of ${layout.trainPoints} training points have values; at least ${this.limits.minTrainPoints} are needed`;
       return unbanded(labels, grid, follow, layout.warmupPoints, why);

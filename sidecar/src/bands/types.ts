@@ -26,7 +26,7 @@ export interface SeriesBand {
 }
 
 export interface BandsAnswer {
-  /** Unix seconds of the banded range and its step. */
+  /** Unix seconds of the banded range and its step (of series[0] for /bands/series; each series has its timestamps). */
   start: number;
   end: number;
   step: number;

@@ -20,7 +20,8 @@ export interface CliOptions {
   report: boolean;
 }
 
-export const USAGE = 'usage: backtest --data <NAB corpus dir> --out <results dir> [--only text[,text...]] [--no-report]';
+export const USAGE =
+  'usage: backtest --data <NAB corpus dir> --out <results dir> [--only text[,text...]] [--no-report]';
 
 /** Parses argv (without node and the script); throws an Error naming the bad argument. */
 export function parseCli(argv: string[]): CliOptions | 'help' {
@@ -48,23 +49,24 @@ export function parseCli(argv: string[]): CliOptions | 'help' {
 
 /** Two bars on stderr: files done for the current detector, and rows done in the current file. */
 function progressBars(): ProgressSink {
-  const multi = new MultiBar(
-    {
-      format: '{label} |{bar}| {value}/{total} {detail}',
-      hideCursor: true,
-      clearOnComplete: false,
-      noTTYOutput: true,
-      notTTYSchedule: 5000,
-      stream: process.stderr,
-    },
-    Presets.shades_classic,
-  );
+  let multi: MultiBar | null = null;
   let files: SingleBar | null = null;
   let rows: SingleBar | null = null;
   let done = 0;
   return {
     start(detector, count) {
       done = 0;
+      multi = new MultiBar(
+        {
+          format: '{label} |{bar}| {value}/{total} {detail}',
+          hideCursor: true,
+          clearOnComplete: false,
+          noTTYOutput: true,
+          notTTYSchedule: 5000,
+          stream: process.stderr,
+        },
+        Presets.shades_classic,
+      );
       files = multi.create(count, 0, { label: `${detector.padEnd(16)} files`, detail: '' });
       rows = multi.create(1, 0, { label: `${''.padEnd(16)} rows `, detail: '' });
     },
@@ -72,7 +74,7 @@ function progressBars(): ProgressSink {
       files?.update(done, { detail: key });
       done += 1;
       rows?.setTotal(count);
-      rows?.update(0);
+      rows?.update(0, { detail: '' });
     },
     rows(value) {
       rows?.update(value);
@@ -80,9 +82,9 @@ function progressBars(): ProgressSink {
     },
     stop() {
       files?.update(done, { detail: 'done' });
-      files?.stop();
-      rows?.stop();
-      multi.remove(rows!);
+      // Stopping the MultiBar ends its redraw timer, which would otherwise keep the process alive.
+      multi?.stop();
+      multi = null;
     },
   };
 }
@@ -99,7 +101,9 @@ export function formatSummary(summary: BacktestSummary): string {
     lines.push(
       [
         name.padEnd(18),
-        ...profiles.map((p) => `${d.profiles[p]!.score.toFixed(1)} (θ ${d.profiles[p]!.threshold.toFixed(3)})`.padStart(22)),
+        ...profiles.map((p) =>
+          `${d.profiles[p]!.score.toFixed(1)} (θ ${d.profiles[p]!.threshold.toFixed(3)})`.padStart(22),
+        ),
         String(d.noAnomalyFalsePositives.standard ?? '').padStart(15),
       ].join(''),
     );

@@ -77,6 +77,12 @@ export class ExcursionTracker {
     return this.open;
   }
 
+  /** The kind of the open excursion (the classifier's, if one is installed), or null. */
+  currentKind(): ExcursionKind | null {
+    if (!this.open) return null;
+    return this.classify ? this.classify(this.open) : this.open.shape;
+  }
+
   /** Feeds one scored point; returns the kind of the excursion open after it, or null. */
   update(point: ExcursionInput): ExcursionKind | null {
     if (!this.open) {

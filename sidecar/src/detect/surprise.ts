@@ -1,46 +1,39 @@
 /**
- * Turns a stream of standardised residuals into surprise: how improbable the recent residuals
- * are against their own long-run distribution. Several horizons are watched at once: the current
- * residual alone (a spike), and the mean of the last k (a run of moderately high residuals, which
- * a lone noisy point cannot imitate). Each horizon's statistic is ranked against its own history;
- * the most surprising horizon counts, corrected for having looked at several.
+ * Turns streams of per-point statistics into one surprise: how improbable the recent values are
+ * against their own long-run distribution. Each channel watches one input over a horizon of k
+ * points: k = 1 judges the latest value alone (a spike), k > 1 the mean of the last k (a run of
+ * moderately high values, which one noisy point cannot imitate). Every channel is ranked against
+ * its own history, and the channels' tail probabilities are combined with Fisher's method, so a
+ * point is most surprising when several views agree.
  */
 import { SortedWindow } from './sorted-window.js';
 import { DEFAULT_TAIL, log10Exceedance, type TailOptions } from './tail-estimator.js';
 import { log10TwoSidedNormalTail } from './tail.js';
 
-export interface SurpriseOptions {
-  /** Length of the long-run history each statistic is ranked against. */
+export interface ChannelSpec<Input extends string> {
+  input: Input;
+  /** Horizon in points: the statistic is |sum of the last k inputs| / √k. */
+  points: number;
+}
+
+export interface SurpriseOptions<Input extends string = string> {
+  /** Length of the long-run history each channel's statistic is ranked against. */
   historyPoints: number;
   /** Below this much history a statistic is judged by a Gaussian tail instead. */
   minHistoryPoints: number;
-  /** The horizons, in points: 1 watches single residuals, k > 1 the mean of the last k. */
-  horizons: ReadonlyArray<number>;
-  /**
-   * Statistics at least this surprising (log10 p) are kept out of the history, so one anomaly
-   * does not raise the bar for the next one in the same series.
-   */
-  quarantineLog10p: number;
+  channels: ReadonlyArray<ChannelSpec<Input>>;
   tail: TailOptions;
 }
 
-export const DEFAULT_SURPRISE: SurpriseOptions = {
-  historyPoints: 1000,
-  minHistoryPoints: 96,
-  horizons: [1],
-  quarantineLog10p: Number.NEGATIVE_INFINITY,
-  tail: DEFAULT_TAIL,
-};
-
 export interface Surprise {
-  /** log10 of the tail probability of the most surprising horizon, corrected for the number of horizons (<= 0). */
+  /** log10 of the combined tail probability (<= 0). */
   log10p: number;
-  /** Index into `horizons` of that horizon. */
-  horizon: number;
+  /** Index of the channel with the smallest tail probability, -1 if none was surprising. */
+  channel: number;
 }
 
-/** One horizon: a running sum over the last k residuals and the history of its statistic. */
-class Horizon {
+/** A running sum over the last k inputs and the history of the channel's statistic. */
+class Channel {
   private readonly recent: Float64Array;
   private head = 0;
   private filled = 0;
@@ -51,75 +44,74 @@ class Horizon {
     readonly points: number,
     historyPoints: number,
   ) {
+    if (!(Number.isInteger(points) && points >= 1))
+      throw new RangeError('a channel horizon must be a whole number >= 1');
     this.recent = new Float64Array(points);
     this.history = new SortedWindow(historyPoints);
   }
 
-  /** |mean of the last k residuals| scaled by √k: a standard normal's size if they are independent. */
-  statistic(residual: number): number {
+  /** |mean of the last k inputs| scaled by √k: the size of a standard normal if they are independent. */
+  statistic(input: number): number {
     if (this.filled === this.points) this.sum -= this.recent[this.head]!;
     else this.filled += 1;
-    this.recent[this.head] = residual;
+    this.recent[this.head] = input;
     this.head = (this.head + 1) % this.points;
-    this.sum += residual;
-    // Recomputing now and then keeps the running sum from drifting over a long stream.
+    this.sum += input;
+    // Re-adding once per lap keeps the running sum from drifting over a long stream.
     if (this.head === 0) this.sum = this.recent.reduce((a, b) => a + b, 0);
     return Math.abs(this.sum) / Math.sqrt(this.filled);
   }
 }
 
-export class SurpriseTracker {
-  private readonly horizons: Horizon[];
+export class SurpriseTracker<Input extends string> {
+  private readonly channels: Array<{ input: Input; channel: Channel }>;
 
-  private readonly extras: SortedWindow[];
-  private readonly log10Looks: number;
-
-  /** `extraChannels` statistics computed by the caller are ranked the same way, each against its own history. */
-  constructor(
-    private readonly options: SurpriseOptions = DEFAULT_SURPRISE,
-    extraChannels = 0,
-  ) {
-    if (options.horizons.length === 0) throw new RangeError('at least one horizon is needed');
-    this.horizons = options.horizons.map((k) => new Horizon(k, options.historyPoints));
-    this.extras = Array.from({ length: extraChannels }, () => new SortedWindow(options.historyPoints));
-    this.log10Looks = Math.log10(options.horizons.length + extraChannels);
+  constructor(private readonly options: SurpriseOptions<Input>) {
+    if (options.channels.length === 0) throw new RangeError('at least one channel is needed');
+    this.channels = options.channels.map((spec) => ({
+      input: spec.input,
+      channel: new Channel(spec.points, options.historyPoints),
+    }));
   }
 
-  /**
-   * Feeds one residual; null (no forecast or a gap) yields no surprise and leaves the state alone.
-   * A channel's `discount` is subtracted from its statistic before ranking, while its history keeps
-   * the undiscounted statistic, so discounting makes a point less surprising without making the
-   * history look calmer than it was.
-   */
-  update(
-    residual: number | null,
-    residualDiscount = 0,
-    extra: ReadonlyArray<{ statistic: number; discount: number }> = [],
-  ): Surprise {
-    if (residual === null || !Number.isFinite(residual)) return { log10p: 0, horizon: -1 };
-    let best = 0;
-    let bestHorizon = -1;
-    const rank = (history: SortedWindow, statistic: number, discount: number, channel: number): void => {
-      const judged = Math.max(0, statistic - discount);
+  /** Feeds one point's inputs (all finite); returns the combined surprise. */
+  update(inputs: Readonly<Record<Input, number>>): Surprise {
+    let sumLog10p = 0;
+    let smallest = 0;
+    let channel = -1;
+    this.channels.forEach(({ input, channel: c }, index) => {
+      const statistic = c.statistic(inputs[input]);
       const log10p =
-        history.size >= this.options.minHistoryPoints
-          ? log10Exceedance(history, judged, this.options.tail)
-          : log10TwoSidedNormalTail(judged);
-      if (log10p > this.options.quarantineLog10p) history.push(statistic);
-      if (log10p < best) {
-        best = log10p;
-        bestHorizon = channel;
-      }
-    };
-    this.horizons.forEach((horizon, h) =>
-      rank(horizon.history, horizon.statistic(residual), horizon.points === 1 ? residualDiscount : 0, h),
-    );
-    this.extras.forEach((history, e) => {
-      const channel = extra[e];
-      if (channel && Number.isFinite(channel.statistic)) {
-        rank(history, channel.statistic, channel.discount, this.horizons.length + e);
+        c.history.size >= this.options.minHistoryPoints
+          ? log10Exceedance(c.history, statistic, this.options.tail)
+          : log10TwoSidedNormalTail(statistic);
+      c.history.push(statistic);
+      sumLog10p += log10p;
+      if (log10p < smallest) {
+        smallest = log10p;
+        channel = index;
       }
     });
-    return { log10p: Math.min(0, best + this.log10Looks), horizon: bestHorizon };
+    return { log10p: fisherLog10p(sumLog10p, this.channels.length), channel };
   }
 }
+
+/**
+ * Fisher's combination: with m independent p-values, -2·Σ ln p follows χ² with 2m degrees of
+ * freedom, whose tail is e^(-S)·Σ_{j<m} S^j / j! for S = -Σ ln p. Computed in logs so that
+ * combined probabilities far below 1e-300 stay ordered.
+ */
+export function fisherLog10p(sumLog10p: number, m: number): number {
+  const s = -sumLog10p * Math.LN10;
+  if (!(s > 0)) return 0;
+  if (s === Number.POSITIVE_INFINITY) return Number.NEGATIVE_INFINITY;
+  let term = 1;
+  let series = 1;
+  for (let j = 1; j < m; j += 1) {
+    term *= s / j;
+    series += term;
+  }
+  return Math.min(0, (-s + Math.log(series)) / Math.LN10);
+}
+
+export const DEFAULT_SURPRISE_HISTORY = { historyPoints: 1000, minHistoryPoints: 96, tail: DEFAULT_TAIL } as const;

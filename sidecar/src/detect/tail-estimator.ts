@@ -4,6 +4,12 @@
  * Pareto distribution is fitted to the largest values (peaks over threshold), so values beyond
  * anything seen still get a finite, ordered probability and heavy-tailed series are not
  * over-alarmed the way a Gaussian tail would over-alarm them.
+ *
+ * The fitted tail is deliberately conservative: its scale never drops below `minScale`, so past
+ * the threshold the probability falls by at most one e-fold per unit of the statistic. A value
+ * just beyond the largest one in a short history is therefore not treated as a one-in-n event;
+ * only a value well beyond it is very improbable. On NAB this is what keeps the many ordinary
+ * "new maximum" points of four channels from paging.
  */
 import type { SortedWindow } from './sorted-window.js';
 
@@ -12,7 +18,10 @@ export interface TailOptions {
   tailFraction: number;
   /** At least this many values in the tail fit. */
   minTail: number;
-  /** Smallest Pareto scale, in the statistic's units: keeps discrete, tied data from yielding p = 0. */
+  /**
+   * Smallest Pareto scale, in the statistic's units (sigmas): keeps discrete, tied data from
+   * yielding p = 0 and short histories from over-trusting their own maximum.
+   */
   minScale: number;
   /** Largest Pareto shape: heavier tails than this are treated as this heavy. */
   maxShape: number;

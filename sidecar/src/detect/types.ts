@@ -28,7 +28,10 @@ export interface Verdict {
 
 export interface StreamingDetector {
   update(t: number, value: number | null): Verdict;
-  /** True when there is no model yet or the current one is stale. */
+  /**
+   * True when there is no model yet or the current one is stale. It stays true until install(),
+   * so an asynchronous caller must not start a second fit while one is in flight.
+   */
   wantsModel(): boolean;
   /** The history the next fit should use (oldest first), bounded by the training window. */
   trainingWindow(): ReadonlyArray<number | null>;

@@ -53,7 +53,7 @@ describe('forecast worker pool', () => {
   });
 
   it('terminates a worker stuck in a fit and serves the next job from its replacement', async () => {
-    pool = new ForecastPool({ workers: 1, timeoutMs: 500, workerUrl: crashingWorker });
+    pool = new ForecastPool({ workers: 1, timeoutMs: 3000, workerUrl: crashingWorker });
     await expect(pool.fit(traffic(15, 3), spec)).rejects.toThrow(ForecastTimeout);
     const next = await pool.fit(traffic(300, 4), spec);
     expect(next.trainedOn).toBe(300);

@@ -15,10 +15,23 @@ export interface HealthMetrics {
   refits: Counter<'watcher' | 'result'>;
   /** Registers a queue whose depth ntma_fit_queue_depth{queue} reports at each scrape. */
   addQueue(queue: string, depth: () => number): void;
+  /** Where ntma_watch_series{watcher,state} reads the watchers' series counts at each scrape. */
+  setSeriesCounts(counts: () => Iterable<{ watcher: string; state: string; count: number }>): void;
 }
 
 export function createHealthMetrics(registry: Registry): HealthMetrics {
   const queues = new Map<string, () => number>();
+  let seriesCounts: () => Iterable<{ watcher: string; state: string; count: number }> = () => [];
+  new Gauge({
+    name: 'ntma_watch_series',
+    help: 'Series a watcher follows, by state: present (data and a model), warming (no model yet), missing (no sample at the last step: stale or gone, never read as zero).',
+    labelNames: ['watcher', 'state'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const { watcher, state, count } of seriesCounts()) this.set({ watcher, state }, count);
+    },
+  });
   new Gauge({
     name: 'ntma_fit_queue_depth',
     help: 'Model fits waiting to start, by queue: "pool" waits for a worker thread, "watch" is refits the watchers hold back until the pool has room.',
@@ -68,6 +81,9 @@ export function createHealthMetrics(registry: Registry): HealthMetrics {
     }),
     addQueue(queue, depth) {
       queues.set(queue, depth);
+    },
+    setSeriesCounts(counts) {
+      seriesCounts = counts;
     },
   };
 }

@@ -126,6 +126,18 @@ describe('health metrics', () => {
     expect(samplesOf(text, 'ntma_fit_queue_depth')).toContain('{queue="watch"} 0');
   });
 
+  it('reports series per watcher and state', async () => {
+    const registry = new Registry();
+    createHealthMetrics(registry).setSeriesCounts(() => [
+      { watcher: 'rx', state: 'present', count: 9 },
+      { watcher: 'rx', state: 'missing', count: 1 },
+    ]);
+    expect(samplesOf(await registry.metrics(), 'ntma_watch_series')).toEqual([
+      '{watcher="rx",state="present"} 9',
+      '{watcher="rx",state="missing"} 1',
+    ]);
+  });
+
   it('counts query errors and fit durations with their labels', async () => {
     const registry = new Registry();
     const health = createHealthMetrics(registry);

@@ -35,14 +35,28 @@ export interface FileRun {
   millis: number;
 }
 
-type FitAware = StreamingDetector & { fitFailed?: () => void };
+/**
+ * A detector needs its step before the first point (a watcher knows its scrape interval). The
+ * backtest reads it as the median gap of the first rows only, so nothing later in the file,
+ * not even its length, can influence an early score.
+ */
+export const STEP_ROWS = 500;
+
+export function nominalStepSeconds(timestamps: ReadonlyArray<number>, key: string): number {
+  if (timestamps.length < 2) return 1;
+  try {
+    return medianStepSeconds(timestamps.slice(0, STEP_ROWS));
+  } catch (error) {
+    throw new Error(`${key}: ${(error as Error).message} in its first ${STEP_ROWS} rows`);
+  }
+}
 
 /** Runs one file; `onRows` is told how many rows were done (for a progress bar) now and then. */
 export function runFile(file: NabFile, factory: DetectorFactory, onRows?: (done: number) => void): FileRun {
   const started = performance.now();
   const n = file.values.length;
-  const stepSeconds = n > 1 ? medianStepSeconds(file.timestamps) : 1;
-  const detector = factory.create(stepSeconds) as FitAware;
+  const stepSeconds = nominalStepSeconds(file.timestamps, file.key);
+  const detector = factory.create(stepSeconds);
   const run: FileRun = {
     key: file.key,
     stepSeconds,

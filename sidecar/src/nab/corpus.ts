@@ -51,10 +51,7 @@ export class CorpusError extends Error {
 }
 
 /** Parses one data CSV (header `timestamp,value`); `where` names it in errors. */
-export function parseDataCsv(
-  text: string,
-  where: string,
-): Pick<NabFile, 'timestampText' | 'timestamps' | 'values'> {
+export function parseDataCsv(text: string, where: string): Pick<NabFile, 'timestampText' | 'timestamps' | 'values'> {
   const rows = parseCsv(text);
   const header = rows[0]?.map((cell) => cell.trim().toLowerCase());
   const tCol = header?.indexOf('timestamp') ?? -1;
@@ -149,9 +146,7 @@ function parseWindowLabels(json: unknown, where: string): Map<string, Array<[str
   for (const [key, list] of Object.entries(json as Record<string, unknown>)) {
     const ok =
       Array.isArray(list) &&
-      list.every(
-        (pair) => Array.isArray(pair) && pair.length === 2 && pair.every((cell) => typeof cell === 'string'),
-      );
+      list.every((pair) => Array.isArray(pair) && pair.length === 2 && pair.every((cell) => typeof cell === 'string'));
     if (!ok) throw new CorpusError(`${where} "${key}"`, 'expected a list of [start, end] timestamp pairs');
     labels.set(key, list as Array<[string, string]>);
   }

@@ -59,7 +59,7 @@ function envelopePath(
       pen = false;
       continue;
     }
-    const pair = loAt <= hiAt ? [loAt, hiAt] : [hiAt, loAt];
+    const pair = loAt === hiAt ? [loAt] : loAt < hiAt ? [loAt, hiAt] : [hiAt, loAt];
     for (const i of pair) {
       parts.push(`${pen ? 'L' : 'M'}${fmt(x(i))} ${fmt(y(values[i]!))}`);
       pen = true;
@@ -157,7 +157,7 @@ function chart(file: NabFile, detectors: ReadonlyArray<ReportDetector>, index: n
         `<rect class="lane" x="${PAD_LEFT}" y="${top}" width="${plotWidth}" height="${SCORE_HEIGHT}"/>` +
         `<path d="${envelopePath(detector.runs[index]!.scores, x, ys, plotWidth)}" stroke="${detector.colour}" class="score"/>` +
         thresholdLine +
-        `<text x="${PAD_LEFT - 4}" y="${top + SCORE_HEIGHT / 2 + 4}" class="lane-label">${escapeHtml(detector.name)}</text>`
+        `<text x="${PAD_LEFT + 4}" y="${top + 11}" class="lane-label">${escapeHtml(detector.name)} score</text>`
       );
     })
     .join('');
@@ -217,7 +217,7 @@ table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px;text-
 .band{fill:#4a90d9;opacity:.22;stroke:none}.forecast{fill:none;stroke:#4a90d9;stroke-width:.8;opacity:.8}
 .values{fill:none;stroke:#222;stroke-width:1}.score{fill:none;stroke-width:1}
 .lane{fill:#f6f6f6}.threshold{stroke:#d33;stroke-dasharray:3 3;stroke-width:.8}
-.axis,.lane-label{font-size:10px;text-anchor:end;fill:#666}
+.axis{font-size:10px;text-anchor:end;fill:#666}.lane-label{font-size:10px;fill:#666}
 </style></head><body>
 <h1>${escapeHtml(input.title)}</h1>
 <table>${header}${rows}</table>

@@ -144,7 +144,10 @@ describe('scoring a corpus', () => {
     expect(scoreAtThreshold(files, standard, 0.5).raw).toBeCloseTo(1 - 1 + 0.11 * fpCost, 12);
     expect(scoreAtThreshold(files, profiles.reward_low_FN_rate, 0.5).raw).toBeCloseTo(1 - 2 + 0.11 * fpCost, 12);
     expect(scoreAtThreshold(files, profiles.reward_low_FP_rate, 0.5).raw).toBeCloseTo(1 - 1 + 0.22 * fpCost, 12);
-    expect(results.reward_low_FN_rate!.score).toBeCloseTo(normalise(results.reward_low_FN_rate!.raw, 2, profiles.reward_low_FN_rate), 12);
+    expect(results.reward_low_FN_rate!.score).toBeCloseTo(
+      normalise(results.reward_low_FN_rate!.raw, 2, profiles.reward_low_FN_rate),
+      12,
+    );
   });
 });
 

@@ -187,8 +187,9 @@ describe('bands under load', () => {
       await app.ready();
       // Past the start-up grace, so what follows is overload rather than start-up.
       await new Promise((resolve) => setTimeout(resolve, STARTUP_GRACE_MS + 100));
-      // Saturate the loop with 200 ms tasks for longer than one under-pressure sample (1 s).
-      for (let i = 0; i < 8; i++) {
+      // Saturate the loop with 200 ms tasks for 3 s: at least one whole under-pressure sample (1 s)
+      // then lies inside the load, wherever the sampling timer happens to fall.
+      for (let i = 0; i < 15; i++) {
         const until = Date.now() + 200;
         while (Date.now() < until) {
           /* busy */

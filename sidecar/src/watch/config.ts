@@ -75,7 +75,10 @@ export class WatchConfigError extends ConfigError {
     super(
       'NTMA_WATCHERS',
       `invalid watchers file ${source}:\n` +
-        issues.map((i) => `  ${source}:${i.line}:${i.column} ${i.field}: ${i.message}`).join('\n'),
+        [...issues]
+          .sort((a, b) => a.line - b.line || a.column - b.column)
+          .map((i) => `  ${source}:${i.line}:${i.column} ${i.field}: ${i.message}`)
+          .join('\n'),
     );
     this.name = 'WatchConfigError';
   }

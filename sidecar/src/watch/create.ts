@@ -50,5 +50,11 @@ export function createWatchService(config: Config, deps: WatchDependencies, logg
     },
   });
   series.setSource(() => service.samples());
+  health.setSeriesCounts(function* () {
+    for (const { watcher, state } of service.describe()) {
+      for (const key of ['present', 'warming', 'missing'] as const)
+        yield { watcher: watcher.name, state: key, count: state[key] };
+    }
+  });
   return service;
 }

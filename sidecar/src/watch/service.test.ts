@@ -100,9 +100,15 @@ describe('the watch loop', () => {
     await jest.advanceTimersByTimeAsync(3500);
     const errors = await registry.getSingleMetric('ntma_prometheus_query_errors_total')!.get();
     expect(errors.values).toEqual([
-      { labels: { source: 'watch', code: 'PROMETHEUS_UNAVAILABLE' }, value: prom.instantCalls.length + prom.rangeCalls.length },
+      {
+        labels: { source: 'watch', code: 'PROMETHEUS_UNAVAILABLE' },
+        value: prom.instantCalls.length + prom.rangeCalls.length,
+      },
     ]);
-    expect(watch.describe()[0]!.state).toMatchObject({ status: 'running', lastError: expect.stringMatching(/ECONNREFUSED/) });
+    expect(watch.describe()[0]!.state).toMatchObject({
+      status: 'running',
+      lastError: expect.stringMatching(/ECONNREFUSED/),
+    });
     await watch.stop();
   });
 });

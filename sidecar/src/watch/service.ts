@@ -164,7 +164,9 @@ export class WatchService {
           { watcher: schedule.watcher.name, series: schedule.watcher.series.size, ms: Math.round(this.now() - began) },
           'watcher backfilled',
         );
-        this.schedule(schedule, first);
+        // A long backfill is not loop lag: live steps start on the next grid time from now, and
+        // the detectors carry any steps it took as gaps.
+        this.schedule(schedule, Math.max(first, this.gridAfter(this.now() - this.settleMs(stepMs), stepMs)));
       }),
     );
   }

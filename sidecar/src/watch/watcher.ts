@@ -42,6 +42,9 @@ export interface WatcherEvents {
  */
 export const BACKFILL_SAMPLE_BUDGET = 2_000_000;
 
+/** Backfilled points fed to detectors between two turns of the event loop (about 50 ms of work). */
+const BACKFILL_POINTS_PER_TURN = 20_000;
+
 export type SeriesStatus = 'warming' | 'present' | 'missing';
 
 type Baselines = Partial<Record<SignalRole, number>>;
@@ -181,10 +184,17 @@ export class Watcher {
         const from = start + first * step;
         const to = Math.min(end, from + (chunk - 1) * step);
         const history = await this.source.queryRange({ query: this.spec.expr, start: from, end: to, step });
+        let fed = 0;
         for (const dense of history.series) {
           const state = this.admit(ownLabels(dense.labels));
           if (!state) continue;
           dense.values.forEach((value, k) => this.observe(state, from + k * step, value, false));
+          fed += dense.values.length;
+          if (fed >= BACKFILL_POINTS_PER_TURN) {
+            // Millions of points take seconds: let the server (and other watchers) run in between.
+            fed = 0;
+            await new Promise((resolve) => setImmediate(resolve));
+          }
         }
       }
     } catch (error) {

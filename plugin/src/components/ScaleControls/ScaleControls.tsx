@@ -20,6 +20,8 @@ export interface ScaleControlsProps {
   /** Show the "set replicas" input too (the overview has room for it, a panel may not). */
   allowSet?: boolean;
   size?: 'sm' | 'md';
+  /** Buttons and the outcome on one line, for a panel header. */
+  inline?: boolean;
   onScaled?: (result: ScaleResult) => void;
 }
 
@@ -36,6 +38,7 @@ export function ScaleControls({
   origin,
   allowSet,
   size = 'md',
+  inline,
   onScaled,
 }: ScaleControlsProps) {
   const s = useStyles2(getStyles);
@@ -48,8 +51,8 @@ export function ScaleControls({
   const replicaCount = /^\d+$/.test(replicas.trim()) ? Number(replicas.trim()) : undefined;
 
   return (
-    <div className={s.wrapper} data-testid={testIds.scale.controls}>
-      <Stack gap={1} alignItems="center" wrap="wrap">
+    <div className={inline ? s.inline : s.wrapper} data-testid={testIds.scale.controls}>
+      <Stack gap={1} alignItems="center" wrap={inline ? 'nowrap' : 'wrap'}>
         <Button
           size={size}
           variant="secondary"
@@ -92,7 +95,7 @@ export function ScaleControls({
           </>
         )}
       </Stack>
-      <ScaleOutcome outcome={outcome} onDismiss={reset} />
+      <ScaleOutcome outcome={outcome} onDismiss={reset} compact={inline} />
       {pending && (
         <ScaleConfirm
           target={target}
@@ -114,4 +117,5 @@ export function ScaleControls({
 
 const getStyles = (theme: GrafanaTheme2) => ({
   wrapper: css({ display: 'flex', flexDirection: 'column', gap: theme.spacing(0.5) }),
+  inline: css({ display: 'flex', alignItems: 'center', gap: theme.spacing(1), minWidth: 0, flex: 1 }),
 });

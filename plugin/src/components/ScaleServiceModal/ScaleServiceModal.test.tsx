@@ -40,7 +40,7 @@ describe('ScaleServiceModal', () => {
     });
     render(<ScaleServiceModal context={context} onDismiss={jest.fn()} />);
 
-    expect(await screen.findByRole('combobox', { name: 'Target' })).toHaveValue('swarm:api');
+    expect(await screen.findByRole('combobox', { name: /^Target/ })).toHaveValue('swarm:api');
     await user.click(screen.getByTestId(testIds.scale.scaleOut));
     expect(screen.getByTestId(testIds.scale.statement)).toHaveTextContent('Scale out swarm:api: 1 → 2 replicas');
     await user.click(screen.getByTestId(testIds.scale.confirmButton));

@@ -58,7 +58,9 @@ export function TargetsTable({ targets, onScaled }: TargetsTableProps) {
             </td>
             <td>
               <AutoBadge mode={target.auto.mode} />
-              {target.auto.dryRun && <div className={s.secondary}>shadow (dry run)</div>}
+              {target.auto.mode !== 'off' && target.auto.dryRun && (
+                <div className={s.secondary}>shadow: records only</div>
+              )}
             </td>
             <td>
               <LastAction action={target.lastAction} />

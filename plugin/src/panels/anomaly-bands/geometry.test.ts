@@ -35,3 +35,11 @@ describe('geometry', () => {
     expect(nearestIndex([], 5)).toBe(-1);
   });
 });
+
+describe('valueExtent of a nearly flat series', () => {
+  it('treats a difference of rounding size as flat', () => {
+    const [lo, hi] = valueExtent([1, 1 + 1e-8]);
+    expect(lo).toBeCloseTo(0.9, 6);
+    expect(hi).toBeCloseTo(1.1, 6);
+  });
+});

@@ -65,9 +65,12 @@ export function valueExtent(values: Iterable<number | null | undefined>): [numbe
   if (min === Infinity) {
     return [0, 1];
   }
-  if (min === max) {
-    const pad = Math.abs(min) * 0.1 || 1;
-    return [min - pad, max + pad];
+  // A flat series (or a band a rounding error wide) gets a readable span around its value, not ticks
+  // that differ in the ninth digit.
+  if (max - min <= 1e-6 * Math.max(Math.abs(min), Math.abs(max), 1)) {
+    const mid = (min + max) / 2;
+    const pad = Math.abs(mid) * 0.1 || 1;
+    return [mid - pad, mid + pad];
   }
   const pad = (max - min) * 0.05;
   return [min - pad, max + pad];

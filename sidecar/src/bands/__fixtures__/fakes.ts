@@ -1,7 +1,7 @@
 /** Test doubles for the bands API's two collaborators. Not shipped (tsconfig.build excludes __fixtures__). */
 import { gridOf, timeAt } from '../../prometheus/grid.js';
 import type { PrometheusApi, RangeAnswer, RangeRequest } from '../../prometheus/client.js';
-import type { BandJob, BandsEngine, BandTrace } from '../engine.js';
+import { isGap, type BandJob, type BandsEngine, type BandTrace } from '../engine.js';
 
 /** Forecasts each point as the previous value seen, with a band of ±2: enough to check the plumbing. */
 export class NaiveEngine implements BandsEngine {
@@ -17,11 +17,12 @@ export class NaiveEngine implements BandsEngine {
     if (this.fail) throw this.fail;
     const cached = this.fitted.has(job.key);
     this.fitted.add(job.key);
-    let last = [...job.train].reverse().find((v) => v !== null) ?? 0;
+    let last = 0;
+    for (const value of job.train) if (!isGap(value)) last = value!;
     const mean: number[] = [];
     for (const value of job.follow) {
       mean.push(last);
-      if (value !== null) last = value;
+      if (!isGap(value)) last = value!;
     }
     return {
       model: 'naive',

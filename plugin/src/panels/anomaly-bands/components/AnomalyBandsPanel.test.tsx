@@ -94,7 +94,7 @@ describe('AnomalyBandsPanel', () => {
     render(<AnomalyBandsPanel {...panelProps(frames())} />);
 
     const error = await screen.findByTestId(testIds.panel.error);
-    expect(error).toHaveTextContent('Bands unavailable');
+    expect(error).toHaveTextContent('Bands unavailable:');
     expect(error).toHaveTextContent('series: 60 series; at most 50 per request');
     expect(screen.getAllByTestId(testIds.panel.series)).toHaveLength(2);
     expect(screen.queryAllByTestId(testIds.panel.band)).toHaveLength(0);

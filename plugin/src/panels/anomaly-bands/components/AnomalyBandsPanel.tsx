@@ -7,7 +7,7 @@ import {
   LoadingState,
   type PanelProps,
 } from '@grafana/data';
-import { Alert, Combobox, Icon, Spinner, useStyles2, useTheme2 } from '@grafana/ui';
+import { Combobox, Icon, Spinner, useStyles2, useTheme2 } from '@grafana/ui';
 import type { ExcursionKind, ModelChoice } from '../../../api/types';
 import { ScaleControls } from '../../../components/ScaleControls/ScaleControls';
 import { testIds } from '../../../components/testIds';
@@ -22,7 +22,8 @@ import { Legend } from './Legend';
 type Props = PanelProps<AnomalyBandsOptions>;
 
 const HEADER_HEIGHT = 36;
-const ERROR_HEIGHT = 56;
+// Room for two lines of the message; the full text is in the banner's title.
+const ERROR_HEIGHT = 48;
 const LEGEND_ROW_HEIGHT = 22;
 
 /** The option problem that stops a request, if any: checked here so it reads as the option's fault. */
@@ -57,9 +58,12 @@ export function AnomalyBandsPanel({
   const targetView = useTargetView(options.showScaleButtons ? target : undefined);
 
   const unit = input.find((one) => one.unit)?.unit;
-  const formatValue = useMemo(() => {
+  const { formatValue, formatTick } = useMemo(() => {
     const format = getValueFormat(unit ?? 'short');
-    return (value: number) => formattedValueToString(format(value));
+    return {
+      formatValue: (value: number) => formattedValueToString(format(value)),
+      formatTick: (value: number, decimals: number) => formattedValueToString(format(value, decimals)),
+    };
   }, [unit]);
 
   const bandByKey = useMemo(
@@ -133,6 +137,7 @@ export function AnomalyBandsPanel({
             limits={targetView.value?.limits}
             origin={`panel "${title}"`}
             size="sm"
+            inline
             onScaled={targetView.reload}
           />
           {targetView.value && (
@@ -144,10 +149,12 @@ export function AnomalyBandsPanel({
         </div>
       )}
       {error && (
-        <div className={s.error} data-testid={testIds.panel.error}>
-          <Alert severity="error" title={problem ? 'Check the panel options' : 'Bands unavailable'}>
+        <div className={s.error} data-testid={testIds.panel.error} role="alert" title={error}>
+          <Icon name="exclamation-triangle" className={s.errorIcon} />
+          <div className={s.errorText}>
+            <strong>{problem ? 'Check the panel options: ' : 'Bands unavailable: '}</strong>
             {error}
-          </Alert>
+          </div>
         </div>
       )}
       <div className={s.chart}>
@@ -164,6 +171,7 @@ export function AnomalyBandsPanel({
           to={timeRange.to.valueOf() / 1000}
           timeZone={timeZone}
           formatValue={formatValue}
+          formatTick={formatTick}
         />
       </div>
       <Legend
@@ -202,8 +210,33 @@ const getStyles = (theme: GrafanaTheme2) => ({
     height: HEADER_HEIGHT,
     flexShrink: 0,
   }),
-  replicas: css({ color: theme.colors.text.secondary, fontSize: theme.typography.bodySmall.fontSize }),
-  error: css({ flexShrink: 0, maxHeight: ERROR_HEIGHT, overflow: 'auto', '& > div': { marginBottom: 0 } }),
+  replicas: css({
+    color: theme.colors.text.secondary,
+    fontSize: theme.typography.bodySmall.fontSize,
+    whiteSpace: 'nowrap',
+    flexShrink: 0,
+  }),
+  error: css({
+    flexShrink: 0,
+    display: 'flex',
+    alignItems: 'flex-start',
+    gap: theme.spacing(1),
+    height: ERROR_HEIGHT - 4,
+    marginBottom: 4,
+    padding: theme.spacing(0.5, 1),
+    borderRadius: theme.shape.radius.default,
+    background: theme.colors.error.transparent,
+    borderLeft: `3px solid ${theme.colors.error.border}`,
+    color: theme.colors.text.primary,
+    fontSize: theme.typography.bodySmall.fontSize,
+  }),
+  errorIcon: css({ color: theme.colors.error.text, flexShrink: 0, marginTop: 2 }),
+  errorText: css({
+    overflow: 'hidden',
+    display: '-webkit-box',
+    WebkitLineClamp: 2,
+    WebkitBoxOrient: 'vertical',
+  }),
   chart: css({ position: 'relative', flex: 1, minHeight: 0 }),
   loading: css({
     position: 'absolute',

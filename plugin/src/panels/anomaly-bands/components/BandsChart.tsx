@@ -35,19 +35,39 @@ export interface BandsChartProps {
   to: number;
   timeZone: TimeZone;
   formatValue: (value: number) => string;
+  /** Axis labels: the same, with a fixed number of decimals so neighbouring ticks never read alike. */
+  formatTick?: (value: number, decimals: number) => string;
 }
 
 const MARGIN = { top: 8, right: 12, bottom: 22, left: 64 };
+/** Approximate width of one axis label character at the small font size. */
+const CHAR_WIDTH = 7;
 
-export function BandsChart({ series, width, height, from, to, timeZone, formatValue }: BandsChartProps) {
+/**
+ * Axis labels that tell every tick apart: the unit's own formatting first, then more decimals while two
+ * labels still read alike (a flat series has ticks like 0.95, 1, 1.05 that would all read "1").
+ */
+export function tickLabels(
+  ticks: number[],
+  formatValue: (value: number) => string,
+  formatTick?: (value: number, decimals: number) => string,
+): string[] {
+  const distinct = (labels: string[]) => new Set(labels).size === labels.length;
+  let labels = ticks.map(formatValue);
+  for (let decimals = 1; formatTick && !distinct(labels) && decimals <= 6; decimals++) {
+    labels = ticks.map((v) => formatTick(v, decimals));
+  }
+  return labels;
+}
+
+export function BandsChart({ series, width, height, from, to, timeZone, formatValue, formatTick }: BandsChartProps) {
   const theme = useTheme2();
   const s = useStyles2(getStyles);
   const [hover, setHover] = useState<{ t: number; x: number; y: number }>();
 
-  const plotWidth = Math.max(10, width - MARGIN.left - MARGIN.right);
   const plotHeight = Math.max(10, height - MARGIN.top - MARGIN.bottom);
 
-  const { x, y, yTicks, xTicks } = useMemo(() => {
+  const { x, y, yTicks, xTicks, left, plotWidth } = useMemo(() => {
     const values: Array<number | null> = [];
     for (const one of series) {
       values.push(...one.actual);
@@ -56,15 +76,21 @@ export function BandsChart({ series, width, height, from, to, timeZone, formatVa
       }
     }
     const [lo, hi] = valueExtent(values);
-    const x = linearScale([from, to], [0, plotWidth]);
-    const y = linearScale([lo, hi], [plotHeight, 0]);
+    const ticks = niceTicks(lo, hi, Math.max(2, Math.floor(plotHeight / 40)));
+    const labels = tickLabels(ticks, formatValue, formatTick);
+    const yTicks = ticks.map((v, i) => ({ v, label: labels[i]! }));
+    // The axis is as wide as its longest label, so labels are never cut at the panel's edge.
+    const left = Math.max(MARGIN.left, 12 + CHAR_WIDTH * Math.max(0, ...yTicks.map((t) => t.label.length)));
+    const plotWidth = Math.max(10, width - left - MARGIN.right);
     return {
-      x,
-      y,
-      yTicks: niceTicks(lo, hi, Math.max(2, Math.floor(plotHeight / 40))),
+      x: linearScale([from, to], [0, plotWidth]),
+      y: linearScale([lo, hi], [plotHeight, 0]),
+      yTicks,
       xTicks: timeTicks(from, to, Math.max(2, Math.floor(plotWidth / 110))),
+      left,
+      plotWidth,
     };
-  }, [series, from, to, plotWidth, plotHeight]);
+  }, [series, from, to, width, plotHeight, formatValue, formatTick]);
 
   const span = to - from;
   const timeFormat = span <= 86400 ? 'HH:mm' : span <= 7 * 86400 ? 'MM/DD HH:mm' : 'YYYY-MM-DD';
@@ -73,7 +99,7 @@ export function BandsChart({ series, width, height, from, to, timeZone, formatVa
     const rect = event.currentTarget.getBoundingClientRect();
     const px = event.clientX - rect.left;
     const t = from + (px / plotWidth) * span;
-    setHover({ t, x: px + MARGIN.left, y: event.clientY - rect.top + MARGIN.top });
+    setHover({ t, x: px + left, y: event.clientY - rect.top + MARGIN.top });
   };
 
   return (
@@ -85,17 +111,24 @@ export function BandsChart({ series, width, height, from, to, timeZone, formatVa
         aria-label="Series with forecast bands"
         data-testid={testIds.panel.chart}
       >
-        <g transform={`translate(${MARGIN.left},${MARGIN.top})`}>
-          {yTicks.map((v) => (
+        <g transform={`translate(${left},${MARGIN.top})`}>
+          {yTicks.map(({ v, label }) => (
             <g key={`y${v}`}>
               <line x1={0} x2={plotWidth} y1={y(v)} y2={y(v)} stroke={theme.colors.border.weak} />
               <text x={-6} y={y(v)} dy="0.32em" textAnchor="end" className={s.tick}>
-                {formatValue(v)}
+                {label}
               </text>
             </g>
           ))}
           {xTicks.map((t) => (
-            <text key={`x${t}`} x={x(t)} y={plotHeight + 16} textAnchor="middle" className={s.tick}>
+            <text
+              key={`x${t}`}
+              x={x(t)}
+              y={plotHeight + 16}
+              // Labels at the very ends would be clipped by the SVG's edge if centred.
+              textAnchor={x(t) > plotWidth - 24 ? 'end' : x(t) < 24 ? 'start' : 'middle'}
+              className={s.tick}
+            >
               {dateTimeFormat(t * 1000, { format: timeFormat, timeZone })}
             </text>
           ))}
@@ -154,8 +187,8 @@ export function BandsChart({ series, width, height, from, to, timeZone, formatVa
           )}
           {hover && (
             <line
-              x1={hover.x - MARGIN.left}
-              x2={hover.x - MARGIN.left}
+              x1={hover.x - left}
+              x2={hover.x - left}
               y1={0}
               y2={plotHeight}
               stroke={theme.colors.text.secondary}

@@ -1,0 +1,168 @@
+import { fakeFit, fakeModel, normals } from './__fixtures__/fake-model.js';
+import { ForecastDetector } from './forecast-detector.js';
+import type { Verdict } from './types.js';
+
+const STEP = 300;
+const T0 = 1_700_000_000;
+
+/** Streams values through the detector, fitting whenever it asks, as the backtest does. */
+function stream(detector: ForecastDetector, values: Array<number | null>, fit = fakeFit(), from = 0): Verdict[] {
+  return values.map((value, i) => {
+    if (detector.wantsModel())
+      detector.install(fit(detector.trainingWindow(), { stepSeconds: STEP, model: 'auto', confidence: 0.99 }));
+    return detector.update(T0 + (from + i) * STEP, value);
+  });
+}
+
+const noise = (n: number, seed = 1): number[] => normals(n, seed).map((z) => 100 + z);
+
+describe('ForecastDetector', () => {
+  it('warms up without scores until it has enough points for a model, then asks for one', () => {
+    const detector = new ForecastDetector({ stepSeconds: STEP, minTrainingPoints: 50 });
+    for (let i = 0; i < 49; i += 1) {
+      expect(detector.wantsModel()).toBe(false);
+      const verdict = detector.update(T0 + i * STEP, 100);
+      expect(verdict).toMatchObject({ forecast: null, residual: null, score: 0, anomaly: 0, kind: null });
+    }
+    detector.update(T0 + 49 * STEP, 100);
+    expect(detector.wantsModel()).toBe(true);
+    expect(detector.trainingWindow()).toHaveLength(50);
+  });
+
+  it('reports the one-step forecast, its band and the standardised residual once a model is installed', () => {
+    const detector = new ForecastDetector({ stepSeconds: STEP, minTrainingPoints: 10 });
+    stream(detector, Array(10).fill(100));
+    detector.install(fakeModel(100, 2, 10));
+    const verdict = detector.update(T0 + 10 * STEP, 107);
+    expect(verdict.forecast).toBe(100);
+    expect(verdict.residual).toBeCloseTo(3.5, 12);
+    expect(verdict.upper! - 100).toBeCloseTo(2 * 2.5758, 3);
+    expect(verdict.lower! - 100).toBeCloseTo(-2 * 2.5758, 3);
+    expect(verdict.anomaly).toBe(1);
+  });
+
+  it('keeps scores low on noise and pages a spike far outside it, labelled a spike', () => {
+    const detector = new ForecastDetector({ stepSeconds: STEP });
+    const verdicts = stream(detector, [...noise(1500), 130]);
+    const noiseScores = verdicts.slice(400, 1500).map((v) => v.score);
+    const spike = verdicts[1500]!;
+    expect(Math.max(...noiseScores)).toBeLessThan(0.5);
+    expect(spike.score).toBeGreaterThan(0.6);
+    expect(spike.score).toBeGreaterThan(Math.max(...noiseScores) + 0.2);
+    expect(spike.kind).toBe('spike');
+    for (const v of verdicts) expect(v.score >= 0 && v.score <= 1).toBe(true);
+  });
+
+  it('labels a step to a new steady level a level shift', () => {
+    const detector = new ForecastDetector({ stepSeconds: STEP, refitEveryPoints: 5000 });
+    const values = [...noise(1500), ...normals(30, 9).map((z) => 140 + 0.5 * z)];
+    const verdicts = stream(detector, values);
+    expect(verdicts[1500]!.kind).toBe('spike');
+    expect(verdicts.at(-1)!.kind).toBe('level_shift');
+  });
+
+  it('pages once for a repeat: a second, equal spike soon after scores far lower', () => {
+    const detector = new ForecastDetector({ stepSeconds: STEP });
+    const values = [...noise(1500), 130, ...noise(20, 5), 130];
+    const verdicts = stream(detector, values);
+    const first = verdicts[1500]!.score;
+    const repeat = verdicts[1521]!.score;
+    expect(repeat).toBeLessThan(first / 2);
+  });
+
+  it('asks for a new model when the current one is as old as its training set, then every refitEveryPoints', () => {
+    const fit = fakeFit();
+    const detector = new ForecastDetector({ stepSeconds: STEP, minTrainingPoints: 100, refitEveryPoints: 300 });
+    stream(detector, noise(1000), fit);
+    // Fits at 100 points, then when 100, 200 and 300 (capped by refitEveryPoints) points old.
+    expect(fit.calls.map((c) => c.length)).toEqual([100, 200, 400, 700]);
+    // Each replaced model was destroyed.
+    expect(fit.models.slice(0, -1).every((m) => m.destroyed)).toBe(true);
+    expect(fit.models.at(-1)!.destroyed).toBe(false);
+  });
+
+  it('asks for a new model when the residuals drift away from the forecast', () => {
+    const detector = new ForecastDetector({ stepSeconds: STEP, minTrainingPoints: 100, refitEveryPoints: 10_000 });
+    const fit = fakeFit();
+    // Models fitted at 100, 200 and 400 points; at 700 the last one is 300 points old.
+    stream(detector, noise(700), fit);
+    expect(detector.wantsModel()).toBe(false);
+    // The level moves by 3 sigmas; the constant model goes on forecasting 100.
+    let asked = -1;
+    noise(200, 4).forEach((value, i) => {
+      if (asked < 0 && detector.wantsModel()) asked = i;
+      detector.update(T0 + (700 + i) * STEP, value + 3);
+    });
+    expect(asked).toBeGreaterThan(0);
+    // Well before age alone (400 points, at i = 100) would have asked.
+    expect(asked).toBeLessThan(50);
+  });
+
+  it('carries a gap in the timestamps as missing points, never as zeros', () => {
+    const detector = new ForecastDetector({ stepSeconds: STEP, minTrainingPoints: 5 });
+    detector.update(T0, 10);
+    detector.update(T0 + STEP, 11);
+    detector.update(T0 + 4 * STEP, 12); // two steps missing
+    expect(detector.trainingWindow()).toEqual([10, 11, null, null, 12]);
+  });
+
+  it('forces a refit after a gap longer than maxGapPoints', () => {
+    const fit = fakeFit();
+    const detector = new ForecastDetector({ stepSeconds: STEP, minTrainingPoints: 20, maxGapPoints: 5 });
+    stream(detector, noise(30), fit);
+    expect(detector.wantsModel()).toBe(false);
+    detector.update(T0 + 100 * STEP, 100);
+    expect(detector.wantsModel()).toBe(true);
+  });
+
+  it('gives a missing value no score and no residual but keeps the band', () => {
+    const detector = new ForecastDetector({ stepSeconds: STEP, minTrainingPoints: 10 });
+    stream(detector, noise(20));
+    const verdict = detector.update(T0 + 20 * STEP, null);
+    expect(verdict).toMatchObject({ value: null, residual: null, score: 0, anomaly: 0 });
+    expect(verdict.forecast).not.toBeNull();
+  });
+
+  it('replays into a late model the points that arrived while it was being fitted', () => {
+    const detector = new ForecastDetector({ stepSeconds: STEP, minTrainingPoints: 10 });
+    for (let i = 0; i < 10; i += 1) detector.update(T0 + i * STEP, i);
+    const window = detector.trainingWindow();
+    detector.update(T0 + 10 * STEP, 10);
+    detector.update(T0 + 11 * STEP, 11);
+    const model = fakeModel(5, 1, window.length);
+    detector.install(model);
+    expect(model.observed).toEqual([10, 11]);
+  });
+
+  it('backs off after a failed fit instead of asking again at once', () => {
+    const detector = new ForecastDetector({ stepSeconds: STEP, minTrainingPoints: 10, fitBackoffPoints: 20 });
+    stream(detector, Array(10).fill(1), fakeFit());
+    const fresh = new ForecastDetector({ stepSeconds: STEP, minTrainingPoints: 10, fitBackoffPoints: 20 });
+    for (let i = 0; i < 10; i += 1) fresh.update(T0 + i * STEP, i);
+    expect(fresh.wantsModel()).toBe(true);
+    fresh.fitFailed();
+    for (let i = 10; i < 29; i += 1) {
+      expect(fresh.wantsModel()).toBe(false);
+      fresh.update(T0 + i * STEP, i);
+    }
+    fresh.update(T0 + 29 * STEP, 29);
+    expect(fresh.wantsModel()).toBe(true);
+  });
+
+  it('is causal: the verdicts for a prefix do not depend on what follows it', () => {
+    const values = [...noise(900, 2), 125, ...noise(300, 3)];
+    const full = stream(new ForecastDetector({ stepSeconds: STEP }), values);
+    const cut = stream(new ForecastDetector({ stepSeconds: STEP }), values.slice(0, 950));
+    expect(cut.map((v) => v.score)).toEqual(full.slice(0, 950).map((v) => v.score));
+    expect(cut.map((v) => v.forecast)).toEqual(full.slice(0, 950).map((v) => v.forecast));
+  });
+
+  it('rejects time going backwards and nonsensical options', () => {
+    const detector = new ForecastDetector({ stepSeconds: STEP });
+    detector.update(T0, 1);
+    expect(() => detector.update(T0 - 1, 1)).toThrow(/back in time/);
+    expect(() => detector.update(Number.NaN, 1)).toThrow(RangeError);
+    expect(() => new ForecastDetector({ stepSeconds: 0 })).toThrow(/stepSeconds/);
+    expect(() => new ForecastDetector({ stepSeconds: STEP, confidence: 1 })).toThrow(/confidence/);
+  });
+});

@@ -1,0 +1,45 @@
+import { SortedWindow } from './sorted-window.js';
+
+function seeded(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state / 2147483648;
+  };
+}
+
+describe('SortedWindow', () => {
+  it('keeps the last `capacity` values and answers ranks like a sorted copy would', () => {
+    const random = seeded(3);
+    const window = new SortedWindow(50);
+    const all: number[] = [];
+    for (let i = 0; i < 400; i += 1) {
+      const value = Math.round(random() * 20) / 2; // many ties
+      window.push(value);
+      all.push(value);
+      const held = all.slice(-50).sort((a, b) => a - b);
+      expect(window.size).toBe(held.length);
+      const probe = Math.round(random() * 20) / 2;
+      expect(window.countAtLeast(probe)).toBe(held.filter((v) => v >= probe).length);
+      expect(window.largest(1)).toBe(held[held.length - 1]);
+      expect(window.quantile(0)).toBe(held[0]);
+      expect(window.quantile(0.5)).toBe(held[Math.round(0.5 * (held.length - 1))]);
+    }
+  });
+
+  it('gives the mean and variance of the k largest values', () => {
+    const window = new SortedWindow(10);
+    for (const v of [5, 1, 9, 3, 7]) window.push(v);
+    expect(window.topMoments(2)).toEqual({ mean: 8, variance: 1 });
+    expect(window.largest(2)).toBe(7);
+  });
+
+  it('rejects NaN, a bad capacity and out-of-range ranks', () => {
+    expect(() => new SortedWindow(0)).toThrow(RangeError);
+    const window = new SortedWindow(3);
+    expect(() => window.push(Number.NaN)).toThrow(RangeError);
+    expect(() => window.quantile(0.5)).toThrow(RangeError);
+    window.push(1);
+    expect(() => window.largest(2)).toThrow(RangeError);
+  });
+});

@@ -1,0 +1,83 @@
+import { fisherLog10p, SurpriseTracker } from './surprise.js';
+import { DEFAULT_TAIL } from './tail-estimator.js';
+
+/** Standard normal draws from a seeded generator. */
+function normals(n: number, seed = 1): number[] {
+  let state = seed;
+  const uniform = (): number => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return (state + 1) / 2147483649;
+  };
+  return Array.from({ length: n }, () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform()));
+}
+
+const options = {
+  historyPoints: 1000,
+  minHistoryPoints: 96,
+  tail: DEFAULT_TAIL,
+  channels: [
+    { input: 'r' as const, points: 1 },
+    { input: 'r' as const, points: 6 },
+  ],
+};
+
+/** Feeds 800 points of noise, then `tail`, and returns the surprise of every point of `tail`. */
+function surprisesAfterNoise(tail: number[]): number[] {
+  const tracker = new SurpriseTracker(options);
+  for (const r of normals(800)) tracker.update({ r });
+  return tail.map((r) => tracker.update({ r }).log10p);
+}
+
+describe('SurpriseTracker', () => {
+  it('is not very surprised by one noisy point of a size the history has seen', () => {
+    const [single] = surprisesAfterNoise([3]);
+    expect(single).toBeGreaterThan(-2.5);
+  });
+
+  it('is more surprised by a sustained run of moderate residuals than by any one of them', () => {
+    const run = surprisesAfterNoise([2.5, 2.5, 2.5, 2.5, 2.5, 2.5]);
+    const [single] = surprisesAfterNoise([2.5]);
+    expect(run[5]!).toBeLessThan(single! - 1);
+    // Evidence accumulates along the run.
+    expect(run[5]!).toBeLessThan(run[1]!);
+  });
+
+  it('is very surprised by a spike far beyond anything in the history', () => {
+    const [spike] = surprisesAfterNoise([25]);
+    expect(spike).toBeLessThan(-6);
+  });
+
+  it('names the most surprising channel', () => {
+    const tracker = new SurpriseTracker(options);
+    for (const r of normals(300)) tracker.update({ r });
+    expect(tracker.update({ r: 30 }).channel).toBe(0);
+  });
+
+  it('uses a Gaussian tail while the history is short', () => {
+    const tracker = new SurpriseTracker({ ...options, channels: [{ input: 'r' as const, points: 1 }] });
+    // Fisher with one channel is the channel's own p: two-sided 1.96 -> 0.05.
+    expect(10 ** tracker.update({ r: 1.959964 }).log10p).toBeCloseTo(0.05, 5);
+  });
+
+  it('rejects an empty channel list and fractional horizons', () => {
+    expect(() => new SurpriseTracker({ ...options, channels: [] })).toThrow(RangeError);
+    expect(() => new SurpriseTracker({ ...options, channels: [{ input: 'r', points: 1.5 }] })).toThrow(RangeError);
+  });
+});
+
+describe('fisherLog10p', () => {
+  it('is the identity for one p-value', () => {
+    expect(fisherLog10p(Math.log10(0.05), 1)).toBeCloseTo(Math.log10(0.05), 12);
+  });
+
+  it('matches the chi-square tail for two p-values', () => {
+    // p1 = p2 = 0.1: S = -ln 0.01 = 4.605; tail = e^-S (1 + S) = 0.01 * 5.605.
+    expect(10 ** fisherLog10p(2 * Math.log10(0.1), 2)).toBeCloseTo(0.05605, 5);
+  });
+
+  it('gives 0 for no evidence and stays finite far out', () => {
+    expect(fisherLog10p(0, 4)).toBe(0);
+    expect(Number.isFinite(fisherLog10p(-5000, 4))).toBe(true);
+    expect(fisherLog10p(-5000, 4)).toBeLessThan(fisherLog10p(-4000, 4));
+  });
+});
