@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm start`: the native stack without Docker. Builds the sidecar and the demo; starts Debian's
 // Prometheus on loopback (when PROMETHEUS_URL is unset) and Debian's node-exporter, the demo web
-// service and its traffic generator, and the sidecar with the default watchers; prints the URLs.
+// service and its traffic generator, and the sidecar with demo/watchers.native.yml; prints the URLs.
 // Ctrl-C stops everything it started. Each process's output goes to a log file under .data/logs/.
 // The loopback ports are the ones in demo/src/stack/ports.ts, which prometheus.native.yml is generated from.
 import { spawn, spawnSync } from 'node:child_process';
@@ -155,6 +155,8 @@ async function main() {
     PROMETHEUS_URL: prometheusUrl,
     NTMA_PORT: String(ports.sidecar),
     NTMA_DATA_DIR: process.env.NTMA_DATA_DIR ?? path.join(dataDir, 'sidecar'),
+    // Short training windows suited to loadgen's compressed day: bands within minutes, not 72.
+    NTMA_WATCHERS: process.env.NTMA_WATCHERS ?? path.join(root, 'demo/watchers.native.yml'),
   });
   const sidecarUrl = `http://127.0.0.1:${ports.sidecar}`;
   await waitHttp('the sidecar', `${sidecarUrl}/readyz`);

@@ -257,7 +257,6 @@ describeWith([prometheus, promtool], 'continuous watch against a real Prometheus
       promQuery<Sample[]>(`ntma_anomaly_kind_info{watcher="rx_packets",device="${device}"}[${since}s]`);
 
     const flood = await kinds('flood');
-    process.stdout.write(`DEBUG flood kinds: ${JSON.stringify(flood.map((s) => [s.metric.kind, s.values.length]))}\n`);
     const floodAttack = flood.find((series) => series.metric.kind === 'attack_suspected');
     expect(floodAttack?.metric).toMatchObject({ kind: 'attack_suspected', ntma_target: 'compose:test:flood' });
 

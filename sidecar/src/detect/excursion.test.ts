@@ -44,6 +44,23 @@ describe('ExcursionTracker', () => {
     expect(feed(new ExcursionTracker(), [100, 60, 61, 60, 59, 60, 60]).at(-1)).toBe('level_shift');
   });
 
+  it('opens a new excursion when the series crosses to the other side of its band', () => {
+    const directions: number[] = [];
+    const tracker = new ExcursionTracker(DEFAULT_EXCURSION, (excursion) => {
+      directions.push(excursion.direction);
+      return excursion.shape;
+    });
+    expect(feed(tracker, [100, 90, 200, 200])).toEqual([null, 'drop', 'spike', 'spike']);
+    expect(tracker.current()).toMatchObject({ startedAt: 2, direction: 1, points: 2, baseline: 100 });
+    expect(directions).toEqual([-1, 1, 1]);
+  });
+
+  it('keeps one excursion through an in-band point on the other side of the forecast', () => {
+    const tracker = new ExcursionTracker();
+    expect(feed(tracker, [100, 60, 101, 60])).toEqual([null, 'drop', 'drop', 'drop']);
+    expect(tracker.current()).toMatchObject({ startedAt: 1, direction: -1, points: 3 });
+  });
+
   it('lets a classifier hook name the excursion, e.g. attack_suspected', () => {
     const seen: number[] = [];
     const tracker = new ExcursionTracker(DEFAULT_EXCURSION, (excursion) => {

@@ -85,6 +85,12 @@ export class ExcursionTracker {
 
   /** Feeds one scored point; returns the kind of the excursion open after it, or null. */
   update(point: ExcursionInput): ExcursionKind | null {
+    if (this.open && this.reverses(this.open, point)) {
+      // The series crossed to the other side of its band: a new excursion with its own direction,
+      // start and pre-excursion baseline. Left in the old one, a flood that follows a noisy dip
+      // would stay a "drop" for as long as it lasts and never reach the attack classifier.
+      this.open = null;
+    }
     if (!this.open) {
       if (point.log10p > this.options.openLog10p || point.residual === 0) return null;
       this.open = {
@@ -121,6 +127,11 @@ export class ExcursionTracker {
     }
     open.shape = this.shape(open);
     return this.classify ? this.classify(open) : open.shape;
+  }
+
+  /** An out-of-band point opposite to the open excursion, surprising enough to open one itself. */
+  private reverses(open: Excursion, point: ExcursionInput): boolean {
+    return point.band === -open.direction && point.log10p <= this.options.openLog10p;
   }
 
   private shape(open: Excursion): Excursion['shape'] {

@@ -212,6 +212,34 @@ describe('a watcher', () => {
       expect(record!.reasons[0]).toMatch(/^packets x\d+\.\d vs bytes x1\.1 \(small-packet flood\)$/);
     });
 
+    it('labels a flood attack_suspected even when it begins right after a dip opened a drop', async () => {
+      // The integration failure: a noisy dip opened a downward excursion, the flood arrived before
+      // it closed and was followed as the same "drop", so the classifier never saw it go up.
+      let dipAt = Infinity;
+      let floodFrom = Infinity;
+      const { watcher, anomalies } = setup(
+        (expr, t) => {
+          const answer = flood(10, 1.2, floodFrom)(expr, t);
+          if (expr !== 'packets' || answer instanceof Error || t !== dipAt) return answer;
+          return answer.map((s) => ({ ...s, value: 0.5 * normal(t) }));
+        },
+        { expr: 'packets', role: 'packets', signals: { bytes: 'bytes' } },
+        forecastDetectors,
+      );
+      await watcher.backfill(START);
+      await flush();
+      const t = await steps(watcher, START, 3);
+      dipAt = t;
+      floodFrom = t + STEP;
+      await steps(watcher, t, 4);
+      const series = onlySeries(watcher);
+      expect(watcher.kindOf(series)).toBe('attack_suspected');
+      const [dip, attack] = anomalies.list().sort((a, b) => a.start - b.start);
+      expect(dip).toMatchObject({ kind: 'drop', direction: -1, start: t, end: t });
+      expect(attack).toMatchObject({ kind: 'attack_suspected', direction: 1, start: t + STEP });
+      expect(attack!.reasons[0]).toMatch(/^packets x\d+\.\d vs bytes x1\.2 \(small-packet flood\)$/);
+    });
+
     it('keeps a proportional rise of packets and bytes organic', async () => {
       let from = Infinity;
       const { watcher, anomalies } = setup((expr, t) => flood(10, 10, from)(expr, t), {
