@@ -24,7 +24,20 @@ export interface ArimaFilterState {
   /** Last q innovations, newest first. */
   innovations: number[];
   seen: number;
+  /**
+   * Smallest and largest level observed (not forecast) so far: the envelope a sane forecast stays
+   * near. Optional so that states saved before the guard existed still restore.
+   */
+  range?: [number, number];
+  /** How many times the divergence guard has reset the state (diagnostics). */
+  resets?: number;
 }
+
+/**
+ * A one-step forecast further than this many spreads of the observed range outside it is a
+ * diverging recursion, not a forecast (the same margin fit.ts's checkBounded applies at fit time).
+ */
+export const ENVELOPE_SPREADS = 10;
 
 function binomial(n: number, k: number): number {
   let r = 1;
@@ -82,12 +95,46 @@ export class ArimaFilter {
     return w;
   }
 
-  /** Forecast of the next level; NaN before d levels are known. */
-  peek(): number {
+  private rawPeek(): number {
     if (this.s.seen < this.s.params.d) return Number.NaN;
     let x = this.nextDiff();
     for (let k = 0; k < this.c.length; k++) x += this.c[k]! * this.s.levels[this.s.levels.length - 1 - k]!;
     return x;
+  }
+
+  /** Whether a forecast is finite and within the envelope of what has been observed (always true in warm-up). */
+  private sane(x: number): boolean {
+    if (!this.warm || !this.s.range) return true;
+    if (!Number.isFinite(x)) return false;
+    const [min, max] = this.s.range;
+    const room = ENVELOPE_SPREADS * Math.max(max - min, 1);
+    return x >= min - room && x <= max + room;
+  }
+
+  /**
+   * Brings a diverging recursion back: first the innovations go to zero (a non-invertible MA part
+   * compounds its own errors), then, if the AR part alone still leaves the envelope, the centred
+   * differences too. The model then forecasts from its levels and mean, which are observed data.
+   */
+  private resetIfDiverged(): void {
+    if (this.sane(this.rawPeek())) return;
+    this.s.resets = (this.s.resets ?? 0) + 1;
+    this.s.innovations.fill(0);
+    if (!this.sane(this.rawPeek())) this.s.diffs.fill(0);
+  }
+
+  /** Forecast of the next level; NaN before d levels are known. Never a diverged value once warm. */
+  peek(): number {
+    const x = this.rawPeek();
+    if (this.sane(x)) return x;
+    const guarded = this.clone();
+    guarded.resetIfDiverged();
+    return guarded.rawPeek();
+  }
+
+  /** Times the divergence guard reset the state. */
+  get resets(): number {
+    return this.s.resets ?? 0;
   }
 
   /**
@@ -96,10 +143,12 @@ export class ArimaFilter {
    */
   observe(value: number | null): number | null {
     const { d, phi, theta, mean } = this.s.params;
-    const forecast = this.peek();
+    this.resetIfDiverged();
+    const forecast = this.rawPeek();
     const gap = value === null || !Number.isFinite(value);
     if (gap && Number.isNaN(forecast)) throw new RangeError('a gap before the filter has any history');
     const x = gap ? forecast : value;
+    if (!gap) this.s.range = this.s.range ? [Math.min(this.s.range[0], x), Math.max(this.s.range[1], x)] : [x, x];
     let innovation: number | null = null;
     if (this.s.seen >= d) {
       let w = x;
