@@ -42,14 +42,17 @@ export interface Services {
   watchers: WatchConfig;
 }
 
-export function createServices(config: Config): Services {
+/** The services `given` lacks, built from the config; a given one is used as is, never built too. */
+export function createServices(config: Config, given: Partial<Services> = {}): Services {
   return {
-    registry: createRegistry(),
-    readiness: [prometheusReadiness(config.prometheusUrl, config.prometheusTimeoutMs)],
-    prometheus: new PrometheusClient({ baseUrl: config.prometheusUrl, timeoutMs: config.prometheusTimeoutMs }),
-    bandsEngine: createBandsEngine(config),
-    scaler: createScaler(config),
-    watchers: loadWatchConfig(config.watchersFile),
+    registry: given.registry ?? createRegistry(),
+    readiness: given.readiness ?? [prometheusReadiness(config.prometheusUrl, config.prometheusTimeoutMs)],
+    prometheus:
+      given.prometheus ??
+      new PrometheusClient({ baseUrl: config.prometheusUrl, timeoutMs: config.prometheusTimeoutMs }),
+    bandsEngine: given.bandsEngine ?? createBandsEngine(config),
+    scaler: given.scaler ?? createScaler(config),
+    watchers: given.watchers ?? loadWatchConfig(config.watchersFile),
   };
 }
 
@@ -62,7 +65,7 @@ export interface BuildOptions {
 
 /** Builds the Fastify app; never listens (server.ts does), so tests use inject() or port 0. */
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
-  const services: Services = { ...createServices(config), ...options.services };
+  const services = createServices(config, options.services);
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel },
     // Bands requests carry whole series; 16 MiB holds 50 series of 10,000 points.
