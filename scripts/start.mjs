@@ -1,10 +1,14 @@
 #!/usr/bin/env node
 // `npm start`: the native stack without Docker. Builds the sidecar and the demo; starts Debian's
-// Prometheus on loopback (when PROMETHEUS_URL is unset) and Debian's node-exporter, the demo web
+// Prometheus on loopback (when PROMETHEUS_URL is unset) with the NTMA alert rules, Debian's
+// Alertmanager delivering them to the sidecar's webhook, Debian's node-exporter, the demo web
 // service and its traffic generator, and the sidecar with demo/watchers.native.yml; prints the URLs.
+// When a Docker Engine answers, it also gives the automatic policy a real Compose-labelled target
+// (see nativeScaleTarget below).
 // Ctrl-C stops everything it started. Each process's output goes to a log file under .data/logs/.
 // The loopback ports are the ones in demo/src/stack/ports.ts, which prometheus.native.yml is generated from.
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +21,7 @@ mkdirSync(logDir, { recursive: true });
 const ports = {
   prometheus: Number(process.env.NTMA_PROMETHEUS_PORT ?? 9090),
   sidecar: Number(process.env.NTMA_PORT ?? 8787),
+  alertmanager: 9093,
   nodeExporter: 9100,
   web: 8080,
   loadgenControl: 8089,
@@ -24,6 +29,8 @@ const ports = {
 
 const children = [];
 let stopping = false;
+/** Cleanups that must run however npm start ends (containers it created). */
+const cleanups = [];
 
 function fail(message) {
   console.error(`npm start: ${message}`);
@@ -64,6 +71,7 @@ function tail(file, lines = 15) {
 function stop(code = 0) {
   if (stopping) return;
   stopping = true;
+  for (const cleanup of cleanups) cleanup();
   const alive = children.filter(({ child }) => child.exitCode === null && child.signalCode === null);
   if (alive.length > 0) console.log(`\nnpm start: stopping ${alive.map((c) => c.name).join(', ')}`);
   let left = alive.length;
@@ -122,7 +130,8 @@ async function main() {
       config,
       template
         .replaceAll('127.0.0.1:9090', `127.0.0.1:${ports.prometheus}`)
-        .replaceAll('127.0.0.1:8787', `127.0.0.1:${ports.sidecar}`),
+        .replaceAll('127.0.0.1:8787', `127.0.0.1:${ports.sidecar}`)
+        .replace('- rules/ntma-alerts.yml', `- ${path.join(root, 'provisioning/prometheus/rules/ntma-alerts.yml')}`),
     );
     prometheusUrl = `http://127.0.0.1:${ports.prometheus}`;
     launch('prometheus', binary, [
@@ -133,6 +142,39 @@ async function main() {
     ]);
     await waitHttp('Prometheus', `${prometheusUrl}/-/ready`);
   }
+
+  // The webhook secret Alertmanager sends and the sidecar checks; made up when the user set none.
+  // Kept across restarts, so a Grafana pointed at this stack keeps working.
+  const amDir = path.join(dataDir, 'alertmanager');
+  mkdirSync(amDir, { recursive: true });
+  const secretFile = path.join(amDir, 'alert-secret');
+  const alertSecret =
+    process.env.NTMA_ALERT_SECRET ||
+    (existsSync(secretFile) ? readFileSync(secretFile, 'utf8').trim() : '') ||
+    randomBytes(24).toString('hex');
+  writeFileSync(secretFile, alertSecret, { mode: 0o600 });
+  const alertmanager = which('prometheus-alertmanager') ?? which('alertmanager');
+  if (alertmanager) {
+    const dir = amDir;
+    const template = readFileSync(path.join(root, 'provisioning/alertmanager/alertmanager.yml'), 'utf8');
+    writeFileSync(
+      path.join(dir, 'alertmanager.yml'),
+      template.replaceAll('http://127.0.0.1:8787', `http://127.0.0.1:${ports.sidecar}`),
+    );
+    launch('alertmanager', alertmanager, [
+      `--config.file=${path.join(dir, 'alertmanager.yml')}`,
+      `--storage.path=${path.join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${ports.alertmanager}`,
+      // No peers: without this it listens for a cluster on every interface.
+      '--cluster.listen-address=',
+    ]);
+    await waitHttp('Alertmanager', `http://127.0.0.1:${ports.alertmanager}/-/ready`);
+  } else {
+    console.warn(
+      'npm start: prometheus-alertmanager not found (scripts/install-deps installs it); alerts are evaluated but never reach the sidecar, so the automatic policy stays idle',
+    );
+  }
+  const scaleTarget = nativeScaleTarget();
 
   const nodeExporter = which('prometheus-node-exporter') ?? which('node_exporter');
   if (nodeExporter) {
@@ -154,6 +196,7 @@ async function main() {
   launch('sidecar', process.execPath, [path.join(root, 'sidecar/dist/server.js')], {
     PROMETHEUS_URL: prometheusUrl,
     NTMA_PORT: String(ports.sidecar),
+    NTMA_ALERT_SECRET: alertSecret,
     NTMA_DATA_DIR: process.env.NTMA_DATA_DIR ?? path.join(dataDir, 'sidecar'),
     // Short training windows suited to loadgen's compressed day: bands within minutes, not 72.
     NTMA_WATCHERS: process.env.NTMA_WATCHERS ?? path.join(root, 'demo/watchers.native.yml'),
@@ -165,16 +208,86 @@ async function main() {
   console.log(`
 NTMA is running.
   Sidecar     ${sidecarUrl}   (readiness ${sidecarUrl}/readyz, API docs ${sidecarUrl}/docs, metrics ${sidecarUrl}/metrics)
-  Prometheus  ${prometheusUrl}
+  Prometheus  ${prometheusUrl}   (alerts ${prometheusUrl}/alerts)
+  Alertmanager ${alertmanager ? `http://127.0.0.1:${ports.alertmanager}` : '(not installed: no automatic decisions)'}
+  Scale target ${scaleTarget ?? '(none: no Docker Engine answered; the policy will call the target unknown)'}
   Demo web    http://127.0.0.1:${ports.web}   (traffic from loadgen; control http://127.0.0.1:${ports.loadgenControl})
   Logs        ${logDir}
 
 Play an attack:  npm run demo:attack
 Use an existing Grafana (>= 12): give it the environment
   PROMETHEUS_URL=${prometheusUrl} NTMA_SIDECAR_URL=${sidecarUrl} NTMA_DASHBOARDS_DIR=${path.join(root, 'dashboards')}
-  (plus NTMA_API_TOKEN and NTMA_ALERT_SECRET if you set them), point its provisioning path at ${path.join(root, 'provisioning')},
+  NTMA_ALERT_SECRET=$(cat ${secretFile}) (plus NTMA_API_TOKEN if you set it), point its provisioning path at ${path.join(root, 'provisioning')},
   load unsigned plugins ntma-anomaly-app,ntma-anomalybands-panel from ${path.join(root, 'plugin/dist')}. See provisioning/README.md.
 Press Ctrl-C to stop.`);
+}
+
+/**
+ * The native web service is one Node process, which the Docker backend cannot scale. So that the
+ * automatic policy has a real target to decide about, this creates the Compose-labelled service
+ * `compose:ntma-native:web` (the target of the demo_request_rate watcher) from the local busybox
+ * image: idle stand-in replicas that the policy scales in dry-run by default, and for real with
+ * NTMA_SCALE_AUTO_DRY_RUN=false (`docker ps` shows them). Removed again on exit.
+ */
+function nativeScaleTarget() {
+  const project = 'ntma-native';
+  const docker = which('docker');
+  const answers =
+    docker && spawnSync(docker, ['info', '--format', '{{.ServerVersion}}'], { timeout: 5000 }).status === 0;
+  if (!answers) {
+    console.warn(
+      'npm start: no Docker Engine answers (scripts/start-dockerd starts one); the automatic policy gets no target',
+    );
+    return undefined;
+  }
+  const image = spawnSync('bash', [path.join(root, 'scripts/test-image')], { encoding: 'utf8' });
+  if (image.status !== 0) {
+    console.warn(`npm start: could not build the local busybox image: ${image.stderr.trim()}`);
+    return undefined;
+  }
+  const removeAll = () => {
+    const ids = spawnSync(docker, ['ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`], {
+      encoding: 'utf8',
+    }).stdout.trim();
+    if (ids) spawnSync(docker, ['rm', '-f', ...ids.split('\n')], { stdio: 'ignore' });
+  };
+  removeAll();
+  cleanups.push(removeAll);
+  const labels = {
+    'com.docker.compose.project': project,
+    'com.docker.compose.service': 'web',
+    'com.docker.compose.container-number': '1',
+    'com.docker.compose.oneoff': 'False',
+    'ntma.scale.enabled': 'true',
+    'ntma.scale.min': '1',
+    'ntma.scale.max': '6',
+    'ntma.scale.step': '2',
+    'ntma.scale.cooldown': '60s',
+    'ntma.scale.auto': 'on',
+    'ntma.scale.attack-max': '4',
+  };
+  const run = spawnSync(
+    docker,
+    [
+      'run',
+      '-d',
+      '--name',
+      `${project}-web-1`,
+      '--network',
+      'none',
+      ...Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]),
+      image.stdout.trim().split('\n').pop(),
+      'sh',
+      '-c',
+      'trap "exit 0" TERM; sleep 2147483647 & wait',
+    ],
+    { encoding: 'utf8' },
+  );
+  if (run.status !== 0) {
+    console.warn(`npm start: could not create the demo scale target: ${run.stderr.trim()}`);
+    return undefined;
+  }
+  return `compose:${project}:web (stand-in replicas; dry-run unless NTMA_SCALE_AUTO_DRY_RUN=false)`;
 }
 
 main().catch((error) => fail(error instanceof Error ? error.stack : String(error)));

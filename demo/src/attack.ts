@@ -1,8 +1,9 @@
 /**
  * `npm run demo:attack`: switches the traffic generator to the attack profile, then prints, as they
  * happen, the attack's stages, each series that leaves its band (`ntma_anomaly` from Prometheus, so
- * the delay is what Grafana would see), the kind it was given, and the sidecar's anomaly and audit
- * entries (alert-webhook decisions and scale actions). `--normal` switches back instead.
+ * the delay is what Grafana would see), the kind it was given, the alert rules' states as
+ * Prometheus evaluates them, and the sidecar's anomaly and audit entries (alert-webhook decisions
+ * and scale actions). `--normal` switches back instead.
  */
 import { type Env, EnvError, httpUrl, integer, text } from './env/env.js';
 import { LOOPBACK, NATIVE_PORTS, SCRAPE_INTERVAL_SECONDS } from './stack/ports.js';
@@ -90,6 +91,7 @@ async function main(): Promise<void> {
 
   const seenAnomalies = new Map<string, number>();
   const seenKinds = new Seen();
+  const seenAlerts = new Seen();
   const auditBefore = seenSidecar.audit.size;
   const unavailable = new Set<string>();
   let lastStage = status.stage;
@@ -128,6 +130,14 @@ async function main(): Promise<void> {
         firstAnomalyAt ??= now;
         print(`${sinceOnset(onset, now)} ANOMALY ntma_anomaly=${series.value[1]} ${key}`);
       }
+      // The alert rules' verdicts as Prometheus evaluates them (native stack; Grafana's own rules
+      // do not write ALERTS, so on the compose stack only the audit shows their effect).
+      for (const series of seenAlerts.fresh(
+        (await promQuery(opts.prometheus, 'ALERTS')).map((s) => s.metric),
+      ) as Labels[]) {
+        const { alertname = '?', alertstate = '?', ...rest } = series;
+        print(`${sinceOnset(onset, now)} ALERT ${alertstate} "${alertname}" ${labelsText(rest)}`);
+      }
       const kindSeries = await promQuery(opts.prometheus, 'ntma_anomaly_kind_info');
       for (const series of seenKinds.fresh(kindSeries.map((s) => s.metric)) as Labels[]) {
         if (series.kind) kinds.add(series.kind);
@@ -161,7 +171,9 @@ async function main(): Promise<void> {
       : `first ntma_anomaly≠0 seen ${sinceOnset(onset, firstAnomalyAt)} after onset (polled every 2 s; Prometheus scrapes every ${SCRAPE_INTERVAL_SECONDS} s)`,
   );
   print(`kinds: ${kinds.size > 0 ? [...kinds].join(', ') : 'none reported'}`);
-  print(`audit entries during the attack: ${seenSidecar.audit.size - auditBefore}`);
+  print(
+    `alert states seen: ${seenAlerts.size}; audit updates during the attack: ${seenSidecar.audit.size - auditBefore}`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -3,13 +3,14 @@ import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 
 const token = 'a-test-token-of-32-characters!!!';
+const alertSecret = 'an-alert-secret-of-32-characters';
 
 describe('buildApp', () => {
   let app: FastifyInstance;
   let ready = true;
 
   beforeAll(async () => {
-    const config = loadConfig({ NTMA_API_TOKEN: token });
+    const config = loadConfig({ NTMA_API_TOKEN: token, NTMA_ALERT_SECRET: alertSecret });
     app = await buildApp(config, {
       logger: false,
       services: {
@@ -70,6 +71,47 @@ describe('buildApp', () => {
     });
     expect(response.statusCode).toBe(404);
     expect(response.json().message).toBe('no route GET /api/v1/anything');
+  });
+
+  describe.each(['grafana', 'alertmanager'])('POST /api/v1/alerts/%s', (sender) => {
+    const url = `/api/v1/alerts/${sender}`;
+    const payload = { receiver: 'ntma-sidecar', status: 'firing', alerts: [{ labels: { alertname: 'X' } }] };
+
+    it('wants the alert secret, not the API token', async () => {
+      const none = await app.inject({ method: 'POST', url, payload });
+      expect(none.statusCode).toBe(401);
+      const apiToken = await app.inject({
+        method: 'POST',
+        url,
+        payload,
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(apiToken.statusCode).toBe(401);
+    });
+
+    it('answers one decision per alert; an alert naming no target is ignored, saying why', async () => {
+      const response = await app.inject({
+        method: 'POST',
+        url,
+        payload,
+        headers: { authorization: `Bearer ${alertSecret}` },
+      });
+      expect(response.statusCode).toBe(200);
+      expect(response.json().decisions).toEqual([
+        expect.objectContaining({ alertname: 'X', decision: 'ignored', reason: expect.stringMatching(/no target/) }),
+      ]);
+    });
+
+    it('refuses a body without alerts with 400 naming the field', async () => {
+      const response = await app.inject({
+        method: 'POST',
+        url,
+        payload: { receiver: 'x' },
+        headers: { authorization: `Bearer ${alertSecret}` },
+      });
+      expect(response.statusCode).toBe(400);
+      expect(response.json().message).toMatch(/alerts/);
+    });
   });
 
   it('serves the OpenAPI document', async () => {

@@ -352,6 +352,8 @@ describeWith([prometheus], 'alert rules and watchers against a real Prometheus',
     });
     // Missing data never scales: the outage alert names its target but the policy holds.
     expect(decisions.get('ntma-traffic-outage/gone')).toMatchObject({ target: 'compose:shop:gone' });
-    expect(decisions.get('ntma-traffic-outage/gone')!.decision).toMatch(/^hold: the metric is stale/);
+    expect(decisions.get('ntma-traffic-outage/gone')!.decision).toMatch(
+      /^hold: the series stopped reporting \(outage\)/,
+    );
   });
 });

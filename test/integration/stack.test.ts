@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { SCALE_ACTION_GLOB } from '../../demo/src/dashboards/grafana-ids.js';
-import { JOBS, NATIVE_PORTS } from '../../demo/src/stack/ports.js';
+import { JOBS, NATIVE_ONLY_JOBS, NATIVE_PORTS } from '../../demo/src/stack/ports.js';
 import { type Component, describeWith, promtool } from '../support/components.js';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -294,12 +294,10 @@ describeWith([promtool], 'Prometheus configurations', () => {
     expect(jobs[JOBS.web]!.dns_sd_configs![0]).toMatchObject({ names: ['web'], port: 8080 });
   });
 
-  it('uses the same jobs natively, on the loopback ports of demo/src/stack/ports.ts, without cadvisor', () => {
+  it('uses the same jobs natively, on the loopback ports of demo/src/stack/ports.ts, without cadvisor, with Alertmanager', () => {
     const jobs = Object.fromEntries(nativeJobs().map((c) => [c.job_name, c.static_configs![0]!.targets]));
     expect(Object.keys(jobs).sort()).toEqual(
-      Object.values(JOBS)
-        .filter((j) => j !== JOBS.cadvisor)
-        .sort(),
+      [...Object.values(JOBS).filter((j) => j !== JOBS.cadvisor), ...Object.values(NATIVE_ONLY_JOBS)].sort(),
     );
     expect(jobs).toEqual({
       [JOBS.prometheus]: [`127.0.0.1:${NATIVE_PORTS.prometheus}`],
@@ -307,7 +305,19 @@ describeWith([promtool], 'Prometheus configurations', () => {
       [JOBS.sidecar]: [`127.0.0.1:${NATIVE_PORTS.sidecar}`],
       [JOBS.web]: [`127.0.0.1:${NATIVE_PORTS.web}`],
       [JOBS.loadgen]: [`127.0.0.1:${NATIVE_PORTS.loadgenControl}`],
+      [NATIVE_ONLY_JOBS.alertmanager]: [`127.0.0.1:${NATIVE_PORTS.alertmanager}`],
     });
+  });
+
+  it('natively evaluates the NTMA alert rules and sends them to the loopback Alertmanager', () => {
+    const config = parse(read('provisioning/prometheus/prometheus.native.yml')) as {
+      rule_files: string[];
+      alerting: { alertmanagers: Array<{ static_configs: Array<{ targets: string[] }> }> };
+    };
+    expect(config.rule_files).toEqual(['rules/ntma-alerts.yml']);
+    expect(config.alerting.alertmanagers[0]!.static_configs[0]!.targets).toEqual([
+      `127.0.0.1:${NATIVE_PORTS.alertmanager}`,
+    ]);
   });
 
   it('uses the same container ports in compose as the native stack', () => {

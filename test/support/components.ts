@@ -41,6 +41,12 @@ export const promtool: Component = {
   install: 'run scripts/install-deps (Debian package "prometheus")',
 };
 
+export const alertmanager: Component = {
+  name: 'Alertmanager',
+  path: onPath('prometheus-alertmanager') ?? onPath('alertmanager'),
+  install: 'run scripts/install-deps (Debian package "prometheus-alertmanager")',
+};
+
 export const dockerd: Component = {
   name: 'Docker Engine',
   path: exists(process.env.DOCKER_SOCKET ?? '/var/run/docker.sock'),

@@ -19,6 +19,10 @@ export interface StartOptions {
   storageDir?: string;
   /** --query.timeout */
   queryTimeout?: string;
+  /** Absolute paths of rule files to evaluate (every second, as the scrapes). */
+  ruleFiles?: string[];
+  /** host:port of an Alertmanager that firing alerts are sent to. */
+  alertmanager?: string;
 }
 
 export interface RunningPrometheus {
@@ -30,8 +34,17 @@ export interface RunningPrometheus {
   stop(): Promise<void>;
 }
 
-function yamlConfig(jobs: ScrapeJob[]): string {
-  const lines = ['global:', '  scrape_interval: 1s', '  evaluation_interval: 1s', 'scrape_configs:'];
+function yamlConfig(jobs: ScrapeJob[], options: StartOptions): string {
+  const lines = ['global:', '  scrape_interval: 1s', '  evaluation_interval: 1s'];
+  if (options.ruleFiles?.length) lines.push(`rule_files: ${JSON.stringify(options.ruleFiles)}`);
+  if (options.alertmanager) {
+    lines.push(
+      'alerting:',
+      '  alertmanagers:',
+      `    - static_configs: [{ targets: [${JSON.stringify(options.alertmanager)}] }]`,
+    );
+  }
+  lines.push('scrape_configs:');
   for (const job of jobs) {
     lines.push(`  - job_name: ${JSON.stringify(job.job)}`);
     if (job.intervalSeconds) lines.push(`    scrape_interval: ${job.intervalSeconds}s`);
@@ -48,7 +61,7 @@ export async function startPrometheus(options: StartOptions = {}): Promise<Runni
   const dir = mkdtempSync(path.join(tmpdir(), 'ntma-prom-'));
   const port = await freePort();
   const config = path.join(dir, 'prometheus.yml');
-  writeFileSync(config, yamlConfig(options.scrape ?? []));
+  writeFileSync(config, yamlConfig(options.scrape ?? [], options));
   const log = path.join(dir, 'prometheus.log');
   const out = openSync(log, 'a');
   const child: ChildProcess = spawn(

@@ -16,6 +16,13 @@ describe('demo:attack report helpers', () => {
     expect(seen.size).toBe(4);
   });
 
+  it('lets an item with a known id through again when its status changed', () => {
+    const seen = new Seen();
+    expect(seen.fresh([{ id: 'a', status: 'in_progress' }])).toHaveLength(1);
+    expect(seen.fresh([{ id: 'a', status: 'in_progress' }])).toHaveLength(0);
+    expect(seen.fresh([{ id: 'a', status: 'applied' }])).toEqual([{ id: 'a', status: 'applied' }]);
+  });
+
   it('prints labels sorted and without the metric name', () => {
     expect(labelsText({ __name__: 'ntma_anomaly', watcher: 'web', job: 'x' })).toBe('{job="x", watcher="web"}');
   });
@@ -37,6 +44,21 @@ describe('demo:attack report helpers', () => {
         reason: 'spike',
       }),
     ).toBe('target ntma/web applied replicas 1 → 3 (dry-run) from alert — spike');
+    expect(
+      describeEntry({
+        target: 'compose:ntma-native:web',
+        status: 'held',
+        before: 3,
+        after: 3,
+        source: 'alert',
+        who: 'alertmanager-alert:ntma-sidecar',
+        reason: 'alert Traffic looks like an attack (attack_suspected): scale out',
+        detail: 'cooldown: 40 s left',
+      }),
+    ).toBe(
+      'target compose:ntma-native:web held replicas 3 → 3 from alert by alertmanager-alert:ntma-sidecar' +
+        ' — alert Traffic looks like an attack (attack_suspected): scale out (cooldown: 40 s left)',
+    );
     expect(describeEntry({ other: 1 })).toBe('{"other":1}');
     expect(describeEntry(7)).toBe('7');
   });

@@ -17,7 +17,10 @@ export function extractItems(body: unknown): unknown[] {
   return [];
 }
 
-/** Remembers items by their `id` (or their JSON when they have none) and lets only new ones through. */
+/**
+ * Remembers items by their `id` and `status` (or their JSON when they have no id) and lets only new
+ * ones through: an audit action seen `in_progress` is news again once it is `applied`.
+ */
 export class Seen {
   private readonly keys = new Set<string>();
 
@@ -39,8 +42,8 @@ export class Seen {
 
 function keyOf(item: unknown): string {
   if (typeof item === 'object' && item !== null) {
-    const id = (item as Record<string, unknown>).id;
-    if (typeof id === 'string' || typeof id === 'number') return `id:${id}`;
+    const { id, status } = item as Record<string, unknown>;
+    if (typeof id === 'string' || typeof id === 'number') return `id:${id}:${typeof status === 'string' ? status : ''}`;
   }
   return `json:${JSON.stringify(item)}`;
 }
@@ -73,6 +76,8 @@ export function describeEntry(entry: unknown): string {
   const dryRun = pick('dryRun');
   const source = pick('source');
   const reason = pick('reason', 'why', 'message');
+  const detail = pick('detail');
+  const who = pick('who');
   const kind = pick('kind');
   if (target !== undefined) parts.push(`target ${String(target)}`);
   if (phase !== undefined) parts.push(String(phase));
@@ -81,6 +86,8 @@ export function describeEntry(entry: unknown): string {
   if (dryRun === true) parts.push('(dry-run)');
   if (kind !== undefined) parts.push(`kind ${String(kind)}`);
   if (source !== undefined) parts.push(`from ${String(source)}`);
+  if (who !== undefined) parts.push(`by ${String(who)}`);
   if (reason !== undefined) parts.push(`— ${String(reason)}`);
+  if (detail !== undefined) parts.push(`(${String(detail)})`);
   return parts.length > 0 ? parts.join(' ') : JSON.stringify(entry);
 }

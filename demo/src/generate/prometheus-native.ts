@@ -1,9 +1,10 @@
-import { JOBS, LOOPBACK, NATIVE_PORTS, SCRAPE_INTERVAL_SECONDS } from '../stack/ports.js';
+import { JOBS, LOOPBACK, NATIVE_ONLY_JOBS, NATIVE_PORTS, SCRAPE_INTERVAL_SECONDS } from '../stack/ports.js';
 
 /**
  * The native stack's Prometheus configuration: the same jobs as the compose one
  * (provisioning/prometheus/prometheus.yml) pointed at loopback ports, without cadvisor (the native
- * stack runs no containers of its own).
+ * stack runs no containers of its own). No Grafana evaluates alerts there, so Prometheus evaluates
+ * the mirror of the Grafana rules and sends them to Alertmanager, whose receiver is the sidecar.
  */
 export function prometheusNativeYaml(): string {
   const job = (name: string, port: number, extra: string[] = []): string[] => [
@@ -20,11 +21,19 @@ export function prometheusNativeYaml(): string {
     `  evaluation_interval: ${SCRAPE_INTERVAL_SECONDS}s`,
     '  external_labels:',
     '    stack: native',
+    '# Relative to this file; `npm start` writes its copy elsewhere and makes the path absolute.',
+    'rule_files:',
+    '  - rules/ntma-alerts.yml',
+    'alerting:',
+    '  alertmanagers:',
+    '    - static_configs:',
+    `        - targets: ['${LOOPBACK}:${NATIVE_PORTS.alertmanager}']`,
     'scrape_configs:',
     ...job(JOBS.prometheus, NATIVE_PORTS.prometheus),
     ...job(JOBS.nodeExporter, NATIVE_PORTS.nodeExporter),
     // The ntma_* series carry the watched series' own job/instance labels; keep them.
     ...job(JOBS.sidecar, NATIVE_PORTS.sidecar, ['    honor_labels: true']),
+    ...job(NATIVE_ONLY_JOBS.alertmanager, NATIVE_PORTS.alertmanager),
     ...job(JOBS.web, NATIVE_PORTS.web),
     ...job(JOBS.loadgen, NATIVE_PORTS.loadgenControl),
     '',

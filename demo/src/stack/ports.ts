@@ -7,6 +7,7 @@ export const NATIVE_PORTS = {
   prometheus: 9090,
   grafana: 3000,
   sidecar: 8787,
+  alertmanager: 9093,
   nodeExporter: 9100,
   web: 8080,
   loadgenControl: 8089,
@@ -22,6 +23,14 @@ export const JOBS = {
   sidecar: 'ntma-sidecar',
   web: 'web',
   loadgen: 'loadgen',
+} as const;
+
+/**
+ * Jobs of the native stack alone: there Prometheus and Alertmanager evaluate and route the alert
+ * rules, which Grafana does in the compose stack.
+ */
+export const NATIVE_ONLY_JOBS = {
+  alertmanager: 'alertmanager',
 } as const;
 
 /** Scrape interval of both stacks: short, because a demo "day" lasts minutes. */

@@ -34,7 +34,7 @@ export interface AuditEntry {
   /** Target id, e.g. `compose:shop:web` or `swarm:web`. */
   target: string;
   backend?: string;
-  /** `X-Grafana-User` behind Grafana's proxy, `api` otherwise, `grafana-alert:<receiver>` for alerts. */
+  /** `X-Grafana-User` behind Grafana's proxy, `api` otherwise, `grafana-alert:<receiver>` or `alertmanager-alert:<receiver>` for alerts. */
   who: string;
   source: AuditSource;
   reason: string;

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { Scaler } from '../scale/scaler.js';
+import type { AlertSender, Scaler } from '../scale/scaler.js';
 
 export interface AlertsRoutesOptions {
   scaler: Scaler;
@@ -8,7 +8,10 @@ export interface AlertsRoutesOptions {
 
 const Strings = Type.Record(Type.String(), Type.String());
 
-/** Grafana's webhook contact point payload; fields this route does not use are accepted and ignored. */
+/**
+ * Grafana's webhook contact point payload, which extends Alertmanager's webhook body; fields these
+ * routes do not use are accepted and ignored.
+ */
 const GrafanaAlert = Type.Object(
   {
     status: Type.Optional(Type.String({ description: 'firing or resolved' })),
@@ -56,25 +59,42 @@ const Decision = Type.Object({
   auditId: Type.Optional(Type.String()),
 });
 
+const SENDERS: Record<AlertSender, { path: string; summary: string; setup: string }> = {
+  grafana: {
+    path: '/api/v1/alerts/grafana',
+    summary: 'Grafana webhook contact point: firing alerts drive the automatic scaling policy',
+    setup: "set the contact point's Authorization header",
+  },
+  alertmanager: {
+    path: '/api/v1/alerts/alertmanager',
+    summary: 'Alertmanager webhook receiver: firing alerts drive the automatic scaling policy',
+    setup: "set the receiver's http_config.authorization; rules template the value as the ntma_value annotation",
+  },
+};
+
 export const alertsRoutes: FastifyPluginAsyncTypebox<AlertsRoutesOptions> = async (app, { scaler }) => {
-  app.post(
-    '/api/v1/alerts/grafana',
-    {
-      config: { auth: 'alert' },
-      schema: {
-        tags: ['scaling'],
-        summary: 'Grafana webhook contact point: firing alerts drive the automatic scaling policy',
-        description:
-          "Authenticated by NTMA_ALERT_SECRET as the bearer credential (set the contact point's " +
-          'Authorization header). Each alert is mapped to a target by its `ntma_target` label (or cadvisor ' +
-          'container labels) and put through the automatic policy: opt-in (ntma.scale.auto), cooldown, ' +
-          'step, hold on missing or stale data, attack-aware cap, dry-run. Always 200 for a valid payload: ' +
-          'the answer lists what was decided for each alert, including failures.',
-        security: [{ bearer: [] }],
-        body: GrafanaWebhook,
-        response: { 200: Type.Object({ decisions: Type.Array(Decision) }) },
+  for (const [sender, { path, summary, setup }] of Object.entries(SENDERS) as Array<
+    [AlertSender, (typeof SENDERS)[AlertSender]]
+  >) {
+    app.post(
+      path,
+      {
+        config: { auth: 'alert' },
+        schema: {
+          tags: ['scaling'],
+          summary,
+          description:
+            `Authenticated by NTMA_ALERT_SECRET as the bearer credential (${setup}). ` +
+            'Each alert is mapped to a target by its `ntma_target` label (or cadvisor ' +
+            'container labels) and put through the automatic policy: opt-in (ntma.scale.auto), cooldown, ' +
+            'step, hold on missing or stale data, attack-aware cap, dry-run. Always 200 for a valid payload: ' +
+            'the answer lists what was decided for each alert, including failures.',
+          security: [{ bearer: [] }],
+          body: GrafanaWebhook,
+          response: { 200: Type.Object({ decisions: Type.Array(Decision) }) },
+        },
       },
-    },
-    async (request) => ({ decisions: await scaler.handleAlerts(request.body) }),
-  );
+      async (request) => ({ decisions: await scaler.handleAlerts(request.body, sender) }),
+    );
+  }
 };

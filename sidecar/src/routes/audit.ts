@@ -31,7 +31,10 @@ export const AuditActionSchema = Type.Object({
       'applied, failed, refused (limits, opt-in), held (automatic policy), in_progress (running now), ' +
       'unfinished (accepted, then the sidecar stopped before recording an outcome)',
   }),
-  who: Type.String({ description: 'X-Grafana-User behind Grafana, "api" otherwise, grafana-alert:<receiver>' }),
+  who: Type.String({
+    description:
+      'X-Grafana-User behind Grafana, "api" otherwise, grafana-alert:<receiver> or alertmanager-alert:<receiver>',
+  }),
   source: Type.Union([Type.Literal('panel'), Type.Literal('api'), Type.Literal('alert')]),
   reason: Type.String(),
   before: Replicas,

@@ -105,6 +105,22 @@ describe('valueOf', () => {
   it("falls back to older Grafana's valueString", () => {
     expect(valueOf({ valueString: "[ var='B' labels={} value=14151.331895396988 ]" })).toBeCloseTo(14151.33, 2);
   });
+
+  it("reads Alertmanager alerts' ntma_value annotation, as Go templates print numbers", () => {
+    expect(valueOf({ annotations: { ntma_value: '0.75' } })).toBe(0.75);
+    expect(valueOf({ annotations: { ntma_value: '1.2e+06' } })).toBe(1_200_000);
+    expect(valueOf({ annotations: { ntma_value: '-1' } })).toBe(-1);
+    // Grafana's own values win over the annotation.
+    expect(valueOf({ values: { A: 3 }, annotations: { ntma_value: '9' } })).toBe(3);
+  });
+
+  it('reads an unprintable or non-finite ntma_value as missing, so the policy holds', () => {
+    expect(valueOf({ annotations: { ntma_value: 'NaN' } })).toBeNull();
+    expect(valueOf({ annotations: { ntma_value: '+Inf' } })).toBeNull();
+    expect(valueOf({ annotations: { ntma_value: '' } })).toBeNull();
+    expect(valueOf({ annotations: { ntma_value: '12 requests' } })).toBeNull();
+    expect(valueOf({ labels: { alertname: 'DatasourceNoData' }, annotations: { ntma_value: '1' } })).toBeNull();
+  });
 });
 
 describe('targetOf', () => {

@@ -1,6 +1,8 @@
 /**
- * Maps Grafana's webhook contact point payload to automatic-scaling signals. Pure: the route
- * validates the payload, this module reads meaning out of each alert's labels and annotations.
+ * Maps an alert webhook payload to automatic-scaling signals: Grafana's webhook contact point, or
+ * Alertmanager's webhook receiver, whose body Grafana's extends (Alertmanager sends no `values`).
+ * Pure: the route validates the payload, this module reads meaning out of each alert's labels and
+ * annotations.
  *
  * Which target: label (or annotation) `ntma_target` with a target id (`compose:<project>:<service>`,
  * `swarm:<service>`); failing that, cadvisor's container labels as Prometheus exposes them
@@ -9,6 +11,8 @@
  * Which way: `ntma_direction` (`out`/`in`), else `ntma_anomaly` (`1` out, `-1` in), else the
  * kind (`drop` scales in), else out.
  * Attack: `kind`/`ntma_kind` is `attack_suspected`, or `attack`/`ntma_attack` is true.
+ * Value: Grafana's `values`/`valueString`; failing those, the annotation `ntma_value`, which
+ * Prometheus alerting rules template as `{{ $value }}`.
  * Freshness: `ntma_observed_at` (unix seconds or ISO time) when the rule templates it; otherwise the
  * values are taken as current, since Grafana sends the latest evaluation.
  * Missing data: Grafana's `DatasourceNoData`/`DatasourceError` alerts, or an alert without values.
@@ -41,6 +45,9 @@ export interface MappedAlert {
   signal?: AutoSignal;
   ignored?: string;
 }
+
+/** A decimal number as Go's templates print one (`{{ $value }}` gives e.g. 0.75 or 1.2e+06). */
+const NUMBER = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
 
 /** Alert names Grafana gives its own "no data" and "query failed" alerts. */
 const MISSING_DATA_ALERTS = new Set(['DatasourceNoData', 'DatasourceError']);
@@ -89,6 +96,11 @@ export function valueOf(alert: GrafanaAlert): number | null {
   if (alert.valueString) {
     const match = /value=([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)/.exec(alert.valueString);
     if (match) return Number(match[1]);
+  }
+  const annotated = lookup(alert, 'ntma_value');
+  if (annotated !== undefined && NUMBER.test(annotated)) {
+    const value = Number(annotated);
+    if (Number.isFinite(value)) return value;
   }
   return null;
 }

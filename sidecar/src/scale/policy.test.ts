@@ -61,6 +61,12 @@ describe('automatic policy', () => {
     expect(decision).toMatchObject({ kind: 'hold', reason: expect.stringMatching(/metric is missing/) });
   });
 
+  it.each<'in' | 'out'>(['in', 'out'])('holds on an outage alert even when it carries a value (%s)', (direction) => {
+    // Grafana's outage rule carries the forecast it still expects; that is no observation.
+    const decision = decide(signal({ direction, kind: 'outage', value: 500 }), ctx({ current: 4 }));
+    expect(decision).toMatchObject({ kind: 'hold', reason: expect.stringMatching(/stopped reporting \(outage\)/) });
+  });
+
   it('holds on a stale metric and never scales in on it', () => {
     const decision = decide(signal({ direction: 'in', observedAt: NOW - 301_000 }), ctx({ current: 4 }));
     expect(decision).toMatchObject({

@@ -3,7 +3,8 @@
  * No I/O, so every rule is testable with plain values:
  * - off unless the target's `ntma.scale.auto` says `dry-run` or `on`;
  * - a resolved alert never acts;
- * - a missing or stale metric holds (in both directions, so missing data never scales in);
+ * - a missing or stale metric holds (in both directions, so missing data never scales in), and so
+ *   does an outage alert (kind `outage`: the series stopped reporting), whatever value it carries;
  * - a cooldown after the last change, then at most `step` replicas per action, clamped to min..max;
  * - an attack-like anomaly never scales out past the attack-aware cap;
  * - dry-run (shadow) when the target or the sidecar says so: the decision is recorded, not applied.
@@ -54,6 +55,9 @@ export function decide(signal: AutoSignal, ctx: PolicyContext): PolicyDecision {
 
   if (settings.auto === 'off') return hold('automatic scaling is off for this target (label ntma.scale.auto)');
   if (!signal.firing) return hold('the alert is resolved; resolution never scales');
+  if (signal.kind === 'outage') {
+    return hold('the series stopped reporting (outage): holding, never scaling on missing data');
+  }
   if (signal.value === null || !Number.isFinite(signal.value)) {
     return hold('the metric is missing (the alert carries no value): holding, never scaling on missing data');
   }

@@ -13,6 +13,9 @@ import { SCALE_ACTIONS_METRIC, createScaleMetrics, type ScaleResultLabel } from 
 import { decide } from './policy.js';
 
 /** Who asked: the Grafana user behind the plugin proxy, the bare API, or an alert receiver. */
+/** Who delivered an alert webhook; the audit log's `who` starts with it. */
+export type AlertSender = 'grafana' | 'alertmanager';
+
 export interface Requester {
   who: string;
   source: AuditSource;
@@ -366,10 +369,13 @@ export class Scaler {
     }
   }
 
-  /** Grafana's webhook: each firing alert that names a target goes through the automatic policy. */
-  async handleAlerts(payload: GrafanaWebhook): Promise<AutoDecision[]> {
+  /**
+   * An alert webhook (Grafana's contact point or Alertmanager's receiver): each firing alert that
+   * names a target goes through the automatic policy. `sender` names the caller in the audit log.
+   */
+  async handleAlerts(payload: GrafanaWebhook, sender: AlertSender = 'grafana'): Promise<AutoDecision[]> {
     const mapped = mapGrafanaAlerts(payload, this.now());
-    const who = `grafana-alert:${payload.receiver ?? 'webhook'}`;
+    const who = `${sender}-alert:${payload.receiver ?? 'webhook'}`;
     const decisions: AutoDecision[] = [];
     // In order, so two alerts for one target see each other's effect (the second meets the cooldown).
     for (const alert of mapped) {
