@@ -20,6 +20,7 @@ import { healthRoutes, type ReadinessCheck } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { alertsRoutes } from './routes/alerts.js';
 import { auditRoutes } from './routes/audit.js';
+import { auditStartupFindings } from './audit/startup-report.js';
 import { targetsRoutes } from './routes/targets.js';
 import { createScaler } from './scale/create.js';
 import type { Scaler } from './scale/scaler.js';
@@ -109,6 +110,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   services.scaler.exportMetrics(services.registry);
   await app.register(targetsRoutes, { scaler: services.scaler });
   await app.register(auditRoutes, { audit: services.scaler.audit });
+  app.addHook('onReady', async () => {
+    const unfinished = await services.scaler.audit.page({ status: 'unfinished', offset: 0, limit: 20 });
+    for (const { message, details } of auditStartupFindings(unfinished)) app.log.warn(details, message);
+  });
   await app.register(alertsRoutes, { scaler: services.scaler });
   app.addHook('onClose', () => services.scaler.close());
   const watch = createWatchService(config, services, app.log);
