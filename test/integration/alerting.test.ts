@@ -7,17 +7,16 @@
  * query, and label templating of the `{{ .Labels.name }}` form (the only form the rules use).
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import path from 'node:path';
-import { Registry } from 'prom-client';
 import { parse } from 'yaml';
-import { registerSeriesMetrics, type SeriesSample } from '../../sidecar/src/metrics/series-metrics.js';
+import type { SeriesSample } from '../../sidecar/src/metrics/series-metrics.js';
 import { mapGrafanaAlerts, type GrafanaAlert } from '../../sidecar/src/scale/grafana-alerts.js';
 import { decide, type PolicyContext } from '../../sidecar/src/scale/policy.js';
 import { loadWatchConfig } from '../../sidecar/src/watch/config.js';
 import { describeWith, prometheus } from '../support/components.js';
 import { waitFor } from '../support/ports.js';
 import { cleanPrometheus, startPrometheus, type RunningPrometheus } from '../support/prometheus.js';
+import { serveSeriesSamples, type RunningSeriesExporter } from '../support/series-exporter.js';
 
 const ROOT = path.resolve(__dirname, '../..');
 const DIR = path.join(ROOT, 'provisioning/alerting');
@@ -167,7 +166,7 @@ describe('alerting provisioning files', () => {
 
 describeWith([prometheus], 'alert rules and watchers against a real Prometheus', () => {
   let prom: RunningPrometheus;
-  let server: Server;
+  let exporter: RunningSeriesExporter;
 
   const query = async (
     expr: string,
@@ -205,17 +204,8 @@ describeWith([prometheus], 'alert rules and watchers against a real Prometheus',
 
   beforeAll(async () => {
     // The sidecar's own exporter of ntma_* series, fed with fixed states.
-    const registry = new Registry();
-    registerSeriesMetrics(registry).setSource(() => states);
-    server = createServer((_request, response) => {
-      void registry
-        .metrics()
-        .then((text) => response.writeHead(200, { 'content-type': registry.contentType }).end(text));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const address = server.address();
-    const port = typeof address === 'object' && address ? address.port : 0;
-    prom = await startPrometheus({ scrape: [{ job: 'ntma', targets: [`127.0.0.1:${port}`], intervalSeconds: 1 }] });
+    exporter = await serveSeriesSamples(() => states);
+    prom = await startPrometheus({ scrape: [{ job: 'ntma', targets: [exporter.target], intervalSeconds: 1 }] });
     await waitFor('ntma_* series in Prometheus', async () => {
       const answer = await query('ntma_forecast');
       return answer.data?.result.length === states.length;
@@ -225,7 +215,7 @@ describeWith([prometheus], 'alert rules and watchers against a real Prometheus',
   afterAll(async () => {
     await prom?.stop();
     if (prom) cleanPrometheus(prom);
-    await new Promise((resolve) => server?.close(resolve));
+    await exporter?.close();
   });
 
   it("parses every rule's PromQL", async () => {

@@ -7,11 +7,9 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import path from 'node:path';
-import { Registry } from 'prom-client';
 import { parse } from 'yaml';
-import { registerSeriesMetrics, type SeriesSample } from '../../sidecar/src/metrics/series-metrics.js';
+import type { SeriesSample } from '../../sidecar/src/metrics/series-metrics.js';
 import { startAlertmanager, type RunningAlertmanager } from '../support/alertmanager.js';
 import { alertmanager, describeWith, dockerd, prometheus, promtool } from '../support/components.js';
 import {
@@ -24,6 +22,7 @@ import {
   testImage,
 } from '../support/docker.js';
 import { cleanPrometheus, startPrometheus, type RunningPrometheus } from '../support/prometheus.js';
+import { serveSeriesSamples, type RunningSeriesExporter } from '../support/series-exporter.js';
 import { TEST_TOKEN, startSidecar, type RunningSidecar } from '../support/sidecar.js';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -114,7 +113,7 @@ describeWith(
     const SUITE = 'alertmanager';
     const SECRET = 'alertmanager-webhook-secret-0123456789';
     const project = `ntmaam${Date.now().toString(36)}`;
-    let exporter: Server;
+    let exporter: RunningSeriesExporter;
     let prom: RunningPrometheus;
     let am: RunningAlertmanager;
     let sidecar: RunningSidecar;
@@ -150,20 +149,10 @@ describeWith(
         },
       });
       sidecar = await startSidecar({ ...UNTHROTTLED, NTMA_ALERT_SECRET: SECRET, NTMA_SCALE_AUTO_DRY_RUN: 'false' });
-      // The sidecar's own ntma_* exporter code, fed with fixed states instead of live watchers.
-      const registry = new Registry();
-      registerSeriesMetrics(registry).setSource(() => samples);
-      exporter = createServer((_request, response) => {
-        void registry
-          .metrics()
-          .then((text) => response.writeHead(200, { 'content-type': registry.contentType }).end(text));
-      });
-      await new Promise<void>((resolve) => exporter.listen(0, '127.0.0.1', resolve));
-      const address = exporter.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
+      exporter = await serveSeriesSamples(() => samples);
       am = await startAlertmanager({ config: ALERTMANAGER_CONFIG, sidecarUrl: sidecar.url, alertSecret: SECRET });
       prom = await startPrometheus({
-        scrape: [{ job: 'ntma-sidecar', targets: [`127.0.0.1:${port}`], intervalSeconds: 1 }],
+        scrape: [{ job: 'ntma-sidecar', targets: [exporter.target], intervalSeconds: 1 }],
         ruleFiles: [RULES],
         alertmanager: am.address,
       });
@@ -173,7 +162,7 @@ describeWith(
       await prom?.stop();
       if (prom) cleanPrometheus(prom);
       await am?.stop();
-      await new Promise((resolve) => exporter?.close(resolve));
+      await exporter?.close();
       await sidecar?.close();
       await removeTestResources(SUITE);
     });

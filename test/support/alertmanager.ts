@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { alertmanager as alertmanagerComponent } from './components.js';
-import { freePort, waitFor } from './ports.js';
+import { startDaemon } from './daemon.js';
+import { freePort } from './ports.js';
 
 export interface RunningAlertmanager {
   url: string;
@@ -31,37 +31,25 @@ export async function startAlertmanager(options: {
   writeFileSync(path.join(dir, 'alert-secret'), options.alertSecret, { mode: 0o600 });
   const port = await freePort();
   const log = path.join(dir, 'alertmanager.log');
-  const out = openSync(log, 'a');
-  const child: ChildProcess = spawn(
+  const url = `http://127.0.0.1:${port}`;
+  const daemon = await startDaemon({
+    name: 'Alertmanager',
     binary,
-    [
+    args: [
       `--config.file=${config}`,
       `--storage.path=${path.join(dir, 'data')}`,
       `--web.listen-address=127.0.0.1:${port}`,
       '--cluster.listen-address=',
     ],
-    { stdio: ['ignore', out, out] },
-  );
-  let exited = false;
-  child.once('exit', () => {
-    exited = true;
-  });
-  const url = `http://127.0.0.1:${port}`;
-  await waitFor(`Alertmanager at ${url} (log: ${log})`, async () => {
-    if (exited) throw new Error(`Alertmanager exited; see ${log}`);
-    const response = await fetch(`${url}/-/ready`);
-    return response.ok;
+    log,
+    readyUrl: `${url}/-/ready`,
   });
   return {
     url,
     address: `127.0.0.1:${port}`,
     log,
     async stop() {
-      if (!exited) {
-        const done = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGTERM');
-        await done;
-      }
+      await daemon.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

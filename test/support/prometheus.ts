@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { prometheus as prometheusComponent } from './components.js';
-import { freePort, waitFor } from './ports.js';
+import { startDaemon } from './daemon.js';
+import { freePort } from './ports.js';
 
 export interface ScrapeJob {
   job: string;
@@ -63,10 +63,11 @@ export async function startPrometheus(options: StartOptions = {}): Promise<Runni
   const config = path.join(dir, 'prometheus.yml');
   writeFileSync(config, yamlConfig(options.scrape ?? [], options));
   const log = path.join(dir, 'prometheus.log');
-  const out = openSync(log, 'a');
-  const child: ChildProcess = spawn(
+  const url = `http://127.0.0.1:${port}`;
+  const daemon = await startDaemon({
+    name: 'Prometheus',
     binary,
-    [
+    args: [
       `--config.file=${config}`,
       `--storage.tsdb.path=${options.storageDir ?? path.join(dir, 'data')}`,
       `--web.listen-address=127.0.0.1:${port}`,
@@ -74,30 +75,15 @@ export async function startPrometheus(options: StartOptions = {}): Promise<Runni
       `--query.timeout=${options.queryTimeout ?? '2m'}`,
       '--storage.tsdb.retention.time=3650d',
     ],
-    { stdio: ['ignore', out, out] },
-  );
-  const url = `http://127.0.0.1:${port}`;
-  let exited = false;
-  child.once('exit', () => {
-    exited = true;
-  });
-  await waitFor(`Prometheus at ${url} (log: ${log})`, async () => {
-    if (exited) throw new Error(`Prometheus exited; see ${log}`);
-    const response = await fetch(`${url}/-/ready`);
-    return response.ok;
+    log,
+    readyUrl: `${url}/-/ready`,
   });
   return {
     url,
     port,
     dir,
     log,
-    async stop() {
-      if (!exited) {
-        const done = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGTERM');
-        await done;
-      }
-    },
+    stop: () => daemon.stop(),
   };
 }
 
