@@ -6,7 +6,11 @@ import underPressure from '@fastify/under-pressure';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Registry } from 'prom-client';
 import type { Config } from './config.js';
-import { createBandsEngine } from './bands/pool-engine.js';
+import { DEFAULT_LIMITS } from './bands/limits.js';
+import { PoolBandsEngine } from './bands/pool-engine.js';
+import { LazyForecastPool } from './forecast/lazy-pool.js';
+import { ForecastPool } from './forecast/pool.js';
+import { createHealthMetrics, type HealthMetrics } from './metrics/health.js';
 import type { BandsEngine } from './bands/engine.js';
 import { BandsService } from './bands/service.js';
 import { installAuth } from './http/auth.js';
@@ -35,7 +39,11 @@ export interface Services {
   readiness: ReadinessCheck[];
   /** The only way to the configured Prometheus. */
   prometheus: PrometheusApi;
-  /** Fits and one-step traces for the bands API (the forecast worker pool). */
+  /** The one forecast worker pool, shared by the bands engine and the watchers; started on first use. */
+  fitPool: LazyForecastPool;
+  /** The sidecar's own health metrics (fit times, queue depths, query errors, watch lag). */
+  health: HealthMetrics;
+  /** Fits and one-step traces for the bands API (over the shared pool). */
   bandsEngine: BandsEngine;
   /** Scaling through the Docker API, with its audit log (in the data dir). */
   scaler: Scaler;
@@ -45,13 +53,26 @@ export interface Services {
 
 /** The services `given` lacks, built from the config; a given one is used as is, never built too. */
 export function createServices(config: Config, given: Partial<Services> = {}): Services {
+  const registry = given.registry ?? createRegistry();
+  const health = given.health ?? createHealthMetrics(registry);
+  const fitPool =
+    given.fitPool ??
+    new LazyForecastPool(() => new ForecastPool({ workers: config.fitWorkers, timeoutMs: config.fitTimeoutMs }));
+  health.addQueue('pool', () => fitPool.queueDepth);
   return {
-    registry: given.registry ?? createRegistry(),
+    registry,
+    health,
+    fitPool,
     readiness: given.readiness ?? [prometheusReadiness(config.prometheusUrl, config.prometheusTimeoutMs)],
     prometheus:
       given.prometheus ??
       new PrometheusClient({ baseUrl: config.prometheusUrl, timeoutMs: config.prometheusTimeoutMs }),
-    bandsEngine: given.bandsEngine ?? createBandsEngine(config),
+    bandsEngine:
+      given.bandsEngine ??
+      new PoolBandsEngine({
+        pool: fitPool,
+        onFit: (seconds, outcome) => health.fitDuration.observe({ source: 'bands', outcome }, seconds),
+      }),
     scaler: given.scaler ?? createScaler(config),
     watchers: given.watchers ?? loadWatchConfig(config.watchersFile),
   };
@@ -101,11 +122,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   app.addHook('onReady', async () => shedding.ready());
 
   await app.register(healthRoutes, { checks: services.readiness });
-  await app.register(bandsRoutes, { bands: new BandsService(services.prometheus, services.bandsEngine) });
-  app.addHook('onClose', async () => {
-    await services.bandsEngine.close();
-    services.prometheus.close();
+  const bands = new BandsService(services.prometheus, services.bandsEngine, DEFAULT_LIMITS, {
+    queryError: (code) => services.health.queryErrors.inc({ source: 'bands', code }),
   });
+  await app.register(bandsRoutes, { bands });
   await app.register(metricsRoutes, { registry: services.registry });
   services.scaler.exportMetrics(services.registry);
   await app.register(targetsRoutes, { scaler: services.scaler });
@@ -121,7 +141,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(anomaliesRoutes, { anomalies: watch.anomalies });
   // The watchers backfill and step in the background; the server answers while they warm up.
   app.addHook('onReady', async () => watch.start());
-  app.addHook('onClose', () => watch.stop());
+  // One hook, so the order is certain: the pool and the Prometheus client outlive their users.
+  app.addHook('onClose', async () => {
+    await watch.stop();
+    await services.bandsEngine.close();
+    await services.fitPool.close();
+    services.prometheus.close();
+  });
 
   return app;
 }

@@ -211,6 +211,14 @@ describeWith([prometheus, promtool], 'bands API on a real Prometheus with eight 
     expect(body.code).toBe('PROMETHEUS_UNAVAILABLE');
     expect(body.message).toContain(prom.url);
   });
+
+  it('counts its fits and the failed query in the health metrics', async () => {
+    const text = await (await fetch(`${sidecar.url}/metrics`)).text();
+    const value = (series: string) => Number(new RegExp(`^${series} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+    expect(value('ntma_fit_duration_seconds_count{source="bands",outcome="ok"}')).toBeGreaterThanOrEqual(2);
+    expect(value('ntma_prometheus_query_errors_total{source="bands",code="PROMETHEUS_UNAVAILABLE"}')).toBe(1);
+    expect(value('ntma_fit_queue_depth{queue="pool"}')).toBe(0);
+  });
 });
 
 describeWith([prometheus], 'bands API when a fit worker crashes or hangs', () => {

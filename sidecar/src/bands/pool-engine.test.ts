@@ -90,6 +90,22 @@ describe('PoolBandsEngine', () => {
     await expect(engine.band(job('c'))).rejects.toBeInstanceOf(ForecastPoolClosed);
   });
 
+  it('reports the wall time and outcome of each fit it asks for, and none for cache hits', async () => {
+    const pool = new InlinePool();
+    const fits: Array<[number, string]> = [];
+    const engine = new PoolBandsEngine({
+      pool: asPool(pool),
+      onFit: (seconds, outcome) => fits.push([seconds, outcome]),
+    });
+    await engine.band(job('a'));
+    await engine.band(job('a'));
+    await expect(engine.band({ ...job('gappy'), train: new Array(600).fill(null) })).rejects.toBeInstanceOf(
+      ForecastError,
+    );
+    expect(fits.map(([, outcome]) => outcome)).toEqual(['ok', 'error']);
+    expect(fits.every(([seconds]) => seconds >= 0 && seconds < 60)).toBe(true);
+  });
+
   it('leaves a shared pool open when it closes', async () => {
     const pool = new InlinePool();
     const engine = new PoolBandsEngine({ pool: asPool(pool) });

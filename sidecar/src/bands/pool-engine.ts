@@ -3,12 +3,11 @@
  * bands in a worker (one job, no second pass); a hit restores the cached snapshot and runs the
  * O(N) one-step pass here, which needs no worker at all.
  */
-import type { Config } from '../config.js';
 import { LruCache } from '../forecast/cache.js';
 import { ForecastPoolClosed } from '../forecast/errors.js';
 import { bandsFromSnapshot, type BandsResult } from '../forecast/jobs.js';
 import type { ModelSnapshot } from '../forecast/model.js';
-import { ForecastPool } from '../forecast/pool.js';
+import type { FitPool } from '../forecast/pool.js';
 import type { BandJob, BandsEngine, BandTrace } from './engine.js';
 
 /**
@@ -22,8 +21,10 @@ export interface PoolEngineOptions {
    * A pool shared with others (the engine never closes it), or how to make its own on first use
    * (so an app whose bands are never asked for starts no threads; close() stops it).
    */
-  pool: ForecastPool | (() => ForecastPool);
+  pool: FitPool | (() => FitPool);
   cacheEntries?: number;
+  /** Called after each fit this engine asks for (cache misses), with its wall time from submission. */
+  onFit?: (seconds: number, outcome: 'ok' | 'error') => void;
 }
 
 function traceOf(result: BandsResult, cached: boolean): BandTrace {
@@ -39,9 +40,10 @@ function traceOf(result: BandsResult, cached: boolean): BandTrace {
 }
 
 export class PoolBandsEngine implements BandsEngine {
-  private readonly shared: ForecastPool | undefined;
-  private readonly makePool: (() => ForecastPool) | undefined;
-  private owned: ForecastPool | undefined;
+  private readonly shared: FitPool | undefined;
+  private readonly makePool: (() => FitPool) | undefined;
+  private owned: FitPool | undefined;
+  private readonly onFit: PoolEngineOptions['onFit'];
   private readonly cache: LruCache<ModelSnapshot>;
   private closed = false;
 
@@ -49,12 +51,20 @@ export class PoolBandsEngine implements BandsEngine {
     if (typeof options.pool === 'function') this.makePool = options.pool;
     else this.shared = options.pool;
     this.cache = new LruCache<ModelSnapshot>(options.cacheEntries ?? MODEL_CACHE_ENTRIES);
+    this.onFit = options.onFit;
   }
 
   async band(job: BandJob): Promise<BandTrace> {
     let fresh: BandsResult | undefined;
     const { value: snapshot } = await this.cache.getOrLoad(job.key, async () => {
-      fresh = await this.pool().bandsFor(job.train, job.follow, job.spec);
+      const started = performance.now();
+      let outcome: 'ok' | 'error' = 'error';
+      try {
+        fresh = await this.pool().bandsFor(job.train, job.follow, job.spec);
+        outcome = 'ok';
+      } finally {
+        this.onFit?.((performance.now() - started) / 1000, outcome);
+      }
       return fresh.snapshot;
     });
     // Callers that waited on another request's fit for the same key get the band from its snapshot.
@@ -68,16 +78,10 @@ export class PoolBandsEngine implements BandsEngine {
     await this.owned?.close();
   }
 
-  private pool(): ForecastPool {
+  private pool(): FitPool {
     if (this.closed) throw new ForecastPoolClosed();
     if (this.shared) return this.shared;
     this.owned ??= this.makePool!();
     return this.owned;
   }
-}
-
-export function createBandsEngine(config: Config): BandsEngine {
-  return new PoolBandsEngine({
-    pool: () => new ForecastPool({ workers: config.fitWorkers, timeoutMs: config.fitTimeoutMs }),
-  });
 }

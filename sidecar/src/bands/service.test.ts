@@ -1,4 +1,4 @@
-import { BadQuery, PayloadTooLarge } from '../errors.js';
+import { BadQuery, PayloadTooLarge, PrometheusUnavailable } from '../errors.js';
 import { FakePrometheus, NaiveEngine } from './__fixtures__/fakes.js';
 import { ForecastError } from '../forecast/errors.js';
 import { BandsService } from './service.js';
@@ -7,6 +7,20 @@ import { DEFAULT_LIMITS } from './limits.js';
 const START = 1699999800;
 
 describe('BandsService.forQuery', () => {
+  it('reports a failed Prometheus query by its code for the health metrics, and still fails the request', async () => {
+    const prometheus = new FakePrometheus([{}], () => 1);
+    const codes: string[] = [];
+    const service = new BandsService(prometheus, new NaiveEngine(), DEFAULT_LIMITS, {
+      queryError: (c) => codes.push(c),
+    });
+    const request = { query: 'up', start: START, end: START + 600, step: '1m', train: '1h' };
+    prometheus.fail = new PrometheusUnavailable('Prometheus at http://prometheus.test:9090 is unreachable');
+    await expect(service.forQuery(request)).rejects.toBeInstanceOf(PrometheusUnavailable);
+    prometheus.fail = new Error('a bug');
+    await expect(service.forQuery(request)).rejects.toThrow('a bug');
+    expect(codes).toEqual(['PROMETHEUS_UNAVAILABLE', 'INTERNAL']);
+  });
+
   it('fetches training and range in one query and bands exactly [start, end]', async () => {
     const prometheus = new FakePrometheus([{ job: 'a' }], (t) => t / 60);
     const service = new BandsService(prometheus, new NaiveEngine());

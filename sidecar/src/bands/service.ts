@@ -4,7 +4,7 @@
  * Handlers stay thin: they validate the shape, this module validates the meaning.
  */
 import { createHash } from 'node:crypto';
-import { BadRequest, PayloadTooLarge } from '../errors.js';
+import { BadRequest, PayloadTooLarge, isDomainError } from '../errors.js';
 import { modelKey } from '../forecast/cache.js';
 import { ForecastError } from '../forecast/errors.js';
 import type { FitSpec, ModelChoice } from '../forecast/types.js';
@@ -80,11 +80,18 @@ function unbanded(labels: Labels, grid: Grid, actual: Values, skip: number, why:
   };
 }
 
+/** What the service reports as it works, for the health metrics. */
+export interface BandsEvents {
+  /** A Prometheus query failed; `code` is the domain error's code, INTERNAL for anything else. */
+  queryError?(code: string): void;
+}
+
 export class BandsService {
   constructor(
     private readonly prometheus: PrometheusReader,
     private readonly engine: BandsEngine,
     readonly limits: BandLimits = DEFAULT_LIMITS,
+    private readonly events: BandsEvents = {},
   ) {}
 
   async forQuery(input: QueryBandsInput): Promise<BandsAnswer> {
@@ -93,15 +100,20 @@ export class BandsService {
     const step = parseDuration(input.step, 'step');
     const train = input.train === undefined ? undefined : parseDuration(input.train, 'train');
     const layout = queryLayout(start, end, step, train, this.limits);
-    const range = await this.prometheus.queryRange(
-      {
-        query: input.query,
-        start: layout.grid.startMs / 1000,
-        end: endMs(layout.grid) / 1000,
-        step: layout.grid.stepMs / 1000,
-      },
-      { maxSeries: this.limits.maxSeries },
-    );
+    const range = await this.prometheus
+      .queryRange(
+        {
+          query: input.query,
+          start: layout.grid.startMs / 1000,
+          end: endMs(layout.grid) / 1000,
+          step: layout.grid.stepMs / 1000,
+        },
+        { maxSeries: this.limits.maxSeries },
+      )
+      .catch((error: unknown) => {
+        this.events.queryError?.(isDomainError(error) ? error.code : 'INTERNAL');
+        throw error;
+      });
     const spec = this.spec(layout, input);
     const series = await Promise.all(
       range.series.map((s) => this.bandOne(s.labels, s.values, layout, spec, input.query)),

@@ -82,6 +82,9 @@ function fromWire(error: WireError): Error {
   }
 }
 
+/** What the pool's users call: the bands engine and the watchers take this, not the whole class. */
+export type FitPool = Pick<ForecastPool, 'fit' | 'bandsFor' | 'queueDepth' | 'close'>;
+
 export class ForecastPool {
   private readonly slots = new Set<Slot>();
   private readonly queue: Pending[] = [];
