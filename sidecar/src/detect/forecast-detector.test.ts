@@ -165,4 +165,94 @@ describe('ForecastDetector', () => {
     expect(() => new ForecastDetector({ stepSeconds: 0 })).toThrow(/stepSeconds/);
     expect(() => new ForecastDetector({ stepSeconds: STEP, confidence: 1 })).toThrow(/confidence/);
   });
+
+  describe('keeping an excursion out of the model (maxWithheldPoints)', () => {
+    /** A detector on 200 points of noise around 100 with a constant model installed, its predictor recording. */
+    function primed(maxWithheldPoints: number) {
+      const fit = fakeFit();
+      const detector = new ForecastDetector({
+        stepSeconds: STEP,
+        minTrainingPoints: 100,
+        maxTrainingPoints: 100,
+        refitEveryPoints: 10_000,
+        maxWithheldPoints,
+      });
+      stream(detector, noise(200), fit);
+      expect(detector.wantsModel()).toBe(false);
+      const model = fit.models.at(-1)!;
+      model.observed.length = 0;
+      return { detector, fit, model };
+    }
+    const feed = (detector: ForecastDetector, values: number[], from: number): Verdict[] =>
+      values.map((value, i) => detector.update(T0 + (from + i) * STEP, value));
+
+    it('feeds every point to the model by default, so the backtest is unchanged', () => {
+      const { detector, model } = primed(0);
+      feed(detector, [140, 141, 142], 200);
+      expect(model.observed).toEqual([140, 141, 142]);
+      expect(detector.trainingWindow().slice(-3)).toEqual([140, 141, 142]);
+    });
+
+    it("keeps a flood's out-of-band points from the model state and the training window", () => {
+      const { detector, model } = primed(20);
+      const verdicts = feed(detector, [140, 141, 142, 140, 141], 200);
+      expect(verdicts.every((v) => v.anomaly === 1 && v.kind !== null)).toBe(true);
+      // The model stepped over them on its own forecast, so the band did not move towards the flood.
+      expect(model.observed).toEqual([null, null, null, null, null]);
+      expect(verdicts.at(-1)!.forecast).toBe(verdicts[0]!.forecast);
+      expect(detector.trainingWindow().slice(-6)).toEqual([expect.any(Number), null, null, null, null, null]);
+      // A withheld point is not drift either: no refit is asked for while the excursion lasts.
+      expect(detector.wantsModel()).toBe(false);
+    });
+
+    it('feeds in-band points of an open excursion, and out-of-band points with no excursion open', () => {
+      const { detector, model } = primed(20);
+      // 103.5 is above the 99% band (100 +- 2.58) but a lone, mild one opens no excursion.
+      const [mild] = feed(detector, [103.5], 200);
+      expect(mild!.anomaly).toBe(1);
+      expect(mild!.kind).toBeNull();
+      expect(model.observed).toEqual([103.5]);
+      model.observed.length = 0;
+      feed(detector, [140, 100.5, 140], 201);
+      expect(model.observed).toEqual([null, 100.5, null]);
+    });
+
+    it('asks for a refit on the masked window once a long withheld excursion is over', () => {
+      const { detector, fit } = primed(20);
+      feed(detector, [140, 141, 142, 140, 141, 140], 200);
+      expect(detector.wantsModel()).toBe(false);
+      feed(detector, [100, 100, 100, 100, 100, 100], 206);
+      expect(detector.wantsModel()).toBe(true);
+      const window = detector.trainingWindow();
+      fit(window, { stepSeconds: STEP, model: 'auto', confidence: 0.99 });
+      // The new model learned the traffic around the flood, not the flood.
+      expect(fit.models.at(-1)!.level).toBeCloseTo(100, 0);
+      expect(window.filter((v) => v === null)).toHaveLength(6);
+    });
+
+    it('does not ask for a refit after a withheld spike of a few points', () => {
+      const { detector } = primed(20);
+      feed(detector, [140, 141, ...Array<number>(8).fill(100)], 200);
+      expect(detector.wantsModel()).toBe(false);
+    });
+
+    it('takes an excursion that outlasts the limit for the new normal: unmasked, learned, refitted', () => {
+      const { detector, model, fit } = primed(4);
+      feed(detector, [140, 141, 142, 140, 141, 142], 200);
+      expect(model.observed).toEqual([null, null, null, null, 141, 142]);
+      expect(detector.wantsModel()).toBe(true);
+      expect(detector.trainingWindow().slice(-6)).toEqual([140, 141, 142, 140, 141, 142]);
+      detector.install(fit(detector.trainingWindow(), { stepSeconds: STEP, model: 'auto', confidence: 0.99 }));
+      // Points that arrived after the window was taken are replayed as they were (none here).
+      expect(fit.models.at(-1)!.level).toBeGreaterThan(100);
+    });
+
+    it('replays withheld points as gaps into a model installed while the excursion was open', () => {
+      const { detector, fit } = primed(20);
+      const window = detector.trainingWindow();
+      feed(detector, [140, 141, 100.2], 200);
+      detector.install(fit(window, { stepSeconds: STEP, model: 'auto', confidence: 0.99 }));
+      expect(fit.models.at(-1)!.observed).toEqual([null, null, 100.2]);
+    });
+  });
 });

@@ -47,6 +47,17 @@ export interface ForecastDetectorOptions {
   fitBackoffPoints: number;
   /** Gaps up to this many points are carried through the model; longer ones force a refit. */
   maxGapPoints: number;
+  /**
+   * Out-of-band points of an open excursion, on its side of the band, are kept from the model's
+   * state and from later training windows (the model steps over them on its own forecast), up to
+   * this many per excursion. Fed to the model, a flood becomes the forecast within a few points:
+   * the band follows it, the excursion reads as over, and the flood's end reads as a drop. An
+   * excursion that outlasts this is taken for the new normal: its points are learned after all.
+   * 0 (the default) feeds every point: on the NAB corpus, withholding even 3 points per excursion
+   * costs about 9 points of the standard score (noisy series whose excursions are mostly noise
+   * the model should learn). The watchers turn it on (watch/detectors.ts).
+   */
+  maxWithheldPoints: number;
   surprise: SurpriseOptions<DetectorInput>;
   paging: PagingOptions;
   excursion: ExcursionOptions;
@@ -66,13 +77,14 @@ export const DEFAULT_DETECTOR: Omit<ForecastDetectorOptions, 'stepSeconds'> = {
   driftLimit: 1.5,
   fitBackoffPoints: 144,
   maxGapPoints: 288,
+  maxWithheldPoints: 0,
   surprise: {
     ...DEFAULT_SURPRISE_HISTORY,
     channels: [
       { input: 'residual', points: 1 },
       { input: 'residual', points: 6 },
-      { input: 'novelty', points: 1 },
-      { input: 'novelty', points: 12 },
+      { input: 'novelty', points: 1, warmup: 'abstain' },
+      { input: 'novelty', points: 12, warmup: 'abstain' },
     ],
   },
   paging: { log10p: -2.3, repeatPoints: 144, repeatDamping: 0.2 },
@@ -104,6 +116,8 @@ export class ForecastDetector implements StreamingDetector {
   private driftSquare = 1;
   private lastPageAt = Number.NEGATIVE_INFINITY;
   private pagedDecades = 0;
+  /** The excursion whose points are being withheld (its start), how many so far, and from which position. */
+  private withheld: { startedAt: number; points: number; from: number; accepted: boolean } | null = null;
 
   constructor(options: Partial<ForecastDetectorOptions> & { stepSeconds: number }, classify?: ExcursionClassifier) {
     this.options = { ...DEFAULT_DETECTOR, ...options };
@@ -182,8 +196,6 @@ export class ForecastDetector implements StreamingDetector {
         sigma = Math.max(next.sigma, MIN_SIGMA_SHARE * Math.max(1, Math.abs(next.mean)));
       }
     }
-    this.advance(v);
-
     const empty: Verdict = {
       t,
       value: v,
@@ -195,19 +207,63 @@ export class ForecastDetector implements StreamingDetector {
       anomaly: 0,
       kind: null,
     };
-    if (forecast === null) return empty;
+    if (forecast === null) {
+      this.advance(v);
+      return empty;
+    }
     const lower = forecast - this.bandZ * sigma;
     const upper = forecast + this.bandZ * sigma;
     // A missing point is no evidence either way: no score, and the open excursion stays open.
-    if (v === null) return { ...empty, forecast, lower, upper, kind: this.excursions.currentKind() };
+    if (v === null) {
+      this.advance(v);
+      return { ...empty, forecast, lower, upper, kind: this.excursions.currentKind() };
+    }
 
     const residual = (v - forecast) / sigma;
-    this.trackDrift(residual);
     const { log10p } = this.surprise.update({ residual, novelty: this.novelty.update(v) });
     const anomaly: Verdict['anomaly'] = v > upper ? 1 : v < lower ? -1 : 0;
     const kind = this.excursions.update({ t, value: v, forecast, residual, band: anomaly, log10p });
+    const withhold = this.withholds(anomaly);
+    // A withheld point says nothing about the model's fit to normal traffic: it must not count as drift.
+    if (!withhold) this.trackDrift(residual);
+    this.advance(v, withhold);
     const score = scoreFromLog10Tail(this.pagedLog10p(log10p));
     return { t, value: v, forecast, lower, upper, residual, score, anomaly, kind };
+  }
+
+  /**
+   * Whether the point just scored stays out of the model. Only points out of band on the side of
+   * an open excursion are: an in-band point inside it is normal traffic the model should see, and
+   * keeps the state in step with reality.
+   */
+  private withholds(anomaly: Verdict['anomaly']): boolean {
+    const open = this.excursions.current();
+    const limit = this.options.maxWithheldPoints;
+    if (this.withheld && this.withheld.startedAt !== open?.startedAt) this.endWithholding();
+    if (!open || anomaly === 0 || anomaly !== open.direction || limit <= 0) return false;
+    this.withheld ??= { startedAt: open.startedAt, points: 0, from: this.position, accepted: false };
+    const run = this.withheld;
+    if (run.accepted) return false;
+    if (run.points >= limit) {
+      // It has lasted too long to be an excursion from this model's normal: learn it, refit on it.
+      this.history.unmaskFrom(run.from);
+      run.accepted = true;
+      this.forcedStale = true;
+      return false;
+    }
+    run.points += 1;
+    return true;
+  }
+
+  /**
+   * The excursion that withheld points closed or gave way to one on the other side. A long blind
+   * stretch leaves the model's state on its own extrapolation; a refit on the masked window puts
+   * it back on the data without having learned the excursion.
+   */
+  private endWithholding(): void {
+    const run = this.withheld;
+    this.withheld = null;
+    if (run && !run.accepted && run.points > this.options.excursion.spikeMaxPoints) this.forcedStale = true;
   }
 
   /** The surprise reported as the score: a repeat of what was just paged is damped. */
@@ -223,10 +279,10 @@ export class ForecastDetector implements StreamingDetector {
     return -reported;
   }
 
-  /** Feeds a point to the model state and the training history. */
-  private advance(value: number | null): void {
-    this.predictor?.observe(value);
-    this.history.push(value);
+  /** Feeds a point to the model state and the training history; a withheld one goes in as a gap. */
+  private advance(value: number | null, withheld = false): void {
+    this.predictor?.observe(withheld ? null : value);
+    this.history.push(value, withheld);
     if (value !== null) this.observedValues += 1;
     this.position += 1;
     this.modelAge += 1;
@@ -248,26 +304,42 @@ export class ForecastDetector implements StreamingDetector {
   }
 }
 
-/** The last `capacity` values, oldest first; null marks a missing point. */
+/**
+ * The last `capacity` values, oldest first; null marks a missing point. A masked (withheld) value
+ * reads as missing until it is unmasked, so fits and replays step over it.
+ */
 class HistoryRing {
   private readonly values: Float64Array;
+  private readonly masked: Uint8Array;
   private head = 0;
+  /** Points ever pushed: the position of the next one. */
+  private pushed = 0;
   size = 0;
 
   constructor(private readonly capacity: number) {
     this.values = new Float64Array(capacity);
+    this.masked = new Uint8Array(capacity);
   }
 
-  push(value: number | null): void {
+  push(value: number | null, masked = false): void {
     this.values[this.head] = value === null ? Number.NaN : value;
+    this.masked[this.head] = masked ? 1 : 0;
     this.head = (this.head + 1) % this.capacity;
     this.size = Math.min(this.size + 1, this.capacity);
+    this.pushed += 1;
+  }
+
+  /** Unmasks every value pushed at `position` (a count of earlier pushes) or later that is still held. */
+  unmaskFrom(position: number): void {
+    const back = Math.min(this.size, this.pushed - position);
+    for (let k = 1; k <= back; k += 1) this.masked[(this.head - k + this.capacity) % this.capacity] = 0;
   }
 
   /** The value `back` points before the end (1 = the newest). */
   fromEnd(back: number): number | null {
-    const v = this.values[(this.head - back + this.capacity) % this.capacity]!;
-    return Number.isNaN(v) ? null : v;
+    const at = (this.head - back + this.capacity) % this.capacity;
+    const v = this.values[at]!;
+    return Number.isNaN(v) || this.masked[at] === 1 ? null : v;
   }
 
   toArray(): Array<number | null> {

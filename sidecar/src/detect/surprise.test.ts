@@ -59,6 +59,35 @@ describe('SurpriseTracker', () => {
     expect(10 ** tracker.update({ r: 1.959964 }).log10p).toBeCloseTo(0.05, 5);
   });
 
+  it('leaves an abstaining channel out until it can rank against its own history', () => {
+    const tracker = new SurpriseTracker({
+      ...options,
+      minHistoryPoints: 10,
+      channels: [
+        { input: 'r' as const, points: 1 },
+        { input: 'v' as const, points: 1, warmup: 'abstain' as const },
+      ],
+    });
+    // A statistic of 40 would be a 1e-300 surprise by a normal tail; while abstaining it is no evidence,
+    // and the combination is the residual channel's own p (Fisher with one vote).
+    const early = tracker.update({ r: 1.959964, v: 40 });
+    expect(10 ** early.log10p).toBeCloseTo(0.05, 5);
+    expect(early.channel).toBe(0);
+    for (let i = 0; i < 9; i += 1) tracker.update({ r: 0.1 * (i % 3), v: 40 + i });
+    // Ten points of history: the channel votes, and a value far beyond them is surprising again.
+    const later = tracker.update({ r: 0, v: 4000 });
+    expect(later.channel).toBe(1);
+    expect(later.log10p).toBeLessThan(-1);
+  });
+
+  it('reports no surprise when every channel abstains', () => {
+    const tracker = new SurpriseTracker({
+      ...options,
+      channels: [{ input: 'v' as const, points: 1, warmup: 'abstain' }],
+    });
+    expect(tracker.update({ v: 1e6 })).toEqual({ log10p: 0, channel: -1 });
+  });
+
   it('rejects an empty channel list and fractional horizons', () => {
     expect(() => new SurpriseTracker({ ...options, channels: [] })).toThrow(RangeError);
     expect(() => new SurpriseTracker({ ...options, channels: [{ input: 'r', points: 1.5 }] })).toThrow(RangeError);

@@ -14,6 +14,14 @@ export interface ChannelSpec<Input extends string> {
   input: Input;
   /** Horizon in points: the statistic is |sum of the last k inputs| / √k. */
   points: number;
+  /**
+   * How the channel votes while its history is shorter than minHistoryPoints. `gaussian` (the
+   * default) judges the statistic by a normal tail, right for inputs that are standardised (model
+   * residuals). `abstain` leaves it out of the combination until it can be ranked against its own
+   * history: a statistic that is only standard for stationary data (a value's distance from its
+   * recent median) reads a trend or a daily cycle seen for a few minutes as a 1e-9 surprise.
+   */
+  warmup?: 'gaussian' | 'abstain';
 }
 
 export interface SurpriseOptions<Input extends string = string> {
@@ -64,13 +72,14 @@ class Channel {
 }
 
 export class SurpriseTracker<Input extends string> {
-  private readonly channels: Array<{ input: Input; channel: Channel }>;
+  private readonly channels: Array<{ input: Input; channel: Channel; abstainsInWarmup: boolean }>;
 
   constructor(private readonly options: SurpriseOptions<Input>) {
     if (options.channels.length === 0) throw new RangeError('at least one channel is needed');
     this.channels = options.channels.map((spec) => ({
       input: spec.input,
       channel: new Channel(spec.points, options.historyPoints),
+      abstainsInWarmup: spec.warmup === 'abstain',
     }));
   }
 
@@ -79,20 +88,23 @@ export class SurpriseTracker<Input extends string> {
     let sumLog10p = 0;
     let smallest = 0;
     let channel = -1;
-    this.channels.forEach(({ input, channel: c }, index) => {
+    let voting = 0;
+    this.channels.forEach(({ input, channel: c, abstainsInWarmup }, index) => {
       const statistic = c.statistic(inputs[input]);
-      const log10p =
-        c.history.size >= this.options.minHistoryPoints
-          ? log10Exceedance(c.history, statistic, this.options.tail)
-          : log10TwoSidedNormalTail(statistic);
+      const ranked = c.history.size >= this.options.minHistoryPoints;
+      const log10p = ranked
+        ? log10Exceedance(c.history, statistic, this.options.tail)
+        : log10TwoSidedNormalTail(statistic);
       c.history.push(statistic);
+      if (!ranked && abstainsInWarmup) return;
+      voting += 1;
       sumLog10p += log10p;
       if (log10p < smallest) {
         smallest = log10p;
         channel = index;
       }
     });
-    return { log10p: fisherLog10p(sumLog10p, this.channels.length), channel };
+    return { log10p: voting === 0 ? 0 : fisherLog10p(sumLog10p, voting), channel };
   }
 }
 

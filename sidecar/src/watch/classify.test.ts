@@ -55,6 +55,27 @@ describe('attack-aware classification', () => {
     expect(classify('spike', 1, many).kind).toBe('spike');
   });
 
+  it('flags a request flood from a swarm of new sources each sending far less than a user does', () => {
+    // The demo's flood: x16 requests from x300 sources (each "user" at a twentieth of the usual pace).
+    const swarm: SignalReadings = { requests: at(400, 25), sources: at(15000, 50) };
+    expect(classify('sustained', 1, swarm)).toEqual({
+      kind: 'attack_suspected',
+      reasons: ['requests x16.0 vs distinct sources x300.0 (many new sources, few requests each)'],
+    });
+    // Exactly a third of the usual per-source pace is the threshold.
+    expect(classify('spike', 1, { requests: at(300, 100), sources: at(90, 10) }).kind).toBe('attack_suspected');
+    expect(classify('spike', 1, { requests: at(300, 100), sources: at(89, 10) }).kind).toBe('spike');
+  });
+
+  it('does not call a many-source rise an attack before requests have tripled', () => {
+    // Sources counted over a minute react before a one-minute request rate does; the request rise must lead.
+    expect(classify('spike', 1, { requests: at(52, 25), sources: at(1900, 50) }).kind).toBe('spike');
+  });
+
+  it('keeps a swarm of sources without a request rise organic', () => {
+    expect(attackEvidence({ requests: at(30, 25), sources: at(15000, 50) })).toEqual([]);
+  });
+
   it('never calls a drop an attack', () => {
     const readings: SignalReadings = {
       packets: at(8000, 1000),

@@ -15,8 +15,13 @@
  *    b. listen drops rose by >= 10/s over baseline (connections refused at the SYN queue); or
  *    c. TCP passive opens ratio >= 5 and >= 3 x the bytes ratio: many new connections carrying
  *       little data (connection floods, half-open handshakes).
- * 3. Request flood from few sources: requests ratio >= 3 while requests per distinct source rose
- *    >= 3x (requests ratio / sources ratio), i.e. the rise is not explained by more clients.
+ * 3. Request flood whose clients do not behave like users: requests ratio >= 3 while the requests
+ *    per distinct source moved 3x or more either way. Organic load is more users at the usual pace,
+ *    so per-source rate stays put when requests rise. It rises when a few sources hammer (a flood
+ *    from few sources); it falls when the source count jumps far beyond what the load explains:
+ *    a botnet spreading its load thin over many addresses (or rotating spoofed ones) to stay under
+ *    per-client limits. The second case is what a DDoS from many sources looks like here; only
+ *    checking the first let such a flood read as "more of the same traffic".
  *
  * A signal that is not exported (or has no baseline yet) cannot vote; the excursion then keeps the
  * detector's kind. A drop is never called an attack: a collapse in traffic is reported as `drop`
@@ -41,6 +46,7 @@ export interface AttackThresholds {
   passiveOpenRise: number;
   passiveOpenOverByte: number;
   requestRise: number;
+  /** Factor by which requests per distinct source must move (up or down) when requests rise. */
   perSourceRise: number;
 }
 
@@ -127,6 +133,8 @@ export function attackEvidence(readings: SignalReadings, thresholds: AttackThres
     const perSource = requests / Math.max(sources, Number.EPSILON);
     if (perSource >= thresholds.perSourceRise) {
       reasons.push(`requests ${x(requests)} vs distinct sources ${x(sources)} (few sources, many requests)`);
+    } else if (perSource * thresholds.perSourceRise <= 1) {
+      reasons.push(`requests ${x(requests)} vs distinct sources ${x(sources)} (many new sources, few requests each)`);
     }
   }
   return reasons;
