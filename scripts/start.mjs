@@ -191,7 +191,12 @@ async function main() {
   }
   launch('web', process.execPath, [path.join(root, 'demo/dist/web/server.js')]);
   await waitHttp('the demo web service', `http://127.0.0.1:${ports.web}/metrics`);
-  launch('loadgen', process.execPath, [path.join(root, 'demo/dist/loadgen/main.js')]);
+  // An hour-long demo day: its load changes a few times faster than a real day's, slowly enough
+  // that the watchers' 10-minute models follow it; a shorter day swings faster than any model
+  // without a full day of history can forecast, and reads as an anomaly.
+  launch('loadgen', process.execPath, [path.join(root, 'demo/dist/loadgen/main.js')], {
+    LOADGEN_DAY_SECONDS: process.env.LOADGEN_DAY_SECONDS ?? '3600',
+  });
 
   launch('sidecar', process.execPath, [path.join(root, 'sidecar/dist/server.js')], {
     PROMETHEUS_URL: prometheusUrl,
@@ -207,12 +212,12 @@ async function main() {
 
   console.log(`
 NTMA is running.
-  Sidecar     ${sidecarUrl}   (readiness ${sidecarUrl}/readyz, API docs ${sidecarUrl}/docs, metrics ${sidecarUrl}/metrics)
-  Prometheus  ${prometheusUrl}   (alerts ${prometheusUrl}/alerts)
-  Alertmanager ${alertmanager ? `http://127.0.0.1:${ports.alertmanager}` : '(not installed: no automatic decisions)'}
-  Scale target ${scaleTarget ?? '(none: no Docker Engine answered; the policy will call the target unknown)'}
-  Demo web    http://127.0.0.1:${ports.web}   (traffic from loadgen; control http://127.0.0.1:${ports.loadgenControl})
-  Logs        ${logDir}
+  Sidecar       ${sidecarUrl}   (readiness ${sidecarUrl}/readyz, API docs ${sidecarUrl}/docs, metrics ${sidecarUrl}/metrics)
+  Prometheus    ${prometheusUrl}   (alerts ${prometheusUrl}/alerts)
+  Alertmanager  ${alertmanager ? `http://127.0.0.1:${ports.alertmanager}` : '(not installed: no automatic decisions)'}
+  Scale target  ${scaleTarget ?? '(none: no Docker Engine answered; the policy will call the target unknown)'}
+  Demo web      http://127.0.0.1:${ports.web}   (traffic from loadgen; control http://127.0.0.1:${ports.loadgenControl})
+  Logs          ${logDir}
 
 Play an attack:  npm run demo:attack
 Use an existing Grafana (>= 12): give it the environment

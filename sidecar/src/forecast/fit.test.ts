@@ -107,6 +107,23 @@ describe('gaps', () => {
     expect(zeros.forecast[40]).toBeLessThan(band.forecast[40]! - 50);
   });
 
+  it("widens the one-step band across a gap as the model's multi-step error does, and narrows once data returns", () => {
+    const y = traffic(1440 + 40, 7);
+    const model = fit(y.slice(0, 1440), minute);
+    const predictor = model.predictor(0.95);
+    const oneStep = predictor.peek().sigma;
+    const ahead = model.forecast(11, 0.95);
+    for (let h = 1; h <= 10; h++) {
+      predictor.observe(null);
+      // Same error growth as the model's own h+1-step forecast from the end of training.
+      const expected = (oneStep * (ahead.upper[h]! - ahead.lower[h]!)) / (ahead.upper[0]! - ahead.lower[0]!);
+      expect(predictor.peek().sigma).toBeCloseTo(expected, 6);
+    }
+    expect(predictor.peek().sigma).toBeGreaterThan(1.5 * oneStep);
+    predictor.observe(y[1450]!);
+    expect(predictor.peek().sigma).toBeCloseTo(oneStep, 9);
+  });
+
   it('never read as zero in training either', () => {
     const y = traffic(1440, 6);
     const withGaps: Array<number | null> = [...y];

@@ -72,7 +72,22 @@ export function seasonalAt(cycles: ReadonlyArray<ReadonlyArray<number>>, positio
   return s;
 }
 
+/** Variance of the 1..h-step forecast errors, in units of the one-step variance. */
+export function varianceGrowth(filter: Filter, h: number): number[] {
+  const growth: number[] = [];
+  if (filter instanceof NaiveFilter) {
+    for (let i = 1; i <= h; i++) growth.push(filter.varianceMultiplier(i));
+  } else {
+    let sum = 0;
+    for (const psi of filter.psi(h)) growth.push((sum += psi * psi));
+  }
+  return growth;
+}
+
 class Predictor implements OneStepPredictor {
+  /** Gaps fed since the last observed value: the next forecast is that many steps further out. */
+  private blind = 0;
+
   constructor(
     private readonly snap: ModelSnapshot,
     private readonly filter: Filter,
@@ -83,13 +98,18 @@ class Predictor implements OneStepPredictor {
   peek(): { mean: number; sigma: number } {
     const { center, scale, seasonal } = this.snap;
     const x = this.filter.peek() + seasonalAt(seasonal.cycles, this.position) + this.band.shift;
-    return { mean: center + scale * x, sigma: scale * this.band.sigma };
+    // Across gaps (missing data, or points a detector keeps from the model) the forecast is a
+    // multi-step one and its band must widen as the model's own error variance says; a one-step
+    // band there turns a slow trend into a false alarm that never ends.
+    const growth = this.blind === 0 ? 1 : varianceGrowth(this.filter, this.blind + 1)[this.blind]!;
+    return { mean: center + scale * x, sigma: scale * this.band.sigma * Math.sqrt(growth) };
   }
 
   observe(value: number | null): void {
     const { center, scale, seasonal } = this.snap;
     const gap = value === null || !Number.isFinite(value);
     this.filter.observe(gap ? null : (value - center) / scale - seasonalAt(seasonal.cycles, this.position));
+    this.blind = gap ? this.blind + 1 : 0;
     this.position++;
   }
 }
@@ -131,14 +151,7 @@ export class ComposedModel implements FittedModel {
     const { center, scale, seasonal, remainder } = this.snap;
     const filter = restoreFilter(remainder);
     const path = filter.forecast(h);
-    // Variance of the h-step error in units of the one-step variance.
-    const growth: number[] = [];
-    if (filter instanceof NaiveFilter) {
-      for (let i = 1; i <= h; i++) growth.push(filter.varianceMultiplier(i));
-    } else {
-      let sum = 0;
-      for (const psi of filter.psi(h)) growth.push((sum += psi * psi));
-    }
+    const growth = varianceGrowth(filter, h);
     const band = bandScale(this.snap.calibration, confidence);
     const z = zFor(confidence);
     const mean: number[] = [];
