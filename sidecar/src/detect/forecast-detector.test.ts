@@ -168,7 +168,7 @@ describe('ForecastDetector', () => {
 
   describe('keeping an excursion out of the model (maxWithheldPoints)', () => {
     /** A detector on 200 points of noise around 100 with a constant model installed, its predictor recording. */
-    function primed(maxWithheldPoints: number) {
+    function primed(maxWithheldPoints: number, withholdMinShare = 0) {
       const fit = fakeFit();
       const detector = new ForecastDetector({
         stepSeconds: STEP,
@@ -176,6 +176,7 @@ describe('ForecastDetector', () => {
         maxTrainingPoints: 100,
         refitEveryPoints: 10_000,
         maxWithheldPoints,
+        withholdMinShare,
       });
       stream(detector, noise(200), fit);
       expect(detector.wantsModel()).toBe(false);
@@ -215,6 +216,14 @@ describe('ForecastDetector', () => {
       model.observed.length = 0;
       feed(detector, [140, 100.5, 140], 201);
       expect(model.observed).toEqual([null, 100.5, null]);
+    });
+
+    it('feeds an excursion that stays within withholdMinShare of the forecast: a lagging trend, not a flood', () => {
+      const { detector, model } = primed(20, 0.2);
+      // 110-115 are far out of the band (100 +- 2.58) but within 20% of the forecast; 140 is not.
+      const verdicts = feed(detector, [110, 112, 115, 140, 113], 200);
+      expect(verdicts.slice(0, 3).every((v) => v.anomaly === 1)).toBe(true);
+      expect(model.observed).toEqual([110, 112, 115, null, 113]);
     });
 
     it('asks for a refit on the masked window once a long withheld excursion is over', () => {

@@ -58,6 +58,13 @@ export interface ForecastDetectorOptions {
    * the model should learn). The watchers turn it on (watch/detectors.ts).
    */
   maxWithheldPoints: number;
+  /**
+   * Only points further than this share of the forecast from it are withheld. A deviation of a few
+   * percent on a smooth series is far more often the model lagging a trend than an attack, and
+   * keeping it from the model turns the lag into a false alarm that lasts `maxWithheldPoints`;
+   * floods, the case withholding is for, are multiples of the forecast.
+   */
+  withholdMinShare: number;
   surprise: SurpriseOptions<DetectorInput>;
   paging: PagingOptions;
   excursion: ExcursionOptions;
@@ -78,6 +85,7 @@ export const DEFAULT_DETECTOR: Omit<ForecastDetectorOptions, 'stepSeconds'> = {
   fitBackoffPoints: 144,
   maxGapPoints: 288,
   maxWithheldPoints: 0,
+  withholdMinShare: 0,
   surprise: {
     ...DEFAULT_SURPRISE_HISTORY,
     channels: [
@@ -223,7 +231,8 @@ export class ForecastDetector implements StreamingDetector {
     const { log10p } = this.surprise.update({ residual, novelty: this.novelty.update(v) });
     const anomaly: Verdict['anomaly'] = v > upper ? 1 : v < lower ? -1 : 0;
     const kind = this.excursions.update({ t, value: v, forecast, residual, band: anomaly, log10p });
-    const withhold = this.withholds(anomaly);
+    const gross = Math.abs(v - forecast) > this.options.withholdMinShare * Math.abs(forecast);
+    const withhold = this.withholds(gross ? anomaly : 0);
     // A withheld point says nothing about the model's fit to normal traffic: it must not count as drift.
     if (!withhold) this.trackDrift(residual);
     this.advance(v, withhold);

@@ -8,6 +8,7 @@ describe('watcherDetectorOptions', () => {
       maxTrainingPoints: 120,
       minTrainingPoints: 60,
       maxWithheldPoints: 60,
+      withholdMinShare: 0.2,
     });
   });
 
@@ -18,6 +19,7 @@ describe('watcherDetectorOptions', () => {
       maxTrainingPoints: 1440,
       minTrainingPoints: DEFAULT_DETECTOR.minTrainingPoints,
       maxWithheldPoints: 40,
+      withholdMinShare: 0.2,
     });
   });
 

@@ -8,7 +8,8 @@
  * - points out of band inside an open excursion are kept from the model (see
  *   ForecastDetectorOptions.maxWithheldPoints) for up to ten minutes, and never more than half the
  *   window, since a fit on a window that is mostly gaps falls back to a naive model.
- *   Without it a flood becomes the forecast within a minute and its end reads as a drop.
+ *   Without it a flood becomes the forecast within a minute and its end reads as a drop. Only
+ *   points 20% or more off the forecast are withheld: smaller ones are mostly the model lagging a trend.
  */
 import { DEFAULT_DETECTOR, ForecastDetector, type ForecastDetectorOptions } from '../detect/forecast-detector.js';
 import type { DetectorFactory } from './watcher.js';
@@ -17,11 +18,16 @@ import type { DetectorFactory } from './watcher.js';
 export const MIN_FIRST_FIT_POINTS = 60;
 /** Longest an excursion is kept from the model before it counts as the new normal. */
 export const WITHHOLD_SECONDS = 600;
+/** Smallest deviation, as a share of the forecast, that is kept from the model (see ForecastDetectorOptions). */
+export const WITHHOLD_MIN_SHARE = 0.2;
 
 export function watcherDetectorOptions(
   stepSeconds: number,
   trainSeconds: number,
-): Pick<ForecastDetectorOptions, 'stepSeconds' | 'maxTrainingPoints' | 'minTrainingPoints' | 'maxWithheldPoints'> {
+): Pick<
+  ForecastDetectorOptions,
+  'stepSeconds' | 'maxTrainingPoints' | 'minTrainingPoints' | 'maxWithheldPoints' | 'withholdMinShare'
+> {
   const trainingPoints = Math.floor(trainSeconds / stepSeconds);
   return {
     stepSeconds,
@@ -32,6 +38,7 @@ export function watcherDetectorOptions(
       Math.max(MIN_FIRST_FIT_POINTS, Math.ceil(trainingPoints / 2)),
     ),
     maxWithheldPoints: Math.min(Math.ceil(WITHHOLD_SECONDS / stepSeconds), Math.floor(trainingPoints / 2)),
+    withholdMinShare: WITHHOLD_MIN_SHARE,
   };
 }
 
