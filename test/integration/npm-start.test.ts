@@ -1,0 +1,131 @@
+/**
+ * `npm start` itself (scripts/start.mjs), as a newcomer runs it: it builds, starts the native stack
+ * on its fixed loopback ports, wires Prometheus' rules to Alertmanager and Alertmanager to the
+ * sidecar with a made-up secret, gives the policy its Compose-labelled demo target, and Ctrl-C
+ * stops every process, frees every port and removes the target's containers.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { NATIVE_PORTS } from '../../demo/src/stack/ports.js';
+import { alertmanager, describeWith, dockerd, prometheus } from '../support/components.js';
+import { composeReplicas } from '../support/docker.js';
+import { waitFor } from '../support/ports.js';
+
+const ROOT = path.resolve(__dirname, '../..');
+const PORTS = Object.values(NATIVE_PORTS).filter((p) => p !== NATIVE_PORTS.grafana);
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+async function busyPorts(): Promise<number[]> {
+  const free = await Promise.all(PORTS.map(portFree));
+  return PORTS.filter((_, i) => !free[i]);
+}
+
+describeWith([prometheus, alertmanager, dockerd], 'npm start (the native stack)', () => {
+  let dataDir: string;
+  let log: string;
+  let child: ChildProcess;
+  let exited: Promise<number | null>;
+  const output = () => readFileSync(log, 'utf8');
+
+  beforeAll(async () => {
+    const busy = await busyPorts();
+    // Another stack (a developer's own npm start) holds the ports: say so rather than fail obscurely.
+    if (busy.length > 0) throw new Error(`npm start needs loopback ports ${busy.join(', ')}, which are in use`);
+    dataDir = mkdtempSync(path.join(tmpdir(), 'ntma-start-'));
+    log = path.join(dataDir, 'npm-start.log');
+    const out = openSync(log, 'a');
+    // A newcomer's environment: nothing of ours set but where to keep the data.
+    const env: NodeJS.ProcessEnv = { ...process.env, NTMA_DATA_DIR: dataDir };
+    for (const name of ['NTMA_ALERT_SECRET', 'NTMA_API_TOKEN', 'NTMA_WATCHERS', 'NTMA_PORT', 'PROMETHEUS_URL']) {
+      delete env[name];
+    }
+    child = spawn(process.execPath, [path.join(ROOT, 'scripts/start.mjs')], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', out, out],
+    });
+    exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+    await waitFor('npm start to say the stack is running', async () => output().includes('NTMA is running.'), 180_000);
+  }, 200_000);
+
+  afterAll(async () => {
+    if (child && child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGINT');
+      await exited;
+    }
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  }, 30_000);
+
+  it('serves the sidecar, ready, on its port', async () => {
+    const ready = await fetch(`http://127.0.0.1:${NATIVE_PORTS.sidecar}/readyz`);
+    expect(ready.status).toBe(200);
+  });
+
+  it('has Prometheus evaluate the NTMA rules and send them to Alertmanager', async () => {
+    const rules = (await (await fetch(`http://127.0.0.1:${NATIVE_PORTS.prometheus}/api/v1/rules`)).json()) as {
+      data: { groups: Array<{ rules: Array<{ name: string }> }> };
+    };
+    expect(rules.data.groups.flatMap((g) => g.rules.map((r) => r.name)).sort()).toEqual([
+      'Traffic above its forecast band',
+      'Traffic below its forecast band',
+      'Traffic looks like an attack',
+      'Watched traffic stopped reporting',
+    ]);
+    await waitFor('Prometheus to discover Alertmanager', async () => {
+      const answer = (await (
+        await fetch(`http://127.0.0.1:${NATIVE_PORTS.prometheus}/api/v1/alertmanagers`)
+      ).json()) as {
+        data: { activeAlertmanagers: Array<{ url: string }> };
+      };
+      return answer.data.activeAlertmanagers.some((a) => a.url.includes(`127.0.0.1:${NATIVE_PORTS.alertmanager}`));
+    });
+  });
+
+  it('guards the alert webhook with the secret it made up and handed to Alertmanager', async () => {
+    const secret = readFileSync(path.join(dataDir, 'alertmanager/alert-secret'), 'utf8');
+    expect(secret).toMatch(/^[0-9a-f]{48}$/);
+    const url = `http://127.0.0.1:${NATIVE_PORTS.sidecar}/api/v1/alerts/alertmanager`;
+    const body = JSON.stringify({ receiver: 'ntma-sidecar', alerts: [] });
+    const headers = { 'content-type': 'application/json' };
+    expect((await fetch(url, { method: 'POST', headers, body })).status).toBe(401);
+    const authorized = await fetch(url, {
+      method: 'POST',
+      headers: { ...headers, authorization: `Bearer ${secret}` },
+      body,
+    });
+    expect(authorized.status).toBe(200);
+  });
+
+  it('gives the automatic policy its Compose-labelled demo target, in dry-run', async () => {
+    const answer = (await (await fetch(`http://127.0.0.1:${NATIVE_PORTS.sidecar}/api/v1/targets`)).json()) as {
+      targets: Array<{ id: string; desired: number; auto: { mode: string; dryRun: boolean } }>;
+    };
+    expect(answer.targets).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          id: 'compose:ntma-native:web',
+          desired: 1,
+          auto: expect.objectContaining({ dryRun: true }),
+        }),
+      ]),
+    );
+  });
+
+  it('stops everything on Ctrl-C: processes, ports and the demo containers', async () => {
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(output()).toMatch(/stopping .*prometheus.*alertmanager.*sidecar/);
+    await waitFor('every port to be free', async () => (await busyPorts()).length === 0, 15_000);
+    expect(await composeReplicas('ntma-native', 'web')).toEqual([]);
+  }, 30_000);
+});
