@@ -155,15 +155,14 @@ async function main() {
   writeFileSync(secretFile, alertSecret, { mode: 0o600 });
   const alertmanager = which('prometheus-alertmanager') ?? which('alertmanager');
   if (alertmanager) {
-    const dir = amDir;
     const template = readFileSync(path.join(root, 'provisioning/alertmanager/alertmanager.yml'), 'utf8');
     writeFileSync(
-      path.join(dir, 'alertmanager.yml'),
+      path.join(amDir, 'alertmanager.yml'),
       template.replaceAll('http://127.0.0.1:8787', `http://127.0.0.1:${ports.sidecar}`),
     );
     launch('alertmanager', alertmanager, [
-      `--config.file=${path.join(dir, 'alertmanager.yml')}`,
-      `--storage.path=${path.join(dir, 'data')}`,
+      `--config.file=${path.join(amDir, 'alertmanager.yml')}`,
+      `--storage.path=${path.join(amDir, 'data')}`,
       `--web.listen-address=127.0.0.1:${ports.alertmanager}`,
       // No peers: without this it listens for a cluster on every interface.
       '--cluster.listen-address=',

@@ -100,3 +100,8 @@ export class Overloaded extends DomainError {
 export function isDomainError(error: unknown): error is DomainError {
   return error instanceof DomainError;
 }
+
+/** The machine code of an error: the domain error's own, INTERNAL for anything else (a bug). */
+export function errorCodeOf(error: unknown): string {
+  return isDomainError(error) ? error.code : 'INTERNAL';
+}

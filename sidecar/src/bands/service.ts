@@ -4,7 +4,7 @@
  * Handlers stay thin: they validate the shape, this module validates the meaning.
  */
 import { createHash } from 'node:crypto';
-import { BadRequest, PayloadTooLarge, isDomainError } from '../errors.js';
+import { BadRequest, PayloadTooLarge, errorCodeOf } from '../errors.js';
 import { modelKey } from '../forecast/cache.js';
 import { ForecastError } from '../forecast/errors.js';
 import type { FitSpec, ModelChoice } from '../forecast/types.js';
@@ -111,7 +111,7 @@ export class BandsService {
         { maxSeries: this.limits.maxSeries },
       )
       .catch((error: unknown) => {
-        this.events.queryError?.(isDomainError(error) ? error.code : 'INTERNAL');
+        this.events.queryError?.(errorCodeOf(error));
         throw error;
       });
     const spec = this.spec(layout, input);

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Counter, Registry } from 'prom-client';
 import type { AuditLog } from '../audit/log.js';
 import type { AuditAction, AuditAlert, AuditDraft, AuditSource } from '../audit/types.js';
-import { Conflict, DomainError, Forbidden, NotFound, isDomainError } from '../errors.js';
+import { Conflict, DomainError, Forbidden, NotFound, errorCodeOf } from '../errors.js';
 import type { BackendKind, ScaleBackend, Workload } from './backend.js';
 import { mapGrafanaAlerts, type GrafanaWebhook, type MappedAlert } from './grafana-alerts.js';
 import { fingerprintOf, type IdempotencyRecord, type IdempotencyStore } from './idempotency.js';
@@ -90,10 +90,6 @@ export interface ScalerOptions {
 function newActionId(now: number): string {
   // Time first so ids sort by creation; the random tail keeps them unique across processes.
   return `${now.toString(36)}-${randomBytes(5).toString('hex')}`;
-}
-
-function codeOf(error: unknown): string {
-  return isDomainError(error) ? error.code : 'INTERNAL';
 }
 
 function messageOf(error: unknown): string {
@@ -285,7 +281,7 @@ export class Scaler {
         before: at.before,
         after: at.before,
         detail: messageOf(error),
-        errorCode: codeOf(error),
+        errorCode: errorCodeOf(error),
       });
       this.count(refused ? 'refused' : 'failed');
       throw error;
@@ -362,7 +358,7 @@ export class Scaler {
         before,
         after: observed?.desired ?? null,
         detail: messageOf(error),
-        errorCode: codeOf(error),
+        errorCode: errorCodeOf(error),
       });
       this.count('failed');
       throw error;
