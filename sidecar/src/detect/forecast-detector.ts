@@ -9,7 +9,7 @@
  * backtest, in the worker pool in the watchers. Everything it reports for a point depends on the
  * points before it and on that point only.
  */
-import type { FittedModel, OneStepPredictor } from '../forecast/types.js';
+import type { FittedModel, Interval, OneStepPredictor } from '../forecast/types.js';
 import { DEFAULT_EXCURSION, ExcursionTracker, type ExcursionClassifier, type ExcursionOptions } from './excursion.js';
 import { ValueNovelty } from './novelty.js';
 import { DEFAULT_SURPRISE_HISTORY, SurpriseTracker, type SurpriseOptions } from './surprise.js';
@@ -116,6 +116,8 @@ export class ForecastDetector implements StreamingDetector {
   /** Points seen so far, gap fills included. */
   private position = 0;
   private windowTakenAt = 0;
+  /** Position of the point right after the installed model's training window. */
+  private modelEnd = 0;
   private modelAge = 0;
   private lastT: number | null = null;
   private forcedStale = false;
@@ -177,11 +179,36 @@ export class ForecastDetector implements StreamingDetector {
     for (let back = missed; back >= 1; back -= 1) predictor.observe(this.history.fromEnd(back));
     this.model?.destroy();
     this.model = model;
+    this.modelEnd = this.windowTakenAt;
     this.predictor = predictor;
     this.modelAge = 0;
     this.forcedStale = false;
     this.driftMean = 0;
     this.driftSquare = 1;
+  }
+
+  /**
+   * The next `steps` points: the model's multi-step forecast from the end of its training window
+   * (its seasonal shape), moved to the level the one-step predictor holds now (it has seen every
+   * point since, withheld excursion points excepted), with the band width of a forecast made now,
+   * i.e. the width at 1..steps steps ahead rather than at the distance from the training window.
+   */
+  outlook(steps: number): Interval | null {
+    if (!this.model || !this.predictor || steps < 1) return null;
+    const ahead = Math.max(0, this.position - this.modelEnd);
+    const long = this.model.forecast(ahead + steps, this.options.confidence);
+    const next = this.predictor.peek();
+    const anchor = long.mean[ahead];
+    if (anchor === undefined || !Number.isFinite(next.mean)) return null;
+    const shift = next.mean - anchor;
+    const out: Interval = { mean: [], lower: [], upper: [] };
+    for (let k = 0; k < steps; k++) {
+      const mean = long.mean[ahead + k]! + shift;
+      out.mean.push(mean);
+      out.lower.push(mean - (long.mean[k]! - long.lower[k]!));
+      out.upper.push(mean + (long.upper[k]! - long.mean[k]!));
+    }
+    return out;
   }
 
   fitFailed(): void {
