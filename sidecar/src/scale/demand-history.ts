@@ -48,6 +48,13 @@ export class DemandHistory {
     return peak === Number.NEGATIVE_INFINITY ? 0 : peak;
   }
 
+  /** The value of the sample just before the one at `t`, null when it is missing or absent. */
+  previous(target: string, t: number): number | null {
+    const samples = this.byTarget.get(target) ?? [];
+    for (let i = samples.length - 1; i >= 0; i--) if (samples[i]!.t < t) return samples[i]!.value;
+    return null;
+  }
+
   forget(target: string): void {
     this.byTarget.delete(target);
   }

@@ -35,6 +35,7 @@ const demand = (over: Partial<DemandView> = {}, upper: (k: number) => number = (
     kind: null,
     attack: false,
     recentPeak: 8,
+    previous: null,
     ...over,
   };
 };
@@ -89,6 +90,14 @@ describe('predictive policy', () => {
     expect(decision).toMatchObject({ kind: 'scale', from: 2, to: 4 });
     expect(decision.inputs.desired).toBe(6);
     expect(decision.notes.join()).toMatch(/surge/);
+  });
+
+  it('plans ahead of a rising surge by its rise per step over the lead time', () => {
+    // 30 now, 24 a step ago: +6 per step, 4 steps of lead: 54 -> ceil(54 / 5) = 11, capped at max 8.
+    const decision = decide(input({ current: 2, demand: demand({ actual: 30, previous: 24 }) }));
+    expect(decision.inputs).toMatchObject({ demand: 54, desired: 11 });
+    expect(decision).toMatchObject({ kind: 'scale', to: 4 });
+    expect(decision.notes.join()).toMatch(/rising 6/);
   });
 
   it('never counts flood traffic as demand during an attack', () => {

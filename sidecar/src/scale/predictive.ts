@@ -4,8 +4,9 @@
  * replica count. No I/O and no clock of its own, so every rule is a table test:
  *
  * - demand to plan for = the highest upper bound of the forecast over the lead time (a new
- *   replica must be serving when the peak arrives), or the latest value when that is higher and
- *   the traffic is organic (a surge the model did not foresee is served);
+ *   replica must be serving when the peak arrives), or, when the latest value is above it and the
+ *   traffic is organic (a surge the model did not foresee), that value plus its rise per step
+ *   carried over the lead time: the surge is served, ahead of where it will be;
  * - while the anomaly looks like an attack, the latest value is NOT demand (the flood is not
  *   planned for: only the forecast counts) and scale-out never passes the attack-aware cap; nor
  *   does the target scale in while one is open;
@@ -42,6 +43,8 @@ export interface DemandView {
    * fully covered by fresh samples (the evaluator's history); attack-suspected points are left out.
    */
   recentPeak: number | null;
+  /** The value one watcher step before `actual`, null when unknown; a rising surge is extrapolated from it. */
+  previous: number | null;
 }
 
 export interface PredictiveInput {
@@ -160,9 +163,18 @@ export function decide(input: PredictiveInput): PredictiveDecision {
   }
 
   // The flood is not demand: while an attack is suspected only the forecast counts.
-  const planned = demand.attack ? forecastPeak : Math.max(forecastPeak, demand.actual);
+  let planned = demand.attack ? forecastPeak : Math.max(forecastPeak, demand.actual);
   if (demand.attack) notes.push(`attack suspected: the current ${round(demand.actual)} is not counted as demand`);
-  else if (demand.actual > forecastPeak) notes.push(`serving a surge above the forecast (${round(demand.actual)})`);
+  else if (demand.actual > forecastPeak) {
+    // A surge the model did not foresee: served, and ahead of it by its own rise over the lead time.
+    const rise = demand.previous === null ? 0 : demand.actual - demand.previous;
+    planned = demand.actual + Math.max(0, rise) * leadSteps;
+    notes.push(
+      rise > 0
+        ? `serving a surge above the forecast (${round(demand.actual)}, rising ${round(rise)} per step: planning ${round(planned)})`
+        : `serving a surge above the forecast (${round(demand.actual)})`,
+    );
+  }
   inputs.demand = planned;
   const desired = replicasFor(planned, capacity);
   inputs.desired = desired;

@@ -195,6 +195,7 @@ export class Scaler {
     return {
       ...live,
       recentPeak: this.history.peak(target, now, capacity.stabilisationSeconds * 1000, maxGapMs),
+      previous: live.observedAt === null ? null : this.history.previous(target, live.observedAt),
     };
   }
 
