@@ -26,7 +26,13 @@ export const FALLBACK_ROLE: Record<Action, OrgRole> = {
   [ACTIONS.alertRulesWrite]: OrgRole.Editor,
 };
 
-const RANK: Record<string, number> = { [OrgRole.Viewer]: 1, [OrgRole.Editor]: 2, [OrgRole.Admin]: 3 };
+/** Basic roles in the order Grafana nests them: each includes the ones before it. */
+export const ROLE_RANK: Record<OrgRole, number> = {
+  [OrgRole.None]: 0,
+  [OrgRole.Viewer]: 1,
+  [OrgRole.Editor]: 2,
+  [OrgRole.Admin]: 3,
+};
 
 type User = Pick<CurrentUserDTO, 'orgRole' | 'permissions'>;
 
@@ -41,5 +47,5 @@ export function userCan(action: Action, user: User | undefined = config.bootData
   if (user.permissions && Object.keys(user.permissions).length > 0) {
     return user.permissions[action] === true;
   }
-  return (RANK[user.orgRole] ?? 0) >= RANK[FALLBACK_ROLE[action]];
+  return user.orgRole !== '' && ROLE_RANK[user.orgRole] >= ROLE_RANK[FALLBACK_ROLE[action]];
 }
