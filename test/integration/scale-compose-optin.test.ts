@@ -92,7 +92,9 @@ describeWith([dockerd], 'Compose opt-in is decided by every replica, on the real
     expect(answer.body.message).toMatch(/not scalable: replicas disagree on ntma\.scale\.enabled/);
 
     const listed = await target(id);
-    expect(listed?.labelError).toMatch(/replicas disagree on ntma\.scale\.enabled: unset on .*-quiet-1, "true" on .*-quiet-3/);
+    expect(listed?.labelError).toMatch(
+      /replicas disagree on ntma\.scale\.enabled: unset on .*-quiet-1, "true" on .*-quiet-3/,
+    );
   });
 
   it('a stray container with lower limits makes an opted-in service refuse every request', async () => {
@@ -107,7 +109,9 @@ describeWith([dockerd], 'Compose opt-in is decided by every replica, on the real
     expect(up.status).toBe(409);
     expect(await composeReplicas(project, 'limited')).toHaveLength(3);
     const listed = await target(id);
-    expect(listed?.labelError).toMatch(/replicas disagree on ntma\.scale\.min: "1" on .*-limited-1, "0" on .*-limited-3/);
+    expect(listed?.labelError).toMatch(
+      /replicas disagree on ntma\.scale\.min: "1" on .*-limited-1, "0" on .*-limited-3/,
+    );
 
     const log = await callJson<{ items: Array<{ status: string; detail?: string }> }>(
       `${sidecar.url}/api/v1/audit?target=${encodeURIComponent(id)}`,

@@ -36,7 +36,11 @@ export interface GuardedConfig {
 const list = <T>(value: T[] | null | undefined): T[] => value ?? [];
 
 /** Items of `clone` missing from `reference`, compared by `key`. */
-function added<T>(clone: T[] | null | undefined, reference: T[] | null | undefined, key: (item: T) => string): string[] {
+function added<T>(
+  clone: T[] | null | undefined,
+  reference: T[] | null | undefined,
+  key: (item: T) => string,
+): string[] {
   const have = new Set(list(reference).map(key));
   return list(clone)
     .map(key)
@@ -66,8 +70,10 @@ export function privilegesGained(clone: GuardedConfig, reference: GuardedConfig)
   for (const cap of added(c.CapAdd, r.CapAdd, (x) => x.toUpperCase())) gains.push(`capability ${cap}`);
   for (const cap of added(r.CapDrop, c.CapDrop, (x) => x.toUpperCase())) gains.push(`capability ${cap} (not dropped)`);
   for (const dev of added(c.Devices, r.Devices, (d) => d.PathOnHost ?? '')) gains.push(`device ${dev}`);
-  for (const req of added(c.DeviceRequests, r.DeviceRequests, (d) => JSON.stringify(d))) gains.push(`device request ${req}`);
-  for (const rule of added(c.DeviceCgroupRules, r.DeviceCgroupRules, (x) => x)) gains.push(`device cgroup rule ${rule}`);
+  for (const req of added(c.DeviceRequests, r.DeviceRequests, (d) => JSON.stringify(d)))
+    gains.push(`device request ${req}`);
+  for (const rule of added(c.DeviceCgroupRules, r.DeviceCgroupRules, (x) => x))
+    gains.push(`device cgroup rule ${rule}`);
   const hostPaths = (h: GuardedHostConfig): string[] => [
     ...list(h.Binds).flatMap((b) => bindSource(b) ?? []),
     ...list(h.Mounts).flatMap((m) => (m.Type === 'bind' && m.Source ? [m.Source] : [])),
