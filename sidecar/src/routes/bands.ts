@@ -158,6 +158,7 @@ export const bandsRoutes: FastifyPluginAsyncTypebox<BandsRoutesOptions> = async 
   app.post(
     '/api/v1/bands',
     {
+      config: { auth: 'token' },
       schemaErrorFormatter: describeInvalid,
       schema: {
         tags: ['bands'],
@@ -176,6 +177,7 @@ export const bandsRoutes: FastifyPluginAsyncTypebox<BandsRoutesOptions> = async 
   app.post(
     '/api/v1/bands/series',
     {
+      config: { auth: 'token' },
       schemaErrorFormatter: describeInvalid,
       schema: {
         tags: ['bands'],
