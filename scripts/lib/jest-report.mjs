@@ -55,10 +55,5 @@ export function countMissingConfig(config, ci) {
 const ANSI_COLOUR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
 
 function firstLines(text, lines = 6) {
-  return text
-    .replace(ANSI_COLOUR, '')
-    .trim()
-    .split('\n')
-    .slice(0, lines)
-    .join('\n');
+  return text.replace(ANSI_COLOUR, '').trim().split('\n').slice(0, lines).join('\n');
 }
