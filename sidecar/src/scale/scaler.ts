@@ -402,7 +402,10 @@ export class Scaler {
     return decisions;
   }
 
-  /** Each observation of an alert is decided once; a failed attempt may be retried by a redelivery. */
+  /**
+   * Each observation of an alert is decided once. A failed attempt may be retried by a redelivery;
+   * an ignored alert (no target) decided nothing, so it is not remembered.
+   */
   private async decideOnce(alert: MappedAlert, who: string): Promise<AutoDecision> {
     const claim = this.replays.claim(alert.replayKey);
     if (!claim.fresh) return this.duplicate(alert, claim.first);
@@ -411,7 +414,7 @@ export class Scaler {
       decided = await this.automatic(alert, who);
       return decided;
     } finally {
-      if (decided !== undefined && decided.decision !== 'failed') {
+      if (decided !== undefined && decided.decision !== 'failed' && decided.decision !== 'ignored') {
         const first: Omit<FirstDecision, 'at'> = { decision: decided.decision };
         if (decided.auditId !== undefined) first.auditId = decided.auditId;
         this.replays.settle(alert.replayKey, first);
