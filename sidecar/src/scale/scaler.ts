@@ -4,6 +4,7 @@ import type { AuditLog } from '../audit/log.js';
 import type { AuditAction, AuditAlert, AuditDraft, AuditSource } from '../audit/types.js';
 import { Conflict, DomainError, Forbidden, NotFound, errorCodeOf } from '../errors.js';
 import type { BackendKind, ScaleBackend, Workload } from './backend.js';
+import { AlertReplayGuard, type FirstDecision } from './alert-replay.js';
 import { mapGrafanaAlerts, type GrafanaWebhook, type MappedAlert } from './grafana-alerts.js';
 import { fingerprintOf, type IdempotencyRecord, type IdempotencyStore } from './idempotency.js';
 import { KeyedMutex } from './keyed-mutex.js';
@@ -63,7 +64,8 @@ export interface TargetView {
   lastAction: AuditAction | null;
 }
 
-export type AutoOutcome = 'scaled' | 'dry_run' | 'held' | 'refused' | 'ignored' | 'failed';
+/** `duplicate`: the same observation of the same alert was already decided; nothing new is done. */
+export type AutoOutcome = 'scaled' | 'dry_run' | 'held' | 'refused' | 'ignored' | 'failed' | 'duplicate';
 
 export interface AutoDecision {
   alertname: string;
@@ -87,6 +89,8 @@ export interface ScalerOptions {
   defaultAttackMax: number;
   /** NTMA_SCALE_STALE_SECONDS, in ms. */
   staleAfterMs: number;
+  /** Most alert observations remembered for replay detection (default 10,000). */
+  maxRememberedAlerts?: number;
   now?: () => number;
 }
 
@@ -111,10 +115,17 @@ export class Scaler {
   private readonly inflightKeys = new Map<string, { fingerprint: string; result: Promise<ScaleResult> }>();
   private readonly actions: Counter<'result'>;
   private readonly now: () => number;
+  private readonly replays: AlertReplayGuard;
 
   constructor(private readonly options: ScalerOptions) {
     this.actions = createScaleMetrics();
     this.now = options.now ?? Date.now;
+    // Remembered a minute past the stale limit: a replay of a forgotten observation is stale, so it holds.
+    this.replays = new AlertReplayGuard({
+      maxEntries: options.maxRememberedAlerts ?? 10_000,
+      maxAgeMs: options.staleAfterMs + 60_000,
+      now: this.now,
+    });
   }
 
   private count(result: ScaleResultLabel): void {
@@ -381,14 +392,50 @@ export class Scaler {
    * names a target goes through the automatic policy. `sender` names the caller in the audit log.
    */
   async handleAlerts(payload: GrafanaWebhook, sender: AlertSender = 'grafana'): Promise<AutoDecision[]> {
-    const mapped = mapGrafanaAlerts(payload, this.now());
+    const mapped = mapGrafanaAlerts(payload);
     const who = `${sender}-alert:${payload.receiver ?? 'webhook'}`;
     const decisions: AutoDecision[] = [];
     // In order, so two alerts for one target see each other's effect (the second meets the cooldown).
     for (const alert of mapped) {
-      decisions.push(await this.automatic(alert, who));
+      decisions.push(await this.decideOnce(alert, who));
     }
     return decisions;
+  }
+
+  /**
+   * Each observation of an alert is decided once. A failed attempt may be retried by a redelivery;
+   * an ignored alert (no target) decided nothing, so it is not remembered.
+   */
+  private async decideOnce(alert: MappedAlert, who: string): Promise<AutoDecision> {
+    const claim = this.replays.claim(alert.replayKey);
+    if (!claim.fresh) return this.duplicate(alert, claim.first);
+    let decided: AutoDecision | undefined;
+    try {
+      decided = await this.automatic(alert, who);
+      return decided;
+    } finally {
+      if (decided !== undefined && decided.decision !== 'failed' && decided.decision !== 'ignored') {
+        const first: Omit<FirstDecision, 'at'> = { decision: decided.decision };
+        if (decided.auditId !== undefined) first.auditId = decided.auditId;
+        this.replays.settle(alert.replayKey, first);
+      } else {
+        this.replays.release(alert.replayKey);
+      }
+    }
+  }
+
+  private duplicate(alert: MappedAlert, first: FirstDecision): AutoDecision {
+    const answer: AutoDecision = {
+      alertname: alert.alertname,
+      decision: 'duplicate',
+      reason:
+        `already decided (${first.decision}) at ${new Date(first.at).toISOString()}: ` +
+        'the same observation of this alert (fingerprint, start and sample time) acts once',
+    };
+    if (alert.fingerprint !== undefined) answer.fingerprint = alert.fingerprint;
+    if (alert.signal) answer.target = alert.signal.target;
+    if (first.auditId !== undefined) answer.auditId = first.auditId;
+    return answer;
   }
 
   private async automatic(alert: MappedAlert, who: string): Promise<AutoDecision> {
