@@ -14,6 +14,7 @@ import type { BandsEngine } from './bands/engine.js';
 import { BandsService } from './bands/service.js';
 import { installAuth, requireDeclaredAuth, type DeclaredRoute } from './http/auth.js';
 import { installErrorHandler } from './http/error-handler.js';
+import { installFiniteNumbers } from './http/finite-numbers.js';
 import { overload } from './http/overload.js';
 import { installRateLimit } from './http/rate-limit.js';
 import { createRegistry } from './metrics/registry.js';
@@ -68,7 +69,11 @@ export function createServices(config: Config, given: Partial<Services> = {}): S
     readiness: given.readiness ?? [prometheusReadiness(config.prometheusUrl, config.prometheusTimeoutMs)],
     prometheus:
       given.prometheus ??
-      new PrometheusClient({ baseUrl: config.prometheusUrl, timeoutMs: config.prometheusTimeoutMs }),
+      new PrometheusClient({
+        baseUrl: config.prometheusUrl,
+        timeoutMs: config.prometheusTimeoutMs,
+        ...config.prometheusCaps,
+      }),
     bandsEngine:
       given.bandsEngine ??
       new PoolBandsEngine({
@@ -113,6 +118,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     perAddress: config.rateLimitPerAddressPerMinute,
   });
   installAuth(app, { apiToken: config.apiToken, alertSecret: config.alertSecret });
+  installFiniteNumbers(app);
 
   await app.register(swagger, {
     openapi: {

@@ -92,7 +92,7 @@ const AuditQuery = Type.Object(
     target: Type.Optional(Type.String({ minLength: 1, maxLength: 300, description: 'Only this target id' })),
     status: Type.Optional(status()),
     limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
-    offset: Type.Integer({ minimum: 0, default: 0 }),
+    offset: Type.Integer({ minimum: 0, maximum: 1_000_000_000, default: 0 }),
   },
   { additionalProperties: false },
 );
