@@ -134,11 +134,9 @@ function setUp() {
 }
 
 /** Every port this run will listen on, checked before anything starts, so a taken one leaves nothing behind. */
-async function portsFree(alertmanagerWanted, nodeExporterWanted) {
+async function portsFree() {
   const needs = Object.entries(PORTS)
     .filter(([key]) => key !== 'prometheus' || !process.env.PROMETHEUS_URL)
-    .filter(([key]) => key !== 'alertmanager' || alertmanagerWanted)
-    .filter(([key]) => key !== 'nodeExporter' || nodeExporterWanted)
     .map(([key, need]) => ({ ...need, port: ports[key] }));
   const taken = await takenPorts(needs);
   for (const problem of taken) console.error(`npm start: ${problem.message}`);
@@ -148,10 +146,11 @@ async function portsFree(alertmanagerWanted, nodeExporterWanted) {
 }
 
 async function main() {
+  if (!(await portsFree())) return;
+  if (!setUp()) return;
+  // Looked up after the set-up, which may just have installed them.
   const alertmanager = which('prometheus-alertmanager') ?? which('alertmanager');
   const nodeExporter = which('prometheus-node-exporter') ?? which('node_exporter');
-  if (!(await portsFree(alertmanager !== undefined, nodeExporter !== undefined))) return;
-  if (!setUp()) return;
 
   let prometheusUrl = process.env.PROMETHEUS_URL;
   if (!prometheusUrl) {
