@@ -129,7 +129,7 @@ export interface TargetView {
   running: number;
   limits: ScaleLimits;
   auto: { mode: AutoMode; dryRun: boolean; attackMax: number };
-  /** A malformed ntma.scale.* label; the target is refused until it is fixed. */
+  /** Why the target is refused until it is fixed: a malformed ntma.scale.* label, or replicas that disagree on one. */
   labelError?: string;
   lastAction: AuditAction | null;
 }

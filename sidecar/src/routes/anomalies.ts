@@ -39,7 +39,9 @@ const Query = Type.Object(
   {
     watcher: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
     open: Type.Optional(Type.Boolean({ description: 'true: only open excursions; false: only closed ones' })),
-    since: Type.Optional(Type.Number({ minimum: 0, description: 'Only excursions active at or after this unix time' })),
+    since: Type.Optional(
+      Type.Number({ minimum: 0, maximum: 1e11, description: 'Only excursions active at or after this unix time' }),
+    ),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
   },
   { additionalProperties: false },
@@ -49,6 +51,7 @@ export const anomaliesRoutes: FastifyPluginAsyncTypebox<AnomaliesRoutesOptions> 
   app.get(
     '/api/v1/anomalies',
     {
+      config: { auth: 'token' },
       schema: {
         tags: ['watch'],
         summary: 'Recent anomalies found by the watchers, newest first (a bounded in-memory log)',

@@ -61,7 +61,7 @@ const AuditQuery = Type.Object(
     target: Type.Optional(Type.String({ minLength: 1, maxLength: 300, description: 'Only this target id' })),
     status: Type.Optional(status()),
     limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
-    offset: Type.Integer({ minimum: 0, default: 0 }),
+    offset: Type.Integer({ minimum: 0, maximum: 1_000_000_000, default: 0 }),
   },
   { additionalProperties: false },
 );
@@ -80,6 +80,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<AuditRoutesOptions> = async 
   app.get(
     '/api/v1/audit',
     {
+      config: { auth: 'token' },
       schema: {
         tags: ['scaling'],
         summary: 'The scaling audit log, newest first, paged and filterable by target',

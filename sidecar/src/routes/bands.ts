@@ -153,11 +153,12 @@ function describeInvalid(errors: FastifySchemaValidationError[], dataVar: string
 
 export const bandsRoutes: FastifyPluginAsyncTypebox<BandsRoutesOptions> = async (app, { bands }) => {
   const limits = bands.limits;
-  const errors = { 400: ErrorBody, 413: ErrorBody, 502: ErrorBody, 503: ErrorBody, 504: ErrorBody };
+  const errors = { 400: ErrorBody, 413: ErrorBody, 422: ErrorBody, 502: ErrorBody, 503: ErrorBody, 504: ErrorBody };
 
   app.post(
     '/api/v1/bands',
     {
+      config: { auth: 'token' },
       schemaErrorFormatter: describeInvalid,
       schema: {
         tags: ['bands'],
@@ -176,6 +177,7 @@ export const bandsRoutes: FastifyPluginAsyncTypebox<BandsRoutesOptions> = async 
   app.post(
     '/api/v1/bands/series',
     {
+      config: { auth: 'token' },
       schemaErrorFormatter: describeInvalid,
       schema: {
         tags: ['bands'],

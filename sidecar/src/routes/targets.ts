@@ -28,7 +28,11 @@ const TargetSchema = Type.Object({
     dryRun: Type.Boolean({ description: 'Automatic actions are recorded only (label or NTMA_SCALE_AUTO_DRY_RUN)' }),
     attackMax: Type.Integer({ description: 'Automatic scale-out never passes this during an attack-like anomaly' }),
   }),
-  labelError: Type.Optional(Type.String({ description: 'A malformed ntma.scale.* label; scaling is refused' })),
+  labelError: Type.Optional(
+    Type.String({
+      description: 'Why scaling is refused: a malformed ntma.scale.* label, or replicas that disagree on one',
+    }),
+  ),
   lastAction: Type.Union([AuditActionSchema, Type.Null()]),
 });
 
@@ -89,6 +93,7 @@ export const targetsRoutes: FastifyPluginAsyncTypebox<TargetsRoutesOptions> = as
   app.get(
     '/api/v1/targets',
     {
+      config: { auth: 'token' },
       schema: {
         tags: ['scaling'],
         summary: 'Scalable targets: the Compose services and Swarm services labelled ntma.scale.enabled=true',
@@ -101,6 +106,7 @@ export const targetsRoutes: FastifyPluginAsyncTypebox<TargetsRoutesOptions> = as
   app.post(
     '/api/v1/targets/:id/scale',
     {
+      config: { auth: 'token' },
       schema: {
         tags: ['scaling'],
         summary: 'Scale a target to `replicas`, or by `delta`',

@@ -4,6 +4,7 @@ import type { AuditLog } from '../audit/log.js';
 import type { AuditAction, AuditAlert, AuditDraft, AuditSource } from '../audit/types.js';
 import { Conflict, DomainError, Forbidden, NotFound, errorCodeOf } from '../errors.js';
 import type { BackendKind, ScaleBackend, Workload } from './backend.js';
+import { AlertReplayGuard, type FirstDecision } from './alert-replay.js';
 import { mapGrafanaAlerts, type GrafanaWebhook, type MappedAlert } from './grafana-alerts.js';
 import { fingerprintOf, type IdempotencyRecord, type IdempotencyStore } from './idempotency.js';
 import { KeyedMutex } from './keyed-mutex.js';
@@ -55,12 +56,16 @@ export interface TargetView {
   running: number;
   limits: ScaleLimits;
   auto: { mode: AutoMode; dryRun: boolean; attackMax: number };
-  /** A malformed ntma.scale.* label; the target is refused until it is fixed. */
+  /**
+   * Why the target is refused until it is fixed: a malformed ntma.scale.* label, or replicas that
+   * disagree on one.
+   */
   labelError?: string;
   lastAction: AuditAction | null;
 }
 
-export type AutoOutcome = 'scaled' | 'dry_run' | 'held' | 'refused' | 'ignored' | 'failed';
+/** `duplicate`: the same observation of the same alert was already decided; nothing new is done. */
+export type AutoOutcome = 'scaled' | 'dry_run' | 'held' | 'refused' | 'ignored' | 'failed' | 'duplicate';
 
 export interface AutoDecision {
   alertname: string;
@@ -84,6 +89,8 @@ export interface ScalerOptions {
   defaultAttackMax: number;
   /** NTMA_SCALE_STALE_SECONDS, in ms. */
   staleAfterMs: number;
+  /** Most alert observations remembered for replay detection (default 10,000). */
+  maxRememberedAlerts?: number;
   now?: () => number;
 }
 
@@ -108,10 +115,17 @@ export class Scaler {
   private readonly inflightKeys = new Map<string, { fingerprint: string; result: Promise<ScaleResult> }>();
   private readonly actions: Counter<'result'>;
   private readonly now: () => number;
+  private readonly replays: AlertReplayGuard;
 
   constructor(private readonly options: ScalerOptions) {
     this.actions = createScaleMetrics();
     this.now = options.now ?? Date.now;
+    // Remembered a minute past the stale limit: a replay of a forgotten observation is stale, so it holds.
+    this.replays = new AlertReplayGuard({
+      maxEntries: options.maxRememberedAlerts ?? 10_000,
+      maxAgeMs: options.staleAfterMs + 60_000,
+      now: this.now,
+    });
   }
 
   private count(result: ScaleResultLabel): void {
@@ -147,13 +161,17 @@ export class Scaler {
     return Math.min(settings.limits.max, settings.attackMax ?? this.options.defaultAttackMax);
   }
 
-  /** The opted-in targets of every backend with their limits and last action. */
+  /**
+   * The targets of every backend that opted in, or that some replica claims opted in (shown with
+   * the conflict, so a stray opt-in is visible rather than silently ignored), with their limits
+   * and last action.
+   */
   async listTargets(): Promise<TargetView[]> {
     const lists = await Promise.all(this.options.backends.map((b) => b.list()));
     const views: TargetView[] = [];
     for (const workload of lists.flat()) {
       const reading = readScaleLabels(workload.labels);
-      if (!reading.settings.enabled) continue;
+      if (!reading.settings.enabled && workload.labelConflict === undefined) continue;
       const { settings } = reading;
       const view: TargetView = {
         id: workload.id,
@@ -171,6 +189,7 @@ export class Scaler {
       };
       if (workload.group !== undefined) view.group = workload.group;
       if (!reading.ok) view.labelError = reading.error;
+      if (workload.labelConflict !== undefined) view.labelError = workload.labelConflict;
       views.push(view);
     }
     return views.sort((a, b) => a.id.localeCompare(b.id));
@@ -288,12 +307,15 @@ export class Scaler {
     }
   }
 
-  /** Opt-in and well-formed labels, or a recorded refusal. */
+  /** Replicas that agree, opt-in and well-formed labels, or a recorded refusal. */
   private async admit(base: Base, workload: Workload): Promise<ScaleSettings> {
     const reading = readScaleLabels(workload.labels);
     return this.observe(
       { ...base, backend: workload.backend },
       () => {
+        if (workload.labelConflict !== undefined) {
+          throw new Conflict(`target ${workload.id} is not scalable: ${workload.labelConflict}`);
+        }
         if (!reading.settings.enabled) {
           throw new Forbidden(`target ${workload.id} has not opted in to scaling (label ${LABEL.enabled}=true)`);
         }
@@ -370,14 +392,50 @@ export class Scaler {
    * names a target goes through the automatic policy. `sender` names the caller in the audit log.
    */
   async handleAlerts(payload: GrafanaWebhook, sender: AlertSender = 'grafana'): Promise<AutoDecision[]> {
-    const mapped = mapGrafanaAlerts(payload, this.now());
+    const mapped = mapGrafanaAlerts(payload);
     const who = `${sender}-alert:${payload.receiver ?? 'webhook'}`;
     const decisions: AutoDecision[] = [];
     // In order, so two alerts for one target see each other's effect (the second meets the cooldown).
     for (const alert of mapped) {
-      decisions.push(await this.automatic(alert, who));
+      decisions.push(await this.decideOnce(alert, who));
     }
     return decisions;
+  }
+
+  /**
+   * Each observation of an alert is decided once. A failed attempt may be retried by a redelivery;
+   * an ignored alert (no target) decided nothing, so it is not remembered.
+   */
+  private async decideOnce(alert: MappedAlert, who: string): Promise<AutoDecision> {
+    const claim = this.replays.claim(alert.replayKey);
+    if (!claim.fresh) return this.duplicate(alert, claim.first);
+    let decided: AutoDecision | undefined;
+    try {
+      decided = await this.automatic(alert, who);
+      return decided;
+    } finally {
+      if (decided !== undefined && decided.decision !== 'failed' && decided.decision !== 'ignored') {
+        const first: Omit<FirstDecision, 'at'> = { decision: decided.decision };
+        if (decided.auditId !== undefined) first.auditId = decided.auditId;
+        this.replays.settle(alert.replayKey, first);
+      } else {
+        this.replays.release(alert.replayKey);
+      }
+    }
+  }
+
+  private duplicate(alert: MappedAlert, first: FirstDecision): AutoDecision {
+    const answer: AutoDecision = {
+      alertname: alert.alertname,
+      decision: 'duplicate',
+      reason:
+        `already decided (${first.decision}) at ${new Date(first.at).toISOString()}: ` +
+        'the same observation of this alert (fingerprint, start and sample time) acts once',
+    };
+    if (alert.fingerprint !== undefined) answer.fingerprint = alert.fingerprint;
+    if (alert.signal) answer.target = alert.signal.target;
+    if (first.auditId !== undefined) answer.auditId = first.auditId;
+    return answer;
   }
 
   private async automatic(alert: MappedAlert, who: string): Promise<AutoDecision> {

@@ -10,6 +10,7 @@ import {
 import { Combobox, Icon, Spinner, useStyles2, useTheme2 } from '@grafana/ui';
 import type { ExcursionKind, ModelChoice } from '../../../api/types';
 import { ScaleControls } from '../../../components/ScaleControls/ScaleControls';
+import { ACTIONS, userCan } from '../../../permissions';
 import { testIds } from '../../../components/testIds';
 import { anomalyMarks, recordsForSeries } from '../kinds';
 import { type AnomalyBandsOptions, minimumScore, modelChoice, trainProblem } from '../options';
@@ -55,7 +56,9 @@ export function AnomalyBandsPanel({
   const targets = useMemo(() => linkedTargets(options, input, replaceVariables), [options, input, replaceVariables]);
   const [chosenTarget, setChosenTarget] = useState<string>();
   const target = chosenTarget && targets.includes(chosenTarget) ? chosenTarget : targets[0];
-  const targetView = useTargetView(options.showScaleButtons ? target : undefined);
+  // The scale header is for users who may scale; for the others it would be buttons that answer 403.
+  const showScale = options.showScaleButtons && userCan(ACTIONS.scale);
+  const targetView = useTargetView(showScale ? target : undefined);
 
   const unit = input.find((one) => one.unit)?.unit;
   const { formatValue, formatTick } = useMemo(() => {
@@ -105,7 +108,7 @@ export function AnomalyBandsPanel({
     );
   }
 
-  const showHeader = options.showScaleButtons && targets.length > 0;
+  const showHeader = showScale && targets.length > 0;
   const error = problem ?? bands.error?.message;
   const perRow = Math.max(1, Math.floor(width / 220));
   const legendHeight = LEGEND_ROW_HEIGHT * Math.ceil((input.length + 1) / perRow) + 6;
