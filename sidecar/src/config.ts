@@ -42,6 +42,8 @@ export interface Config {
     stopGraceSeconds: number;
     /** NTMA_IDEMPOTENCY_TTL_SECONDS (default 86400): how long an Idempotency-Key is remembered. */
     idempotencyTtlSeconds: number;
+    /** NTMA_SCALE_EVAL_SECONDS (default 15, 0 = off): period of the predictive policy's evaluation of auto targets. */
+    evalSeconds: number;
   };
 }
 
@@ -150,6 +152,7 @@ export function loadConfig(env: Env = process.env): Config {
       staleSeconds: integer(env, 'NTMA_SCALE_STALE_SECONDS', 300, 1, 86400),
       stopGraceSeconds: integer(env, 'NTMA_SCALE_STOP_GRACE_SECONDS', 10, 0, 3600),
       idempotencyTtlSeconds: integer(env, 'NTMA_IDEMPOTENCY_TTL_SECONDS', 86400, 1, 30 * 86400),
+      evalSeconds: integer(env, 'NTMA_SCALE_EVAL_SECONDS', 15, 0, 3600),
     },
   };
 }

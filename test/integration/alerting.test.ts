@@ -338,7 +338,13 @@ describeWith([prometheus], 'alert rules and watchers against a real Prometheus',
     const now = Date.now();
     const context: PolicyContext = {
       current: 2,
-      settings: { enabled: true, limits: { min: 1, max: 5, step: 1, cooldownSeconds: 0 }, auto: 'on', attackMax: null },
+      settings: {
+        enabled: true,
+        limits: { min: 1, max: 5, step: 1, cooldownSeconds: 0 },
+        auto: 'on',
+        attackMax: null,
+        capacity: null,
+      },
       lastChange: { live: null, any: null },
       now,
       staleAfterMs: 300_000,

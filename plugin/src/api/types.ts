@@ -78,7 +78,7 @@ export interface ScaleLimits {
 }
 
 export type ActionStatus = 'applied' | 'failed' | 'refused' | 'held' | 'in_progress' | 'unfinished';
-export type AuditSource = 'panel' | 'api' | 'alert';
+export type AuditSource = 'panel' | 'api' | 'alert' | 'policy';
 
 /** One scale action as the audit log folds it (accepted entry + outcome). */
 export interface AuditAction {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { AppendOnlyFile } from './append-only-file.js';
+import { AppendOnlyFile, type OpenForAppend } from './append-only-file.js';
 import { ActionIndex, readAuditText, withLiveStatus, type SkippedLine } from './reader.js';
 import type { ActionStatus, AuditAction, AuditDraft, AuditEntry } from './types.js';
 
@@ -21,6 +21,12 @@ export interface AuditPage {
   skipped: SkippedLine[];
 }
 
+export interface AuditLogOptions {
+  now?: () => Date;
+  /** How the file is opened for appending; tests inject faults here. */
+  openFile?: OpenForAppend;
+}
+
 /**
  * The persistent audit log: `<dataDir>/audit.jsonl`, append-only, one fsynced JSON line per
  * entry. The file is read once, on first use, into an in-memory index; afterwards the index
@@ -35,12 +41,12 @@ export class AuditLog {
   /** Accepted in this process and not finished yet: shown as in_progress, not unfinished. */
   private readonly inFlight = new Set<string>();
 
-  constructor(
-    dataDir: string,
-    private readonly now: () => Date = () => new Date(),
-  ) {
+  private readonly now: () => Date;
+
+  constructor(dataDir: string, options: AuditLogOptions = {}) {
+    this.now = options.now ?? (() => new Date());
     this.file = path.join(dataDir, AUDIT_FILE_NAME);
-    this.writer = new AppendOnlyFile(this.file);
+    this.writer = new AppendOnlyFile(this.file, options.openFile);
   }
 
   /** Loads the existing file; safe to call many times. */
@@ -65,7 +71,14 @@ export class AuditLog {
   async record(draft: AuditDraft): Promise<AuditEntry> {
     await this.ready();
     const entry: AuditEntry = { v: 1, at: this.now().toISOString(), ...draft };
-    await this.writer.append(entry);
+    try {
+      await this.writer.append(entry);
+    } catch (error) {
+      // An outcome that never reached the file leaves the action unfinished on disk; showing it
+      // in_progress until a restart would claim it is still running.
+      if (entry.phase !== 'accepted') this.inFlight.delete(entry.action);
+      throw error;
+    }
     if (entry.phase === 'accepted') this.inFlight.add(entry.action);
     else this.inFlight.delete(entry.action);
     this.index.add(entry);

@@ -5,8 +5,13 @@
  * unreachable while reading the current state) are recorded by their outcome entry alone.
  */
 
-/** Where a request came from: a Grafana panel (behind the plugin proxy), the bare API, or an alert. */
-export type AuditSource = 'panel' | 'api' | 'alert';
+import type { DecisionInputs } from '../scale/predictive.js';
+
+/**
+ * Where a request came from: a Grafana panel (behind the plugin proxy), the bare API, an alert, or
+ * the periodic evaluation of the predictive policy.
+ */
+export type AuditSource = 'panel' | 'api' | 'alert' | 'policy';
 
 export type AuditPhase = 'accepted' | 'applied' | 'failed' | 'refused' | 'held';
 
@@ -51,6 +56,8 @@ export interface AuditEntry {
   /** Policy remarks, e.g. that the attack-aware cap limited the step. */
   notes?: string[];
   alert?: AuditAlert;
+  /** An automatic decision of the predictive policy: the forecast, capacity, desire, limits and anomaly state it used. */
+  policy?: DecisionInputs;
 }
 
 /** What a caller supplies; the log stamps `v` and `at`. */
@@ -82,4 +89,5 @@ export interface AuditAction {
   errorCode?: string;
   notes?: string[];
   alert?: AuditAlert;
+  policy?: DecisionInputs;
 }

@@ -8,6 +8,36 @@ export interface AuditRoutesOptions {
 
 const Replicas = Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]);
 
+const MaybeNumber = (description: string) => Type.Union([Type.Number(), Type.Null()], { description });
+
+/** What the predictive policy decided from (scale/predictive.ts DecisionInputs). */
+export const DecisionInputsSchema = Type.Object({
+  source: Type.Optional(Type.String({ description: 'The watched series read as demand' })),
+  actual: MaybeNumber('Latest value of the demand series'),
+  forecastPeak: MaybeNumber('Highest upper bound of the forecast over the lead time'),
+  forecastPeakWindow: MaybeNumber('Highest upper bound over the stabilisation window'),
+  recentPeak: MaybeNumber('Highest organic value over the last stabilisation window (null: not fully observed)'),
+  demand: MaybeNumber('Demand planned for (the actual is left out while an attack is suspected)'),
+  capacity: Type.Union([
+    Type.Object({
+      perReplica: Type.Number(),
+      utilisation: Type.Number(),
+      leadSeconds: Type.Number(),
+      stabilisationSeconds: Type.Number(),
+    }),
+    Type.Null(),
+  ]),
+  desired: Type.Union([Type.Integer(), Type.Null()], { description: 'ceil(demand / (perReplica x utilisation))' }),
+  bounds: Type.Object({
+    min: Type.Integer(),
+    max: Type.Integer(),
+    step: Type.Integer(),
+    cooldownSeconds: Type.Integer(),
+    attackCap: Type.Integer(),
+  }),
+  anomaly: Type.Object({ kind: Type.Union([Type.String(), Type.Null()]), attack: Type.Boolean() }),
+});
+
 const status = (options: { description?: string } = {}) =>
   Type.Union(
     [
@@ -35,7 +65,7 @@ export const AuditActionSchema = Type.Object({
     description:
       'X-Grafana-User behind Grafana, "api" otherwise, grafana-alert:<receiver> or alertmanager-alert:<receiver>',
   }),
-  source: Type.Union([Type.Literal('panel'), Type.Literal('api'), Type.Literal('alert')]),
+  source: Type.Union([Type.Literal('panel'), Type.Literal('api'), Type.Literal('alert'), Type.Literal('policy')]),
   reason: Type.String(),
   before: Replicas,
   after: Replicas,
@@ -54,6 +84,7 @@ export const AuditActionSchema = Type.Object({
       attack: Type.Optional(Type.Boolean()),
     }),
   ),
+  policy: Type.Optional(DecisionInputsSchema),
 });
 
 const AuditQuery = Type.Object(

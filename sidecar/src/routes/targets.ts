@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { Requester, Scaler } from '../scale/scaler.js';
-import { AuditActionSchema } from './audit.js';
+import { AuditActionSchema, DecisionInputsSchema } from './audit.js';
 
 export interface TargetsRoutesOptions {
   scaler: Scaler;
@@ -34,6 +34,24 @@ const TargetSchema = Type.Object({
     }),
   ),
   lastAction: Type.Union([AuditActionSchema, Type.Null()]),
+  policy: Type.Object(
+    {
+      action: Type.Union([Type.Literal('scale'), Type.Literal('hold')]),
+      from: Type.Optional(Type.Integer()),
+      to: Type.Optional(Type.Integer()),
+      code: Type.String({
+        description: 'Stable name of the reason: out, in, steady, cooldown, stale, no_capacity, ...',
+      }),
+      reason: Type.String(),
+      dryRun: Type.Boolean(),
+      notes: Type.Array(Type.String()),
+      inputs: DecisionInputsSchema,
+    },
+    {
+      description:
+        'What the predictive policy would do now and why, on the watchers’ live state (for auto=off: what it would do if it were on)',
+    },
+  ),
 });
 
 const ScaleParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 300 }) });

@@ -8,6 +8,7 @@ const settings = (over: Partial<ScaleSettings> = {}, limits: Partial<ScaleSettin
   limits: { min: 1, max: 6, step: 2, cooldownSeconds: 60, ...limits },
   auto: 'on',
   attackMax: null,
+  capacity: null,
   ...over,
 });
 

@@ -12,6 +12,33 @@ import { LABEL, readScaleLabels, type AutoMode, type ScaleLimits, type ScaleSett
 import { resolveManualChange } from './limits.js';
 import { SCALE_ACTIONS_METRIC, createScaleMetrics, type ScaleResultLabel } from './metrics.js';
 import { decide } from './policy.js';
+import type { CapacityModel } from './capacity.js';
+import { DemandHistory } from './demand-history.js';
+import {
+  decide as decidePredictive,
+  type DecisionInputs,
+  type DemandView,
+  type PredictiveDecision,
+} from './predictive.js';
+import type { DemandQuery, LiveDemand } from '../watch/demand.js';
+
+/** Reads a target's live demand from the watchers (watch/demand.ts), forecast `horizonSeconds` ahead. */
+export type DemandReader = (query: DemandQuery, horizonSeconds: number) => LiveDemand | null;
+
+/** What the predictive policy would do now, and why (GET /api/v1/targets). */
+export interface PolicyView {
+  action: 'scale' | 'hold';
+  from?: number;
+  to?: number;
+  code: string;
+  reason: string;
+  dryRun: boolean;
+  notes: string[];
+  inputs: DecisionInputs;
+}
+
+/** What started an automatic evaluation: the periodic timer or an alert. */
+export type EvaluationTrigger = { kind: 'periodic' } | { kind: 'alert'; who: string; alert: AuditAlert };
 
 /** Who asked: the Grafana user behind the plugin proxy, the bare API, or an alert receiver. */
 /** Who delivered an alert webhook; the audit log's `who` starts with it. */
@@ -62,6 +89,8 @@ export interface TargetView {
    */
   labelError?: string;
   lastAction: AuditAction | null;
+  /** What the predictive policy would do now and why (also for auto=off: the shadow of a shadow). */
+  policy: PolicyView;
 }
 
 /** `duplicate`: the same observation of the same alert was already decided; nothing new is done. */
@@ -89,6 +118,8 @@ export interface ScalerOptions {
   defaultAttackMax: number;
   /** NTMA_SCALE_STALE_SECONDS, in ms. */
   staleAfterMs: number;
+  /** NTMA_SCALE_EVAL_SECONDS in ms: how often the evaluator runs (a gap in demand history longer than twice this is a hole). */
+  evalIntervalMs?: number;
   /** Most alert observations remembered for replay detection (default 10,000). */
   maxRememberedAlerts?: number;
   now?: () => number;
@@ -115,6 +146,10 @@ export class Scaler {
   private readonly inflightKeys = new Map<string, { fingerprint: string; result: Promise<ScaleResult> }>();
   private readonly actions: Counter<'result'>;
   private readonly now: () => number;
+  private readDemand: DemandReader | null = null;
+  private readonly history = new DemandHistory();
+  /** The code of the last hold recorded per target, so a periodic hold is logged when it changes, not every tick. */
+  private readonly lastHold = new Map<string, string>();
   private readonly replays: AlertReplayGuard;
 
   constructor(private readonly options: ScalerOptions) {
@@ -157,6 +192,153 @@ export class Scaler {
     return { backend, workload };
   }
 
+  /** Connects the watchers' live state; until then the predictive policy holds ("no watched series"). */
+  useDemand(reader: DemandReader): void {
+    this.readDemand = reader;
+  }
+
+  /** The demand view the predictive policy decides on: the watchers' state now, plus recent history. */
+  private demandFor(target: string, capacity: CapacityModel): DemandView | null {
+    const horizon = Math.max(capacity.leadSeconds, capacity.stabilisationSeconds);
+    const query: DemandQuery = { target, ...capacity.selector };
+    const live = this.readDemand?.(query, horizon) ?? null;
+    if (!live) return null;
+    const now = this.now();
+    this.history.record(target, live.observedAt ?? now, live.actual, live.attack);
+    const maxGapMs = Math.max(3 * live.stepSeconds * 1000, 2 * (this.options.evalIntervalMs ?? 15_000));
+    return {
+      ...live,
+      recentPeak: this.history.peak(target, now, capacity.stabilisationSeconds * 1000, maxGapMs),
+      previous: live.observedAt === null ? null : this.history.previous(target, live.observedAt),
+    };
+  }
+
+  /** A sample older than three steps of its watcher (and never older than NTMA_SCALE_STALE_SECONDS) is stale. */
+  private staleAfter(demand: DemandView | null): number {
+    const steps = demand ? 3 * demand.stepSeconds * 1000 + 1000 : this.options.staleAfterMs;
+    return Math.min(this.options.staleAfterMs, Math.max(30_000, steps));
+  }
+
+  private async predict(workload: Workload, settings: ScaleSettings): Promise<PredictiveDecision> {
+    const [live, any] = await Promise.all([
+      this.options.audit.lastChangeAt(workload.id, false),
+      this.options.audit.lastChangeAt(workload.id, true),
+    ]);
+    const demand = settings.capacity ? this.demandFor(workload.id, settings.capacity) : null;
+    return decidePredictive({
+      now: this.now(),
+      current: workload.desired,
+      settings,
+      demand,
+      lastChange: { live, any },
+      staleAfterMs: this.staleAfter(demand),
+      defaultAttackMax: this.options.defaultAttackMax,
+      forceDryRun: this.options.autoDryRun,
+    });
+  }
+
+  /**
+   * One evaluation of the predictive policy for a target, on the watchers' state at this moment:
+   * the periodic evaluator calls it for every auto target, an alert for its target. A scale
+   * decision goes through the same audited path as any action; a hold is recorded when its reason
+   * changes (every time when an alert triggered it), so a steady target does not fill the log.
+   */
+  async evaluate(target: string, trigger: EvaluationTrigger = { kind: 'periodic' }): Promise<AutoDecision> {
+    const alertname = trigger.kind === 'alert' ? (trigger.alert.alertname ?? '(alert)') : '(periodic)';
+    return this.mutex.run(target, async () => {
+      const base: Base = {
+        action: newActionId(this.now()),
+        target,
+        who: trigger.kind === 'alert' ? trigger.who : 'ntma-policy',
+        source: trigger.kind === 'alert' ? 'alert' : 'policy',
+        reason:
+          trigger.kind === 'alert' ? `alert ${alertname}: predictive policy` : 'periodic evaluation: predictive policy',
+        dryRun: this.options.autoDryRun,
+        ...(trigger.kind === 'alert' ? { alert: trigger.alert } : {}),
+      };
+      const head: AutoDecision = { alertname, target, decision: 'ignored', reason: '' };
+      try {
+        const { backend, workload } = await this.observe(base, () => this.workload(target));
+        const settings = await this.admit(base, workload);
+        const verdict = await this.predict(workload, settings);
+        return await this.carryOut(head, { ...base, dryRun: verdict.dryRun }, backend, workload, verdict, trigger);
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        const refused = error instanceof Forbidden || error instanceof Conflict;
+        return { ...head, decision: refused ? 'refused' : 'failed', reason: messageOf(error), auditId: base.action };
+      }
+    });
+  }
+
+  private async carryOut(
+    head: AutoDecision,
+    base: Base,
+    backend: ScaleBackend,
+    workload: Workload,
+    verdict: PredictiveDecision,
+    trigger: EvaluationTrigger,
+  ): Promise<AutoDecision> {
+    const notes = verdict.notes;
+    if (verdict.kind === 'hold') {
+      const unchanged = this.lastHold.get(workload.id) === verdict.code;
+      const decision: AutoDecision = {
+        ...head,
+        decision: 'held',
+        reason: verdict.reason,
+        before: workload.desired,
+        after: workload.desired,
+        ...(notes.length > 0 ? { notes } : {}),
+      };
+      if (trigger.kind === 'periodic' && unchanged) return decision;
+      this.lastHold.set(workload.id, verdict.code);
+      await this.options.audit.record({
+        ...base,
+        reason: `${base.reason}: ${verdict.reason}`,
+        backend: backend.kind,
+        phase: 'held',
+        before: workload.desired,
+        after: workload.desired,
+        detail: verdict.reason,
+        policy: verdict.inputs,
+        ...(notes.length > 0 ? { notes } : {}),
+      });
+      this.count('held');
+      return { ...decision, auditId: base.action };
+    }
+    this.lastHold.delete(workload.id);
+    const result = await this.execute(
+      { ...base, reason: `${base.reason}: ${verdict.reason}`, policy: verdict.inputs },
+      backend,
+      workload,
+      verdict.to,
+      notes,
+    );
+    return {
+      ...head,
+      decision: verdict.dryRun ? 'dry_run' : 'scaled',
+      reason: verdict.dryRun
+        ? `dry-run: would scale ${result.before} -> ${result.after}; nothing was changed (${verdict.reason})`
+        : `scaled ${result.before} -> ${result.after} (${verdict.reason})`,
+      before: result.before,
+      after: result.after,
+      auditId: result.auditId,
+      ...(notes.length > 0 ? { notes } : {}),
+    };
+  }
+
+  /** Ids of the targets the periodic evaluator should look at: opted in, automatic, with a capacity model. */
+  async autoTargets(): Promise<string[]> {
+    const lists = await Promise.all(this.options.backends.map((b) => b.list()));
+    return lists
+      .flat()
+      .filter((workload) => {
+        const reading = readScaleLabels(workload.labels);
+        return reading.ok && reading.settings.enabled && reading.settings.auto !== 'off' && reading.settings.capacity;
+      })
+      .map((workload) => workload.id)
+      .sort();
+  }
+
   private attackCap(settings: ScaleSettings): number {
     return Math.min(settings.limits.max, settings.attackMax ?? this.options.defaultAttackMax);
   }
@@ -186,6 +368,7 @@ export class Scaler {
           attackMax: this.attackCap(settings),
         },
         lastAction: (await this.options.audit.latestFor(workload.id)) ?? null,
+        policy: await this.preview(workload, settings),
       };
       if (workload.group !== undefined) view.group = workload.group;
       if (!reading.ok) view.labelError = reading.error;
@@ -193,6 +376,27 @@ export class Scaler {
       views.push(view);
     }
     return views.sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  /** What the policy would do now; for a target with auto off, what it would do if it were in dry-run. */
+  private async preview(workload: Workload, settings: ScaleSettings): Promise<PolicyView> {
+    const off = settings.auto === 'off';
+    const verdict = await this.predict(workload, off ? { ...settings, auto: 'dry-run' } : settings);
+    const view: PolicyView = {
+      action: verdict.kind,
+      code: verdict.code,
+      reason: verdict.reason,
+      dryRun: verdict.dryRun,
+      notes: off
+        ? ['automatic scaling is off (ntma.scale.auto): this is what it would do', ...verdict.notes]
+        : verdict.notes,
+      inputs: verdict.inputs,
+    };
+    if (verdict.kind === 'scale') {
+      view.from = verdict.from;
+      view.to = verdict.to;
+    }
+    return view;
   }
 
   /** A manual scale request (panel or API). */
@@ -360,7 +564,21 @@ export class Scaler {
       return result(before, workload.running, false);
     }
     await this.options.audit.record({ ...entry, phase: 'accepted', before, after: desired });
-    await onAccepted?.();
+    try {
+      await onAccepted?.();
+    } catch (error) {
+      // The engine was not touched: end the action here, so the log never shows it running.
+      await this.options.audit.record({
+        ...entry,
+        phase: 'failed',
+        before,
+        after: before,
+        detail: `could not record the Idempotency-Key before acting (${messageOf(error)}); nothing was changed`,
+        errorCode: errorCodeOf(error),
+      });
+      this.count('failed');
+      throw error;
+    }
     if (base.dryRun) {
       await this.options.audit.record({ ...entry, phase: 'applied', before, after: desired });
       this.count('dry_run');
@@ -463,6 +681,20 @@ export class Scaler {
       try {
         const { backend, workload } = await this.observe(base, () => this.workload(signal.target));
         const settings = await this.admit({ ...base, dryRun: this.options.autoDryRun }, workload);
+        if (settings.capacity) {
+          // With a capacity model the alert is only a trigger: the decision is taken on the
+          // watchers' state now, not on what the alert said when it fired.
+          const verdict = await this.predict(workload, settings);
+          const trigger: EvaluationTrigger = { kind: 'alert', who, alert: auditAlert };
+          return await this.carryOut(
+            head,
+            { ...base, reason: `alert ${alert.alertname}: predictive policy`, dryRun: verdict.dryRun },
+            backend,
+            workload,
+            verdict,
+            trigger,
+          );
+        }
         const [live, any] = await Promise.all([
           this.options.audit.lastChangeAt(workload.id, false),
           this.options.audit.lastChangeAt(workload.id, true),
