@@ -61,44 +61,77 @@ export function asAuditEntry(value: unknown): AuditEntry | string {
   return value as AuditEntry;
 }
 
-/** Folds entries into actions, in the order each action first appeared. */
+/**
+ * One entry folded into its action (`existing` when the action was seen before). Undefined when the
+ * entry changes nothing: a repeated or late accepted line never overrides what is known, and an
+ * outcome never overrides an earlier outcome.
+ */
+export function foldEntry(existing: AuditAction | undefined, entry: AuditEntry): AuditAction | undefined {
+  if (entry.phase === 'accepted') {
+    if (existing) return undefined;
+    return { ...common(entry), status: 'unfinished', acceptedAt: entry.at };
+  }
+  if (existing && existing.status !== 'unfinished') return undefined;
+  const action: AuditAction = {
+    ...(existing ?? common(entry)),
+    status: entry.phase,
+    before: entry.before ?? existing?.before ?? null,
+    after: entry.after,
+    finishedAt: entry.at,
+  };
+  if (entry.detail !== undefined) action.detail = entry.detail;
+  if (entry.errorCode !== undefined) action.errorCode = entry.errorCode;
+  const notes = [...(existing?.notes ?? []), ...(entry.notes ?? [])];
+  if (notes.length > 0) action.notes = [...new Set(notes)];
+  if (entry.policy !== undefined) action.policy = entry.policy;
+  return action;
+}
+
+/**
+ * Folds entries into actions, in the order each action first appeared. At most `maxActions`
+ * actions (and last actions per target) are kept: past it the oldest are dropped and `evicted`
+ * counts them, so the log's owner knows older pages must be read from the file. The newest change
+ * time per target is kept for every target that was really changed (the cooldowns need it).
+ */
 export class ActionIndex {
   private readonly byId = new Map<string, AuditAction>();
   /** Newest action per target, for "last action" in the targets list. */
   private readonly latestByTarget = new Map<string, AuditAction>();
   /** Times (ms) of the newest replica change per target: live only, and live or dry-run. */
   private readonly changesByTarget = new Map<string, { live: number | null; any: number | null }>();
+  /** Actions dropped from memory because of the cap. */
+  evicted = 0;
+
+  constructor(readonly maxActions: number = Number.POSITIVE_INFINITY) {}
+
+  /** Actions held in memory. */
+  get size(): number {
+    return this.byId.size;
+  }
 
   add(entry: AuditEntry): void {
     const existing = this.byId.get(entry.action);
-    if (entry.phase === 'accepted') {
-      // A repeated or late accepted line never overrides an outcome that is already known.
-      if (existing) return;
-      const action: AuditAction = {
-        ...common(entry),
-        status: 'unfinished',
-        acceptedAt: entry.at,
-      };
-      this.byId.set(entry.action, action);
-      this.latestByTarget.set(entry.target, action);
-      return;
-    }
-    if (existing && existing.status !== 'unfinished') return;
-    const action: AuditAction = {
-      ...(existing ?? common(entry)),
-      status: entry.phase,
-      before: entry.before ?? existing?.before ?? null,
-      after: entry.after,
-      finishedAt: entry.at,
-    };
-    if (entry.detail !== undefined) action.detail = entry.detail;
-    if (entry.errorCode !== undefined) action.errorCode = entry.errorCode;
-    const notes = [...(existing?.notes ?? []), ...(entry.notes ?? [])];
-    if (notes.length > 0) action.notes = [...new Set(notes)];
-    if (entry.policy !== undefined) action.policy = entry.policy;
+    const action = foldEntry(existing, entry);
+    if (!action) return;
+    if (!existing) this.makeRoom();
     this.byId.set(entry.action, action);
+    // Re-inserted so the map's order is by recency, and the cap drops the stalest target.
+    this.latestByTarget.delete(entry.target);
     this.latestByTarget.set(entry.target, action);
-    this.noteChange(action);
+    if (this.latestByTarget.size > this.maxActions) {
+      const stalest = this.latestByTarget.keys().next();
+      if (!stalest.done) this.latestByTarget.delete(stalest.value);
+    }
+    if (entry.phase !== 'accepted') this.noteChange(action);
+  }
+
+  private makeRoom(): void {
+    while (this.byId.size >= this.maxActions) {
+      const oldest = this.byId.keys().next();
+      if (oldest.done) return;
+      this.byId.delete(oldest.value);
+      this.evicted += 1;
+    }
   }
 
   get(id: string): AuditAction | undefined {
