@@ -9,12 +9,13 @@
 // the builds, a Docker Engine (scripts/start-dockerd) and the local test image (scripts/test-image).
 // A dockerd it started it stops again on exit, by its PID; one that was already running stays.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BUILDS, ensureBuilt } from './lib/builds.mjs';
 import { PACKAGES, ensurePackages } from './lib/deps.mjs';
+import { ensureDockerd, stopDockerd } from './lib/dockerd.mjs';
 import { runJest } from './lib/jest-run.mjs';
 import { ensureNodeModules } from './lib/npm-deps.mjs';
 import { runNodeTests } from './lib/node-test.mjs';
@@ -146,53 +147,30 @@ let startedDockerd;
 
 /** The Docker Engine and the local test image the scaling tests need. */
 function dockerSetUp() {
-  const dockerAnswers = () => spawnSync('docker', ['info'], { stdio: 'ignore', timeout: 20000 }).status === 0;
-  if (!dockerAnswers()) {
-    process.stdout.write('\n=== set-up: starting a Docker Engine (scripts/start-dockerd)\n');
-    const pidFile = path.join(outDir, 'dockerd.pid');
-    const started = spawnSync(path.join(root, 'scripts/start-dockerd'), [], {
-      cwd: root,
-      stdio: 'inherit',
-      env: { ...process.env, NTMA_DOCKERD_PID_FILE: pidFile, NTMA_LOG_DIR: process.env.NTMA_LOG_DIR ?? outDir },
-    });
-    if (existsSync(pidFile)) startedDockerd = Number(readFileSync(pidFile, 'utf8').trim()) || undefined;
-    if (started.status !== 0) {
-      // Outside CI the tests that need Docker then skip loudly; in CI they must run.
-      if (inCi) setUpFailed('set-up: Docker Engine', 'no Docker Engine: scripts/start-dockerd failed');
-      else console.warn('npm test: no Docker Engine (scripts/start-dockerd failed); the tests that need one skip');
-      return;
-    }
+  const dockerd = ensureDockerd({
+    startScript: path.join(root, 'scripts/start-dockerd'),
+    pidFile: path.join(outDir, 'dockerd.pid'),
+    env: { ...process.env, NTMA_LOG_DIR: process.env.NTMA_LOG_DIR ?? outDir },
+  });
+  startedDockerd = dockerd.startedPid;
+  if (startedDockerd) console.log(`npm test: started a Docker Engine (pid ${startedDockerd}); it stops at the end`);
+  if (!dockerd.ok) {
+    // Outside CI the tests that need Docker then skip loudly; in CI they must run.
+    if (inCi) setUpFailed('set-up: Docker Engine', 'no Docker Engine: scripts/start-dockerd failed');
+    else console.warn('npm test: no Docker Engine (scripts/start-dockerd failed); the tests that need one skip');
+    return;
   }
   const image = spawnSync(path.join(root, 'scripts/test-image'), [], { cwd: root, stdio: 'inherit' });
   if (image.status !== 0) setUpFailed('set-up: test image', 'scripts/test-image could not build the local test image');
 }
 
-/** Stops the dockerd this run started (never one it found running): TERM by PID, then wait for it to go. */
-function stopDockerd() {
+/** Stops the dockerd this run started (never one it found running), by its PID. */
+function stopStartedDockerd() {
   const pid = startedDockerd;
   startedDockerd = undefined;
   if (!pid) return;
   console.log(`npm test: stopping the Docker Engine it started (pid ${pid})`);
-  const asRoot = process.getuid?.() === 0;
-  const signal = (name) =>
-    asRoot ? process.kill(pid, name) : spawnSync('sudo', ['-n', 'kill', `-${name}`, String(pid)], { stdio: 'ignore' });
-  const alive = () => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch (error) {
-      return error.code === 'EPERM';
-    }
-  };
-  try {
-    signal('SIGTERM');
-  } catch {
-    return; // already gone
-  }
-  // dockerd stops its containers first; give it the time its own shutdown takes, then insist.
-  const deadline = Date.now() + 30000;
-  while (alive() && Date.now() < deadline) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
-  if (alive()) signal('SIGKILL');
+  if (!stopDockerd(pid)) console.error(`npm test: the Docker Engine (pid ${pid}) did not stop`);
 }
 
 /** Debian packages and node_modules; false when the tests cannot run (the message says what to do). */
@@ -210,7 +188,7 @@ function setUp() {
 }
 
 function finish(code) {
-  stopDockerd();
+  stopStartedDockerd();
   if (failures.length > 0) console.log(`\nFailed: ${failures.join('; ')}`);
   const summary = `${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`;
   writeFileSync(path.join(outDir, 'summary.txt'), `${summary}\n`);

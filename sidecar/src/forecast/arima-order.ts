@@ -42,7 +42,7 @@ export function differencingOrder(x: ArrayLike<number>): number {
 /** Bounds of the automatic search (an explicit order may go up to MAX_ORDER). */
 export const SEARCH_MAX = { p: 3, q: 3 } as const;
 /** Fits the stepwise search may spend; each is a CSS fit of a few milliseconds. */
-export const SEARCH_MAX_FITS = 14;
+export const SEARCH_MAX_FITS = 10;
 
 /**
  * Observations per estimated coefficient below which a fit is not attempted: CSS on a short
@@ -124,7 +124,7 @@ function mean(x: ArrayLike<number>): number {
   return s / Math.max(1, x.length);
 }
 
-/** Mean of the first differences: the drift of a d = 1 model. */
+/** Mean of the first differences: the drift of a d = 1 model (what R's Arima estimates by CSS). */
 export function driftOf(x: ArrayLike<number>): number {
   return x.length > 1 ? (x[x.length - 1]! - x[0]!) / (x.length - 1) : 0;
 }
@@ -222,14 +222,15 @@ export function stepwiseSearch(
     improved = false;
     const { order, drift } = best!;
     const { p, q } = order;
+    // Drift first: one fit that decides whether the level climbs, before the fit budget runs out.
     const moves: Array<[number, number, boolean]> = [
+      [p, q, !drift],
       [p - 1, q, drift],
       [p + 1, q, drift],
       [p, q - 1, drift],
       [p, q + 1, drift],
       [p - 1, q - 1, drift],
       [p + 1, q + 1, drift],
-      [p, q, !drift],
     ];
     for (const [mp, mq, md] of moves) {
       if (attempt(mp, mq, md)) {

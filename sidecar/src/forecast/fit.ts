@@ -43,6 +43,12 @@ export const MAX_GAP_FRACTION = 0.5;
  * quadratic in the length (an N x N QR), so stationary fits take a shorter recent stretch.
  */
 export const ARIMA_TAIL = { stationary: 1000, differenced: 4000 } as const;
+/**
+ * Points the order search fits on (the most recent; the filter still runs over ARIMA_TAIL): the
+ * stepwise search spends up to SEARCH_MAX_FITS fits, and ctsa's time is what a fit costs.
+ * A few hundred points pin down the handful of ARMA coefficients as well as thousands do.
+ */
+export const SEARCH_TAIL = { stationary: 500, differenced: 1500 } as const;
 /** Held-out share of the training window for calibration, and its bounds in points. */
 const CALIBRATION_SHARE = 0.2;
 const CALIBRATION_MIN = 20;
@@ -86,16 +92,22 @@ function transformed(kind: TransformKind, name: string): string {
   return kind === 'none' ? name : `${kind}+${name}`;
 }
 
-/** Chooses and fits the ARIMA order on the most recent stretch of the deseasonalised series. */
+/**
+ * Chooses and fits the ARIMA order on the most recent stretch of the deseasonalised series.
+ * `recent` is that series continued through the calibration tail: the unit-root test must see a
+ * level shift there, or a stationary model reverts the whole tail to a level that is gone.
+ */
 function chooseArima(
   deseasonalised: Float64Array,
+  recent: Float64Array,
   choice: ModelChoice,
   attempts: OrderAttempt[],
 ): SearchResult & { start: number } {
-  const d = choice === 'auto' ? differencingOrder(deseasonalised.subarray(-ARIMA_TAIL.differenced)) : choice.d;
+  const d = choice === 'auto' ? differencingOrder(recent.subarray(-ARIMA_TAIL.differenced)) : choice.d;
   const tail = Math.min(d === 0 ? ARIMA_TAIL.stationary : ARIMA_TAIL.differenced, ARIMA_MAX_POINTS);
   const start = Math.max(0, deseasonalised.length - tail);
-  const segment = deseasonalised.subarray(start);
+  const searchTail = d === 0 ? SEARCH_TAIL.stationary : SEARCH_TAIL.differenced;
+  const segment = deseasonalised.subarray(Math.max(start, deseasonalised.length - searchTail));
   let best: SearchResult | undefined;
   if (choice === 'auto') {
     // Candidates are compared by true CSS (milliseconds each). Exact ML costs 10-100x more and is
@@ -152,6 +164,7 @@ function checkVariance(sigma: number, data: Float64Array): void {
 
 function arimaStage(
   deseasonalised: Float64Array,
+  recent: Float64Array,
   gaps: Float64Array,
   choice: ModelChoice,
   periods: number[],
@@ -159,7 +172,7 @@ function arimaStage(
 ): Stage {
   const attempts: OrderAttempt[] = [];
   try {
-    const { order, drift, fit, start } = chooseArima(deseasonalised, choice, attempts);
+    const { order, drift, fit, start } = chooseArima(deseasonalised, recent, choice, attempts);
     const filter = ArimaFilter.start({ ...fit.coefficients, d: order.d });
     // Gaps advance on the forecast even though ctsa saw interpolated values there; only the
     // first d + p points, before the filter can forecast, take the interpolated value.
@@ -317,8 +330,13 @@ export function fitModel(values: ReadonlyArray<number | null> | Float64Array, sp
     const { periods, seasonals, deseasonalised } = decomposition;
     if (periods.length > 0) naiveLag = periods[0]!;
     const cycles = seasonals.map((s, i) => Array.from(s.subarray(s.length - periods[i]!)));
+    // The deseasonalised series carried through the held-out tail, for the unit-root test only.
+    const filledTail = fillGaps(Float64Array.from(tail, (v, k) => (tailSpikes.has(k) ? Number.NaN : v)));
+    const recent = new Float64Array(n);
+    recent.set(deseasonalised);
+    for (let k = 0; k < tailLength; k++) recent[fitLength + k] = filledTail[k]! - seasonalAt(cycles, k);
     const stages: Array<[string, () => Stage]> = [
-      ['arima', () => arimaStage(deseasonalised, fitPart, spec.model, periods, diagnostics)],
+      ['arima', () => arimaStage(deseasonalised, recent, fitPart, spec.model, periods, diagnostics)],
       ['ets', () => etsStage(deseasonalised, fitPart, periods)],
     ];
     for (const [label, run] of stages) {
