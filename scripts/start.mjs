@@ -112,6 +112,7 @@ async function waitHttp(name, url, timeoutMs = 60000) {
 async function main() {
   if (!existsSync(path.join(root, 'node_modules')))
     sh('installing npm dependencies (npm ci)', 'npm', ['ci', '--no-audit', '--no-fund']);
+  sh('building the contract the others import', 'npm', ['run', 'build', '-w', 'contract']);
   sh('building the sidecar', 'npm', ['run', 'build', '-w', 'sidecar']);
   sh('building the demo (web service, traffic generator)', 'npm', ['run', 'build', '-w', 'demo']);
 

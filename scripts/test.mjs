@@ -63,6 +63,9 @@ const phases = {
     step('lint: plugin', 'npm', ['run', 'lint', '-w', 'plugin']);
   },
   typecheck() {
+    // Every other workspace typechecks against the contract's emitted declarations.
+    step('build: contract', 'npm', ['run', 'build', '-w', 'contract']);
+    step('typecheck: contract', 'npx', ['tsc', '-p', 'contract', '--noEmit']);
     step('typecheck: sidecar', 'npx', ['tsc', '-p', 'sidecar', '--noEmit']);
     step('typecheck: test', 'npx', ['tsc', '-p', 'test', '--noEmit']);
     if (existsSync(path.join(root, 'demo/tsconfig.json')))
@@ -70,12 +73,15 @@ const phases = {
     step('typecheck: plugin', 'npm', ['run', 'typecheck', '-w', 'plugin']);
   },
   build() {
-    // Integration tests run the compiled sidecar (worker threads, a SIGKILLed child) and the built plugin.
+    // Integration tests run the compiled sidecar (worker threads, a SIGKILLed child) and the built plugin,
+    // which all import the compiled contract.
+    step('build: contract', 'npm', ['run', 'build', '-w', 'contract']);
     step('build: sidecar', 'npm', ['run', 'build', '-w', 'sidecar']);
     if (existsSync(path.join(root, 'demo/package.json'))) step('build: demo', 'npm', ['run', 'build', '-w', 'demo']);
     step('build: plugin', 'npm', ['run', 'build', '-w', 'plugin']);
   },
   unit() {
+    jest('unit: contract', 'contract/jest.config.cjs');
     jest('unit: sidecar', 'sidecar/jest.config.cjs');
     jest('unit: demo', 'demo/jest.config.cjs');
     jest('unit: plugin', 'plugin/jest.config.js');

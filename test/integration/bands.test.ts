@@ -1,3 +1,4 @@
+import type { BandsAnswer } from '@ntma/contract';
 import { PoolBandsEngine } from '../../sidecar/src/bands/pool-engine.js';
 import { ForecastPool } from '../../sidecar/src/forecast/pool.js';
 import { backfill, cleanBackfill, dailyTraffic, type Backfilled, type KnownSeries } from '../support/backfill.js';
@@ -42,25 +43,7 @@ const ramp: KnownSeries = {
 const QUERY = 'ntma_test_traffic{instance="seasonal"}';
 const rfc3339 = (seconds: number): string => new Date(seconds * 1000).toISOString();
 
-interface SeriesBand {
-  labels: Record<string, string>;
-  timestamps: number[];
-  actual: Array<number | null>;
-  forecast: Array<number | null>;
-  lower: Array<number | null>;
-  upper: Array<number | null>;
-  score: number[];
-  anomaly: boolean[];
-  model: string;
-  coverage: number | null;
-  fitMs: number;
-  cached: boolean;
-  error?: string;
-}
-interface Answer {
-  series: SeriesBand[];
-  train: { start: number; end: number };
-}
+type Answer = BandsAnswer;
 
 /** A success or an error body; each test reads the fields of the one it expects. */
 type Json = Answer & { code: string; message: string };

@@ -1,5 +1,5 @@
 import type { BackendSrvRequest } from '@grafana/runtime';
-import type { BandsAnswer, BandsSeriesRequest, SeriesBand } from '../api/types';
+import type { BandsAnswer, BandsSeriesRequest, SeriesBand } from '@ntma/contract';
 import type { FakeAnswer } from './backend';
 
 /**

@@ -1,4 +1,4 @@
-import type { AnomalyRecord, AuditAction, TargetView } from '../api/types';
+import type { AnomalyRecord, AuditAction, TargetView } from '@ntma/contract';
 
 export function targetView(overrides: Partial<TargetView> = {}): TargetView {
   return {

@@ -7,7 +7,7 @@ import {
   type PanelProps,
   type TimeRange,
 } from '@grafana/data';
-import { DEFAULT_OPTIONS, type AnomalyBandsOptions } from '../panels/anomaly-bands/options';
+import { DEFAULT_PANEL_OPTIONS as DEFAULT_OPTIONS, type AnomalyBandsOptions } from '@ntma/contract';
 
 export const T0 = 1_700_000_000;
 export const STEP = 60;

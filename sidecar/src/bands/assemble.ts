@@ -4,7 +4,7 @@ import { timeAt, type Grid } from '../prometheus/grid.js';
 import { isGap, type BandTrace, type Values } from './engine.js';
 import { scoreFromResidual } from '../detect/tail.js';
 import { bandResidual } from './score.js';
-import type { SeriesBand } from './types.js';
+import type { SeriesBand } from '@ntma/contract';
 
 /**
  * `grid` is the banded range; `actual` and the trace arrays cover `skip` warm-up points first,

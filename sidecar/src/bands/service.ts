@@ -16,7 +16,7 @@ import { isGap, type BandJob, type BandsEngine, type Values } from './engine.js'
 import { DEFAULT_LIMITS, type BandLimits } from './limits.js';
 import { regularize, type Point } from './regularize.js';
 import { parseDuration, parseInstant } from './time.js';
-import type { BandsAnswer, SeriesBand } from './types.js';
+import type { BandsAnswer, SeriesBand } from '@ntma/contract';
 import { checkPointCount, queryLayout, seriesLayout, type Layout } from './window.js';
 
 export const DEFAULT_CONFIDENCE = 0.95;

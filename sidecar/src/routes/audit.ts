@@ -1,80 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
+import { AuditPageSchema, AuditQuerySchema } from '@ntma/contract/schemas';
 import type { AuditLog } from '../audit/log.js';
 
 export interface AuditRoutesOptions {
   audit: AuditLog;
 }
-
-const Replicas = Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]);
-
-const status = (options: { description?: string } = {}) =>
-  Type.Union(
-    [
-      Type.Literal('applied'),
-      Type.Literal('failed'),
-      Type.Literal('refused'),
-      Type.Literal('held'),
-      Type.Literal('in_progress'),
-      Type.Literal('unfinished'),
-    ],
-    options,
-  );
-
-/** One scale action folded from its accepted and outcome entries. */
-export const AuditActionSchema = Type.Object({
-  id: Type.String({ description: 'Action id (the auditId a scale request returns)' }),
-  target: Type.String(),
-  backend: Type.Optional(Type.String()),
-  status: status({
-    description:
-      'applied, failed, refused (limits, opt-in), held (automatic policy), in_progress (running now), ' +
-      'unfinished (accepted, then the sidecar stopped before recording an outcome)',
-  }),
-  who: Type.String({
-    description:
-      'X-Grafana-User behind Grafana, "api" otherwise, grafana-alert:<receiver> or alertmanager-alert:<receiver>',
-  }),
-  source: Type.Union([Type.Literal('panel'), Type.Literal('api'), Type.Literal('alert')]),
-  reason: Type.String(),
-  before: Replicas,
-  after: Replicas,
-  dryRun: Type.Boolean(),
-  idempotencyKey: Type.Optional(Type.String()),
-  acceptedAt: Type.Optional(Type.String()),
-  finishedAt: Type.Optional(Type.String()),
-  detail: Type.Optional(Type.String({ description: 'Why it failed, was refused or held' })),
-  errorCode: Type.Optional(Type.String()),
-  notes: Type.Optional(Type.Array(Type.String())),
-  alert: Type.Optional(
-    Type.Object({
-      alertname: Type.Optional(Type.String()),
-      fingerprint: Type.Optional(Type.String()),
-      kind: Type.Optional(Type.String()),
-      attack: Type.Optional(Type.Boolean()),
-    }),
-  ),
-});
-
-const AuditQuery = Type.Object(
-  {
-    target: Type.Optional(Type.String({ minLength: 1, maxLength: 300, description: 'Only this target id' })),
-    status: Type.Optional(status()),
-    limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
-    offset: Type.Integer({ minimum: 0, default: 0 }),
-  },
-  { additionalProperties: false },
-);
-
-const AuditPageSchema = Type.Object({
-  items: Type.Array(AuditActionSchema, { description: 'Newest first' }),
-  total: Type.Integer({ description: 'Actions matching the filter' }),
-  offset: Type.Integer(),
-  limit: Type.Integer(),
-  skippedLines: Type.Array(Type.Object({ line: Type.Integer(), reason: Type.String() }), {
-    description: 'Lines of the log that could not be read, e.g. one torn by a crash mid-write',
-  }),
-});
 
 export const auditRoutes: FastifyPluginAsyncTypebox<AuditRoutesOptions> = async (app, { audit }) => {
   app.get(
@@ -83,7 +13,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<AuditRoutesOptions> = async 
       schema: {
         tags: ['scaling'],
         summary: 'The scaling audit log, newest first, paged and filterable by target',
-        querystring: AuditQuery,
+        querystring: AuditQuerySchema,
         response: { 200: AuditPageSchema },
       },
     },

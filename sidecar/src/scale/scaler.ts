@@ -1,19 +1,22 @@
 import { randomBytes } from 'node:crypto';
+import type { AutoDecision, AutoOutcome, ScaleResult, TargetView } from '@ntma/contract';
 import type { Counter, Registry } from 'prom-client';
 import type { AuditLog } from '../audit/log.js';
-import type { AuditAction, AuditAlert, AuditDraft, AuditSource } from '../audit/types.js';
+import type { AuditAlert, AuditDraft, AuditSource } from '../audit/types.js';
 import { Conflict, DomainError, Forbidden, NotFound, errorCodeOf } from '../errors.js';
-import type { BackendKind, ScaleBackend, Workload } from './backend.js';
+import type { ScaleBackend, Workload } from './backend.js';
 import { mapGrafanaAlerts, type GrafanaWebhook, type MappedAlert } from './grafana-alerts.js';
 import { fingerprintOf, type IdempotencyRecord, type IdempotencyStore } from './idempotency.js';
 import { KeyedMutex } from './keyed-mutex.js';
-import { LABEL, readScaleLabels, type AutoMode, type ScaleLimits, type ScaleSettings } from './labels.js';
+import { LABEL, readScaleLabels, type ScaleSettings } from './labels.js';
 import { resolveManualChange } from './limits.js';
 import { SCALE_ACTIONS_METRIC, createScaleMetrics, type ScaleResultLabel } from './metrics.js';
 import { decide } from './policy.js';
 
 /** Who asked: the Grafana user behind the plugin proxy, the bare API, or an alert receiver. */
 /** Who delivered an alert webhook; the audit log's `who` starts with it. */
+export type { AutoDecision, AutoOutcome, ScaleResult, TargetView };
+
 export type AlertSender = 'grafana' | 'alertmanager';
 
 export interface Requester {
@@ -29,49 +32,6 @@ export interface ScaleRequest {
   dryRun: boolean;
   requester: Requester;
   idempotencyKey?: string;
-}
-
-export interface ScaleResult {
-  target: string;
-  backend: BackendKind;
-  before: number;
-  after: number;
-  /** Replicas running when the answer was made (Swarm converges after the spec changes). */
-  running: number;
-  dryRun: boolean;
-  changed: boolean;
-  /** Action id in the audit log. */
-  auditId: string;
-  /** True when this answer is the stored one of an earlier request with the same Idempotency-Key. */
-  replayed: boolean;
-}
-
-export interface TargetView {
-  id: string;
-  backend: BackendKind;
-  service: string;
-  group?: string;
-  desired: number;
-  running: number;
-  limits: ScaleLimits;
-  auto: { mode: AutoMode; dryRun: boolean; attackMax: number };
-  /** A malformed ntma.scale.* label; the target is refused until it is fixed. */
-  labelError?: string;
-  lastAction: AuditAction | null;
-}
-
-export type AutoOutcome = 'scaled' | 'dry_run' | 'held' | 'refused' | 'ignored' | 'failed';
-
-export interface AutoDecision {
-  alertname: string;
-  fingerprint?: string;
-  target?: string;
-  decision: AutoOutcome;
-  reason: string;
-  before?: number;
-  after?: number;
-  notes?: string[];
-  auditId?: string;
 }
 
 export interface ScalerOptions {

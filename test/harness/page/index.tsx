@@ -13,7 +13,7 @@ import { createTheme, type DataFrame, dateTime, LoadingState, type PanelProps, T
 import { setBackendSrv } from '@grafana/runtime';
 import { Alert, GlobalStyles } from '@grafana/ui';
 import { AnomalyBandsPanel } from '../../../plugin/src/panels/anomaly-bands/components/AnomalyBandsPanel';
-import { DEFAULT_OPTIONS, type AnomalyBandsOptions } from '../../../plugin/src/panels/anomaly-bands/options';
+import { DEFAULT_PANEL_OPTIONS as DEFAULT_OPTIONS, type AnomalyBandsOptions } from '@ntma/contract';
 import Audit from '../../../plugin/src/pages/Audit';
 import Overview from '../../../plugin/src/pages/Overview';
 import { harnessBackendSrv } from './backendSrv';

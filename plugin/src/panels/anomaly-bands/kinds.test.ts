@@ -1,4 +1,4 @@
-import type { AnomalyRecord, SeriesBand } from '../../api/types';
+import type { AnomalyRecord, SeriesBand } from '@ntma/contract';
 import { anomalyMarks, recordsForSeries, SUSTAINED_POINTS } from './kinds';
 
 function band(actual: Array<number | null>, lower = 9, upper = 11): SeriesBand {

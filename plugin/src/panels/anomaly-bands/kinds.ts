@@ -1,4 +1,4 @@
-import type { AnomalyRecord, ExcursionKind, Labels, SeriesBand } from '../../api/types';
+import type { AnomalyRecord, ExcursionKind, Labels, SeriesBand } from '@ntma/contract';
 
 /** One mark on the chart. */
 export interface AnomalyMark {
@@ -60,20 +60,3 @@ function isAbove(band: SeriesBand, i: number): boolean {
 export function recordsForSeries(records: AnomalyRecord[], labels: Labels): AnomalyRecord[] {
   return records.filter((r) => Object.entries(r.labels).every(([name, value]) => labels[name] === value));
 }
-
-export const KIND_LABELS: Record<ExcursionKind, string> = {
-  spike: 'Spike',
-  drop: 'Drop',
-  level_shift: 'Level shift',
-  sustained: 'Sustained overload',
-  attack_suspected: 'Attack suspected',
-};
-
-/** Grafana named colours per kind; attacks stand out from organic load. */
-export const KIND_COLORS: Record<ExcursionKind, string> = {
-  spike: 'red',
-  drop: 'blue',
-  level_shift: 'orange',
-  sustained: 'yellow',
-  attack_suspected: 'purple',
-};

@@ -1,5 +1,5 @@
 import { type DataFrame, FieldType, getFieldDisplayName } from '@grafana/data';
-import type { Labels } from '../../api/types';
+import type { Labels } from '@ntma/contract';
 
 /** One numeric series of the panel's data, as the sidecar receives it. */
 export interface InputSeries {

@@ -1,7 +1,7 @@
 import { useCallback, useMemo } from 'react';
 import { type DataFrame } from '@grafana/data';
 import { getBandsForSeries, listAnomalies } from '../../api/client';
-import type { AnomalyRecord, ModelChoice, SeriesBand } from '../../api/types';
+import type { AnomalyRecord, ModelChoice, SeriesBand } from '@ntma/contract';
 import { type AsyncData, useAsyncData } from '../../hooks/useAsyncData';
 import { groupByStep, type InputSeries, labelKey, seriesFromFrames } from './series';
 

@@ -106,7 +106,7 @@ describe('AnomalyBandsPanel', () => {
     render(<AnomalyBandsPanel {...panelProps(frames(), { model: 'arima', arimaOrder: '9,9,9' })} />);
 
     expect(await screen.findByTestId(testIds.panel.error)).toHaveTextContent('Check the panel options');
-    expect(screen.getByTestId(testIds.panel.error)).toHaveTextContent('ARIMA order: 9,9,9 is outside p 0..5');
+    expect(screen.getByTestId(testIds.panel.error)).toHaveTextContent('ARIMA order 9,9,9 is outside p 0..5');
     expect(backend.requests).toHaveLength(0);
   });
 

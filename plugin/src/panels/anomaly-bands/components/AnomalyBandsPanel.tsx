@@ -8,11 +8,17 @@ import {
   type PanelProps,
 } from '@grafana/data';
 import { Combobox, Icon, Spinner, useStyles2, useTheme2 } from '@grafana/ui';
-import type { ExcursionKind, ModelChoice } from '../../../api/types';
+import {
+  type AnomalyBandsOptions,
+  type ExcursionKind,
+  type ModelChoice,
+  modelChoice,
+  trainProblem,
+} from '@ntma/contract';
 import { ScaleControls } from '../../../components/ScaleControls/ScaleControls';
 import { testIds } from '../../../components/testIds';
 import { anomalyMarks, recordsForSeries } from '../kinds';
-import { type AnomalyBandsOptions, minimumScore, modelChoice, trainProblem } from '../options';
+import { minimumScore } from '../options';
 import { linkedTargets } from '../target';
 import { useBands } from '../useBands';
 import { useTargetView } from '../useTargetView';
