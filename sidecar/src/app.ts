@@ -1,7 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import rateLimit from '@fastify/rate-limit';
 import underPressure from '@fastify/under-pressure';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Registry } from 'prom-client';
@@ -13,9 +12,10 @@ import { ForecastPool } from './forecast/pool.js';
 import { createHealthMetrics, type HealthMetrics } from './metrics/health.js';
 import type { BandsEngine } from './bands/engine.js';
 import { BandsService } from './bands/service.js';
-import { installAuth } from './http/auth.js';
+import { installAuth, requireDeclaredAuth, type DeclaredRoute } from './http/auth.js';
 import { installErrorHandler } from './http/error-handler.js';
 import { overload } from './http/overload.js';
+import { installRateLimit } from './http/rate-limit.js';
 import { createRegistry } from './metrics/registry.js';
 import { PrometheusClient, type PrometheusApi } from './prometheus/client.js';
 import { prometheusReadiness } from './prometheus/readiness.js';
@@ -78,6 +78,13 @@ export function createServices(config: Config, given: Partial<Services> = {}): S
   };
 }
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route Fastify registered, with the auth mode it declared (the auth table tests read it). */
+    declaredRoutes(): DeclaredRoute[];
+  }
+}
+
 export interface BuildOptions {
   /** Replace any service, e.g. with a fake in a unit test. */
   services?: Partial<Services>;
@@ -97,6 +104,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installErrorHandler(app);
+  app.decorate('declaredRoutes', requireDeclaredAuth(app));
+  // Budgets first, so a failed login spends one.
+  await installRateLimit(app, {
+    perClient: config.rateLimitPerMinute,
+    perAddress: config.rateLimitPerAddressPerMinute,
+  });
   installAuth(app, { apiToken: config.apiToken, alertSecret: config.alertSecret });
 
   await app.register(swagger, {
@@ -106,15 +119,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       security: [{ bearer: [] }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true } });
-  app.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/docs')) route.config = { ...(route.config ?? {}), auth: 'public' };
-  });
-
-  await app.register(rateLimit, {
-    max: config.rateLimitPerMinute,
-    timeWindow: '1 minute',
-    allowList: (request) => !request.url.startsWith('/api/'),
+  // The docs' routes are declared public by a hook of their own context, not by their URL.
+  await app.register(async (docs) => {
+    docs.addHook('onRoute', (route) => {
+      route.config = { ...(route.config ?? {}), auth: 'public' };
+    });
+    await docs.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true } });
   });
 
   const shedding = overload(config.maxEventLoopDelayMs);

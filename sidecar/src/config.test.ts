@@ -10,6 +10,21 @@ describe('loadConfig', () => {
     expect(config.dockerSocket).toBe('/var/run/docker.sock');
   });
 
+  it('refuses an alert secret shorter than 16 characters, naming the variable', () => {
+    expect(() => loadConfig({ NTMA_ALERT_SECRET: 'short-secret' })).toThrow(
+      /NTMA_ALERT_SECRET: must be at least 16 characters/,
+    );
+    expect(loadConfig({ NTMA_ALERT_SECRET: 'sixteen-chars-ok' }).alertSecret).toBe('sixteen-chars-ok');
+  });
+
+  it('gives each address ten times the per-client budget unless told otherwise', () => {
+    expect(loadConfig({ NTMA_RATE_LIMIT_PER_MINUTE: '50' }).rateLimitPerAddressPerMinute).toBe(500);
+    expect(
+      loadConfig({ NTMA_RATE_LIMIT_PER_MINUTE: '50', NTMA_RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '70' })
+        .rateLimitPerAddressPerMinute,
+    ).toBe(70);
+  });
+
   it('names the variable when a port is not a number', () => {
     expect(() => loadConfig({ NTMA_PORT: 'eighty' })).toThrow(ConfigError);
     expect(() => loadConfig({ NTMA_PORT: 'eighty' })).toThrow(/NTMA_PORT/);

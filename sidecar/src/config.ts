@@ -21,8 +21,10 @@ export interface Config {
   fitWorkers: number;
   /** A fit that runs longer than this is abandoned and its worker respawned. */
   fitTimeoutMs: number;
-  /** Requests per minute per client on /api/v1. */
+  /** Requests per minute per client (address and Grafana user) on every route that is not public. */
   rateLimitPerMinute: number;
+  /** Requests per minute per address, all Grafana users together; defaults to 10 × the per-client budget. */
+  rateLimitPerAddressPerMinute: number;
   /** Mean event-loop delay above which /api/ answers 503 with Retry-After (@fastify/under-pressure). */
   maxEventLoopDelayMs: number;
   /** Scaling (sidecar/src/scale/labels.ts documents the per-target labels). */
@@ -102,6 +104,11 @@ export function loadConfig(env: Env = process.env): Config {
   if (apiToken !== undefined && apiToken.length < 16) {
     throw new ConfigError('NTMA_API_TOKEN', 'must be at least 16 characters');
   }
+  const alertSecret = text(env, 'NTMA_ALERT_SECRET');
+  if (alertSecret !== undefined && alertSecret.length < 16) {
+    throw new ConfigError('NTMA_ALERT_SECRET', 'must be at least 16 characters');
+  }
+  const rateLimitPerMinute = integer(env, 'NTMA_RATE_LIMIT_PER_MINUTE', 600, 1, 1000000);
   const logLevel = (text(env, 'NTMA_LOG_LEVEL') ?? 'info') as Config['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new ConfigError('NTMA_LOG_LEVEL', `expected one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
@@ -112,7 +119,7 @@ export function loadConfig(env: Env = process.env): Config {
     port: integer(env, 'NTMA_PORT', 8787, 0, 65535),
     prometheusUrl: httpUrl(env, 'PROMETHEUS_URL', 'http://127.0.0.1:9090'),
     apiToken,
-    alertSecret: text(env, 'NTMA_ALERT_SECRET'),
+    alertSecret,
     dockerSocket: text(env, 'DOCKER_SOCKET') ?? '/var/run/docker.sock',
     watchersFile: text(env, 'NTMA_WATCHERS'),
     dataDir: path.resolve(text(env, 'NTMA_DATA_DIR') ?? './data'),
@@ -120,7 +127,14 @@ export function loadConfig(env: Env = process.env): Config {
     prometheusTimeoutMs: integer(env, 'NTMA_PROMETHEUS_TIMEOUT_MS', 10000, 100, 600000),
     fitWorkers: integer(env, 'NTMA_FIT_WORKERS', cores, 1, 64),
     fitTimeoutMs: integer(env, 'NTMA_FIT_TIMEOUT_MS', 20000, 100, 600000),
-    rateLimitPerMinute: integer(env, 'NTMA_RATE_LIMIT_PER_MINUTE', 600, 1, 1000000),
+    rateLimitPerMinute,
+    rateLimitPerAddressPerMinute: integer(
+      env,
+      'NTMA_RATE_LIMIT_PER_ADDRESS_PER_MINUTE',
+      Math.min(10 * rateLimitPerMinute, 10000000),
+      1,
+      10000000,
+    ),
     maxEventLoopDelayMs: integer(env, 'NTMA_MAX_EVENT_LOOP_DELAY_MS', 1000, 10, 600000),
     scale: {
       autoDryRun: boolean(env, 'NTMA_SCALE_AUTO_DRY_RUN', true),

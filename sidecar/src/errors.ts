@@ -97,6 +97,16 @@ export class Overloaded extends DomainError {
   }
 }
 
+/** The caller spent its request budget; it may retry after `retryAfterSeconds`. */
+export class TooManyRequests extends DomainError {
+  readonly statusCode = 429;
+  readonly code = 'RATE_LIMITED';
+  constructor(message: string, retryAfterSeconds: number) {
+    super(message);
+    this.headers['retry-after'] = String(retryAfterSeconds);
+  }
+}
+
 export function isDomainError(error: unknown): error is DomainError {
   return error instanceof DomainError;
 }

@@ -29,7 +29,11 @@ export const TargetViewSchema = Type.Object({
     dryRun: Type.Boolean({ description: 'Automatic actions are recorded only (label or NTMA_SCALE_AUTO_DRY_RUN)' }),
     attackMax: Type.Integer({ description: 'Automatic scale-out never passes this during an attack-like anomaly' }),
   }),
-  labelError: Type.Optional(Type.String({ description: 'A malformed ntma.scale.* label; scaling is refused' })),
+  labelError: Type.Optional(
+    Type.String({
+      description: 'Why scaling is refused: a malformed ntma.scale.* label, or replicas that disagree on one',
+    }),
+  ),
   lastAction: Type.Union([AuditActionSchema, Type.Null()]),
 });
 export type TargetView = Static<typeof TargetViewSchema>;

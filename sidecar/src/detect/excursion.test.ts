@@ -13,20 +13,33 @@ function point(t: number, value: number, surprising = Math.abs(value - 100) > 4)
   };
 }
 
+/** Seconds between points: a watcher's step. */
+const STEP = 15;
+
 function feed(tracker: ExcursionTracker, values: number[], from = 0): Array<string | null> {
-  return values.map((v, i) => tracker.update(point(from + i, v)));
+  return values.map((v, i) => tracker.update(point((from + i) * STEP, v)));
 }
+
+/** Points that span `seconds` from the first to the last. */
+const pointsFor = (seconds: number): number => Math.ceil(seconds / STEP) + 1;
 
 describe('ExcursionTracker', () => {
   it('stays closed while nothing is surprising', () => {
     expect(feed(new ExcursionTracker(), [100, 101, 99, 102])).toEqual([null, null, null, null]);
   });
 
-  it('calls a short rise a spike and closes after the series is back in band for a while', () => {
-    const kinds = feed(new ExcursionTracker(), [100, 130, 100, 100, 100, 100, 100, 100, 100]);
+  it('calls a short rise a spike and closes once the series has been back in band for closeAfterSeconds', () => {
+    const inBand = pointsFor(DEFAULT_EXCURSION.closeAfterSeconds);
+    const kinds = feed(new ExcursionTracker(), [100, 130, ...Array<number>(inBand).fill(100)]);
     expect(kinds[1]).toBe('spike');
-    expect(kinds[2]).toBe('spike');
-    expect(kinds[1 + DEFAULT_EXCURSION.closeAfterPoints]).toBeNull();
+    expect(kinds.slice(2, 1 + inBand)).toEqual(Array(inBand - 1).fill('spike'));
+    expect(kinds[1 + inBand]).toBeNull();
+  });
+
+  it('measures its spans on the stamps: at a 5-minute step, two points in band close it', () => {
+    const tracker = new ExcursionTracker();
+    const kinds = [100, 130, 100, 100].map((v, i) => tracker.update(point(i * 300, v)));
+    expect(kinds).toEqual([null, 'spike', 'spike', null]);
   });
 
   it('calls a short fall a drop', () => {
@@ -34,31 +47,65 @@ describe('ExcursionTracker', () => {
   });
 
   it('calls a long, noisy rise a sustained overload', () => {
-    const kinds = feed(new ExcursionTracker(), [100, 120, 150, 115, 160, 125, 170, 118]);
+    const long = pointsFor(DEFAULT_EXCURSION.spikeMaxSeconds) + 1;
+    const values = Array.from({ length: long }, (_, i) => (i % 2 === 0 ? 120 : 165));
+    const kinds = feed(new ExcursionTracker(), [100, ...values]);
     expect(kinds[2]).toBe('spike');
-    expect(kinds[7]).toBe('sustained');
+    expect(kinds.at(-1)).toBe('sustained');
   });
 
   it('calls a step to a new steady level a level shift, up or down', () => {
-    expect(feed(new ExcursionTracker(), [100, 140, 140, 141, 140, 139, 140]).at(-1)).toBe('level_shift');
-    expect(feed(new ExcursionTracker(), [100, 60, 61, 60, 59, 60, 60]).at(-1)).toBe('level_shift');
+    const long = pointsFor(DEFAULT_EXCURSION.spikeMaxSeconds) + 1;
+    expect(feed(new ExcursionTracker(), [100, ...Array<number>(long).fill(140)]).at(-1)).toBe('level_shift');
+    expect(feed(new ExcursionTracker(), [100, ...Array<number>(long).fill(60)]).at(-1)).toBe('level_shift');
   });
 
-  it('opens a new excursion when the series crosses to the other side of its band', () => {
+  it('turns to the other side only once the series has stayed there for reverseAfterSeconds', () => {
     const directions: number[] = [];
     const tracker = new ExcursionTracker(DEFAULT_EXCURSION, (excursion) => {
       directions.push(excursion.direction);
       return excursion.shape;
     });
-    expect(feed(tracker, [100, 90, 200, 200])).toEqual([null, 'drop', 'spike', 'spike']);
-    expect(tracker.current()).toMatchObject({ startedAt: 2, direction: 1, points: 2, baseline: 100 });
-    expect(directions).toEqual([-1, 1, 1]);
+    const across = pointsFor(DEFAULT_EXCURSION.reverseAfterSeconds);
+    const kinds = feed(tracker, [100, 90, ...Array<number>(across).fill(106)]);
+    expect(kinds[1]).toBe('drop');
+    expect(kinds.slice(2, 1 + across)).toEqual(Array(across - 1).fill('drop'));
+    expect(kinds.at(-1)).toBe('spike');
+    expect(tracker.current()).toMatchObject({ startedAt: (1 + across) * STEP, direction: 1, points: 1, baseline: 100 });
+    expect(directions.at(-1)).toBe(1);
+  });
+
+  it('turns at once when the other side goes past the excursion peak, as a flood after a dip', () => {
+    const tracker = new ExcursionTracker();
+    expect(feed(tracker, [100, 90, 200])).toEqual([null, 'drop', 'spike']);
+    expect(tracker.current()).toMatchObject({ startedAt: 2 * STEP, direction: 1, points: 1 });
+  });
+
+  it('does not flap when a settling series alternates above and below its band every step after a flood', () => {
+    const tracker = new ExcursionTracker();
+    const flood = Array<number>(20).fill(300);
+    // For a minute after the flood the model overshoots: +1, -1, +1, -1 ... every step.
+    const settling = Array.from({ length: 4 }, (_, i) => (i % 2 === 0 ? 90 : 110));
+    const after = Array<number>(pointsFor(DEFAULT_EXCURSION.closeAfterSeconds)).fill(100);
+    const values = [100, ...flood, ...settling, ...after];
+    const sides: number[] = [];
+    const starts = new Set<number>();
+    values.forEach((value, i) => {
+      const p = point(i * STEP, value);
+      tracker.update(p);
+      sides.push(tracker.direction(p.band));
+      if (tracker.current()) starts.add(tracker.current()!.startedAt);
+    });
+    // One excursion, reported above the band from the flood through its recovery, then back to 0.
+    expect(starts).toEqual(new Set([STEP]));
+    expect(sides.slice(1, -1).every((side) => side === 1)).toBe(true);
+    expect(sides.at(-1)).toBe(0);
   });
 
   it('keeps one excursion through an in-band point on the other side of the forecast', () => {
     const tracker = new ExcursionTracker();
     expect(feed(tracker, [100, 60, 101, 60])).toEqual([null, 'drop', 'drop', 'drop']);
-    expect(tracker.current()).toMatchObject({ startedAt: 1, direction: -1, points: 3 });
+    expect(tracker.current()).toMatchObject({ startedAt: STEP, direction: -1, points: 3 });
   });
 
   it('lets a classifier hook name the excursion, e.g. attack_suspected', () => {

@@ -1,18 +1,35 @@
 /**
  * Follows one excursion at a time, from the point whose surprise opens it until the series has
- * been back inside its band for a while, and names its shape. The network-aware verdict
+ * been back inside its band for a while, and names its shape. Both ends have hysteresis: it
+ * closes only after a span in band, and turns to the other side only after a span there. The network-aware verdict
  * (attack_suspected) needs signals a single series does not have, so it is left to a classifier
  * hook the watchers install.
  */
 import type { ExcursionKind } from './types.js';
 
+/**
+ * Every duration is a span of time measured on the points' own stamps (a stamp at or before the
+ * previous one adds nothing), so the same settings mean the same thing at a 15-second and at a
+ * 5-minute step. A span is always at least one step between two points: at a coarse step, "two
+ * minutes in band" is two points in band.
+ */
 export interface ExcursionOptions {
   /** Surprise (log10 p) at or below which an excursion opens. */
   openLog10p: number;
-  /** Consecutive in-band points that close an open excursion. */
-  closeAfterPoints: number;
-  /** An excursion out of band for at most this many points is a spike (up) or a drop (down). */
-  spikeMaxPoints: number;
+  /**
+   * An open excursion closes once the series has been back inside its band for this long. Until
+   * then it is recovering: it keeps its direction, and out-of-band points on its side extend it.
+   */
+  closeAfterSeconds: number;
+  /**
+   * An open excursion gives way to one on the other side only once the series has stayed beyond
+   * the band on that side for this long, or at once if it goes further than the excursion's own
+   * peak. A model settling after a flood overshoots both ways for a few steps; taken at its word,
+   * every step would flip the direction (and open a new record).
+   */
+  reverseAfterSeconds: number;
+  /** An excursion out of band for at most this long is a spike (up) or a drop (down). */
+  spikeMaxSeconds: number;
   /**
    * A long excursion whose values vary by less than this share of its offset from the
    * pre-excursion forecast has settled on a new level: a level shift, not a sustained overload.
@@ -22,8 +39,9 @@ export interface ExcursionOptions {
 
 export const DEFAULT_EXCURSION: ExcursionOptions = {
   openLog10p: -2.3,
-  closeAfterPoints: 6,
-  spikeMaxPoints: 3,
+  closeAfterSeconds: 120,
+  reverseAfterSeconds: 60,
+  spikeMaxSeconds: 120,
   steadyShare: 0.25,
 };
 
@@ -61,9 +79,34 @@ export interface ExcursionInput {
   log10p: number;
 }
 
+/** A run of consecutive points with one property: how many, and the time they span. */
+class Run {
+  points = 0;
+  seconds = 0;
+
+  extend(gap: number): void {
+    if (this.points > 0) this.seconds += gap;
+    this.points += 1;
+  }
+
+  reset(): void {
+    this.points = 0;
+    this.seconds = 0;
+  }
+
+  /** The run has lasted `seconds`, counting at least one step for its first point. */
+  lasted(seconds: number): boolean {
+    return this.points >= 2 && this.seconds >= seconds;
+  }
+}
+
 export class ExcursionTracker {
   private open: Excursion | null = null;
-  private inBandStreak = 0;
+  private readonly inBand = new Run();
+  /** Points beyond the band on the side opposite to the open excursion, in a row. */
+  private readonly opposite = new Run();
+  private outOfBandSeconds = 0;
+  private lastT: number | null = null;
   private sum = 0;
   private sumSq = 0;
 
@@ -83,13 +126,31 @@ export class ExcursionTracker {
     return this.classify ? this.classify(this.open) : this.open.shape;
   }
 
+  /**
+   * The side of the band to report for the point just fed: the open excursion's direction while
+   * one is open (through its recovery and through brief crossings), else the point's own side.
+   */
+  direction(band: -1 | 0 | 1): -1 | 0 | 1 {
+    return this.open ? this.open.direction : band;
+  }
+
   /** Feeds one scored point; returns the kind of the excursion open after it, or null. */
   update(point: ExcursionInput): ExcursionKind | null {
-    if (this.open && this.reverses(this.open, point)) {
-      // The series crossed to the other side of its band: a new excursion with its own direction,
-      // start and pre-excursion baseline. Left in the old one, a flood that follows a noisy dip
-      // would stay a "drop" for as long as it lasts and never reach the attack classifier.
-      this.open = null;
+    const gap = this.lastT === null ? 0 : Math.max(0, point.t - this.lastT);
+    this.lastT = point.t;
+    if (this.open) {
+      const crossed = this.crossed(this.open, point);
+      if (crossed) this.opposite.extend(gap);
+      else this.opposite.reset();
+      // A swing past the excursion's own peak is a new event (a flood right after a dip), not a
+      // model settling: that one turns at once.
+      const beyondPeak = crossed && Math.abs(point.residual) > this.open.peakResidual;
+      if (beyondPeak || this.opposite.lasted(this.options.reverseAfterSeconds)) {
+        // The series has stayed on the other side of its band: a new excursion with its own
+        // direction, start and pre-excursion baseline. Left in the old one, a flood that follows
+        // a noisy dip would stay a "drop" for as long as it lasts and never reach the attack classifier.
+        this.open = null;
+      }
     }
     if (!this.open) {
       if (point.log10p > this.options.openLog10p || point.residual === 0) return null;
@@ -104,7 +165,9 @@ export class ExcursionTracker {
         peakResidual: 0,
         shape: 'spike',
       };
-      this.inBandStreak = 0;
+      this.inBand.reset();
+      this.opposite.reset();
+      this.outOfBandSeconds = 0;
       this.sum = 0;
       this.sumSq = 0;
     }
@@ -116,12 +179,13 @@ export class ExcursionTracker {
     open.spread = Math.sqrt(Math.max(0, this.sumSq / open.points - open.meanValue * open.meanValue));
     open.peakResidual = Math.max(open.peakResidual, Math.abs(point.residual));
     if (point.band !== 0 || point.log10p <= this.options.openLog10p) {
+      if (open.outOfBandPoints > 0) this.outOfBandSeconds += gap;
       open.outOfBandPoints += 1;
-      this.inBandStreak = 0;
+      this.inBand.reset();
     } else {
-      this.inBandStreak += 1;
+      this.inBand.extend(gap);
     }
-    if (this.inBandStreak >= this.options.closeAfterPoints) {
+    if (this.inBand.lasted(this.options.closeAfterSeconds)) {
       this.open = null;
       return null;
     }
@@ -130,12 +194,12 @@ export class ExcursionTracker {
   }
 
   /** An out-of-band point opposite to the open excursion, surprising enough to open one itself. */
-  private reverses(open: Excursion, point: ExcursionInput): boolean {
+  private crossed(open: Excursion, point: ExcursionInput): boolean {
     return point.band === -open.direction && point.log10p <= this.options.openLog10p;
   }
 
   private shape(open: Excursion): Excursion['shape'] {
-    if (open.outOfBandPoints <= this.options.spikeMaxPoints) return open.direction > 0 ? 'spike' : 'drop';
+    if (this.outOfBandSeconds <= this.options.spikeMaxSeconds) return open.direction > 0 ? 'spike' : 'drop';
     const offset = Math.abs(open.meanValue - open.baseline);
     if (open.direction < 0 || open.spread <= this.options.steadyShare * offset) return 'level_shift';
     return 'sustained';

@@ -102,6 +102,19 @@ export const DEFAULT_DETECTOR: Omit<ForecastDetectorOptions, 'stepSeconds'> = {
 /** Keeps a perfectly predicted series (a flat line) from dividing by zero sigma. */
 const MIN_SIGMA_SHARE = 1e-9;
 
+/**
+ * A model that stepped over more withheld points than this has drifted on its own multi-step
+ * extrapolation. Counted in model steps, not time: the error grows per step of the model.
+ */
+const BLIND_STEPS_BEFORE_REFIT = 3;
+
+/** A residual beyond a trillion sigmas (1e300 against a band of 1) is kept finite so running moments stay finite. */
+const MAX_RESIDUAL = 1e12;
+
+function clampResidual(residual: number): number {
+  return Math.max(-MAX_RESIDUAL, Math.min(MAX_RESIDUAL, residual));
+}
+
 export class ForecastDetector implements StreamingDetector {
   private readonly options: ForecastDetectorOptions;
   private readonly bandZ: number;
@@ -117,6 +130,7 @@ export class ForecastDetector implements StreamingDetector {
   private position = 0;
   private windowTakenAt = 0;
   private modelAge = 0;
+  /** The detector's clock: the stamp of the last point, or one step past the one before if it was not later. */
   private lastT: number | null = null;
   private forcedStale = false;
   private backoffUntil = 0;
@@ -190,18 +204,25 @@ export class ForecastDetector implements StreamingDetector {
 
   update(t: number, value: number | null): Verdict {
     if (!Number.isFinite(t)) throw new RangeError('t must be a finite unix time in seconds');
-    if (this.lastT !== null && t < this.lastT) throw new RangeError(`t=${t} goes back in time (last ${this.lastT})`);
     const v = value === null || !Number.isFinite(value) ? null : value;
+    // Points are taken in arrival order whatever their timestamps do. One stamped at or before the
+    // detector's clock (a repeated scrape, a re-sent batch, a clock set back) is the next sample,
+    // one step after the previous one. Gaps are measured on that clock, so a repeated stamp or a
+    // re-sent batch leaves no invented hole behind it, and after a clock is set back no gap is
+    // filled until the stamps have caught up with it.
     this.fillGap(t);
-    this.lastT = t;
+    this.lastT = this.lastT === null || t > this.lastT ? t : this.lastT + this.options.stepSeconds;
 
     let forecast: number | null = null;
     let sigma = 0;
     if (this.predictor) {
       const next = this.predictor.peek();
-      if (Number.isFinite(next.mean)) {
+      if (Number.isFinite(next.mean) && Number.isFinite(next.sigma)) {
         forecast = next.mean;
         sigma = Math.max(next.sigma, MIN_SIGMA_SHARE * Math.max(1, Math.abs(next.mean)));
+      } else {
+        // A model whose state overflowed (a value of 1e300 fed to it) forecasts nothing again until refitted.
+        this.forcedStale = true;
       }
     }
     const empty: Verdict = {
@@ -227,12 +248,14 @@ export class ForecastDetector implements StreamingDetector {
       return { ...empty, forecast, lower, upper, kind: this.excursions.currentKind() };
     }
 
-    const residual = (v - forecast) / sigma;
+    const residual = clampResidual((v - forecast) / sigma);
     const { log10p } = this.surprise.update({ residual, novelty: this.novelty.update(v) });
-    const anomaly: Verdict['anomaly'] = v > upper ? 1 : v < lower ? -1 : 0;
-    const kind = this.excursions.update({ t, value: v, forecast, residual, band: anomaly, log10p });
+    const band: Verdict['anomaly'] = v > upper ? 1 : v < lower ? -1 : 0;
+    const kind = this.excursions.update({ t, value: v, forecast, residual, band, log10p });
+    // Reported with the excursion's hysteresis, so the side does not flap while the model settles.
+    const anomaly = this.excursions.direction(band);
     const gross = Math.abs(v - forecast) > this.options.withholdMinShare * Math.abs(forecast);
-    const withhold = this.withholds(gross ? anomaly : 0);
+    const withhold = this.withholds(gross ? band : 0);
     // A withheld point says nothing about the model's fit to normal traffic: it must not count as drift.
     if (!withhold) this.trackDrift(residual);
     this.advance(v, withhold);
@@ -272,7 +295,7 @@ export class ForecastDetector implements StreamingDetector {
   private endWithholding(): void {
     const run = this.withheld;
     this.withheld = null;
-    if (run && !run.accepted && run.points > this.options.excursion.spikeMaxPoints) this.forcedStale = true;
+    if (run && !run.accepted && run.points > BLIND_STEPS_BEFORE_REFIT) this.forcedStale = true;
   }
 
   /** The surprise reported as the score: a repeat of what was just paged is damped. */

@@ -90,7 +90,7 @@ export class SurpriseTracker<Input extends string> {
     let channel = -1;
     let voting = 0;
     this.channels.forEach(({ input, channel: c, abstainsInWarmup }, index) => {
-      const statistic = c.statistic(inputs[input]);
+      const statistic = c.statistic(bounded(inputs[input]));
       const ranked = c.history.size >= this.options.minHistoryPoints;
       const log10p = ranked
         ? log10Exceedance(c.history, statistic, this.options.tail)
@@ -106,6 +106,18 @@ export class SurpriseTracker<Input extends string> {
     });
     return { log10p: voting === 0 ? 0 : fisherLog10p(sumLog10p, voting), channel };
   }
+}
+
+/**
+ * Beyond a trillion standard units a statistic cannot be more surprising in any way that matters,
+ * and a value of 1e300 against a band of width 1 would otherwise overflow the running sums (an
+ * infinity in a sum never leaves it).
+ */
+const MAX_INPUT = 1e12;
+
+function bounded(input: number): number {
+  if (Number.isNaN(input)) return 0;
+  return Math.max(-MAX_INPUT, Math.min(MAX_INPUT, input));
 }
 
 /**

@@ -22,7 +22,10 @@ export interface Verdict {
   residual: number | null;
   /** Anomaly score in [0, 1] from data up to t only. */
   score: number;
-  /** -1 below the band, 0 inside, 1 above. */
+  /**
+   * -1 below the band, 0 inside, 1 above; while an excursion is open (through its recovery), the
+   * excursion's side, so a series settling back after a flood does not flap between +1 and -1.
+   */
   anomaly: -1 | 0 | 1;
   /** Set while an excursion is open. */
   kind: ExcursionKind | null;

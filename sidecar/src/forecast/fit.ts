@@ -1,5 +1,5 @@
 /**
- * The forecasting engine: MSTL removes the daily/weekly season, ARIMA models what is left (as R's
+ * The forecasting engine: MSTL removes the seasons found in the data (periods.ts), ARIMA models what is left (as R's
  * `stlf(method = "arima")` does), every fit is checked, and the chain falls back
  * ARIMA -> exponential smoothing -> seasonal naive. Pure and synchronous; callers that must not
  * block run it in the worker pool (pool.ts).

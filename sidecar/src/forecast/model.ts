@@ -7,6 +7,7 @@
 import { ArimaFilter, type ArimaFilterState } from './arima-filter.js';
 import { bandScale, zFor, type Calibration } from './calibration.js';
 import { NaiveFilter, type NaiveState } from './naive.js';
+import type { TrustedCheck } from './seasonality.js';
 import { SesFilter, type SesState } from './ses.js';
 import type { FittedModel, Interval, OneStepPredictor } from './types.js';
 
@@ -19,7 +20,7 @@ export type RemainderState =
 
 export interface FitDiagnostics {
   /** Candidate seasonal periods and why any was dropped. */
-  periods: Array<{ period: number; rejected: string | null; strength?: number; repeatability?: number }>;
+  periods: TrustedCheck[];
   /** Why earlier links of the fallback chain did not serve, in chain order. */
   fallbacks: string[];
   /** ARIMA orders tried with their AIC or error. */

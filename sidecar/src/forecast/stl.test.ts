@@ -1,7 +1,8 @@
 import { reference } from './__fixtures__/reference.js';
-import { arma, traffic } from './__fixtures__/simulate.js';
+import { arma, rng, traffic } from './__fixtures__/simulate.js';
 import { mstl } from './mstl.js';
-import { candidatePeriods, removeSeasonality } from './seasonality.js';
+import { acfPeaks, clockPeriods, findPeriods, type PeriodCheck } from './periods.js';
+import { removeSeasonality } from './seasonality.js';
 import { stl } from './stl.js';
 
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -35,34 +36,85 @@ describe('STL and MSTL against R', () => {
 });
 
 describe('seasonal periods', () => {
-  it('derives a day from the step, and a week only with two weeks of data', () => {
-    expect(candidatePeriods(60, 1440 * 7)).toEqual([1440]);
-    expect(candidatePeriods(60, 1440 * 14)).toEqual([1440, 10080]);
-    expect(candidatePeriods(300, 288 * 3)).toEqual([288]);
-    expect(candidatePeriods(86_400, 60)).toEqual([7]);
-    expect(candidatePeriods(86_400 * 7, 60)).toEqual([]);
+  it('offers a day from the step, and a week only with two weeks of data', () => {
+    expect(clockPeriods(60, 1440 * 7)).toEqual([1440]);
+    expect(clockPeriods(60, 1440 * 14)).toEqual([1440, 10080]);
+    expect(clockPeriods(300, 288 * 3)).toEqual([288]);
+    expect(clockPeriods(86_400, 60)).toEqual([7]);
+    expect(clockPeriods(86_400 * 7, 60)).toEqual([]);
   });
 
   it('trusts a real daily cycle', () => {
     const y = Float64Array.from(traffic(288 * 5, 1, { day: 288 }));
     const { decomposition, checks } = removeSeasonality(y, 300);
     expect(decomposition.periods).toEqual([288]);
-    expect(checks[0]).toMatchObject({ period: 288, rejected: null });
-    expect(checks[0]!.strength).toBeGreaterThan(0.8);
+    expect(checks.find((c) => c.period === 288)).toMatchObject({ rejected: null });
+    expect(checks.find((c) => c.period === 288)!.strength).toBeGreaterThan(0.8);
   });
 
-  it('rejects a "daily" period in pure noise, even though STL absorbs noise into it', () => {
+  it('rejects a "daily" period in AR noise, even though STL would absorb noise into it', () => {
     for (let seed = 1; seed <= 5; seed++) {
       const y = Float64Array.from(arma(288 * 3, seed, { phi: 0.7, theta: 0 }));
       const { decomposition, checks } = removeSeasonality(y, 300);
       expect(decomposition.periods).toEqual([]);
-      expect(checks[0]!.rejected).toMatch(/does not repeat|weak/);
+      expect(checks.find((c) => c.period === 288)!.rejected).toMatch(/no held-out gain/);
     }
   });
 
   it('says why a period with fewer than two cycles is not used', () => {
     const { decomposition, checks } = removeSeasonality(Float64Array.from(traffic(1440, 2)), 60);
     expect(decomposition.periods).toEqual([]);
-    expect(checks).toEqual([{ period: 1440, rejected: 'fewer than two cycles (1.00)' }]);
+    expect(checks.find((c) => c.period === 1440)).toMatchObject({ rejected: 'fewer than two cycles (1.00)' });
+  });
+});
+
+describe('period finder', () => {
+  function sine(n: number, period: number, seed: number, noise = 0.3): number[] {
+    const r = rng(seed);
+    return Array.from({ length: n }, (_, t) => 10 + Math.sin((2 * Math.PI * t) / period) + noise * r.normal());
+  }
+  const trusted = (checks: PeriodCheck[]): number[] => checks.filter((c) => c.rejected === null).map((c) => c.period);
+
+  it('finds a 240-step sine that is no clock period, from its autocorrelation', () => {
+    for (const n of [600, 2400, 10_080]) {
+      const checks = findPeriods(sine(n, 240, n), 60);
+      expect(trusted(checks)).toEqual([240]);
+      expect(checks.find((c) => c.period === 240)).toMatchObject({ source: 'acf', rejected: null });
+      expect(checks.find((c) => c.period === 240)!.gain).toBeGreaterThan(0.5);
+    }
+  });
+
+  it('finds no period in white noise, nor in AR(1) noise with a trend', () => {
+    for (let seed = 1; seed <= 10; seed++) {
+      const r = rng(seed);
+      const white = Array.from({ length: 3000 }, () => r.normal());
+      expect(trusted(findPeriods(white, 60))).toEqual([]);
+      const trend = arma(3000, seed + 100, { phi: 0.8, theta: 0 }).map((v, t) => v + 0.01 * t);
+      expect(trusted(findPeriods(trend, 60))).toEqual([]);
+    }
+  });
+
+  it('finds a daily period at 5-minute steps from two days', () => {
+    for (let seed = 1; seed <= 5; seed++) {
+      const checks = findPeriods(traffic(2 * 288, seed, { day: 288 }), 300);
+      expect(trusted(checks)).toEqual([288]);
+    }
+  });
+
+  it('keeps a weekly period only for what it adds to the day', () => {
+    // traffic() lowers weekends by 6; here they drop by 20 more, or not at all.
+    const weekend = (t: number): boolean => Math.floor(t / 288) % 7 >= 5;
+    const y = traffic(288 * 21, 4, { day: 288 }).map((v, t) => (weekend(t) ? v - 20 : v));
+    expect(trusted(findPeriods(y, 300))).toEqual([288, 2016]);
+    const noWeekend = traffic(288 * 21, 4, { day: 288 }).map((v, t) => (weekend(t) ? v + 6 : v));
+    expect(trusted(findPeriods(noWeekend, 300))).toEqual([288]);
+  });
+
+  it('computes the autocorrelation of a long series without looking at every lag pair', () => {
+    const y = sine(40_320, 240, 9);
+    const started = performance.now();
+    const peaks = acfPeaks(y);
+    expect(performance.now() - started).toBeLessThan(200);
+    expect(peaks[0]!.period).toBe(240);
   });
 });

@@ -7,7 +7,7 @@
 export type ModelChoice = 'auto' | { p: number; d: number; q: number };
 
 export interface FitSpec {
-  /** Seconds between consecutive points; seasonal periods are derived from it. */
+  /** Seconds between consecutive points: a day and a week in points are offered as seasonal periods besides those found in the data. */
   stepSeconds: number;
   model: ModelChoice;
   /** Nominal band coverage in (0, 1), e.g. 0.95. */

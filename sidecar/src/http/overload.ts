@@ -1,10 +1,12 @@
 /**
- * When the sidecar sheds load: @fastify/under-pressure's options. Only /api/ is shed (health,
- * readiness and metrics must keep answering, or an overloaded sidecar would also look dead), and
- * the answer is the Overloaded domain error: 503 with Retry-After through the one error handler.
+ * When the sidecar sheds load: @fastify/under-pressure's options. Only routes that are not public
+ * are shed, by the matched route's declared auth mode (health, readiness and metrics must keep
+ * answering, or an overloaded sidecar would also look dead), and the answer is the Overloaded
+ * domain error: 503 with Retry-After through the one error handler.
  */
 import type { FastifyUnderPressureOptions } from '@fastify/under-pressure';
 import { Overloaded } from '../errors.js';
+import { modeOf } from './auth.js';
 
 /** Seconds a shed client is asked to wait. */
 export const OVERLOAD_RETRY_AFTER_SECONDS = 5;
@@ -29,7 +31,7 @@ export function overload(maxEventLoopDelayMs: number, now: () => number = Date.n
     options: {
       maxEventLoopDelay: maxEventLoopDelayMs,
       pressureHandler: (request, _reply, type, value) => {
-        if (!request.url.startsWith('/api/')) return undefined;
+        if (modeOf(request) === 'public') return undefined;
         if (readyAt === undefined || now() - readyAt < STARTUP_GRACE_MS) return undefined;
         const detail = typeof value === 'number' ? `${type} ${Math.round(value)}` : type;
         return Promise.reject(

@@ -41,6 +41,22 @@ describe('runFile', () => {
     expect(run.scores.every((s) => s >= 0 && s <= 1)).toBe(true);
   });
 
+  it('gives one score per row to a file whose clock repeats and goes back and whose values have holes', () => {
+    const values = wave(900).map((v, i) => (i >= 500 && i < 520 ? Number.NaN : v));
+    const f = file(values);
+    f.timestamps[200] = f.timestamps[199]!;
+    for (let i = 600; i < 900; i += 1) f.timestamps[i] = f.timestamps[i]! - 7200;
+    const run = runFile(f, {
+      name: 'x',
+      create: (step) => new ForecastDetector({ stepSeconds: step, minTrainingPoints: 100 }),
+      fit: fakeFit(),
+    });
+    expect(run.stepSeconds).toBe(300);
+    expect(run.scores).toHaveLength(900);
+    expect(run.scores.every((s) => s >= 0 && s <= 1)).toBe(true);
+    expect(Number.isNaN(run.forecast[899]!)).toBe(false);
+  });
+
   it('counts a fit that throws, tells the detector, and carries on', () => {
     const failing: Fit = () => {
       throw new Error('nothing fits');
@@ -63,7 +79,9 @@ describe('nominalStepSeconds', () => {
     expect(nominalStepSeconds(timestamps, 'k')).toBe(300);
   });
 
-  it('names the file when its first rows have no increasing timestamps', () => {
-    expect(() => nominalStepSeconds([5, 5, 5], 'a/b.csv')).toThrow(/a\/b\.csv/);
+  it('looks past first rows whose clock never moves forward, and names a file whose clock never does', () => {
+    const stuck = [...Array<number>(600).fill(0), 60, 120, 180];
+    expect(nominalStepSeconds(stuck, 'k')).toBe(60);
+    expect(() => nominalStepSeconds([5, 5, 4], 'a/b.csv')).toThrow(/a\/b\.csv/);
   });
 });

@@ -37,17 +37,22 @@ export interface FileRun {
 
 /**
  * A detector needs its step before the first point (a watcher knows its scrape interval). The
- * backtest reads it as the median gap of the first rows only, so nothing later in the file,
- * not even its length, can influence an early score.
+ * backtest reads it as the median of the first rows' forward gaps only, so nothing later in the
+ * file, not even its length, can influence an early score. Rows whose clock repeats or goes back
+ * say nothing about the step; if the first rows have no forward gap at all, the first forward
+ * gaps after them stand in (timestamps only, never values).
  */
 export const STEP_ROWS = 500;
 
 export function nominalStepSeconds(timestamps: ReadonlyArray<number>, key: string): number {
   if (timestamps.length < 2) return 1;
+  let firstForward = 1;
+  while (firstForward < timestamps.length && timestamps[firstForward]! <= timestamps[firstForward - 1]!)
+    firstForward += 1;
   try {
-    return medianStepSeconds(timestamps.slice(0, STEP_ROWS));
+    return medianStepSeconds(timestamps.slice(0, Math.max(STEP_ROWS, firstForward + 1)));
   } catch (error) {
-    throw new Error(`${key}: ${(error as Error).message} in its first ${STEP_ROWS} rows`);
+    throw new Error(`${key}: ${(error as Error).message}`);
   }
 }
 

@@ -41,14 +41,22 @@ describe('parseDataCsv', () => {
     expect(parsed.values).toEqual([1, 2]);
   });
 
-  it('names the file and row of a bad value, a bad timestamp or time going back', () => {
-    expect(() => parseDataCsv('timestamp,value\n2014-04-10 00:00:00,abc\n', 'a.csv')).toThrow(
-      /a\.csv row 2: value is not a finite number: "abc"/,
+  it('keeps rows whose clock repeats or goes back, in file order, and reads an unusable value as missing', () => {
+    const parsed = parseDataCsv(
+      'timestamp,value\n2014-04-10 00:05:00,1\n2014-04-10 00:00:00,abc\n2014-04-10 00:00:00,\n2014-04-10 00:10:00,4\n',
+      'c.csv',
     );
+    expect(parsed.timestampText).toEqual([
+      '2014-04-10 00:05:00',
+      '2014-04-10 00:00:00',
+      '2014-04-10 00:00:00',
+      '2014-04-10 00:10:00',
+    ]);
+    expect(parsed.values).toEqual([1, Number.NaN, Number.NaN, 4]);
+  });
+
+  it('names the file and row of a bad timestamp, and a file without the columns or rows', () => {
     expect(() => parseDataCsv('timestamp,value\nnope,1\n', 'b.csv')).toThrow(/b\.csv row 2: not a timestamp/);
-    expect(() => parseDataCsv('timestamp,value\n2014-04-10 00:05:00,1\n2014-04-10 00:00:00,1\n', 'c.csv')).toThrow(
-      /c\.csv row 3: .* before the previous row/,
-    );
     expect(() => parseDataCsv('time,v\n', 'd.csv')).toThrow(/d\.csv: expected a header/);
     expect(() => parseDataCsv('timestamp,value\n', 'e.csv')).toThrow(/e\.csv: no data rows/);
   });
@@ -67,6 +75,14 @@ describe('windowsToRows', () => {
       { start: 3, end: 4 },
     ]);
     expect(windowsToRows(timestamps, [['2014-01-02 00:00:00', '2014-01-02 01:00:00']], 'f')).toEqual([]);
+  });
+
+  it('covers the rows stamped inside a window where the clock repeats or goes back', () => {
+    const t0 = Date.UTC(2014, 0, 1) / 1000;
+    const stamps = [0, 300, 600, 300, 600, 900, 1200].map((s) => t0 + s);
+    expect(windowsToRows(stamps, [['2014-01-01 00:05:00', '2014-01-01 00:10:00']], 'f')).toEqual([
+      { start: 1, end: 4 },
+    ]);
   });
 
   it('rejects reversed or overlapping windows', () => {

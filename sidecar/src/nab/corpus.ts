@@ -21,8 +21,12 @@ export interface NabFile {
   name: string;
   /** The timestamp text exactly as in the source, echoed into the results CSVs. */
   timestampText: string[];
-  /** Unix seconds. */
+  /**
+   * Unix seconds, in file order. Not necessarily increasing: a repeated or earlier timestamp (a
+   * clock reset, a re-sent batch) is kept as the row it is, since a live stream does the same.
+   */
   timestamps: number[];
+  /** NaN where the row has no usable value (empty, not a number, infinite): a missing sample. */
   values: number[];
   windows: RowWindow[];
 }
@@ -71,12 +75,10 @@ export function parseDataCsv(text: string, where: string): Pick<NabFile, 'timest
     } catch (error) {
       throw new CorpusError(line, (error as Error).message);
     }
-    const v = vText === '' ? Number.NaN : Number(vText);
-    if (!Number.isFinite(v)) throw new CorpusError(line, `value is not a finite number: "${vText}"`);
-    // Repeated timestamps occur in NAB (two samples in one interval); only going back in time is wrong.
-    if (timestamps.length > 0 && t < timestamps[timestamps.length - 1]!) {
-      throw new CorpusError(line, `timestamp ${tText} is before the previous row`);
-    }
+    // A row without a usable value is a missing sample, not a broken file: it keeps its row (and
+    // so its score), and the detector treats it as the gap it is, never as zero.
+    const parsed = vText === '' ? Number.NaN : Number(vText);
+    const v = Number.isFinite(parsed) ? parsed : Number.NaN;
     timestampText.push(tText);
     timestamps.push(t);
     values.push(v);
@@ -86,8 +88,11 @@ export function parseDataCsv(text: string, where: string): Pick<NabFile, 'timest
 }
 
 /**
- * Maps label windows (timestamp text pairs) onto rows: from the first row at or after the start to
- * the last row at or before the end. A window with no rows (e.g. in a truncated file) is dropped.
+ * Maps label windows (timestamp text pairs) onto rows: from the first row (in file order) whose
+ * timestamp lies inside the window to the last such row. In a file whose clock only moves forward
+ * that is the first row at or after the start to the last row at or before the end; where the
+ * clock repeats or goes back, the window still covers one contiguous run of rows. A window with no
+ * rows (e.g. in a truncated file) is dropped.
  */
 export function windowsToRows(
   timestamps: ReadonlyArray<number>,
@@ -99,27 +104,20 @@ export function windowsToRows(
     const start = parseNabTimestamp(startText);
     const end = parseNabTimestamp(endText);
     if (end < start) throw new CorpusError(where, `window ends (${endText}) before it starts (${startText})`);
-    const first = lowerBound(timestamps, start);
-    const last = lowerBound(timestamps, end + 1e-6) - 1;
-    if (first <= last) windows.push({ start: first, end: last });
+    let first = -1;
+    let last = -1;
+    timestamps.forEach((t, row) => {
+      if (t < start || t > end) return;
+      if (first < 0) first = row;
+      last = row;
+    });
+    if (first >= 0) windows.push({ start: first, end: last });
   }
   windows.sort((a, b) => a.start - b.start);
   for (let k = 1; k < windows.length; k += 1) {
     if (windows[k]!.start <= windows[k - 1]!.end) throw new CorpusError(where, 'anomaly windows overlap');
   }
   return windows;
-}
-
-/** First index whose timestamp is >= t. */
-function lowerBound(sorted: ReadonlyArray<number>, t: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid]! < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 export function parseProfiles(json: unknown, where: string): Profiles {

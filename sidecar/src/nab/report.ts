@@ -114,9 +114,11 @@ function chart(file: NabFile, detectors: ReadonlyArray<ReportDetector>, index: n
   let lo = Infinity;
   let hi = -Infinity;
   for (const v of file.values) {
+    if (Number.isNaN(v)) continue; // a missing sample
     lo = Math.min(lo, v);
     hi = Math.max(hi, v);
   }
+  if (lo === Infinity) [lo, hi] = [0, 0];
   if (hi === lo) [lo, hi] = [lo - 1, hi + 1];
   const margin = (hi - lo) * 0.08;
   lo -= margin;

@@ -16,7 +16,9 @@ export function resultPath(outDir: string, detector: string, file: Pick<NabFile,
 export function resultCsv(file: NabFile, scores: ArrayLike<number>): string {
   const lines = [RESULT_COLUMNS.join(',')];
   for (let i = 0; i < file.values.length; i += 1) {
-    lines.push(`${file.timestampText[i]},${file.values[i]},${scores[i]}`);
+    const value = file.values[i]!;
+    // A missing sample is written as an empty cell, as it was read.
+    lines.push(`${file.timestampText[i]},${Number.isNaN(value) ? '' : value},${scores[i]}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -10,6 +10,7 @@ export const anomaliesRoutes: FastifyPluginAsyncTypebox<AnomaliesRoutesOptions> 
   app.get(
     '/api/v1/anomalies',
     {
+      config: { auth: 'token' },
       schema: {
         tags: ['watch'],
         summary: 'Recent anomalies found by the watchers, newest first (a bounded in-memory log)',

@@ -10,6 +10,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<AuditRoutesOptions> = async 
   app.get(
     '/api/v1/audit',
     {
+      config: { auth: 'token' },
       schema: {
         tags: ['scaling'],
         summary: 'The scaling audit log, newest first, paged and filterable by target',

@@ -53,6 +53,7 @@ export const bandsRoutes: FastifyPluginAsyncTypebox<BandsRoutesOptions> = async 
   app.post(
     '/api/v1/bands',
     {
+      config: { auth: 'token' },
       schemaErrorFormatter: describeInvalid,
       schema: {
         tags: ['bands'],
@@ -71,6 +72,7 @@ export const bandsRoutes: FastifyPluginAsyncTypebox<BandsRoutesOptions> = async 
   app.post(
     '/api/v1/bands/series',
     {
+      config: { auth: 'token' },
       schemaErrorFormatter: describeInvalid,
       schema: {
         tags: ['bands'],

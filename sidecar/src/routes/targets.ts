@@ -34,6 +34,7 @@ export const targetsRoutes: FastifyPluginAsyncTypebox<TargetsRoutesOptions> = as
   app.get(
     '/api/v1/targets',
     {
+      config: { auth: 'token' },
       schema: {
         tags: ['scaling'],
         summary: 'Scalable targets: the Compose services and Swarm services labelled ntma.scale.enabled=true',
@@ -46,6 +47,7 @@ export const targetsRoutes: FastifyPluginAsyncTypebox<TargetsRoutesOptions> = as
   app.post(
     '/api/v1/targets/:id/scale',
     {
+      config: { auth: 'token' },
       schema: {
         tags: ['scaling'],
         summary: 'Scale a target to `replicas`, or by `delta`',

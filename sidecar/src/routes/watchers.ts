@@ -11,6 +11,7 @@ export const watchersRoutes: FastifyPluginAsyncTypebox<WatchersRoutesOptions> = 
   app.get(
     '/api/v1/watchers',
     {
+      config: { auth: 'token' },
       schema: {
         tags: ['watch'],
         summary: 'Configured watchers with their live state',

@@ -16,8 +16,13 @@ export interface Workload {
   service: string;
   /** Compose project or Swarm stack namespace, when there is one. */
   group?: string;
-  /** Labels that carry opt-in and limits (`ntma.scale.*`). */
+  /** Labels that carry opt-in and limits (`ntma.scale.*`); Compose: the oldest replica's. */
   labels: Record<string, string>;
+  /**
+   * Why the workload cannot be scaled as one, whatever its labels say (Compose: its replicas
+   * disagree on an `ntma.scale.*` label). The scaler refuses it and `GET targets` shows this.
+   */
+  labelConflict?: string;
   /** Replicas the orchestrator is asked to run (Compose: containers of the service, any state). */
   desired: number;
   /** Replicas running now. */

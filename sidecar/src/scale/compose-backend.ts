@@ -1,7 +1,9 @@
 import type Docker from 'dockerode';
-import { NotFound } from '../errors.js';
+import { Conflict, NotFound } from '../errors.js';
 import type { ScaleBackend, Workload } from './backend.js';
+import { privilegesGained } from './clone-guard.js';
 import { dockerError, dockerStatusOf } from './docker-errors.js';
+import { readScaleLabels, scaleLabelConflict } from './labels.js';
 
 /** The labels Docker Compose puts on the containers it creates. */
 export const COMPOSE_LABEL = {
@@ -31,9 +33,23 @@ function numberOf(container: Docker.ContainerInfo): number {
   return Number.isInteger(n) && n > 0 ? n : 0;
 }
 
-/** Oldest first: by container number, then creation time. */
+/**
+ * Oldest first: by the engine's creation time, then container number (an unnumbered container
+ * last), then id. Creation time leads because the engine sets it; a container number is a label
+ * anyone creating a container can choose, so it must not make a newcomer the oldest replica.
+ */
 function byAge(a: Docker.ContainerInfo, b: Docker.ContainerInfo): number {
-  return numberOf(a) - numberOf(b) || a.Created - b.Created;
+  const rank = (c: Docker.ContainerInfo): number => numberOf(c) || Number.MAX_SAFE_INTEGER;
+  return a.Created - b.Created || rank(a) - rank(b) || a.Id.localeCompare(b.Id);
+}
+
+function nameOf(container: Docker.ContainerInfo): string {
+  return container.Names[0]?.replace(/^\//, '') ?? container.Id.slice(0, 12);
+}
+
+/** Why these replicas (oldest first) cannot be scaled as one, if they cannot. */
+function conflictOf(sorted: Docker.ContainerInfo[]): string | undefined {
+  return scaleLabelConflict(sorted.map((c) => ({ name: nameOf(c), labels: c.Labels })));
 }
 
 export function composeId(project: string, service: string): string {
@@ -50,9 +66,11 @@ function parseComposeId(id: string): { project: string; service: string } | unde
 
 /**
  * Docker Compose services on one host, driven through the Engine API the way `docker compose up
- * --scale` would: replicas are containers carrying the project/service labels. Scaling out clones
- * the newest replica's inspected configuration under the next container number; scaling in stops
- * (with a grace period) and removes the newest replicas first.
+ * --scale` would: replicas are containers carrying the project/service labels. A service is one
+ * target only while all its replicas carry the same `ntma.scale.*` labels (else it is reported with
+ * the conflict and refused). Scaling out clones the oldest replica's inspected configuration under
+ * the next container number, and refuses a clone that would gain any privilege the oldest lacks;
+ * scaling in stops (with a grace period) and removes the newest opted-in replicas first.
  */
 export class ComposeBackend implements ScaleBackend {
   readonly kind = 'compose' as const;
@@ -78,16 +96,18 @@ export class ComposeBackend implements ScaleBackend {
 
   private workload(project: string, service: string, replicas: Docker.ContainerInfo[]): Workload {
     const sorted = [...replicas].sort(byAge);
-    const newest = sorted[sorted.length - 1];
-    return {
+    const workload: Workload = {
       id: composeId(project, service),
       backend: 'compose',
       service,
       group: project,
-      labels: { ...(newest?.Labels ?? {}) },
+      labels: { ...(sorted[0]?.Labels ?? {}) },
       desired: sorted.length,
       running: sorted.filter((c) => c.State === 'running').length,
     };
+    const conflict = conflictOf(sorted);
+    if (conflict !== undefined) workload.labelConflict = conflict;
+    return workload;
   }
 
   async list(): Promise<Workload[]> {
@@ -124,8 +144,20 @@ export class ComposeBackend implements ScaleBackend {
     const { project, service } = parsed;
     const current = await this.replicasOf(project, service);
     if (current.length === 0) throw new NotFound(`target ${id} has no containers any more`);
+    // Re-checked on the state we act on: a container may have joined since the scaler admitted it.
+    const conflict = conflictOf(current);
+    if (conflict !== undefined) throw new Conflict(`target ${id} is not scalable: ${conflict}`);
     if (replicas > current.length) await this.scaleOut(project, service, current, replicas - current.length);
-    if (replicas < current.length) await this.scaleIn(current.slice(replicas).reverse());
+    if (replicas < current.length) {
+      const optedIn = current.filter((c) => readScaleLabels(c.Labels).settings.enabled);
+      const excess = current.length - replicas;
+      if (optedIn.length < excess) {
+        throw new Conflict(
+          `target ${id}: only ${optedIn.length} of its ${current.length} replicas opted in to scaling; cannot remove ${excess}`,
+        );
+      }
+      await this.scaleIn(optedIn.slice(optedIn.length - excess).reverse());
+    }
     const after = await this.replicasOf(project, service);
     return this.workload(project, service, after);
   }
@@ -136,12 +168,14 @@ export class ComposeBackend implements ScaleBackend {
     current: Docker.ContainerInfo[],
     count: number,
   ): Promise<void> {
-    const newest = current[current.length - 1] as Docker.ContainerInfo;
+    // The oldest replica is the one the operator started; a newer one may be anything that
+    // carries the service's labels, so it is never what new replicas are made from.
+    const oldest = current[0] as Docker.ContainerInfo;
     let template: Docker.ContainerInspectInfo;
     try {
-      template = await this.options.docker.getContainer(newest.Id).inspect();
+      template = await this.options.docker.getContainer(oldest.Id).inspect();
     } catch (error) {
-      return this.fail(error, `inspecting ${newest.Names[0] ?? newest.Id}, the newest replica`);
+      return this.fail(error, `inspecting ${nameOf(oldest)}, the oldest replica`);
     }
     const first = Math.max(...current.map(numberOf)) + 1;
     const numbers = Array.from({ length: count }, (_, i) => first + i);
@@ -191,6 +225,17 @@ export class ComposeBackend implements ScaleBackend {
       StdinOnce: config.StdinOnce,
       HostConfig: template.HostConfig,
     };
+    // The clone is built from the oldest replica, so this holds today; it is checked on what is
+    // really sent so that no change to how clones are built can widen what a replica may do.
+    const gains = privilegesGained(
+      { User: options.User ?? null, HostConfig: options.HostConfig ?? {} },
+      { User: config.User, HostConfig: template.HostConfig },
+    );
+    if (gains.length > 0) {
+      throw new Conflict(
+        `refusing to create replica ${name}: it would gain ${gains.join(', ')} over ${ownName}, the oldest replica`,
+      );
+    }
     if (primary) {
       const [net, settings] = primary;
       options.NetworkingConfig = { EndpointsConfig: { [net]: { Aliases: aliasesOf(settings.Aliases) } } };
@@ -226,7 +271,7 @@ export class ComposeBackend implements ScaleBackend {
 
   private async stopAndRemove(victim: Docker.ContainerInfo): Promise<void> {
     const container = this.options.docker.getContainer(victim.Id);
-    const name = victim.Names[0]?.replace(/^\//, '') ?? victim.Id;
+    const name = nameOf(victim);
     let grace = this.options.stopGraceSeconds;
     try {
       const info = await container.inspect();

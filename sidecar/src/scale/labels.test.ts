@@ -1,4 +1,4 @@
-import { DEFAULT_LIMITS, parseDurationSeconds, readScaleLabels } from './labels.js';
+import { DEFAULT_LIMITS, parseDurationSeconds, readScaleLabels, scaleLabelConflict } from './labels.js';
 
 describe('readScaleLabels', () => {
   it('is not enabled without ntma.scale.enabled=true, and uses the documented defaults', () => {
@@ -64,5 +64,49 @@ describe('parseDurationSeconds', () => {
   it('rejects anything else', () => {
     expect(parseDurationSeconds('1d')).toBeUndefined();
     expect(parseDurationSeconds('-5')).toBeUndefined();
+  });
+});
+
+describe('scaleLabelConflict', () => {
+  const limits = { 'ntma.scale.enabled': 'true', 'ntma.scale.min': '1', 'ntma.scale.max': '5' };
+
+  it('accepts replicas that carry the same ntma.scale.* labels, whatever their other labels', () => {
+    expect(
+      scaleLabelConflict([
+        { name: 'web-1', labels: { ...limits, 'com.docker.compose.container-number': '1' } },
+        { name: 'web-2', labels: { ...limits, 'com.docker.compose.container-number': '2' } },
+      ]),
+    ).toBeUndefined();
+    expect(scaleLabelConflict([])).toBeUndefined();
+  });
+
+  it('names the label and both replicas when a newer one opts in alone', () => {
+    expect(
+      scaleLabelConflict([
+        { name: 'web-1', labels: {} },
+        { name: 'web-2', labels: {} },
+        { name: 'web-9', labels: { 'ntma.scale.enabled': 'true', 'ntma.scale.min': '0' } },
+      ]),
+    ).toBe(
+      'replicas disagree on ntma.scale.enabled: unset on web-1, "true" on web-9; every replica must carry the same ntma.scale.* labels',
+    );
+  });
+
+  it('refuses replicas that differ on any limit, not only on opt-in', () => {
+    for (const [name, value] of [
+      ['ntma.scale.min', '0'],
+      ['ntma.scale.max', '50'],
+      ['ntma.scale.step', '4'],
+      ['ntma.scale.cooldown', '1s'],
+      ['ntma.scale.auto', 'on'],
+      ['ntma.scale.attack-max', '9'],
+    ] as const) {
+      const conflict = scaleLabelConflict([
+        { name: 'web-1', labels: limits },
+        { name: 'web-2', labels: { ...limits, [name]: value } },
+      ]);
+      expect(conflict).toContain(`replicas disagree on ${name}:`);
+      expect(conflict).toContain(`"${value}" on web-2`);
+    }
   });
 });

@@ -111,3 +111,40 @@ export function readScaleLabels(labels: Record<string, string>): LabelReading {
     return { ok: false, settings: fallback, error: (error as Error).message };
   }
 }
+
+/** Every label that decides opt-in and limits starts with this. */
+export const SCALE_LABEL_PREFIX = 'ntma.scale.';
+
+/** One replica's labels, named for messages. */
+export interface ReplicaLabels {
+  name: string;
+  labels: Record<string, string>;
+}
+
+/**
+ * Replicas of one service must agree on every `ntma.scale.*` label: any one replica's labels would
+ * otherwise decide for all, so a single stray container carrying the service's Compose labels and
+ * its own `ntma.scale.min=0` could opt the whole group in, or change its limits. Returns undefined
+ * when they agree, else a message naming the first label that differs and two replicas that
+ * differ on it (`replicas` oldest first, so the message shows the original value first).
+ */
+export function scaleLabelConflict(replicas: readonly ReplicaLabels[]): string | undefined {
+  const names = new Set<string>();
+  for (const replica of replicas) {
+    for (const name of Object.keys(replica.labels)) if (name.startsWith(SCALE_LABEL_PREFIX)) names.add(name);
+  }
+  const shown = (value: string | undefined): string => (value === undefined ? 'unset' : `"${value}"`);
+  for (const name of [...names].sort()) {
+    const [first, ...rest] = replicas;
+    if (!first) return undefined;
+    const expected = first.labels[name]?.trim();
+    const other = rest.find((r) => r.labels[name]?.trim() !== expected);
+    if (other) {
+      return (
+        `replicas disagree on ${name}: ${shown(expected)} on ${first.name}, ` +
+        `${shown(other.labels[name]?.trim())} on ${other.name}; every replica must carry the same ntma.scale.* labels`
+      );
+    }
+  }
+  return undefined;
+}

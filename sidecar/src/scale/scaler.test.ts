@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Registry } from 'prom-client';
 import { AuditLog } from '../audit/log.js';
-import { DockerUnavailable, Forbidden, LimitExceeded, NotFound } from '../errors.js';
+import { Conflict, DockerUnavailable, Forbidden, LimitExceeded, NotFound } from '../errors.js';
 import type { ScaleBackend, Workload } from './backend.js';
 import { IdempotencyStore } from './idempotency.js';
 import { Scaler, type ScaleRequest, type ScaleResult } from './scaler.js';
@@ -155,6 +155,27 @@ describe('Scaler (fake backend)', () => {
     backend.add('db', 1, {});
     await expect(scaler.scale(request({ target: 'swarm:db' }))).rejects.toThrow(Forbidden);
     expect(lines()).toEqual([expect.objectContaining({ phase: 'refused' })]);
+  });
+
+  it('lists a target whose replicas disagree with the reason, and refuses to scale it', async () => {
+    const conflict = 'replicas disagree on ntma.scale.min: "1" on web-1, "0" on web-3';
+    backend.add('split', 3, OPTED_IN);
+    backend.workloads.get('swarm:split')!.labelConflict = conflict;
+    const listed = await scaler.listTargets();
+    expect(listed.find((t) => t.id === 'swarm:split')).toMatchObject({ labelError: conflict });
+    await expect(scaler.scale(request({ target: 'swarm:split', replicas: 0, delta: undefined }))).rejects.toThrow(
+      Conflict,
+    );
+    expect(backend.calls).toBe(0);
+    expect(lines()).toEqual([expect.objectContaining({ phase: 'refused', detail: expect.stringContaining(conflict) })]);
+  });
+
+  it('shows a stray opt-in even when the oldest replica has not opted in', async () => {
+    backend.add('quiet', 2, {});
+    backend.workloads.get('swarm:quiet')!.labelConflict = 'replicas disagree on ntma.scale.enabled';
+    const listed = await scaler.listTargets();
+    expect(listed.find((t) => t.id === 'swarm:quiet')?.labelError).toMatch(/ntma\.scale\.enabled/);
+    await expect(scaler.scale(request({ target: 'swarm:quiet' }))).rejects.toThrow(/not scalable/);
   });
 
   it('answers 404 for a vanished target and for an id no backend knows', async () => {

@@ -107,13 +107,17 @@ export class Scaler {
     return Math.min(settings.limits.max, settings.attackMax ?? this.options.defaultAttackMax);
   }
 
-  /** The opted-in targets of every backend with their limits and last action. */
+  /**
+   * The targets of every backend that opted in, or that some replica claims opted in (shown with
+   * the conflict, so a stray opt-in is visible rather than silently ignored), with their limits
+   * and last action.
+   */
   async listTargets(): Promise<TargetView[]> {
     const lists = await Promise.all(this.options.backends.map((b) => b.list()));
     const views: TargetView[] = [];
     for (const workload of lists.flat()) {
       const reading = readScaleLabels(workload.labels);
-      if (!reading.settings.enabled) continue;
+      if (!reading.settings.enabled && workload.labelConflict === undefined) continue;
       const { settings } = reading;
       const view: TargetView = {
         id: workload.id,
@@ -131,6 +135,7 @@ export class Scaler {
       };
       if (workload.group !== undefined) view.group = workload.group;
       if (!reading.ok) view.labelError = reading.error;
+      if (workload.labelConflict !== undefined) view.labelError = workload.labelConflict;
       views.push(view);
     }
     return views.sort((a, b) => a.id.localeCompare(b.id));
@@ -248,12 +253,15 @@ export class Scaler {
     }
   }
 
-  /** Opt-in and well-formed labels, or a recorded refusal. */
+  /** Replicas that agree, opt-in and well-formed labels, or a recorded refusal. */
   private async admit(base: Base, workload: Workload): Promise<ScaleSettings> {
     const reading = readScaleLabels(workload.labels);
     return this.observe(
       { ...base, backend: workload.backend },
       () => {
+        if (workload.labelConflict !== undefined) {
+          throw new Conflict(`target ${workload.id} is not scalable: ${workload.labelConflict}`);
+        }
         if (!reading.settings.enabled) {
           throw new Forbidden(`target ${workload.id} has not opted in to scaling (label ${LABEL.enabled}=true)`);
         }

@@ -1,0 +1,354 @@
+/**
+ * Seasonal periods found in the data rather than assumed from the clock. Candidates come from the
+ * peaks of the autocorrelation function (any period, e.g. a 4-hour batch cycle at 1-minute steps)
+ * plus the day and the week of the step (traffic follows the clock even when a short window shows
+ * it weakly); each must then earn its place by a held-out gain: the phase profile learnt from the
+ * earlier cycles must predict the last cycle's detrended values better than no profile at all.
+ * Noise fails that test however much of it STL would absorb, because a profile of noise adds its
+ * own error to the held-out cycle instead of removing some.
+ */
+
+/** Shortest period looked for: below it an alternating AR(1) pattern looks seasonal. */
+export const MIN_PERIOD = 4;
+/** Smallest autocorrelation at a peak for it to become a candidate (biased estimator). */
+export const MIN_ACF = 0.1;
+/** Rise of a peak over the trough before it: a smoothly decaying ACF (AR noise, a trend) has none. */
+export const MIN_PROMINENCE = 0.1;
+/**
+ * Share of the held-out cycle's mean absolute deviation the profile must remove. Noise gives
+ * 1 - sqrt(1 + 1/k) < 0 for a profile from k cycles; the margin covers the sampling error of a
+ * single held-out cycle of correlated noise.
+ */
+export const MIN_GAIN = 0.1;
+/** Autocorrelation candidates kept (highest first) before the gain checks. */
+const MAX_ACF_CANDIDATES = 3;
+/** Most periods a model takes (MSTL cost grows with each). */
+export const MAX_PERIODS = 2;
+/** Longest series whose ACF is computed point by point; longer ones are block-averaged first. */
+const ACF_POINTS = 4096;
+/** An ACF peak this close to a day or a week (relative) is taken to be that clock period. */
+const CLOCK_SNAP = 0.03;
+
+const DAY_SECONDS = 86_400;
+const WEEK_SECONDS = 7 * DAY_SECONDS;
+
+export interface PeriodCheck {
+  period: number;
+  /** Where the candidate came from: the step's day/week, or a peak of the autocorrelation. */
+  source: 'clock' | 'acf';
+  /** Why it was dropped, or null when trusted. */
+  rejected: string | null;
+  /** Autocorrelation at the period (detrended series). */
+  acf?: number;
+  /** Held-out gain of the phase profile (1 = the profile explains the last cycle entirely). */
+  gain?: number;
+}
+
+/** Day and week in points for this step, when they are whole enough to be periods. */
+export function clockPeriods(stepSeconds: number, length: number): number[] {
+  const out: number[] = [];
+  const day = Math.round(DAY_SECONDS / stepSeconds);
+  if (day >= 2) out.push(day);
+  const week = Math.round(WEEK_SECONDS / stepSeconds);
+  // A weekly pattern needs two whole weeks to be told apart from a one-off.
+  if (week >= 2 && week !== day && length >= 2 * week) out.push(week);
+  return out;
+}
+
+/** In-place iterative radix-2 FFT (length a power of two). */
+function fft(re: Float64Array, im: Float64Array): void {
+  const n = re.length;
+  for (let i = 1, j = 0; i < n; i++) {
+    let bit = n >> 1;
+    for (; j & bit; bit >>= 1) j ^= bit;
+    j ^= bit;
+    if (i < j) {
+      [re[i], re[j]] = [re[j]!, re[i]!];
+      [im[i], im[j]] = [im[j]!, im[i]!];
+    }
+  }
+  for (let len = 2; len <= n; len <<= 1) {
+    const angle = (-2 * Math.PI) / len;
+    const wr = Math.cos(angle);
+    const wi = Math.sin(angle);
+    for (let i = 0; i < n; i += len) {
+      let cr = 1;
+      let ci = 0;
+      for (let k = 0; k < len / 2; k++) {
+        const a = i + k;
+        const b = a + len / 2;
+        const tr = re[b]! * cr - im[b]! * ci;
+        const ti = re[b]! * ci + im[b]! * cr;
+        re[b] = re[a]! - tr;
+        im[b] = im[a]! - ti;
+        re[a]! += tr;
+        im[a]! += ti;
+        const next = cr * wr - ci * wi;
+        ci = cr * wi + ci * wr;
+        cr = next;
+      }
+    }
+  }
+}
+
+/** x minus its least-squares line: a trend would otherwise keep the ACF high at every lag. */
+export function detrendLinear(x: ArrayLike<number>): Float64Array {
+  const n = x.length;
+  const tMean = (n - 1) / 2;
+  let yMean = 0;
+  for (let i = 0; i < n; i++) yMean += x[i]!;
+  yMean /= n;
+  let sty = 0;
+  let stt = 0;
+  for (let i = 0; i < n; i++) {
+    sty += (i - tMean) * (x[i]! - yMean);
+    stt += (i - tMean) ** 2;
+  }
+  const slope = stt > 0 ? sty / stt : 0;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = x[i]! - yMean - slope * (i - tMean);
+  return out;
+}
+
+/** Biased sample autocorrelation of a zero-mean series at lags 0..n-1, by FFT (O(n log n)). */
+export function autocorrelation(x: ArrayLike<number>): Float64Array {
+  const n = x.length;
+  let size = 1;
+  while (size < 2 * n) size <<= 1;
+  const re = new Float64Array(size);
+  const im = new Float64Array(size);
+  for (let i = 0; i < n; i++) re[i] = x[i]!;
+  fft(re, im);
+  for (let i = 0; i < size; i++) {
+    re[i] = re[i]! * re[i]! + im[i]! * im[i]!;
+    im[i] = 0;
+  }
+  // The power spectrum is real and even, so a forward transform inverts it up to the size.
+  fft(re, im);
+  const out = new Float64Array(n);
+  const c0 = re[0]!;
+  for (let k = 0; k < n; k++) out[k] = c0 > 0 ? re[k]! / c0 : 0;
+  return out;
+}
+
+/**
+ * The highest peaks of the autocorrelation: a lag that is the largest within +-5% of itself, high enough and
+ * rising clearly above the trough before it. Long series are block-averaged to ACF_POINTS first
+ * (periods shorter than a few blocks are then left to the clock candidates), and each peak is
+ * refined at full resolution by epoch folding.
+ */
+export function acfPeaks(
+  y: ArrayLike<number>,
+  maxPeriod = Math.floor(y.length / 2),
+): Array<{ period: number; acf: number }> {
+  const e = detrendLinear(y);
+  const block = Math.max(1, Math.ceil(e.length / ACF_POINTS));
+  const m = Math.floor(e.length / block);
+  const reduced = new Float64Array(m);
+  for (let i = 0; i < m; i++) {
+    let s = 0;
+    for (let j = 0; j < block; j++) s += e[i * block + j]!;
+    reduced[i] = s / block;
+  }
+  const r = autocorrelation(reduced);
+  const maxLag = Math.floor(maxPeriod / block);
+  const minLag = Math.max(2, Math.ceil(MIN_PERIOD / block));
+  const peaks: Array<{ period: number; acf: number }> = [];
+  let trough = Infinity;
+  for (let k = 1; k <= maxLag && k < m; k++) {
+    trough = Math.min(trough, r[k]!);
+    if (k < minLag || r[k]! < MIN_ACF || r[k]! - trough < MIN_PROMINENCE) continue;
+    const w = Math.max(2, Math.round(0.05 * k));
+    let isMax = true;
+    for (let j = Math.max(1, k - w); j <= Math.min(m - 1, k + w) && isMax; j++) if (r[j]! > r[k]!) isMax = false;
+    if (!isMax) continue;
+    peaks.push({ period: k * block, acf: r[k]! });
+    // The next peak must rise from its own trough, not from this one's.
+    trough = r[k]!;
+  }
+  // A periodic signal has a peak at every multiple of its period: only the highest peak of each
+  // family is kept, and only the few highest are refined (each refinement folds the whole series).
+  const kept: Array<{ period: number; acf: number }> = [];
+  for (const peak of peaks.sort((a, b) => b.acf - a.acf)) {
+    if (kept.length >= MAX_ACF_CANDIDATES) break;
+    const harmonic = kept.some(({ period }) => {
+      const j = Math.round(peak.period / period);
+      return j >= 2 && Math.abs(peak.period - j * period) <= Math.max(2 * block, CLOCK_SNAP * peak.period);
+    });
+    if (!harmonic) kept.push(peak);
+  }
+  return kept.map(({ period, acf }) => ({
+    period: refine(e, period, Math.max(block, Math.ceil(0.015 * period))),
+    acf,
+  }));
+}
+
+/**
+ * The period near `around` whose phase profile explains most of x (epoch folding), less what a
+ * profile of that many phases absorbs from noise alone. An ACF peak itself wanders by a percent
+ * or two with noise; folding over every cycle pins the period to the point.
+ */
+function refine(x: Float64Array, around: number, radius: number): number {
+  const n = x.length;
+  let total = 0;
+  for (let t = 0; t < n; t++) total += x[t]! * x[t]!;
+  const noise = total / n;
+  let best = around;
+  let bestScore = -Infinity;
+  const sums = new Float64Array(around + radius);
+  const counts = new Float64Array(around + radius);
+  for (let p = Math.max(MIN_PERIOD, around - radius); p <= around + radius && 2 * p <= n; p++) {
+    sums.fill(0, 0, p);
+    counts.fill(0, 0, p);
+    for (let t = 0, k = 0; t < n; t++, k = k + 1 === p ? 0 : k + 1) {
+      sums[k]! += x[t]!;
+      counts[k]!++;
+    }
+    let explained = 0;
+    for (let k = 0; k < p; k++) explained += (sums[k]! * sums[k]!) / counts[k]!;
+    const score = explained - p * noise;
+    if (score > bestScore) {
+      bestScore = score;
+      best = p;
+    }
+  }
+  return best;
+}
+
+/**
+ * Centred moving average over `width` points (n >= width). Within half a window of either end
+ * the nearest full window's value is held: a truncated window would take in part of a cycle,
+ * i.e. some of the season it is meant to leave in place.
+ */
+function movingAverage(y: ArrayLike<number>, width: number): Float64Array {
+  const n = y.length;
+  const prefix = new Float64Array(n + 1);
+  for (let i = 0; i < n; i++) prefix[i + 1] = prefix[i]! + y[i]!;
+  const before = Math.floor(width / 2);
+  const after = width - 1 - before;
+  const out = new Float64Array(n);
+  for (let t = 0; t < n; t++) {
+    const c = Math.min(Math.max(t, before), n - 1 - after);
+    out[t] = (prefix[c + after + 1]! - prefix[c - before]!) / width;
+  }
+  return out;
+}
+
+/**
+ * Detrended value per phase over y[0..end), centred on zero: the median over cycles once there
+ * are three (one spike or outage in a cycle must not become part of the season), else the mean.
+ */
+function phaseProfile(d: Float64Array, period: number, end: number): Float64Array {
+  const profile = new Float64Array(period);
+  const scratch = new Float64Array(Math.ceil(end / period));
+  for (let k = 0; k < period; k++) {
+    let m = 0;
+    for (let t = k; t < end; t += period) scratch[m++] = d[t]!;
+    if (m === 0) continue;
+    if (m < 3) {
+      let s = 0;
+      for (let i = 0; i < m; i++) s += scratch[i]!;
+      profile[k] = s / m;
+      continue;
+    }
+    const sorted = scratch.subarray(0, m).sort();
+    profile[k] = m % 2 === 1 ? sorted[(m - 1) / 2]! : (sorted[m / 2 - 1]! + sorted[m / 2]!) / 2;
+  }
+  let mean = 0;
+  for (let k = 0; k < period; k++) mean += profile[k]!;
+  mean /= period;
+  for (let k = 0; k < period; k++) profile[k]! -= mean;
+  return profile;
+}
+
+/** Most recent cycles held out one after another, each predicted from the cycles before it. */
+const HELD_OUT_CYCLES = 3;
+/** Absolute errors are capped at this many times their median, so one spike cannot decide. */
+const ERROR_CAP = 5;
+
+function median(values: Float64Array): number {
+  const sorted = Float64Array.from(values).sort();
+  const m = sorted.length;
+  return m % 2 === 1 ? sorted[(m - 1) / 2]! : (sorted[m / 2 - 1]! + sorted[m / 2]!) / 2;
+}
+
+/**
+ * Held-out gain of a period: the series is detrended by a moving average one cycle wide (which
+ * removes the level but not the season); each of the last few cycles is predicted by the phase
+ * profile of the cycles before it, and the gain is the share of those cycles' absolute deviation
+ * (capped against spikes) that the profiles remove.
+ */
+export function heldOutGain(y: ArrayLike<number>, period: number): number {
+  const n = y.length;
+  const cycles = Math.floor(n / period);
+  if (cycles < 2) return Number.NaN;
+  const trend = movingAverage(y, period);
+  const d = new Float64Array(n);
+  for (let t = 0; t < n; t++) d[t] = y[t]! - trend[t]!;
+  const held = Math.min(HELD_OUT_CYCLES, cycles - 1);
+  const first = n - held * period;
+  const without = new Float64Array(n - first);
+  const withProfile = new Float64Array(n - first);
+  for (let c = 0; c < held; c++) {
+    const start = first + c * period;
+    const profile = phaseProfile(d, period, start);
+    for (let t = start; t < start + period; t++) {
+      without[t - first] = Math.abs(d[t]!);
+      withProfile[t - first] = Math.abs(d[t]! - profile[t % period]!);
+    }
+  }
+  const cap = ERROR_CAP * Math.max(median(without), median(withProfile));
+  let a = 0;
+  let b = 0;
+  for (let i = 0; i < without.length; i++) {
+    a += Math.min(without[i]!, cap);
+    b += Math.min(withProfile[i]!, cap);
+  }
+  return a > 0 ? 1 - b / a : 0;
+}
+
+/** y minus its phase profile over the whole series (after detrending), for checking the next period. */
+function removeProfile(y: Float64Array, period: number): Float64Array {
+  const trend = movingAverage(y, period);
+  const d = new Float64Array(y.length);
+  for (let t = 0; t < y.length; t++) d[t] = y[t]! - trend[t]!;
+  const profile = phaseProfile(d, period, y.length);
+  return y.map((v, t) => v - profile[t % period]!);
+}
+
+/**
+ * Candidate periods of a gap-free series and the verdict on each, shortest first. Accepted
+ * periods are checked in turn on what the shorter accepted ones leave, so a week is trusted only
+ * for what it adds to the day, and a harmonic of an accepted period adds nothing.
+ */
+export function findPeriods(y: ArrayLike<number>, stepSeconds: number): PeriodCheck[] {
+  const n = y.length;
+  const clock = clockPeriods(stepSeconds, n);
+  const candidates = new Map<number, { source: 'clock' | 'acf'; acf?: number }>();
+  for (const p of clock) candidates.set(p, { source: 'clock' });
+  for (const { period, acf } of acfPeaks(y)) {
+    const near = clock.find((c) => Math.abs(period - c) <= CLOCK_SNAP * c);
+    const p = near ?? period;
+    const known = candidates.get(p);
+    candidates.set(p, { source: known?.source ?? 'acf', acf: Math.max(acf, known?.acf ?? -Infinity) });
+  }
+  const checks: PeriodCheck[] = [];
+  let rest: Float64Array = Float64Array.from(y);
+  for (const period of [...candidates.keys()].sort((a, b) => a - b)) {
+    const { source, acf } = candidates.get(period)!;
+    const base = { period, source, ...(acf === undefined ? {} : { acf }) };
+    if (n < 2 * period) {
+      checks.push({ ...base, rejected: `fewer than two cycles (${(n / period).toFixed(2)})` });
+      continue;
+    }
+    if (checks.filter((c) => c.rejected === null).length >= MAX_PERIODS) {
+      checks.push({ ...base, rejected: `already ${MAX_PERIODS} periods` });
+      continue;
+    }
+    const gain = heldOutGain(rest, period);
+    const rejected = gain >= MIN_GAIN ? null : `no held-out gain (${gain.toFixed(2)} < ${MIN_GAIN})`;
+    checks.push({ ...base, rejected, gain });
+    if (rejected === null) rest = removeProfile(rest, period);
+  }
+  return checks;
+}
