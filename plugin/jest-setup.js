@@ -28,3 +28,6 @@ class NoIntersectionObserver {
   }
 }
 global.IntersectionObserver = NoIntersectionObserver;
+
+// Tests act as an Editor (who may scale) unless they sign in as someone else with signInAs.
+require('./src/testing/user').signInAs('Editor');

@@ -3,10 +3,12 @@
 // against the real Prometheus, Docker Engine and Chromium. Ends with one line, "N passed, N failed",
 // counting jest tests plus the lint/typecheck/build steps.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runJest } from './lib/jest-run.mjs';
+import { runNodeTests } from './lib/node-test.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = mkdtempSync(path.join(tmpdir(), 'ntma-test-'));
@@ -36,24 +38,31 @@ function step(title, command, args) {
   }
 }
 
-/** A jest run; its own counts go into the totals. */
+/** Adds a run's counts (jest or node:test) to the totals; any failure or problem is named at the end. */
+function count(title, counts) {
+  totals.passed += counts.passed;
+  totals.failed += counts.failed;
+  totals.skipped += counts.skipped;
+  for (const problem of counts.problems) console.log(`=== ${title}: ${problem}`);
+  if (counts.failed > 0 || !counts.exitedOk) failures.push(title);
+}
+
+/** A jest run; its own counts go into the totals, including suites that failed outside a test. */
 function jest(title, config, extra = []) {
-  if (!existsSync(path.join(root, config))) return;
-  const report = path.join(outDir, `${title.replace(/\W+/g, '-')}.json`);
-  const ok = run(title, 'npx', ['jest', '--config', config, '--ci', '--json', `--outputFile=${report}`, ...extra]);
-  if (!existsSync(report)) {
-    totals.failed += 1;
-    failures.push(`${title} (jest wrote no report)`);
-    return;
-  }
-  const result = JSON.parse(readFileSync(report, 'utf8'));
-  totals.passed += result.numPassedTests;
-  totals.failed += result.numFailedTests;
-  totals.skipped += result.numPendingTests + result.numTodoTests;
-  // A suite that fails to load has no failed tests but must still count.
-  const brokenSuites = result.testResults.filter((s) => s.status === 'failed' && s.assertionResults.length === 0);
-  totals.failed += brokenSuites.length;
-  if (!ok || result.numFailedTests > 0 || brokenSuites.length > 0) failures.push(title);
+  process.stdout.write(`\n=== ${title}\n`);
+  const started = Date.now();
+  const counts = runJest({ root, config, extra, outDir });
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  process.stdout.write(`=== ${title}: ${counts.failed > 0 ? 'FAILED' : 'ok'} in ${seconds}s\n`);
+  count(title, counts);
+}
+
+/** The set-up scripts' node:test files (scripts/lib/*.test.mjs). */
+function scriptTests() {
+  const dir = path.join(root, 'scripts/lib');
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.test.mjs'))
+    .map((name) => path.join('scripts/lib', name));
 }
 
 const phases = {
@@ -81,6 +90,8 @@ const phases = {
     step('build: plugin', 'npm', ['run', 'build', '-w', 'plugin']);
   },
   unit() {
+    process.stdout.write('\n=== unit: scripts (node:test)\n');
+    count('unit: scripts', runNodeTests({ root, files: scriptTests() }));
     jest('unit: contract', 'contract/jest.config.cjs');
     jest('unit: sidecar', 'sidecar/jest.config.cjs');
     jest('unit: demo', 'demo/jest.config.cjs');

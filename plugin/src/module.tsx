@@ -2,6 +2,7 @@ import React, { Suspense, lazy } from 'react';
 import { AppPlugin, type AppRootProps, type PluginExtensionPanelContext, PluginExtensionPoints } from '@grafana/data';
 import { LoadingPlaceholder } from '@grafana/ui';
 import type { AppConfigProps } from './components/AppConfig/AppConfig';
+import { ACTIONS, userCan } from './permissions';
 import type { AppSettings } from './types';
 
 const LazyApp = lazy(() => import('./components/App/App'));
@@ -36,6 +37,8 @@ export const plugin = new AppPlugin<AppSettings>()
     title: 'Scale service…',
     description: 'Scale the service linked to this panel out or in',
     icon: 'expand-arrows-alt',
+    // Hidden from users who may not scale (returning undefined hides an added link).
+    configure: () => (userCan(ACTIONS.scale) ? {} : undefined),
     onClick: (_event, { context, openModal }) =>
       openModal({
         title: 'Scale service',

@@ -14,6 +14,7 @@ import type { BandsEngine } from './bands/engine.js';
 import { BandsService } from './bands/service.js';
 import { installAuth, requireDeclaredAuth, type DeclaredRoute } from './http/auth.js';
 import { installErrorHandler } from './http/error-handler.js';
+import { installFiniteNumbers } from './http/finite-numbers.js';
 import { overload } from './http/overload.js';
 import { installRateLimit } from './http/rate-limit.js';
 import { createRegistry } from './metrics/registry.js';
@@ -32,6 +33,8 @@ import { anomaliesRoutes } from './routes/anomalies.js';
 import { watchersRoutes } from './routes/watchers.js';
 import { loadWatchConfig, type WatchConfig } from './watch/config.js';
 import { createWatchService } from './watch/create.js';
+import { readDemand } from './watch/demand.js';
+import { AutoEvaluator } from './scale/evaluator.js';
 
 /** Long-lived collaborators, created once per app; tests may pass their own. */
 export interface Services {
@@ -66,7 +69,11 @@ export function createServices(config: Config, given: Partial<Services> = {}): S
     readiness: given.readiness ?? [prometheusReadiness(config.prometheusUrl, config.prometheusTimeoutMs)],
     prometheus:
       given.prometheus ??
-      new PrometheusClient({ baseUrl: config.prometheusUrl, timeoutMs: config.prometheusTimeoutMs }),
+      new PrometheusClient({
+        baseUrl: config.prometheusUrl,
+        timeoutMs: config.prometheusTimeoutMs,
+        ...config.prometheusCaps,
+      }),
     bandsEngine:
       given.bandsEngine ??
       new PoolBandsEngine({
@@ -111,6 +118,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     perAddress: config.rateLimitPerAddressPerMinute,
   });
   installAuth(app, { apiToken: config.apiToken, alertSecret: config.alertSecret });
+  installFiniteNumbers(app);
 
   await app.register(swagger, {
     openapi: {
@@ -147,12 +155,19 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(alertsRoutes, { scaler: services.scaler });
   app.addHook('onClose', () => services.scaler.close());
   const watch = createWatchService(config, services, app.log);
+  // The predictive policy decides on the watchers' live state, read at the moment of deciding.
+  services.scaler.useDemand((query, horizonSeconds) => readDemand(watch.watchers, query, horizonSeconds));
+  const evaluator = new AutoEvaluator(services.scaler, config.scale.evalSeconds * 1000, app.log);
   await app.register(watchersRoutes, { watch });
   await app.register(anomaliesRoutes, { anomalies: watch.anomalies });
   // The watchers backfill and step in the background; the server answers while they warm up.
-  app.addHook('onReady', async () => watch.start());
+  app.addHook('onReady', async () => {
+    watch.start();
+    evaluator.start();
+  });
   // One hook, so the order is certain: the pool and the Prometheus client outlive their users.
   app.addHook('onClose', async () => {
+    await evaluator.stop();
     await watch.stop();
     await services.bandsEngine.close();
     await services.fitPool.close();

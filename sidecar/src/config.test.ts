@@ -25,6 +25,17 @@ describe('loadConfig', () => {
     ).toBe(70);
   });
 
+  it('reads the Prometheus answer caps, naming the variable when one is bad', () => {
+    expect(loadConfig({}).prometheusCaps).toEqual({
+      maxResponseBytes: 64 * 1024 * 1024,
+      maxSeries: 10000,
+      maxPoints: 5000000,
+    });
+    expect(loadConfig({ NTMA_PROMETHEUS_MAX_BYTES: '4096' }).prometheusCaps.maxResponseBytes).toBe(4096);
+    expect(() => loadConfig({ NTMA_PROMETHEUS_MAX_SERIES: 'lots' })).toThrow(/NTMA_PROMETHEUS_MAX_SERIES/);
+    expect(() => loadConfig({ NTMA_PROMETHEUS_MAX_POINTS: '0' })).toThrow(/NTMA_PROMETHEUS_MAX_POINTS/);
+  });
+
   it('names the variable when a port is not a number', () => {
     expect(() => loadConfig({ NTMA_PORT: 'eighty' })).toThrow(ConfigError);
     expect(() => loadConfig({ NTMA_PORT: 'eighty' })).toThrow(/NTMA_PORT/);

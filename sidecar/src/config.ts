@@ -1,5 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
+import { DEFAULT_ANSWER_CAPS, type AnswerCaps } from './prometheus/caps.js';
 
 /** Everything the sidecar reads from its environment, validated once at start. */
 export interface Config {
@@ -17,6 +18,8 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Per-request timeout towards Prometheus. */
   prometheusTimeoutMs: number;
+  /** Caps on one Prometheus answer (prometheus/caps.ts). */
+  prometheusCaps: AnswerCaps;
   /** Worker threads for model fits; defaults to the core count. */
   fitWorkers: number;
   /** A fit that runs longer than this is abandoned and its worker respawned. */
@@ -39,6 +42,8 @@ export interface Config {
     stopGraceSeconds: number;
     /** NTMA_IDEMPOTENCY_TTL_SECONDS (default 86400): how long an Idempotency-Key is remembered. */
     idempotencyTtlSeconds: number;
+    /** NTMA_SCALE_EVAL_SECONDS (default 15, 0 = off): period of the predictive policy's evaluation of auto targets. */
+    evalSeconds: number;
   };
 }
 
@@ -125,6 +130,11 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: path.resolve(text(env, 'NTMA_DATA_DIR') ?? './data'),
     logLevel,
     prometheusTimeoutMs: integer(env, 'NTMA_PROMETHEUS_TIMEOUT_MS', 10000, 100, 600000),
+    prometheusCaps: {
+      maxResponseBytes: integer(env, 'NTMA_PROMETHEUS_MAX_BYTES', DEFAULT_ANSWER_CAPS.maxResponseBytes, 1024, 2 ** 30),
+      maxSeries: integer(env, 'NTMA_PROMETHEUS_MAX_SERIES', DEFAULT_ANSWER_CAPS.maxSeries, 1, 1_000_000),
+      maxPoints: integer(env, 'NTMA_PROMETHEUS_MAX_POINTS', DEFAULT_ANSWER_CAPS.maxPoints, 1000, 100_000_000),
+    },
     fitWorkers: integer(env, 'NTMA_FIT_WORKERS', cores, 1, 64),
     fitTimeoutMs: integer(env, 'NTMA_FIT_TIMEOUT_MS', 20000, 100, 600000),
     rateLimitPerMinute,
@@ -142,6 +152,7 @@ export function loadConfig(env: Env = process.env): Config {
       staleSeconds: integer(env, 'NTMA_SCALE_STALE_SECONDS', 300, 1, 86400),
       stopGraceSeconds: integer(env, 'NTMA_SCALE_STOP_GRACE_SECONDS', 10, 0, 3600),
       idempotencyTtlSeconds: integer(env, 'NTMA_IDEMPOTENCY_TTL_SECONDS', 86400, 1, 30 * 86400),
+      evalSeconds: integer(env, 'NTMA_SCALE_EVAL_SECONDS', 15, 0, 3600),
     },
   };
 }

@@ -58,6 +58,16 @@ export class BadQuery extends DomainError {
   readonly code = 'BAD_QUERY';
 }
 
+/**
+ * Prometheus' answer would pass one of the sidecar's caps (bytes, series or points); the message
+ * names the cap and its variable. 422: the request was well formed, but asks for more than the
+ * sidecar will hold in memory; aggregating, narrowing the selector or a shorter range fixes it.
+ */
+export class AnswerTooLarge extends DomainError {
+  readonly statusCode = 422;
+  readonly code = 'ANSWER_TOO_LARGE';
+}
+
 /** Prometheus could not be reached at the configured URL. */
 export class PrometheusUnavailable extends DomainError {
   readonly statusCode = 502;

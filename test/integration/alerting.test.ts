@@ -72,6 +72,14 @@ function render(template: string, labels: Record<string, string>): string {
   );
 }
 
+/** The sample time template the rules that may scale use, and Grafana's rendering of it. */
+const OBSERVED_AT = '{{ with index .Values "O" }}{{ printf "%.3f" .Value }}{{ end }}';
+function renderObservedAt(template: string | undefined, values: Record<string, number>): string | undefined {
+  if (template === undefined) return undefined;
+  expect(template).toBe(OBSERVED_AT);
+  return values.O === undefined ? '' : values.O.toFixed(3);
+}
+
 describe('alerting provisioning files', () => {
   it('are Grafana provisioning files of apiVersion 1', () => {
     expect(files.sort()).toEqual(['ntma-contact-point.yml', 'ntma-policies.yml', 'ntma-rules.yml']);
@@ -133,6 +141,33 @@ describe('alerting provisioning files', () => {
     }
     for (const uid of ['ntma-anomaly-high', 'ntma-attack-suspected', 'ntma-traffic-drop']) {
       expect(rule(uid).annotations.description).toMatch(/band/);
+    }
+  });
+
+  it("carry the time of the sample they judged, from timestamp() of the condition's series, on every rule that may scale", () => {
+    for (const r of rules) {
+      const observed = r.data.find((q) => q.refId === 'O');
+      if (r.labels.ntma_kind === 'outage') {
+        // The outage rule never scales (the policy holds on its kind): it has no sample to date.
+        expect({ uid: r.uid, observed, annotation: r.annotations.ntma_observed_at }).toEqual({
+          uid: r.uid,
+          observed: undefined,
+          annotation: undefined,
+        });
+        continue;
+      }
+      expect({ uid: r.uid, annotation: r.annotations.ntma_observed_at }).toEqual({
+        uid: r.uid,
+        annotation: OBSERVED_AT,
+      });
+      const threshold = r.data.find((q) => q.refId === r.condition)!.model;
+      const condition = r.data.find((q) => q.refId === threshold.expression)!.model.expr!;
+      // The series the condition reads, e.g. ntma_anomaly or ntma_anomaly_kind_info{kind="attack_suspected"}.
+      const selector = /(ntma_[a-z_]+(?:\{[^}]*\})?)/.exec(condition)![1]!;
+      expect({ uid: r.uid, expr: observed?.model.expr }).toEqual({
+        uid: r.uid,
+        expr: `max without () (timestamp(${selector}))`,
+      });
     }
   });
 
@@ -286,11 +321,14 @@ describeWith([prometheus], 'alert rules and watchers against a real Prometheus',
   it('fires each rule for exactly the series it is meant for, with the values its annotations print', async () => {
     const high = await firing(rule('ntma-anomaly-high'));
     expect(devices(high)).toEqual(['attack', 'hot']);
-    expect(high.find((f) => f.labels.device === 'hot')!.values).toEqual({ A: 1, B: 900, F: 100, S: 0.9, U: 110 });
+    const hot = high.find((f) => f.labels.device === 'hot')!.values;
+    expect(hot).toEqual({ A: 1, B: 900, F: 100, S: 0.9, U: 110, O: expect.any(Number) });
+    // The sample time is the last scrape (every second here), not the time of evaluation.
+    expect(Math.abs(hot.O! * 1000 - Date.now())).toBeLessThan(15_000);
     expect(devices(await firing(rule('ntma-attack-suspected')))).toEqual(['attack']);
     const drop = await firing(rule('ntma-traffic-drop'));
     expect(devices(drop)).toEqual(['low']);
-    expect(drop[0]!.values).toEqual({ A: -1, B: 5, L: 90 });
+    expect(drop[0]!.values).toEqual({ A: -1, B: 5, L: 90, O: expect.any(Number) });
     const outage = await firing(rule('ntma-traffic-outage'));
     expect(devices(outage)).toEqual(['gone']);
     expect(outage[0]!.values).toEqual({ A: 100 });
@@ -300,7 +338,13 @@ describeWith([prometheus], 'alert rules and watchers against a real Prometheus',
     const now = Date.now();
     const context: PolicyContext = {
       current: 2,
-      settings: { enabled: true, limits: { min: 1, max: 5, step: 1, cooldownSeconds: 0 }, auto: 'on', attackMax: null },
+      settings: {
+        enabled: true,
+        limits: { min: 1, max: 5, step: 1, cooldownSeconds: 0 },
+        auto: 'on',
+        attackMax: null,
+        capacity: null,
+      },
       lastChange: { live: null, any: null },
       now,
       staleAfterMs: 300_000,
@@ -312,8 +356,11 @@ describeWith([prometheus], 'alert rules and watchers against a real Prometheus',
       for (const instance of await firing(r)) {
         const labels: Record<string, string> = { alertname: r.title, ...instance.labels };
         for (const [name, template] of Object.entries(r.labels)) labels[name] = render(template, instance.labels);
-        const alert: GrafanaAlert = { status: 'firing', labels, annotations: r.annotations, values: instance.values };
-        const [mapped] = mapGrafanaAlerts({ alerts: [alert] }, now);
+        const annotations: Record<string, string> = {};
+        const observedAt = renderObservedAt(r.annotations.ntma_observed_at, instance.values);
+        if (observedAt !== undefined) annotations.ntma_observed_at = observedAt;
+        const alert: GrafanaAlert = { status: 'firing', labels, annotations, values: instance.values };
+        const [mapped] = mapGrafanaAlerts({ alerts: [alert] });
         const decision = decide(mapped!.signal!, context);
         decisions.set(`${r.uid}/${instance.labels.device}`, {
           target: mapped!.signal?.target,

@@ -96,6 +96,25 @@ describeWith([promtool], 'Prometheus alerting rules (provisioning/prometheus/rul
     }
   });
 
+  it('date each alert with the sample time of the series that fired, as the Grafana rules do', () => {
+    for (const rule of promRules) {
+      const grafana = grafanaRules.find((g) => g.title === rule.alert)!;
+      const observed = grafana.data.find((d) => d.refId === 'O')?.model.expr;
+      const annotation = rule.annotations.ntma_observed_at;
+      if (observed === undefined) {
+        expect({ alert: rule.alert, annotation }).toEqual({ alert: rule.alert, annotation: undefined });
+        continue;
+      }
+      // Grafana: `timestamp(<selector>)` lined up by labels; Prometheus: the same metric, selected
+      // by every label of the series that fired.
+      const metric = /timestamp\((ntma_[a-z_]+)/.exec(observed)![1]!;
+      expect({ alert: rule.alert, annotation: squash(annotation ?? '') }).toEqual({
+        alert: rule.alert,
+        annotation: expect.stringContaining(`printf "timestamp(${metric}{%s})" $selector | query`),
+      });
+    }
+  });
+
   it("template the value the sidecar's policy needs, except on an outage, where it must hold", () => {
     for (const rule of promRules) {
       expect({ alert: rule.alert, value: rule.annotations.ntma_value }).toEqual({

@@ -1,4 +1,4 @@
-import { BadQuery, PrometheusUnavailable } from '../../sidecar/src/errors.js';
+import { AnswerTooLarge, BadQuery, PrometheusUnavailable } from '../../sidecar/src/errors.js';
 import { PrometheusClient } from '../../sidecar/src/prometheus/client.js';
 import { timeAt } from '../../sidecar/src/prometheus/grid.js';
 import { backfill, cleanBackfill, type Backfilled, type KnownSeries } from '../support/backfill.js';
@@ -61,6 +61,28 @@ describeWith([prometheus, promtool], 'Prometheus client against a real Prometheu
     expect(((await response.json()) as { error: string }).error).toMatch(
       /exceeded maximum resolution of 11,000 points/,
     );
+  });
+
+  it("stops reading Prometheus' answer at the byte cap with 422 naming it", async () => {
+    const capped = new PrometheusClient({ baseUrl: prom.url, timeoutMs: 30000, maxResponseBytes: 64 * 1024 });
+    try {
+      const promise = capped.queryRange({ query: 'ntma_test_index', start: T0, end: END, step: STEP });
+      await expect(promise).rejects.toBeInstanceOf(AnswerTooLarge);
+      await expect(promise).rejects.toThrow(/65536 bytes \(NTMA_PROMETHEUS_MAX_BYTES\)/);
+    } finally {
+      capped.close();
+    }
+  });
+
+  it('refuses a range whose series × steps pass the point cap', async () => {
+    const capped = new PrometheusClient({ baseUrl: prom.url, timeoutMs: 30000, maxPoints: 50000 });
+    try {
+      // Two series × 40,320 steps: the second series is refused before it is allocated.
+      const promise = capped.queryRange({ query: 'ntma_test_index', start: T0, end: END, step: STEP });
+      await expect(promise).rejects.toThrow(/more than 50000 points \(NTMA_PROMETHEUS_MAX_POINTS\)/);
+    } finally {
+      capped.close();
+    }
   });
 
   it('splits a 40,320-point range and returns every stored sample once, at its timestamp', async () => {

@@ -24,13 +24,20 @@ interface Decision {
   auditId?: string;
 }
 
-/** A Grafana webhook contact point body, shaped as Grafana documents it. */
+/** Unix seconds, as the shipped rules print the sample time into `ntma_observed_at`. */
+const unixNow = () => (Date.now() / 1000).toFixed(3);
+
+/**
+ * A Grafana webhook contact point body, shaped as Grafana documents it. Each alert carries the
+ * sample time the shipped rules template (fresh) unless `observed` is false.
+ */
 function grafanaPayload(
   alerts: Array<{
     labels: Record<string, string>;
     values?: Record<string, number> | null;
     annotations?: Record<string, string>;
     status?: string;
+    observed?: boolean;
   }>,
 ) {
   return {
@@ -50,7 +57,11 @@ function grafanaPayload(
     alerts: alerts.map((a, i) => ({
       status: a.status ?? 'firing',
       labels: { alertname: 'NtmaTrafficAnomaly', ...a.labels },
-      annotations: { summary: 'traffic left its band', ...a.annotations },
+      annotations: {
+        summary: 'traffic left its band',
+        ...(a.observed === false ? {} : { ntma_observed_at: unixNow() }),
+        ...a.annotations,
+      },
       startsAt: new Date().toISOString(),
       endsAt: '0001-01-01T00:00:00Z',
       generatorURL: 'http://grafana.local/alerting/grafana/x/view',
@@ -150,6 +161,20 @@ describeWith([dockerd], 'automatic scaling from the Grafana alert webhook', () =
     expect(await replicas()).toBe(3);
   });
 
+  it('holds when the alert does not say when its value was observed, never taking it as now', async () => {
+    const answer = await alert(
+      live,
+      grafanaPayload([{ labels: { ntma_target: target, ntma_direction: 'in' }, observed: false }]),
+    );
+    expect(answer.body.decisions).toEqual([
+      expect.objectContaining({
+        decision: 'held',
+        reason: expect.stringMatching(/no sample time \(ntma_observed_at\)/),
+      }),
+    ]);
+    expect(await replicas()).toBe(3);
+  });
+
   it('scales in on fresh data pointing down', async () => {
     const answer = await alert(live, grafanaPayload([{ labels: { ntma_target: target, ntma_anomaly: '-1' } }]));
     expect(answer.body.decisions[0]).toMatchObject({ decision: 'scaled', before: 3, after: 1 });
@@ -195,6 +220,32 @@ describeWith([dockerd], 'automatic scaling from the Grafana alert webhook', () =
       token: TEST_TOKEN,
     });
     expect(log.body.items[0]).toMatchObject({ dryRun: true, status: 'applied', after: before + 2 });
+  });
+
+  it('answers a replayed webhook as a duplicate and acts once, also when the copies race', async () => {
+    await afterCooldown();
+    const before = await replicas();
+    const body = grafanaPayload([{ labels: { ntma_target: target, kind: 'spike' } }]);
+    const copies = await Promise.all([alert(live, body), alert(live, body)]);
+    const decisions = copies.map((c) => c.body.decisions[0]!);
+    expect(decisions.map((d) => d.decision).sort()).toEqual(['duplicate', 'scaled']);
+    const scaled = decisions.find((d) => d.decision === 'scaled')!;
+    expect(scaled).toMatchObject({ before, after: before + 2 });
+    await afterCooldown();
+    // Past the cooldown the same observation would be a fresh step; it is still the same alert.
+    const later = await alert(live, body);
+    expect(later.body.decisions[0]).toMatchObject({
+      decision: 'duplicate',
+      auditId: scaled.auditId,
+      reason: expect.stringMatching(/^already decided \(scaled\)/),
+    });
+    expect(await replicas()).toBe(before + 2);
+    // The duplicates wrote nothing: the newest entry is still the one scale-out.
+    const log = await callJson<{ items: Array<{ id: string }> }>(
+      `${live.url}/api/v1/audit?target=${encodeURIComponent(target)}&limit=1`,
+      { token: TEST_TOKEN },
+    );
+    expect(log.body.items[0]).toMatchObject({ id: scaled.auditId });
   });
 
   it('ignores alerts without a target and refuses targets without automatic scaling', async () => {

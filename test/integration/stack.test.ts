@@ -74,6 +74,7 @@ function compose(envFile: string, args: string[]): ComposeRun {
 
 interface Service {
   image?: string;
+  command?: string[] | string;
   build?: { context: string; dockerfile: string };
   healthcheck?: { test: string[] | string; disable?: boolean };
   depends_on?: Record<string, { condition?: string }>;
@@ -124,6 +125,15 @@ describeWith([dockerCompose], 'docker-compose.yml under Debian docker-compose', 
     const grafanaMajor = Number(/grafana\/grafana:(\d+)\./.exec(services.grafana!.image!)?.[1]);
     expect(grafanaMajor).toBeGreaterThanOrEqual(12);
     expect(services.prometheus!.image).toMatch(/^prom\/prometheus:/);
+  });
+
+  it('runs Prometheus without its lifecycle API, so no request can stop or reconfigure it', () => {
+    // --web.enable-lifecycle opens POST /-/quit and /-/reload to anyone who reaches the port,
+    // a cross-site form post from a local browser included; nothing in the stack reloads it.
+    const command = services.prometheus!.command;
+    const args = Array.isArray(command) ? command : (command ?? '').split(/\s+/);
+    expect(args).toEqual(expect.arrayContaining([expect.stringMatching(/^--config\.file=/)]));
+    expect(args.filter((a) => a.startsWith('--web.enable-lifecycle'))).toEqual([]);
   });
 
   it('gives every service a healthcheck and every dependency a condition', () => {

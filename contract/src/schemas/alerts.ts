@@ -38,7 +38,8 @@ export const AlertWebhookSchema = Type.Object(
 );
 export type AlertWebhook = Static<typeof AlertWebhookSchema>;
 
-export const AUTO_OUTCOMES = ['scaled', 'dry_run', 'held', 'refused', 'ignored', 'failed'] as const;
+/** `duplicate`: the same observation of the same alert was already decided; nothing new is done. */
+export const AUTO_OUTCOMES = ['scaled', 'dry_run', 'held', 'refused', 'ignored', 'failed', 'duplicate'] as const;
 export type AutoOutcome = (typeof AUTO_OUTCOMES)[number];
 
 /** What the automatic policy decided for one alert. */

@@ -34,7 +34,9 @@ export const AnomaliesQuerySchema = Type.Object(
   {
     watcher: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
     open: Type.Optional(Type.Boolean({ description: 'true: only open excursions; false: only closed ones' })),
-    since: Type.Optional(Type.Number({ minimum: 0, description: 'Only excursions active at or after this unix time' })),
+    since: Type.Optional(
+      Type.Number({ minimum: 0, maximum: 1e11, description: 'Only excursions active at or after this unix time' }),
+    ),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
   },
   { additionalProperties: false },

@@ -9,10 +9,44 @@ export const ActionStatusSchema = literalUnion(ACTION_STATUSES, {
 });
 export type ActionStatus = (typeof ACTION_STATUSES)[number];
 
-export const AuditSourceSchema = Type.Union([Type.Literal('panel'), Type.Literal('api'), Type.Literal('alert')]);
+export const AuditSourceSchema = Type.Union(
+  [Type.Literal('panel'), Type.Literal('api'), Type.Literal('alert'), Type.Literal('policy')],
+  { description: "A Grafana panel (behind the plugin proxy), the bare API, an alert, or the predictive policy's evaluation" },
+);
 export type AuditSource = Static<typeof AuditSourceSchema>;
 
 const Replicas = Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]);
+
+const MaybeNumber = (description: string) => Type.Union([Type.Number(), Type.Null()], { description });
+
+/** What the predictive policy decided from. */
+export const DecisionInputsSchema = Type.Object({
+  source: Type.Optional(Type.String({ description: 'The watched series read as demand' })),
+  actual: MaybeNumber('Latest value of the demand series'),
+  forecastPeak: MaybeNumber('Highest upper bound of the forecast over the lead time'),
+  forecastPeakWindow: MaybeNumber('Highest upper bound over the stabilisation window'),
+  recentPeak: MaybeNumber('Highest organic value over the last stabilisation window (null: not fully observed)'),
+  demand: MaybeNumber('Demand planned for (the actual is left out while an attack is suspected)'),
+  capacity: Type.Union([
+    Type.Object({
+      perReplica: Type.Number(),
+      utilisation: Type.Number(),
+      leadSeconds: Type.Number(),
+      stabilisationSeconds: Type.Number(),
+    }),
+    Type.Null(),
+  ]),
+  desired: Type.Union([Type.Integer(), Type.Null()], { description: 'ceil(demand / (perReplica x utilisation))' }),
+  bounds: Type.Object({
+    min: Type.Integer(),
+    max: Type.Integer(),
+    step: Type.Integer(),
+    cooldownSeconds: Type.Integer(),
+    attackCap: Type.Integer(),
+  }),
+  anomaly: Type.Object({ kind: Type.Union([Type.String(), Type.Null()]), attack: Type.Boolean() }),
+});
+export type DecisionInputs = Static<typeof DecisionInputsSchema>;
 
 /** One scale action folded from its accepted and outcome entries. */
 export const AuditActionSchema = Type.Object({
@@ -45,6 +79,7 @@ export const AuditActionSchema = Type.Object({
       attack: Type.Optional(Type.Boolean()),
     }),
   ),
+  policy: Type.Optional(DecisionInputsSchema),
 });
 export type AuditAction = Static<typeof AuditActionSchema>;
 
@@ -54,7 +89,7 @@ export const AuditQuerySchema = Type.Object(
     target: Type.Optional(Type.String({ minLength: 1, maxLength: 300, description: 'Only this target id' })),
     status: Type.Optional(ActionStatusSchema),
     limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
-    offset: Type.Integer({ minimum: 0, default: 0 }),
+    offset: Type.Integer({ minimum: 0, maximum: 1_000_000_000, default: 0 }),
   },
   { additionalProperties: false },
 );

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { AuditActionSchema } from './audit.js';
+import { AuditActionSchema, DecisionInputsSchema } from './audit.js';
 
 export const BackendKindSchema = Type.Union([Type.Literal('compose'), Type.Literal('swarm')]);
 export type BackendKind = Static<typeof BackendKindSchema>;
@@ -14,6 +14,27 @@ export const ScaleLimitsSchema = Type.Object({
   cooldownSeconds: Type.Integer({ description: 'Quiet time after a change before an automatic action' }),
 });
 export type ScaleLimits = Static<typeof ScaleLimitsSchema>;
+
+/** What the predictive policy would do now, and why. */
+export const PolicyViewSchema = Type.Object(
+  {
+    action: Type.Union([Type.Literal('scale'), Type.Literal('hold')]),
+    from: Type.Optional(Type.Integer()),
+    to: Type.Optional(Type.Integer()),
+    code: Type.String({
+      description: 'Stable name of the reason: out, in, steady, cooldown, stale, no_capacity, ...',
+    }),
+    reason: Type.String(),
+    dryRun: Type.Boolean(),
+    notes: Type.Array(Type.String()),
+    inputs: DecisionInputsSchema,
+  },
+  {
+    description:
+      'What the predictive policy would do now and why, on the watchers’ live state (for auto=off: what it would do if it were on)',
+  },
+);
+export type PolicyView = Static<typeof PolicyViewSchema>;
 
 /** One scalable target in GET /api/v1/targets. */
 export const TargetViewSchema = Type.Object({
@@ -35,6 +56,7 @@ export const TargetViewSchema = Type.Object({
     }),
   ),
   lastAction: Type.Union([AuditActionSchema, Type.Null()]),
+  policy: PolicyViewSchema,
 });
 export type TargetView = Static<typeof TargetViewSchema>;
 

@@ -47,6 +47,7 @@ export const testIds = {
   },
   scaleModal: {
     container: 'data-testid ntma-scale-service-modal',
+    readOnly: 'data-testid ntma-scale-service-read-only',
   },
   scale: {
     controls: 'data-testid ntma-scale-controls',

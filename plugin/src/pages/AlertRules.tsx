@@ -18,6 +18,7 @@ import { Section } from '../components/Section/Section';
 import { tableStyles } from '../components/tableStyles';
 import { testIds } from '../components/testIds';
 import { useAsyncData } from '../hooks/useAsyncData';
+import { ACTIONS, userCan } from '../permissions';
 import { RuleEditor } from './alertRules/RuleEditor';
 import { buildRule, emptyForm, isNtmaRule, isReadOnly, readRule, type RuleForm } from './alertRules/ruleForm';
 
@@ -37,6 +38,8 @@ function AlertRules() {
   const [saveError, setSaveError] = useState<string>();
   const [deleting, setDeleting] = useState<ProvisionedAlertRule>();
   const [deleteError, setDeleteError] = useState<string>();
+  // Viewers see the rules; editing them is the Operator role's (Editors by default).
+  const canEdit = userCan(ACTIONS.alertRulesWrite);
 
   const save = useCallback(
     async (form: RuleForm) => {
@@ -78,12 +81,12 @@ function AlertRules() {
           Grafana alert rules on the sidecar&apos;s <code>ntma_anomaly_score</code> series, one per watcher. Rules
           provisioned from files are shown read-only: change them in their files.
         </p>
-        {!editing && (
+        {canEdit && !editing && (
           <Button icon="plus" onClick={() => setEditing({ form: emptyForm() })} data-testid={testIds.alertRules.create}>
             New alert rule
           </Button>
         )}
-        {editing && (
+        {canEdit && editing && (
           <RuleEditor
             key={editing.rule?.uid ?? 'new'}
             initial={editing.form}
@@ -117,7 +120,7 @@ function AlertRules() {
                   <th>Watcher</th>
                   <th>Pending</th>
                   <th>Source</th>
-                  <th />
+                  {canEdit && <th />}
                 </tr>
               </thead>
               <tbody>
@@ -142,36 +145,38 @@ function AlertRules() {
                           <Badge text="API" color="blue" />
                         )}
                       </td>
-                      <td>
-                        <Stack gap={1} justifyContent="flex-end">
-                          <Button
-                            size="sm"
-                            variant="secondary"
-                            icon="pen"
-                            disabled={readOnly || !form}
-                            tooltip={
-                              readOnly
-                                ? 'Provisioned from a file'
-                                : !form
-                                  ? 'Not made here; edit it in Grafana'
-                                  : undefined
-                            }
-                            onClick={() => form && setEditing({ rule, form })}
-                          >
-                            Edit
-                          </Button>
-                          <Button
-                            size="sm"
-                            variant="destructive"
-                            icon="trash-alt"
-                            disabled={readOnly || !rule.uid}
-                            onClick={() => setDeleting(rule)}
-                            aria-label={`Delete ${rule.title}`}
-                          >
-                            Delete
-                          </Button>
-                        </Stack>
-                      </td>
+                      {canEdit && (
+                        <td>
+                          <Stack gap={1} justifyContent="flex-end">
+                            <Button
+                              size="sm"
+                              variant="secondary"
+                              icon="pen"
+                              disabled={readOnly || !form}
+                              tooltip={
+                                readOnly
+                                  ? 'Provisioned from a file'
+                                  : !form
+                                    ? 'Not made here; edit it in Grafana'
+                                    : undefined
+                              }
+                              onClick={() => form && setEditing({ rule, form })}
+                            >
+                              Edit
+                            </Button>
+                            <Button
+                              size="sm"
+                              variant="destructive"
+                              icon="trash-alt"
+                              disabled={readOnly || !rule.uid}
+                              onClick={() => setDeleting(rule)}
+                              aria-label={`Delete ${rule.title}`}
+                            >
+                              Delete
+                            </Button>
+                          </Stack>
+                        </td>
+                      )}
                     </tr>
                   );
                 })}

@@ -95,6 +95,7 @@ export class ActionIndex {
     if (entry.errorCode !== undefined) action.errorCode = entry.errorCode;
     const notes = [...(existing?.notes ?? []), ...(entry.notes ?? [])];
     if (notes.length > 0) action.notes = [...new Set(notes)];
+    if (entry.policy !== undefined) action.policy = entry.policy;
     this.byId.set(entry.action, action);
     this.latestByTarget.set(entry.target, action);
     this.noteChange(action);
@@ -151,6 +152,7 @@ function common(entry: AuditEntry): AuditAction {
   if (entry.idempotencyKey !== undefined) action.idempotencyKey = entry.idempotencyKey;
   if (entry.notes !== undefined) action.notes = entry.notes;
   if (entry.alert !== undefined) action.alert = entry.alert;
+  if (entry.policy !== undefined) action.policy = entry.policy;
   return action;
 }
 

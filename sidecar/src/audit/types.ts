@@ -6,8 +6,13 @@
  */
 
 import type { ActionStatus, AuditAction, AuditSource } from '@ntma/contract';
+import type { DecisionInputs } from '../scale/predictive.js';
 
-/** Where a request came from (AuditSource): a Grafana panel (behind the plugin proxy), the bare API, or an alert. */
+/**
+ * An action as clients see it (AuditAction), its status, and where it came from (AuditSource: a
+ * Grafana panel behind the plugin proxy, the bare API, an alert, or the predictive policy's
+ * periodic evaluation) are the contract's.
+ */
 export type { ActionStatus, AuditAction, AuditSource };
 
 export type AuditPhase = 'accepted' | 'applied' | 'failed' | 'refused' | 'held';
@@ -53,6 +58,8 @@ export interface AuditEntry {
   /** Policy remarks, e.g. that the attack-aware cap limited the step. */
   notes?: string[];
   alert?: AuditAlert;
+  /** An automatic decision of the predictive policy: the forecast, capacity, desire, limits and anomaly state it used. */
+  policy?: DecisionInputs;
 }
 
 /** What a caller supplies; the log stamps `v` and `at`. */

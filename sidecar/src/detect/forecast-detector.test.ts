@@ -336,3 +336,31 @@ describe('ForecastDetector', () => {
     });
   });
 });
+
+describe('ForecastDetector.outlook', () => {
+  it('forecasts the next points from now, with the seasonal shape and a band around it', async () => {
+    const { fitModel } = await import('../forecast/fit.js');
+    const day = 288;
+    const curve = (i: number): number => 100 + 50 * Math.sin((2 * Math.PI * i) / day);
+    const detector = new ForecastDetector({
+      stepSeconds: STEP,
+      minTrainingPoints: 3 * day,
+      maxTrainingPoints: 3 * day,
+    });
+    expect(detector.outlook(10)).toBeNull();
+    const fit = (values: ReadonlyArray<number | null>) =>
+      fitModel(values, { stepSeconds: STEP, model: 'auto', confidence: 0.99 });
+    for (let i = 0; i < 3 * day; i++) detector.update(T0 + i * STEP, curve(i));
+    expect(detector.wantsModel()).toBe(true);
+    detector.install(fit(detector.trainingWindow()));
+    // 40 more points without a refit: the outlook must start from now, not from the training window's end.
+    for (let i = 3 * day; i < 3 * day + 40; i++) detector.update(T0 + i * STEP, curve(i));
+    const outlook = detector.outlook(30)!;
+    expect(outlook.mean).toHaveLength(30);
+    for (let k = 0; k < 30; k++) {
+      expect(Math.abs(outlook.mean[k]! - curve(3 * day + 40 + k))).toBeLessThan(5);
+      expect(outlook.upper[k]!).toBeGreaterThan(outlook.mean[k]!);
+      expect(outlook.lower[k]!).toBeLessThan(outlook.mean[k]!);
+    }
+  });
+});

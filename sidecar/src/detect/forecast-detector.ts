@@ -9,7 +9,7 @@
  * backtest, in the worker pool in the watchers. Everything it reports for a point depends on the
  * points before it and on that point only.
  */
-import type { FittedModel, OneStepPredictor } from '../forecast/types.js';
+import type { FittedModel, Interval, OneStepPredictor } from '../forecast/types.js';
 import { DEFAULT_EXCURSION, ExcursionTracker, type ExcursionClassifier, type ExcursionOptions } from './excursion.js';
 import { ValueNovelty } from './novelty.js';
 import { DEFAULT_SURPRISE_HISTORY, SurpriseTracker, type SurpriseOptions } from './surprise.js';
@@ -99,6 +99,9 @@ export const DEFAULT_DETECTOR: Omit<ForecastDetectorOptions, 'stepSeconds'> = {
   excursion: DEFAULT_EXCURSION,
 };
 
+/** One-step errors the outlook's band width is measured on (see outlook()). */
+export const OUTLOOK_ERROR_POINTS = 60;
+
 /** Keeps a perfectly predicted series (a flat line) from dividing by zero sigma. */
 const MIN_SIGMA_SHARE = 1e-9;
 
@@ -129,6 +132,10 @@ export class ForecastDetector implements StreamingDetector {
   /** Points seen so far, gap fills included. */
   private position = 0;
   private windowTakenAt = 0;
+  /** Position of the point right after the installed model's training window. */
+  private modelEnd = 0;
+  /** Recent one-step errors (value - forecast) of points fed to the model, for the outlook's band. */
+  private readonly recentErrors: number[] = [];
   private modelAge = 0;
   /** The detector's clock: the stamp of the last point, or one step past the one before if it was not later. */
   private lastT: number | null = null;
@@ -191,11 +198,48 @@ export class ForecastDetector implements StreamingDetector {
     for (let back = missed; back >= 1; back -= 1) predictor.observe(this.history.fromEnd(back));
     this.model?.destroy();
     this.model = model;
+    this.modelEnd = this.windowTakenAt;
     this.predictor = predictor;
     this.modelAge = 0;
     this.forcedStale = false;
     this.driftMean = 0;
     this.driftSquare = 1;
+  }
+
+  /**
+   * The next `steps` points: the model's multi-step forecast from the end of its training window
+   * (its seasonal shape), moved to the level the one-step predictor holds now (it has seen every
+   * point since, withheld excursion points excepted), with the band width of a forecast made now,
+   * i.e. the width at 1..steps steps ahead rather than at the distance from the training window.
+   * The width is scaled to the one-step errors of the last OUTLOOK_ERROR_POINTS points the model
+   * saw (a robust sigma, once there are half as many): a calibration taken when a surge sat in the held-out tail
+   * stays wide for a whole refit period, and capacity planned on it would be a multiple of need.
+   */
+  outlook(steps: number): Interval | null {
+    if (!this.model || !this.predictor || steps < 1) return null;
+    const ahead = Math.max(0, this.position - this.modelEnd);
+    const long = this.model.forecast(ahead + steps, this.options.confidence);
+    const next = this.predictor.peek();
+    const anchor = long.mean[ahead];
+    if (anchor === undefined || !Number.isFinite(next.mean)) return null;
+    const shift = next.mean - anchor;
+    const first = long.upper[0]! - long.mean[0]!;
+    let scale = 1;
+    if (this.recentErrors.length >= OUTLOOK_ERROR_POINTS / 2 && first > 0) {
+      // Median absolute error x 1.4826 estimates a normal sigma, and a surge that was learned (under
+      // half the points) does not widen it.
+      const sorted = this.recentErrors.map(Math.abs).sort((a, b) => a - b);
+      const sigma = 1.4826 * sorted[sorted.length >> 1]!;
+      scale = (this.bandZ * sigma) / first;
+    }
+    const out: Interval = { mean: [], lower: [], upper: [] };
+    for (let k = 0; k < steps; k++) {
+      const mean = long.mean[ahead + k]! + shift;
+      out.mean.push(mean);
+      out.lower.push(mean - scale * (long.mean[k]! - long.lower[k]!));
+      out.upper.push(mean + scale * (long.upper[k]! - long.mean[k]!));
+    }
+    return out;
   }
 
   fitFailed(): void {
@@ -257,7 +301,11 @@ export class ForecastDetector implements StreamingDetector {
     const gross = Math.abs(v - forecast) > this.options.withholdMinShare * Math.abs(forecast);
     const withhold = this.withholds(gross ? band : 0);
     // A withheld point says nothing about the model's fit to normal traffic: it must not count as drift.
-    if (!withhold) this.trackDrift(residual);
+    if (!withhold) {
+      this.trackDrift(residual);
+      this.recentErrors.push(v - forecast);
+      if (this.recentErrors.length > OUTLOOK_ERROR_POINTS) this.recentErrors.shift();
+    }
     this.advance(v, withhold);
     const score = scoreFromLog10Tail(this.pagedLog10p(log10p));
     return { t, value: v, forecast, lower, upper, residual, score, anomaly, kind };

@@ -4,7 +4,7 @@
  * `wantsModel()` and fits (synchronously in the backtest, in the worker pool in the watchers),
  * then hands the model over with `install()`. That keeps one detector for both paths.
  */
-import type { FittedModel } from '../forecast/types.js';
+import type { FittedModel, Interval } from '../forecast/types.js';
 
 import type { ExcursionKind } from '@ntma/contract';
 
@@ -43,4 +43,9 @@ export interface StreamingDetector {
   install(model: FittedModel): void;
   /** Optional: the caller's fit threw; the detector keeps what it has and asks again later, not at once. */
   fitFailed?(): void;
+  /**
+   * Optional: the forecast of the next `steps` points from now (index 0 = the next point) with its
+   * band, or null without a model. The autoscaler plans replicas from it.
+   */
+  outlook?(steps: number): Interval | null;
 }

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { BadQuery, BadRequest, PrometheusTimeout, PrometheusUnavailable } from '../errors.js';
+import { AnswerTooLarge, BadQuery, BadRequest, PrometheusTimeout, PrometheusUnavailable } from '../errors.js';
 import { PrometheusClient } from './client.js';
 
 /** A loopback stand-in for Prometheus whose answers each test scripts; it records every request. */
@@ -192,5 +192,55 @@ describe('PrometheusClient', () => {
     await expect(client.series(['up', 'node_load1'], 10, 20)).resolves.toEqual([{ job: 'a' }, { job: 'b' }]);
     expect(fake.requests[0]!.form.getAll('match[]')).toEqual(['up', 'node_load1']);
     expect(fake.requests[0]!.form.get('start')).toBe('10');
+  });
+
+  describe('bounded answers', () => {
+    it('stops reading an answer past maxResponseBytes with 422 naming the cap, and does not retry', async () => {
+      const { fake, client } = await setup(rangeHandler(200), { maxResponseBytes: 64 * 1024 });
+      const promise = client.queryRange({ query: 'x', start: 1700000000, end: 1700000000 + 600 * 60, step: 60 });
+      await expect(promise).rejects.toBeInstanceOf(AnswerTooLarge);
+      await expect(promise).rejects.toMatchObject({ statusCode: 422 });
+      await expect(promise).rejects.toThrow(/65536 bytes \(NTMA_PROMETHEUS_MAX_BYTES\)/);
+      expect(fake.requests).toHaveLength(1);
+    });
+
+    it('refuses a range answer with more series than maxSeries before allocating them all', async () => {
+      const { client } = await setup(rangeHandler(30), { maxSeries: 10 });
+      const promise = client.queryRange({ query: 'x', start: 0, end: 600, step: 60 });
+      await expect(promise).rejects.toBeInstanceOf(AnswerTooLarge);
+      await expect(promise).rejects.toThrow(/more than 10 series \(NTMA_PROMETHEUS_MAX_SERIES\)/);
+    });
+
+    it('refuses a range answer whose series × steps pass maxPoints', async () => {
+      const { client } = await setup(rangeHandler(5), { maxPoints: 30 });
+      const promise = client.queryRange({ query: 'x', start: 0, end: 600, step: 60 });
+      await expect(promise).rejects.toThrow(/more than 30 points \(NTMA_PROMETHEUS_MAX_POINTS\)/);
+    });
+
+    it('refuses a range longer than maxPoints without asking Prometheus', async () => {
+      const { fake, client } = await setup(rangeHandler(1), { maxPoints: 100 });
+      await expect(client.queryRange({ query: 'x', start: 0, end: 6000 * 60, step: 60 })).rejects.toBeInstanceOf(
+        AnswerTooLarge,
+      );
+      expect(fake.requests).toHaveLength(0);
+    });
+
+    it('refuses an instant vector or a series list with more than maxSeries entries', async () => {
+      const many = Array.from({ length: 12 }, (_, i) => ({ metric: { i: String(i) }, value: [1, '1'] }));
+      const { client } = await setup(
+        (path) =>
+          path === '/api/v1/series' ? ok(many.map((m) => m.metric)) : ok({ resultType: 'vector', result: many }),
+        { maxSeries: 10 },
+      );
+      await expect(client.query('up')).rejects.toBeInstanceOf(AnswerTooLarge);
+      await expect(client.series(['up'])).rejects.toBeInstanceOf(AnswerTooLarge);
+    });
+
+    it('keeps the per-request series limit a 400 naming the query', async () => {
+      const { client } = await setup(rangeHandler(5), { maxSeries: 100 });
+      await expect(client.queryRange({ query: 'x', start: 0, end: 600, step: 60 }, { maxSeries: 3 })).rejects.toThrow(
+        /^query: matched more than 3 series/,
+      );
+    });
   });
 });

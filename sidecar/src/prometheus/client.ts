@@ -6,7 +6,8 @@
 import axios, { type AxiosInstance } from 'axios';
 import http from 'node:http';
 import https from 'node:https';
-import { BadRequest } from '../errors.js';
+import { AnswerTooLarge, BadRequest } from '../errors.js';
+import { DEFAULT_ANSWER_CAPS, type AnswerCaps } from './caps.js';
 import { formatSeconds, gridOf, splitGrid, PROMETHEUS_MAX_POINTS, type Grid } from './grid.js';
 import { isRetryable, malformedAnswer, toDomainError, type Outcome } from './failure.js';
 import {
@@ -55,7 +56,7 @@ export interface PrometheusApi extends PrometheusReader {
   close(): void;
 }
 
-export interface PrometheusClientOptions {
+export interface PrometheusClientOptions extends Partial<AnswerCaps> {
   baseUrl: string;
   /** Per HTTP request; also sent to Prometheus as its own evaluation timeout. */
   timeoutMs: number;
@@ -86,6 +87,7 @@ export class PrometheusClient implements PrometheusApi {
   private readonly retryDelayMs: number;
   private readonly maxPoints: number;
   private readonly chunkConcurrency: number;
+  private readonly caps: AnswerCaps;
 
   constructor(options: PrometheusClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
@@ -94,12 +96,19 @@ export class PrometheusClient implements PrometheusApi {
     this.retryDelayMs = options.retryDelayMs ?? 100;
     this.maxPoints = options.maxPointsPerRequest ?? PROMETHEUS_MAX_POINTS;
     this.chunkConcurrency = options.chunkConcurrency ?? 2;
+    this.caps = {
+      maxResponseBytes: options.maxResponseBytes ?? DEFAULT_ANSWER_CAPS.maxResponseBytes,
+      maxSeries: options.maxSeries ?? DEFAULT_ANSWER_CAPS.maxSeries,
+      maxPoints: options.maxPoints ?? DEFAULT_ANSWER_CAPS.maxPoints,
+    };
     this.agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
     this.http = axios.create({
       baseURL: this.baseUrl,
       timeout: this.timeoutMs,
       maxRedirects: 0,
       responseType: 'text',
+      // Counted as the body streams in (decompressed), so an oversized answer is dropped, not buffered.
+      maxContentLength: this.caps.maxResponseBytes,
       // Parsing is ours (parse.ts): Prometheus' error bodies matter as much as its data.
       transformResponse: [(data: unknown) => data],
       validateStatus: () => true,
@@ -114,7 +123,9 @@ export class PrometheusClient implements PrometheusApi {
     const form: Record<string, string> = { query, timeout: this.evaluationTimeout() };
     if (time !== undefined) form.time = formatSeconds(Math.round(time * 1000));
     const data = await this.read('/api/v1/query', form);
-    return this.parsed('/api/v1/query', () => parseInstant(data));
+    const samples = this.parsed('/api/v1/query', () => parseInstant(data));
+    this.admitSeries(samples.length);
+    return samples;
   }
 
   /**
@@ -123,6 +134,22 @@ export class PrometheusClient implements PrometheusApi {
    */
   async queryRange(request: RangeRequest, options: RangeOptions = {}): Promise<RangeAnswer> {
     const grid = gridOf(request.start, request.end, request.step);
+    const admit = (count: number): void => {
+      if (options.maxSeries !== undefined && count > options.maxSeries) {
+        throw new BadRequest(
+          `matched more than ${options.maxSeries} series; aggregate (e.g. sum by (...)) or narrow the selector`,
+          'query',
+        );
+      }
+      this.admitSeries(count);
+      if (count * grid.count > this.caps.maxPoints) {
+        throw new AnswerTooLarge(
+          `the answer would hold more than ${this.caps.maxPoints} points (NTMA_PROMETHEUS_MAX_POINTS): ` +
+            `${count} series × ${grid.count} steps; aggregate, narrow the selector, shorten the range or widen the step`,
+        );
+      }
+    };
+    admit(1);
     const chunks = splitGrid(grid, this.maxPoints);
     const joined = new Map<string, DenseSeries>();
     const warnings = new Set<string>();
@@ -143,13 +170,7 @@ export class PrometheusClient implements PrometheusApi {
           warnings,
         );
         // Every chunk writes into the full grid, so seams need no stitching.
-        this.parsed('/api/v1/query_range', () => accumulateMatrix(joined, envelopeData, grid, grid.count));
-        if (options.maxSeries !== undefined && joined.size > options.maxSeries) {
-          throw new BadRequest(
-            `matched more than ${options.maxSeries} series; aggregate (e.g. sum by (...)) or narrow the selector`,
-            'query',
-          );
-        }
+        this.parsed('/api/v1/query_range', () => accumulateMatrix(joined, envelopeData, grid, grid.count, admit));
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.chunkConcurrency, chunks.length) }, worker));
@@ -166,7 +187,18 @@ export class PrometheusClient implements PrometheusApi {
     const data = await this.read('/api/v1/series', form);
     const list = this.parsed('/api/v1/series', () => parseSeriesList(data));
     // Prometheus may list a series once per block it lives in.
-    return [...new Map(list.map((labels) => [labelKey(labels), labels])).values()];
+    const unique = [...new Map(list.map((labels) => [labelKey(labels), labels])).values()];
+    this.admitSeries(unique.length);
+    return unique;
+  }
+
+  private admitSeries(count: number): void {
+    if (count > this.caps.maxSeries) {
+      throw new AnswerTooLarge(
+        `the answer holds more than ${this.caps.maxSeries} series (NTMA_PROMETHEUS_MAX_SERIES); ` +
+          'aggregate (e.g. sum by (...)) or narrow the selector',
+      );
+    }
   }
 
   close(): void {
@@ -217,6 +249,13 @@ export class PrometheusClient implements PrometheusApi {
       text = typeof response.data === 'string' ? response.data : String(response.data);
     } catch (error) {
       if (!axios.isAxiosError(error)) throw error;
+      if (error.code === 'ERR_BAD_RESPONSE' && /maxContentLength/.test(error.message)) {
+        // Not a Failure: retrying would read the same oversized answer again.
+        throw new AnswerTooLarge(
+          `Prometheus' answer to ${path} passed ${this.caps.maxResponseBytes} bytes (NTMA_PROMETHEUS_MAX_BYTES); ` +
+            'aggregate, narrow the selector, shorten the range or widen the step',
+        );
+      }
       if (error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT') {
         throw new Failure({ kind: 'timeout', timeoutMs: this.timeoutMs });
       }

@@ -102,7 +102,13 @@ function resultOf(data: unknown, expected: string[]): { resultType: string; resu
  * grid slot. Called once per chunk of a split range, so the map ends up holding the joined series.
  * Samples off the grid are dropped (Prometheus never sends them); native-histogram samples are gaps.
  */
-export function accumulateMatrix(into: Map<string, DenseSeries>, data: unknown, grid: Grid, fullCount: number): void {
+export function accumulateMatrix(
+  into: Map<string, DenseSeries>,
+  data: unknown,
+  grid: Grid,
+  fullCount: number,
+  admit: (count: number) => void = () => undefined,
+): void {
   const { result } = resultOf(data, ['matrix']);
   for (const entry of result) {
     if (!isRecord(entry)) continue;
@@ -110,6 +116,8 @@ export function accumulateMatrix(into: Map<string, DenseSeries>, data: unknown, 
     const key = labelKey(labels);
     let series = into.get(key);
     if (!series) {
+      // Asked before the dense array is allocated, so a broad selector is refused, not buffered.
+      admit(into.size + 1);
       series = { labels, values: new Array<number | null>(fullCount).fill(null) };
       into.set(key, series);
     }

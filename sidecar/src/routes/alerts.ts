@@ -34,8 +34,10 @@ export const alertsRoutes: FastifyPluginAsyncTypebox<AlertsRoutesOptions> = asyn
             `Authenticated by NTMA_ALERT_SECRET as the bearer credential (${setup}). ` +
             'Each alert is mapped to a target by its `ntma_target` label (or cadvisor ' +
             'container labels) and put through the automatic policy: opt-in (ntma.scale.auto), cooldown, ' +
-            'step, hold on missing or stale data, attack-aware cap, dry-run. Always 200 for a valid payload: ' +
-            'the answer lists what was decided for each alert, including failures.',
+            'step, hold on missing or stale data (an alert without the annotation `ntma_observed_at`, its sample ' +
+            'time, holds), attack-aware cap, dry-run. A repeated delivery of an alert observation already decided ' +
+            '(same fingerprint, start and sample time) is answered `duplicate` and does nothing. Always 200 for a ' +
+            'valid payload: the answer lists what was decided for each alert, including failures.',
           security: [{ bearer: [] }],
           body: AlertWebhookSchema,
           response: { 200: AlertsAnswerSchema },

@@ -45,6 +45,7 @@ export const bandsRoutes: FastifyPluginAsyncTypebox<BandsRoutesOptions> = async 
   const errors = {
     400: ErrorBodySchema,
     413: ErrorBodySchema,
+    422: ErrorBodySchema,
     502: ErrorBodySchema,
     503: ErrorBodySchema,
     504: ErrorBodySchema,

@@ -23,5 +23,6 @@ export function createScaler(config: Config): Scaler {
     autoDryRun: config.scale.autoDryRun,
     defaultAttackMax: config.scale.attackMax,
     staleAfterMs: config.scale.staleSeconds * 1000,
+    evalIntervalMs: config.scale.evalSeconds * 1000,
   });
 }

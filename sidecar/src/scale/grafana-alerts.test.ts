@@ -1,4 +1,4 @@
-import { mapGrafanaAlerts, targetOf, valueOf, type GrafanaWebhook } from './grafana-alerts.js';
+import { mapGrafanaAlerts, replayKeyOf, targetOf, valueOf, type GrafanaWebhook } from './grafana-alerts.js';
 
 const NOW = Date.UTC(2024, 4, 1, 12, 0, 0);
 
@@ -16,13 +16,14 @@ describe('mapGrafanaAlerts', () => {
           labels: { alertname: 'TrafficHigh', ntma_target: 'compose:shop:web', kind: 'spike' },
           fingerprint: 'c6eadffa33fcdf37',
           values: { B: 44.2, C: 1 },
+          annotations: { ntma_observed_at: String(NOW / 1000) },
         },
       ]),
-      NOW,
     );
     expect(mapped).toEqual({
       alertname: 'TrafficHigh',
       fingerprint: 'c6eadffa33fcdf37',
+      replayKey: expect.any(String),
       signal: {
         target: 'compose:shop:web',
         direction: 'out',
@@ -43,7 +44,6 @@ describe('mapGrafanaAlerts', () => {
         { labels: { ntma_target: 'swarm:a', kind: 'drop' }, values: { A: 1 } },
         { labels: { ntma_target: 'swarm:a', ntma_anomaly: '1' }, values: { A: 1 } },
       ]),
-      NOW,
     );
     expect(mapped.map((m) => m.signal?.direction)).toEqual(['in', 'in', 'in', 'out']);
   });
@@ -55,13 +55,12 @@ describe('mapGrafanaAlerts', () => {
         { labels: { ntma_target: 'swarm:a', ntma_attack: 'true' }, values: { A: 1 } },
         { labels: { ntma_target: 'swarm:a', kind: 'sustained' }, values: { A: 1 } },
       ]),
-      NOW,
     );
     expect(mapped.map((m) => m.signal?.attack)).toEqual([true, true, false]);
   });
 
   it('ignores alerts that name no target, saying why', () => {
-    const [mapped] = mapGrafanaAlerts(payload([{ labels: { alertname: 'DiskFull' } }]), NOW);
+    const [mapped] = mapGrafanaAlerts(payload([{ labels: { alertname: 'DiskFull' } }]));
     expect(mapped?.signal).toBeUndefined();
     expect(mapped?.ignored).toMatch(/ntma_target/);
   });
@@ -72,7 +71,6 @@ describe('mapGrafanaAlerts', () => {
         [{ labels: { ntma_target: 'swarm:a' }, status: 'resolved' }, { labels: { ntma_target: 'swarm:a' } }],
         'resolved',
       ),
-      NOW,
     );
     expect(mapped.map((m) => m.signal?.firing)).toEqual([false, false]);
   });
@@ -84,9 +82,51 @@ describe('mapGrafanaAlerts', () => {
         { labels: { ntma_target: 'swarm:a' }, annotations: { ntma_observed_at: '2024-05-01T11:00:00Z' } },
         { labels: { ntma_target: 'swarm:a' }, annotations: { ntma_observed_at: 'yesterday' } },
       ]),
-      NOW,
     );
     expect(mapped.map((m) => m.signal?.observedAt)).toEqual([1714564800000, Date.UTC(2024, 4, 1, 11), 0]);
+  });
+
+  it('reads a missing or blank ntma_observed_at as unknown, never as now', () => {
+    const mapped = mapGrafanaAlerts(
+      payload([
+        { labels: { ntma_target: 'swarm:a' }, values: { A: 1 } },
+        { labels: { ntma_target: 'swarm:a' }, values: { A: 1 }, annotations: { ntma_observed_at: ' ' } },
+      ]),
+    );
+    expect(mapped.map((m) => m.signal?.observedAt)).toEqual([null, null]);
+  });
+});
+
+describe('replayKeyOf', () => {
+  const alert = {
+    status: 'firing',
+    labels: { alertname: 'High', ntma_target: 'swarm:a' },
+    fingerprint: 'f1',
+    startsAt: '2024-05-01T11:58:00Z',
+    annotations: { ntma_observed_at: '1714564680.000' },
+  };
+
+  it('is the same for every delivery of one observation of one alert', () => {
+    expect(replayKeyOf({ ...alert }, 'firing')).toBe(replayKeyOf(alert, 'firing'));
+    // Values are not part of it: Grafana may print them differently in two notifications.
+    expect(replayKeyOf({ ...alert, values: { A: 2 } }, 'firing')).toBe(replayKeyOf(alert, 'firing'));
+  });
+
+  it('differs for another alert, start, status or sample time', () => {
+    const key = replayKeyOf(alert, 'firing');
+    expect(replayKeyOf({ ...alert, fingerprint: 'f2' }, 'firing')).not.toBe(key);
+    expect(replayKeyOf({ ...alert, startsAt: '2024-05-01T12:30:00Z' }, 'firing')).not.toBe(key);
+    expect(replayKeyOf({ ...alert, status: 'resolved' }, 'firing')).not.toBe(key);
+    expect(replayKeyOf({ ...alert, annotations: { ntma_observed_at: '1714564695.000' } }, 'firing')).not.toBe(key);
+  });
+
+  it('identifies an alert without a fingerprint by its labels, in any order', () => {
+    const { fingerprint: _f, ...bare } = alert;
+    const reordered = { ...bare, labels: { ntma_target: 'swarm:a', alertname: 'High' } };
+    expect(replayKeyOf(reordered, 'firing')).toBe(replayKeyOf(bare, 'firing'));
+    expect(replayKeyOf({ ...bare, labels: { ...bare.labels, device: 'eth1' } }, 'firing')).not.toBe(
+      replayKeyOf(bare, 'firing'),
+    );
   });
 });
 

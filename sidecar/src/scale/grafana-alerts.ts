@@ -13,10 +13,13 @@
  * Attack: `kind`/`ntma_kind` is `attack_suspected`, or `attack`/`ntma_attack` is true.
  * Value: Grafana's `values`/`valueString`; failing those, the annotation `ntma_value`, which
  * Prometheus alerting rules template as `{{ $value }}`.
- * Freshness: `ntma_observed_at` (unix seconds or ISO time) when the rule templates it; otherwise the
- * values are taken as current, since Grafana sends the latest evaluation.
+ * Freshness: `ntma_observed_at` (unix seconds or ISO time), the time of the sample the rule saw,
+ * which the shipped rules template from `timestamp(...)`. Without it the observation time is
+ * unknown (null), never "now": a delayed or replayed notification must not pass for a fresh one.
  * Missing data: Grafana's `DatasourceNoData`/`DatasourceError` alerts, or an alert without values.
+ * Replays: `replayKey` names one observation of one alert (see replayKeyOf).
  */
+import { createHash } from 'node:crypto';
 import type { AlertWebhook, WebhookAlert } from '@ntma/contract';
 import type { AutoSignal, Direction } from './policy.js';
 
@@ -27,6 +30,8 @@ export type GrafanaWebhook = AlertWebhook;
 export interface MappedAlert {
   alertname: string;
   fingerprint?: string;
+  /** Same for every delivery of the same observation of the same alert; see replayKeyOf. */
+  replayKey: string;
   /** Absent when the alert names no target; `ignored` says why. */
   signal?: AutoSignal;
   ignored?: string;
@@ -91,19 +96,44 @@ export function valueOf(alert: GrafanaAlert): number | null {
   return null;
 }
 
-/** ms since epoch; an unreadable timestamp reads as the epoch, i.e. stale, so it holds. */
-function observedAtOf(alert: GrafanaAlert, now: number): number {
+/**
+ * ms since epoch; null when the alert does not say (the policy holds); an unreadable timestamp
+ * reads as the epoch, i.e. stale, so it holds too.
+ */
+function observedAtOf(alert: GrafanaAlert): number | null {
   const raw = lookup(alert, 'ntma_observed_at');
-  if (raw === undefined) return now;
+  if (raw === undefined) return null;
   if (/^\d+(\.\d+)?$/.test(raw)) return Number(raw) * 1000;
   const parsed = Date.parse(raw);
   return Number.isFinite(parsed) ? parsed : 0;
 }
 
-export function mapGrafanaAlerts(payload: GrafanaWebhook, now: number): MappedAlert[] {
+/**
+ * Identifies one observation of one alert: the alert (Grafana's and Alertmanager's `fingerprint`,
+ * else a hash of its labels), when it started, its status and the sample time it reports. A
+ * retried, duplicated (HA pair) or replayed delivery has the same key and is decided once; a
+ * repeat notification of a still-firing alert reports a newer sample, so it is a new decision and
+ * the policy's cooldown governs it.
+ */
+export function replayKeyOf(alert: GrafanaAlert, payloadStatus: string | undefined): string {
+  const identity =
+    alert.fingerprint?.trim() ||
+    createHash('sha256')
+      .update(JSON.stringify(Object.entries(alert.labels ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))))
+      .digest('hex');
+  const parts = [
+    identity,
+    alert.startsAt ?? '',
+    alert.status ?? payloadStatus ?? '',
+    lookup(alert, 'ntma_observed_at') ?? '',
+  ];
+  return JSON.stringify(parts);
+}
+
+export function mapGrafanaAlerts(payload: GrafanaWebhook): MappedAlert[] {
   return payload.alerts.map((alert) => {
     const alertname = alert.labels?.alertname ?? '(unnamed)';
-    const mapped: MappedAlert = { alertname };
+    const mapped: MappedAlert = { alertname, replayKey: replayKeyOf(alert, payload.status) };
     if (alert.fingerprint) mapped.fingerprint = alert.fingerprint;
     const target = targetOf(alert);
     if (!target) {
@@ -119,7 +149,7 @@ export function mapGrafanaAlerts(payload: GrafanaWebhook, now: number): MappedAl
       kind,
       attack: kind === 'attack_suspected' || truthy(lookup(alert, 'attack') ?? lookup(alert, 'ntma_attack')),
       value: valueOf(alert),
-      observedAt: observedAtOf(alert, now),
+      observedAt: observedAtOf(alert),
     };
     return mapped;
   });

@@ -5,7 +5,7 @@ describe('readScaleLabels', () => {
     const reading = readScaleLabels({});
     expect(reading).toEqual({
       ok: true,
-      settings: { enabled: false, limits: DEFAULT_LIMITS, auto: 'off', attackMax: null },
+      settings: { enabled: false, limits: DEFAULT_LIMITS, auto: 'off', attackMax: null, capacity: null },
     });
     expect(DEFAULT_LIMITS).toEqual({ min: 1, max: 10, step: 1, cooldownSeconds: 300 });
   });
@@ -27,8 +27,48 @@ describe('readScaleLabels', () => {
         limits: { min: 2, max: 8, step: 3, cooldownSeconds: 300 },
         auto: 'dry-run',
         attackMax: 4,
+        capacity: null,
       },
     });
+  });
+
+  it('reads the capacity model with its defaults, and none without ntma.scale.capacity', () => {
+    const reading = readScaleLabels({ 'ntma.scale.enabled': 'true', 'ntma.scale.capacity': '50' });
+    expect(reading.ok && reading.settings.capacity).toEqual({
+      perReplica: 50,
+      utilisation: 0.7,
+      leadSeconds: 60,
+      stabilisationSeconds: 300,
+      selector: {},
+    });
+    const full = readScaleLabels({
+      'ntma.scale.capacity': '12.5',
+      'ntma.scale.utilisation': '0.6',
+      'ntma.scale.lead': '2m',
+      'ntma.scale.stabilisation': '10m',
+      'ntma.scale.watcher': 'demo_request_rate',
+      'ntma.scale.series': 'job=web, instance=a:80',
+    });
+    expect(full.ok && full.settings.capacity).toEqual({
+      perReplica: 12.5,
+      utilisation: 0.6,
+      leadSeconds: 120,
+      stabilisationSeconds: 600,
+      selector: { watcher: 'demo_request_rate', match: { job: 'web', instance: 'a:80' } },
+    });
+    expect(readScaleLabels({ 'ntma.scale.utilisation': '0.5' }).settings.capacity).toBeNull();
+  });
+
+  it.each([
+    [{ 'ntma.scale.capacity': 'lots' }, /ntma\.scale\.capacity: expected a positive number/],
+    [{ 'ntma.scale.capacity': '0' }, /ntma\.scale\.capacity: expected a positive number/],
+    [{ 'ntma.scale.capacity': '5', 'ntma.scale.utilisation': '1.5' }, /ntma\.scale\.utilisation: expected 0\.05\.\.1/],
+    [{ 'ntma.scale.capacity': '5', 'ntma.scale.lead': 'soon' }, /ntma\.scale\.lead/],
+    [{ 'ntma.scale.capacity': '5', 'ntma.scale.series': 'job' }, /ntma\.scale\.series: expected name=value/],
+  ])('refuses a malformed capacity label %o', (labels, message) => {
+    const reading = readScaleLabels({ 'ntma.scale.enabled': 'true', ...labels });
+    expect(reading.ok).toBe(false);
+    expect(!reading.ok && reading.error).toMatch(message);
   });
 
   it('raises the default max to a min above it', () => {

@@ -11,7 +11,11 @@
  * | ntma.scale.cooldown    | 300s    | quiet time after a change before an automatic action (`90`, `90s`, `5m`, `1h`) |
  * | ntma.scale.auto        | off     | automatic scaling from alerts: `off`, `dry-run` (record only) or `on` |
  * | ntma.scale.attack-max  | NTMA_SCALE_ATTACK_MAX | automatic scale-out never passes this while the anomaly looks like an attack |
+ *
+ * The capacity model of the predictive policy (`ntma.scale.capacity`, `utilisation`, `lead`,
+ * `stabilisation`, `watcher`, `series`) is documented in capacity.ts.
  */
+import { readCapacity, type CapacityModel } from './capacity.js';
 
 export const LABEL = {
   enabled: 'ntma.scale.enabled',
@@ -44,6 +48,8 @@ export interface ScaleSettings {
   auto: AutoMode;
   /** Per-target attack-aware cap; null means the configured default. */
   attackMax: number | null;
+  /** What one replica serves and which series is its demand; null: the predictive policy holds. */
+  capacity: CapacityModel | null;
 }
 
 export type LabelReading =
@@ -83,7 +89,13 @@ function autoMode(raw: string | undefined): AutoMode {
  */
 export function readScaleLabels(labels: Record<string, string>): LabelReading {
   const enabled = labels[LABEL.enabled]?.trim().toLowerCase() === 'true';
-  const fallback: ScaleSettings = { enabled, limits: { ...DEFAULT_LIMITS }, auto: 'off', attackMax: null };
+  const fallback: ScaleSettings = {
+    enabled,
+    limits: { ...DEFAULT_LIMITS },
+    auto: 'off',
+    attackMax: null,
+    capacity: null,
+  };
   try {
     const min = wholeNumber(labels, LABEL.min, DEFAULT_LIMITS.min, 0);
     const max = wholeNumber(labels, LABEL.max, Math.max(DEFAULT_LIMITS.max, min), 1);
@@ -105,7 +117,13 @@ export function readScaleLabels(labels: Record<string, string>): LabelReading {
       rawAttackMax === undefined || rawAttackMax.trim() === '' ? null : wholeNumber(labels, LABEL.attackMax, 0, 0);
     return {
       ok: true,
-      settings: { enabled, limits: { min, max, step, cooldownSeconds }, auto: autoMode(labels[LABEL.auto]), attackMax },
+      settings: {
+        enabled,
+        limits: { min, max, step, cooldownSeconds },
+        auto: autoMode(labels[LABEL.auto]),
+        attackMax,
+        capacity: readCapacity(labels),
+      },
     };
   } catch (error) {
     return { ok: false, settings: fallback, error: (error as Error).message };

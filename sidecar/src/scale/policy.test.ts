@@ -8,6 +8,7 @@ const settings = (over: Partial<ScaleSettings> = {}, limits: Partial<ScaleSettin
   limits: { min: 1, max: 6, step: 2, cooldownSeconds: 60, ...limits },
   auto: 'on',
   attackMax: null,
+  capacity: null,
   ...over,
 });
 
@@ -73,6 +74,25 @@ describe('automatic policy', () => {
       kind: 'hold',
       reason: expect.stringMatching(/stale \(observed 301 s ago, limit 300 s\)/),
     });
+  });
+
+  it.each<'in' | 'out'>(['in', 'out'])(
+    'holds when the alert carries no sample time, never reading it as now (%s)',
+    (direction) => {
+      const decision = decide(signal({ direction, observedAt: null }), ctx({ current: 4 }));
+      expect(decision).toMatchObject({
+        kind: 'hold',
+        reason: expect.stringMatching(/no sample time \(ntma_observed_at\)/),
+      });
+    },
+  );
+
+  it('holds on a sample time further in the future than the stale limit', () => {
+    expect(decide(signal({ observedAt: NOW + 301_000 }), ctx())).toMatchObject({
+      kind: 'hold',
+      reason: expect.stringMatching(/301 s in the future/),
+    });
+    expect(decide(signal({ observedAt: NOW + 5_000 }), ctx())).toMatchObject({ kind: 'scale' });
   });
 
   it('holds during the cooldown after a live change and acts once it is over', () => {

@@ -3,7 +3,8 @@
  * No I/O, so every rule is testable with plain values:
  * - off unless the target's `ntma.scale.auto` says `dry-run` or `on`;
  * - a resolved alert never acts;
- * - a missing or stale metric holds (in both directions, so missing data never scales in), and so
+ * - a missing or stale metric, or one without a sample time, holds (in both directions, so missing
+ *   data never scales in), and so
  *   does an outage alert (kind `outage`: the series stopped reporting), whatever value it carries;
  * - a cooldown after the last change, then at most `step` replicas per action, clamped to min..max;
  * - an attack-like anomaly never scales out past the attack-aware cap;
@@ -24,8 +25,8 @@ export interface AutoSignal {
   attack: boolean;
   /** Latest value of the alert's metric; null when the alert carried none (no data, query error). */
   value: number | null;
-  /** When that value was observed (ms since epoch). */
-  observedAt: number;
+  /** When that value was observed (ms since epoch); null when the alert does not say, which holds. */
+  observedAt: number | null;
 }
 
 export interface PolicyContext {
@@ -61,7 +62,13 @@ export function decide(signal: AutoSignal, ctx: PolicyContext): PolicyDecision {
   if (signal.value === null || !Number.isFinite(signal.value)) {
     return hold('the metric is missing (the alert carries no value): holding, never scaling on missing data');
   }
+  if (signal.observedAt === null) {
+    return hold('the alert carries no sample time (ntma_observed_at): holding, never reading a missing time as now');
+  }
   const ageMs = now - signal.observedAt;
+  if (-ageMs > ctx.staleAfterMs) {
+    return hold(`the sample time is ${Math.round(-ageMs / 1000)} s in the future: holding on an unreadable clock`);
+  }
   if (ageMs > ctx.staleAfterMs) {
     return hold(
       `the metric is stale (observed ${Math.round(ageMs / 1000)} s ago, limit ${Math.round(ctx.staleAfterMs / 1000)} s): holding`,

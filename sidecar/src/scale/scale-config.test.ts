@@ -8,6 +8,7 @@ describe('scaling configuration', () => {
       staleSeconds: 300,
       stopGraceSeconds: 10,
       idempotencyTtlSeconds: 86400,
+      evalSeconds: 15,
     });
   });
 

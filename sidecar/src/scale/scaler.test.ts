@@ -178,6 +178,55 @@ describe('Scaler (fake backend)', () => {
     await expect(scaler.scale(request({ target: 'swarm:quiet' }))).rejects.toThrow(/not scalable/);
   });
 
+  describe('alert webhooks', () => {
+    const alertPayload = (target: string) => ({
+      receiver: 'unit',
+      alerts: [
+        {
+          status: 'firing',
+          labels: { alertname: 'High', ntma_target: target },
+          fingerprint: 'f1',
+          startsAt: '2024-05-01T11:58:00Z',
+          values: { A: 1 },
+          annotations: { ntma_observed_at: (Date.now() / 1000).toFixed(3) },
+        },
+      ],
+    });
+    const automatic = { ...OPTED_IN, 'ntma.scale.auto': 'on', 'ntma.scale.cooldown': '0' };
+
+    it('decides one observation of an alert once, however often and however concurrently it arrives', async () => {
+      backend.add('auto', 1, automatic);
+      const payload = alertPayload('swarm:auto');
+      const [a, b] = await Promise.all([scaler.handleAlerts(payload), scaler.handleAlerts(payload)]);
+      const decisions = [a[0]!, b[0]!];
+      expect(decisions.map((d) => d.decision).sort()).toEqual(['dry_run', 'duplicate']);
+      const first = decisions.find((d) => d.decision === 'dry_run')!;
+      // With a zero cooldown a second decision would act again; the replay is answered instead.
+      const [later] = await scaler.handleAlerts(payload);
+      expect(later).toMatchObject({ decision: 'duplicate', auditId: first.auditId, target: 'swarm:auto' });
+      expect(lines().map((l) => l.phase)).toEqual(['accepted', 'applied']);
+    });
+
+    it('decides a newer observation of the same alert again', async () => {
+      backend.add('auto', 1, automatic);
+      const payload = alertPayload('swarm:auto');
+      await scaler.handleAlerts(payload);
+      const newer = alertPayload('swarm:auto');
+      newer.alerts[0]!.annotations.ntma_observed_at = String(Date.now() / 1000 + 15);
+      const [again] = await scaler.handleAlerts(newer);
+      expect(again?.decision).toBe('dry_run');
+    });
+
+    it('lets a redelivery retry an alert whose decision failed', async () => {
+      const payload = alertPayload('swarm:later');
+      const [failed] = await scaler.handleAlerts(payload);
+      expect(failed?.decision).toBe('failed');
+      backend.add('later', 1, automatic);
+      const [retried] = await scaler.handleAlerts(payload);
+      expect(retried?.decision).toBe('dry_run');
+    });
+  });
+
   it('answers 404 for a vanished target and for an id no backend knows', async () => {
     await expect(scaler.scale(request({ target: 'swarm:gone' }))).rejects.toThrow(/not found/);
     await expect(scaler.scale(request({ target: 'k8s:x' }))).rejects.toThrow(/unknown target id "k8s:x"/);

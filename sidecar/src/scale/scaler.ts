@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import type { AutoDecision, AutoOutcome, ScaleResult, TargetView } from '@ntma/contract';
+import type { AutoDecision, AutoOutcome, PolicyView, ScaleResult, TargetView } from '@ntma/contract';
 import type { Counter, Registry } from 'prom-client';
 import type { AuditLog } from '../audit/log.js';
 import type { AuditAlert, AuditDraft, AuditSource } from '../audit/types.js';
 import { Conflict, DomainError, Forbidden, NotFound, errorCodeOf } from '../errors.js';
 import type { ScaleBackend, Workload } from './backend.js';
+import { AlertReplayGuard, type FirstDecision } from './alert-replay.js';
 import { mapGrafanaAlerts, type GrafanaWebhook, type MappedAlert } from './grafana-alerts.js';
 import { fingerprintOf, type IdempotencyRecord, type IdempotencyStore } from './idempotency.js';
 import { KeyedMutex } from './keyed-mutex.js';
@@ -12,10 +13,26 @@ import { LABEL, readScaleLabels, type ScaleSettings } from './labels.js';
 import { resolveManualChange } from './limits.js';
 import { SCALE_ACTIONS_METRIC, createScaleMetrics, type ScaleResultLabel } from './metrics.js';
 import { decide } from './policy.js';
+import type { CapacityModel } from './capacity.js';
+import { DemandHistory } from './demand-history.js';
+import {
+  decide as decidePredictive,
+  type DecisionInputs,
+  type DemandView,
+  type PredictiveDecision,
+} from './predictive.js';
+import type { DemandQuery, LiveDemand } from '../watch/demand.js';
+
+/** Reads a target's live demand from the watchers (watch/demand.ts), forecast `horizonSeconds` ahead. */
+export type DemandReader = (query: DemandQuery, horizonSeconds: number) => LiveDemand | null;
+
+
+/** What started an automatic evaluation: the periodic timer or an alert. */
+export type EvaluationTrigger = { kind: 'periodic' } | { kind: 'alert'; who: string; alert: AuditAlert };
 
 /** Who asked: the Grafana user behind the plugin proxy, the bare API, or an alert receiver. */
 /** Who delivered an alert webhook; the audit log's `who` starts with it. */
-export type { AutoDecision, AutoOutcome, ScaleResult, TargetView };
+export type { AutoDecision, AutoOutcome, PolicyView, ScaleResult, TargetView };
 
 export type AlertSender = 'grafana' | 'alertmanager';
 
@@ -44,6 +61,10 @@ export interface ScalerOptions {
   defaultAttackMax: number;
   /** NTMA_SCALE_STALE_SECONDS, in ms. */
   staleAfterMs: number;
+  /** NTMA_SCALE_EVAL_SECONDS in ms: how often the evaluator runs (a gap in demand history longer than twice this is a hole). */
+  evalIntervalMs?: number;
+  /** Most alert observations remembered for replay detection (default 10,000). */
+  maxRememberedAlerts?: number;
   now?: () => number;
 }
 
@@ -68,10 +89,21 @@ export class Scaler {
   private readonly inflightKeys = new Map<string, { fingerprint: string; result: Promise<ScaleResult> }>();
   private readonly actions: Counter<'result'>;
   private readonly now: () => number;
+  private readDemand: DemandReader | null = null;
+  private readonly history = new DemandHistory();
+  /** The code of the last hold recorded per target, so a periodic hold is logged when it changes, not every tick. */
+  private readonly lastHold = new Map<string, string>();
+  private readonly replays: AlertReplayGuard;
 
   constructor(private readonly options: ScalerOptions) {
     this.actions = createScaleMetrics();
     this.now = options.now ?? Date.now;
+    // Remembered a minute past the stale limit: a replay of a forgotten observation is stale, so it holds.
+    this.replays = new AlertReplayGuard({
+      maxEntries: options.maxRememberedAlerts ?? 10_000,
+      maxAgeMs: options.staleAfterMs + 60_000,
+      now: this.now,
+    });
   }
 
   private count(result: ScaleResultLabel): void {
@@ -103,6 +135,153 @@ export class Scaler {
     return { backend, workload };
   }
 
+  /** Connects the watchers' live state; until then the predictive policy holds ("no watched series"). */
+  useDemand(reader: DemandReader): void {
+    this.readDemand = reader;
+  }
+
+  /** The demand view the predictive policy decides on: the watchers' state now, plus recent history. */
+  private demandFor(target: string, capacity: CapacityModel): DemandView | null {
+    const horizon = Math.max(capacity.leadSeconds, capacity.stabilisationSeconds);
+    const query: DemandQuery = { target, ...capacity.selector };
+    const live = this.readDemand?.(query, horizon) ?? null;
+    if (!live) return null;
+    const now = this.now();
+    this.history.record(target, live.observedAt ?? now, live.actual, live.attack);
+    const maxGapMs = Math.max(3 * live.stepSeconds * 1000, 2 * (this.options.evalIntervalMs ?? 15_000));
+    return {
+      ...live,
+      recentPeak: this.history.peak(target, now, capacity.stabilisationSeconds * 1000, maxGapMs),
+      previous: live.observedAt === null ? null : this.history.previous(target, live.observedAt),
+    };
+  }
+
+  /** A sample older than three steps of its watcher (and never older than NTMA_SCALE_STALE_SECONDS) is stale. */
+  private staleAfter(demand: DemandView | null): number {
+    const steps = demand ? 3 * demand.stepSeconds * 1000 + 1000 : this.options.staleAfterMs;
+    return Math.min(this.options.staleAfterMs, Math.max(30_000, steps));
+  }
+
+  private async predict(workload: Workload, settings: ScaleSettings): Promise<PredictiveDecision> {
+    const [live, any] = await Promise.all([
+      this.options.audit.lastChangeAt(workload.id, false),
+      this.options.audit.lastChangeAt(workload.id, true),
+    ]);
+    const demand = settings.capacity ? this.demandFor(workload.id, settings.capacity) : null;
+    return decidePredictive({
+      now: this.now(),
+      current: workload.desired,
+      settings,
+      demand,
+      lastChange: { live, any },
+      staleAfterMs: this.staleAfter(demand),
+      defaultAttackMax: this.options.defaultAttackMax,
+      forceDryRun: this.options.autoDryRun,
+    });
+  }
+
+  /**
+   * One evaluation of the predictive policy for a target, on the watchers' state at this moment:
+   * the periodic evaluator calls it for every auto target, an alert for its target. A scale
+   * decision goes through the same audited path as any action; a hold is recorded when its reason
+   * changes (every time when an alert triggered it), so a steady target does not fill the log.
+   */
+  async evaluate(target: string, trigger: EvaluationTrigger = { kind: 'periodic' }): Promise<AutoDecision> {
+    const alertname = trigger.kind === 'alert' ? (trigger.alert.alertname ?? '(alert)') : '(periodic)';
+    return this.mutex.run(target, async () => {
+      const base: Base = {
+        action: newActionId(this.now()),
+        target,
+        who: trigger.kind === 'alert' ? trigger.who : 'ntma-policy',
+        source: trigger.kind === 'alert' ? 'alert' : 'policy',
+        reason:
+          trigger.kind === 'alert' ? `alert ${alertname}: predictive policy` : 'periodic evaluation: predictive policy',
+        dryRun: this.options.autoDryRun,
+        ...(trigger.kind === 'alert' ? { alert: trigger.alert } : {}),
+      };
+      const head: AutoDecision = { alertname, target, decision: 'ignored', reason: '' };
+      try {
+        const { backend, workload } = await this.observe(base, () => this.workload(target));
+        const settings = await this.admit(base, workload);
+        const verdict = await this.predict(workload, settings);
+        return await this.carryOut(head, { ...base, dryRun: verdict.dryRun }, backend, workload, verdict, trigger);
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        const refused = error instanceof Forbidden || error instanceof Conflict;
+        return { ...head, decision: refused ? 'refused' : 'failed', reason: messageOf(error), auditId: base.action };
+      }
+    });
+  }
+
+  private async carryOut(
+    head: AutoDecision,
+    base: Base,
+    backend: ScaleBackend,
+    workload: Workload,
+    verdict: PredictiveDecision,
+    trigger: EvaluationTrigger,
+  ): Promise<AutoDecision> {
+    const notes = verdict.notes;
+    if (verdict.kind === 'hold') {
+      const unchanged = this.lastHold.get(workload.id) === verdict.code;
+      const decision: AutoDecision = {
+        ...head,
+        decision: 'held',
+        reason: verdict.reason,
+        before: workload.desired,
+        after: workload.desired,
+        ...(notes.length > 0 ? { notes } : {}),
+      };
+      if (trigger.kind === 'periodic' && unchanged) return decision;
+      this.lastHold.set(workload.id, verdict.code);
+      await this.options.audit.record({
+        ...base,
+        reason: `${base.reason}: ${verdict.reason}`,
+        backend: backend.kind,
+        phase: 'held',
+        before: workload.desired,
+        after: workload.desired,
+        detail: verdict.reason,
+        policy: verdict.inputs,
+        ...(notes.length > 0 ? { notes } : {}),
+      });
+      this.count('held');
+      return { ...decision, auditId: base.action };
+    }
+    this.lastHold.delete(workload.id);
+    const result = await this.execute(
+      { ...base, reason: `${base.reason}: ${verdict.reason}`, policy: verdict.inputs },
+      backend,
+      workload,
+      verdict.to,
+      notes,
+    );
+    return {
+      ...head,
+      decision: verdict.dryRun ? 'dry_run' : 'scaled',
+      reason: verdict.dryRun
+        ? `dry-run: would scale ${result.before} -> ${result.after}; nothing was changed (${verdict.reason})`
+        : `scaled ${result.before} -> ${result.after} (${verdict.reason})`,
+      before: result.before,
+      after: result.after,
+      auditId: result.auditId,
+      ...(notes.length > 0 ? { notes } : {}),
+    };
+  }
+
+  /** Ids of the targets the periodic evaluator should look at: opted in, automatic, with a capacity model. */
+  async autoTargets(): Promise<string[]> {
+    const lists = await Promise.all(this.options.backends.map((b) => b.list()));
+    return lists
+      .flat()
+      .filter((workload) => {
+        const reading = readScaleLabels(workload.labels);
+        return reading.ok && reading.settings.enabled && reading.settings.auto !== 'off' && reading.settings.capacity;
+      })
+      .map((workload) => workload.id)
+      .sort();
+  }
+
   private attackCap(settings: ScaleSettings): number {
     return Math.min(settings.limits.max, settings.attackMax ?? this.options.defaultAttackMax);
   }
@@ -132,6 +311,7 @@ export class Scaler {
           attackMax: this.attackCap(settings),
         },
         lastAction: (await this.options.audit.latestFor(workload.id)) ?? null,
+        policy: await this.preview(workload, settings),
       };
       if (workload.group !== undefined) view.group = workload.group;
       if (!reading.ok) view.labelError = reading.error;
@@ -139,6 +319,27 @@ export class Scaler {
       views.push(view);
     }
     return views.sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  /** What the policy would do now; for a target with auto off, what it would do if it were in dry-run. */
+  private async preview(workload: Workload, settings: ScaleSettings): Promise<PolicyView> {
+    const off = settings.auto === 'off';
+    const verdict = await this.predict(workload, off ? { ...settings, auto: 'dry-run' } : settings);
+    const view: PolicyView = {
+      action: verdict.kind,
+      code: verdict.code,
+      reason: verdict.reason,
+      dryRun: verdict.dryRun,
+      notes: off
+        ? ['automatic scaling is off (ntma.scale.auto): this is what it would do', ...verdict.notes]
+        : verdict.notes,
+      inputs: verdict.inputs,
+    };
+    if (verdict.kind === 'scale') {
+      view.from = verdict.from;
+      view.to = verdict.to;
+    }
+    return view;
   }
 
   /** A manual scale request (panel or API). */
@@ -338,14 +539,50 @@ export class Scaler {
    * names a target goes through the automatic policy. `sender` names the caller in the audit log.
    */
   async handleAlerts(payload: GrafanaWebhook, sender: AlertSender = 'grafana'): Promise<AutoDecision[]> {
-    const mapped = mapGrafanaAlerts(payload, this.now());
+    const mapped = mapGrafanaAlerts(payload);
     const who = `${sender}-alert:${payload.receiver ?? 'webhook'}`;
     const decisions: AutoDecision[] = [];
     // In order, so two alerts for one target see each other's effect (the second meets the cooldown).
     for (const alert of mapped) {
-      decisions.push(await this.automatic(alert, who));
+      decisions.push(await this.decideOnce(alert, who));
     }
     return decisions;
+  }
+
+  /**
+   * Each observation of an alert is decided once. A failed attempt may be retried by a redelivery;
+   * an ignored alert (no target) decided nothing, so it is not remembered.
+   */
+  private async decideOnce(alert: MappedAlert, who: string): Promise<AutoDecision> {
+    const claim = this.replays.claim(alert.replayKey);
+    if (!claim.fresh) return this.duplicate(alert, claim.first);
+    let decided: AutoDecision | undefined;
+    try {
+      decided = await this.automatic(alert, who);
+      return decided;
+    } finally {
+      if (decided !== undefined && decided.decision !== 'failed' && decided.decision !== 'ignored') {
+        const first: Omit<FirstDecision, 'at'> = { decision: decided.decision };
+        if (decided.auditId !== undefined) first.auditId = decided.auditId;
+        this.replays.settle(alert.replayKey, first);
+      } else {
+        this.replays.release(alert.replayKey);
+      }
+    }
+  }
+
+  private duplicate(alert: MappedAlert, first: FirstDecision): AutoDecision {
+    const answer: AutoDecision = {
+      alertname: alert.alertname,
+      decision: 'duplicate',
+      reason:
+        `already decided (${first.decision}) at ${new Date(first.at).toISOString()}: ` +
+        'the same observation of this alert (fingerprint, start and sample time) acts once',
+    };
+    if (alert.fingerprint !== undefined) answer.fingerprint = alert.fingerprint;
+    if (alert.signal) answer.target = alert.signal.target;
+    if (first.auditId !== undefined) answer.auditId = first.auditId;
+    return answer;
   }
 
   private async automatic(alert: MappedAlert, who: string): Promise<AutoDecision> {
@@ -373,6 +610,20 @@ export class Scaler {
       try {
         const { backend, workload } = await this.observe(base, () => this.workload(signal.target));
         const settings = await this.admit({ ...base, dryRun: this.options.autoDryRun }, workload);
+        if (settings.capacity) {
+          // With a capacity model the alert is only a trigger: the decision is taken on the
+          // watchers' state now, not on what the alert said when it fired.
+          const verdict = await this.predict(workload, settings);
+          const trigger: EvaluationTrigger = { kind: 'alert', who, alert: auditAlert };
+          return await this.carryOut(
+            head,
+            { ...base, reason: `alert ${alert.alertname}: predictive policy`, dryRun: verdict.dryRun },
+            backend,
+            workload,
+            verdict,
+            trigger,
+          );
+        }
         const [live, any] = await Promise.all([
           this.options.audit.lastChangeAt(workload.id, false),
           this.options.audit.lastChangeAt(workload.id, true),

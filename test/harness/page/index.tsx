@@ -5,12 +5,20 @@
  *
  * The URL says what to show: ?view=panel|overview|audit, &theme=light|dark, and for the panel &query, &from,
  * &to (unix seconds), &step, &legend (label naming each series), &target (a fixed scale target) and
- * &confidence.
+ * &confidence; &role=Viewer shows the pages as a Viewer sees them (default Editor).
  */
 import React, { useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import { createTheme, type DataFrame, dateTime, LoadingState, type PanelProps, ThemeContext } from '@grafana/data';
-import { setBackendSrv } from '@grafana/runtime';
+import {
+  createTheme,
+  type DataFrame,
+  dateTime,
+  LoadingState,
+  OrgRole,
+  type PanelProps,
+  ThemeContext,
+} from '@grafana/data';
+import { config, setBackendSrv } from '@grafana/runtime';
 import { Alert, GlobalStyles } from '@grafana/ui';
 import { AnomalyBandsPanel } from '../../../plugin/src/panels/anomaly-bands/components/AnomalyBandsPanel';
 import { DEFAULT_PANEL_OPTIONS as DEFAULT_OPTIONS, type AnomalyBandsOptions } from '@ntma/contract';
@@ -22,6 +30,11 @@ import { framesFromMatrix } from './prometheusFrames';
 setBackendSrv(harnessBackendSrv);
 
 const params = new URLSearchParams(window.location.search);
+// Grafana's boot data names the signed-in user's role; the pages hide what that role may not do.
+config.bootData.user = {
+  ...config.bootData.user,
+  orgRole: params.get('role') === 'Viewer' ? OrgRole.Viewer : OrgRole.Editor,
+};
 const mode = params.get('theme') === 'light' ? 'light' : 'dark';
 const theme = createTheme({ colors: { mode } });
 

@@ -5,6 +5,7 @@ import { Button, Input, Stack, useStyles2 } from '@grafana/ui';
 import { newIdempotencyKey } from '../../api/client';
 import type { ScaleLimits, ScaleResult } from '@ntma/contract';
 import { useScale } from '../../hooks/useScale';
+import { ACTIONS, userCan } from '../../permissions';
 import { ScaleConfirm } from '../ScaleConfirm/ScaleConfirm';
 import type { ReplicaChange } from '../ScaleConfirm/describeChange';
 import { ScaleOutcome } from '../ScaleOutcome/ScaleOutcome';
@@ -30,7 +31,10 @@ interface Pending {
   idempotencyKey: string;
 }
 
-/** Scale out / in / set buttons for one target: confirm first, then show the answer inline. */
+/**
+ * Scale out / in / set buttons for one target: confirm first, then show the answer inline. Nothing for a user
+ * without the scale action: Grafana's proxy would refuse the request anyway.
+ */
 export function ScaleControls({
   target,
   current,
@@ -46,6 +50,9 @@ export function ScaleControls({
   const [pending, setPending] = useState<Pending>();
   const [replicas, setReplicas] = useState('');
   const busy = outcome.state === 'running';
+  if (!userCan(ACTIONS.scale)) {
+    return null;
+  }
 
   const ask = (change: ReplicaChange) => setPending({ change, idempotencyKey: newIdempotencyKey() });
   const replicaCount = /^\d+$/.test(replicas.trim()) ? Number(replicas.trim()) : undefined;

@@ -4,6 +4,7 @@ import { type GrafanaTheme2, type PluginExtensionPanelContext } from '@grafana/d
 import { Alert, Button, Combobox, Field, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
 import { listTargets } from '../../api/client';
 import { useAsyncData } from '../../hooks/useAsyncData';
+import { ACTIONS, userCan } from '../../permissions';
 import { ScaleControls } from '../ScaleControls/ScaleControls';
 import { testIds } from '../testIds';
 import { guessTarget } from './guessTarget';
@@ -33,6 +34,11 @@ export function ScaleServiceModal({ context, onDismiss }: ScaleServiceModalProps
       {targets.value && list.length === 0 && (
         <Alert severity="info" title="Nothing to scale">
           No service has opted in with the label ntma.scale.enabled=true.
+        </Alert>
+      )}
+      {!userCan(ACTIONS.scale) && (
+        <Alert severity="info" title="Read only" data-testid={testIds.scaleModal.readOnly}>
+          Your Grafana role may see the targets but not scale them; ask for the NTMA Operator role (Editors have it).
         </Alert>
       )}
       {list.length > 0 && (

@@ -16,6 +16,7 @@ import {
   trainProblem,
 } from '@ntma/contract';
 import { ScaleControls } from '../../../components/ScaleControls/ScaleControls';
+import { ACTIONS, userCan } from '../../../permissions';
 import { testIds } from '../../../components/testIds';
 import { anomalyMarks, recordsForSeries } from '../kinds';
 import { minimumScore } from '../options';
@@ -61,7 +62,9 @@ export function AnomalyBandsPanel({
   const targets = useMemo(() => linkedTargets(options, input, replaceVariables), [options, input, replaceVariables]);
   const [chosenTarget, setChosenTarget] = useState<string>();
   const target = chosenTarget && targets.includes(chosenTarget) ? chosenTarget : targets[0];
-  const targetView = useTargetView(options.showScaleButtons ? target : undefined);
+  // The scale header is for users who may scale; for the others it would be buttons that answer 403.
+  const showScale = options.showScaleButtons && userCan(ACTIONS.scale);
+  const targetView = useTargetView(showScale ? target : undefined);
 
   const unit = input.find((one) => one.unit)?.unit;
   const { formatValue, formatTick } = useMemo(() => {
@@ -111,7 +114,7 @@ export function AnomalyBandsPanel({
     );
   }
 
-  const showHeader = options.showScaleButtons && targets.length > 0;
+  const showHeader = showScale && targets.length > 0;
   const error = problem ?? bands.error?.message;
   const perRow = Math.max(1, Math.floor(width / 220));
   const legendHeight = LEGEND_ROW_HEIGHT * Math.ceil((input.length + 1) / perRow) + 6;

@@ -1,0 +1,520 @@
+#!/usr/bin/env node
+/**
+ * Autoscaling benchmark (issue 15). A simulated day against a service model, four policies side by
+ * side in one process, all fed the same traffic:
+ * - NTMA predictive: the sidecar's own code, built: the watchers' ForecastDetector (fits with the
+ *   real forecast engine, withholding of excursion points, the attack classifier on requests and
+ *   distinct sources) read through its outlook, and scale/predictive.ts `decide`;
+ * - HPA-like: Kubernetes' target tracking (15 s sync, desired = ceil(metric / (C x utilisation)),
+ *   10% tolerance, scale-up at once up to max(100%, +4) per sync, 5-minute scale-down
+ *   stabilisation on the highest recommendation, no action on missing metrics);
+ * - today's alert-driven policy: scale/policy.ts `decide` on alerts drawn from the same detector's
+ *   verdicts (above band for 2 minutes: out; below for 2 minutes: in; attack_suspected: out, capped;
+ *   a NoData alert during the outage), re-sent every minute while firing;
+ * - a fixed fleet sized for the day's legitimate peak at the target utilisation.
+ *
+ * Service model: each ready replica serves C requests/s; a new replica serves after START seconds;
+ * above capacity, requests queue (latency = base + backlog / capacity). Traffic: 3 days of history
+ * (diurnal, noise) for the models to learn from, then the measured day with an organic flash crowd
+ * (x4 in 5 minutes, sources in proportion), a flood from 5 sources, and a 20-minute outage of the
+ * metric (the service still gets traffic; nobody sees it). Seeded: the same seed gives the same table.
+ *
+ * Usage: node bench/autoscale.mjs [--skip-build] [--seed=N] [--start=SECONDS]
+ * Writes bench/results/autoscale.json.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const arg = (name, fallback) => {
+  const found = process.argv.find((a) => a.startsWith(`--${name}=`));
+  return found ? Number(found.slice(name.length + 3)) : fallback;
+};
+if (!process.argv.includes('--skip-build')) {
+  const build = spawnSync('npm', ['run', 'build', '-w', 'sidecar'], { cwd: ROOT, stdio: 'inherit' });
+  if (build.status !== 0) process.exit(1);
+}
+const dist = (p) => import(pathToFileURL(path.join(ROOT, 'sidecar/dist', p)).href);
+const { ForecastDetector } = await dist('detect/forecast-detector.js');
+const { watcherDetectorOptions } = await dist('watch/detectors.js');
+const { fitModel } = await dist('forecast/fit.js');
+const { classify } = await dist('watch/classify.js');
+const { decide: decidePredictive } = await dist('scale/predictive.js');
+const { DemandHistory } = await dist('scale/demand-history.js');
+const { decide: decideAlert } = await dist('scale/policy.js');
+
+// ---- scenario -------------------------------------------------------------------------------
+const SEED = arg('seed', 42);
+const TICK = 15; // seconds: the policies' sync period and the service model's resolution
+const STEP = 60; // seconds: the watcher's step (one detector point per minute)
+const HISTORY_DAYS = 3;
+/** The watcher's band: sensitivity `high`, as the demo's request-rate watcher (demo/watchers.native.yml). */
+const CONFIDENCE = arg('confidence', 0.95);
+const DAY = 86_400;
+const C = 100; // requests/s one replica serves
+const UTILISATION = 0.7;
+/**
+ * The predictive policy plans the forecast's upper bound at the target utilisation, HPA-like the
+ * current value: the same number buys it more headroom. A second predictive row plans at this
+ * utilisation, to compare the two at (about) equal replica-hours.
+ */
+const ISO_UTILISATION = arg('iso-utilisation', 0.8);
+const START = arg('start', 120); // seconds before a new replica serves
+const BASE_LATENCY_MS = 20;
+const LIMITS = { min: 2, max: 40, step: 10, cooldownSeconds: 60 };
+const ATTACK_MAX = 16;
+const REQUESTS_PER_USER = 2; // organic sources each send about this many requests/s
+const EVENTS = {
+  flash: { start: 10 * 3600, ramp: 300, hold: 1200, decay: 600, factor: 4 },
+  flood: { start: 14 * 3600, duration: 600, rate: 3000, sources: 5 },
+  outage: { start: 19 * 3600, duration: 1200 },
+};
+
+function mulberry32(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const random = mulberry32(SEED);
+const gaussian = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+
+/** Organic request rate at second `s` of a day: night 150/s, afternoon peak about 1,000/s. */
+function diurnal(s) {
+  const phase = ((s % DAY) / DAY) * 2 * Math.PI;
+  return 150 + 850 * Math.pow(0.5 - 0.5 * Math.cos(phase - Math.PI / 3), 1.5);
+}
+
+function flashFactor(s) {
+  const f = EVENTS.flash;
+  const x = s - f.start;
+  if (x < 0) return 1;
+  if (x < f.ramp) return 1 + ((f.factor - 1) * x) / f.ramp;
+  if (x < f.ramp + f.hold) return f.factor;
+  if (x < f.ramp + f.hold + f.decay) return f.factor - ((f.factor - 1) * (x - f.ramp - f.hold)) / f.decay;
+  return 1;
+}
+
+/** Per tick of the measured day (and of history, without events): legit and flood rates and sources. */
+function traffic(s, measured) {
+  const noise = 1 + 0.03 * gaussian();
+  const legit = Math.max(0, diurnal(s) * (measured ? flashFactor(s) : 1) * noise);
+  const inFlood = measured && s >= EVENTS.flood.start && s < EVENTS.flood.start + EVENTS.flood.duration;
+  const flood = inFlood ? EVENTS.flood.rate * (1 + 0.05 * gaussian()) : 0;
+  const sources = legit / REQUESTS_PER_USER + (inFlood ? EVENTS.flood.sources : 0);
+  const outage = measured && s >= EVENTS.outage.start && s < EVENTS.outage.start + EVENTS.outage.duration;
+  return { legit, flood, total: legit + flood, sources, outage };
+}
+
+// ---- the watcher's view: one point per minute, the attack classifier on requests and sources ----
+class WatchedSeries {
+  constructor() {
+    const options = watcherDetectorOptions(STEP, HISTORY_DAYS * DAY);
+    this.recent = { requests: [], sources: [] };
+    this.open = null; // { startedAt, baselines, attack }
+    this.detector = new ForecastDetector({ ...options, confidence: CONFIDENCE }, (excursion) =>
+      this.classify(excursion),
+    );
+    this.verdict = null;
+    this.fits = 0;
+    this.fitMs = 0;
+  }
+
+  median(values) {
+    const present = values.filter((v) => v !== null).sort((a, b) => a - b);
+    return present.length < 3 ? null : present[present.length >> 1];
+  }
+
+  classify(excursion) {
+    if (!this.open || this.open.startedAt !== excursion.startedAt) {
+      // Baselines frozen when the excursion opens: the 30 steps before it, as the watcher keeps them.
+      const base = (role) => this.median(this.recent[role].slice(-32, -2));
+      this.open = {
+        startedAt: excursion.startedAt,
+        baselines: { requests: base('requests'), sources: base('sources') },
+        attack: false,
+      };
+    }
+    if (this.open.attack) return 'attack_suspected';
+    const readings = {};
+    for (const role of ['requests', 'sources']) {
+      const current = this.recent[role][this.recent[role].length - 1];
+      const baseline = this.open.baselines[role];
+      if (current !== null && current !== undefined && baseline !== null) readings[role] = { current, baseline };
+    }
+    const result = classify(excursion.shape, excursion.direction, readings);
+    if (result.kind === 'attack_suspected') this.open.attack = true;
+    return result.kind;
+  }
+
+  step(t, requests, sources) {
+    this.recent.requests.push(requests);
+    this.recent.sources.push(sources);
+    for (const role of ['requests', 'sources']) if (this.recent[role].length > 40) this.recent[role].shift();
+    if (this.detector.wantsModel()) {
+      const began = performance.now();
+      this.detector.install(
+        fitModel(this.detector.trainingWindow(), { stepSeconds: STEP, model: 'auto', confidence: CONFIDENCE }),
+      );
+      this.fitMs += performance.now() - began;
+      this.fits += 1;
+    }
+    this.verdict = this.detector.update(t, requests);
+    if (this.verdict.kind === null && this.verdict.value !== null) this.open = null;
+  }
+}
+
+// ---- the service model: replicas, start time, queue ---------------------------------------------
+class Fleet {
+  constructor(name, replicas) {
+    this.name = name;
+    this.starting = []; // times (s) at which starting replicas become ready
+    this.ready = replicas;
+    this.backlog = 0;
+    this.actions = 0;
+    this.timeline = [];
+    this.stats = { overloadTicks: 0, overloadTicksAll: 0, replicaSeconds: 0, latencyMs: [], episodes: [] };
+  }
+  get desired() {
+    return this.ready + this.starting.length;
+  }
+  set(t, replicas, why) {
+    const now = this.desired;
+    if (replicas === now) return;
+    this.actions += 1;
+    this.timeline.push({ t, from: now, to: replicas, why });
+    if (replicas > now) for (let i = now; i < replicas; i++) this.starting.push(t + START);
+    else {
+      let remove = now - replicas;
+      // The newest (not yet serving) go first, as Compose scale-in stops the newest replicas.
+      while (remove > 0 && this.starting.length > 0) {
+        this.starting.pop();
+        remove--;
+      }
+      this.ready -= remove;
+    }
+  }
+  serve(t, load) {
+    while (this.starting.length > 0 && this.starting[0] <= t) {
+      this.starting.shift();
+      this.ready += 1;
+    }
+    const capacity = this.ready * C;
+    this.stats.replicaSeconds += this.desired * TICK;
+    if (load.legit > capacity) {
+      this.stats.overloadTicks += 1;
+      const last = this.stats.episodes[this.stats.episodes.length - 1];
+      if (last && last.end === t - TICK) last.end = t;
+      else this.stats.episodes.push({ start: t, end: t });
+    }
+    if (load.total > capacity) this.stats.overloadTicksAll += 1;
+    // Flood requests are assumed dropped by the edge once identified; the queue is legit traffic.
+    this.backlog = Math.max(0, this.backlog + (load.legit - capacity) * TICK);
+    const utilisation = Math.min(0.99, load.legit / Math.max(capacity, 1e-9));
+    const latency = BASE_LATENCY_MS / (1 - utilisation) + (capacity > 0 ? (this.backlog / capacity) * 1000 : 60_000);
+    this.stats.latencyMs.push(latency);
+  }
+}
+
+// ---- policies ------------------------------------------------------------------------------------
+const settings = (utilisation = UTILISATION) => ({
+  enabled: true,
+  limits: { ...LIMITS },
+  auto: 'on',
+  attackMax: ATTACK_MAX,
+  capacity: {
+    perReplica: C,
+    utilisation,
+    leadSeconds: START,
+    stabilisationSeconds: 300,
+    selector: {},
+  },
+});
+
+function predictivePolicy(fleet, utilisation) {
+  const history = new DemandHistory();
+  let lastChange = null;
+  return (t, view, series) => {
+    const now = t * 1000;
+    const outlook = series.detector.outlook(Math.ceil(Math.max(START, 300) / STEP));
+    const kind = series.verdict?.kind ?? null;
+    const attack = kind === 'attack_suspected';
+    // A missing sample is recorded at the time it was missed, so the window shows the hole.
+    history.record('target', view.actual === null ? now : view.observedAt, view.actual, attack);
+    const demand = {
+      source: 'bench',
+      stepSeconds: STEP,
+      observedAt: view.observedAt,
+      actual: view.actual,
+      forecast: outlook ? { mean: outlook.mean, upper: outlook.upper } : { mean: [], upper: [] },
+      kind,
+      attack,
+      recentPeak: history.peak('target', now, 300_000, Math.max(3 * STEP * 1000, 2 * TICK * 1000)),
+      previous: view.actual === null ? null : history.previous('target', view.observedAt),
+    };
+    const decision = decidePredictive({
+      now,
+      current: fleet.desired,
+      settings: settings(utilisation),
+      demand,
+      lastChange: { live: lastChange, any: lastChange },
+      // The sidecar's rule: three watcher steps (and a second of slack).
+      staleAfterMs: 3 * STEP * 1000 + 1000,
+      defaultAttackMax: ATTACK_MAX,
+      forceDryRun: false,
+    });
+    if (decision.kind === 'scale') {
+      fleet.set(t, decision.to, decision.reason);
+      lastChange = now;
+    }
+  };
+}
+
+function hpaPolicy(fleet) {
+  const recommendations = []; // [t, desired]
+  return (t, view) => {
+    // A 60 s rate refreshed every sync, like metrics-server; missing metrics: no action.
+    if (view.hpaMetric === null) return;
+    const current = fleet.desired;
+    const ratio = view.hpaMetric / (current * C * UTILISATION);
+    let desired = Math.abs(ratio - 1) <= 0.1 ? current : Math.ceil(current * ratio);
+    desired = Math.max(LIMITS.min, Math.min(LIMITS.max, desired));
+    recommendations.push([t, desired]);
+    while (recommendations.length > 0 && recommendations[0][0] < t - 300) recommendations.shift();
+    if (desired > current) {
+      fleet.set(t, Math.min(desired, Math.max(current * 2, current + 4)), 'hpa: scale up');
+    } else {
+      const stabilised = Math.max(...recommendations.map(([, d]) => d));
+      if (stabilised < current) fleet.set(t, stabilised, 'hpa: scale down (stabilised)');
+    }
+  };
+}
+
+function alertPolicy(fleet) {
+  let above = 0;
+  let below = 0;
+  let lastChange = null;
+  let lastSent = -Infinity;
+  return (t, view, series, minuteBoundary) => {
+    if (!minuteBoundary) return;
+    const verdict = series.verdict;
+    const alerts = [];
+    if (view.actual === null) {
+      alerts.push({ direction: 'out', kind: 'outage', attack: false, value: null });
+    } else if (verdict && verdict.forecast !== null) {
+      above = verdict.anomaly === 1 ? above + 1 : 0;
+      below = verdict.anomaly === -1 ? below + 1 : 0;
+      if (verdict.kind === 'attack_suspected')
+        alerts.push({ direction: 'out', kind: 'attack_suspected', attack: true });
+      else if (above >= 2) alerts.push({ direction: 'out', kind: verdict.kind ?? 'spike', attack: false });
+      else if (below >= 2) alerts.push({ direction: 'in', kind: 'drop', attack: false });
+    }
+    if (alerts.length === 0 || t - lastSent < 60) return;
+    lastSent = t;
+    for (const alert of alerts) {
+      const decision = decideAlert(
+        { target: 'x', firing: true, value: view.actual, observedAt: t * 1000, ...alert },
+        {
+          current: fleet.desired,
+          settings: { ...settings(), limits: { ...LIMITS, step: 2, cooldownSeconds: 300 }, capacity: null },
+          lastChange: { live: lastChange, any: lastChange },
+          now: t * 1000,
+          staleAfterMs: 300_000,
+          defaultAttackMax: ATTACK_MAX,
+          forceDryRun: false,
+        },
+      );
+      if (decision.kind === 'scale') {
+        fleet.set(t, decision.to, `alert ${alert.kind}: ${alert.direction}`);
+        lastChange = t * 1000;
+      }
+    }
+  };
+}
+
+// ---- run -----------------------------------------------------------------------------------------
+const began = performance.now();
+const series = new WatchedSeries();
+const dayStart = HISTORY_DAYS * DAY;
+const ticksPerStep = STEP / TICK;
+
+// History: the detector learns three ordinary days, one point per minute.
+let minute = { requests: 0, sources: 0, n: 0 };
+for (let s = 0; s < dayStart; s += TICK) {
+  const load = traffic(s, false);
+  minute.requests += load.total;
+  minute.sources += load.sources;
+  minute.n += 1;
+  if (minute.n === ticksPerStep) {
+    series.step(s + TICK, minute.requests / minute.n, minute.sources / minute.n);
+    minute = { requests: 0, sources: 0, n: 0 };
+  }
+}
+
+// Sized for the measured day's legitimate peak (flash crowd included) at the target utilisation.
+let legitPeak = 0;
+for (let s = dayStart; s < dayStart + DAY; s += TICK)
+  legitPeak = Math.max(legitPeak, diurnal(s) * flashFactor(s - dayStart));
+const startReplicas = Math.max(LIMITS.min, Math.ceil(diurnal(dayStart) / (C * UTILISATION)));
+const fleets = {
+  predictive: new Fleet('NTMA predictive', startReplicas),
+  // The same policy planning its upper bound at a higher utilisation: the cost HPA-like pays.
+  predictiveIso: new Fleet(`NTMA predictive u=${ISO_UTILISATION}`, startReplicas),
+  hpa: new Fleet('HPA-like reactive', startReplicas),
+  alerts: new Fleet('alert-driven (today)', startReplicas),
+  fixed: new Fleet('fixed, sized for peak', Math.ceil((legitPeak * 1.03) / (C * UTILISATION))),
+};
+const policies = {
+  predictive: predictivePolicy(fleets.predictive, UTILISATION),
+  predictiveIso: predictivePolicy(fleets.predictiveIso, ISO_UTILISATION),
+  hpa: hpaPolicy(fleets.hpa),
+  alerts: alertPolicy(fleets.alerts),
+  fixed: () => undefined,
+};
+
+const window60 = [];
+let view = { actual: null, observedAt: null, hpaMetric: null };
+const kinds = [];
+for (let s = dayStart; s < dayStart + DAY; s += TICK) {
+  const d = s - dayStart;
+  const load = traffic(d, true);
+  window60.push(load);
+  if (window60.length > ticksPerStep) window60.shift();
+  minute.requests += load.total;
+  minute.sources += load.sources;
+  minute.n += 1;
+  const boundary = minute.n === ticksPerStep;
+  const t = s + TICK;
+  if (boundary) {
+    const requests = load.outage ? null : minute.requests / minute.n;
+    const sources = load.outage ? null : minute.sources / minute.n;
+    series.step(t, requests, sources);
+    view = { ...view, actual: requests, observedAt: requests === null ? view.observedAt : t * 1000 };
+    if (series.verdict?.kind) kinds.push([d, series.verdict.kind]);
+    minute = { requests: 0, sources: 0, n: 0 };
+  }
+  view.hpaMetric = load.outage ? null : window60.reduce((sum, l) => sum + l.total, 0) / window60.length;
+  for (const name of Object.keys(fleets)) {
+    policies[name](t, view, series, boundary);
+    fleets[name].serve(t, load);
+  }
+}
+
+// ---- report --------------------------------------------------------------------------------------
+const within = (event) => (entry) =>
+  entry.t - dayStart >= event.start && entry.t - dayStart < event.start + event.duration;
+function replicasAt(fleet, start) {
+  let replicas = fleet.timeline.length > 0 ? fleet.timeline[0].from : fleet.desired;
+  for (const step of fleet.timeline) if (step.t - dayStart <= start) replicas = step.to;
+  return replicas;
+}
+const rows = Object.entries(fleets).map(([key, fleet]) => {
+  const floodSteps = fleet.timeline.filter(within(EVENTS.flood));
+  const outageSteps = fleet.timeline.filter(within(EVENTS.outage));
+  const floodStart = replicasAt(fleet, EVENTS.flood.start - 1);
+  const floodMax = Math.max(floodStart, ...floodSteps.map((x) => x.to));
+  const latencies = [...fleet.stats.latencyMs].sort((a, b) => a - b);
+  return {
+    policy: fleet.name,
+    key,
+    overloadMinutes: (fleet.stats.overloadTicks * TICK) / 60,
+    overloadMinutesAllTraffic: (fleet.stats.overloadTicksAll * TICK) / 60,
+    replicaHours: Number((fleet.stats.replicaSeconds / 3600).toFixed(1)),
+    actions: fleet.actions,
+    flood: {
+      replicasAtStart: floodStart,
+      maxDuring: floodMax,
+      added: floodMax - floodStart,
+      overAttackCap: floodMax > ATTACK_MAX,
+    },
+    outage: {
+      replicasAtStart: replicasAt(fleet, EVENTS.outage.start - 1),
+      replicasAtEnd: replicasAt(fleet, EVENTS.outage.start + EVENTS.outage.duration),
+      scaleIns: outageSteps.filter((x) => x.to < x.from).length,
+      scaleOuts: outageSteps.filter((x) => x.to > x.from).length,
+    },
+    p99LatencyMs: Math.round(latencies[Math.floor(latencies.length * 0.99)]),
+    overloadEpisodes: fleet.stats.episodes.map((e) => ({
+      at: new Date((e.start - TICK - dayStart) * 1000).toISOString().slice(11, 19),
+      minutes: (e.end - e.start + TICK) / 60,
+    })),
+  };
+});
+
+const pad = (v, n) => String(v).padEnd(n);
+console.log(
+  `\nautoscale bench: seed ${SEED}, C=${C} req/s per replica, utilisation ${UTILISATION}, start ${START}s, limits ${LIMITS.min}..${LIMITS.max}, attack cap ${ATTACK_MAX}`,
+);
+console.log(
+  pad('policy', 24) +
+    pad('overload min', 14) +
+    pad('(all traffic)', 15) +
+    pad('replica-h', 11) +
+    pad('actions', 9) +
+    pad('flood +replicas (max)', 23) +
+    pad('outage (start->end, ins)', 26) +
+    'p99 ms',
+);
+for (const r of rows) {
+  console.log(
+    pad(r.policy, 24) +
+      pad(r.overloadMinutes.toFixed(2), 14) +
+      pad(r.overloadMinutesAllTraffic.toFixed(2), 15) +
+      pad(r.replicaHours, 11) +
+      pad(r.actions, 9) +
+      pad(`+${r.flood.added} (${r.flood.maxDuring})`, 23) +
+      pad(`${r.outage.replicasAtStart}->${r.outage.replicasAtEnd}, ${r.outage.scaleIns} in`, 26) +
+      r.p99LatencyMs,
+  );
+}
+const byKey = Object.fromEntries(rows.map((r) => [r.key, r]));
+const goalsFor = (row) => ({
+  fewerOverloadMinutesThanHpa: row.overloadMinutes < byKey.hpa.overloadMinutes,
+  noMoreReplicaHoursThanHpa: row.replicaHours <= byKey.hpa.replicaHours,
+  noScaleOutPastAttackCap: !row.flood.overAttackCap,
+  noScaleInDuringOutage: row.outage.scaleIns === 0,
+});
+const goals = { predictive: goalsFor(byKey.predictive), predictiveIso: goalsFor(byKey.predictiveIso) };
+console.log(`goals: ${JSON.stringify(goals)}`);
+console.log(
+  `detector: ${series.fits} fits, ${Math.round(series.fitMs)} ms; excursion kinds seen: ${[...new Set(kinds.map(([, k]) => k))].join(', ')}`,
+);
+
+const result = {
+  when: new Date().toISOString(),
+  machine: { cpus: os.cpus().length, node: process.version },
+  seed: SEED,
+  scenario: {
+    confidence: CONFIDENCE,
+    isoUtilisation: ISO_UTILISATION,
+    tickSeconds: TICK,
+    watcherStepSeconds: STEP,
+    historyDays: HISTORY_DAYS,
+    capacityPerReplica: C,
+    utilisation: UTILISATION,
+    startSeconds: START,
+    limits: LIMITS,
+    attackMax: ATTACK_MAX,
+    events: EVENTS,
+    fixedReplicas: fleets.fixed.desired,
+  },
+  rows,
+  goals,
+  timelines: Object.fromEntries(
+    Object.entries(fleets).map(([k, f]) => [
+      k,
+      f.timeline.map((x) => ({ ...x, at: new Date((x.t - dayStart) * 1000).toISOString().slice(11, 19) })),
+    ]),
+  ),
+  runSeconds: Number(((performance.now() - began) / 1000).toFixed(1)),
+};
+mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
+writeFileSync(path.join(ROOT, 'bench/results/autoscale.json'), `${JSON.stringify(result, null, 2)}\n`);

@@ -1,0 +1,42 @@
+// The set-up scripts' own tests use node:test (the scripts run on node built-ins alone, before
+// node_modules exists). npm test runs them like a jest project and counts them from the TAP summary.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+/** Counts from the summary lines node's TAP reporter ends with ("# pass 3", "# fail 0", ...). */
+export function countTap(tap) {
+  const read = (name) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(tap)?.[1] ?? NaN);
+  const [pass, fail, cancelled, skipped, todo] = ['pass', 'fail', 'cancelled', 'skipped', 'todo'].map(read);
+  if ([pass, fail].some(Number.isNaN)) {
+    return { passed: 0, failed: 1, skipped: 0, problems: ['node --test printed no summary'] };
+  }
+  return { passed: pass, failed: fail + (cancelled || 0), skipped: (skipped || 0) + (todo || 0), problems: [] };
+}
+
+/** Runs `node --test` on the given files, showing the spec reporter and counting from TAP. */
+export function runNodeTests({ root, files, stdio = 'inherit' }) {
+  const tapFile = path.join(mkdtempSync(path.join(tmpdir(), 'ntma-node-test-')), 'report.tap');
+  const result = spawnSync(
+    process.execPath,
+    [
+      '--test',
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=tap',
+      `--test-reporter-destination=${tapFile}`,
+      ...files,
+    ],
+    { cwd: root, stdio },
+  );
+  const exitedOk = result.status === 0;
+  const counts = existsSync(tapFile)
+    ? countTap(readFileSync(tapFile, 'utf8'))
+    : { passed: 0, failed: 1, skipped: 0, problems: ['node --test wrote no report'] };
+  if (!exitedOk && counts.failed === 0) {
+    counts.failed = 1;
+    counts.problems.push(`node --test exited ${result.status ?? result.signal}`);
+  }
+  return { ...counts, exitedOk };
+}

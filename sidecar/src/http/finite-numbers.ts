@@ -1,0 +1,36 @@
+/**
+ * Refuses any number that is not finite in a request's query, params or body, naming the field.
+ *
+ * Schemas alone do not hold: when ajv coerces a query string to a number it accepts "Infinity" and
+ * "1e400" as integers and then skips `minimum`/`maximum` (it only compares finite numbers), and
+ * JSON.parse reads 1e400 as Infinity. Such a value then reaches a handler, or the response
+ * serialiser, which throws: a 500. This runs after validation (preHandler), on what the handler
+ * would receive.
+ */
+import type { FastifyInstance } from 'fastify';
+import { BadRequest } from '../errors.js';
+
+/** The first non-finite number in `value`, as a field path ("series[0].points[3][1]"), if any. */
+export function nonFiniteField(value: unknown, root: string): string | undefined {
+  // Iterative, so a deeply nested body cannot exhaust the stack.
+  const stack: Array<[unknown, string]> = [[value, root]];
+  while (stack.length > 0) {
+    const [item, path] = stack.pop()!;
+    if (typeof item === 'number') {
+      if (!Number.isFinite(item)) return path;
+    } else if (Array.isArray(item)) {
+      for (let i = item.length - 1; i >= 0; i--) stack.push([item[i], `${path}[${i}]`]);
+    } else if (item !== null && typeof item === 'object') {
+      for (const [key, child] of Object.entries(item)) stack.push([child, path ? `${path}.${key}` : key]);
+    }
+  }
+  return undefined;
+}
+
+export function installFiniteNumbers(app: FastifyInstance): void {
+  app.addHook('preHandler', async (request) => {
+    const field =
+      nonFiniteField(request.query, '') ?? nonFiniteField(request.params, '') ?? nonFiniteField(request.body, '');
+    if (field !== undefined) throw new BadRequest('must be a finite number', field || 'body');
+  });
+}

@@ -1,0 +1,104 @@
+/**
+ * The capacity model of a target: how much of the watched signal one replica serves, and which
+ * watched series is that signal. Read from the workload's labels like its limits. Without
+ * `ntma.scale.capacity` there is no model, and the predictive policy holds ("no capacity model")
+ * rather than guess: a replica count cannot be derived from traffic without knowing what one
+ * replica can take.
+ *
+ * | label                       | default | meaning                                                            |
+ * |-----------------------------|---------|--------------------------------------------------------------------|
+ * | ntma.scale.capacity         | (none)  | signal units one replica serves at full load, e.g. 50 (requests/s) |
+ * | ntma.scale.utilisation      | 0.7     | share of that capacity to plan for (0.05..1)                       |
+ * | ntma.scale.lead             | 60s     | time a new replica takes to serve; the forecast horizon of scale-out |
+ * | ntma.scale.stabilisation    | 300s    | scale-in waits this long and needs the forecast over it to stay low |
+ * | ntma.scale.watcher          | (any)   | the watcher whose series is the demand (name from the watchers file) |
+ * | ntma.scale.series           | (none)  | label matcher `name=value,name=value` choosing the series; default: the series whose `ntma_target` is this target |
+ */
+import { parseDurationSeconds } from './labels.js';
+
+export const CAPACITY_LABEL = {
+  capacity: 'ntma.scale.capacity',
+  utilisation: 'ntma.scale.utilisation',
+  lead: 'ntma.scale.lead',
+  stabilisation: 'ntma.scale.stabilisation',
+  watcher: 'ntma.scale.watcher',
+  series: 'ntma.scale.series',
+} as const;
+
+export const DEFAULT_UTILISATION = 0.7;
+export const DEFAULT_LEAD_SECONDS = 60;
+export const DEFAULT_STABILISATION_SECONDS = 300;
+
+/** Which watched series carries the target's demand. */
+export interface DemandSelector {
+  /** Watcher name; undefined means any watcher. */
+  watcher?: string;
+  /** Exact label values the series must carry; undefined means "its ntma_target is this target". */
+  match?: Record<string, string>;
+}
+
+export interface CapacityModel {
+  /** Signal units (e.g. requests/s) one replica serves at full load. */
+  perReplica: number;
+  /** Share of `perReplica` the policy plans for, in (0, 1]. */
+  utilisation: number;
+  /** Seconds a new replica takes to serve; scale-out looks this far ahead. */
+  leadSeconds: number;
+  /** Scale-in waits this long after a change, and looks this far ahead and back. */
+  stabilisationSeconds: number;
+  selector: DemandSelector;
+}
+
+function positiveNumber(labels: Record<string, string>, name: string): number | undefined {
+  const raw = labels[name]?.trim();
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!/^\d+(\.\d+)?$/.test(raw) || !(value > 0) || !Number.isFinite(value)) {
+    throw new Error(`label ${name}: expected a positive number, got "${raw}"`);
+  }
+  return value;
+}
+
+function duration(labels: Record<string, string>, name: string, fallback: number): number {
+  const raw = labels[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const seconds = parseDurationSeconds(raw);
+  if (seconds === undefined || seconds > 86_400) {
+    throw new Error(`label ${name}: expected seconds or a duration like 90s, 5m, 1h (at most 1 day); got "${raw}"`);
+  }
+  return seconds;
+}
+
+/** `job=web,instance=a:80` as a label map; names follow Prometheus' rules. */
+export function parseMatcher(raw: string, name: string = CAPACITY_LABEL.series): Record<string, string> {
+  const match: Record<string, string> = {};
+  for (const part of raw.split(',')) {
+    const pair = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(part);
+    if (!pair || pair[2] === '') {
+      throw new Error(`label ${name}: expected name=value[,name=value...], got "${raw}"`);
+    }
+    match[pair[1]!] = pair[2]!;
+  }
+  return match;
+}
+
+/**
+ * The target's capacity model, null when it sets no `ntma.scale.capacity`. Throws (with the
+ * label's name) on a malformed value; the caller turns that into the target's label error.
+ */
+export function readCapacity(labels: Record<string, string>): CapacityModel | null {
+  const perReplica = positiveNumber(labels, CAPACITY_LABEL.capacity);
+  const utilisation = positiveNumber(labels, CAPACITY_LABEL.utilisation) ?? DEFAULT_UTILISATION;
+  if (utilisation < 0.05 || utilisation > 1) {
+    throw new Error(`label ${CAPACITY_LABEL.utilisation}: expected 0.05..1, got ${utilisation}`);
+  }
+  const leadSeconds = duration(labels, CAPACITY_LABEL.lead, DEFAULT_LEAD_SECONDS);
+  const stabilisationSeconds = duration(labels, CAPACITY_LABEL.stabilisation, DEFAULT_STABILISATION_SECONDS);
+  const selector: DemandSelector = {};
+  const watcher = labels[CAPACITY_LABEL.watcher]?.trim();
+  if (watcher) selector.watcher = watcher;
+  const series = labels[CAPACITY_LABEL.series]?.trim();
+  if (series) selector.match = parseMatcher(series);
+  if (perReplica === undefined) return null;
+  return { perReplica, utilisation, leadSeconds, stabilisationSeconds, selector };
+}
