@@ -11,7 +11,10 @@ export type ActionStatus = (typeof ACTION_STATUSES)[number];
 
 export const AuditSourceSchema = Type.Union(
   [Type.Literal('panel'), Type.Literal('api'), Type.Literal('alert'), Type.Literal('policy')],
-  { description: "A Grafana panel (behind the plugin proxy), the bare API, an alert, or the predictive policy's evaluation" },
+  {
+    description:
+      "A Grafana panel (behind the plugin proxy), the bare API, an alert, or the predictive policy's evaluation",
+  },
 );
 export type AuditSource = Static<typeof AuditSourceSchema>;
 

@@ -15,17 +15,11 @@ import { SCALE_ACTIONS_METRIC, createScaleMetrics, type ScaleResultLabel } from 
 import { decide } from './policy.js';
 import type { CapacityModel } from './capacity.js';
 import { DemandHistory } from './demand-history.js';
-import {
-  decide as decidePredictive,
-  type DecisionInputs,
-  type DemandView,
-  type PredictiveDecision,
-} from './predictive.js';
+import { decide as decidePredictive, type DemandView, type PredictiveDecision } from './predictive.js';
 import type { DemandQuery, LiveDemand } from '../watch/demand.js';
 
 /** Reads a target's live demand from the watchers (watch/demand.ts), forecast `horizonSeconds` ahead. */
 export type DemandReader = (query: DemandQuery, horizonSeconds: number) => LiveDemand | null;
-
 
 /** What started an automatic evaluation: the periodic timer or an alert. */
 export type EvaluationTrigger = { kind: 'periodic' } | { kind: 'alert'; who: string; alert: AuditAlert };
