@@ -1,6 +1,8 @@
 import { Type, type Static } from 'typebox';
 import { ARIMA_ORDER_MAX, CONFIDENCE } from '../limits.js';
-import { DurationSchema, InstantSchema, LabelsSchema, MaybeNumberSchema } from './common.js';
+import { SEVERITIES } from '../score.js';
+import { EXCURSION_KINDS } from '../kinds.js';
+import { DurationSchema, InstantSchema, LabelsSchema, MaybeNumberSchema, nullableLiteral } from './common.js';
 
 export const ConfidenceSchema = Type.Number({
   minimum: CONFIDENCE.min,
@@ -60,6 +62,11 @@ export const BandsSeriesRequestSchema = Type.Object(
     series: Type.Array(
       Type.Object(
         {
+          id: Type.String({
+            minLength: 1,
+            maxLength: 200,
+            description: "The client's name for this series; the answer's series carries it back",
+          }),
           labels: LabelsSchema,
           points: Type.Array(PointSchema, { description: '[unixSeconds, value] pairs; null values are gaps' }),
         },
@@ -67,7 +74,10 @@ export const BandsSeriesRequestSchema = Type.Object(
       ),
     ),
     step: Type.Optional(
-      Type.Unsafe<string | number>({ ...DurationSchema, description: 'Spacing of the points; inferred when omitted' }),
+      Type.Unsafe<string | number>({
+        ...DurationSchema,
+        description: 'The step the points were queried with; inferred (median spacing) only when omitted',
+      }),
     ),
     train: Train,
     confidence: Type.Optional(ConfidenceSchema),
@@ -79,6 +89,9 @@ export type BandsSeriesRequest = Static<typeof BandsSeriesRequestSchema>;
 
 /** One series of a bands answer; every array is aligned with `timestamps`. */
 export const SeriesBandSchema = Type.Object({
+  id: Type.String({
+    description: "/bands/series: the request's id for this series; /bands: its label set, canonically ordered",
+  }),
   labels: LabelsSchema,
   timestamps: Type.Array(Type.Number(), { description: 'Unix seconds; every array below is aligned with it' }),
   actual: Type.Array(MaybeNumberSchema, { description: 'null is a gap (no sample, NaN, ±Inf, stale), never a zero' }),
@@ -91,6 +104,16 @@ export const SeriesBandSchema = Type.Object({
       '(0.5 at a one-in-10,000 residual); 0 on gaps',
   }),
   anomaly: Type.Array(Type.Boolean(), { description: 'The point lies outside [lower, upper]' }),
+  severity: Type.Array(nullableLiteral(SEVERITIES), {
+    description:
+      'How strongly a point outside the band deviates (low, medium from a one-in-200 surprise, high from a ' +
+      'one-in-10,000 one); null inside the band and on gaps',
+  }),
+  kind: Type.Array(nullableLiteral(EXCURSION_KINDS), {
+    description:
+      'For a point outside the band, the kind of the excursion it belongs to, named by the rules the watchers ' +
+      'run (spike, drop, level_shift, sustained); null inside the band and on gaps',
+  }),
   model: Type.String({ description: 'What served the band, e.g. "mstl[1440]+arima(2,1,1)"; "none" when unbanded' }),
   coverage: Type.Union([Type.Number(), Type.Null()], { description: 'Share of the points shown inside the band' }),
   trainedOn: Type.Integer({ description: 'Training points the model saw (after any downsampling)' }),

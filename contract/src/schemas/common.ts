@@ -27,6 +27,14 @@ export const ErrorBodySchema = Type.Object({
 export type ErrorBody = Static<typeof ErrorBodySchema>;
 
 /**
+ * One of the listed strings, or null, as a type array rather than a union: a bands answer carries one
+ * per point, and fast-json-stringify writes a type array without trying each branch of an anyOf.
+ */
+export function nullableLiteral<const T extends readonly string[]>(values: T) {
+  return Type.Unsafe<T[number] | null>({ type: ['string', 'null'], enum: [...values, null] });
+}
+
+/**
  * A union of string literals from a constant list, typed as the list's members (Type.Union over a
  * mapped array would type as never). The list stays the one place the values are spelled.
  */

@@ -37,7 +37,8 @@ export function panelProps(
   const timeRange = timeRangeOf(points);
   return {
     id: 1,
-    data: { series: frames, state: LoadingState.Done, timeRange },
+    // The interval Grafana queried with, which the panel sends as the step.
+    data: { series: frames, state: LoadingState.Done, timeRange, request: { intervalMs: STEP * 1000 } },
     timeRange,
     timeZone: 'utc',
     options: { ...DEFAULT_OPTIONS, ...options },
