@@ -1,31 +1,43 @@
 #!/usr/bin/env node
-// `npm start`: the native stack without Docker. Builds the sidecar and the demo; starts Debian's
+// `npm start`: the native stack without Docker. Sets itself up first (the Debian packages, installed as root or
+// named with the apt-get command otherwise; `npm ci` when node_modules is missing or stale; the sidecar and demo
+// builds when their sources changed) and checks that its loopback ports are free. Then it starts Debian's
 // Prometheus on loopback (when PROMETHEUS_URL is unset) with the NTMA alert rules, Debian's
 // Alertmanager delivering them to the sidecar's webhook, Debian's node-exporter, the demo web
 // service and its traffic generator, and the sidecar with demo/watchers.native.yml; prints the URLs.
 // When a Docker Engine answers, it also gives the automatic policy a real Compose-labelled target
 // (see nativeScaleTarget below).
 // Ctrl-C stops everything it started. Each process's output goes to a log file under .data/logs/.
-// The loopback ports are the ones in demo/src/stack/ports.ts, which prometheus.native.yml is generated from.
+// The loopback ports are the ones in demo/src/stack/ports.ts, which prometheus.native.yml is generated from; each
+// can be moved with its variable (NTMA_*_PORT), and a taken one stops npm start before it starts anything.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureBuilt } from './lib/builds.mjs';
+import { PACKAGES, ensurePackages } from './lib/deps.mjs';
+import { ensureNodeModules } from './lib/npm-deps.mjs';
+import { takenPorts } from './lib/ports.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dataDir = path.resolve(process.env.NTMA_DATA_DIR ?? path.join(root, '.data'));
 const logDir = path.join(dataDir, 'logs');
+const stackFile = path.join(dataDir, 'stack.json');
 mkdirSync(logDir, { recursive: true });
 
-const ports = {
-  prometheus: Number(process.env.NTMA_PROMETHEUS_PORT ?? 9090),
-  sidecar: Number(process.env.NTMA_PORT ?? 8787),
-  alertmanager: 9093,
-  nodeExporter: 9100,
-  web: 8080,
-  loadgenControl: 8089,
+/** Each port, its default (demo/src/stack/ports.ts) and the variable that moves it. */
+const PORTS = {
+  prometheus: { name: 'Prometheus', port: 9090, env: 'NTMA_PROMETHEUS_PORT' },
+  sidecar: { name: 'the sidecar', port: 8787, env: 'NTMA_PORT' },
+  alertmanager: { name: 'Alertmanager', port: 9093, env: 'NTMA_ALERTMANAGER_PORT' },
+  nodeExporter: { name: 'node-exporter', port: 9100, env: 'NTMA_NODE_EXPORTER_PORT' },
+  web: { name: 'the demo web service', port: 8080, env: 'NTMA_WEB_PORT' },
+  loadgenControl: { name: "the traffic generator's control", port: 8089, env: 'NTMA_LOADGEN_PORT' },
 };
+const ports = Object.fromEntries(
+  Object.entries(PORTS).map(([key, { port, env }]) => [key, Number(process.env[env] || port)]),
+);
 
 const children = [];
 let stopping = false;
@@ -40,12 +52,6 @@ function fail(message) {
 function which(binary) {
   const result = spawnSync('sh', ['-c', `command -v ${binary}`], { encoding: 'utf8' });
   return result.status === 0 ? result.stdout.trim() : undefined;
-}
-
-function sh(title, command, args) {
-  console.log(`npm start: ${title}`);
-  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
-  if (result.status !== 0) fail(`${title} failed (exit ${result.status})`);
 }
 
 /** Starts a long-running child with its output in .data/logs/<name>.log. */
@@ -109,12 +115,42 @@ async function waitHttp(name, url, timeoutMs = 60000) {
   if (!stopping) fail(`${name} did not answer ${url} within ${timeoutMs / 1000}s`);
 }
 
+/** The Debian packages, node_modules and the builds; false (after saying why) when npm start cannot go on. */
+function setUp() {
+  const started = Date.now();
+  // With PROMETHEUS_URL the user brings their own Prometheus.
+  const wanted = PACKAGES.start.filter((p) => !(p === 'prometheus' && process.env.PROMETHEUS_URL));
+  const packages = ensurePackages(wanted, { log: (line) => console.log(`npm start: ${line}`) });
+  if (!packages.ok) return (fail(packages.message), false);
+  const modules = ensureNodeModules(root, { log: (line) => console.log(`npm start: ${line}`) });
+  if (!modules.ok) return (fail(modules.message), false);
+  for (const name of ['contract', 'sidecar', 'demo']) {
+    const build = ensureBuilt(root, name);
+    if (!build.ok) return (fail(build.message), false);
+    if (build.ran) console.log(`npm start: ${build.message}`);
+  }
+  console.log(`npm start: set-up checked in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  return true;
+}
+
+/** Every port this run will listen on, checked before anything starts, so a taken one leaves nothing behind. */
+async function portsFree() {
+  const needs = Object.entries(PORTS)
+    .filter(([key]) => key !== 'prometheus' || !process.env.PROMETHEUS_URL)
+    .map(([key, need]) => ({ ...need, port: ports[key] }));
+  const taken = await takenPorts(needs);
+  for (const problem of taken) console.error(`npm start: ${problem.message}`);
+  if (taken.length > 0)
+    fail(`${taken.length === 1 ? 'a port it needs is' : 'ports it needs are'} taken; nothing was started`);
+  return taken.length === 0;
+}
+
 async function main() {
-  if (!existsSync(path.join(root, 'node_modules')))
-    sh('installing npm dependencies (npm ci)', 'npm', ['ci', '--no-audit', '--no-fund']);
-  sh('building the contract the others import', 'npm', ['run', 'build', '-w', 'contract']);
-  sh('building the sidecar', 'npm', ['run', 'build', '-w', 'sidecar']);
-  sh('building the demo (web service, traffic generator)', 'npm', ['run', 'build', '-w', 'demo']);
+  if (!(await portsFree())) return;
+  if (!setUp()) return;
+  // Looked up after the set-up, which may just have installed them.
+  const alertmanager = which('prometheus-alertmanager') ?? which('alertmanager');
+  const nodeExporter = which('prometheus-node-exporter') ?? which('node_exporter');
 
   let prometheusUrl = process.env.PROMETHEUS_URL;
   if (!prometheusUrl) {
@@ -129,9 +165,8 @@ async function main() {
     const config = path.join(dataDir, 'prometheus.yml');
     writeFileSync(
       config,
-      template
-        .replaceAll('127.0.0.1:9090', `127.0.0.1:${ports.prometheus}`)
-        .replaceAll('127.0.0.1:8787', `127.0.0.1:${ports.sidecar}`)
+      Object.entries(PORTS)
+        .reduce((text, [key, { port }]) => text.replaceAll(`127.0.0.1:${port}'`, `127.0.0.1:${ports[key]}'`), template)
         .replace('- rules/ntma-alerts.yml', `- ${path.join(root, 'provisioning/prometheus/rules/ntma-alerts.yml')}`),
     );
     prometheusUrl = `http://127.0.0.1:${ports.prometheus}`;
@@ -154,7 +189,6 @@ async function main() {
     (existsSync(secretFile) ? readFileSync(secretFile, 'utf8').trim() : '') ||
     randomBytes(24).toString('hex');
   writeFileSync(secretFile, alertSecret, { mode: 0o600 });
-  const alertmanager = which('prometheus-alertmanager') ?? which('alertmanager');
   if (alertmanager) {
     const template = readFileSync(path.join(root, 'provisioning/alertmanager/alertmanager.yml'), 'utf8');
     writeFileSync(
@@ -176,7 +210,6 @@ async function main() {
   }
   const scaleTarget = nativeScaleTarget();
 
-  const nodeExporter = which('prometheus-node-exporter') ?? which('node_exporter');
   if (nodeExporter) {
     launch('node-exporter', nodeExporter, [
       `--web.listen-address=127.0.0.1:${ports.nodeExporter}`,
@@ -189,13 +222,15 @@ async function main() {
       'npm start: prometheus-node-exporter not found (scripts/install-deps installs it); host traffic watchers stay empty',
     );
   }
-  launch('web', process.execPath, [path.join(root, 'demo/dist/web/server.js')]);
+  launch('web', process.execPath, [path.join(root, 'demo/dist/web/server.js')], { WEB_PORT: String(ports.web) });
   await waitHttp('the demo web service', `http://127.0.0.1:${ports.web}/metrics`);
   // An hour-long demo day: its load changes a few times faster than a real day's, slowly enough
   // that the watchers' 10-minute models follow it; a shorter day swings faster than any model
   // without a full day of history can forecast, and reads as an anomaly.
   launch('loadgen', process.execPath, [path.join(root, 'demo/dist/loadgen/main.js')], {
     LOADGEN_DAY_SECONDS: process.env.LOADGEN_DAY_SECONDS ?? '3600',
+    LOADGEN_TARGET_URL: `http://127.0.0.1:${ports.web}`,
+    LOADGEN_CONTROL_PORT: String(ports.loadgenControl),
   });
 
   launch('sidecar', process.execPath, [path.join(root, 'sidecar/dist/server.js')], {
@@ -209,6 +244,12 @@ async function main() {
   const sidecarUrl = `http://127.0.0.1:${ports.sidecar}`;
   await waitHttp('the sidecar', `${sidecarUrl}/readyz`);
   if (stopping) return;
+  // Where this stack listens, for `npm run demo:attack` (scripts/demo-attack.mjs); removed again on exit.
+  writeFileSync(
+    stackFile,
+    `${JSON.stringify({ prometheus: prometheusUrl, sidecar: sidecarUrl, loadgenControl: `http://127.0.0.1:${ports.loadgenControl}` })}\n`,
+  );
+  cleanups.push(() => rmSync(stackFile, { force: true }));
 
   console.log(`
 NTMA is running.

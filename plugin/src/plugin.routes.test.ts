@@ -101,6 +101,16 @@ describe('plugin.json routes', () => {
     }
   });
 
+  it('lists a longer path before its prefix, so a Grafana that matches by prefix picks the same route', () => {
+    routes.forEach((earlier, i) =>
+      routes.slice(i + 1).forEach((later) => {
+        if (earlier.method === later.method) {
+          expect(`${later.path} after ${earlier.path}`).not.toMatch(new RegExp(`^${earlier.path}/.* after`));
+        }
+      }),
+    );
+  });
+
   it('opens no route that changes state to Viewers, with or without plugin RBAC', () => {
     const changing = routes.filter(changesState);
     expect(changing.map((r) => `${r.method} ${r.path}`)).toEqual(['POST sidecar/api/v1/targets/*']);

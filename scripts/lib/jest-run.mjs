@@ -20,5 +20,5 @@ export function runJest({ root, config, extra = [], ci = process.env.CI === 'tru
     { cwd: root, stdio },
   );
   const exitedOk = result.status === 0;
-  return { ...countJestReportFile(report, exitedOk), exitedOk };
+  return { ...countJestReportFile(report, exitedOk), exitedOk, signal: result.signal ?? undefined };
 }

@@ -2,10 +2,11 @@
  * `npm start` itself (scripts/start.mjs), as a newcomer runs it: it builds, starts the native stack
  * on its fixed loopback ports, wires Prometheus' rules to Alertmanager and Alertmanager to the
  * sidecar with a made-up secret, gives the policy its Compose-labelled demo target, and Ctrl-C
- * stops every process, frees every port and removes the target's containers.
+ * stops every process, frees every port and removes the target's containers. With a port taken it names the
+ * holder and the variable that moves it, and starts nothing.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -128,4 +129,44 @@ describeWith([prometheus, alertmanager, dockerd], 'npm start (the native stack)'
     await waitFor('every port to be free', async () => (await busyPorts()).length === 0, 15_000);
     expect(await composeReplicas('ntma-native', 'web')).toEqual([]);
   }, 30_000);
+});
+
+describeWith([prometheus, alertmanager], 'npm start with a port taken', () => {
+  it('names the process that holds it and the variable that moves it, and starts nothing', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'ntma-start-taken-'));
+    const before = await busyPorts();
+    // The sidecar's port: the last process npm start would launch, so a late failure would leave the rest running.
+    const holder = createServer();
+    const weHoldIt = await new Promise<boolean>((resolve) => {
+      holder.once('error', () => resolve(false));
+      holder.listen(NATIVE_PORTS.sidecar, '127.0.0.1', () => resolve(true));
+    });
+    try {
+      const env: NodeJS.ProcessEnv = { ...process.env, NTMA_DATA_DIR: dataDir };
+      for (const name of ['NTMA_PORT', 'PROMETHEUS_URL', 'NTMA_PROMETHEUS_PORT']) delete env[name];
+      const child = spawn(process.execPath, [path.join(ROOT, 'scripts/start.mjs')], { cwd: ROOT, env });
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+
+      expect(code).toBe(1);
+      const holderText = weHoldIt ? `\\S+ \\(pid ${process.pid}: ` : '';
+      expect(output).toMatch(
+        new RegExp(
+          `port ${NATIVE_PORTS.sidecar} \\(the sidecar\\) is taken by ${holderText}.*NTMA_PORT=\\d+ npm start`,
+        ),
+      );
+      expect(output).toMatch(/nothing was started/);
+      expect(output).not.toMatch(/NTMA is running/);
+      // Nothing was launched: no process log was opened, and no port of the stack is held that was free before.
+      expect(readdirSync(path.join(dataDir, 'logs'))).toEqual([]);
+      expect((await busyPorts()).filter((p) => p !== NATIVE_PORTS.sidecar)).toEqual(
+        before.filter((p) => p !== NATIVE_PORTS.sidecar),
+      );
+    } finally {
+      holder.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

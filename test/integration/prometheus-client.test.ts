@@ -4,6 +4,7 @@ import { timeAt } from '../../sidecar/src/series/grid.js';
 import { backfill, cleanBackfill, type Backfilled, type KnownSeries } from '../support/backfill.js';
 import { describeWith, prometheus, promtool } from '../support/components.js';
 import { cleanPrometheus, startPrometheus, type RunningPrometheus } from '../support/prometheus.js';
+import { startSidecar, TEST_TOKEN } from '../support/sidecar.js';
 
 const MINUTE = 60;
 const STEP = 15;
@@ -71,6 +72,28 @@ describeWith([prometheus, promtool], 'Prometheus client against a real Prometheu
       await expect(promise).rejects.toThrow(/65536 bytes \(NTMA_PROMETHEUS_MAX_BYTES\)/);
     } finally {
       capped.close();
+    }
+  });
+
+  it('answers the bands API with 422 ANSWER_TOO_LARGE naming the byte cap', async () => {
+    const sidecar = await startSidecar(
+      { PROMETHEUS_URL: prom.url, NTMA_PROMETHEUS_MAX_BYTES: '16384' },
+      { services: { watchers: { source: '<none>', watchers: [] } } },
+    );
+    try {
+      const response = await fetch(`${sidecar.url}/api/v1/bands`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ query: 'ntma_test_index', start: END - 6 * 3600, end: END, step: STEP, train: '6h' }),
+        signal: AbortSignal.timeout(60000),
+      });
+      expect(response.status).toBe(422);
+      expect(await response.json()).toMatchObject({
+        code: 'ANSWER_TOO_LARGE',
+        message: expect.stringMatching(/16384 bytes \(NTMA_PROMETHEUS_MAX_BYTES\)/),
+      });
+    } finally {
+      await sidecar.close();
     }
   });
 

@@ -1,6 +1,8 @@
 import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { OpenForAppend } from './append-only-file.js';
 import { AuditLog } from './log.js';
 import type { AuditDraft } from './types.js';
 
@@ -58,6 +60,35 @@ describe('AuditLog', () => {
     const page = await reopened.page({ offset: 0, limit: 10 });
     expect(page.items[0]).toMatchObject({ id: 'a1', status: 'failed', detail: 'restarted' });
     expect(page.skipped).toEqual([{ line: 2, reason: expect.stringMatching(/not valid JSON/) }]);
+    await reopened.close();
+  });
+
+  it('shows an action whose outcome could not be written as unfinished, not in_progress', async () => {
+    let failWrites = false;
+    // Fault injection: every write fails while failWrites is set (a full disk, say).
+    const openFile: OpenForAppend = async (file) => {
+      const real = await open(file, 'a+');
+      return {
+        write: async (buffer, offset, length) => {
+          if (failWrites) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+          return real.write(buffer, offset, length);
+        },
+        read: (buffer, offset, length, position) => real.read(buffer, offset, length, position),
+        stat: () => real.stat(),
+        sync: () => real.sync(),
+        close: () => real.close(),
+      };
+    };
+    const log = new AuditLog(dir, { openFile });
+    await log.record(draft());
+    failWrites = true;
+    await expect(log.record(draft({ phase: 'applied' }))).rejects.toThrow(/ENOSPC/);
+    // What the file says, and what a restart would say.
+    expect((await log.get('a1'))?.status).toBe('unfinished');
+    failWrites = false;
+    await log.close();
+    const reopened = new AuditLog(dir);
+    expect((await reopened.get('a1'))?.status).toBe('unfinished');
     await reopened.close();
   });
 

@@ -3,7 +3,7 @@
  * process died mid-write) is reported and skipped, never fatal, and an accepted entry without an
  * outcome shows up as an `unfinished` action.
  */
-import { OUTCOME_PHASES, type AuditAction, type AuditEntry, type AuditPhase } from './types.js';
+import { OUTCOME_PHASES, type ActionStatus, type AuditAction, type AuditEntry, type AuditPhase } from './types.js';
 
 export interface SkippedLine {
   /** 1-based line number in the file. */
@@ -61,44 +61,128 @@ export function asAuditEntry(value: unknown): AuditEntry | string {
   return value as AuditEntry;
 }
 
-/** Folds entries into actions, in the order each action first appeared. */
+/**
+ * One entry folded into its action (`existing` when the action was seen before). Undefined when the
+ * entry changes nothing: a repeated or late accepted line never overrides what is known, and an
+ * outcome never overrides an earlier outcome.
+ */
+export function foldEntry(existing: AuditAction | undefined, entry: AuditEntry): AuditAction | undefined {
+  if (entry.phase === 'accepted') {
+    if (existing) return undefined;
+    return { ...common(entry), status: 'unfinished', acceptedAt: entry.at };
+  }
+  if (existing && existing.status !== 'unfinished') return undefined;
+  const action: AuditAction = {
+    ...(existing ?? common(entry)),
+    status: entry.phase,
+    before: entry.before ?? existing?.before ?? null,
+    after: entry.after,
+    finishedAt: entry.at,
+  };
+  if (entry.detail !== undefined) action.detail = entry.detail;
+  if (entry.errorCode !== undefined) action.errorCode = entry.errorCode;
+  const notes = [...(existing?.notes ?? []), ...(entry.notes ?? [])];
+  if (notes.length > 0) action.notes = [...new Set(notes)];
+  if (entry.policy !== undefined) action.policy = entry.policy;
+  return action;
+}
+
+/** Every status an action can have in the file (in_progress is unfinished, seen from its own process). */
+type FileStatus = Exclude<ActionStatus, 'in_progress'>;
+/** Count of all actions, whatever their status. */
+const ALL = '*';
+
+/**
+ * Folds entries into actions, in the order each action first appeared. At most `maxActions`
+ * actions (and last actions per target) are kept: past it the oldest are dropped and `evicted`
+ * counts them, so the log's owner knows older pages must be read from the file. Counts of all
+ * actions by status and target are kept exactly (for up to `maxActions` targets; past that only
+ * the overall counts), so a page within the newest actions never needs the file. The newest change
+ * time per target is kept for every target that was really changed (the cooldowns need it).
+ */
 export class ActionIndex {
   private readonly byId = new Map<string, AuditAction>();
   /** Newest action per target, for "last action" in the targets list. */
   private readonly latestByTarget = new Map<string, AuditAction>();
   /** Times (ms) of the newest replica change per target: live only, and live or dry-run. */
   private readonly changesByTarget = new Map<string, { live: number | null; any: number | null }>();
+  /** Actions dropped from memory because of the cap. */
+  evicted = 0;
+  /** Dropped actions still waiting for their outcome (few: they ran while maxActions others began). */
+  private readonly evictedOpen = new Map<string, AuditAction>();
+  private readonly counts = new Map<string, number>();
+  private readonly countsByTarget = new Map<string, Map<string, number>>();
+  /** False once a target's counts could not be kept (more than maxActions targets). */
+  private targetCountsExact = true;
+
+  constructor(readonly maxActions: number = Number.POSITIVE_INFINITY) {}
+
+  /** Actions held in memory. */
+  get size(): number {
+    return this.byId.size;
+  }
 
   add(entry: AuditEntry): void {
-    const existing = this.byId.get(entry.action);
-    if (entry.phase === 'accepted') {
-      // A repeated or late accepted line never overrides an outcome that is already known.
-      if (existing) return;
-      const action: AuditAction = {
-        ...common(entry),
-        status: 'unfinished',
-        acceptedAt: entry.at,
-      };
+    const dropped = this.evictedOpen.get(entry.action);
+    const existing = this.byId.get(entry.action) ?? dropped;
+    const action = foldEntry(existing, entry);
+    if (!action) return;
+    if (existing) this.count(existing.target, existing.status, -1);
+    else this.count(entry.target, ALL, 1);
+    this.count(action.target, action.status, 1);
+    if (dropped) {
+      // Its place is among the old actions, on disk; only its effects are kept.
+      this.evictedOpen.delete(entry.action);
+    } else {
+      if (!existing) this.makeRoom();
       this.byId.set(entry.action, action);
-      this.latestByTarget.set(entry.target, action);
-      return;
     }
-    if (existing && existing.status !== 'unfinished') return;
-    const action: AuditAction = {
-      ...(existing ?? common(entry)),
-      status: entry.phase,
-      before: entry.before ?? existing?.before ?? null,
-      after: entry.after,
-      finishedAt: entry.at,
-    };
-    if (entry.detail !== undefined) action.detail = entry.detail;
-    if (entry.errorCode !== undefined) action.errorCode = entry.errorCode;
-    const notes = [...(existing?.notes ?? []), ...(entry.notes ?? [])];
-    if (notes.length > 0) action.notes = [...new Set(notes)];
-    if (entry.policy !== undefined) action.policy = entry.policy;
-    this.byId.set(entry.action, action);
+    // Re-inserted so the map's order is by recency, and the cap drops the stalest target.
+    this.latestByTarget.delete(entry.target);
     this.latestByTarget.set(entry.target, action);
-    this.noteChange(action);
+    if (this.latestByTarget.size > this.maxActions) {
+      const stalest = this.latestByTarget.keys().next();
+      if (!stalest.done) this.latestByTarget.delete(stalest.value);
+    }
+    if (entry.phase !== 'accepted') this.noteChange(action);
+  }
+
+  private makeRoom(): void {
+    while (this.byId.size >= this.maxActions) {
+      const oldest = this.byId.entries().next();
+      if (oldest.done) return;
+      const [id, action] = oldest.value;
+      this.byId.delete(id);
+      this.evicted += 1;
+      if (action.status === 'unfinished' && this.evictedOpen.size < this.maxActions) this.evictedOpen.set(id, action);
+    }
+  }
+
+  private count(target: string, status: string, delta: number): void {
+    this.counts.set(status, (this.counts.get(status) ?? 0) + delta);
+    let byStatus = this.countsByTarget.get(target);
+    if (!byStatus) {
+      if (!this.targetCountsExact) return;
+      if (this.countsByTarget.size >= this.maxActions) {
+        this.targetCountsExact = false;
+        this.countsByTarget.clear();
+        return;
+      }
+      byStatus = new Map();
+      this.countsByTarget.set(target, byStatus);
+    }
+    byStatus.set(status, (byStatus.get(status) ?? 0) + delta);
+  }
+
+  /**
+   * How many actions (on `target`, with `status`; either may be absent) the whole log holds, as
+   * the file says (unfinished includes the ones running now); undefined when not known exactly.
+   */
+  countOf(target: string | undefined, status: FileStatus | undefined): number | undefined {
+    const key = status ?? ALL;
+    if (target === undefined) return this.counts.get(key) ?? 0;
+    if (!this.targetCountsExact) return undefined;
+    return this.countsByTarget.get(target)?.get(key) ?? 0;
   }
 
   get(id: string): AuditAction | undefined {

@@ -1,7 +1,8 @@
 /**
- * Bounded ARIMA order choice for the deseasonalised series, in the spirit of R's auto.arima but
- * small enough for a cold fit budget: the differencing order from a KPSS test, then a handful of
- * (p, q) candidates compared by AIC of their conditional-sum-of-squares innovations.
+ * Bounded ARIMA order choice for the deseasonalised series, after R's auto.arima (Hyndman &
+ * Khandakar 2008) but small enough for a fit budget of milliseconds: the differencing order from
+ * a KPSS test, then a stepwise search over (p, q) and drift, compared by the AICc of their
+ * conditional-sum-of-squares innovations, with a cap on the number of fits.
  */
 import { ArimaFilter } from './arima-filter.js';
 import { fitArima, type ArimaCoefficients, type ArimaMethod, type ArimaOrder } from './arima-wasm.js';
@@ -38,20 +39,10 @@ export function differencingOrder(x: ArrayLike<number>): number {
   return kpssStatistic(x) > KPSS_CRITICAL ? 1 : 0;
 }
 
-/** Candidates per differencing order, cheapest first; measured in forecast.bench notes (README). */
-export const CANDIDATES: Record<number, ArimaOrder[]> = {
-  0: [
-    { p: 1, d: 0, q: 1 },
-    { p: 2, d: 0, q: 1 },
-    { p: 1, d: 0, q: 0 },
-  ],
-  1: [
-    { p: 1, d: 1, q: 1 },
-    { p: 0, d: 1, q: 1 },
-    { p: 2, d: 1, q: 1 },
-    { p: 1, d: 1, q: 2 },
-  ],
-};
+/** Bounds of the automatic search (an explicit order may go up to MAX_ORDER). */
+export const SEARCH_MAX = { p: 3, q: 3 } as const;
+/** Fits the stepwise search may spend; each is a CSS fit of a few milliseconds. */
+export const SEARCH_MAX_FITS = 10;
 
 /**
  * Observations per estimated coefficient below which a fit is not attempted: CSS on a short
@@ -106,33 +97,64 @@ function fmt(v: readonly number[]): string {
 }
 
 export interface OrderFit {
+  /** With drift, `mean` is the drift: the mean of the differenced series. */
   coefficients: ArimaCoefficients;
   /** Innovation variance of our own recursion over the fitted segment. */
   sigma2: number;
-  aic: number;
+  /** Small-sample corrected AIC of the CSS innovations (comparable for one d and one segment). */
+  aicc: number;
 }
 
 export interface OrderAttempt {
   order: ArimaOrder;
+  drift: boolean;
   error?: string;
-  aic?: number;
+  aicc?: number;
+}
+
+/** AICc from n innovations of variance sigma2 and k estimated coefficients (sigma2 counted too). */
+export function aicc(n: number, sigma2: number, k: number): number {
+  const kk = k + 1;
+  return n * Math.log(sigma2) + 2 * kk + (2 * kk * (kk + 1)) / Math.max(1, n - kk - 1);
+}
+
+function mean(x: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < x.length; i++) s += x[i]!;
+  return s / Math.max(1, x.length);
+}
+
+/** Mean of the first differences: the drift of a d = 1 model (what R's Arima estimates by CSS). */
+export function driftOf(x: ArrayLike<number>): number {
+  return x.length > 1 ? (x[x.length - 1]! - x[0]!) / (x.length - 1) : 0;
 }
 
 /**
  * Fits one order and scores it. Throws with a reason when ctsa reports failure or the
- * coefficients are not finite, so the caller can try the next candidate or fall back.
+ * coefficients are not finite, so the caller can try the next candidate or fall back. With
+ * `drift` (d = 1 only) ctsa fits the series less its average slope, and the slope becomes the
+ * filter's mean difference; (0, d, 0) needs no optimiser at all.
  */
-export function fitOrder(x: ArrayLike<number>, order: ArimaOrder, method: ArimaMethod): OrderFit {
-  const k = order.p + order.q + (order.d === 0 ? 1 : 0);
+export function fitOrder(x: ArrayLike<number>, order: ArimaOrder, method: ArimaMethod, drift = false): OrderFit {
+  if (drift && order.d !== 1) throw new Error('drift needs d = 1');
+  const k = order.p + order.q + (order.d === 0 || drift ? 1 : 0);
   const usable = x.length - order.d;
   if (usable < MIN_POINTS_PER_PARAMETER * Math.max(k, 1)) {
     throw new Error(`${usable} points are too few for ${k} coefficients (need ${MIN_POINTS_PER_PARAMETER} each)`);
   }
-  const coefficients = fitArima(x, order, method);
-  if (coefficients.retval !== 1) throw new Error(`ctsa failed (code ${coefficients.retval})`);
-  const all = [...coefficients.phi, ...coefficients.theta, coefficients.mean, coefficients.sigma2];
-  if (!all.every(Number.isFinite)) throw new Error('non-finite coefficients');
-  checkAdmissible(coefficients.phi, coefficients.theta);
+  const slope = drift ? driftOf(x) : 0;
+  let coefficients: ArimaCoefficients;
+  if (order.p === 0 && order.q === 0) {
+    coefficients = { order, phi: [], theta: [], mean: order.d === 0 ? mean(x) : 0, sigma2: Number.NaN, retval: 1 };
+  } else {
+    const input = drift ? Float64Array.from(x, (v, i) => v - slope * i) : x;
+    coefficients = fitArima(input, order, method);
+    if (coefficients.retval !== 1) throw new Error(`ctsa failed (code ${coefficients.retval})`);
+    const all = [...coefficients.phi, ...coefficients.theta, coefficients.mean, coefficients.sigma2];
+    if (!all.every(Number.isFinite)) throw new Error('non-finite coefficients');
+    checkAdmissible(coefficients.phi, coefficients.theta);
+  }
+  if (drift) coefficients = { ...coefficients, mean: slope };
   const filter = ArimaFilter.start({ ...coefficients, d: order.d });
   let ss = 0;
   let count = 0;
@@ -145,5 +167,77 @@ export function fitOrder(x: ArrayLike<number>, order: ArimaOrder, method: ArimaM
   }
   const sigma2 = count > 0 ? ss / count : Number.NaN;
   if (!(sigma2 > 0) || !Number.isFinite(sigma2)) throw new Error(`degenerate innovation variance (${sigma2})`);
-  return { coefficients, sigma2, aic: count * Math.log(sigma2) + 2 * k };
+  return { coefficients: { ...coefficients, sigma2 }, sigma2, aicc: aicc(count, sigma2, k) };
+}
+
+export interface SearchResult {
+  order: ArimaOrder;
+  drift: boolean;
+  fit: OrderFit;
+}
+
+/**
+ * auto.arima's stepwise search for one d: four starting models, then the neighbours of the best
+ * so far (p or q one up or down, both together, drift on or off) until none improves the AICc or
+ * the fit budget is spent. Every attempt, failed or not, is recorded for the diagnostics.
+ */
+export function stepwiseSearch(
+  x: ArrayLike<number>,
+  d: number,
+  method: ArimaMethod,
+  attempts: OrderAttempt[],
+  maxFits = SEARCH_MAX_FITS,
+): SearchResult | undefined {
+  const tried = new Set<string>();
+  let best: SearchResult | undefined;
+  const attempt = (p: number, q: number, drift: boolean): boolean => {
+    if (p < 0 || q < 0 || p > SEARCH_MAX.p || q > SEARCH_MAX.q || (drift && d !== 1)) return false;
+    const key = `${p},${q},${drift}`;
+    if (tried.has(key) || tried.size >= maxFits) return false;
+    tried.add(key);
+    const order = { p, d, q };
+    try {
+      const fit = fitOrder(x, order, method, drift);
+      attempts.push({ order, drift, aicc: fit.aicc });
+      if (!best || fit.aicc < best.fit.aicc) {
+        best = { order, drift, fit };
+        return true;
+      }
+    } catch (error) {
+      attempts.push({ order, drift, error: (error as Error).message });
+    }
+    return false;
+  };
+  // Drift starts on, as auto.arima's does for d = 1; the search turns it off where it does not pay.
+  const drift0 = d === 1;
+  for (const [p, q] of [
+    [2, 2],
+    [0, 0],
+    [1, 0],
+    [0, 1],
+  ] as const) {
+    attempt(p, q, drift0);
+  }
+  for (let improved = best !== undefined; improved && tried.size < maxFits;) {
+    improved = false;
+    const { order, drift } = best!;
+    const { p, q } = order;
+    // Drift first: one fit that decides whether the level climbs, before the fit budget runs out.
+    const moves: Array<[number, number, boolean]> = [
+      [p, q, !drift],
+      [p - 1, q, drift],
+      [p + 1, q, drift],
+      [p, q - 1, drift],
+      [p, q + 1, drift],
+      [p - 1, q - 1, drift],
+      [p + 1, q + 1, drift],
+    ];
+    for (const [mp, mq, md] of moves) {
+      if (attempt(mp, mq, md)) {
+        improved = true;
+        break;
+      }
+    }
+  }
+  return best;
 }

@@ -1,9 +1,10 @@
 import { reference } from './__fixtures__/reference.js';
-import { arma } from './__fixtures__/simulate.js';
+import { arma, rng } from './__fixtures__/simulate.js';
 import { ArimaFilter } from './arima-filter.js';
-import { kpssStatistic } from './arima-order.js';
+import { kpssStatistic, SEARCH_MAX_FITS, stepwiseSearch, type OrderAttempt } from './arima-order.js';
 import { arimaPackageForecast, ArimaMethod, fitArima, type ArimaOrder } from './arima-wasm.js';
 import { zFor } from './calibration.js';
+import { fitModel } from './fit.js';
 
 function orderOf(o: [number, number, number]): ArimaOrder {
   return { p: o[0], d: o[1], q: o[2] };
@@ -117,5 +118,57 @@ describe('KPSS', () => {
     const randomWalk = arma(1000, 9, { phi: 0, theta: 0 }).map((e) => (walk += e - 100));
     expect(kpssStatistic(noise)).toBeLessThan(0.463);
     expect(kpssStatistic(randomWalk)).toBeGreaterThan(0.463);
+  });
+});
+
+describe('order search (stepwise AICc, like auto.arima)', () => {
+  /** x_t = a1 x_{t-1} + a2 x_{t-2} + e_t around `level`, after a burn-in. */
+  function ar2(n: number, seed: number, a1: number, a2: number, level = 50): number[] {
+    const r = rng(seed);
+    const out: number[] = [];
+    let x1 = 0;
+    let x2 = 0;
+    for (let i = 0; i < n + 200; i++) {
+      const x = a1 * x1 + a2 * x2 + r.normal();
+      x2 = x1;
+      x1 = x;
+      if (i >= 200) out.push(level + x);
+    }
+    return out;
+  }
+
+  it('gives an AR(2) series AR terms, and white noise mostly none', () => {
+    let plain = 0;
+    for (let seed = 1; seed <= 10; seed++) {
+      const attempts: OrderAttempt[] = [];
+      const found = stepwiseSearch(ar2(1000, seed, 0.5, 0.3), 0, ArimaMethod.Css, attempts);
+      expect(found!.order.p).toBeGreaterThanOrEqual(1);
+      expect(found!.order.p + found!.order.q).toBeGreaterThanOrEqual(2);
+      expect(attempts.length).toBeLessThanOrEqual(SEARCH_MAX_FITS);
+      const noise = stepwiseSearch(ar2(1000, seed + 10, 0, 0), 0, ArimaMethod.Css, []);
+      if (noise!.order.p + noise!.order.q === 0) plain++;
+    }
+    // A penalised likelihood still overfits noise now and then (R's auto.arima does too).
+    expect(plain).toBeGreaterThanOrEqual(6);
+  });
+
+  it('keeps drift where the level climbs steadily, and drops it from a random walk without one', () => {
+    const r = rng(4);
+    let level = 0;
+    const climbing = Array.from({ length: 1500 }, () => (level += 0.5 + r.normal()));
+    expect(stepwiseSearch(climbing, 1, ArimaMethod.Css, [])!.drift).toBe(true);
+    level = 0;
+    const walk = Array.from({ length: 1500 }, () => (level += r.normal()));
+    expect(stepwiseSearch(walk, 1, ArimaMethod.Css, [])!.drift).toBe(false);
+  });
+
+  it('fits with drift forecast along the slope, in the model the engine serves', () => {
+    const r = rng(5);
+    let level = 100;
+    const y = Array.from({ length: 1500 }, () => (level += 0.5 + r.normal()));
+    const model = fitModel(y, { stepSeconds: 60, model: 'auto', confidence: 0.95 });
+    expect(model.name).toMatch(/^arima\(\d,1,\d\)\+drift$/);
+    const path = model.forecast(60, 0.95).mean;
+    expect(path[59]! - path[0]!).toBeGreaterThan(0.5 * 59 * 0.5);
   });
 });

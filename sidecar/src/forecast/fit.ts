@@ -1,6 +1,8 @@
 /**
- * The forecasting engine: MSTL removes the seasons found in the data (periods.ts), ARIMA models what is left (as R's
- * `stlf(method = "arima")` does), every fit is checked, and the chain falls back
+ * The forecasting engine: a variance-stabilising transform where the noise grows with the level
+ * (transform.ts), MSTL removes the seasons found in the data (periods.ts), and ARIMA, its order
+ * from a stepwise AICc search with drift where it pays (arima-order.ts), models what is left (as
+ * R's `stlf(method = "arima")` does). Every fit is checked, and the chain falls back
  * ARIMA -> exponential smoothing -> seasonal naive. Pure and synchronous; callers that must not
  * block run it in the worker pool (pool.ts).
  *
@@ -10,7 +12,7 @@
  */
 import { BadRequest } from '../errors.js';
 import { ArimaFilter } from './arima-filter.js';
-import { CANDIDATES, differencingOrder, fitOrder, type OrderAttempt, type OrderFit } from './arima-order.js';
+import { differencingOrder, fitOrder, stepwiseSearch, type OrderAttempt, type SearchResult } from './arima-order.js';
 import { ARIMA_MAX_POINTS, ArimaMethod, type ArimaOrder } from './arima-wasm.js';
 import { empiricalCalibration, symmetricCalibration, type Calibration } from './calibration.js';
 import { ForecastError } from './errors.js';
@@ -27,6 +29,7 @@ import { NaiveFilter } from './naive.js';
 import { removeSeasonality } from './seasonality.js';
 import { fillGaps, findSpikes, normalise, observedCount, scalingOf, toSeries } from './series.js';
 import { fitSes } from './ses.js';
+import { chooseTransform, forward, type TransformKind } from './transform.js';
 import type { Fit, FitSpec, ModelChoice } from './types.js';
 
 /** Bounds on an explicit order; larger ones overfit a remainder and slow ctsa down. */
@@ -40,6 +43,12 @@ export const MAX_GAP_FRACTION = 0.5;
  * quadratic in the length (an N x N QR), so stationary fits take a shorter recent stretch.
  */
 export const ARIMA_TAIL = { stationary: 1000, differenced: 4000 } as const;
+/**
+ * Points the order search fits on (the most recent; the filter still runs over ARIMA_TAIL): the
+ * stepwise search spends up to SEARCH_MAX_FITS fits, and ctsa's time is what a fit costs.
+ * A few hundred points pin down the handful of ARMA coefficients as well as thousands do.
+ */
+export const SEARCH_TAIL = { stationary: 500, differenced: 1500 } as const;
 /** Held-out share of the training window for calibration, and its bounds in points. */
 const CALIBRATION_SHARE = 0.2;
 const CALIBRATION_MIN = 20;
@@ -78,34 +87,47 @@ function prefix(periods: number[]): string {
   return periods.length > 0 ? `mstl[${periods.join(',')}]+` : '';
 }
 
-/** Chooses and fits the ARIMA order on the most recent stretch of the deseasonalised series. */
+/** The model name says the transform it works in: "log+mstl[1440]+arima(1,1,1)". */
+function transformed(kind: TransformKind, name: string): string {
+  return kind === 'none' ? name : `${kind}+${name}`;
+}
+
+/**
+ * Chooses and fits the ARIMA order on the most recent stretch of the deseasonalised series.
+ * `recent` is that series continued through the calibration tail: the unit-root test must see a
+ * level shift there, or a stationary model reverts the whole tail to a level that is gone.
+ */
 function chooseArima(
   deseasonalised: Float64Array,
+  recent: Float64Array,
   choice: ModelChoice,
   attempts: OrderAttempt[],
-): { order: ArimaOrder; fit: OrderFit; start: number } {
-  const d = choice === 'auto' ? differencingOrder(deseasonalised.subarray(-ARIMA_TAIL.differenced)) : choice.d;
+): SearchResult & { start: number } {
+  const d = choice === 'auto' ? differencingOrder(recent.subarray(-ARIMA_TAIL.differenced)) : choice.d;
   const tail = Math.min(d === 0 ? ARIMA_TAIL.stationary : ARIMA_TAIL.differenced, ARIMA_MAX_POINTS);
   const start = Math.max(0, deseasonalised.length - tail);
-  const segment = deseasonalised.subarray(start);
-  const candidates = choice === 'auto' ? CANDIDATES[Math.min(d, 1)]! : [choice];
-  let best: { order: ArimaOrder; fit: OrderFit } | undefined;
-  const attempt = (order: ArimaOrder, method: ArimaMethod): void => {
-    try {
-      const fit = fitOrder(segment, order, method);
-      attempts.push({ order, aic: fit.aic });
-      if (!best || fit.aic < best.fit.aic) best = { order, fit };
-    } catch (error) {
-      attempts.push({ order, error: `${method === ArimaMethod.Css ? 'css' : 'ml'}: ${(error as Error).message}` });
+  const searchTail = d === 0 ? SEARCH_TAIL.stationary : SEARCH_TAIL.differenced;
+  const segment = deseasonalised.subarray(Math.max(start, deseasonalised.length - searchTail));
+  let best: SearchResult | undefined;
+  if (choice === 'auto') {
+    // Candidates are compared by true CSS (milliseconds each). Exact ML costs 10-100x more and is
+    // spent only when no candidate converged under CSS, which happens near unit roots.
+    best = stepwiseSearch(segment, d, ArimaMethod.Css, attempts);
+    if (!best) best = stepwiseSearch(segment, d, ArimaMethod.Ml, attempts, 2);
+  } else {
+    for (const method of [ArimaMethod.Css, ArimaMethod.Ml]) {
+      try {
+        best = { order: choice, drift: false, fit: fitOrder(segment, choice, method) };
+        attempts.push({ order: choice, drift: false, aicc: best.fit.aicc });
+        break;
+      } catch (error) {
+        const label = method === ArimaMethod.Css ? 'css' : 'ml';
+        attempts.push({ order: choice, drift: false, error: `${label}: ${(error as Error).message}` });
+      }
     }
-  };
-  // Candidates are compared by true CSS (milliseconds each). Exact ML costs 10-100x more and is
-  // spent only when no candidate converged under CSS, which happens near unit roots.
-  for (const order of candidates) attempt(order, ArimaMethod.Css);
-  if (!best) attempt(candidates[0]!, ArimaMethod.Ml);
-  if (!best) throw new Error(`no ARIMA order converged (${candidates.map(orderName).join(', ')})`);
-  const chosen: { order: ArimaOrder; fit: OrderFit } = best;
-  return { ...chosen, start };
+  }
+  if (!best) throw new Error(`no ARIMA order converged (${attempts.length} tried)`);
+  return { ...best, start };
 }
 
 function range(x: Float64Array): { min: number; max: number } {
@@ -142,6 +164,7 @@ function checkVariance(sigma: number, data: Float64Array): void {
 
 function arimaStage(
   deseasonalised: Float64Array,
+  recent: Float64Array,
   gaps: Float64Array,
   choice: ModelChoice,
   periods: number[],
@@ -149,7 +172,7 @@ function arimaStage(
 ): Stage {
   const attempts: OrderAttempt[] = [];
   try {
-    const { order, fit, start } = chooseArima(deseasonalised, choice, attempts);
+    const { order, drift, fit, start } = chooseArima(deseasonalised, recent, choice, attempts);
     const filter = ArimaFilter.start({ ...fit.coefficients, d: order.d });
     // Gaps advance on the forecast even though ctsa saw interpolated values there; only the
     // first d + p points, before the filter can forecast, take the interpolated value.
@@ -160,16 +183,16 @@ function arimaStage(
     checkVariance(sigma, deseasonalised.subarray(start));
     checkBounded(filter.forecast(Math.max(60, ...periods)), deseasonalised.subarray(start));
     return {
-      name: `${prefix(periods)}arima${orderName(order)}`,
+      name: `${prefix(periods)}arima${orderName(order)}${drift ? '+drift' : ''}`,
       family: 'arima',
       remainder: { kind: 'arima', filter: filter.state() },
       sigma,
     };
   } finally {
     diagnostics.orders.push(
-      ...attempts.map(({ order, aic, error }) => ({
-        order: orderName(order),
-        ...(aic === undefined ? {} : { aic }),
+      ...attempts.map(({ order, drift, aicc, error }) => ({
+        order: `${orderName(order)}${drift ? '+drift' : ''}`,
+        ...(aicc === undefined ? {} : { aicc }),
         ...(error ? { error } : {}),
       })),
     );
@@ -240,7 +263,7 @@ function naiveModel(
   base.diagnostics.calibrationPoints = errors.length;
   return new ComposedModel({
     ...base,
-    name: lag > 1 ? `seasonal-naive[${lag}]` : 'naive',
+    name: transformed(base.transform ?? 'none', lag > 1 ? `seasonal-naive[${lag}]` : 'naive'),
     family: 'naive',
     seasonal: { cycles: [], position: 0 },
     remainder: { kind: 'naive', filter: filter.state() },
@@ -250,17 +273,33 @@ function naiveModel(
 
 export function fitModel(values: ReadonlyArray<number | null> | Float64Array, spec: FitSpec): ComposedModel {
   validateSpec(spec);
-  const raw = toSeries(values);
-  const n = raw.length;
-  const observed = observedCount(raw);
+  const data = toSeries(values);
+  const n = data.length;
+  const observed = observedCount(data);
   if (observed < 2) throw new ForecastError(`need at least 2 observed values to forecast, got ${observed} of ${n}`);
+  const transform = chooseTransform(data);
+  const raw = transform.kind === 'none' ? data : data.map((v) => (Number.isNaN(v) ? v : forward(transform.kind, v)));
   const scaling = scalingOf(raw);
   const x = normalise(raw, scaling);
   if (!Number.isFinite(scaling.scale) || x.some((v, i) => !Number.isNaN(raw[i]!) && !Number.isFinite(v))) {
     throw new ForecastError('values are too large to model in double precision');
   }
-  const diagnostics: FitDiagnostics = { periods: [], fallbacks: [], orders: [], spikes: 0, calibrationPoints: 0 };
-  const base = { version: 1 as const, trainedOn: n, confidence: spec.confidence, ...scaling, diagnostics };
+  const diagnostics: FitDiagnostics = {
+    periods: [],
+    fallbacks: [],
+    orders: [],
+    spikes: 0,
+    calibrationPoints: 0,
+    transform,
+  };
+  const base = {
+    version: 1 as const,
+    trainedOn: n,
+    confidence: spec.confidence,
+    ...scaling,
+    transform: transform.kind,
+    diagnostics,
+  };
   let naiveLag = 1;
 
   if (observed < MIN_MODEL_POINTS) {
@@ -291,8 +330,13 @@ export function fitModel(values: ReadonlyArray<number | null> | Float64Array, sp
     const { periods, seasonals, deseasonalised } = decomposition;
     if (periods.length > 0) naiveLag = periods[0]!;
     const cycles = seasonals.map((s, i) => Array.from(s.subarray(s.length - periods[i]!)));
+    // The deseasonalised series carried through the held-out tail, for the unit-root test only.
+    const filledTail = fillGaps(Float64Array.from(tail, (v, k) => (tailSpikes.has(k) ? Number.NaN : v)));
+    const recent = new Float64Array(n);
+    recent.set(deseasonalised);
+    for (let k = 0; k < tailLength; k++) recent[fitLength + k] = filledTail[k]! - seasonalAt(cycles, k);
     const stages: Array<[string, () => Stage]> = [
-      ['arima', () => arimaStage(deseasonalised, fitPart, spec.model, periods, diagnostics)],
+      ['arima', () => arimaStage(deseasonalised, recent, fitPart, spec.model, periods, diagnostics)],
       ['ets', () => etsStage(deseasonalised, fitPart, periods)],
     ];
     for (const [label, run] of stages) {
@@ -302,7 +346,7 @@ export function fitModel(values: ReadonlyArray<number | null> | Float64Array, sp
         diagnostics.calibrationPoints = points;
         return new ComposedModel({
           ...base,
-          name: stage.name,
+          name: transformed(transform.kind, stage.name),
           family: stage.family,
           seasonal: { cycles, position: tailLength },
           remainder,

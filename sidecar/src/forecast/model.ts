@@ -9,6 +9,7 @@ import { bandScale, zFor, type Calibration } from './calibration.js';
 import { NaiveFilter, type NaiveState } from './naive.js';
 import type { TrustedCheck } from './seasonality.js';
 import { SesFilter, type SesState } from './ses.js';
+import { forward, inverse, type TransformChoice, type TransformKind } from './transform.js';
 import type { FittedModel, Interval, OneStepPredictor } from './types.js';
 
 export type ModelFamily = 'arima' | 'ets' | 'naive';
@@ -23,12 +24,14 @@ export interface FitDiagnostics {
   periods: TrustedCheck[];
   /** Why earlier links of the fallback chain did not serve, in chain order. */
   fallbacks: string[];
-  /** ARIMA orders tried with their AIC or error. */
-  orders: Array<{ order: string; aic?: number; error?: string }>;
+  /** ARIMA orders tried (stepwise, in order) with their AICc or error. */
+  orders: Array<{ order: string; aicc?: number; error?: string }>;
   /** Isolated spikes in the fit window treated as gaps (see findSpikes). */
   spikes: number;
   /** Held-out one-step errors the band was calibrated on. */
   calibrationPoints: number;
+  /** The variance-stabilising transform the model works in, and why. */
+  transform?: TransformChoice;
 }
 
 export interface ModelSnapshot {
@@ -40,6 +43,11 @@ export interface ModelSnapshot {
   confidence: number;
   center: number;
   scale: number;
+  /**
+   * What center/scale normalise and every model component works in: the values themselves, or
+   * their square root or log (transform.ts). Absent in snapshots from before transforms: none.
+   */
+  transform?: TransformKind;
   /** Last cycle of each seasonal component (normalised units), and how many steps past its end the state is. */
   seasonal: { cycles: number[][]; position: number };
   remainder: RemainderState;
@@ -85,16 +93,31 @@ export function varianceGrowth(filter: Filter, h: number): number[] {
   return growth;
 }
 
+/**
+ * A symmetric band in data units from one in model units u +- z s: the exact back-transformed
+ * interval's midpoint and half-width over z (the identity without a transform).
+ */
+export function toDataUnits(kind: TransformKind, u: number, s: number, z: number): { mean: number; sigma: number } {
+  if (kind === 'none') return { mean: u, sigma: s };
+  const lo = inverse(kind, u - z * s);
+  const hi = inverse(kind, u + z * s);
+  return { mean: (lo + hi) / 2, sigma: (hi - lo) / (2 * z) };
+}
+
 class Predictor implements OneStepPredictor {
   /** Gaps fed since the last observed value: the next forecast is that many steps further out. */
   private blind = 0;
+  private readonly kind: TransformKind;
 
   constructor(
     private readonly snap: ModelSnapshot,
     private readonly filter: Filter,
     private position: number,
     private readonly band: { shift: number; sigma: number },
-  ) {}
+    private readonly z: number,
+  ) {
+    this.kind = snap.transform ?? 'none';
+  }
 
   peek(): { mean: number; sigma: number } {
     const { center, scale, seasonal } = this.snap;
@@ -103,13 +126,14 @@ class Predictor implements OneStepPredictor {
     // multi-step one and its band must widen as the model's own error variance says; a one-step
     // band there turns a slow trend into a false alarm that never ends.
     const growth = this.blind === 0 ? 1 : varianceGrowth(this.filter, this.blind + 1)[this.blind]!;
-    return { mean: center + scale * x, sigma: scale * this.band.sigma * Math.sqrt(growth) };
+    return toDataUnits(this.kind, center + scale * x, scale * this.band.sigma * Math.sqrt(growth), this.z);
   }
 
   observe(value: number | null): void {
     const { center, scale, seasonal } = this.snap;
     const gap = value === null || !Number.isFinite(value);
-    this.filter.observe(gap ? null : (value - center) / scale - seasonalAt(seasonal.cycles, this.position));
+    const u = gap ? 0 : forward(this.kind, value);
+    this.filter.observe(gap ? null : (u - center) / scale - seasonalAt(seasonal.cycles, this.position));
     this.blind = gap ? this.blind + 1 : 0;
     this.position++;
   }
@@ -136,7 +160,13 @@ export class ComposedModel implements FittedModel {
   }
 
   get sigma(): number {
-    return this.snap.scale * bandScale(this.snap.calibration, this.snap.confidence).sigma;
+    const { center, scale, calibration, confidence } = this.snap;
+    return toDataUnits(
+      this.snap.transform ?? 'none',
+      center,
+      scale * bandScale(calibration, confidence).sigma,
+      zFor(confidence),
+    ).sigma;
   }
 
   get diagnostics(): FitDiagnostics {
@@ -158,12 +188,14 @@ export class ComposedModel implements FittedModel {
     const mean: number[] = [];
     const lower: number[] = [];
     const upper: number[] = [];
+    const kind = this.snap.transform ?? 'none';
     for (let i = 0; i < h; i++) {
       const x = path[i]! + seasonalAt(seasonal.cycles, seasonal.position + i) + band.shift;
       const half = z * band.sigma * Math.sqrt(growth[i]!);
-      mean.push(center + scale * x);
-      lower.push(center + scale * (x - half));
-      upper.push(center + scale * (x + half));
+      // The back-transformed centre is the median forecast; the interval maps back exactly.
+      mean.push(inverse(kind, center + scale * x));
+      lower.push(inverse(kind, center + scale * (x - half)));
+      upper.push(inverse(kind, center + scale * (x + half)));
     }
     return { mean, lower, upper };
   }
@@ -171,7 +203,13 @@ export class ComposedModel implements FittedModel {
   predictor(confidence = this.snap.confidence): OneStepPredictor {
     this.alive();
     const band = bandScale(this.snap.calibration, confidence);
-    return new Predictor(this.snap, restoreFilter(this.snap.remainder), this.snap.seasonal.position, band);
+    return new Predictor(
+      this.snap,
+      restoreFilter(this.snap.remainder),
+      this.snap.seasonal.position,
+      band,
+      zFor(confidence),
+    );
   }
 
   /** Plain data that restores this model (e.g. on another thread, or from the cache). */

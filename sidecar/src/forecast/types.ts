@@ -32,7 +32,9 @@ export interface OneStepPredictor {
 export interface FittedModel {
   /**
    * What served the answer, by link of the fallback chain: "mstl[1440]+arima(2,1,1)" (or
-   * "arima(1,1,2)" without a trusted season), "mstl[1440]+ets(A,N,N)", "seasonal-naive[1440]", "naive".
+   * "arima(1,1,2)" without a trusted season), "mstl[1440]+ets(A,N,N)", "seasonal-naive[1440]", "naive";
+   * the periods are those found in the data, "+drift" marks an ARIMA with drift, and a "log+" or
+   * "sqrt+" prefix the transform the model works in.
    */
   readonly name: string;
   /** Training points the model was built from (the whole window; ARIMA itself sees its recent part). */

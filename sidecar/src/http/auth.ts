@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
+import type { FastifyInstance, FastifyRequest, FastifySchema, RouteOptions } from 'fastify';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Forbidden, Unauthorized } from '../errors.js';
 import { isLoopbackHost } from './loopback-host.js';
@@ -31,6 +31,8 @@ export interface DeclaredRoute {
   method: string;
   url: string;
   auth: AuthMode | undefined;
+  /** The route's own schema (body, querystring, params), e.g. for a fuzzer to start from. */
+  schema: FastifySchema | undefined;
 }
 
 // Per-process key: both sides are hashed to the same length before comparing, so neither the
@@ -69,7 +71,7 @@ export function requireDeclaredAuth(app: FastifyInstance): () => DeclaredRoute[]
     for (const method of methods) routes.push({ method, url: options.url, options });
   });
   const declared = (): DeclaredRoute[] =>
-    routes.map(({ method, url, options }) => ({ method, url, auth: options.config?.auth }));
+    routes.map(({ method, url, options }) => ({ method, url, auth: options.config?.auth, schema: options.schema }));
   app.addHook('onReady', async () => {
     const missing = declared().filter((route) => !AUTH_MODES.has(route.auth));
     if (missing.length > 0) {

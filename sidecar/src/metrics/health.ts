@@ -12,6 +12,7 @@ export interface HealthMetrics {
   loopLag: Gauge<'watcher'>;
   stepsSkipped: Counter<'watcher'>;
   seriesRefused: Counter<'watcher'>;
+  signalSeriesRefused: Counter<'watcher' | 'role'>;
   refits: Counter<'watcher' | 'result'>;
   /** Registers a queue whose depth ntma_fit_queue_depth{queue} reports at each scrape. */
   addQueue(queue: string, depth: () => number): void;
@@ -71,6 +72,12 @@ export function createHealthMetrics(registry: Registry): HealthMetrics {
       name: 'ntma_watch_series_refused_total',
       help: 'Series-steps refused because the watcher was at its max_series cap; the refused series get no band.',
       labelNames: ['watcher'],
+      registers: [registry],
+    }),
+    signalSeriesRefused: new Counter({
+      name: 'ntma_watch_signal_series_refused_total',
+      help: "Companion-signal series-steps refused because the signal's table was at the watcher's max_series cap; the classifier does not see them.",
+      labelNames: ['watcher', 'role'],
       registers: [registry],
     }),
     refits: new Counter({

@@ -44,16 +44,26 @@ function isRecord(value: unknown): value is IdempotencyRecord<unknown> {
   );
 }
 
+/** Longest pause between two prunes of expired keys. */
+const MAX_PRUNE_INTERVAL_MS = 10 * 60_000;
+
 /**
  * Idempotency keys persisted in `<dataDir>/idempotency.jsonl` (append-only, fsynced), so a
  * repeated request acts once even across restarts. Records expire `ttlMs` after the first
- * attempt; on start the file is compacted to the live records.
+ * attempt. Expired records leave memory on a timer (every `min(ttl, 10 min)`, unref'd so it never
+ * keeps the process alive), and the file is compacted to the live records on start and whenever
+ * most of its lines are dead; so neither grows with the number of keys ever used.
  */
 export class IdempotencyStore<R> {
   readonly file: string;
   private readonly records = new Map<string, IdempotencyRecord<R>>();
   private writer: AppendOnlyFile;
   private loading: Promise<void> | undefined;
+  /** Lines in the file, live or not; compaction brings it back to the live count. */
+  private lines = 0;
+  /** Puts and compactions in order, so no record is appended to a file being replaced. */
+  private serial: Promise<unknown> = Promise.resolve();
+  private readonly timer: NodeJS.Timeout;
 
   constructor(
     dataDir: string,
@@ -62,6 +72,35 @@ export class IdempotencyStore<R> {
   ) {
     this.file = path.join(dataDir, IDEMPOTENCY_FILE_NAME);
     this.writer = new AppendOnlyFile(this.file);
+    this.timer = setInterval(
+      () => {
+        // A failed prune leaves the records in place; the next one tries again.
+        this.prune().catch(() => undefined);
+      },
+      Math.max(1_000, Math.min(ttlMs, MAX_PRUNE_INTERVAL_MS)),
+    );
+    this.timer.unref();
+  }
+
+  /** Records in memory (live ones, until the next prune). */
+  get size(): number {
+    return this.records.size;
+  }
+
+  /**
+   * Drops expired records from memory, and compacts the file once more than half of its lines
+   * (and over 100) are dead. Runs on the timer; callable directly.
+   */
+  async prune(): Promise<void> {
+    await this.ready();
+    for (const [key, record] of this.records) if (this.expired(record)) this.records.delete(key);
+    if (this.lines > 100 && this.lines > 2 * this.records.size) await this.exclusive(() => this.compact());
+  }
+
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.serial.then(work);
+    this.serial = run.catch(() => undefined);
+    return run;
   }
 
   ready(): Promise<void> {
@@ -82,13 +121,12 @@ export class IdempotencyStore<R> {
       throw error;
     }
     const { records } = parseJsonLines(text);
-    let lines = 0;
+    this.lines = records.length;
     for (const { value } of records) {
-      lines += 1;
       if (isRecord(value)) this.records.set(value.key, value as IdempotencyRecord<R>);
     }
     for (const [key, record] of this.records) if (this.expired(record)) this.records.delete(key);
-    if (lines > this.records.size) await this.compact();
+    if (this.lines > this.records.size) await this.compact();
   }
 
   /** Rewrites the file with only the live records: write aside, fsync, then rename over. */
@@ -102,8 +140,11 @@ export class IdempotencyStore<R> {
     } finally {
       await handle.close();
     }
+    // The old writer's handle points at the file being replaced: close it first.
+    await this.writer.close();
     await rename(temporary, this.file);
     this.writer = new AppendOnlyFile(this.file);
+    this.lines = this.records.size;
   }
 
   async get(key: string): Promise<IdempotencyRecord<R> | undefined> {
@@ -118,11 +159,14 @@ export class IdempotencyStore<R> {
 
   async put(record: IdempotencyRecord<R>): Promise<void> {
     await this.ready();
-    await this.writer.append(record);
+    await this.exclusive(() => this.writer.append(record));
+    this.lines += 1;
     this.records.set(record.key, record);
   }
 
-  close(): Promise<void> {
-    return this.writer.close();
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await this.serial;
+    await this.writer.close();
   }
 }

@@ -151,6 +151,36 @@ describe('Scaler (fake backend)', () => {
     ]);
   });
 
+  it('ends the action failed, with the reason, when the Idempotency-Key cannot be recorded after accepted', async () => {
+    // Fault injection: the store's disk write of the pending record fails (disk full, say).
+    class FailingStore extends IdempotencyStore<ScaleResult> {
+      override async put(record: Parameters<IdempotencyStore<ScaleResult>['put']>[0]): Promise<void> {
+        if (record.state === 'pending') throw new Error('ENOSPC: no space left on device, write');
+        return super.put(record);
+      }
+    }
+    await scaler.close();
+    scaler = new Scaler({
+      backends: [backend],
+      audit: new AuditLog(dir),
+      idempotency: new FailingStore(dir, 60_000),
+      autoDryRun: true,
+      defaultAttackMax: 3,
+      staleAfterMs: 300_000,
+    });
+    await expect(scaler.scale(request({ idempotencyKey: 'k-disk' }))).rejects.toThrow(/ENOSPC/);
+    expect(backend.calls).toBe(0);
+    expect(lines().map((l) => [l.phase, l.before, l.after])).toEqual([
+      ['accepted', 1, 2],
+      ['failed', 1, 1],
+    ]);
+    const [action] = (await scaler.audit.page({ offset: 0, limit: 1 })).items;
+    expect(action).toMatchObject({
+      status: 'failed',
+      detail: expect.stringMatching(/could not record the Idempotency-Key before acting \(ENOSPC.*nothing was changed/),
+    });
+  });
+
   it('refuses targets that have not opted in, recording the refusal', async () => {
     backend.add('db', 1, {});
     await expect(scaler.scale(request({ target: 'swarm:db' }))).rejects.toThrow(Forbidden);

@@ -501,7 +501,21 @@ export class Scaler {
       return result(before, workload.running, false);
     }
     await this.options.audit.record({ ...entry, phase: 'accepted', before, after: desired });
-    await onAccepted?.();
+    try {
+      await onAccepted?.();
+    } catch (error) {
+      // The engine was not touched: end the action here, so the log never shows it running.
+      await this.options.audit.record({
+        ...entry,
+        phase: 'failed',
+        before,
+        after: before,
+        detail: `could not record the Idempotency-Key before acting (${messageOf(error)}); nothing was changed`,
+        errorCode: errorCodeOf(error),
+      });
+      this.count('failed');
+      throw error;
+    }
     if (base.dryRun) {
       await this.options.audit.record({ ...entry, phase: 'applied', before, after: desired });
       this.count('dry_run');

@@ -81,6 +81,15 @@ export class WatchService {
             `watcher "${spec.name}" is at its max_series cap (${spec.maxSeries}); ${dropped} more series are not watched`,
           );
         },
+        signalCapHit: (role, refused) => {
+          health.signalSeriesRefused.inc({ watcher: spec.name, role }, refused);
+          this.warnOnce(
+            schedule,
+            `signal-cap:${role}`,
+            { watcher: spec.name, role, maxSeries: spec.maxSeries, refused },
+            `watcher "${spec.name}": its ${role} signal returned more than max_series (${spec.maxSeries}) series; ${refused} are not followed`,
+          );
+        },
         refit: (result, error) => {
           health.refits.inc({ watcher: spec.name, result });
           if (error !== undefined) options.logger.debug({ watcher: spec.name, err: error }, 'refit failed');

@@ -55,6 +55,34 @@ describe('signal table', () => {
     expect(table.size).toBe(0);
   });
 
+  it('follows at most maxSeries series, keeps the ones it has, and says how many new ones it refused', () => {
+    const table = new SignalTable(100);
+    // A flood from many sources: a series per source address, 5,000 of them, step after step.
+    const flood = (step: number) =>
+      Array.from({ length: 5_000 }, (_, i) => ({
+        labels: { instance: 'a', src: `10.0.${i >> 8}.${i & 255}` },
+        value: step,
+      }));
+    expect(table.record([{ labels: { instance: 'a' }, value: 7 }])).toBe(0);
+    expect(table.record(flood(1))).toBe(4_901);
+    expect(table.record(flood(2))).toBe(4_901);
+    expect(table.size).toBe(100);
+    // The series followed before the flood is still followed, with its history.
+    expect(table.match({ instance: 'a', device: 'eth0' })?.latest()).toBeNull();
+    expect(table.match({ instance: 'a', src: '10.0.0.5' })?.latest()).toBe(2);
+    // Once the flood's series are forgotten, new ones get their place again.
+    for (let i = 0; i < 40; i++) table.record([]);
+    expect(table.size).toBe(0);
+    expect(table.record(flood(3).slice(0, 10))).toBe(0);
+  });
+
+  it('counts the series a backfill refused', () => {
+    const table = new SignalTable(2);
+    const series = ['a', 'b', 'c', 'd'].map((instance) => ({ labels: { instance }, values: [1, 2, 3] }));
+    expect(table.backfill(series)).toBe(2);
+    expect(table.size).toBe(2);
+  });
+
   it('backfills history in order so a baseline exists before the first live step', () => {
     const table = new SignalTable();
     table.backfill([{ labels: { instance: 'a' }, values: [10, 11, 12, 13, 14, 15] }]);

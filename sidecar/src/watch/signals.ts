@@ -77,27 +77,46 @@ function ownLabels(labels: Labels): Labels {
   return rest;
 }
 
-/** All series of one signal role, indexed by the label names they carry for a fast join. */
+/** Default cap on the series one signal table follows (the watcher passes its max_series). */
+export const DEFAULT_MAX_SIGNAL_SERIES = 10_000;
+
+/**
+ * All series of one signal role, indexed by the label names they carry for a fast join. At most
+ * `maxSeries` series are followed: a signal query that suddenly returns a series per source
+ * address (a flood from many sources, say) must not grow the table without bound. Series already
+ * followed keep their place; new ones past the cap are refused, and `record` says how many.
+ */
 export class SignalTable {
   private readonly byKey = new Map<string, SignalSeries>();
+
+  constructor(readonly maxSeries: number = DEFAULT_MAX_SIGNAL_SERIES) {}
+
   /** Label-name sets present, most specific first, each with its projection index. */
   private groups: Array<{ names: string[]; index: Map<string, SignalSeries> }> = [];
   private step = 0;
 
-  /** Records one step's samples; every known series not in `samples` gets a gap. */
-  record(samples: ReadonlyArray<{ labels: Labels; value: number | null }>): void {
+  /**
+   * Records one step's samples; every known series not in `samples` gets a gap. Returns how many
+   * new series were refused because the table is at `maxSeries`.
+   */
+  record(samples: ReadonlyArray<{ labels: Labels; value: number | null }>): number {
     this.step++;
     const seen = new Set<string>();
+    let refused = 0;
     for (const sample of samples) {
       const labels = ownLabels(sample.labels);
       const names = Object.keys(labels).sort();
       const key = JSON.stringify(names.map((n) => [n, labels[n]]));
-      seen.add(key);
       let series = this.byKey.get(key);
       if (!series) {
+        if (this.byKey.size >= this.maxSeries) {
+          refused += 1;
+          continue;
+        }
         series = { labels, recent: new RecentValues(), lastSeen: this.step };
         this.byKey.set(key, series);
       }
+      seen.add(key);
       series.recent.push(sample.value);
       if (sample.value !== null) series.lastSeen = this.step;
     }
@@ -107,14 +126,18 @@ export class SignalTable {
       if (this.step - series.lastSeen > BASELINE_POINTS) this.byKey.delete(key);
     }
     this.reindex();
+    return refused;
   }
 
-  /** Loads history (oldest first, aligned steps) before the first live step. */
-  backfill(series: ReadonlyArray<{ labels: Labels; values: ReadonlyArray<number | null> }>): void {
-    const length = Math.max(0, ...series.map((s) => s.values.length));
+  /** Loads history (oldest first, aligned steps) before the first live step; returns the series refused. */
+  backfill(series: ReadonlyArray<{ labels: Labels; values: ReadonlyArray<number | null> }>): number {
+    // A loop, not Math.max(...spread): a wide answer would overflow the call stack.
+    const length = series.reduce((longest, s) => Math.max(longest, s.values.length), 0);
+    let refused = 0;
     for (let k = 0; k < length; k++) {
-      this.record(series.map((s) => ({ labels: s.labels, value: s.values[k] ?? null })));
+      refused = Math.max(refused, this.record(series.map((s) => ({ labels: s.labels, value: s.values[k] ?? null }))));
     }
+    return refused;
   }
 
   get size(): number {

@@ -337,6 +337,24 @@ describe('a watcher', () => {
     expect(watcher.state().droppedSeries).toBe(1);
   });
 
+  it('caps each companion signal at max_series series and says how many it refused', async () => {
+    const { watcher, events } = setup(
+      (expr, t) =>
+        expr === 'sources'
+          ? Array.from({ length: 7 }, (_, i) => ({ labels: { instance: 'a', src: `10.0.0.${i}` }, value: 1 }))
+          : [{ labels: { instance: 'a' }, value: normal(t) }],
+      { maxSeries: 3, signals: { sources: 'sources' } },
+    );
+    await watcher.backfill(START);
+    await flush();
+    await watcher.step(START);
+    expect(events.signalCapHits).toEqual([
+      ['sources', 4],
+      ['sources', 4],
+    ]);
+    expect(events.capHits).toEqual([]);
+  });
+
   it('carries a failed Prometheus query as a gap for every series without forgetting them', async () => {
     let down = false;
     const { watcher, events } = setup((_expr, t) =>

@@ -33,6 +33,8 @@ export interface WatcherEvents {
   queryError(code: string, error: unknown): void;
   /** New series were refused because the watcher is at its cap. */
   capHit(dropped: number): void;
+  /** New series of a companion signal were refused because its table is at the watcher's cap. */
+  signalCapHit(role: SignalRole, refused: number): void;
   refit(result: 'ok' | 'error', error?: unknown): void;
 }
 
@@ -149,7 +151,9 @@ export class Watcher {
     private readonly anomalies: AnomalyLog,
     private readonly events: WatcherEvents,
   ) {
-    for (const role of Object.keys(spec.signals) as SignalRole[]) this.signals.set(role, new SignalTable());
+    for (const role of Object.keys(spec.signals) as SignalRole[]) {
+      this.signals.set(role, new SignalTable(spec.maxSeries));
+    }
     this.fitSpec = { stepSeconds: spec.stepSeconds, model: 'auto', confidence: spec.confidence };
     // Prometheus itself forgets a series after 5 minutes without samples; do the same, but never
     // before 10 steps so a slow watcher does not drop a series over one failed scrape.
@@ -212,7 +216,8 @@ export class Watcher {
             end,
             step,
           });
-          table.backfill(answer.series);
+          const refused = table.backfill(answer.series);
+          if (refused > 0) this.events.signalCapHit(role, refused);
         } catch (error) {
           this.fail(error);
         }
@@ -233,8 +238,10 @@ export class Watcher {
     let failed: unknown = null;
     roles.forEach((role, i) => {
       const answer = signalAnswers[i]!;
-      if (answer.status === 'fulfilled') this.signals.get(role)!.record(answer.value);
-      else {
+      if (answer.status === 'fulfilled') {
+        const refused = this.signals.get(role)!.record(answer.value);
+        if (refused > 0) this.events.signalCapHit(role, refused);
+      } else {
         // An unanswered signal is a gap in its history, never a zero rate.
         this.signals.get(role)!.record([]);
         failed = answer.reason;

@@ -19,11 +19,13 @@ export interface SecureApp {
   close(): Promise<void>;
 }
 
+/** `services` may be a function of the data directory, for services that keep state there. */
 export async function secureApp(
   env: Record<string, string> = {},
-  services: Partial<Services> = {},
+  given: Partial<Services> | ((dataDir: string) => Partial<Services>) = {},
 ): Promise<SecureApp> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ntma-http-'));
+  const services = typeof given === 'function' ? given(dataDir) : given;
   const app = await buildApp(
     loadConfig({
       NTMA_API_TOKEN: TOKEN,

@@ -99,17 +99,21 @@ export class ScriptedPrometheus implements WatchSource {
 export function recordingEvents(): WatcherEvents & {
   errors: string[];
   capHits: number[];
+  signalCapHits: Array<[string, number]>;
   refitResults: string[];
 } {
   const errors: string[] = [];
   const capHits: number[] = [];
+  const signalCapHits: Array<[string, number]> = [];
   const refitResults: string[] = [];
   return {
     errors,
     capHits,
+    signalCapHits,
     refitResults,
     queryError: (code) => errors.push(code),
     capHit: (dropped) => capHits.push(dropped),
+    signalCapHit: (role, refused) => signalCapHits.push([role, refused]),
     refit: (result) => refitResults.push(result),
   };
 }

@@ -1,0 +1,393 @@
+#!/usr/bin/env node
+// The shape suite: the NTMA engine, R and statsmodels side by side on series of known, different
+// shapes, every one reproducible (fixed seeds, fixed origins, nothing from the clock).
+//
+//   node bench/forecast-peers/shapes.mjs [--origins 3] [--only name,name] [--peers ntma,r,statsmodels]
+//                                        [--out results.json] [--cache dir]
+//
+// For each shape and origin every peer trains on the points before the origin, then is scored on
+// the next HORIZON points:
+//   - fit ms (inside the runner, no process start-up),
+//   - 60-step MASE and coverage of the 95% interval of the forecast from the origin,
+//   - one-step MASE and coverage of the one-step 95% band over the same points (parameters held
+//     fixed, the state updated with each observed value: what the panel and the detector use).
+// MASE's scale is the in-sample mean |y_t - y_{t-1}|, the same for every peer. The peers are told
+// the generator's true periods (`periods` in their input); NTMA must find them itself. NAB series
+// come from the development corpus (/work/shared/nab) only; their peers use the clock rule.
+// Needs the compiled sidecar (npm run build -w sidecar); a peer that is missing is skipped. With
+// --cache, the outputs of R and statsmodels (deterministic for the same input) are kept by input
+// hash and reused, so re-running the suite after an engine change re-runs only NTMA.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const origins = Number(option('origins', '3'));
+const only = option('only', '')
+  .split(',')
+  .filter((s) => s.length > 0);
+const peerNames = option('peers', 'ntma,r,statsmodels').split(',');
+const out = option('out', undefined);
+const cache = option('cache', undefined);
+if (cache) mkdirSync(cache, { recursive: true });
+const nabRoot = process.env.NAB_DIR ?? '/work/shared/nab';
+const HORIZON = 60;
+const LEVEL = 0.95;
+
+const allPeers = [
+  { key: 'ntma', name: 'NTMA', command: process.execPath, args: [path.join(here, 'ntma.mjs')] },
+  { key: 'r', name: 'R stlf/auto.arima', command: 'Rscript', args: [path.join(here, 'r-stlf-arima.R')] },
+  {
+    key: 'statsmodels',
+    name: 'statsmodels',
+    command: '/usr/bin/python3',
+    args: [path.join(here, 'statsmodels-stl-arima.py')],
+  },
+];
+const peers = allPeers.filter((p) => peerNames.includes(p.key));
+
+/** mulberry32 with Box-Muller normals and Knuth/normal-approximation Poisson draws. */
+function rng(seed) {
+  let state = seed >>> 0;
+  const uniform = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const normal = () => {
+    let u = 0;
+    while (u === 0) u = uniform();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * uniform());
+  };
+  const poisson = (lambda) => {
+    if (lambda > 60) return Math.max(0, Math.round(lambda + Math.sqrt(lambda) * normal()));
+    const limit = Math.exp(-lambda);
+    let k = 0;
+    let p = uniform();
+    while (p > limit) {
+      k++;
+      p *= uniform();
+    }
+    return k;
+  };
+  return { uniform, normal, poisson };
+}
+
+const DAY_1M = 1440;
+const DAY_5M = 288;
+
+/** Daily cycle with a second harmonic, quieter weekends, wandering level, AR(1) noise. */
+function traffic(n, seed, { day, amplitude = 30, noise = 3, weekend = 0.2, level = 200 }) {
+  const r = rng(seed);
+  const y = [];
+  let a = 0;
+  let l = level;
+  for (let t = 0; t < n; t++) {
+    a = 0.7 * a + noise * r.normal();
+    l += 0.02 * noise * r.normal();
+    const phase = (t % day) / day;
+    const off = Math.floor(t / day) % 7 >= 5 ? -weekend * amplitude : 0;
+    y.push(l + amplitude * Math.sin(2 * Math.PI * phase) + 0.4 * amplitude * Math.cos(4 * Math.PI * phase) + off + a);
+  }
+  return y;
+}
+
+/** Each shape: a step, a training length, the true periods, and a generator of train + horizon points. */
+const shapes = [
+  {
+    name: 'cycle-4h@1m',
+    step: 60,
+    train: 2880,
+    periods: [240],
+    make: (n, seed) => {
+      const r = rng(seed);
+      let a = 0;
+      return Array.from({ length: n }, (_, t) => {
+        a = 0.6 * a + 2 * r.normal();
+        return 100 + 20 * Math.sin((2 * Math.PI * t) / 240) + a;
+      });
+    },
+  },
+  {
+    name: 'trend+AR@1m',
+    step: 60,
+    train: 2000,
+    periods: [],
+    make: (n, seed) => {
+      const r = rng(seed);
+      let a1 = 0;
+      let a2 = 0;
+      return Array.from({ length: n }, (_, t) => {
+        const a = 0.5 * a1 + 0.3 * a2 + 2 * r.normal();
+        a2 = a1;
+        a1 = a;
+        return 50 + 0.02 * t + a;
+      });
+    },
+  },
+  {
+    name: 'daily@1m',
+    step: 60,
+    train: 7 * DAY_1M,
+    periods: [DAY_1M],
+    make: (n, s) => traffic(n, s, { day: DAY_1M, weekend: 0 }),
+  },
+  {
+    name: 'daily+weekly@1m',
+    step: 60,
+    // More than two weeks (R takes a period only below half the length), ending as a weekend starts.
+    train: 19 * DAY_1M,
+    periods: [DAY_1M, 7 * DAY_1M],
+    make: (n, s) => traffic(n, s, { day: DAY_1M, weekend: 1 }),
+  },
+  {
+    name: 'daily@5m',
+    step: 300,
+    train: 7 * DAY_5M,
+    periods: [DAY_5M],
+    make: (n, s) => traffic(n, s, { day: DAY_5M, weekend: 0 }),
+  },
+  {
+    name: 'daily+weekly@5m',
+    step: 300,
+    train: 21 * DAY_5M,
+    periods: [DAY_5M, 7 * DAY_5M],
+    make: (n, s) => traffic(n, s, { day: DAY_5M, weekend: 1 }),
+  },
+  {
+    name: 'poisson-12h@5m',
+    step: 300,
+    train: 7 * DAY_5M,
+    periods: [144],
+    make: (n, seed) => {
+      const r = rng(seed);
+      return Array.from({ length: n }, (_, t) => r.poisson(6 + 5 * Math.sin((2 * Math.PI * t) / 144)));
+    },
+  },
+  {
+    name: 'level-noise@1m',
+    step: 60,
+    train: 3 * DAY_1M,
+    periods: [DAY_1M],
+    make: (n, seed) => {
+      // Noise proportional to a level that swings 10x over the day (traffic in bytes/s).
+      const r = rng(seed);
+      let a = 0;
+      return Array.from({ length: n }, (_, t) => {
+        a = 0.5 * a + 0.08 * r.normal();
+        const level = 275 + 225 * Math.sin((2 * Math.PI * t) / DAY_1M);
+        return level * Math.exp(a);
+      });
+    },
+  },
+  {
+    name: 'counter-resets@1m',
+    step: 60,
+    train: 2000,
+    periods: [],
+    make: (n, seed) => {
+      // A raw counter (increments ~ Poisson(50)) that restarts from zero now and then.
+      const r = rng(seed);
+      let c = 1e4 * seed;
+      return Array.from({ length: n }, (_, t) => {
+        if (t > 0 && t % 700 === 350) c = 0;
+        c += r.poisson(50);
+        return c;
+      });
+    },
+  },
+  {
+    name: 'level-steps@1m',
+    step: 60,
+    train: 2000,
+    periods: [],
+    make: (n, seed) => {
+      const r = rng(seed);
+      let level = 100;
+      return Array.from({ length: n }, (_, t) => {
+        if (t % 400 === 200) level += 30 * (r.uniform() < 0.5 ? -1 : 1);
+        return level + 2 * r.normal();
+      });
+    },
+  },
+];
+
+/** A NAB development file on its 5-minute grid (missing timestamps become gaps). */
+function nab(file) {
+  const csv = readFileSync(path.join(nabRoot, 'data', file), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1);
+  const rows = csv.map((line) => {
+    const [ts, v] = line.split(',');
+    return { t: Date.parse(`${ts.replace(' ', 'T')}Z`) / 1000, v: Number(v) };
+  });
+  const step = 300;
+  const values = [];
+  let next = rows[0].t;
+  for (const { t, v } of rows) {
+    while (next < t) {
+      values.push(null);
+      next += step;
+    }
+    if (t === next) {
+      values.push(v);
+      next += step;
+    }
+  }
+  return values;
+}
+
+const nabFiles = [
+  'realAWSCloudwatch/elb_request_count_8c0756.csv',
+  'realAWSCloudwatch/ec2_cpu_utilization_825cc2.csv',
+  'realAWSCloudwatch/grok_asg_anomaly.csv',
+  'realAWSCloudwatch/rds_cpu_utilization_cc0c53.csv',
+];
+if (existsSync(path.join(nabRoot, 'data'))) {
+  for (const file of nabFiles) {
+    const values = nab(file);
+    shapes.push({
+      name: `nab:${path.basename(file, '.csv')}`,
+      step: 300,
+      train: Math.min(4032, values.length - HORIZON - 2 * DAY_5M),
+      periods: undefined,
+      // Origins walk back from the end a day apart: the same cut points on every run.
+      series: (k) =>
+        values.slice(
+          values.length - HORIZON - k * DAY_5M - Math.min(4032, values.length - HORIZON - 2 * DAY_5M),
+          values.length - k * DAY_5M,
+        ),
+    });
+  }
+} else {
+  console.error(`no NAB corpus at ${nabRoot}: NAB rows skipped`);
+}
+
+const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+function naiveScale(train) {
+  let s = 0;
+  let n = 0;
+  for (let i = 1; i < train.length; i++) {
+    if (train[i] === null || train[i - 1] === null) continue;
+    s += Math.abs(train[i] - train[i - 1]);
+    n++;
+  }
+  return s / Math.max(1, n);
+}
+
+function score(actual, forecast, lower, upper, scale) {
+  let err = 0;
+  let inside = 0;
+  let n = 0;
+  actual.forEach((v, i) => {
+    if (v === null) return;
+    n++;
+    err += Math.abs(v - forecast[i]);
+    if (v >= lower[i] && v <= upper[i]) inside++;
+  });
+  return { mase: err / n / scale, coverage: inside / n };
+}
+
+const work = mkdtempSync(path.join(tmpdir(), 'ntma-shapes-'));
+const rows = [];
+const skipped = new Set();
+try {
+  for (const shape of shapes) {
+    if (only.length > 0 && !only.includes(shape.name)) continue;
+    for (let k = 0; k < origins; k++) {
+      const y = shape.series ? shape.series(k) : shape.make(shape.train + HORIZON, 1000 * (k + 1) + 7);
+      const train = y.slice(0, shape.train);
+      const future = y.slice(shape.train, shape.train + HORIZON);
+      const input = path.join(work, `in.json`);
+      const spec = { values: train, step: shape.step, horizon: HORIZON, level: LEVEL, observed: future };
+      if (shape.periods) spec.periods = shape.periods;
+      const text = JSON.stringify(spec);
+      writeFileSync(input, text);
+      const scale = naiveScale(train);
+      for (const peer of peers) {
+        if (skipped.has(peer.key)) continue;
+        const output = path.join(work, `out-${peer.key}.json`);
+        const cached =
+          cache && peer.key !== 'ntma'
+            ? path.join(cache, `${peer.key}-${createHash('sha1').update(text).digest('hex')}.json`)
+            : undefined;
+        const run =
+          cached && existsSync(cached)
+            ? (copyFileSync(cached, output), { status: 0 })
+            : spawnSync(peer.command, [...peer.args, input, output], { encoding: 'utf8' });
+        if (run.status === 0 && cached && !existsSync(cached)) copyFileSync(output, cached);
+        if (run.error || run.status !== 0) {
+          const why = run.error ? run.error.message : run.stderr.trim().split('\n').slice(-3).join(' ');
+          console.error(`${peer.name} failed on ${shape.name}#${k}: ${why}`);
+          if (run.error) skipped.add(peer.key);
+          continue;
+        }
+        const result = JSON.parse(readFileSync(output, 'utf8'));
+        const multi = score(future, result.forecast, result.lower, result.upper, scale);
+        const one = result.band
+          ? score(future, result.band.forecast, result.band.lower, result.band.upper, scale)
+          : { mase: Number.NaN, coverage: Number.NaN };
+        rows.push({
+          shape: shape.name,
+          origin: k,
+          peer: peer.name,
+          model: result.model,
+          fitMs: result.fitMs,
+          mase1: one.mase,
+          cover1: one.coverage,
+          mase60: multi.mase,
+          cover60: multi.coverage,
+        });
+        process.stderr.write('.');
+      }
+    }
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+process.stderr.write('\n');
+
+const fmt = (v, d = 2) => (v === undefined || Number.isNaN(v) ? '-' : v.toFixed(d));
+const summary = [];
+console.log(
+  '| shape | peer | fit ms p50 | 1-step MASE | 1-step 95% cover | 60-step MASE | 60-step 95% cover | model (last origin) |',
+);
+console.log('|---|---|---:|---:|---:|---:|---:|---|');
+for (const shape of shapes) {
+  for (const peer of peers) {
+    const mine = rows.filter((r) => r.shape === shape.name && r.peer === peer.name);
+    if (mine.length === 0) continue;
+    const line = {
+      shape: shape.name,
+      peer: peer.name,
+      runs: mine.length,
+      fitMsP50: median(mine.map((r) => r.fitMs)),
+      mase1: mean(mine.map((r) => r.mase1)),
+      cover1: mean(mine.map((r) => r.cover1)),
+      mase60: mean(mine.map((r) => r.mase60)),
+      cover60: mean(mine.map((r) => r.cover60)),
+      model: mine[mine.length - 1].model,
+    };
+    summary.push(line);
+    console.log(
+      `| ${line.shape} | ${line.peer} | ${fmt(line.fitMsP50, 0)} | ${fmt(line.mase1)} | ${fmt(line.cover1)} | ${fmt(line.mase60)} | ${fmt(line.cover60)} | ${line.model} |`,
+    );
+  }
+}
+if (out) writeFileSync(out, JSON.stringify({ horizon: HORIZON, origins, summary, rows }, null, 2));

@@ -1,0 +1,78 @@
+// The workspace builds npm start and npm test need, skipped when their output is newer than every input.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+/** Each build's inputs (files or directories, from the repository root) and its output directory. */
+export const BUILDS = {
+  // First: every other build imports its compiled schemas, types and meaning.
+  contract: {
+    inputs: ['contract/src', 'contract/package.json', 'contract/tsconfig.json', 'contract/tsconfig.build.json'],
+    output: 'contract/dist',
+  },
+  sidecar: {
+    inputs: [
+      'contract/src',
+      'sidecar/src',
+      'sidecar/package.json',
+      'sidecar/tsconfig.json',
+      'sidecar/tsconfig.build.json',
+    ],
+    output: 'sidecar/dist',
+  },
+  demo: {
+    inputs: ['contract/src', 'demo/src', 'demo/package.json', 'demo/tsconfig.json', 'demo/tsconfig.build.json'],
+    output: 'demo/dist',
+  },
+  plugin: {
+    inputs: [
+      'contract/src',
+      'plugin/src',
+      'plugin/.config',
+      'plugin/package.json',
+      'plugin/tsconfig.json',
+      'plugin/README.md',
+    ],
+    output: 'plugin/dist',
+  },
+};
+const SHARED_INPUTS = ['package-lock.json', 'tsconfig.json'];
+const STAMP = '.ntma-built';
+
+/** Newest modification time (ms) under `file`, or 0 when it does not exist. */
+export function newestMtime(file) {
+  if (!existsSync(file)) return 0;
+  const stat = statSync(file);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs; // a deleted file shows only in its directory's time
+  for (const entry of readdirSync(file)) {
+    if (entry === 'node_modules' || entry === 'dist') continue;
+    newest = Math.max(newest, newestMtime(path.join(file, entry)));
+  }
+  return newest;
+}
+
+/** Whether `name`'s last successful build (its stamp) is newer than all of its inputs. */
+export function buildIsFresh(root, name) {
+  const { inputs, output } = BUILDS[name];
+  const stamp = path.join(root, output, STAMP);
+  if (!existsSync(stamp)) return false;
+  const inputsChanged = Math.max(...[...inputs, ...SHARED_INPUTS].map((input) => newestMtime(path.join(root, input))));
+  return statSync(stamp).mtimeMs >= inputsChanged;
+}
+
+/**
+ * Builds `name` with its npm script unless it is fresh. The stamp carries the time the build started, so a file
+ * saved during the build makes the next run build again. Returns { ok, ran, message }.
+ */
+export function ensureBuilt(root, name, { force = false, stdio = 'inherit' } = {}) {
+  if (!force && buildIsFresh(root, name)) return { ok: true, ran: false, message: `${name} build up to date` };
+  const started = new Date();
+  const run = spawnSync('npm', ['run', 'build', '-w', name], { cwd: root, stdio });
+  if (run.status !== 0)
+    return { ok: false, ran: true, message: `${name} build failed (exit ${run.status ?? run.signal})` };
+  const stamp = path.join(root, BUILDS[name].output, STAMP);
+  writeFileSync(stamp, `${started.toISOString()}\n`);
+  utimesSync(stamp, started, started);
+  return { ok: true, ran: true, message: `${name} built` };
+}

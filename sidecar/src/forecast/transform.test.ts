@@ -1,0 +1,80 @@
+import { rng, traffic } from './__fixtures__/simulate.js';
+import { bandOver } from './bands.js';
+import { fitModel } from './fit.js';
+import { chooseTransform, forward, inverse } from './transform.js';
+
+/** A daily swing of 10x in the level with noise proportional to it (bytes/s of a busy link). */
+function multiplicative(n: number, seed: number, day = 1440): number[] {
+  const r = rng(seed);
+  let a = 0;
+  return Array.from({ length: n }, (_, t) => {
+    a = 0.5 * a + 0.08 * r.normal();
+    return (275 + 225 * Math.sin((2 * Math.PI * t) / day)) * Math.exp(a);
+  });
+}
+
+/** Counts whose rate follows a 12-hour cycle at 5-minute steps. */
+function counts(n: number, seed: number): number[] {
+  const r = rng(seed);
+  return Array.from({ length: n }, (_, t) => {
+    const lambda = 20 + 18 * Math.sin((2 * Math.PI * t) / 144);
+    let k = 0;
+    let p = r.uniform();
+    const limit = Math.exp(-lambda);
+    while (p > limit) {
+      k++;
+      p *= r.uniform();
+    }
+    return k;
+  });
+}
+
+describe('variance-stabilising transform', () => {
+  it('takes logs of multiplicative noise, square roots of counts, and leaves additive noise alone', () => {
+    expect(chooseTransform(Float64Array.from(multiplicative(4320, 1))).kind).toBe('log');
+    expect(chooseTransform(Float64Array.from(counts(2016, 2))).kind).toBe('sqrt');
+    expect(chooseTransform(Float64Array.from(traffic(4320, 3))).kind).toBe('none');
+    expect(chooseTransform(Float64Array.from(traffic(4320, 3).map((v) => v - 200))).reason).toBe('negative values');
+  });
+
+  it('round-trips values, and maps a zero under log to a finite value far below', () => {
+    for (const kind of ['none', 'sqrt', 'log'] as const) {
+      for (const v of [0.5, 3, 1e6]) expect(inverse(kind, forward(kind, v))).toBeCloseTo(v, 6);
+    }
+    expect(Number.isFinite(forward('log', 0))).toBe(true);
+  });
+
+  it('holds a 95% one-step band at the quiet and the busy end of the day', () => {
+    const quiet = { inside: 0, total: 0 };
+    const busy = { inside: 0, total: 0 };
+    for (let seed = 1; seed <= 3; seed++) {
+      const y = multiplicative(4320 + 1440, seed);
+      const model = fitModel(y.slice(0, 4320), { stepSeconds: 60, model: 'auto', confidence: 0.95 });
+      expect(model.name).toMatch(/^log\+mstl\[1440\]\+/);
+      const held = y.slice(4320);
+      const band = bandOver(model, held, 0.95);
+      held.forEach((v, i) => {
+        const level = 275 + 225 * Math.sin((2 * Math.PI * (4320 + i)) / 1440);
+        const bucket = level < 200 ? quiet : level > 350 ? busy : undefined;
+        if (!bucket) return;
+        bucket.total++;
+        if (v >= band.lower[i]! && v <= band.upper[i]!) bucket.inside++;
+      });
+    }
+    for (const { inside, total } of [quiet, busy]) {
+      expect(inside / total).toBeGreaterThan(0.9);
+      expect(inside / total).toBeLessThan(0.99);
+    }
+  });
+
+  it('keeps a log model positive and its interval around the data', () => {
+    const y = multiplicative(4320, 4);
+    const model = fitModel(y, { stepSeconds: 60, model: 'auto', confidence: 0.95 });
+    const { mean, lower, upper } = model.forecast(60, 0.95);
+    for (let i = 0; i < 60; i++) {
+      expect(lower[i]).toBeGreaterThan(0);
+      expect(lower[i]).toBeLessThan(mean[i]!);
+      expect(upper[i]).toBeGreaterThan(mean[i]!);
+    }
+  });
+});
