@@ -311,6 +311,12 @@ function nativeScaleTarget() {
     'ntma.scale.cooldown': '60s',
     'ntma.scale.auto': 'on',
     'ntma.scale.attack-max': '4',
+    // The predictive policy's capacity model: the demo day peaks near 40 requests/s, so one stand-in
+    // replica is taken to serve 10 (planned at 70%), and a new one to serve within 15 s.
+    'ntma.scale.capacity': '10',
+    'ntma.scale.lead': '15s',
+    'ntma.scale.stabilisation': '2m',
+    'ntma.scale.watcher': 'demo_request_rate',
   };
   const run = spawnSync(
     docker,

@@ -99,6 +99,47 @@ describe('audit pages past the in-memory cap', () => {
     await reopened.close();
   });
 
+  it('counts an action that finishes after it left memory once, at its first place', async () => {
+    const log = new AuditLog(dir, { maxActionsInMemory: 3 });
+    const base = { who: 'api', source: 'api', reason: 'r', before: 1, after: 2, dryRun: false } as const;
+    await log.record({ ...base, action: 'long', phase: 'accepted', target: 'swarm:a' });
+    for (let i = 0; i < 5; i++) {
+      await log.record({ ...base, action: `h${i}`, phase: 'held', target: i % 2 ? 'swarm:a' : 'swarm:b' });
+    }
+    await log.record({ ...base, action: 'long', phase: 'applied', target: 'swarm:a' });
+    expect(log.actionsInMemory).toBe(3);
+    // From memory (the newest two) and from the file (all): the same total, 'long' still oldest.
+    expect(await log.page({ offset: 0, limit: 2 })).toMatchObject({ total: 6, items: [{ id: 'h4' }, { id: 'h3' }] });
+    const all = await log.page({ offset: 0, limit: 10 });
+    expect(all.total).toBe(6);
+    expect(all.items.map((a) => [a.id, a.status])).toEqual([
+      ['h4', 'held'],
+      ['h3', 'held'],
+      ['h2', 'held'],
+      ['h1', 'held'],
+      ['h0', 'held'],
+      ['long', 'applied'],
+    ]);
+    expect(await log.page({ target: 'swarm:a', status: 'applied', offset: 0, limit: 1 })).toMatchObject({
+      total: 1,
+      items: [{ id: 'long' }],
+    });
+    expect((await log.latestFor('swarm:a'))?.id).toBe('long');
+    await log.close();
+  });
+
+  it('pages by target from the file once there are more targets than it counts', async () => {
+    const log = new AuditLog(dir, { maxActionsInMemory: 4 });
+    const base = { who: 'api', source: 'api', reason: 'r', before: 1, after: 1, dryRun: false } as const;
+    for (let i = 0; i < 12; i++) {
+      await log.record({ ...base, action: `r${i}`, phase: 'refused', target: `swarm:nothing-${i % 6}` });
+    }
+    const page = await log.page({ target: 'swarm:nothing-5', offset: 0, limit: 1 });
+    expect(page).toMatchObject({ total: 2, items: [{ id: 'r11' }] });
+    expect((await log.page({ offset: 0, limit: 1 })).total).toBe(12);
+    await log.close();
+  });
+
   it('streams the file on start, keeping only the newest actions and the first unreadable lines', async () => {
     const writer = new AuditLog(dir);
     await writeHistory(writer, 40);

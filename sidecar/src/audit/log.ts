@@ -114,20 +114,40 @@ export class AuditLog {
 
   async page(query: AuditQuery): Promise<AuditPage> {
     await this.ready();
-    if (this.index.evicted > 0) {
-      const { items, total } = await pageFromFile(this.file, await this.size(), query, this.inFlight);
-      return { items, total, skipped: this.skipped };
-    }
-    const all = this.index
+    const inMemory = this.index
       .actions(this.inFlight)
       .filter((a) => query.target === undefined || a.target === query.target)
       .filter((a) => query.status === undefined || a.status === query.status)
       .reverse();
-    return {
-      items: all.slice(query.offset, query.offset + query.limit),
-      total: all.length,
-      skipped: this.skipped,
-    };
+    // Memory holds the newest actions, so a page within them is theirs; the total needs the counts
+    // of the whole log, which the index keeps while it can.
+    const total = this.index.evicted === 0 ? inMemory.length : this.totalOf(query);
+    if (total !== undefined && query.offset + query.limit <= inMemory.length) {
+      return { items: inMemory.slice(query.offset, query.offset + query.limit), total, skipped: this.skipped };
+    }
+    if (total !== undefined && (this.index.evicted === 0 || query.offset >= total)) {
+      return { items: inMemory.slice(query.offset, query.offset + query.limit), total, skipped: this.skipped };
+    }
+    const fromFile = await pageFromFile(this.file, await this.size(), query, this.inFlight);
+    return { ...fromFile, skipped: this.skipped };
+  }
+
+  /** Matching actions in the whole log, from the index's counts; undefined when they are not exact. */
+  private totalOf(query: AuditQuery): number | undefined {
+    const { target, status } = query;
+    // Running now: unfinished in the file, in progress to this process.
+    let running = 0;
+    if (status === 'in_progress' || status === 'unfinished') {
+      for (const id of this.inFlight) {
+        const action = this.index.get(id);
+        if (!action) return undefined;
+        if (action.status === 'unfinished' && (target === undefined || action.target === target)) running += 1;
+      }
+    }
+    if (status === 'in_progress') return running;
+    const counted = this.index.countOf(target, status);
+    if (counted === undefined) return undefined;
+    return status === 'unfinished' ? counted - running : counted;
   }
 
   /** One action, when it is among the newest ones held in memory. */

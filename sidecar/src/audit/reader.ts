@@ -3,7 +3,7 @@
  * process died mid-write) is reported and skipped, never fatal, and an accepted entry without an
  * outcome shows up as an `unfinished` action.
  */
-import { OUTCOME_PHASES, type AuditAction, type AuditEntry, type AuditPhase } from './types.js';
+import { OUTCOME_PHASES, type ActionStatus, type AuditAction, type AuditEntry, type AuditPhase } from './types.js';
 
 export interface SkippedLine {
   /** 1-based line number in the file. */
@@ -87,10 +87,17 @@ export function foldEntry(existing: AuditAction | undefined, entry: AuditEntry):
   return action;
 }
 
+/** Every status an action can have in the file (in_progress is unfinished, seen from its own process). */
+type FileStatus = Exclude<ActionStatus, 'in_progress'>;
+/** Count of all actions, whatever their status. */
+const ALL = '*';
+
 /**
  * Folds entries into actions, in the order each action first appeared. At most `maxActions`
  * actions (and last actions per target) are kept: past it the oldest are dropped and `evicted`
- * counts them, so the log's owner knows older pages must be read from the file. The newest change
+ * counts them, so the log's owner knows older pages must be read from the file. Counts of all
+ * actions by status and target are kept exactly (for up to `maxActions` targets; past that only
+ * the overall counts), so a page within the newest actions never needs the file. The newest change
  * time per target is kept for every target that was really changed (the cooldowns need it).
  */
 export class ActionIndex {
@@ -101,6 +108,12 @@ export class ActionIndex {
   private readonly changesByTarget = new Map<string, { live: number | null; any: number | null }>();
   /** Actions dropped from memory because of the cap. */
   evicted = 0;
+  /** Dropped actions still waiting for their outcome (few: they ran while maxActions others began). */
+  private readonly evictedOpen = new Map<string, AuditAction>();
+  private readonly counts = new Map<string, number>();
+  private readonly countsByTarget = new Map<string, Map<string, number>>();
+  /** False once a target's counts could not be kept (more than maxActions targets). */
+  private targetCountsExact = true;
 
   constructor(readonly maxActions: number = Number.POSITIVE_INFINITY) {}
 
@@ -110,11 +123,20 @@ export class ActionIndex {
   }
 
   add(entry: AuditEntry): void {
-    const existing = this.byId.get(entry.action);
+    const dropped = this.evictedOpen.get(entry.action);
+    const existing = this.byId.get(entry.action) ?? dropped;
     const action = foldEntry(existing, entry);
     if (!action) return;
-    if (!existing) this.makeRoom();
-    this.byId.set(entry.action, action);
+    if (existing) this.count(existing.target, existing.status, -1);
+    else this.count(entry.target, ALL, 1);
+    this.count(action.target, action.status, 1);
+    if (dropped) {
+      // Its place is among the old actions, on disk; only its effects are kept.
+      this.evictedOpen.delete(entry.action);
+    } else {
+      if (!existing) this.makeRoom();
+      this.byId.set(entry.action, action);
+    }
     // Re-inserted so the map's order is by recency, and the cap drops the stalest target.
     this.latestByTarget.delete(entry.target);
     this.latestByTarget.set(entry.target, action);
@@ -127,11 +149,40 @@ export class ActionIndex {
 
   private makeRoom(): void {
     while (this.byId.size >= this.maxActions) {
-      const oldest = this.byId.keys().next();
+      const oldest = this.byId.entries().next();
       if (oldest.done) return;
-      this.byId.delete(oldest.value);
+      const [id, action] = oldest.value;
+      this.byId.delete(id);
       this.evicted += 1;
+      if (action.status === 'unfinished' && this.evictedOpen.size < this.maxActions) this.evictedOpen.set(id, action);
     }
+  }
+
+  private count(target: string, status: string, delta: number): void {
+    this.counts.set(status, (this.counts.get(status) ?? 0) + delta);
+    let byStatus = this.countsByTarget.get(target);
+    if (!byStatus) {
+      if (!this.targetCountsExact) return;
+      if (this.countsByTarget.size >= this.maxActions) {
+        this.targetCountsExact = false;
+        this.countsByTarget.clear();
+        return;
+      }
+      byStatus = new Map();
+      this.countsByTarget.set(target, byStatus);
+    }
+    byStatus.set(status, (byStatus.get(status) ?? 0) + delta);
+  }
+
+  /**
+   * How many actions (on `target`, with `status`; either may be absent) the whole log holds, as
+   * the file says (unfinished includes the ones running now); undefined when not known exactly.
+   */
+  countOf(target: string | undefined, status: FileStatus | undefined): number | undefined {
+    const key = status ?? ALL;
+    if (target === undefined) return this.counts.get(key) ?? 0;
+    if (!this.targetCountsExact) return undefined;
+    return this.countsByTarget.get(target)?.get(key) ?? 0;
   }
 
   get(id: string): AuditAction | undefined {

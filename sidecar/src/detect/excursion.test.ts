@@ -20,8 +20,8 @@ function feed(tracker: ExcursionTracker, values: number[], from = 0): Array<stri
   return values.map((v, i) => tracker.update(point((from + i) * STEP, v)));
 }
 
-/** Points that span `seconds` from the first to the last. */
-const pointsFor = (seconds: number): number => Math.ceil(seconds / STEP) + 1;
+/** Points that span `seconds` from the first to the last, and at least three (persistence needs evidence). */
+const pointsFor = (seconds: number): number => Math.max(3, Math.ceil(seconds / STEP) + 1);
 
 describe('ExcursionTracker', () => {
   it('stays closed while nothing is surprising', () => {
@@ -36,10 +36,18 @@ describe('ExcursionTracker', () => {
     expect(kinds[1 + inBand]).toBeNull();
   });
 
-  it('measures its spans on the stamps: at a 5-minute step, two points in band close it', () => {
-    const tracker = new ExcursionTracker();
-    const kinds = [100, 130, 100, 100].map((v, i) => tracker.update(point(i * 300, v)));
-    expect(kinds).toEqual([null, 'spike', 'spike', null]);
+  it('measures its spans on the stamps, and needs three points in a row: at a 1-second step, ten seconds', () => {
+    const coarse = new ExcursionTracker();
+    expect([100, 130, 100, 100, 100].map((v, i) => coarse.update(point(i * 300, v)))).toEqual([
+      null,
+      'spike',
+      'spike',
+      'spike',
+      null,
+    ]);
+    const fine = new ExcursionTracker();
+    const kinds = [100, 130, ...Array<number>(11).fill(100)].map((v, i) => fine.update(point(i, v)));
+    expect(kinds.indexOf(null, 1)).toBe(12);
   });
 
   it('calls a short fall a drop', () => {

@@ -9,9 +9,9 @@ import type { ExcursionKind } from './types.js';
 
 /**
  * Every duration is a span of time measured on the points' own stamps (a stamp at or before the
- * previous one adds nothing), so the same settings mean the same thing at a 15-second and at a
- * 5-minute step. A span is always at least one step between two points: at a coarse step, "two
- * minutes in band" is two points in band.
+ * previous one adds nothing), so the same settings mean the same thing at a 1-second and at a
+ * 5-minute step. Persistence also needs evidence: a run counts only once it has MIN_RUN_POINTS
+ * points, so at a coarse step "10 seconds in band" is three points in band.
  */
 export interface ExcursionOptions {
   /** Surprise (log10 p) at or below which an excursion opens. */
@@ -39,8 +39,8 @@ export interface ExcursionOptions {
 
 export const DEFAULT_EXCURSION: ExcursionOptions = {
   openLog10p: -2.3,
-  closeAfterSeconds: 120,
-  reverseAfterSeconds: 60,
+  closeAfterSeconds: 10,
+  reverseAfterSeconds: 10,
   spikeMaxSeconds: 120,
   steadyShare: 0.25,
 };
@@ -79,6 +79,13 @@ export interface ExcursionInput {
   log10p: number;
 }
 
+/**
+ * Consecutive points a persistent state needs, whatever the span: one or two points either way
+ * are what a model settling after a flood produces (it overshoots one way, then the other).
+ * Kept short so a brief spike does not hold the series out of band long enough to page.
+ */
+const MIN_RUN_POINTS = 3;
+
 /** A run of consecutive points with one property: how many, and the time they span. */
 class Run {
   points = 0;
@@ -94,9 +101,9 @@ class Run {
     this.seconds = 0;
   }
 
-  /** The run has lasted `seconds`, counting at least one step for its first point. */
+  /** The run has lasted `seconds` (from its first point to its last) and has enough points to count. */
   lasted(seconds: number): boolean {
-    return this.points >= 2 && this.seconds >= seconds;
+    return this.points >= MIN_RUN_POINTS && this.seconds >= seconds;
   }
 }
 

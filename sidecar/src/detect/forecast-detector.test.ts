@@ -18,7 +18,7 @@ const noise = (n: number, seed = 1): number[] => normals(n, seed).map((z) => 100
 
 describe('ForecastDetector', () => {
   it('warms up without scores until it has enough points for a model, then asks for one', () => {
-    const detector = new ForecastDetector({ stepSeconds: STEP, minTrainingPoints: 50 });
+    const detector = new ForecastDetector({ stepSeconds: STEP, minTrainingSeconds: 50 * STEP });
     for (let i = 0; i < 49; i += 1) {
       expect(detector.wantsModel()).toBe(false);
       const verdict = detector.update(T0 + i * STEP, 100);
@@ -30,7 +30,7 @@ describe('ForecastDetector', () => {
   });
 
   it('reports the one-step forecast, its band and the standardised residual once a model is installed', () => {
-    const detector = new ForecastDetector({ stepSeconds: STEP, minTrainingPoints: 10 });
+    const detector = new ForecastDetector({ stepSeconds: STEP, minTrainingSeconds: 10 * STEP });
     stream(detector, Array(10).fill(100));
     detector.install(fakeModel(100, 2, 10));
     const verdict = detector.update(T0 + 10 * STEP, 107);
@@ -54,7 +54,7 @@ describe('ForecastDetector', () => {
   });
 
   it('labels a step to a new steady level a level shift', () => {
-    const detector = new ForecastDetector({ stepSeconds: STEP, refitEveryPoints: 5000 });
+    const detector = new ForecastDetector({ stepSeconds: STEP, refitShare: 10 });
     const values = [...noise(1500), ...normals(30, 9).map((z) => 140 + 0.5 * z)];
     const verdicts = stream(detector, values);
     expect(verdicts[1500]!.kind).toBe('spike');
@@ -70,11 +70,16 @@ describe('ForecastDetector', () => {
     expect(repeat).toBeLessThan(first / 2);
   });
 
-  it('asks for a new model when the current one is as old as its training set, then every refitEveryPoints', () => {
+  it('asks for a new model when the current one is as old as its training set, then every quarter of its window', () => {
     const fit = fakeFit();
-    const detector = new ForecastDetector({ stepSeconds: STEP, minTrainingPoints: 100, refitEveryPoints: 300 });
+    const detector = new ForecastDetector({
+      stepSeconds: STEP,
+      minTrainingSeconds: 100 * STEP,
+      maxTrainingSeconds: 1200 * STEP,
+      refitShare: 0.25,
+    });
     stream(detector, noise(1000), fit);
-    // Fits at 100 points, then when 100, 200 and 300 (capped by refitEveryPoints) points old.
+    // Fits at 100 points, then when 100, 200 and 300 (a quarter of the 1200-point window) points old.
     expect(fit.calls.map((c) => c.length)).toEqual([100, 200, 400, 700]);
     // Each replaced model was destroyed.
     expect(fit.models.slice(0, -1).every((m) => m.destroyed)).toBe(true);
@@ -82,7 +87,7 @@ describe('ForecastDetector', () => {
   });
 
   it('asks for a new model when the residuals drift away from the forecast', () => {
-    const detector = new ForecastDetector({ stepSeconds: STEP, minTrainingPoints: 100, refitEveryPoints: 10_000 });
+    const detector = new ForecastDetector({ stepSeconds: STEP, minTrainingSeconds: 100 * STEP, refitShare: 10 });
     const fit = fakeFit();
     // Models fitted at 100, 200 and 400 points; at 700 the last one is 300 points old.
     stream(detector, noise(700), fit);
@@ -99,16 +104,16 @@ describe('ForecastDetector', () => {
   });
 
   it('carries a gap in the timestamps as missing points, never as zeros', () => {
-    const detector = new ForecastDetector({ stepSeconds: STEP, minTrainingPoints: 5 });
+    const detector = new ForecastDetector({ stepSeconds: STEP, minTrainingSeconds: 5 * STEP });
     detector.update(T0, 10);
     detector.update(T0 + STEP, 11);
     detector.update(T0 + 4 * STEP, 12); // two steps missing
     expect(detector.trainingWindow()).toEqual([10, 11, null, null, 12]);
   });
 
-  it('forces a refit after a gap longer than maxGapPoints', () => {
+  it('forces a refit after a gap longer than its share of the window', () => {
     const fit = fakeFit();
-    const detector = new ForecastDetector({ stepSeconds: STEP, minTrainingPoints: 20, maxGapPoints: 5 });
+    const detector = new ForecastDetector({ stepSeconds: STEP, minTrainingSeconds: 20 * STEP, maxGapShare: 5 / 4032 });
     stream(detector, noise(30), fit);
     expect(detector.wantsModel()).toBe(false);
     detector.update(T0 + 100 * STEP, 100);
@@ -116,7 +121,7 @@ describe('ForecastDetector', () => {
   });
 
   it('gives a missing value no score and no residual but keeps the band', () => {
-    const detector = new ForecastDetector({ stepSeconds: STEP, minTrainingPoints: 10 });
+    const detector = new ForecastDetector({ stepSeconds: STEP, minTrainingSeconds: 10 * STEP });
     stream(detector, noise(20));
     const verdict = detector.update(T0 + 20 * STEP, null);
     expect(verdict).toMatchObject({ value: null, residual: null, score: 0, anomaly: 0 });
@@ -124,7 +129,7 @@ describe('ForecastDetector', () => {
   });
 
   it('replays into a late model the points that arrived while it was being fitted', () => {
-    const detector = new ForecastDetector({ stepSeconds: STEP, minTrainingPoints: 10 });
+    const detector = new ForecastDetector({ stepSeconds: STEP, minTrainingSeconds: 10 * STEP });
     for (let i = 0; i < 10; i += 1) detector.update(T0 + i * STEP, i);
     const window = detector.trainingWindow();
     detector.update(T0 + 10 * STEP, 10);
@@ -135,9 +140,17 @@ describe('ForecastDetector', () => {
   });
 
   it('backs off after a failed fit instead of asking again at once', () => {
-    const detector = new ForecastDetector({ stepSeconds: STEP, minTrainingPoints: 10, fitBackoffPoints: 20 });
+    const detector = new ForecastDetector({
+      stepSeconds: STEP,
+      minTrainingSeconds: 10 * STEP,
+      fitBackoffSeconds: 20 * STEP,
+    });
     stream(detector, Array(10).fill(1), fakeFit());
-    const fresh = new ForecastDetector({ stepSeconds: STEP, minTrainingPoints: 10, fitBackoffPoints: 20 });
+    const fresh = new ForecastDetector({
+      stepSeconds: STEP,
+      minTrainingSeconds: 10 * STEP,
+      fitBackoffSeconds: 20 * STEP,
+    });
     for (let i = 0; i < 10; i += 1) fresh.update(T0 + i * STEP, i);
     expect(fresh.wantsModel()).toBe(true);
     fresh.fitFailed();
@@ -216,7 +229,7 @@ describe('ForecastDetector', () => {
   it('reports the flood side, not a flapping +1/-1, while the series settles after a flood', () => {
     const step = 15;
     const fit = fakeFit();
-    const detector = new ForecastDetector({ stepSeconds: step, minTrainingPoints: 200 });
+    const detector = new ForecastDetector({ stepSeconds: step, minTrainingSeconds: 200 * step });
     const settling = [95, 105, 95, 105];
     const values = [...noise(400, 7), ...Array<number>(20).fill(300), ...settling, ...Array<number>(12).fill(100)];
     const verdicts = values.map((value, i) => {
@@ -237,18 +250,22 @@ describe('ForecastDetector', () => {
     expect(() => new ForecastDetector({ stepSeconds: STEP, confidence: 1 })).toThrow(/confidence/);
   });
 
-  describe('keeping an excursion out of the model (maxWithheldPoints)', () => {
+  describe('keeping an excursion out of the model (maxWithheldSeconds)', () => {
     /** A detector on 200 points of noise around 100 with a constant model installed, its predictor recording. */
     function primed(maxWithheldPoints: number, withholdMinShare = 0) {
       const fit = fakeFit();
-      const detector = new ForecastDetector({
-        stepSeconds: STEP,
-        minTrainingPoints: 100,
-        maxTrainingPoints: 100,
-        refitEveryPoints: 10_000,
-        maxWithheldPoints,
-        withholdMinShare,
-      });
+      const detector = new ForecastDetector(
+        {
+          stepSeconds: STEP,
+          minTrainingSeconds: 100 * STEP,
+          maxTrainingSeconds: 100 * STEP,
+          refitShare: 10,
+          maxWithheldSeconds: maxWithheldPoints * STEP,
+          withholdMinShare,
+        },
+        // Withholding is for attacks: this classifier calls every upward excursion one.
+        (excursion) => (excursion.direction > 0 ? 'attack_suspected' : excursion.shape),
+      );
       stream(detector, noise(200), fit);
       expect(detector.wantsModel()).toBe(false);
       const model = fit.models.at(-1)!;
@@ -275,6 +292,23 @@ describe('ForecastDetector', () => {
       expect(detector.trainingWindow().slice(-6)).toEqual([expect.any(Number), null, null, null, null, null]);
       // A withheld point is not drift either: no refit is asked for while the excursion lasts.
       expect(detector.wantsModel()).toBe(false);
+    });
+
+    it('learns an excursion the classifier does not call an attack: a drop, or any excursion without a classifier', () => {
+      const { detector, model } = primed(20);
+      feed(detector, [60, 61, 60], 200);
+      expect(model.observed).toEqual([60, 61, 60]);
+      const plain = new ForecastDetector({
+        stepSeconds: STEP,
+        minTrainingSeconds: 100 * STEP,
+        maxWithheldSeconds: 20 * STEP,
+      });
+      const fit = fakeFit();
+      stream(plain, noise(200), fit);
+      const last = fit.models.at(-1)!;
+      last.observed.length = 0;
+      feed(plain, [140, 141], 200);
+      expect(last.observed).toEqual([140, 141]);
     });
 
     it('feeds in-band points of an open excursion, and out-of-band points with no excursion open', () => {
@@ -344,8 +378,8 @@ describe('ForecastDetector.outlook', () => {
     const curve = (i: number): number => 100 + 50 * Math.sin((2 * Math.PI * i) / day);
     const detector = new ForecastDetector({
       stepSeconds: STEP,
-      minTrainingPoints: 3 * day,
-      maxTrainingPoints: 3 * day,
+      minTrainingSeconds: 3 * day * STEP,
+      maxTrainingSeconds: 3 * day * STEP,
     });
     expect(detector.outlook(10)).toBeNull();
     const fit = (values: ReadonlyArray<number | null>) =>

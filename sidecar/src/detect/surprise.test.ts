@@ -34,6 +34,15 @@ describe('SurpriseTracker', () => {
     expect(single).toBeGreaterThan(-2.5);
   });
 
+  it('does not let one huge point imitate a run: a long channel is not held surprised after a spike', () => {
+    const tracker = new SurpriseTracker({ ...options, channels: [{ input: 'r' as const, points: 300 }] });
+    for (const r of normals(800)) tracker.update({ r });
+    const spike = tracker.update({ r: 1e6 }).log10p;
+    const after = normals(10, 7).map((r) => tracker.update({ r }).log10p);
+    expect(spike).toBeGreaterThan(-3);
+    expect(Math.min(...after)).toBeGreaterThan(-3);
+  });
+
   it('is more surprised by a sustained run of moderate residuals than by any one of them', () => {
     const run = surprisesAfterNoise([2.5, 2.5, 2.5, 2.5, 2.5, 2.5]);
     const [single] = surprisesAfterNoise([2.5]);

@@ -90,7 +90,12 @@ export class SurpriseTracker<Input extends string> {
     let channel = -1;
     let voting = 0;
     this.channels.forEach(({ input, channel: c, abstainsInWarmup }, index) => {
-      const statistic = c.statistic(bounded(inputs[input]));
+      const value = bounded(inputs[input]);
+      // A run channel looks for many moderately unusual points; one huge one must not imitate a run
+      // (and hold the channel surprised for its whole horizon), so each point counts at most this much.
+      const statistic = c.statistic(
+        c.points > 1 ? Math.max(-RUN_INPUT_LIMIT, Math.min(RUN_INPUT_LIMIT, value)) : value,
+      );
       const ranked = c.history.size >= this.options.minHistoryPoints;
       const log10p = ranked
         ? log10Exceedance(c.history, statistic, this.options.tail)
@@ -114,6 +119,9 @@ export class SurpriseTracker<Input extends string> {
  * infinity in a sum never leaves it).
  */
 const MAX_INPUT = 1e12;
+
+/** Largest contribution of one point to a channel over several points (in the input's standard units). */
+export const RUN_INPUT_LIMIT = 10;
 
 function bounded(input: number): number {
   if (Number.isNaN(input)) return 0;

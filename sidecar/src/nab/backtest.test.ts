@@ -25,7 +25,7 @@ describe('runFile', () => {
     const progress: number[] = [];
     const run = runFile(
       file(wave(700)),
-      { name: 'x', create: (step) => new ForecastDetector({ stepSeconds: step, minTrainingPoints: 100 }), fit },
+      { name: 'x', create: (step) => new ForecastDetector({ stepSeconds: step, minTrainingSeconds: 100 * step }), fit },
       (done) => progress.push(done),
     );
     expect(run.stepSeconds).toBe(300);
@@ -48,7 +48,7 @@ describe('runFile', () => {
     for (let i = 600; i < 900; i += 1) f.timestamps[i] = f.timestamps[i]! - 7200;
     const run = runFile(f, {
       name: 'x',
-      create: (step) => new ForecastDetector({ stepSeconds: step, minTrainingPoints: 100 }),
+      create: (step) => new ForecastDetector({ stepSeconds: step, minTrainingSeconds: 100 * step }),
       fit: fakeFit(),
     });
     expect(run.stepSeconds).toBe(300);
@@ -61,7 +61,11 @@ describe('runFile', () => {
     const failing: Fit = () => {
       throw new Error('nothing fits');
     };
-    const detector = new ForecastDetector({ stepSeconds: 300, minTrainingPoints: 50, fitBackoffPoints: 100 });
+    const detector = new ForecastDetector({
+      stepSeconds: 300,
+      minTrainingSeconds: 50 * 300,
+      fitBackoffSeconds: 100 * 300,
+    });
     const run = runFile(file(wave(400)), { name: 'x', create: () => detector, fit: failing });
     // Asked at rows 50, 150, 250 and 350: once per back-off.
     expect(run.failedFits).toBe(4);

@@ -1,20 +1,50 @@
-/** The detectors the backtest compares: ours, on the forecasting engine, and the baseline. */
-import { ForecastDetector } from '../detect/forecast-detector.js';
+/**
+ * The detectors the backtest compares: ours, built exactly as a watcher builds it (same function,
+ * same settings, withholding included), and the baseline. `ablations` are the same detector with
+ * one part taken away, to show what each part earns in the cross-validated score.
+ */
+import { DEFAULT_DETECTOR, ForecastDetector, type ForecastDetectorOptions } from '../detect/forecast-detector.js';
 import { WindowedGaussianDetector } from '../detect/windowed-gaussian.js';
 import type { Fit } from '../forecast/types.js';
+import { watcherDetectorOptions } from '../watch/detectors.js';
 import type { DetectorFactory } from './backtest.js';
 
 export const DETECTOR_NAME = 'ntma';
 export const BASELINE_NAME = 'windowedGaussian';
 
+/** The training window the backtest's watcher has: NAB files are two weeks of 5-minute points. */
+export const BACKTEST_TRAIN_SECONDS = 14 * 24 * 3600;
+/** The band confidence of a watcher at the default sensitivity (medium). */
+export const BACKTEST_CONFIDENCE = 0.99;
+
+/** What a watcher with the backtest's window and confidence runs, at the file's step; `change` alters it for an ablation. */
+function ntma(fit: Fit, name: string, change: Partial<ForecastDetectorOptions> = {}): DetectorFactory {
+  return {
+    name,
+    create: (stepSeconds) =>
+      new ForecastDetector({
+        ...watcherDetectorOptions(stepSeconds, BACKTEST_TRAIN_SECONDS),
+        confidence: BACKTEST_CONFIDENCE,
+        ...change,
+      }),
+    fit,
+    fitSpec: { model: 'auto', confidence: BACKTEST_CONFIDENCE },
+  };
+}
+
 export function defaultDetectors(fit: Fit): DetectorFactory[] {
+  return [ntma(fit, DETECTOR_NAME), { name: BASELINE_NAME, create: () => new WindowedGaussianDetector() }];
+}
+
+/** The detector with one part removed at a time. */
+export function ablations(fit: Fit): DetectorFactory[] {
+  const { surprise, paging } = DEFAULT_DETECTOR;
+  const without = (index: number): Partial<ForecastDetectorOptions> => ({
+    surprise: { ...surprise, channels: surprise.channels.filter((_, k) => k !== index) },
+  });
   return [
-    {
-      name: DETECTOR_NAME,
-      create: (stepSeconds) => new ForecastDetector({ stepSeconds }),
-      fit,
-      fitSpec: { model: 'auto', confidence: 0.99 },
-    },
-    { name: BASELINE_NAME, create: () => new WindowedGaussianDetector() },
+    ntma(fit, 'no-withholding', { maxWithheldSeconds: 0 }),
+    ...surprise.channels.map((channel, k) => ntma(fit, `without-${channel.input}-${channel.seconds}s`, without(k))),
+    ntma(fit, 'no-repeat-damping', { paging: { ...paging, repeatDamping: 1 } }),
   ];
 }

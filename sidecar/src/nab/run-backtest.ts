@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runFile, type DetectorFactory, type FileRun } from './backtest.js';
 import { loadCorpus, type Corpus } from './corpus.js';
+import { crossValidate, type CrossValidation } from './cross-validate.js';
 import { renderReport } from './report.js';
 import { writeResultCsv } from './results-csv.js';
 import { scoreCorpus, type ProfileResult } from './scorer.js';
@@ -36,6 +37,7 @@ interface DetectorOutcome {
   factory: DetectorFactory;
   runs: FileRun[];
   results: Record<string, ProfileResult>;
+  crossValidated: Record<string, CrossValidation>;
 }
 
 function runDetector(corpus: Corpus, factory: DetectorFactory, progress?: ProgressSink): DetectorOutcome {
@@ -50,11 +52,14 @@ function runDetector(corpus: Corpus, factory: DetectorFactory, progress?: Progre
   } finally {
     progress?.stop();
   }
-  const results = scoreCorpus(
-    runs.map((run, i) => ({ key: run.key, scores: run.scores, windows: corpus.files[i]!.windows })),
+  const scored = runs.map((run, i) => ({ key: run.key, scores: run.scores, windows: corpus.files[i]!.windows }));
+  const results = scoreCorpus(scored, corpus.profiles);
+  const crossValidated = crossValidate(
+    corpus.files.map((file) => file.category),
+    [{ setting: factory.name, files: scored }],
     corpus.profiles,
   );
-  return { factory, runs, results };
+  return { factory, runs, results, crossValidated };
 }
 
 export function runBacktest(options: BacktestOptions): BacktestSummary {
@@ -97,7 +102,7 @@ export function runBacktest(options: BacktestOptions): BacktestSummary {
     },
     profiles: corpus.profiles,
     detectors: Object.fromEntries(
-      outcomes.map((o) => [o.factory.name, summariseDetector(corpus, o.runs, o.results)] as const),
+      outcomes.map((o) => [o.factory.name, summariseDetector(corpus, o.runs, o.results, o.crossValidated)] as const),
     ),
     standardRatio: Object.fromEntries(
       outcomes.slice(1).map((o) => [o.factory.name, standardOf(o) > 0 ? standardOf(first) / standardOf(o) : null]),

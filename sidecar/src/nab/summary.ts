@@ -4,11 +4,20 @@
  */
 import type { FileRun } from './backtest.js';
 import type { Corpus } from './corpus.js';
+import type { CrossValidation } from './cross-validate.js';
 import type { ProfileResult } from './scorer.js';
 
 export interface DetectorSummary {
-  /** Per profile: the normalised score (0..100), its corpus-wide threshold and raw score. */
+  /**
+   * In-sample, per profile: the normalised score (0..100) at the threshold chosen on the very
+   * files it scores, that threshold and the raw score. Flattering: see crossValidated.
+   */
   profiles: Record<string, { score: number; threshold: number; raw: number }>;
+  /**
+   * Leave-one-category-out, per profile: every choice made on three categories and scored on
+   * the fourth; `mean` over the four is the honest score.
+   */
+  crossValidated: Record<string, CrossValidation>;
   /** Per file, per profile: what the threshold caught. */
   files: Array<{
     key: string;
@@ -45,6 +54,7 @@ export function summariseDetector(
   corpus: Corpus,
   runs: ReadonlyArray<FileRun>,
   results: Record<string, ProfileResult>,
+  crossValidated: Record<string, CrossValidation>,
 ): DetectorSummary {
   const profiles: DetectorSummary['profiles'] = {};
   const noAnomalyFalsePositives: Record<string, number> = {};
@@ -74,6 +84,7 @@ export function summariseDetector(
   });
   return {
     profiles,
+    crossValidated,
     files,
     noAnomalyFalsePositives,
     runSeconds: runs.reduce((sum, run) => sum + run.millis, 0) / 1000,

@@ -1,13 +1,13 @@
 /**
- * The detector every watched series gets: the same ForecastDetector the NAB backtest scores,
- * with the watcher's step, band confidence and window. Two settings differ from the backtest's,
- * both derived from the window rather than tuned per watcher:
+ * The detector every watched series gets, and the one the NAB backtest scores (nab/detectors.ts
+ * calls watcherDetectorOptions with a 14-day window): the same ForecastDetector with the
+ * watcher's step, band confidence and window. Two settings are derived from the window:
  * - the first fit comes once half the window is there (at least 60 points, the 40 an ARIMA fit
  *   needs plus its 20-point calibration tail), and the detector refits on the whole window once
  *   it is full, so a short demo window does not double the wait for a first band;
- * - points out of band inside an open excursion are kept from the model (see
- *   ForecastDetectorOptions.maxWithheldPoints) for up to ten minutes, and never more than half the
- *   window, since a fit on a window that is mostly gaps falls back to a naive model.
+ * - out-of-band points of an open excursion the classifier calls an attack are kept from the
+ *   model (see ForecastDetectorOptions.maxWithheldSeconds) for up to ten minutes, and never more
+ *   than half the window, since a fit on a window that is mostly gaps falls back to a naive model.
  *   Without it a flood becomes the forecast within a minute and its end reads as a drop. Only
  *   points 20% or more off the forecast are withheld: smaller ones are mostly the model lagging a trend.
  */
@@ -26,18 +26,19 @@ export function watcherDetectorOptions(
   trainSeconds: number,
 ): Pick<
   ForecastDetectorOptions,
-  'stepSeconds' | 'maxTrainingPoints' | 'minTrainingPoints' | 'maxWithheldPoints' | 'withholdMinShare'
+  'stepSeconds' | 'maxTrainingSeconds' | 'minTrainingSeconds' | 'maxWithheldSeconds' | 'withholdMinShare'
 > {
   const trainingPoints = Math.floor(trainSeconds / stepSeconds);
+  const firstFitPoints = Math.min(
+    Math.round(DEFAULT_DETECTOR.minTrainingSeconds / stepSeconds),
+    trainingPoints,
+    Math.max(MIN_FIRST_FIT_POINTS, Math.ceil(trainingPoints / 2)),
+  );
   return {
     stepSeconds,
-    maxTrainingPoints: trainingPoints,
-    minTrainingPoints: Math.min(
-      DEFAULT_DETECTOR.minTrainingPoints,
-      trainingPoints,
-      Math.max(MIN_FIRST_FIT_POINTS, Math.ceil(trainingPoints / 2)),
-    ),
-    maxWithheldPoints: Math.min(Math.ceil(WITHHOLD_SECONDS / stepSeconds), Math.floor(trainingPoints / 2)),
+    maxTrainingSeconds: trainingPoints * stepSeconds,
+    minTrainingSeconds: firstFitPoints * stepSeconds,
+    maxWithheldSeconds: Math.min(WITHHOLD_SECONDS, Math.floor(trainingPoints / 2) * stepSeconds),
     withholdMinShare: WITHHOLD_MIN_SHARE,
   };
 }
