@@ -174,7 +174,8 @@ async function main() {
       `--config.file=${config}`,
       `--storage.tsdb.path=${path.join(dataDir, 'prometheus')}`,
       `--web.listen-address=127.0.0.1:${ports.prometheus}`,
-      '--web.enable-lifecycle',
+      // No --web.enable-lifecycle: nothing reloads it, and a page in a local browser could
+      // otherwise stop it with a cross-site POST to /-/quit.
     ]);
     await waitHttp('Prometheus', `${prometheusUrl}/-/ready`);
   }
