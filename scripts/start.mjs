@@ -124,7 +124,7 @@ function setUp() {
   if (!packages.ok) return (fail(packages.message), false);
   const modules = ensureNodeModules(root, { log: (line) => console.log(`npm start: ${line}`) });
   if (!modules.ok) return (fail(modules.message), false);
-  for (const name of ['sidecar', 'demo']) {
+  for (const name of ['contract', 'sidecar', 'demo']) {
     const build = ensureBuilt(root, name);
     if (!build.ok) return (fail(build.message), false);
     if (build.ran) console.log(`npm start: ${build.message}`);

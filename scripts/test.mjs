@@ -85,6 +85,9 @@ const phases = {
     step('lint: plugin', 'npm', ['run', 'lint', '-w', 'plugin']);
   },
   typecheck() {
+    // Every other workspace typechecks against the contract's emitted declarations.
+    build('contract', inCi);
+    step('typecheck: contract', 'npx', ['tsc', '-p', 'contract', '--noEmit']);
     step('typecheck: sidecar', 'npx', ['tsc', '-p', 'sidecar', '--noEmit']);
     step('typecheck: test', 'npx', ['tsc', '-p', 'test', '--noEmit']);
     if (existsSync(path.join(root, 'demo/tsconfig.json')))
@@ -99,6 +102,7 @@ const phases = {
   unit() {
     process.stdout.write('\n=== unit: scripts (node:test)\n');
     count('unit: scripts', runNodeTests({ root, files: scriptTests() }));
+    jest('unit: contract', 'contract/jest.config.cjs');
     jest('unit: sidecar', 'sidecar/jest.config.cjs');
     jest('unit: demo', 'demo/jest.config.cjs');
     jest('unit: plugin', 'plugin/jest.config.js');
