@@ -15,7 +15,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 
-const { fitModel, bandOver } = await import(new URL('../../sidecar/dist/forecast/index.js', import.meta.url).href);
+const { fitModel } = await import(new URL('../../sidecar/dist/forecast/fit.js', import.meta.url).href);
+const { bandOver } = await import(new URL('../../sidecar/dist/forecast/bands.js', import.meta.url).href);
 
 const [source, target] = process.argv.slice(2);
 if (!source || !target) {
