@@ -21,7 +21,7 @@ import {
   ForecastTimeout,
   ForecastWorkerCrashed,
 } from './errors.js';
-import type { BandsResult, FitResult, ForecastResult, Job, JobResults, Values } from './jobs.js';
+import type { BandsResult, FitResult, Job, JobResults, Values } from './jobs.js';
 import type { JobRequest, JobResponse, WireError } from './protocol.js';
 import type { FitSpec } from './types.js';
 
@@ -124,11 +124,6 @@ export class ForecastPool {
   /** Fits on `train`, then runs the one-step predictor through `observed` (which follows it). */
   bandsFor(train: Values, observed: Values, spec: FitSpec): Promise<BandsResult> {
     return this.submit({ kind: 'bands', train, observed, spec });
-  }
-
-  /** Fits on `train` and forecasts `horizon` steps past its end. */
-  forecast(train: Values, spec: FitSpec, horizon: number): Promise<ForecastResult> {
-    return this.submit({ kind: 'forecast', train, spec, horizon });
   }
 
   submit<K extends Job['kind']>(job: Extract<Job, { kind: K }>): Promise<JobResults[K]> {
