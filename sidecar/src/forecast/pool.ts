@@ -13,7 +13,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { BadRequest } from '../errors.js';
 import {
   ForecastError,
   ForecastPoolBusy,
@@ -72,8 +71,8 @@ function fromWire(error: WireError): Error {
   switch (error.name) {
     case 'ForecastError':
       return new ForecastError(error.message);
-    case 'BadRequest':
-      return new BadRequest(error.message);
+    case 'RangeError':
+      return new RangeError(error.message);
     default: {
       const e = new Error(error.message);
       e.name = error.name;
