@@ -181,6 +181,8 @@ export function BandsChart({ series, width, height, from, to, timeZone, formatVa
                 strokeWidth={1}
                 data-testid={testIds.panel.mark}
                 data-kind={mark.kind}
+                data-severity={mark.severity}
+                data-t={mark.t}
               >
                 <title>{`${KIND_LABELS[mark.kind]} · ${one.name} · score ${mark.score.toFixed(4)}`}</title>
               </circle>
