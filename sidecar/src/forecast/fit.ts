@@ -29,7 +29,7 @@ import { NaiveFilter } from './naive.js';
 import { removeSeasonality } from './seasonality.js';
 import { fillGaps, findSpikes, normalise, observedCount, scalingOf, toSeries } from './series.js';
 import { fitSes } from './ses.js';
-import { chooseTransform, forward, type TransformKind } from './transform.js';
+import { chooseTransform, forward, type TransformChoice, type TransformKind } from './transform.js';
 import type { Fit, FitSpec, ModelChoice } from './types.js';
 
 /** Bounds on an explicit order (the contract's); larger ones overfit a remainder and slow ctsa down. */
@@ -281,7 +281,8 @@ export function fitModel(values: ReadonlyArray<number | null> | Float64Array, sp
   const n = data.length;
   const observed = observedCount(data);
   if (observed < 2) throw new ForecastError(`need at least 2 observed values to forecast, got ${observed} of ${n}`);
-  const transform = chooseTransform(data);
+  const transform: TransformChoice =
+    spec.transform === 'auto' ? chooseTransform(data) : { kind: 'none', reason: 'not asked for' };
   const raw = transform.kind === 'none' ? data : data.map((v) => (Number.isNaN(v) ? v : forward(transform.kind, v)));
   const scaling = scalingOf(raw);
   const x = normalise(raw, scaling);
