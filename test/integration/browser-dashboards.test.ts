@@ -8,7 +8,7 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import {
   atLeast,
   DEFAULT_PANEL_OPTIONS,
@@ -19,11 +19,7 @@ import {
 } from '@ntma/contract';
 import { backfill, cleanBackfill, dailyTraffic, type Backfilled, type KnownSeries } from '../support/backfill.js';
 import { chromium, describeWith, prometheus, promtool } from '../support/components.js';
-import { cleanPrometheus, startPrometheus, type RunningPrometheus } from '../support/prometheus.js';
-import { startSidecar, TEST_TOKEN, type RunningSidecar } from '../support/sidecar.js';
-import { launchChromium } from '../harness/browser.js';
-import { buildHarness } from '../harness/build.js';
-import { startHarnessServer, type RunningHarness } from '../harness/server.js';
+import { startBrowserStack, type BrowserStack } from '../harness/stack.js';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const BANDS_PANEL = 'ntma-anomalybands-panel';
@@ -124,34 +120,20 @@ describeWith(
   "every provisioned dashboard's anomaly-bands panels, with their saved options, in Chromium",
   () => {
     let data: Backfilled;
-    let prom: RunningPrometheus;
-    let sidecar: RunningSidecar;
-    let harness: RunningHarness;
-    let browser: Browser;
+    let stack: BrowserStack;
 
     beforeAll(async () => {
-      const [dist] = await Promise.all([buildHarness(), backfill(SERIES).then((b) => (data = b))]);
-      prom = await startPrometheus({ storageDir: data.storageDir });
-      // No watchers: their records would rename kinds, and this test checks the bands answer's own.
-      sidecar = await startSidecar(
-        { PROMETHEUS_URL: prom.url, NTMA_MAX_EVENT_LOOP_DELAY_MS: '600000' },
-        { services: { watchers: { source: '<none>', watchers: [] } } },
-      );
-      harness = await startHarnessServer({
-        dist,
-        sidecarUrl: sidecar.url,
-        apiToken: TEST_TOKEN,
-        prometheusUrl: prom.url,
+      data = await backfill(SERIES);
+      stack = await startBrowserStack({
+        prometheus: { storageDir: data.storageDir },
+        sidecarEnv: { NTMA_MAX_EVENT_LOOP_DELAY_MS: '600000' },
+        // No watchers: their records would rename kinds, and this test checks the bands answer's own.
+        sidecarOptions: { services: { watchers: { source: '<none>', watchers: [] } } },
       });
-      browser = await launchChromium();
     }, 300_000);
 
     afterAll(async () => {
-      await browser?.close();
-      await harness?.close();
-      await sidecar?.close();
-      await prom?.stop();
-      if (prom) cleanPrometheus(prom);
+      await stack?.close();
       if (data) cleanBackfill(data);
     });
 
@@ -177,13 +159,13 @@ describeWith(
           vars: JSON.stringify(VARIABLES),
           title: panel.title ?? '',
         });
-        const page: Page = await browser.newPage({ viewport: { width: 1040, height: 520 } });
+        const page: Page = await stack.browser.newPage({ viewport: { width: 1040, height: 520 } });
         const answers: BandsAnswer[] = [];
         page.on('response', (response) => {
           if (response.url().endsWith('/api/v1/bands/series') && response.ok())
             void response.json().then((body: BandsAnswer) => answers.push(body));
         });
-        await page.goto(`${harness.url}/?${query}`);
+        await page.goto(`${stack.harness.url}/?${query}`);
         await page.waitForSelector(BAND, { timeout: 120_000 });
         await page.waitForSelector('[data-testid="data-testid ntma-panel-loading"]', {
           state: 'detached',
