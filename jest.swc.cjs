@@ -38,5 +38,10 @@ function esmPackages(root) {
 module.exports = {
   transform: { '^.+\\.(ts|js|mjs)$': transform },
   transformIgnorePatterns: [`/node_modules/(?!(${esmPackages(path.join(__dirname, 'node_modules')).join('|')})/)`],
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  moduleNameMapper: {
+    // The contract's sources, so unit tests need no build of it first.
+    '^@ntma/contract$': path.join(__dirname, 'contract/src/index.ts'),
+    '^@ntma/contract/schemas$': path.join(__dirname, 'contract/src/schemas/index.ts'),
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
 };

@@ -144,7 +144,7 @@ function peakRssBytes(pid) {
 
 function seriesBody(values, start, trainPoints, labels) {
   return {
-    series: [{ labels, points: values.map((v, i) => [start + i * STEP, v]) }],
+    series: [{ id: 'bench', labels, points: values.map((v, i) => [start + i * STEP, v]) }],
     step: STEP,
     train: trainPoints * STEP,
     confidence: 0.95,

@@ -1,8 +1,18 @@
 // Fixed time zone so date formatting in tests reads the same on every machine.
 process.env.TZ = 'UTC';
 
+const path = require('path');
+const base = require('./.config/jest.config');
+
 module.exports = {
-  ...require('./.config/jest.config'),
+  ...base,
+  moduleNameMapper: {
+    ...base.moduleNameMapper,
+    // The contract's sources (written with NodeNext's ".js" imports), so tests need no build of it first.
+    '^@ntma/contract$': path.resolve(__dirname, '../contract/src/index.ts'),
+    '^@ntma/contract/schemas$': path.resolve(__dirname, '../contract/src/schemas/index.ts'),
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
   // A busy 2-core CI machine renders @grafana/ui slowly; a test that waits on it needs more than 5 s.
   testTimeout: 20000,
 };

@@ -124,7 +124,7 @@ function setUp() {
   if (!packages.ok) return (fail(packages.message), false);
   const modules = ensureNodeModules(root, { log: (line) => console.log(`npm start: ${line}`) });
   if (!modules.ok) return (fail(modules.message), false);
-  for (const name of ['sidecar', 'demo']) {
+  for (const name of ['contract', 'sidecar', 'demo']) {
     const build = ensureBuilt(root, name);
     if (!build.ok) return (fail(build.message), false);
     if (build.ran) console.log(`npm start: ${build.message}`);
@@ -174,7 +174,8 @@ async function main() {
       `--config.file=${config}`,
       `--storage.tsdb.path=${path.join(dataDir, 'prometheus')}`,
       `--web.listen-address=127.0.0.1:${ports.prometheus}`,
-      '--web.enable-lifecycle',
+      // No --web.enable-lifecycle: nothing reloads it, and a page in a local browser could
+      // otherwise stop it with a cross-site POST to /-/quit.
     ]);
     await waitHttp('Prometheus', `${prometheusUrl}/-/ready`);
   }

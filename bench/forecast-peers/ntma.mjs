@@ -15,7 +15,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 
-const { fitModel, bandOver } = await import(new URL('../../sidecar/dist/forecast/index.js', import.meta.url).href);
+const { fitModel } = await import(new URL('../../sidecar/dist/forecast/fit.js', import.meta.url).href);
+const { bandOver } = await import(new URL('../../sidecar/dist/forecast/bands.js', import.meta.url).href);
 
 const [source, target] = process.argv.slice(2);
 if (!source || !target) {
@@ -23,7 +24,13 @@ if (!source || !target) {
   process.exit(2);
 }
 const input = JSON.parse(readFileSync(source, 'utf8'));
-const spec = { stepSeconds: input.step, model: 'auto', confidence: input.level ?? 0.95 };
+// NTMA_TRANSFORM=auto turns on the engine's variance-stabilising transform (off by default).
+const spec = {
+  stepSeconds: input.step,
+  model: 'auto',
+  confidence: input.level ?? 0.95,
+  transform: process.env.NTMA_TRANSFORM === 'auto' ? 'auto' : 'none',
+};
 const horizon = input.horizon ?? 60;
 
 function timedFit() {

@@ -5,16 +5,34 @@ import path from 'node:path';
 
 /** Each build's inputs (files or directories, from the repository root) and its output directory. */
 export const BUILDS = {
+  // First: every other build imports its compiled schemas, types and meaning.
+  contract: {
+    inputs: ['contract/src', 'contract/package.json', 'contract/tsconfig.json', 'contract/tsconfig.build.json'],
+    output: 'contract/dist',
+  },
   sidecar: {
-    inputs: ['sidecar/src', 'sidecar/package.json', 'sidecar/tsconfig.json', 'sidecar/tsconfig.build.json'],
+    inputs: [
+      'contract/src',
+      'sidecar/src',
+      'sidecar/package.json',
+      'sidecar/tsconfig.json',
+      'sidecar/tsconfig.build.json',
+    ],
     output: 'sidecar/dist',
   },
   demo: {
-    inputs: ['demo/src', 'demo/package.json', 'demo/tsconfig.json', 'demo/tsconfig.build.json'],
+    inputs: ['contract/src', 'demo/src', 'demo/package.json', 'demo/tsconfig.json', 'demo/tsconfig.build.json'],
     output: 'demo/dist',
   },
   plugin: {
-    inputs: ['plugin/src', 'plugin/.config', 'plugin/package.json', 'plugin/tsconfig.json', 'plugin/README.md'],
+    inputs: [
+      'contract/src',
+      'plugin/src',
+      'plugin/.config',
+      'plugin/package.json',
+      'plugin/tsconfig.json',
+      'plugin/README.md',
+    ],
     output: 'plugin/dist',
   },
 };

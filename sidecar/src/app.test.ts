@@ -120,9 +120,11 @@ describe('buildApp', () => {
     expect(response.json().paths['/readyz']).toBeDefined();
   });
 
-  it('serves Prometheus metrics', async () => {
+  it('serves Prometheus metrics, the process ones under their standard names', async () => {
     const response = await app.inject('/metrics');
     expect(response.statusCode).toBe(200);
-    expect(response.body).toMatch(/ntma_process_/);
+    expect(response.body).toMatch(/^process_cpu_seconds_total /m);
+    expect(response.body).toMatch(/^nodejs_heap_size_used_bytes /m);
+    expect(response.body).not.toMatch(/ntma_process_/);
   });
 });

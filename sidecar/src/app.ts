@@ -42,7 +42,7 @@ export interface Services {
   readiness: ReadinessCheck[];
   /** The only way to the configured Prometheus. */
   prometheus: PrometheusApi;
-  /** The one forecast worker pool, shared by the bands engine and the watchers; started on first use. */
+  /** The one forecast worker pool, shared by the bands engine and the watchers; started (and warmed) when the app is ready. */
   fitPool: LazyForecastPool;
   /** The sidecar's own health metrics (fit times, queue depths, query errors, watch lag). */
   health: HealthMetrics;
@@ -162,6 +162,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(anomaliesRoutes, { anomalies: watch.anomalies });
   // The watchers backfill and step in the background; the server answers while they warm up.
   app.addHook('onReady', async () => {
+    // Fit workers start and warm up now, not inside the first request (or the first watcher fit).
+    services.fitPool.warm();
     watch.start();
     evaluator.start();
   });

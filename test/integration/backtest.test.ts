@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fit } from '../../sidecar/src/forecast/index.js';
+import { fit } from '../../sidecar/src/forecast/fit.js';
 import { parseCsv } from '../../sidecar/src/nab/csv.js';
 import { BASELINE_NAME, DETECTOR_NAME, defaultDetectors } from '../../sidecar/src/nab/detectors.js';
 import { resultPath } from '../../sidecar/src/nab/results-csv.js';

@@ -1,3 +1,4 @@
+import type { BandsAnswer } from '@ntma/contract';
 import { PoolBandsEngine } from '../../sidecar/src/bands/pool-engine.js';
 import { ForecastPool } from '../../sidecar/src/forecast/pool.js';
 import { backfill, cleanBackfill, dailyTraffic, type Backfilled, type KnownSeries } from '../support/backfill.js';
@@ -42,25 +43,7 @@ const ramp: KnownSeries = {
 const QUERY = 'ntma_test_traffic{instance="seasonal"}';
 const rfc3339 = (seconds: number): string => new Date(seconds * 1000).toISOString();
 
-interface SeriesBand {
-  labels: Record<string, string>;
-  timestamps: number[];
-  actual: Array<number | null>;
-  forecast: Array<number | null>;
-  lower: Array<number | null>;
-  upper: Array<number | null>;
-  score: number[];
-  anomaly: boolean[];
-  model: string;
-  coverage: number | null;
-  fitMs: number;
-  cached: boolean;
-  error?: string;
-}
-interface Answer {
-  series: SeriesBand[];
-  train: { start: number; end: number };
-}
+type Answer = BandsAnswer;
 
 /** A success or an error body; each test reads the fields of the one it expects. */
 type Json = Answer & { code: string; message: string };
@@ -138,7 +121,7 @@ describeWith([prometheus, promtool], 'bands API on a real Prometheus with eight 
     const first = (END - 8 * DAY - T0) / MINUTE;
     const points = traffic.slice(first, first + 8 * 1440 + 1).map((v, i) => [END - 8 * DAY + i * MINUTE, v]);
     const { status, body } = await post(sidecar, '/api/v1/bands/series', {
-      series: [{ labels: { instance: 'seasonal' }, points }],
+      series: [{ id: 'seasonal', labels: { instance: 'seasonal' }, points }],
       train: '7d',
     });
     expect(status).toBe(200);
@@ -189,7 +172,8 @@ describeWith([prometheus, promtool], 'bands API on a real Prometheus with eight 
     expect(missing.status).toBe(400);
     expect(missing.body.message).toBe('step: is required');
     const tooMany = await post(sidecar, '/api/v1/bands/series', {
-      series: Array.from({ length: 51 }, () => ({
+      series: Array.from({ length: 51 }, (_, i) => ({
+        id: `s${i}`,
         labels: {},
         points: [
           [END, 1],
@@ -225,10 +209,12 @@ describeWith([prometheus], 'bands API when a fit worker crashes or hangs', () =>
   const CRASH = -424242;
   const HANG = -434343;
   let sidecar: RunningSidecar;
+  let pool: ForecastPool;
 
   beforeAll(async () => {
     const workerUrl = new URL('./bands-crash-worker.mjs', `file://${__filename}`);
-    const engine = new PoolBandsEngine({ pool: () => new ForecastPool({ workers: 1, timeoutMs: 3000, workerUrl }) });
+    pool = new ForecastPool({ workers: 1, timeoutMs: 3000, workerUrl });
+    const engine = new PoolBandsEngine({ pool });
     // Prometheus is never asked: these requests carry their points.
     sidecar = await startSidecar(
       { ...ENV, PROMETHEUS_URL: 'http://127.0.0.1:9' },
@@ -238,13 +224,20 @@ describeWith([prometheus], 'bands API when a fit worker crashes or hangs', () =>
 
   afterAll(async () => {
     await sidecar?.close();
+    await pool?.close();
   });
 
   const body = (first: number, seed: number) => {
     const values = dailyTraffic(2 * 1440, MINUTE, END - 2 * DAY, seed);
     values[0] = first;
     return {
-      series: [{ labels: { seed: String(seed) }, points: values.map((v, i) => [END - 2 * DAY + i * MINUTE, v]) }],
+      series: [
+        {
+          id: `seed-${seed}`,
+          labels: { seed: String(seed) },
+          points: values.map((v, i) => [END - 2 * DAY + i * MINUTE, v]),
+        },
+      ],
       train: '1d',
     };
   };

@@ -1,12 +1,11 @@
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { backfill, cleanBackfill, dailyTraffic, type Backfilled, type KnownSeries } from '../support/backfill.js';
 import { chromium, describeWith, prometheus, promtool } from '../support/components.js';
-import { cleanPrometheus, startPrometheus, type RunningPrometheus } from '../support/prometheus.js';
-import { startSidecar, TEST_TOKEN, type RunningSidecar } from '../support/sidecar.js';
-import { ARTIFACTS, launchChromium } from '../harness/browser.js';
-import { buildHarness } from '../harness/build.js';
-import { startHarnessServer, type RunningHarness } from '../harness/server.js';
+import { TEST_TOKEN } from '../support/sidecar.js';
+import { ARTIFACTS } from '../harness/browser.js';
+import { startHarnessServer } from '../harness/server.js';
+import { startBrowserStack, type BrowserStack } from '../harness/stack.js';
 
 const MINUTE = 60;
 const HOUR = 3600;
@@ -42,38 +41,26 @@ describeWith(
   'the anomaly-bands panel in Chromium (harness, real sidecar and Prometheus)',
   () => {
     let data: Backfilled;
-    let prom: RunningPrometheus;
-    let sidecar: RunningSidecar;
-    let harness: RunningHarness;
-    let browser: Browser;
+    let stack: BrowserStack;
 
     beforeAll(async () => {
-      const [dist] = await Promise.all([buildHarness(), backfill(SERIES).then((b) => (data = b))]);
-      prom = await startPrometheus({ storageDir: data.storageDir });
-      sidecar = await startSidecar({ PROMETHEUS_URL: prom.url, NTMA_MAX_EVENT_LOOP_DELAY_MS: '600000' });
-      harness = await startHarnessServer({
-        dist,
-        sidecarUrl: sidecar.url,
-        apiToken: TEST_TOKEN,
-        prometheusUrl: prom.url,
+      data = await backfill(SERIES);
+      stack = await startBrowserStack({
+        prometheus: { storageDir: data.storageDir },
+        sidecarEnv: { NTMA_MAX_EVENT_LOOP_DELAY_MS: '600000' },
       });
-      browser = await launchChromium();
     }, 300_000);
 
     afterAll(async () => {
-      await browser?.close();
-      await harness?.close();
-      await sidecar?.close();
-      await prom?.stop();
-      if (prom) cleanPrometheus(prom);
+      await stack?.close();
       if (data) cleanBackfill(data);
     });
 
     async function open(query: string): Promise<Page> {
-      const page = await browser.newPage({ viewport: { width: 1040, height: 520 } });
+      const page = await stack.browser.newPage({ viewport: { width: 1040, height: 520 } });
       const errors: string[] = [];
       page.on('pageerror', (error) => errors.push(error.message));
-      await page.goto(`${harness.url}/${query}`);
+      await page.goto(`${stack.harness.url}/${query}`);
       await page.waitForSelector('[data-harness-ready="true"]', { timeout: 30_000 }).catch((error: Error) => {
         throw new Error(`${error.message}; page errors: ${errors.join('; ') || 'none'}`);
       });
@@ -147,10 +134,10 @@ describeWith(
         dist: path.join(__dirname, '..', 'harness', 'dist'),
         sidecarUrl: 'http://127.0.0.1:9',
         apiToken: TEST_TOKEN,
-        prometheusUrl: prom.url,
+        prometheusUrl: stack.prom.url,
       });
       try {
-        const page = await browser.newPage();
+        const page = await stack.browser.newPage();
         await page.goto(`${offline.url}/${PANEL}&theme=dark`);
         const error = page.locator('[data-testid="data-testid ntma-panel-error"]');
         await error.waitFor({ timeout: 60_000 });

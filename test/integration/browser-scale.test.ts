@@ -1,5 +1,4 @@
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
 import { chromium, describeWith, dockerd, prometheus } from '../support/components.js';
 import {
   callJson,
@@ -10,11 +9,9 @@ import {
   testImage,
   UNTHROTTLED,
 } from '../support/docker.js';
-import { cleanPrometheus, startPrometheus, type RunningPrometheus } from '../support/prometheus.js';
-import { startSidecar, TEST_TOKEN, type RunningSidecar } from '../support/sidecar.js';
-import { ARTIFACTS, launchChromium } from '../harness/browser.js';
-import { buildHarness } from '../harness/build.js';
-import { startHarnessServer, type RunningHarness } from '../harness/server.js';
+import { TEST_TOKEN } from '../support/sidecar.js';
+import { ARTIFACTS } from '../harness/browser.js';
+import { startBrowserStack, type BrowserStack } from '../harness/stack.js';
 
 const SUITE = 'browser-scale';
 
@@ -28,10 +25,7 @@ describeWith(
   () => {
     const project = `ntmab${Date.now().toString(36)}`;
     const target = `compose:${project}:web`;
-    let prom: RunningPrometheus;
-    let sidecar: RunningSidecar;
-    let harness: RunningHarness;
-    let browser: Browser;
+    let stack: BrowserStack;
 
     beforeAll(async () => {
       testImage();
@@ -43,24 +37,11 @@ describeWith(
         replicas: 1,
         labels: { 'ntma.scale.enabled': 'true', 'ntma.scale.min': '1', 'ntma.scale.max': '3' },
       });
-      const [dist] = await Promise.all([buildHarness(), startPrometheus().then((p) => (prom = p))]);
-      sidecar = await startSidecar({ PROMETHEUS_URL: prom.url, ...UNTHROTTLED });
-      harness = await startHarnessServer({
-        dist,
-        sidecarUrl: sidecar.url,
-        apiToken: TEST_TOKEN,
-        prometheusUrl: prom.url,
-        user: 'harness-operator',
-      });
-      browser = await launchChromium();
+      stack = await startBrowserStack({ sidecarEnv: { ...UNTHROTTLED }, user: 'harness-operator' });
     }, 300_000);
 
     afterAll(async () => {
-      await browser?.close();
-      await harness?.close();
-      await sidecar?.close();
-      await prom?.stop();
-      if (prom) cleanPrometheus(prom);
+      await stack?.close();
       await removeTestResources(SUITE);
     });
 
@@ -69,10 +50,10 @@ describeWith(
     it('"Scale out" and confirming raises the running replicas in Docker, and the audit log says who', async () => {
       expect(await running()).toBe(1);
       const now = Math.floor(Date.now() / 1000);
-      const page = await browser.newPage({ viewport: { width: 1040, height: 600 } });
+      const page = await stack.browser.newPage({ viewport: { width: 1040, height: 600 } });
       // vector(1) needs no stored data; the panel only has to show its scale buttons for the linked target.
       await page.goto(
-        `${harness.url}/?view=panel&theme=dark&query=vector(1)&from=${now - 3600}&to=${now}&step=60&target=${encodeURIComponent(target)}`,
+        `${stack.harness.url}/?view=panel&theme=dark&query=vector(1)&from=${now - 3600}&to=${now}&step=60&target=${encodeURIComponent(target)}`,
       );
       await page.getByText('1/1 running · limits 1–3').waitFor({ timeout: 60_000 });
 
@@ -89,9 +70,12 @@ describeWith(
       await page.getByText('2/2 running · limits 1–3').waitFor({ timeout: 30_000 });
       await page.locator('.harness-panel').screenshot({ path: path.join(ARTIFACTS, 'plugin-scale-done.png') });
 
-      const audit = await callJson<AuditPage>(`${sidecar.url}/api/v1/audit?target=${encodeURIComponent(target)}`, {
-        token: TEST_TOKEN,
-      });
+      const audit = await callJson<AuditPage>(
+        `${stack.sidecar.url}/api/v1/audit?target=${encodeURIComponent(target)}`,
+        {
+          token: TEST_TOKEN,
+        },
+      );
       expect(audit.body.items[0]).toMatchObject({
         target,
         status: 'applied',
@@ -104,8 +88,8 @@ describeWith(
     });
 
     it('shows the refusal inline when the change would pass the maximum, and Docker is untouched', async () => {
-      const page = await browser.newPage({ viewport: { width: 1040, height: 600 } });
-      await page.goto(`${harness.url}/?view=overview&theme=light`);
+      const page = await stack.browser.newPage({ viewport: { width: 1040, height: 600 } });
+      await page.goto(`${stack.harness.url}/?view=overview&theme=light`);
       const row = page.locator(`[data-target="${target}"]`);
       await row.waitFor({ timeout: 60_000 });
 

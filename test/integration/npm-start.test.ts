@@ -72,6 +72,14 @@ describeWith([prometheus, alertmanager, dockerd], 'npm start (the native stack)'
     expect(ready.status).toBe(200);
   });
 
+  it('runs Prometheus without its lifecycle API, so a cross-site POST cannot stop it', async () => {
+    const quit = await fetch(`http://127.0.0.1:${NATIVE_PORTS.prometheus}/-/quit`, { method: 'POST' });
+    expect(quit.status).toBe(403);
+    expect(await quit.text()).toMatch(/lifecycle api is not enabled/i);
+    const ready = await fetch(`http://127.0.0.1:${NATIVE_PORTS.prometheus}/-/ready`);
+    expect(ready.status).toBe(200);
+  });
+
   it('has Prometheus evaluate the NTMA rules and send them to Alertmanager', async () => {
     const rules = (await (await fetch(`http://127.0.0.1:${NATIVE_PORTS.prometheus}/api/v1/rules`)).json()) as {
       data: { groups: Array<{ rules: Array<{ name: string }> }> };

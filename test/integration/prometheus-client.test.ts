@@ -1,6 +1,6 @@
 import { AnswerTooLarge, BadQuery, PrometheusUnavailable } from '../../sidecar/src/errors.js';
 import { PrometheusClient } from '../../sidecar/src/prometheus/client.js';
-import { timeAt } from '../../sidecar/src/prometheus/grid.js';
+import { timeAt } from '../../sidecar/src/series/grid.js';
 import { backfill, cleanBackfill, type Backfilled, type KnownSeries } from '../support/backfill.js';
 import { describeWith, prometheus, promtool } from '../support/components.js';
 import { cleanPrometheus, startPrometheus, type RunningPrometheus } from '../support/prometheus.js';

@@ -97,6 +97,19 @@ describeWith([dockerd], 'Compose opt-in is decided by every replica, on the real
     );
   });
 
+  it('does not list a service whose replicas differ only on limits, none of them opted in', async () => {
+    const id = await createComposeService({
+      suite: SUITE,
+      project,
+      service: 'unlisted',
+      replicas: 1,
+      labels: { 'ntma.scale.max': '4' },
+    });
+    await stray('unlisted', 2, { 'ntma.scale.max': '9' });
+    expect(await target(id)).toBeUndefined();
+    expect((await scale(id, { replicas: 1, reason: 'not opted in' })).status).toBe(403);
+  });
+
   it('a stray container with lower limits makes an opted-in service refuse every request', async () => {
     const limits = { 'ntma.scale.enabled': 'true', 'ntma.scale.min': '1', 'ntma.scale.max': '5' };
     const id = await createComposeService({ suite: SUITE, project, service: 'limited', replicas: 2, labels: limits });

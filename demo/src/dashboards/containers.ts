@@ -1,7 +1,16 @@
 import { DASHBOARD_UIDS, SCALE_TARGET_ID } from './grafana-ids.js';
 import { CADVISOR_LABELS } from './metric-names.js';
 import { scaleAnnotation } from './annotations.js';
-import { bandsPanel, baseDashboard, queryVariable, row, statPanel, targetVariable, timeSeries } from './panels.js';
+import {
+  bandsPanel,
+  baseDashboard,
+  queryVariable,
+  row,
+  scaleTargetOptions,
+  statPanel,
+  targetVariable,
+  timeSeries,
+} from './panels.js';
 
 const { project, service } = CADVISOR_LABELS;
 const inProject = `${project}="$project"`;
@@ -43,7 +52,7 @@ export function containers() {
           'Receive rate summed over each service’s replicas. The panel’s scale buttons act on the selected target.',
         queries: [{ expr: `${byService('container_network_receive_bytes_total')} * 8`, legend: `{{${service}}} rx` }],
         unit: 'bps',
-        bands: { scaleTarget: SCALE_TARGET_ID, showScaleButtons: true },
+        bands: scaleTargetOptions(SCALE_TARGET_ID),
       }),
     )
     .withPanel(
@@ -52,7 +61,7 @@ export function containers() {
         description: 'Transmit rate summed over each service’s replicas.',
         queries: [{ expr: `${byService('container_network_transmit_bytes_total')} * 8`, legend: `{{${service}}} tx` }],
         unit: 'bps',
-        bands: { scaleTarget: SCALE_TARGET_ID, showScaleButtons: true },
+        bands: scaleTargetOptions(SCALE_TARGET_ID),
       }),
     )
     .withPanel(

@@ -116,7 +116,11 @@ describe('the dashboards', () => {
     const containers = built.find((b) => b.file === 'containers.json')!.dashboard;
     const bands = allPanels(containers).filter((p) => p.type === BANDS_PANEL) as Panel[];
     for (const panel of bands)
-      expect(panel.options).toMatchObject({ scaleTarget: 'compose:${project}:${target}', showScaleButtons: true });
+      expect(panel.options).toMatchObject({
+        targetMode: 'fixed',
+        scaleTarget: 'compose:${project}:${target}',
+        showScaleButtons: true,
+      });
     const action = allPanels(containers).flatMap((p) => (p as Panel).fieldConfig?.defaults?.actions ?? [])[0]!;
     expect(action.fetch?.url).toBe(
       '/api/plugin-proxy/ntma-anomaly-app/sidecar/api/v1/targets/compose:${project}:${target}/scale',

@@ -1,4 +1,5 @@
 import * as common from '@grafana/grafana-foundation-sdk/common';
+import { type AnomalyBandsOptions, DEFAULT_PANEL_OPTIONS } from '@ntma/contract';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
 import * as stat from '@grafana/grafana-foundation-sdk/stat';
@@ -127,28 +128,22 @@ export function anomalyStateTimeline(spec: PanelSpec) {
     .targets(queries(spec.queries));
 }
 
-/** Options of the NTMA anomaly-bands panel (plugin/src/panels/anomaly-bands); keep in step with its options. */
-export interface BandsOptions {
-  confidence: number;
-  trainingWindow: string;
-  model: 'auto' | 'mstl-arima' | 'arima';
-  sensitivity: 'low' | 'medium' | 'high';
-  /** A fixed target id or a template variable; empty for none. */
-  scaleTarget: string;
-  showScaleButtons: boolean;
+/**
+ * How the demo's band panels differ from the panel's own defaults: marks only for the rarer
+ * excursions (severity medium and up, as the sidecar grades them), and no scale buttons unless a
+ * panel names a target.
+ */
+const DEMO_BANDS: Partial<AnomalyBandsOptions> = { sensitivity: 'medium', showScaleButtons: false };
+
+/** Band-panel options that link the scale buttons to one target id (dashboard variables allowed). */
+export function scaleTargetOptions(targetId: string): Partial<AnomalyBandsOptions> {
+  return { targetMode: 'fixed', scaleTarget: targetId, showScaleButtons: true };
 }
 
-export const DEFAULT_BANDS: BandsOptions = {
-  confidence: 0.95,
-  trainingWindow: '6h',
-  model: 'auto',
-  sensitivity: 'medium',
-  scaleTarget: '',
-  showScaleButtons: false,
-};
-
 /** A panel drawn by our anomaly-bands plugin: each series with its own forecast band and anomaly marks. */
-export function bandsPanel(spec: PanelSpec & { bands?: Partial<BandsOptions> }) {
+export function bandsPanel(spec: PanelSpec & { bands?: Partial<AnomalyBandsOptions> }) {
+  // Built from the contract's option type and defaults: an option the panel does not read cannot be written.
+  const options: AnomalyBandsOptions = { ...DEFAULT_PANEL_OPTIONS, ...DEMO_BANDS, ...spec.bands };
   return new dashboard.PanelBuilder()
     .type(BANDS_PANEL)
     .title(spec.title)
@@ -157,7 +152,7 @@ export function bandsPanel(spec: PanelSpec & { bands?: Partial<BandsOptions> }) 
     .unit(spec.unit)
     .span(spec.span ?? 12)
     .height(spec.height ?? 9)
-    .options({ ...DEFAULT_BANDS, ...spec.bands })
+    .options(options)
     .targets(queries(spec.queries));
 }
 

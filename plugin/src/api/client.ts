@@ -16,7 +16,7 @@ import type {
   ScaleResult,
   TargetView,
   WatcherView,
-} from './types';
+} from '@ntma/contract';
 
 function isReadiness(body: unknown): body is Readiness {
   return typeof body === 'object' && body !== null && 'status' in body && 'checks' in body;

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { scaleTarget } from '../api/client';
 import { toSidecarError, type SidecarError } from '../api/http';
-import type { ScaleRequest, ScaleResult } from '../api/types';
+import type { ScaleRequest, ScaleResult } from '@ntma/contract';
 
 export type ScaleOutcome =
   | { state: 'idle' }

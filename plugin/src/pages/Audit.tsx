@@ -4,7 +4,7 @@ import { type GrafanaTheme2 } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
 import { Alert, Badge, Input, Pagination, Stack, Tooltip, useStyles2 } from '@grafana/ui';
 import { getAuditPage } from '../api/client';
-import type { ActionStatus, AuditAction } from '../api/types';
+import type { ActionStatus, AuditAction } from '@ntma/contract';
 import { Section } from '../components/Section/Section';
 import { tableStyles } from '../components/tableStyles';
 import { testIds } from '../components/testIds';

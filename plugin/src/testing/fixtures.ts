@@ -1,4 +1,4 @@
-import type { AnomalyRecord, AuditAction, TargetView } from '../api/types';
+import type { AnomalyRecord, AuditAction, TargetView } from '@ntma/contract';
 
 export function targetView(overrides: Partial<TargetView> = {}): TargetView {
   return {
@@ -11,6 +11,24 @@ export function targetView(overrides: Partial<TargetView> = {}): TargetView {
     limits: { min: 1, max: 4, step: 1, cooldownSeconds: 60 },
     auto: { mode: 'off', dryRun: false, attackMax: 4 },
     lastAction: null,
+    policy: {
+      action: 'hold',
+      code: 'steady',
+      reason: 'demand fits the current replicas',
+      dryRun: true,
+      notes: [],
+      inputs: {
+        actual: 100,
+        forecastPeak: 120,
+        forecastPeakWindow: 120,
+        recentPeak: 110,
+        demand: 120,
+        capacity: null,
+        desired: null,
+        bounds: { min: 1, max: 4, step: 1, cooldownSeconds: 60, attackCap: 4 },
+        anomaly: { kind: null, attack: false },
+      },
+    },
     ...overrides,
   };
 }

@@ -7,7 +7,7 @@ import {
   type PanelProps,
   type TimeRange,
 } from '@grafana/data';
-import { DEFAULT_OPTIONS, type AnomalyBandsOptions } from '../panels/anomaly-bands/options';
+import { DEFAULT_PANEL_OPTIONS as DEFAULT_OPTIONS, type AnomalyBandsOptions } from '@ntma/contract';
 
 export const T0 = 1_700_000_000;
 export const STEP = 60;
@@ -37,7 +37,8 @@ export function panelProps(
   const timeRange = timeRangeOf(points);
   return {
     id: 1,
-    data: { series: frames, state: LoadingState.Done, timeRange },
+    // The interval Grafana queried with, which the panel sends as the step.
+    data: { series: frames, state: LoadingState.Done, timeRange, request: { intervalMs: STEP * 1000 } },
     timeRange,
     timeZone: 'utc',
     options: { ...DEFAULT_OPTIONS, ...options },

@@ -1,4 +1,4 @@
-import type { Labels } from '../api/types';
+import type { Labels } from '@ntma/contract';
 
 /** `{device="eth0", instance="a:9100"}` without the metric name, for tables. */
 export function formatLabels(labels: Labels): string {

@@ -5,13 +5,15 @@
  * unreachable while reading the current state) are recorded by their outcome entry alone.
  */
 
+import type { ActionStatus, AuditAction, AuditSource } from '@ntma/contract';
 import type { DecisionInputs } from '../scale/predictive.js';
 
 /**
- * Where a request came from: a Grafana panel (behind the plugin proxy), the bare API, an alert, or
- * the periodic evaluation of the predictive policy.
+ * An action as clients see it (AuditAction), its status, and where it came from (AuditSource: a
+ * Grafana panel behind the plugin proxy, the bare API, an alert, or the predictive policy's
+ * periodic evaluation) are the contract's.
  */
-export type AuditSource = 'panel' | 'api' | 'alert' | 'policy';
+export type { ActionStatus, AuditAction, AuditSource };
 
 export type AuditPhase = 'accepted' | 'applied' | 'failed' | 'refused' | 'held';
 
@@ -62,32 +64,3 @@ export interface AuditEntry {
 
 /** What a caller supplies; the log stamps `v` and `at`. */
 export type AuditDraft = Omit<AuditEntry, 'v' | 'at'>;
-
-/**
- * An action folded from its entries. `unfinished` means an accepted entry has no outcome and the
- * action is not running in this process: the sidecar stopped (or crashed) in the middle of it.
- */
-export type ActionStatus = 'applied' | 'failed' | 'refused' | 'held' | 'in_progress' | 'unfinished';
-
-export interface AuditAction {
-  id: string;
-  target: string;
-  backend?: string;
-  status: ActionStatus;
-  who: string;
-  source: AuditSource;
-  reason: string;
-  before: number | null;
-  after: number | null;
-  dryRun: boolean;
-  idempotencyKey?: string;
-  /** When the accepted entry was written; absent for outcome-only actions. */
-  acceptedAt?: string;
-  /** When the outcome entry was written; absent while unfinished. */
-  finishedAt?: string;
-  detail?: string;
-  errorCode?: string;
-  notes?: string[];
-  alert?: AuditAlert;
-  policy?: DecisionInputs;
-}

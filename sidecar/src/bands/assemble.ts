@@ -1,17 +1,44 @@
-/** Turns an engine trace and the actual values into one series of the answer. Pure. */
-import type { Labels } from '../prometheus/parse.js';
-import { timeAt, type Grid } from '../prometheus/grid.js';
+/**
+ * Turns an engine trace and the actual values into one series of the answer, with the sidecar's
+ * verdict on each point: outside the band or not, how severe, and which kind of excursion. Pure.
+ */
+import { severityOf, type ExcursionKind, type Labels, type SeriesBand } from '@ntma/contract';
+import { timeAt, type Grid } from '../series/grid.js';
+import { DEFAULT_EXCURSION, ExcursionTracker } from '../detect/excursion.js';
+import { log10TwoSidedNormalTail, scoreFromLog10Tail } from '../detect/tail.js';
 import { isGap, type BandTrace, type Values } from './engine.js';
-import { scoreFromResidual } from '../detect/tail.js';
 import { bandResidual } from './score.js';
-import type { SeriesBand } from './types.js';
+
+/** The request's name for a series, and its labels. */
+export interface SeriesIdentity {
+  id: string;
+  labels: Labels;
+}
+
+/**
+ * Numerical slack, in decades, so a point just outside the band (its residual computed through the
+ * band's own z) always opens an excursion and so always has a kind.
+ */
+const EDGE_SLACK_DECADES = 1e-6;
+
+/**
+ * Kinds come from the watchers' own excursion rules (detect/excursion.ts). A watcher opens an
+ * excursion only past its paging surprise; here one opens at the band edge, so every point the
+ * band leaves out belongs to one and is named.
+ */
+function excursionTracker(confidence: number): ExcursionTracker {
+  return new ExcursionTracker({
+    ...DEFAULT_EXCURSION,
+    openLog10p: Math.min(DEFAULT_EXCURSION.openLog10p, Math.log10(1 - confidence)) + EDGE_SLACK_DECADES,
+  });
+}
 
 /**
  * `grid` is the banded range; `actual` and the trace arrays cover `skip` warm-up points first,
- * which are left out of the answer.
+ * which are left out of the answer but let an excursion that began during warm-up keep its kind.
  */
 export function assembleSeries(
-  labels: Labels,
+  series: SeriesIdentity,
   grid: Grid,
   actual: Values,
   trace: BandTrace,
@@ -20,7 +47,8 @@ export function assembleSeries(
 ): SeriesBand {
   const n = grid.count;
   const band: SeriesBand = {
-    labels,
+    id: series.id,
+    labels: series.labels,
     timestamps: new Array<number>(n),
     actual: new Array<number | null>(n),
     forecast: new Array<number | null>(n),
@@ -28,35 +56,54 @@ export function assembleSeries(
     upper: new Array<number | null>(n),
     score: new Array<number>(n),
     anomaly: new Array<boolean>(n),
+    severity: new Array<SeriesBand['severity'][number]>(n).fill(null),
+    kind: new Array<ExcursionKind | null>(n).fill(null),
     model: trace.model,
     coverage: null,
     trainedOn: trace.trainedOn,
     fitMs: Math.round(trace.fitMs * 10) / 10,
     cached: trace.cached,
   };
+  const tracker = excursionTracker(confidence);
   let observed = 0;
   let inside = 0;
-  for (let i = 0; i < n; i++) {
-    const raw = actual[skip + i];
+  for (let j = 0; j < skip + n; j++) {
+    const raw = actual[j];
     const value = isGap(raw) ? null : raw!;
-    const mean = finite(trace.mean[skip + i]);
-    const lower = finite(trace.lower[skip + i]);
-    const upper = finite(trace.upper[skip + i]);
+    const mean = finite(trace.mean[j]);
+    const lower = finite(trace.lower[j]);
+    const upper = finite(trace.upper[j]);
+    let score = 0;
+    let outside = false;
+    let kind: ExcursionKind | null = null;
+    const banded = value !== null && mean !== null && lower !== null && upper !== null;
+    if (banded) {
+      const residual = bandResidual(value, mean, lower, upper, confidence);
+      const log10p = log10TwoSidedNormalTail(residual);
+      const side = value > upper ? 1 : value < lower ? -1 : 0;
+      outside = side !== 0;
+      score = scoreFromLog10Tail(log10p);
+      // The rules count seconds (how long out of band, back inside), so they get the point's time.
+      const t = (grid.startMs + (j - skip) * grid.stepMs) / 1000;
+      kind = tracker.update({ t, value, forecast: mean, residual, band: side, log10p });
+    }
+    const i = j - skip;
+    if (i < 0) continue;
     band.timestamps[i] = timeAt(grid, i);
     band.actual[i] = value;
     band.forecast[i] = mean;
     band.lower[i] = lower;
     band.upper[i] = upper;
-    let score = 0;
-    let outside = false;
-    if (value !== null && mean !== null && lower !== null && upper !== null) {
-      outside = value < lower || value > upper;
-      score = scoreFromResidual(bandResidual(value, mean, lower, upper, confidence));
+    band.score[i] = score;
+    band.anomaly[i] = outside;
+    if (banded) {
       observed++;
       if (!outside) inside++;
     }
-    band.score[i] = score;
-    band.anomaly[i] = outside;
+    if (outside) {
+      band.severity[i] = severityOf(score);
+      band.kind[i] = kind;
+    }
   }
   band.coverage = observed === 0 ? null : inside / observed;
   return band;

@@ -77,16 +77,12 @@ describe('PoolBandsEngine', () => {
     expect(pool.calls).toBe(2);
   });
 
-  it('creates its own pool on first use only, closes it, and refuses jobs afterwards', async () => {
+  it('refuses jobs once closed, and leaves the shared pool to its owner', async () => {
     const pool = new InlinePool();
-    let made = 0;
-    const engine = new PoolBandsEngine({ pool: () => (made++, asPool(pool)) });
-    expect(made).toBe(0);
+    const engine = new PoolBandsEngine({ pool: asPool(pool) });
     await engine.band(job('a'));
-    await engine.band(job('b'));
-    expect(made).toBe(1);
     await engine.close();
-    expect(pool.closed).toBe(true);
+    expect(pool.closed).toBe(false);
     await expect(engine.band(job('c'))).rejects.toBeInstanceOf(ForecastPoolClosed);
   });
 

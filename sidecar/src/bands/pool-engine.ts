@@ -17,11 +17,8 @@ import type { BandJob, BandsEngine, BandTrace } from './engine.js';
 export const MODEL_CACHE_ENTRIES = 512;
 
 export interface PoolEngineOptions {
-  /**
-   * A pool shared with others (the engine never closes it), or how to make its own on first use
-   * (so an app whose bands are never asked for starts no threads; close() stops it).
-   */
-  pool: FitPool | (() => FitPool);
+  /** The app's one worker pool, shared with the watchers; its owner closes it, never this engine. */
+  pool: FitPool;
   cacheEntries?: number;
   /** Called after each fit this engine asks for (cache misses), with its wall time from submission. */
   onFit?: (seconds: number, outcome: 'ok' | 'error') => void;
@@ -40,16 +37,13 @@ function traceOf(result: BandsResult, cached: boolean): BandTrace {
 }
 
 export class PoolBandsEngine implements BandsEngine {
-  private readonly shared: FitPool | undefined;
-  private readonly makePool: (() => FitPool) | undefined;
-  private owned: FitPool | undefined;
+  private readonly shared: FitPool;
   private readonly onFit: PoolEngineOptions['onFit'];
   private readonly cache: LruCache<ModelSnapshot>;
   private closed = false;
 
   constructor(options: PoolEngineOptions) {
-    if (typeof options.pool === 'function') this.makePool = options.pool;
-    else this.shared = options.pool;
+    this.shared = options.pool;
     this.cache = new LruCache<ModelSnapshot>(options.cacheEntries ?? MODEL_CACHE_ENTRIES);
     this.onFit = options.onFit;
   }
@@ -75,13 +69,10 @@ export class PoolBandsEngine implements BandsEngine {
   async close(): Promise<void> {
     this.closed = true;
     this.cache.clear();
-    await this.owned?.close();
   }
 
   private pool(): FitPool {
     if (this.closed) throw new ForecastPoolClosed();
-    if (this.shared) return this.shared;
-    this.owned ??= this.makePool!();
-    return this.owned;
+    return this.shared;
   }
 }

@@ -3,7 +3,7 @@
  * evenly spaced values, and a missing point must stay a gap rather than shift its neighbours.
  */
 import { BadRequest, PayloadTooLarge } from '../errors.js';
-import { toMs, type Grid } from '../prometheus/grid.js';
+import { toMs, type Grid } from '../series/grid.js';
 import { formatDuration } from './time.js';
 
 export type Point = readonly [number, number | null];

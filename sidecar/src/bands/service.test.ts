@@ -137,7 +137,7 @@ describe('BandsService.forSeries', () => {
     const engine = new NaiveEngine();
     const service = new BandsService(new FakePrometheus([], () => null), engine);
     const answer = await service.forSeries({
-      series: [{ labels: { pod: 'a' }, points: points(200, (i) => i) }],
+      series: [{ id: 's1', labels: { pod: 'a' }, points: points(200, (i) => i) }],
       train: '1h',
     });
     expect(Array.from(engine.jobs[0]!.train)).toEqual(Array.from({ length: 60 }, (_, i) => i));
@@ -149,9 +149,9 @@ describe('BandsService.forSeries', () => {
   it('keys the model cache on the data, so equal labels with other values are another model', async () => {
     const engine = new NaiveEngine();
     const service = new BandsService(new FakePrometheus([], () => null), engine);
-    await service.forSeries({ series: [{ labels: { pod: 'a' }, points: points(100, (i) => i) }] });
-    await service.forSeries({ series: [{ labels: { pod: 'a' }, points: points(100, (i) => i) }] });
-    await service.forSeries({ series: [{ labels: { pod: 'a' }, points: points(100, (i) => i * 2) }] });
+    await service.forSeries({ series: [{ id: 's2', labels: { pod: 'a' }, points: points(100, (i) => i) }] });
+    await service.forSeries({ series: [{ id: 's3', labels: { pod: 'a' }, points: points(100, (i) => i) }] });
+    await service.forSeries({ series: [{ id: 's4', labels: { pod: 'a' }, points: points(100, (i) => i * 2) }] });
     expect(engine.jobs[1]!.key).toBe(engine.jobs[0]!.key);
     expect(engine.jobs[2]!.key).not.toBe(engine.jobs[0]!.key);
   });
@@ -162,23 +162,39 @@ describe('BandsService.forSeries', () => {
       maxSeries: 2,
       maxPointsPerSeries: 100,
     });
-    const one = { labels: {}, points: points(50, () => 1) };
+    const one = { id: 's5', labels: {}, points: points(50, () => 1) };
     await expect(service.forSeries({ series: [one, one, one] })).rejects.toThrow(PayloadTooLarge);
     await expect(service.forSeries({ series: [one, one, one] })).rejects.toThrow(/^series: 3 series; at most 2/);
-    await expect(service.forSeries({ series: [one, { labels: {}, points: points(101, () => 1) }] })).rejects.toThrow(
-      /^series\[1\]\.points: 101 points; at most 100/,
-    );
+    await expect(
+      service.forSeries({ series: [one, { id: 's6', labels: {}, points: points(101, () => 1) }] }),
+    ).rejects.toThrow(/^series\[1\]\.points: 101 points; at most 100/);
   });
 
   it('refuses series on different steps in one request, naming the odd one', async () => {
     const service = new BandsService(new FakePrometheus([], () => null), new NaiveEngine());
-    const minute = { labels: {}, points: points(100, () => 1) };
+    const minute = { id: 's7', labels: {}, points: points(100, () => 1) };
     const halfMinute = {
+      id: 'late',
       labels: {},
       points: Array.from({ length: 200 }, (_, i): [number, number] => [START + i * 30, 1]),
     };
     await expect(service.forSeries({ series: [minute, halfMinute] })).rejects.toThrow(
       /^series\[1\]\.points: spacing differs/,
+    );
+  });
+
+  it("answers each series under the request's id and refuses an id given twice", async () => {
+    const service = new BandsService(new FakePrometheus([], () => null), new NaiveEngine());
+    const answer = await service.forSeries({
+      series: [
+        { id: 'first', labels: { job: 'same' }, points: points(100, (i) => i % 5) },
+        { id: 'second', labels: { job: 'same' }, points: points(100, (i) => (i % 5) * 2) },
+      ],
+    });
+    expect(answer.series.map((s) => s.id)).toEqual(['first', 'second']);
+    const twice = { id: 'dup', labels: {}, points: points(100, () => 1) };
+    await expect(service.forSeries({ series: [twice, twice] })).rejects.toThrow(
+      /^series\[1\]\.id: "dup" names an earlier/,
     );
   });
 });

@@ -8,15 +8,15 @@ import { BadRequest, PayloadTooLarge, errorCodeOf } from '../errors.js';
 import { modelKey } from '../forecast/cache.js';
 import { ForecastError } from '../forecast/errors.js';
 import type { FitSpec, ModelChoice } from '../forecast/types.js';
-import { endMs, type Grid } from '../prometheus/grid.js';
+import { endMs, type Grid } from '../series/grid.js';
 import type { PrometheusReader } from '../prometheus/client.js';
-import type { Labels } from '../prometheus/parse.js';
-import { assembleSeries } from './assemble.js';
+import type { Labels } from '@ntma/contract';
+import { assembleSeries, type SeriesIdentity } from './assemble.js';
 import { isGap, type BandJob, type BandsEngine, type Values } from './engine.js';
 import { DEFAULT_LIMITS, type BandLimits } from './limits.js';
 import { regularize, type Point } from './regularize.js';
 import { parseDuration, parseInstant } from './time.js';
-import type { BandsAnswer, SeriesBand } from './types.js';
+import type { BandsAnswer, SeriesBand } from '@ntma/contract';
 import { checkPointCount, queryLayout, seriesLayout, type Layout } from './window.js';
 
 export const DEFAULT_CONFIDENCE = 0.95;
@@ -38,7 +38,8 @@ export interface QueryBandsInput extends BandOptions {
 }
 
 export interface SeriesBandsInput extends BandOptions {
-  series: ReadonlyArray<{ labels: Labels; points: ReadonlyArray<Point> }>;
+  /** Each series named by the client; the answer's series carry the id back. */
+  series: ReadonlyArray<{ id: string; labels: Labels; points: ReadonlyArray<Point> }>;
   /** The spacing of the points; inferred (median spacing) when omitted. */
   step?: string | number;
 }
@@ -58,12 +59,18 @@ function bandGrid(layout: Layout): Grid {
   };
 }
 
+/** A series' id in a /bands answer: its label set, canonically ordered (Prometheus makes it unique). */
+export function labelSetId(labels: Labels): string {
+  return JSON.stringify(Object.fromEntries(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
+}
+
 /** A series whose band cannot be computed, said in the answer instead of failing the others. */
-function unbanded(labels: Labels, grid: Grid, actual: Values, skip: number, why: string): SeriesBand {
+function unbanded(series: SeriesIdentity, grid: Grid, actual: Values, skip: number, why: string): SeriesBand {
   const n = grid.count;
   const nulls = (): null[] => new Array<null>(n).fill(null);
   return {
-    labels,
+    id: series.id,
+    labels: series.labels,
     timestamps: Array.from({ length: n }, (_, i) => (grid.startMs + i * grid.stepMs) / 1000),
     actual: Array.from({ length: n }, (_, i) => (isGap(actual[skip + i]) ? null : actual[skip + i]!)),
     forecast: nulls(),
@@ -71,6 +78,8 @@ function unbanded(labels: Labels, grid: Grid, actual: Values, skip: number, why:
     upper: nulls(),
     score: new Array<number>(n).fill(0),
     anomaly: new Array<boolean>(n).fill(false),
+    severity: nulls(),
+    kind: nulls(),
     model: 'none',
     coverage: null,
     trainedOn: 0,
@@ -116,7 +125,9 @@ export class BandsService {
       });
     const spec = this.spec(layout, input);
     const series = await Promise.all(
-      range.series.map((s) => this.bandOne(s.labels, s.values, layout, spec, input.query)),
+      range.series.map((s) =>
+        this.bandOne({ id: labelSetId(s.labels), labels: s.labels }, s.values, layout, spec, input.query),
+      ),
     );
     return this.answer(layout, spec, series, range.warnings);
   }
@@ -126,13 +137,23 @@ export class BandsService {
       throw new PayloadTooLarge(`series: ${input.series.length} series; at most ${this.limits.maxSeries} per request`);
     }
     if (input.series.length === 0) throw new BadRequest('at least one series is needed', 'series');
+    const seen = new Set<string>();
+    for (const [i, { id }] of input.series.entries()) {
+      if (seen.has(id))
+        throw new BadRequest(`"${id}" names an earlier series too; each series needs its own id`, `series[${i}].id`);
+      seen.add(id);
+    }
     const step = input.step === undefined ? undefined : parseDuration(input.step, 'step');
     const train = input.train === undefined ? undefined : parseDuration(input.train, 'train');
     const prepared = input.series.map((s, i) => {
       const field = `series[${i}].points`;
       checkPointCount(s.points.length, this.limits, field);
       const regular = regularize(s.points, step, this.limits.maxPointsPerSeries, field);
-      return { labels: s.labels, regular, layout: seriesLayout(regular.grid, train, this.limits, field) };
+      return {
+        identity: { id: s.id, labels: s.labels },
+        regular,
+        layout: seriesLayout(regular.grid, train, this.limits, field),
+      };
     });
     // One answer has one time axis; series sent on different grids are separate requests.
     const first = prepared[0]!.layout;
@@ -146,13 +167,13 @@ export class BandsService {
     }
     const spec = this.spec(first, input);
     const series = await Promise.all(
-      prepared.map(({ labels, regular, layout }) => {
+      prepared.map(({ identity, regular, layout }) => {
         const skip = (layout.grid.startMs - regular.grid.startMs) / layout.grid.stepMs;
         const values = regular.values.slice(skip);
         // No query names client-sent points, and equal labels can carry different data (rate over 1m
         // or 1h): the digest of the training values stands in for the query.
         const source = `series:${digest(values.subarray(0, layout.trainPoints))}`;
-        return this.bandOne(labels, values, layout, spec, source);
+        return this.bandOne(identity, values, layout, spec, source);
       }),
     );
     return this.answer(first, spec, series, []);
@@ -167,7 +188,7 @@ export class BandsService {
   }
 
   private async bandOne(
-    labels: Labels,
+    series: SeriesIdentity,
     values: Values,
     layout: Layout,
     spec: FitSpec,
@@ -181,13 +202,13 @@ export class BandsService {
     for (let i = 0; i < train.length; i++) if (!isGap(train[i])) observed++;
     if (observed < this.limits.minTrainPoints) {
       const why = `only ${observed} of ${layout.trainPoints} training points have values; at least ${this.limits.minTrainPoints} are needed`;
-      return unbanded(labels, grid, follow, layout.warmupPoints, why);
+      return unbanded(series, grid, follow, layout.warmupPoints, why);
     }
     const job: BandJob = {
       // Confidence is not in the key: a cached snapshot is re-calibrated for any confidence.
       key: modelKey({
         query: source,
-        labels,
+        labels: series.labels,
         trainStart: layout.grid.startMs / 1000,
         trainEnd: (layout.grid.startMs + (layout.trainPoints - 1) * layout.grid.stepMs) / 1000,
         stepSeconds: layout.grid.stepMs / 1000,
@@ -199,10 +220,10 @@ export class BandsService {
     };
     try {
       const trace = await this.engine.band(job);
-      return assembleSeries(labels, grid, follow, trace, layout.warmupPoints, spec.confidence);
+      return assembleSeries(series, grid, follow, trace, layout.warmupPoints, spec.confidence);
     } catch (error) {
       // The data's fault (too few values, too many gaps): say so for this series, band the others.
-      if (error instanceof ForecastError) return unbanded(labels, grid, follow, layout.warmupPoints, error.message);
+      if (error instanceof ForecastError) return unbanded(series, grid, follow, layout.warmupPoints, error.message);
       throw error;
     }
   }

@@ -1,5 +1,5 @@
 import { BadRequest, PayloadTooLarge } from '../errors.js';
-import { gridOf } from '../prometheus/grid.js';
+import { gridOf } from '../series/grid.js';
 import { DEFAULT_LIMITS } from './limits.js';
 import { checkPointCount, queryLayout, seriesLayout } from './window.js';
 

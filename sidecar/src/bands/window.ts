@@ -3,7 +3,7 @@
  * training window (part of the model cache key) is the same for every request that can share it.
  */
 import { BadRequest, PayloadTooLarge } from '../errors.js';
-import { toMs, type Grid } from '../prometheus/grid.js';
+import { toMs, type Grid } from '../series/grid.js';
 import { DEFAULT_TRAIN_MAX_POINTS, DEFAULT_TRAIN_SECONDS, TRAIN_ALIGN_SECONDS, type BandLimits } from './limits.js';
 import { formatDuration } from './time.js';
 

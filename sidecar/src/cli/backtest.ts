@@ -8,7 +8,7 @@
 import { MultiBar, Presets, type SingleBar } from 'cli-progress';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { fit } from '../forecast/index.js';
+import { fit } from '../forecast/fit.js';
 import { ablations, defaultDetectors } from '../nab/detectors.js';
 import { runBacktest, type ProgressSink } from '../nab/run-backtest.js';
 import type { BacktestSummary } from '../nab/summary.js';

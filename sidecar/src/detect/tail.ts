@@ -2,6 +2,7 @@
  * Tail probabilities and the map from "how surprising" to an anomaly score in [0, 1]. Pure
  * functions, shared by the streaming detectors and the bands API (which scores points one by one).
  */
+import { HALF_SCORE_DECADES, decadesFromScore, scoreFromDecades } from '@ntma/contract';
 
 /**
  * ln erfc(x) for x >= 0, from a Chebyshev-fitted form t·exp(-x² + P(t)) whose relative error is
@@ -42,29 +43,20 @@ export function log10UpperNormalTail(z: number): number {
 }
 
 /**
- * Surprise, in decades of improbability (-log10 p), at which the score is one half. 1e-4 is a
- * once-a-fortnight event at a 5-minute step, and about where the NAB backtest puts the best
- * paging threshold (its standard-profile θ lands near 0.5), so "score >= 0.5" reads as "page".
+ * The score's meaning (e / (e + HALF_SCORE_DECADES) with e = -log10 p) is the contract's, shared
+ * with the panel and the dashboards; these adapt it to log10 p as the detectors carry it.
  */
-export const HALF_SCORE_DECADES = 4;
+export { HALF_SCORE_DECADES };
 
-/**
- * Maps a tail probability (given as log10 p <= 0) to a score in [0, 1): e / (e + HALF_SCORE_DECADES)
- * with e = -log10 p. Strictly increasing in the surprise and never saturating, so extreme events
- * stay ranked against each other and a threshold sweep can separate them.
- */
+/** Maps a tail probability (given as log10 p <= 0) to a score in [0, 1). */
 export function scoreFromLog10Tail(log10p: number): number {
-  if (Number.isNaN(log10p)) return 0;
-  const decades = Math.max(0, -log10p);
-  if (decades === Number.POSITIVE_INFINITY) return 1;
-  return decades / (decades + HALF_SCORE_DECADES);
+  return scoreFromDecades(-log10p);
 }
 
-/** Inverse of scoreFromLog10Tail: the score that corresponds to a tail probability. */
+/** Inverse of scoreFromLog10Tail: the log10 tail probability a score stands for. */
 export function log10TailFromScore(score: number): number {
-  if (!(score > 0)) return 0;
-  if (score >= 1) return Number.NEGATIVE_INFINITY;
-  return -(HALF_SCORE_DECADES * score) / (1 - score);
+  const decades = decadesFromScore(score);
+  return decades === 0 ? 0 : -decades; // never -0
 }
 
 /**

@@ -6,7 +6,9 @@
  */
 import type { FittedModel, Interval } from '../forecast/types.js';
 
-export type ExcursionKind = 'spike' | 'drop' | 'level_shift' | 'sustained' | 'attack_suspected';
+import type { ExcursionKind } from '@ntma/contract';
+
+export type { ExcursionKind };
 
 export interface Verdict {
   /** Unix seconds of the point. */

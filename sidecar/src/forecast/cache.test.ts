@@ -74,9 +74,8 @@ describe('LRU cache', () => {
     const second = await cache.getOrLoad(modelKey({ ...parts, labels: { device: 'eth0', instance: 'a:9100' } }), load);
     expect(fits).toBe(1);
     expect(second.cached).toBe(true);
-    const started = performance.now();
+    // No refit is checked by the fit count above, not by timing: a loaded CI machine makes any time limit flaky.
     const warm = bandsFromSnapshot(second.value, y.slice(1440), 0.95);
-    expect(performance.now() - started).toBeLessThan(50);
     const fresh = bandsFromModel(
       fitModel(y.slice(0, 1440), { stepSeconds: 60, model: 'auto', confidence: 0.95 }),
       y.slice(1440),

@@ -10,7 +10,7 @@
  * errors on that tail calibrate the band, and the filter is then advanced through the tail so
  * the returned model is positioned right after the last training point (one fit, not two).
  */
-import { BadRequest } from '../errors.js';
+import { ARIMA_ORDER_MAX } from '@ntma/contract';
 import { ArimaFilter } from './arima-filter.js';
 import { differencingOrder, fitOrder, stepwiseSearch, type OrderAttempt, type SearchResult } from './arima-order.js';
 import { ARIMA_MAX_POINTS, ArimaMethod, type ArimaOrder } from './arima-wasm.js';
@@ -29,11 +29,11 @@ import { NaiveFilter } from './naive.js';
 import { removeSeasonality } from './seasonality.js';
 import { fillGaps, findSpikes, normalise, observedCount, scalingOf, toSeries } from './series.js';
 import { fitSes } from './ses.js';
-import { chooseTransform, forward, type TransformKind } from './transform.js';
+import { chooseTransform, forward, type TransformChoice, type TransformKind } from './transform.js';
 import type { Fit, FitSpec, ModelChoice } from './types.js';
 
-/** Bounds on an explicit order; larger ones overfit a remainder and slow ctsa down. */
-export const MAX_ORDER: Readonly<ArimaOrder> = { p: 5, d: 2, q: 5 };
+/** Bounds on an explicit order (the contract's); larger ones overfit a remainder and slow ctsa down. */
+export const MAX_ORDER: Readonly<ArimaOrder> = ARIMA_ORDER_MAX;
 /** Observed values below which only seasonal naive is tried. */
 export const MIN_MODEL_POINTS = 40;
 /** Share of gaps above which interpolated data would be modelled rather than traffic. */
@@ -62,18 +62,22 @@ interface Stage {
   sigma: number;
 }
 
+/**
+ * A spec outside these bounds is the caller's bug (the HTTP schemas and the watchers' config check them
+ * first), so it is a RangeError, not a client error: the forecaster knows nothing of requests.
+ */
 function validateSpec(spec: FitSpec): void {
   if (!(spec.stepSeconds > 0) || !Number.isFinite(spec.stepSeconds)) {
-    throw new BadRequest(`must be a positive number of seconds, got ${spec.stepSeconds}`, 'step');
+    throw new RangeError(`step: must be a positive number of seconds, got ${spec.stepSeconds}`);
   }
   if (!(spec.confidence > 0 && spec.confidence < 1)) {
-    throw new BadRequest(`must be in (0, 1), got ${spec.confidence}`, 'confidence');
+    throw new RangeError(`confidence: must be in (0, 1), got ${spec.confidence}`);
   }
   if (spec.model !== 'auto') {
     for (const key of ['p', 'd', 'q'] as const) {
       const v = spec.model[key];
       if (!Number.isInteger(v) || v < 0 || v > MAX_ORDER[key]) {
-        throw new BadRequest(`order ${key} must be an integer in 0..${MAX_ORDER[key]}, got ${v}`, 'model');
+        throw new RangeError(`model: order ${key} must be an integer in 0..${MAX_ORDER[key]}, got ${v}`);
       }
     }
   }
@@ -277,7 +281,8 @@ export function fitModel(values: ReadonlyArray<number | null> | Float64Array, sp
   const n = data.length;
   const observed = observedCount(data);
   if (observed < 2) throw new ForecastError(`need at least 2 observed values to forecast, got ${observed} of ${n}`);
-  const transform = chooseTransform(data);
+  const transform: TransformChoice =
+    spec.transform === 'auto' ? chooseTransform(data) : { kind: 'none', reason: 'not asked for' };
   const raw = transform.kind === 'none' ? data : data.map((v) => (Number.isNaN(v) ? v : forward(transform.kind, v)));
   const scaling = scalingOf(raw);
   const x = normalise(raw, scaling);

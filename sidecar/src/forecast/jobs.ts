@@ -5,15 +5,13 @@
 import { bandOver } from './bands.js';
 import { fitModel } from './fit.js';
 import { restoreModel, type ComposedModel, type ModelSnapshot } from './model.js';
-import type { FitSpec, Interval } from './types.js';
+import type { FitSpec } from './types.js';
 
 /** Values as sent to a worker: numbers with null (or NaN) for gaps. */
 export type Values = ReadonlyArray<number | null> | Float64Array;
 
 export type Job =
-  | { kind: 'fit'; train: Values; spec: FitSpec }
-  | { kind: 'bands'; train: Values; observed: Values; spec: FitSpec }
-  | { kind: 'forecast'; train: Values; spec: FitSpec; horizon: number };
+  { kind: 'fit'; train: Values; spec: FitSpec } | { kind: 'bands'; train: Values; observed: Values; spec: FitSpec };
 
 interface Fitted {
   /** Which model served, e.g. "mstl[1440]+arima(2,1,1)" or "seasonal-naive[1440]". */
@@ -34,12 +32,10 @@ export interface BandsResult extends Fitted {
   lower: number[];
   upper: number[];
 }
-export type ForecastResult = Fitted & Interval;
 
 export interface JobResults {
   fit: FitResult;
   bands: BandsResult;
-  forecast: ForecastResult;
 }
 
 function toArray(values: Values): Array<number | null> {
@@ -84,8 +80,6 @@ export function runJob(job: Job): JobResults[Job['kind']] {
         return base;
       case 'bands':
         return bandsFromModel(model, job.observed, job.spec.confidence, base.fitMs);
-      case 'forecast':
-        return { ...base, ...model.forecast(job.horizon, job.spec.confidence) };
     }
   } finally {
     model.destroy();

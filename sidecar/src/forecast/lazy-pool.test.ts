@@ -50,4 +50,19 @@ describe('LazyForecastPool', () => {
     await lazy.close();
     expect(made).toBe(0);
   });
+
+  it('starts the pool on warm(), once, and never after close', async () => {
+    const fake = fakePool();
+    let made = 0;
+    const lazy = new LazyForecastPool(() => (made++, fake.pool));
+    lazy.warm();
+    lazy.warm();
+    expect(lazy.started).toBe(true);
+    expect(made).toBe(1);
+    await lazy.close();
+    const other = new LazyForecastPool(() => (made++, fakePool().pool));
+    await other.close();
+    other.warm();
+    expect(other.started).toBe(false);
+  });
 });

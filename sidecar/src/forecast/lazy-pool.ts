@@ -4,7 +4,8 @@ import type { FitPool, ForecastPool } from './pool.js';
 /**
  * The app's one forecast worker pool, shared by the bands API and the watchers so that the fit
  * threads (config.fitWorkers) are all the CPU fitting may take, whoever asks. It starts on first
- * use, so an app that never fits starts no threads. Its owner (the app) closes it; users never do.
+ * use or on warm(), which the app calls once it is ready, so that no request meets a cold worker;
+ * an app that is built but never started spawns no threads. Its owner (the app) closes it.
  */
 export class LazyForecastPool implements FitPool {
   private pool: ForecastPool | undefined;
@@ -28,6 +29,14 @@ export class LazyForecastPool implements FitPool {
   bandsFor(...args: Parameters<ForecastPool['bandsFor']>): ReturnType<ForecastPool['bandsFor']> {
     const pool = this.get();
     return pool ? pool.bandsFor(...args) : Promise.reject(new ForecastPoolClosed());
+  }
+
+  /**
+   * Starts the pool now, so its workers warm up (warm-up.ts) before the first request rather
+   * than during it. The app calls this once it is ready to serve.
+   */
+  warm(): void {
+    this.get();
   }
 
   async close(): Promise<void> {

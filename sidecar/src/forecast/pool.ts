@@ -13,7 +13,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { BadRequest } from '../errors.js';
 import {
   ForecastError,
   ForecastPoolBusy,
@@ -21,7 +20,7 @@ import {
   ForecastTimeout,
   ForecastWorkerCrashed,
 } from './errors.js';
-import type { BandsResult, FitResult, ForecastResult, Job, JobResults, Values } from './jobs.js';
+import type { BandsResult, FitResult, Job, JobResults, Values } from './jobs.js';
 import type { JobRequest, JobResponse, WireError } from './protocol.js';
 import type { FitSpec } from './types.js';
 
@@ -72,8 +71,8 @@ function fromWire(error: WireError): Error {
   switch (error.name) {
     case 'ForecastError':
       return new ForecastError(error.message);
-    case 'BadRequest':
-      return new BadRequest(error.message);
+    case 'RangeError':
+      return new RangeError(error.message);
     default: {
       const e = new Error(error.message);
       e.name = error.name;
@@ -124,11 +123,6 @@ export class ForecastPool {
   /** Fits on `train`, then runs the one-step predictor through `observed` (which follows it). */
   bandsFor(train: Values, observed: Values, spec: FitSpec): Promise<BandsResult> {
     return this.submit({ kind: 'bands', train, observed, spec });
-  }
-
-  /** Fits on `train` and forecasts `horizon` steps past its end. */
-  forecast(train: Values, spec: FitSpec, horizon: number): Promise<ForecastResult> {
-    return this.submit({ kind: 'forecast', train, spec, horizon });
   }
 
   submit<K extends Job['kind']>(job: Extract<Job, { kind: K }>): Promise<JobResults[K]> {

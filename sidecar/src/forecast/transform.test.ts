@@ -49,7 +49,7 @@ describe('variance-stabilising transform', () => {
     const busy = { inside: 0, total: 0 };
     for (let seed = 1; seed <= 3; seed++) {
       const y = multiplicative(4320 + 1440, seed);
-      const model = fitModel(y.slice(0, 4320), { stepSeconds: 60, model: 'auto', confidence: 0.95 });
+      const model = fitModel(y.slice(0, 4320), { stepSeconds: 60, model: 'auto', confidence: 0.95, transform: 'auto' });
       expect(model.name).toMatch(/^log\+mstl\[1440\]\+/);
       const held = y.slice(4320);
       const band = bandOver(model, held, 0.95);
@@ -67,9 +67,15 @@ describe('variance-stabilising transform', () => {
     }
   });
 
+  it('fits the values as they are unless a transform is asked for', () => {
+    const model = fitModel(multiplicative(4320, 5), { stepSeconds: 60, model: 'auto', confidence: 0.95 });
+    expect(model.name).toMatch(/^mstl\[1440\]\+/);
+    expect(model.diagnostics.transform).toEqual({ kind: 'none', reason: 'not asked for' });
+  });
+
   it('keeps a log model positive and its interval around the data', () => {
     const y = multiplicative(4320, 4);
-    const model = fitModel(y, { stepSeconds: 60, model: 'auto', confidence: 0.95 });
+    const model = fitModel(y, { stepSeconds: 60, model: 'auto', confidence: 0.95, transform: 'auto' });
     const { mean, lower, upper } = model.forecast(60, 0.95);
     for (let i = 0; i < 60; i++) {
       expect(lower[i]).toBeGreaterThan(0);

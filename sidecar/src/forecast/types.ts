@@ -12,6 +12,13 @@ export interface FitSpec {
   model: ModelChoice;
   /** Nominal band coverage in (0, 1), e.g. 0.95. */
   confidence: number;
+  /**
+   * 'auto' lets the engine model in sqrt or log space where the noise grows with the level
+   * (transform.ts); absent or 'none' fits the values as they are. Off by default: on the NAB
+   * development corpus the detector scored 57.4 with it against 64.4 without (standard profile,
+   * in-sample), its band widening at the high levels where NAB's anomalies are.
+   */
+  transform?: 'auto' | 'none';
 }
 
 /** A point forecast with its band; arrays are aligned. */

@@ -6,6 +6,7 @@
 import { parentPort } from 'node:worker_threads';
 import { runJob } from './jobs.js';
 import { toWireError, type JobRequest, type JobResponse } from './protocol.js';
+import { warmUp } from './warm-up.js';
 
 if (!parentPort) throw new Error('forecast/worker.js must run as a worker thread');
 const port = parentPort;
@@ -19,3 +20,11 @@ port.on('message', ({ id, job }: JobRequest) => {
   }
   port.postMessage(response);
 });
+
+// Before the first job (jobs that arrive meanwhile wait in the port's queue): a warm-up that
+// fails costs nothing but the warmth; the job that follows reports any real problem itself.
+try {
+  warmUp();
+} catch {
+  // deliberately ignored: see above
+}

@@ -3,12 +3,14 @@
  * configured PROMETHEUS_URL): paths are fixed here and redirects are refused, so nothing in a
  * request can point it elsewhere.
  */
+import type { Labels } from '@ntma/contract';
 import axios, { type AxiosInstance } from 'axios';
 import http from 'node:http';
 import https from 'node:https';
 import { AnswerTooLarge, BadRequest } from '../errors.js';
 import { DEFAULT_ANSWER_CAPS, type AnswerCaps } from './caps.js';
-import { formatSeconds, gridOf, splitGrid, PROMETHEUS_MAX_POINTS, type Grid } from './grid.js';
+import { gridOf, type Grid } from '../series/grid.js';
+import { formatSeconds, splitGrid, PROMETHEUS_MAX_POINTS } from './grid.js';
 import { isRetryable, malformedAnswer, toDomainError, type Outcome } from './failure.js';
 import {
   accumulateMatrix,
@@ -19,7 +21,6 @@ import {
   parseSeriesList,
   type DenseSeries,
   type InstantSample,
-  type Labels,
 } from './parse.js';
 
 export interface RangeRequest {

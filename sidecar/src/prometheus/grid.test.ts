@@ -1,4 +1,5 @@
-import { formatSeconds, gridOf, indexOf, splitGrid, timeAt, PROMETHEUS_MAX_POINTS } from './grid.js';
+import { gridOf, indexOf, timeAt } from '../series/grid.js';
+import { formatSeconds, splitGrid, PROMETHEUS_MAX_POINTS } from './grid.js';
 
 describe('gridOf', () => {
   it('includes both ends when the range is a whole number of steps', () => {

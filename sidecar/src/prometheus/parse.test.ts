@@ -1,4 +1,4 @@
-import { gridOf } from './grid.js';
+import { gridOf } from '../series/grid.js';
 import {
   accumulateMatrix,
   labelKey,

@@ -2,9 +2,8 @@
  * Pure parsing of Prometheus HTTP API bodies (https://prometheus.io/docs/prometheus/latest/querying/api/).
  * No I/O here, so every odd value Prometheus can send is unit-tested with plain strings.
  */
-import { indexOf, type Grid } from './grid.js';
-
-export type Labels = Record<string, string>;
+import type { Labels } from '@ntma/contract';
+import { indexOf, type Grid } from '../series/grid.js';
 
 /** A series on a range query's grid: one slot per grid point, null where there is no finite sample. */
 export interface DenseSeries {

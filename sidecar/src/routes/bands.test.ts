@@ -19,7 +19,7 @@ async function appWith(prometheus: FakePrometheus, engine: NaiveEngine, env: Rec
 
 const queryBody = { query: 'rate(x[5m])', start: START, end: START + 600, step: '1m', train: '1h' };
 const seriesBody = {
-  series: [{ labels: { pod: 'a' }, points: Array.from({ length: 120 }, (_, i) => [START + i * 60, i % 7]) }],
+  series: [{ id: 'a', labels: { pod: 'a' }, points: Array.from({ length: 120 }, (_, i) => [START + i * 60, i % 7]) }],
   train: '1h',
 };
 
@@ -74,7 +74,7 @@ describe('POST /api/v1/bands and /api/v1/bands/series', () => {
 
   it('keeps null points as null and zero points as zero', async () => {
     const points = Array.from({ length: 120 }, (_, i) => [START + i * 60, i === 100 ? null : i === 101 ? 0 : 5]);
-    const response = await post('/api/v1/bands/series', { series: [{ labels: {}, points }], train: '1h' });
+    const response = await post('/api/v1/bands/series', { series: [{ id: 'x', labels: {}, points }], train: '1h' });
     expect(response.statusCode).toBe(200);
     const [series] = response.json().series;
     expect(series.actual[40]).toBeNull();
@@ -102,14 +102,19 @@ describe('POST /api/v1/bands and /api/v1/bands/series', () => {
   });
 
   it.each([
-    [{ series: [{ labels: {}, points: [[START, 'high']] }] }, /^series\[0\]\.points\[0\]\[1\]: must be number,null$/],
-    [{ series: [{ labels: { a: { b: 1 } }, points: [] }] }, /^series\[0\]\.labels\.a: must be string$/],
-    [{ series: [{ points: [] }] }, /^series\[0\]\.labels: is required$/],
+    [
+      { series: [{ id: 'x', labels: {}, points: [[START, 'high']] }] },
+      /^series\[0\]\.points\[0\]\[1\]: must be number,null$/,
+    ],
+    [{ series: [{ id: 'x', labels: { a: { b: 1 } }, points: [] }] }, /^series\[0\]\.labels\.a: must be string$/],
+    [{ series: [{ id: 'x', points: [] }] }, /^series\[0\]\.labels: is required$/],
+    [{ series: [{ labels: {}, points: [] }] }, /^series\[0\]\.id: is required$/],
     [{ series: [] }, /^series: at least one series/],
     [
       {
         series: [
           {
+            id: 'x',
             labels: {},
             points: [
               [START * 1000, 1],

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
+import { HealthSchema, ReadinessSchema } from '@ntma/contract/schemas';
 
 /** A readiness dependency: resolves when usable, rejects with an error whose message says why not. */
 export interface ReadinessCheck {
@@ -13,26 +13,12 @@ export interface HealthRoutesOptions {
   checks: ReadinessCheck[];
 }
 
-const Health = Type.Object({ status: Type.Literal('ok') });
-const Readiness = Type.Object({
-  status: Type.Union([Type.Literal('ready'), Type.Literal('unready')]),
-  checks: Type.Array(
-    Type.Object({
-      name: Type.String(),
-      target: Type.String(),
-      ok: Type.Boolean(),
-      error: Type.Optional(Type.String()),
-    }),
-  ),
-  message: Type.Optional(Type.String()),
-});
-
 export const healthRoutes: FastifyPluginAsyncTypebox<HealthRoutesOptions> = async (app, options) => {
   app.get(
     '/healthz',
     {
       config: { auth: 'public' },
-      schema: { tags: ['health'], summary: 'The process is alive', response: { 200: Health } },
+      schema: { tags: ['health'], summary: 'The process is alive', response: { 200: HealthSchema } },
     },
     async () => ({ status: 'ok' as const }),
   );
@@ -44,7 +30,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<HealthRoutesOptions> = asyn
       schema: {
         tags: ['health'],
         summary: 'Every dependency answers (Prometheus at the configured URL)',
-        response: { 200: Readiness, 503: Readiness },
+        response: { 200: ReadinessSchema, 503: ReadinessSchema },
       },
     },
     async (_request, reply) => {

@@ -41,8 +41,16 @@ describe('numeric query parameters', () => {
   it.each([
     ['/api/v1/targets/compose:p:s/scale', '{"replicas": "1e400", "reason": "r"}', 'replicas'],
     ['/api/v1/targets/compose:p:s/scale', '{"delta": 1e400, "reason": "r"}', 'delta'],
-    ['/api/v1/bands/series', '{"series": [{"labels": {}, "points": [[1e400, 1]]}]}', 'series[0].points[0][0]'],
-    ['/api/v1/bands/series', '{"series": [{"labels": {}, "points": [[1, -1e400]]}]}', 'series[0].points[0][1]'],
+    [
+      '/api/v1/bands/series',
+      '{"series": [{"id": "a", "labels": {}, "points": [[1e400, 1]]}]}',
+      'series[0].points[0][0]',
+    ],
+    [
+      '/api/v1/bands/series',
+      '{"series": [{"id": "a", "labels": {}, "points": [[1, -1e400]]}]}',
+      'series[0].points[0][1]',
+    ],
     ['/api/v1/bands', '{"query": "up", "start": 1e400, "end": 1, "step": 60}', 'start'],
     ['/api/v1/bands', '{"query": "up", "start": 1, "end": 2, "step": "1e400"}', 'step'],
   ])(

@@ -105,8 +105,11 @@ export class ComposeBackend implements ScaleBackend {
       desired: sorted.length,
       running: sorted.filter((c) => c.State === 'running').length,
     };
+    // A disagreement among replicas none of which opted in concerns no target: it is not listed.
     const conflict = conflictOf(sorted);
-    if (conflict !== undefined) workload.labelConflict = conflict;
+    if (conflict !== undefined && sorted.some((c) => readScaleLabels(c.Labels).settings.enabled)) {
+      workload.labelConflict = conflict;
+    }
     return workload;
   }
 

@@ -20,26 +20,12 @@
  * Replays: `replayKey` names one observation of one alert (see replayKeyOf).
  */
 import { createHash } from 'node:crypto';
+import type { AlertWebhook, WebhookAlert } from '@ntma/contract';
 import type { AutoSignal, Direction } from './policy.js';
 
-export interface GrafanaAlert {
-  status?: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  startsAt?: string;
-  endsAt?: string;
-  fingerprint?: string;
-  /** Grafana 9.5+: the evaluated expression values by refId. */
-  values?: Record<string, unknown> | null;
-  /** Older Grafana: e.g. "[ var='B' labels={} value=14151.3 ]". */
-  valueString?: string;
-}
-
-export interface GrafanaWebhook {
-  receiver?: string;
-  status?: string;
-  alerts: GrafanaAlert[];
-}
+/** One alert of the payload, and the payload (the route validates it with the contract's schema). */
+export type GrafanaAlert = WebhookAlert;
+export type GrafanaWebhook = AlertWebhook;
 
 export interface MappedAlert {
   alertname: string;

@@ -97,12 +97,16 @@ describe('parseDurationSeconds', () => {
     ['90s', 90],
     ['5m', 300],
     ['1h', 3600],
+    ['1h30m', 5400],
+    ['1d', 86400],
+    ['0', 0],
   ])('reads %s as %d seconds', (raw, seconds) => {
     expect(parseDurationSeconds(raw)).toBe(seconds);
   });
 
-  it('rejects anything else', () => {
-    expect(parseDurationSeconds('1d')).toBeUndefined();
+  it('rejects anything else, and fractions of a second', () => {
+    expect(parseDurationSeconds('5 minutes')).toBeUndefined();
+    expect(parseDurationSeconds('250ms')).toBeUndefined();
     expect(parseDurationSeconds('-5')).toBeUndefined();
   });
 });

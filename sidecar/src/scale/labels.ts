@@ -15,6 +15,7 @@
  * The capacity model of the predictive policy (`ntma.scale.capacity`, `utilisation`, `lead`,
  * `stabilisation`, `watcher`, `series`) is documented in capacity.ts.
  */
+import { parseDuration } from '@ntma/contract';
 import { readCapacity, type CapacityModel } from './capacity.js';
 
 export const LABEL = {
@@ -66,13 +67,14 @@ function wholeNumber(labels: Record<string, string>, name: string, fallback: num
   return value;
 }
 
-const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600 };
-
-/** `90`, `90s`, `5m` or `1h` as seconds. */
+/**
+ * Whole seconds of a label's duration, in the contract's one grammar (`90`, `90s`, `5m`, `1h30m`, `1d`); `0`
+ * too, since a cooldown of zero means "act again at once".
+ */
 export function parseDurationSeconds(raw: string): number | undefined {
-  const match = /^(\d+)\s*([smh]?)$/.exec(raw.trim());
-  if (!match) return undefined;
-  return Number(match[1]) * (UNIT_SECONDS[match[2] || 's'] ?? 1);
+  if (/^\s*0+\s*$/.test(raw)) return 0;
+  const seconds = parseDuration(raw);
+  return seconds !== undefined && Number.isInteger(seconds) ? seconds : undefined;
 }
 
 function autoMode(raw: string | undefined): AutoMode {

@@ -1,47 +1,33 @@
 import { randomBytes } from 'node:crypto';
+import type { AutoDecision, AutoOutcome, PolicyView, ScaleResult, TargetView } from '@ntma/contract';
 import type { Counter, Registry } from 'prom-client';
 import type { AuditLog } from '../audit/log.js';
-import type { AuditAction, AuditAlert, AuditDraft, AuditSource } from '../audit/types.js';
+import type { AuditAlert, AuditDraft, AuditSource } from '../audit/types.js';
 import { Conflict, DomainError, Forbidden, NotFound, errorCodeOf } from '../errors.js';
-import type { BackendKind, ScaleBackend, Workload } from './backend.js';
+import type { ScaleBackend, Workload } from './backend.js';
 import { AlertReplayGuard, type FirstDecision } from './alert-replay.js';
 import { mapGrafanaAlerts, type GrafanaWebhook, type MappedAlert } from './grafana-alerts.js';
 import { fingerprintOf, type IdempotencyRecord, type IdempotencyStore } from './idempotency.js';
 import { KeyedMutex } from './keyed-mutex.js';
-import { LABEL, readScaleLabels, type AutoMode, type ScaleLimits, type ScaleSettings } from './labels.js';
+import { LABEL, readScaleLabels, type ScaleSettings } from './labels.js';
 import { resolveManualChange } from './limits.js';
 import { SCALE_ACTIONS_METRIC, createScaleMetrics, type ScaleResultLabel } from './metrics.js';
 import { decide } from './policy.js';
 import type { CapacityModel } from './capacity.js';
 import { DemandHistory } from './demand-history.js';
-import {
-  decide as decidePredictive,
-  type DecisionInputs,
-  type DemandView,
-  type PredictiveDecision,
-} from './predictive.js';
+import { decide as decidePredictive, type DemandView, type PredictiveDecision } from './predictive.js';
 import type { DemandQuery, LiveDemand } from '../watch/demand.js';
 
 /** Reads a target's live demand from the watchers (watch/demand.ts), forecast `horizonSeconds` ahead. */
 export type DemandReader = (query: DemandQuery, horizonSeconds: number) => LiveDemand | null;
-
-/** What the predictive policy would do now, and why (GET /api/v1/targets). */
-export interface PolicyView {
-  action: 'scale' | 'hold';
-  from?: number;
-  to?: number;
-  code: string;
-  reason: string;
-  dryRun: boolean;
-  notes: string[];
-  inputs: DecisionInputs;
-}
 
 /** What started an automatic evaluation: the periodic timer or an alert. */
 export type EvaluationTrigger = { kind: 'periodic' } | { kind: 'alert'; who: string; alert: AuditAlert };
 
 /** Who asked: the Grafana user behind the plugin proxy, the bare API, or an alert receiver. */
 /** Who delivered an alert webhook; the audit log's `who` starts with it. */
+export type { AutoDecision, AutoOutcome, PolicyView, ScaleResult, TargetView };
+
 export type AlertSender = 'grafana' | 'alertmanager';
 
 export interface Requester {
@@ -57,55 +43,6 @@ export interface ScaleRequest {
   dryRun: boolean;
   requester: Requester;
   idempotencyKey?: string;
-}
-
-export interface ScaleResult {
-  target: string;
-  backend: BackendKind;
-  before: number;
-  after: number;
-  /** Replicas running when the answer was made (Swarm converges after the spec changes). */
-  running: number;
-  dryRun: boolean;
-  changed: boolean;
-  /** Action id in the audit log. */
-  auditId: string;
-  /** True when this answer is the stored one of an earlier request with the same Idempotency-Key. */
-  replayed: boolean;
-}
-
-export interface TargetView {
-  id: string;
-  backend: BackendKind;
-  service: string;
-  group?: string;
-  desired: number;
-  running: number;
-  limits: ScaleLimits;
-  auto: { mode: AutoMode; dryRun: boolean; attackMax: number };
-  /**
-   * Why the target is refused until it is fixed: a malformed ntma.scale.* label, or replicas that
-   * disagree on one.
-   */
-  labelError?: string;
-  lastAction: AuditAction | null;
-  /** What the predictive policy would do now and why (also for auto=off: the shadow of a shadow). */
-  policy: PolicyView;
-}
-
-/** `duplicate`: the same observation of the same alert was already decided; nothing new is done. */
-export type AutoOutcome = 'scaled' | 'dry_run' | 'held' | 'refused' | 'ignored' | 'failed' | 'duplicate';
-
-export interface AutoDecision {
-  alertname: string;
-  fingerprint?: string;
-  target?: string;
-  decision: AutoOutcome;
-  reason: string;
-  before?: number;
-  after?: number;
-  notes?: string[];
-  auditId?: string;
 }
 
 export interface ScalerOptions {

@@ -2,39 +2,10 @@
  * Recent anomalies (excursions) across all watchers, newest first, in a bounded ring so a noisy
  * fleet cannot grow the sidecar's memory. An open excursion is updated in place until it closes.
  */
-import type { ExcursionKind } from '../detect/types.js';
-import type { Labels } from '../prometheus/parse.js';
+import type { AnomaliesQuery, AnomalyRecord } from '@ntma/contract';
 
-export interface AnomalyRecord {
-  /** Increasing per process; stable while the record is in the ring. */
-  id: number;
-  watcher: string;
-  /** The series' own labels (without `watcher`). */
-  labels: Labels;
-  /** The scale target the watcher links the series to, if any. */
-  target: string | null;
-  kind: ExcursionKind;
-  /** 1 above the band, -1 below. */
-  direction: 1 | -1;
-  /** Highest score seen during the excursion. */
-  score: number;
-  /** Unix seconds of the first and last point of the excursion; end is null while open. */
-  start: number;
-  end: number | null;
-  /** The point furthest outside the band, with the band at that point. */
-  peak: { t: number; value: number; forecast: number | null; lower: number | null; upper: number | null };
-  /** Why the kind was chosen (attack evidence), empty for organic kinds. */
-  reasons: string[];
-}
-
-export interface AnomalyQuery {
-  watcher?: string;
-  /** Only excursions still open (true) or closed (false). */
-  open?: boolean;
-  /** Only excursions active at or after this time (unix seconds). */
-  since?: number;
-  limit?: number;
-}
+export type { AnomalyRecord };
+export type AnomalyQuery = AnomaliesQuery;
 
 export class AnomalyLog {
   private readonly ring: AnomalyRecord[] = [];

@@ -7,7 +7,7 @@
  * netstat rate joins every interface of that instance, a per-interface packet rate joins only
  * its own interface, and an unlabelled total joins everything.
  */
-import type { Labels } from '../prometheus/parse.js';
+import type { Labels } from '@ntma/contract';
 import type { SignalReading, SignalReadings } from './classify.js';
 import type { SignalRole } from './config.js';
 

@@ -1,5 +1,5 @@
 import { PrometheusUnavailable } from '../errors.js';
-import type { Labels } from '../prometheus/parse.js';
+import type { Labels } from '@ntma/contract';
 import {
   BandDetector,
   flush,

@@ -5,7 +5,9 @@
  *
  * The URL says what to show: ?view=panel|overview|audit, &theme=light|dark, and for the panel &query, &from,
  * &to (unix seconds), &step, &legend (label naming each series), &target (a fixed scale target) and
- * &confidence; &role=Viewer shows the pages as a Viewer sees them (default Editor).
+ * &confidence, or &options (a dashboard panel's saved options, JSON) with &vars (its dashboard variables, JSON:
+ * {"project": "shop"} replaces $project and ${project}) and &title; &role=Viewer shows the pages as a Viewer
+ * sees them (default Editor).
  */
 import React, { useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -21,7 +23,7 @@ import {
 import { config, setBackendSrv } from '@grafana/runtime';
 import { Alert, GlobalStyles } from '@grafana/ui';
 import { AnomalyBandsPanel } from '../../../plugin/src/panels/anomaly-bands/components/AnomalyBandsPanel';
-import { DEFAULT_OPTIONS, type AnomalyBandsOptions } from '../../../plugin/src/panels/anomaly-bands/options';
+import { DEFAULT_PANEL_OPTIONS as DEFAULT_OPTIONS, type AnomalyBandsOptions } from '@ntma/contract';
 import Audit from '../../../plugin/src/pages/Audit';
 import Overview from '../../../plugin/src/pages/Overview';
 import { harnessBackendSrv } from './backendSrv';
@@ -49,7 +51,11 @@ function usePrometheusFrames(): { frames?: DataFrame[]; error?: string } {
     });
     fetch(`/api/datasources/proxy/uid/prometheus/api/v1/query_range?${query}`)
       .then((response) => response.json())
-      .then((answer) => setState({ frames: framesFromMatrix(answer, params.get('legend') ?? 'device') }))
+      .then((answer) =>
+        setState({
+          frames: framesFromMatrix(answer, params.get('legend') ?? 'device', Number(params.get('step') ?? '60')),
+        }),
+      )
       .catch((error: unknown) => setState({ error: String(error) }));
   }, []);
   return state;
@@ -67,14 +73,26 @@ function PanelView() {
   const to = dateTime(Number(params.get('to')) * 1000);
   const timeRange = { from, to, raw: { from, to } };
   const target = params.get('target');
-  const options: AnomalyBandsOptions = {
-    ...DEFAULT_OPTIONS,
-    confidence: Number(params.get('confidence') ?? DEFAULT_OPTIONS.confidence),
-    ...(target ? { targetMode: 'fixed' as const, scaleTarget: target } : {}),
-  };
+  const saved = params.get('options');
+  const options: AnomalyBandsOptions = saved
+    ? { ...DEFAULT_OPTIONS, ...(JSON.parse(saved) as Partial<AnomalyBandsOptions>) }
+    : {
+        ...DEFAULT_OPTIONS,
+        confidence: Number(params.get('confidence') ?? DEFAULT_OPTIONS.confidence),
+        ...(target ? { targetMode: 'fixed' as const, scaleTarget: target } : {}),
+      };
+  const vars = JSON.parse(params.get('vars') ?? '{}') as Record<string, string>;
+  const replaceVariables = (value: string) =>
+    value.replace(/\$\{?([a-zA-Z_][a-zA-Z0-9_]*)\}?/g, (whole, name: string) => vars[name] ?? whole);
+  const title = params.get('title') ?? 'Receive rate';
   const props = {
     id: 1,
-    data: { series: frames, state: LoadingState.Done, timeRange },
+    data: {
+      series: frames,
+      state: LoadingState.Done,
+      timeRange,
+      request: { intervalMs: Number(params.get('step') ?? '60') * 1000 },
+    },
     timeRange,
     timeZone: 'utc',
     options,
@@ -83,16 +101,16 @@ function PanelView() {
     height: 380,
     fieldConfig: { defaults: {}, overrides: [] },
     renderCounter: 0,
-    title: 'Receive rate',
+    title,
     eventBus: undefined,
     onOptionsChange: () => {},
     onFieldConfigChange: () => {},
-    replaceVariables: (value: string) => value,
+    replaceVariables,
     onChangeTimeRange: () => {},
   } as unknown as PanelProps<AnomalyBandsOptions>;
   return (
     <div className="harness-panel" style={{ padding: 8, width: 976, background: theme.colors.background.primary }}>
-      <div style={{ fontWeight: 500, marginBottom: 4 }}>Receive rate</div>
+      <div style={{ fontWeight: 500, marginBottom: 4 }}>{title}</div>
       <AnomalyBandsPanel {...props} />
     </div>
   );

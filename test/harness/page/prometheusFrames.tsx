@@ -8,9 +8,10 @@ interface MatrixAnswer {
 
 /**
  * What Grafana's Prometheus datasource hands a panel for a range query: one frame per series, a time field and
- * a value field carrying the series' labels, named by the legend format.
+ * a value field carrying the series' labels, named by the legend format. Like Grafana's, the time field carries
+ * the step the query ran with as its interval.
  */
-export function framesFromMatrix(answer: MatrixAnswer, legendLabel: string): DataFrame[] {
+export function framesFromMatrix(answer: MatrixAnswer, legendLabel: string, stepSeconds: number): DataFrame[] {
   if (answer.status !== 'success' || !answer.data) {
     throw new Error(`Prometheus: ${answer.error ?? 'query failed'}`);
   }
@@ -21,7 +22,12 @@ export function framesFromMatrix(answer: MatrixAnswer, legendLabel: string): Dat
     return createDataFrame({
       refId: 'A',
       fields: [
-        { name: 'Time', type: FieldType.time, values: series.values.map(([t]) => t * 1000) },
+        {
+          name: 'Time',
+          type: FieldType.time,
+          values: series.values.map(([t]) => t * 1000),
+          config: { interval: stepSeconds * 1000 },
+        },
         {
           name: 'Value',
           type: FieldType.number,

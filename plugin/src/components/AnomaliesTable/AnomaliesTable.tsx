@@ -2,7 +2,7 @@ import React from 'react';
 import { css } from '@emotion/css';
 import { type GrafanaTheme2 } from '@grafana/data';
 import { Tooltip, useStyles2 } from '@grafana/ui';
-import type { AnomalyRecord } from '../../api/types';
+import type { AnomalyRecord } from '@ntma/contract';
 import { ago, formatLabels, isoTime } from '../../utils/format';
 import { KindBadge } from '../KindBadge/KindBadge';
 import { tableStyles } from '../tableStyles';

@@ -4,7 +4,7 @@ import { type AppPluginMeta, type GrafanaTheme2, type PluginConfigPageProps } fr
 import { Alert, Button, Field, FieldSet, Input, SecretInput, Stack, useStyles2 } from '@grafana/ui';
 import { getReadiness, savePluginSettings } from '../../api/client';
 import { toSidecarError } from '../../api/http';
-import type { Readiness } from '../../api/types';
+import type { Readiness } from '@ntma/contract';
 import type { AppSettings } from '../../types';
 import { testIds } from '../testIds';
 

@@ -1,7 +1,8 @@
 import React from 'react';
 import { Badge } from '@grafana/ui';
-import type { ExcursionKind } from '../../api/types';
+import { type ExcursionKind, KIND_LABELS } from '@ntma/contract';
 
+// Badge takes a smaller palette than the chart's named colours, so sustained shares orange here.
 const BADGE_COLORS: Record<ExcursionKind, 'red' | 'blue' | 'orange' | 'purple' | 'darkgrey'> = {
   spike: 'red',
   drop: 'blue',
@@ -10,18 +11,10 @@ const BADGE_COLORS: Record<ExcursionKind, 'red' | 'blue' | 'orange' | 'purple' |
   attack_suspected: 'purple',
 };
 
-const LABELS: Record<ExcursionKind, string> = {
-  spike: 'Spike',
-  drop: 'Drop',
-  level_shift: 'Level shift',
-  sustained: 'Sustained overload',
-  attack_suspected: 'Attack suspected',
-};
-
 export function KindBadge({ kind }: { kind: ExcursionKind }) {
   return (
     <Badge
-      text={LABELS[kind]}
+      text={KIND_LABELS[kind]}
       color={BADGE_COLORS[kind]}
       icon={kind === 'attack_suspected' ? 'shield-exclamation' : undefined}
     />

@@ -2,7 +2,7 @@ import React, { useState } from 'react';
 import { css } from '@emotion/css';
 import { type GrafanaTheme2 } from '@grafana/data';
 import { Alert, Button, Field, Input, Modal, useStyles2 } from '@grafana/ui';
-import type { ScaleLimits } from '../../api/types';
+import type { ScaleLimits } from '@ntma/contract';
 import { testIds } from '../testIds';
 import { describeChange, limitProblem, verbOf, type ReplicaChange } from './describeChange';
 

@@ -1,4 +1,4 @@
-import type { ScaleLimits, ScaleRequest } from '../../api/types';
+import type { ScaleLimits, ScaleRequest } from '@ntma/contract';
 
 export type ReplicaChange = Pick<ScaleRequest, 'replicas' | 'delta'>;
 

@@ -3,7 +3,7 @@ import { css } from '@emotion/css';
 import { type GrafanaTheme2 } from '@grafana/data';
 import { Button, Input, Stack, useStyles2 } from '@grafana/ui';
 import { newIdempotencyKey } from '../../api/client';
-import type { ScaleLimits, ScaleResult } from '../../api/types';
+import type { ScaleLimits, ScaleResult } from '@ntma/contract';
 import { useScale } from '../../hooks/useScale';
 import { ACTIONS, userCan } from '../../permissions';
 import { ScaleConfirm } from '../ScaleConfirm/ScaleConfirm';

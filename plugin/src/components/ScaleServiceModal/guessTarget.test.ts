@@ -1,5 +1,5 @@
 import { createDataFrame, FieldType, type PluginExtensionPanelContext } from '@grafana/data';
-import type { TargetView } from '../../api/types';
+import type { TargetView } from '@ntma/contract';
 import { guessTarget } from './guessTarget';
 
 const target = (id: string, service: string) => ({ id, service }) as TargetView;

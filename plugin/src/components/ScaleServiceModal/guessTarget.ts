@@ -1,5 +1,5 @@
 import type { PluginExtensionPanelContext } from '@grafana/data';
-import type { TargetView } from '../../api/types';
+import type { TargetView } from '@ntma/contract';
 
 /** What a panel says about the service it shows: its series' label values, its queries and its title. */
 function panelClues(context: PluginExtensionPanelContext | undefined) {

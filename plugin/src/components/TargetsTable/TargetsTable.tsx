@@ -2,7 +2,7 @@ import React from 'react';
 import { css } from '@emotion/css';
 import { type GrafanaTheme2 } from '@grafana/data';
 import { Badge, Icon, Tooltip, useStyles2 } from '@grafana/ui';
-import type { AuditAction, TargetView } from '../../api/types';
+import type { AuditAction, TargetView } from '@ntma/contract';
 import { ago, isoTime } from '../../utils/format';
 import { ScaleControls } from '../ScaleControls/ScaleControls';
 import { testIds } from '../testIds';

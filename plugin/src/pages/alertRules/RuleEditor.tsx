@@ -2,7 +2,7 @@ import React, { useState } from 'react';
 import { css } from '@emotion/css';
 import { type GrafanaTheme2 } from '@grafana/data';
 import { Alert, Button, Combobox, Field, Input, RadioButtonGroup, Stack, useStyles2 } from '@grafana/ui';
-import type { WatcherView } from '../../api/types';
+import type { WatcherView } from '@ntma/contract';
 import { testIds } from '../../components/testIds';
 import { formProblems, type RuleForm } from './ruleForm';
 

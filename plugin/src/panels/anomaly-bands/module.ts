@@ -1,6 +1,31 @@
 import { PanelPlugin } from '@grafana/data';
+import {
+  type AnomalyBandsOptions,
+  CONFIDENCE,
+  DEFAULT_PANEL_OPTIONS as DEFAULTS,
+  type MODEL_CHOICES,
+  type SENSITIVITIES,
+  type TARGET_MODES,
+} from '@ntma/contract';
 import { AnomalyBandsPanel } from './components/AnomalyBandsPanel';
-import { type AnomalyBandsOptions, DEFAULT_OPTIONS } from './options';
+
+// The option paths, choices and defaults are the contract's (the dashboard generator writes panels from the
+// same), so a choice listed here that the contract lacks fails to typecheck.
+const MODEL_LABELS: Record<(typeof MODEL_CHOICES)[number], string> = { auto: 'Auto', arima: 'ARIMA order' };
+const SENSITIVITY_LABELS: Record<(typeof SENSITIVITIES)[number], string> = {
+  low: 'Low',
+  medium: 'Medium',
+  high: 'High',
+};
+const TARGET_MODE_LABELS: Record<(typeof TARGET_MODES)[number], string> = {
+  none: 'None',
+  fixed: 'Fixed',
+  template: 'From series labels',
+};
+
+function choices<T extends string>(labels: Record<T, string>): Array<{ value: T; label: string }> {
+  return (Object.keys(labels) as T[]).map((value) => ({ value, label: labels[value] }));
+}
 
 export const plugin = new PanelPlugin<AnomalyBandsOptions>(AnomalyBandsPanel)
   .useFieldConfig()
@@ -11,15 +36,15 @@ export const plugin = new PanelPlugin<AnomalyBandsOptions>(AnomalyBandsPanel)
         name: 'Confidence',
         description: 'Nominal coverage of the band: 0.95 means 95% of normal points fall inside it.',
         category: ['Band'],
-        defaultValue: DEFAULT_OPTIONS.confidence,
-        settings: { min: 0.8, max: 0.999, step: 0.001 },
+        defaultValue: DEFAULTS.confidence,
+        settings: { min: CONFIDENCE.min, max: CONFIDENCE.max, step: 0.001 },
       })
       .addTextInput({
         path: 'train',
         name: 'Training window',
         description: 'How much of the start of the panel range trains the model, e.g. 6h or 1d. Empty: the first half.',
         category: ['Band'],
-        defaultValue: DEFAULT_OPTIONS.train,
+        defaultValue: DEFAULTS.train,
         settings: { placeholder: 'half of the range' },
       })
       .addRadio({
@@ -27,19 +52,14 @@ export const plugin = new PanelPlugin<AnomalyBandsOptions>(AnomalyBandsPanel)
         name: 'Model',
         description: 'Auto removes daily and weekly seasonality, then fits ARIMA; or give an ARIMA order.',
         category: ['Band'],
-        defaultValue: DEFAULT_OPTIONS.model,
-        settings: {
-          options: [
-            { value: 'auto', label: 'Auto' },
-            { value: 'arima', label: 'ARIMA order' },
-          ],
-        },
+        defaultValue: DEFAULTS.model,
+        settings: { options: choices(MODEL_LABELS) },
       })
       .addTextInput({
         path: 'arimaOrder',
         name: 'ARIMA order (p,d,q)',
         category: ['Band'],
-        defaultValue: DEFAULT_OPTIONS.arimaOrder,
+        defaultValue: DEFAULTS.arimaOrder,
         showIf: (options) => options.model === 'arima',
       })
       .addRadio({
@@ -47,34 +67,22 @@ export const plugin = new PanelPlugin<AnomalyBandsOptions>(AnomalyBandsPanel)
         name: 'Sensitivity',
         description: 'High marks every point outside the band; medium and low only the rarer ones.',
         category: ['Anomalies'],
-        defaultValue: DEFAULT_OPTIONS.sensitivity,
-        settings: {
-          options: [
-            { value: 'low', label: 'Low' },
-            { value: 'medium', label: 'Medium' },
-            { value: 'high', label: 'High' },
-          ],
-        },
+        defaultValue: DEFAULTS.sensitivity,
+        settings: { options: choices(SENSITIVITY_LABELS) },
       })
       .addBooleanSwitch({
         path: 'showScaleButtons',
         name: 'Show scale buttons',
         category: ['Scaling'],
-        defaultValue: DEFAULT_OPTIONS.showScaleButtons,
+        defaultValue: DEFAULTS.showScaleButtons,
       })
       .addRadio({
         path: 'targetMode',
         name: 'Linked scale target',
         description: 'The service the scale buttons act on.',
         category: ['Scaling'],
-        defaultValue: DEFAULT_OPTIONS.targetMode,
-        settings: {
-          options: [
-            { value: 'none', label: 'None' },
-            { value: 'fixed', label: 'Fixed' },
-            { value: 'template', label: 'From series labels' },
-          ],
-        },
+        defaultValue: DEFAULTS.targetMode,
+        settings: { options: choices(TARGET_MODE_LABELS) },
       })
       .addTextInput({
         path: 'scaleTarget',
@@ -83,7 +91,7 @@ export const plugin = new PanelPlugin<AnomalyBandsOptions>(AnomalyBandsPanel)
           'A target id such as compose:shop:web. Dashboard variables work ($service); with "From series labels", ' +
           "{{label}} takes each series' own label value, e.g. compose:shop:{{service}}.",
         category: ['Scaling'],
-        defaultValue: DEFAULT_OPTIONS.scaleTarget,
+        defaultValue: DEFAULTS.scaleTarget,
         showIf: (options) => options.targetMode !== 'none',
         settings: { placeholder: 'compose:shop:web' },
       }),

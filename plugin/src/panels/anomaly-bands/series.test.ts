@@ -1,17 +1,10 @@
 import { createDataFrame, FieldType } from '@grafana/data';
 import { seriesFrame } from '../../testing/panelProps';
-import { DISAMBIGUATION_LABEL, groupByStep, labelKey, seriesFromFrames } from './series';
-
-describe('labelKey', () => {
-  it('is the same for the same labels in any order', () => {
-    expect(labelKey({ a: '1', b: '2' })).toBe(labelKey({ b: '2', a: '1' }));
-    expect(labelKey({ a: '1' })).not.toBe(labelKey({ a: '2' }));
-  });
-});
+import { groupByStep, seriesFromFrames } from './series';
 
 describe('seriesFromFrames', () => {
-  it('turns each numeric field into a series of [unix seconds, value] with its labels and spacing', () => {
-    const [one] = seriesFromFrames([seriesFrame({ device: 'eth0' }, [1, 2, null, 4])]);
+  it('turns each numeric field into a series of [unix seconds, value] with its labels and the queried step', () => {
+    const [one] = seriesFromFrames([seriesFrame({ device: 'eth0' }, [1, 2, null, 4])], 60_000);
 
     expect(one?.labels).toEqual({ device: 'eth0' });
     expect(one?.points).toEqual([
@@ -28,14 +21,21 @@ describe('seriesFromFrames', () => {
     expect(one?.points.map((p) => p[1])).toEqual([null, null, 3]);
   });
 
-  it('keeps series with the same label set apart with an extra label', () => {
+  it('keeps series with the same label set apart by their ids, adding no label', () => {
     const series = seriesFromFrames([
       seriesFrame({ job: 'node' }, [1, 2], 'A'),
-      seriesFrame({ job: 'node' }, [3, 4], 'B'),
+      seriesFrame({ job: 'node' }, [3, 4], 'A'),
     ]);
 
-    expect(series.map((s) => s.labels[DISAMBIGUATION_LABEL])).toEqual(['A/Value', 'B/Value']);
+    expect(series.map((s) => s.labels)).toEqual([{ job: 'node' }, { job: 'node' }]);
     expect(new Set(series.map((s) => s.key)).size).toBe(2);
+  });
+
+  it("takes the step from the frame's own interval before the request's, and leaves it to the sidecar otherwise", () => {
+    const frame = seriesFrame({ d: 'a' }, [1, 2, 3]);
+    frame.fields[0]!.config.interval = 15_000;
+    expect(seriesFromFrames([frame], 60_000)[0]?.stepSeconds).toBe(15);
+    expect(seriesFromFrames([seriesFrame({ d: 'a' }, [1, 2, 3])])[0]?.stepSeconds).toBeUndefined();
   });
 
   it('skips frames without a time field', () => {
@@ -46,7 +46,7 @@ describe('seriesFromFrames', () => {
 
 describe('groupByStep', () => {
   it('puts series with different spacing into different requests', () => {
-    const series = seriesFromFrames([seriesFrame({ d: 'a' }, [1, 2, 3]), seriesFrame({ d: 'b' }, [1, 2, 3])]);
+    const series = seriesFromFrames([seriesFrame({ d: 'a' }, [1, 2, 3]), seriesFrame({ d: 'b' }, [1, 2, 3])], 60_000);
     const slower = { ...series[1]!, stepSeconds: 300 };
     expect(groupByStep([series[0]!, slower]).map((g) => g.length)).toEqual([1, 1]);
     expect(groupByStep(series).map((g) => g.length)).toEqual([2]);

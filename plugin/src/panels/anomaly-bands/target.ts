@@ -1,5 +1,5 @@
 import type { InputSeries } from './series';
-import type { AnomalyBandsOptions } from './options';
+import type { AnomalyBandsOptions } from '@ntma/contract';
 
 const LABEL_TEMPLATE = /\{\{\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*\}\}/g;
 

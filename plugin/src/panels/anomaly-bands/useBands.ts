@@ -1,9 +1,9 @@
 import { useCallback, useMemo } from 'react';
 import { type DataFrame } from '@grafana/data';
 import { getBandsForSeries, listAnomalies } from '../../api/client';
-import type { AnomalyRecord, ModelChoice, SeriesBand } from '../../api/types';
+import type { AnomalyRecord, ModelChoice, SeriesBand } from '@ntma/contract';
 import { type AsyncData, useAsyncData } from '../../hooks/useAsyncData';
-import { groupByStep, type InputSeries, labelKey, seriesFromFrames } from './series';
+import { groupByStep, type InputSeries, seriesFromFrames } from './series';
 
 export interface BandRequestOptions {
   confidence: number;
@@ -26,14 +26,16 @@ export interface Bands {
 
 /**
  * Asks the sidecar for a band per series of the panel's data: one request per point spacing (one answer has one
- * time axis), answers paired back to series by label set. A new request goes out only when the data or a band
+ * time axis) with the step the data was queried with, answers paired back to series by the id each request
+ * gives them. A new request goes out only when the data or a band
  * option changes, not on every render.
  */
 export function useBands(
   frames: DataFrame[],
   options: BandRequestOptions,
+  requestIntervalMs?: number,
 ): { input: InputSeries[]; bands: AsyncData<Bands> } {
-  const input = useMemo(() => seriesFromFrames(frames), [frames]);
+  const input = useMemo(() => seriesFromFrames(frames, requestIntervalMs), [frames, requestIntervalMs]);
   const modelKey = JSON.stringify(options.model);
   const { confidence, train } = options;
 
@@ -48,7 +50,8 @@ export function useBands(
       Promise.all(
         groups.map((group) =>
           getBandsForSeries({
-            series: group.map((s) => ({ labels: s.labels, points: s.points })),
+            series: group.map((s) => ({ id: s.key, labels: s.labels, points: s.points })),
+            ...(group[0]?.stepSeconds ? { step: group[0].stepSeconds } : {}),
             confidence,
             model,
             ...(train.trim() ? { train: train.trim() } : {}),
@@ -61,7 +64,7 @@ export function useBands(
     const byKey = new Map<string, SeriesBand>();
     for (const answer of answers) {
       for (const band of answer.series) {
-        byKey.set(labelKey(band.labels), band);
+        byKey.set(band.id, band);
       }
     }
     return {

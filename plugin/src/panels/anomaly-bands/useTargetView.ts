@@ -1,6 +1,6 @@
 import { useCallback } from 'react';
 import { listTargets } from '../../api/client';
-import type { TargetView } from '../../api/types';
+import type { TargetView } from '@ntma/contract';
 import { type AsyncData, useAsyncData } from '../../hooks/useAsyncData';
 
 /**

@@ -1,5 +1,5 @@
 /** Test doubles for the bands API's two collaborators. Not shipped (tsconfig.build excludes __fixtures__). */
-import { gridOf, timeAt } from '../../prometheus/grid.js';
+import { gridOf, timeAt } from '../../series/grid.js';
 import type { PrometheusApi, RangeAnswer, RangeRequest } from '../../prometheus/client.js';
 import { isGap, type BandJob, type BandsEngine, type BandTrace } from '../engine.js';
 

@@ -7,7 +7,8 @@ import type { Excursion, ExcursionClassifier } from '../../detect/excursion.js';
 import type { ExcursionKind, StreamingDetector, Verdict } from '../../detect/types.js';
 import type { FitSpec, FittedModel } from '../../forecast/types.js';
 import type { RangeAnswer, RangeRequest } from '../../prometheus/client.js';
-import type { InstantSample, Labels } from '../../prometheus/parse.js';
+import type { Labels } from '@ntma/contract';
+import type { InstantSample } from '../../prometheus/parse.js';
 import type { AsyncFit } from '../refit.js';
 import type { WatcherEvents, WatchSource } from '../watcher.js';
 

@@ -46,13 +46,17 @@ describe('AnomalyBandsPanel', () => {
     const marks = screen.getAllByTestId(testIds.panel.mark);
     expect(marks).toHaveLength(2);
     expect(marks.map((m) => m.getAttribute('data-kind'))).toEqual(['spike', 'spike']);
-    // The band of eth0 was paired by labels although the answer lists series in reverse order.
+    // The band of eth0 was paired by id although the answer lists series in reverse order.
     const eth0Band = screen.getAllByTestId(testIds.panel.band).find((b) => b.getAttribute('data-series') === 'eth0');
     expect(eth0Band?.getAttribute('d')).toMatch(/^M[\d.]+,[\d.]+L/);
     expect(backend.requests.find((r) => r.method === 'POST')?.data).toMatchObject({
       confidence: 0.95,
       model: 'auto',
-      series: [{ labels: { device: 'eth0' } }, { labels: { device: 'eth1' } }],
+      step: 60,
+      series: [
+        { id: 'A#0.1', labels: { device: 'eth0' } },
+        { id: 'A#1.1', labels: { device: 'eth1' } },
+      ],
     });
     expect(screen.getByText('Spike')).toBeInTheDocument();
     expect(screen.queryByTestId(testIds.panel.loading)).not.toBeInTheDocument();
@@ -106,7 +110,7 @@ describe('AnomalyBandsPanel', () => {
     render(<AnomalyBandsPanel {...panelProps(frames(), { model: 'arima', arimaOrder: '9,9,9' })} />);
 
     expect(await screen.findByTestId(testIds.panel.error)).toHaveTextContent('Check the panel options');
-    expect(screen.getByTestId(testIds.panel.error)).toHaveTextContent('ARIMA order: 9,9,9 is outside p 0..5');
+    expect(screen.getByTestId(testIds.panel.error)).toHaveTextContent('ARIMA order 9,9,9 is outside p 0..5');
     expect(backend.requests).toHaveLength(0);
   });
 

@@ -8,12 +8,18 @@ import {
   type PanelProps,
 } from '@grafana/data';
 import { Combobox, Icon, Spinner, useStyles2, useTheme2 } from '@grafana/ui';
-import type { ExcursionKind, ModelChoice } from '../../../api/types';
+import {
+  type AnomalyBandsOptions,
+  type ExcursionKind,
+  type ModelChoice,
+  MIN_SEVERITY,
+  modelChoice,
+  trainProblem,
+} from '@ntma/contract';
 import { ScaleControls } from '../../../components/ScaleControls/ScaleControls';
 import { ACTIONS, userCan } from '../../../permissions';
 import { testIds } from '../../../components/testIds';
-import { anomalyMarks, recordsForSeries } from '../kinds';
-import { type AnomalyBandsOptions, minimumScore, modelChoice, trainProblem } from '../options';
+import { anomalyMarks, recordsForSeries } from '../marks';
 import { linkedTargets } from '../target';
 import { useBands } from '../useBands';
 import { useTargetView } from '../useTargetView';
@@ -50,7 +56,11 @@ export function AnomalyBandsPanel({
   const theme = useTheme2();
   const { model, problem } = optionProblem(options);
   const frames = problem ? NO_FRAMES : data.series;
-  const { input, bands } = useBands(frames, { confidence: options.confidence, train: options.train, model });
+  const { input, bands } = useBands(
+    frames,
+    { confidence: options.confidence, train: options.train, model },
+    data.request?.intervalMs,
+  );
   const [hiddenBands, setHiddenBands] = useState<Set<string>>(new Set());
 
   const targets = useMemo(() => linkedTargets(options, input, replaceVariables), [options, input, replaceVariables]);
@@ -75,7 +85,7 @@ export function AnomalyBandsPanel({
   );
 
   const chartSeries: ChartSeries[] = useMemo(() => {
-    const minScore = minimumScore(options.sensitivity, options.confidence);
+    const minSeverity = MIN_SEVERITY[options.sensitivity];
     const watched = bands.value?.watched ?? [];
     return input.map((one, i) => {
       const band = bandByKey.get(one.key);
@@ -87,11 +97,11 @@ export function AnomalyBandsPanel({
         times: one.points.map((p) => p[0]),
         actual: one.points.map((p) => p[1]),
         band: usable,
-        marks: usable ? anomalyMarks(usable, minScore, recordsForSeries(watched, usable.labels)) : [],
+        marks: usable ? anomalyMarks(usable, minSeverity, recordsForSeries(watched, usable.labels)) : [],
         showBand: !hiddenBands.has(one.key),
       };
     });
-  }, [input, bands.value, bandByKey, hiddenBands, options.sensitivity, options.confidence, theme]);
+  }, [input, bands.value, bandByKey, hiddenBands, options.sensitivity, theme]);
 
   if (!problem && input.length === 0) {
     return (

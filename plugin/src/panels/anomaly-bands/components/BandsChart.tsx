@@ -4,7 +4,8 @@ import { dateTimeFormat, type GrafanaTheme2 } from '@grafana/data';
 import { type TimeZone } from '@grafana/schema';
 import { useStyles2, useTheme2 } from '@grafana/ui';
 import { testIds } from '../../../components/testIds';
-import { type AnomalyMark, KIND_COLORS, KIND_LABELS } from '../kinds';
+import { KIND_COLORS, KIND_LABELS } from '@ntma/contract';
+import type { AnomalyMark } from '../marks';
 import { bandPath, linePath, linearScale, nearestIndex, niceTicks, timeTicks, valueExtent } from '../geometry';
 
 /** One series as the chart draws it. */
@@ -180,6 +181,8 @@ export function BandsChart({ series, width, height, from, to, timeZone, formatVa
                 strokeWidth={1}
                 data-testid={testIds.panel.mark}
                 data-kind={mark.kind}
+                data-severity={mark.severity}
+                data-t={mark.t}
               >
                 <title>{`${KIND_LABELS[mark.kind]} · ${one.name} · score ${mark.score.toFixed(4)}`}</title>
               </circle>

@@ -2,9 +2,8 @@ import React from 'react';
 import { css, cx } from '@emotion/css';
 import { type GrafanaTheme2 } from '@grafana/data';
 import { Icon, Tooltip, useStyles2, useTheme2 } from '@grafana/ui';
-import type { ExcursionKind } from '../../../api/types';
+import { type ExcursionKind, KIND_COLORS, KIND_LABELS } from '@ntma/contract';
 import { testIds } from '../../../components/testIds';
-import { KIND_COLORS, KIND_LABELS } from '../kinds';
 
 export interface LegendItem {
   key: string;
