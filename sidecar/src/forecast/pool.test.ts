@@ -1,3 +1,4 @@
+import { Worker } from 'node:worker_threads';
 import { traffic } from './__fixtures__/simulate.js';
 import {
   ForecastError,
@@ -102,5 +103,17 @@ describe('forecast worker pool', () => {
     await running;
     await waiting;
     await expect(pool.fit(y, spec)).rejects.toThrow(ForecastPoolClosed);
+  });
+
+  it('close() lets a worker still warming up end on its own rather than terminating it', async () => {
+    // terminate() while V8 compiles the warm-up's hot code in the background can abort the process.
+    const terminate = jest.spyOn(Worker.prototype, 'terminate');
+    try {
+      pool = new ForecastPool({ workers: 2, timeoutMs: 30_000 });
+      await pool.close();
+      expect(terminate).not.toHaveBeenCalled();
+    } finally {
+      terminate.mockRestore();
+    }
   });
 });

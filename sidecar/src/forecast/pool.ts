@@ -21,7 +21,7 @@ import {
   ForecastWorkerCrashed,
 } from './errors.js';
 import type { BandsResult, FitResult, Job, JobResults, Values } from './jobs.js';
-import type { JobRequest, JobResponse, WireError } from './protocol.js';
+import type { JobRequest, JobResponse, WireError, WorkerRequest } from './protocol.js';
 import type { FitSpec } from './types.js';
 
 export interface ForecastPoolOptions {
@@ -51,6 +51,9 @@ export function defaultWorkerUrl(): URL {
   }
   return url;
 }
+
+/** How long a closing worker may take to finish the job or warm-up in hand before it is terminated. */
+const GRACEFUL_STOP_MS = 5000;
 
 interface Pending {
   id: number;
@@ -141,18 +144,39 @@ export class ForecastPool {
     if (this.closed) return;
     this.closed = true;
     for (const pending of this.queue.splice(0)) pending.reject(new ForecastPoolClosed());
-    const exits: Array<Promise<number>> = [];
-    for (const slot of this.slots) {
-      slot.retired = true;
-      if (slot.running) {
-        clearTimeout(slot.running.timer);
-        slot.running.pending.reject(new ForecastPoolClosed());
-        slot.running = undefined;
-      }
-      exits.push(slot.worker.terminate());
-    }
+    const exits = [...this.slots].map((slot) => this.stop(slot));
     this.slots.clear();
     await Promise.allSettled(exits);
+  }
+
+  /**
+   * Ends a worker by asking it to close its port, so its thread ends as a thread ends on its own:
+   * after V8's background compile jobs for it have drained. terminate() while such a job runs
+   * (a worker still warming up, or just done with a fit) can abort the whole process with a Node
+   * assertion in NodePlatform::ForIsolate. A worker that has not ended in time is terminated.
+   */
+  private stop(slot: Slot): Promise<void> {
+    slot.retired = true;
+    if (slot.running) {
+      clearTimeout(slot.running.timer);
+      slot.running.pending.reject(new ForecastPoolClosed());
+      slot.running = undefined;
+    }
+    return new Promise<void>((resolve) => {
+      const terminate = (): void => void slot.worker.terminate().finally(resolve);
+      const timer = setTimeout(terminate, GRACEFUL_STOP_MS);
+      slot.worker.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      try {
+        const request: WorkerRequest = { close: true };
+        slot.worker.postMessage(request);
+      } catch {
+        clearTimeout(timer);
+        terminate();
+      }
+    });
   }
 
   private idleSlot(): Slot | undefined {

@@ -6,6 +6,13 @@ export interface JobRequest {
   job: Job;
 }
 
+/** Asks a worker to close its port, so its thread ends on its own once the job in hand (if any) is done. */
+export interface CloseRequest {
+  close: true;
+}
+
+export type WorkerRequest = JobRequest | CloseRequest;
+
 /** An error as it crosses the thread boundary; the pool turns it back into the matching class. */
 export interface WireError {
   name: string;

@@ -5,13 +5,19 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { runJob } from './jobs.js';
-import { toWireError, type JobRequest, type JobResponse } from './protocol.js';
+import { toWireError, type JobResponse, type WorkerRequest } from './protocol.js';
 import { warmUp } from './warm-up.js';
 
 if (!parentPort) throw new Error('forecast/worker.js must run as a worker thread');
 const port = parentPort;
 
-port.on('message', ({ id, job }: JobRequest) => {
+port.on('message', (request: WorkerRequest) => {
+  if ('close' in request) {
+    // With the port closed the event loop runs dry and the thread ends the ordinary way.
+    port.close();
+    return;
+  }
+  const { id, job } = request;
   let response: JobResponse;
   try {
     response = { id, ok: true, result: runJob(job) };
