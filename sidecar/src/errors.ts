@@ -97,24 +97,24 @@ export class LimitExceeded extends DomainError {
   readonly code = 'LIMIT_EXCEEDED';
 }
 
-/** The service is saturated; the client should retry after `retryAfterSeconds`. */
-export class Overloaded extends DomainError {
-  readonly statusCode = 503;
-  readonly code = 'OVERLOADED';
+/** A refusal the client may retry after `retryAfterSeconds` (sent as Retry-After). */
+abstract class RetryLater extends DomainError {
   constructor(message: string, retryAfterSeconds: number) {
     super(message);
     this.headers['retry-after'] = String(retryAfterSeconds);
   }
 }
 
+/** The service is saturated; the client should retry after `retryAfterSeconds`. */
+export class Overloaded extends RetryLater {
+  readonly statusCode = 503;
+  readonly code = 'OVERLOADED';
+}
+
 /** The caller spent its request budget; it may retry after `retryAfterSeconds`. */
-export class TooManyRequests extends DomainError {
+export class TooManyRequests extends RetryLater {
   readonly statusCode = 429;
   readonly code = 'RATE_LIMITED';
-  constructor(message: string, retryAfterSeconds: number) {
-    super(message);
-    this.headers['retry-after'] = String(retryAfterSeconds);
-  }
 }
 
 export function isDomainError(error: unknown): error is DomainError {

@@ -20,24 +20,16 @@
  */
 import type { CapacityModel } from './capacity.js';
 import type { ScaleSettings } from './labels.js';
+import type { LiveDemand } from '../watch/demand.js';
 
 /** Scale in only when demand fits `current - 1` replicas with this share of their capacity to spare. */
 export const SCALE_IN_HYSTERESIS = 0.1;
 
-/** The target's demand series as the watcher sees it at the moment of deciding. */
-export interface DemandView {
-  /** Which watcher and series, for the explanation. */
-  source: string;
-  stepSeconds: number;
-  /** When the latest sample was taken (ms); null when the series has none. */
-  observedAt: number | null;
-  /** The latest value; null when the last step had no sample. */
-  actual: number | null;
-  /** Forecast for the next steps (index 0 = the next step), upper bound and mean; empty while warming up. */
-  forecast: { mean: number[]; upper: number[] };
-  /** The open excursion's kind (spike, sustained, attack_suspected, ...), null when none. */
-  kind: string | null;
-  attack: boolean;
+/**
+ * The target's demand series as the watcher sees it at the moment of deciding (LiveDemand, read from
+ * the watchers), with what the evaluator's own history adds.
+ */
+export interface DemandView extends LiveDemand {
   /**
    * Highest organic value seen over the last stabilisation window, or null when that window is not
    * fully covered by fresh samples (the evaluator's history); attack-suspected points are left out.
