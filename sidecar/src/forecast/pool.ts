@@ -52,7 +52,7 @@ export function defaultWorkerUrl(): URL {
   return url;
 }
 
-/** How long a closing worker may take to finish the job or warm-up in hand before it is terminated. */
+/** How long a stopping worker may take to finish the job or warm-up in hand before it is terminated. */
 const GRACEFUL_STOP_MS = 5000;
 
 interface Pending {
@@ -256,13 +256,18 @@ export class ForecastPool {
       running.pending.reject(new ForecastWorkerCrashed(reason));
     }
     // A worker that never came online has a broken script: respawning it would only loop.
-    this.replace(slot, slot.online);
+    this.replace(slot, slot.online, true);
   }
 
-  private replace(slot: Slot, respawn = true): void {
+  /**
+   * Takes a slot out of service and (unless it has already exited) stops its worker the way
+   * close() does: a worker past its budget finishes the fit in hand and ends on its own; only one
+   * stuck for good is terminated, by then with no compile job of its warm-up in flight.
+   */
+  private replace(slot: Slot, respawn = true, exited = false): void {
     slot.retired = true;
     this.slots.delete(slot);
-    void slot.worker.terminate();
+    if (!exited) void this.stop(slot);
     if (this.closed) return;
     if (respawn) this.spawn();
     // Otherwise the next waiting job spawns one (pump), so a broken script fails jobs, not loops.
