@@ -6,7 +6,8 @@
  * anomaly must get a mark of the sidecar's kind, and the scale buttons must appear exactly where a panel names
  * a target.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import {
@@ -22,6 +23,14 @@ import { chromium, describeWith, prometheus, promtool } from '../support/compone
 import { startBrowserStack, type BrowserStack } from '../harness/stack.js';
 
 const ROOT = path.resolve(__dirname, '..', '..');
+/**
+ * Where the panels' screenshots go: `docs/screenshots` (committed) only when NTMA_SCREENSHOTS=docs,
+ * so an ordinary `npm test` leaves the work tree as it found it.
+ */
+const SHOTS =
+  process.env.NTMA_SCREENSHOTS === 'docs'
+    ? path.join(ROOT, 'docs', 'screenshots')
+    : mkdtempSync(path.join(tmpdir(), 'ntma-screenshots-'));
 const BANDS_PANEL = 'ntma-anomalybands-panel';
 const MINUTE = 60;
 const HOUR = 3600;
@@ -206,7 +215,7 @@ describeWith(
         expect(await page.locator(SCALE).count()).toBe(namesTarget ? 1 : 0);
 
         const name = `${file.replace(/\.json$/, '')}-${index + 1}.png`;
-        await page.locator('.harness-panel').screenshot({ path: path.join(ROOT, 'docs', 'screenshots', name) });
+        await page.locator('.harness-panel').screenshot({ path: path.join(SHOTS, name) });
         await page.close();
       },
       240_000,
