@@ -173,13 +173,26 @@ describeWith([prometheus, promtool], 'continuous watch against a real Prometheus
     const reload = await fetch(`${prom.url}/-/reload`, { method: 'POST' });
     expect(reload.status).toBe(200);
 
-    // Every watched series has a model and Prometheus has scraped its verdict.
+    // Every watched series has a model and Prometheus has scraped its verdict. The first fits run
+    // on one worker beside Prometheus and the exporter: on a busy 2-core CI machine that has taken
+    // more than 30 s, so the wait is generous and its failure says where the watchers stood.
+    const readyFrom = Date.now();
     await waitFor(
       'ntma_anomaly for all three watched series in Prometheus',
-      async () => (await promQuery<Sample[]>('ntma_anomaly')).length === 3,
-      30000,
+      async () => {
+        const seen = (await promQuery<Sample[]>('ntma_anomaly')).length;
+        if (seen === 3) return true;
+        const state = await fetch(`${sidecar.url}/api/v1/watchers`, {
+          headers: { authorization: `Bearer ${TEST_TOKEN}` },
+        }).then((r) => r.text());
+        throw new Error(`${seen} of 3 in Prometheus; watchers: ${state.slice(0, 1500)}`);
+      },
+      75000,
     );
-  }, 90000);
+    console.log(
+      `watch: all three series had a verdict in Prometheus ${((Date.now() - readyFrom) / 1000).toFixed(1)} s after start`,
+    );
+  }, 150000);
 
   afterAll(async () => {
     await sidecar?.close();
