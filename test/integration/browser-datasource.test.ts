@@ -40,9 +40,11 @@ function traffic(device: string, seed: number, change: (t: number, v: number) =>
   };
 }
 
+// Two interfaces at different levels, so each band shows on its own; anomalies that stand out without
+// squashing the bands into the axis.
 const SERIES = [
-  traffic('eth0', 1, (t, v) => (t === SPIKE_AT ? v + 1500 : v)),
-  traffic('eth1', 2, (t, v) => (t === DROP_AT ? v - 900 : v)),
+  traffic('eth0', 1, (t, v) => (t === SPIKE_AT ? v + 600 : v)),
+  traffic('eth1', 2, (t, v) => 0.4 * (t === DROP_AT ? v * 0.3 : v)),
 ];
 
 const VIEW = new URLSearchParams({
@@ -164,15 +166,17 @@ describeWith(
         expect(legend.length === 0 || legend.every((name) => !/upper|lower/.test(name))).toBe(true);
         expect(await page.textContent(PANEL)).toMatch(/eth0.*eth1/s);
 
+        await page
+          .locator('.harness-panel')
+          .screenshot({ path: path.join(SHOTS, `datasource-timeseries-${theme}.png`) });
+
         // The fill is drawn: the same frames without their fill config paint far less of the chart.
         const { page: unfilled, drawn: control } = await draw({ theme, fill: 'off' });
         const share = (drawn.painted - control.painted) / drawn.area;
         expect(share).toBeGreaterThan(0.03);
+        await unfilled.screenshot({ path: path.join(ARTIFACTS, `datasource-timeseries-${theme}-unfilled.png`) });
         await unfilled.close();
 
-        await page
-          .locator('.harness-panel')
-          .screenshot({ path: path.join(SHOTS, `datasource-timeseries-${theme}.png`) });
         await page.close();
       },
       300_000,
