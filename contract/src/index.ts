@@ -15,6 +15,8 @@ export type {
   BandsQueryRequest,
   Point,
   BandsSeriesRequest,
+  PointsSeries,
+  ValuesSeries,
   SeriesBand,
   BandsAnswer,
   ActionStatus,
