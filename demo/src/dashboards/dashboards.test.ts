@@ -48,11 +48,12 @@ describe('the dashboards', () => {
     }
   });
 
-  it('draw bands with the NTMA panel on the traffic and container dashboards', () => {
+  it('draw bands with the NTMA panel on every dashboard', () => {
     const bandsIn = (file: string): number =>
       allPanels(built.find((b) => b.file === file)!.dashboard).filter((p) => p.type === BANDS_PANEL).length;
     expect(bandsIn('traffic-overview.json')).toBeGreaterThanOrEqual(2);
     expect(bandsIn('containers.json')).toBeGreaterThanOrEqual(2);
+    expect(bandsIn('anomalies-and-scaling.json')).toBeGreaterThanOrEqual(1);
   });
 
   it('give standard panels Scale out / Scale in actions that POST JSON to the proxy path Grafana allows', () => {
