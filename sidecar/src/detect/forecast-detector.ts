@@ -117,6 +117,13 @@ const DAY = 24 * HOUR;
 export const MAX_HISTORY_POINTS = 1000;
 
 /**
+ * The distribution shift's recent window is at most this share of the history it is compared
+ * with. At a fine step the history is cut by MAX_HISTORY_POINTS (1,000 points: 17 minutes at
+ * 1 s), and a 30-minute window would be the whole reference, comparing the series with itself.
+ */
+export const SHIFT_WINDOW_SHARE = 0.1;
+
+/**
  * The one configuration every series gets; per-series tuning is deliberately not offered.
  * Chosen on the NAB development corpus (see nab/): a model's residual alone and over half an
  * hour, the value's level alone, and the mix of the last half hour's values against the history
@@ -197,7 +204,7 @@ export function pointSettings(o: ForecastDetectorOptions): PointSettings {
     maxWithheld: o.maxWithheldSeconds > 0 ? pointsIn(o.maxWithheldSeconds, step) : 0,
     repeat: pointsIn(o.paging.repeatSeconds, step),
     changeHalfLife: spanOf(o, 'change', Number.POSITIVE_INFINITY),
-    shiftWindow: spanOf(o, 'shift', MAX_HISTORY_POINTS),
+    shiftWindow: spanOf(o, 'shift', Math.max(1, Math.floor(SHIFT_WINDOW_SHARE * history))),
     surprise: {
       historyPoints: history,
       minHistoryPoints: Math.max(2, Math.round(o.surprise.minHistoryShare * history)),
@@ -206,6 +213,9 @@ export function pointSettings(o: ForecastDetectorOptions): PointSettings {
         input,
         points: isTimeStatistic(input) ? 1 : pointsIn(seconds, step),
         ...(warmup ? { warmup } : {}),
+        // A spike inside the shift's window moves its histogram for the whole window (100 s at a
+        // 1 s step): evidence for the score, but it must not hold the excursion and ntma_anomaly open.
+        ...(input === 'shift' ? { scoreOnly: true } : {}),
       })),
     },
   };
@@ -416,9 +426,14 @@ export class ForecastDetector implements StreamingDetector {
     // The shift bins the value against the history before it, so it runs before novelty remembers it.
     const shift = this.shift?.update(v, this.novelty.reference()) ?? 0;
     const change = this.change?.update(residual) ?? 0;
-    const { log10p } = this.surprise.update({ residual, novelty: this.novelty.update(v), change, shift });
+    const { log10p, excursionLog10p } = this.surprise.update({
+      residual,
+      novelty: this.novelty.update(v),
+      change,
+      shift,
+    });
     const band: Verdict['anomaly'] = v > upper ? 1 : v < lower ? -1 : 0;
-    const kind = this.excursions.update({ t, value: v, forecast, residual, band, log10p });
+    const kind = this.excursions.update({ t, value: v, forecast, residual, band, log10p: excursionLog10p });
     // Reported with the excursion's hysteresis, so the side does not flap while the model settles.
     const anomaly = this.excursions.direction(band);
     const gross = Math.abs(v - forecast) > this.options.withholdMinShare * Math.abs(forecast);
