@@ -69,8 +69,9 @@ export class SortedWindow {
    */
   rankShare(value: number): number {
     if (this.count === 0) throw new RangeError('rankShare of an empty window');
-    const below = this.lowerBound(value);
-    return (below + 0.5 * (this.upperBound(value) - below)) / this.count;
+    const held = this.held(value);
+    const below = this.lowerBound(held);
+    return (below + 0.5 * (this.upperBound(held) - below)) / this.count;
   }
 
   /** The k-th largest held value (k = 1 is the maximum). */
