@@ -19,8 +19,12 @@
  * (x4 in 5 minutes, sources in proportion), a flood from 5 sources, and a 20-minute outage of the
  * metric (the service still gets traffic; nobody sees it). Seeded: the same seed gives the same table.
  *
- * Usage: node bench/autoscale.mjs [--skip-build] [--seed=N] [--start=SECONDS]
- * Writes bench/results/autoscale.json.
+ * Replica-hours and overload minutes are also reported per phase of the day (each event with the
+ * hour after it, and the diurnal rest), beside what a policy with perfect knowledge would need.
+ *
+ * Usage: node bench/autoscale.mjs [--skip-build] [--seed=N] [--start=SECONDS] [--trace=FILE]
+ * Writes bench/results/autoscale.json; --trace writes one CSV row per watcher step (the value, the
+ * forecast the predictive policy saw, each policy's replicas); AUTOSCALE_DEBUG=1 logs each refit.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -73,6 +77,38 @@ const EVENTS = {
   flood: { start: 14 * 3600, duration: 600, rate: 3000, sources: 5 },
   outage: { start: 19 * 3600, duration: 1200 },
 };
+
+/**
+ * The day in phases, so a difference in replica-hours can be traced to where it arises: each event
+ * with the hour after it (its aftermath: scale-in after a surge, a model refitted after a flood),
+ * and the ordinary diurnal traffic everywhere else.
+ */
+const AFTERMATH = 3600;
+const PHASES = [
+  {
+    key: 'flash',
+    label: 'flash crowd +1h',
+    event: EVENTS.flash,
+    end: EVENTS.flash.start + EVENTS.flash.ramp + EVENTS.flash.hold + EVENTS.flash.decay + AFTERMATH,
+  },
+  {
+    key: 'flood',
+    label: 'flood +1h',
+    event: EVENTS.flood,
+    end: EVENTS.flood.start + EVENTS.flood.duration + AFTERMATH,
+  },
+  {
+    key: 'outage',
+    label: 'outage +1h',
+    event: EVENTS.outage,
+    end: EVENTS.outage.start + EVENTS.outage.duration + AFTERMATH,
+  },
+  { key: 'diurnal', label: 'diurnal (rest)' },
+];
+function phaseOf(d) {
+  for (const p of PHASES) if (p.event && d >= p.event.start && d < p.end) return p.key;
+  return 'diurnal';
+}
 
 function mulberry32(seed) {
   let a = seed >>> 0;
@@ -166,6 +202,8 @@ class WatchedSeries {
       );
       this.fitMs += performance.now() - began;
       this.fits += 1;
+      if (process.env.AUTOSCALE_DEBUG)
+        console.log(`fit at ${((t % DAY) / 3600).toFixed(2)} h: ${this.detector.currentModel()?.name}`);
     }
     this.verdict = this.detector.update(t, requests);
     if (this.verdict.kind === null && this.verdict.value !== null) this.open = null;
@@ -182,6 +220,8 @@ class Fleet {
     this.actions = 0;
     this.timeline = [];
     this.stats = { overloadTicks: 0, overloadTicksAll: 0, replicaSeconds: 0, latencyMs: [], episodes: [] };
+    /** Replica-seconds and overload ticks per phase of the day (see PHASES). */
+    this.phases = Object.fromEntries(PHASES.map((p) => [p.key, { replicaSeconds: 0, overloadTicks: 0 }]));
   }
   get desired() {
     return this.ready + this.starting.length;
@@ -202,15 +242,17 @@ class Fleet {
       this.ready -= remove;
     }
   }
-  serve(t, load) {
+  serve(t, load, phase) {
     while (this.starting.length > 0 && this.starting[0] <= t) {
       this.starting.shift();
       this.ready += 1;
     }
     const capacity = this.ready * C;
     this.stats.replicaSeconds += this.desired * TICK;
+    this.phases[phase].replicaSeconds += this.desired * TICK;
     if (load.legit > capacity) {
       this.stats.overloadTicks += 1;
+      this.phases[phase].overloadTicks += 1;
       const last = this.stats.episodes[this.stats.episodes.length - 1];
       if (last && last.end === t - TICK) last.end = t;
       else this.stats.episodes.push({ start: t, end: t });
@@ -380,6 +422,11 @@ const policies = {
   fixed: () => undefined,
 };
 
+/** What a policy with perfect knowledge needs: ceil(legit / (C x utilisation)) at every tick. */
+const need = Object.fromEntries(PHASES.map((p) => [p.key, 0]));
+/** --trace=FILE: one CSV row per watcher step (the forecast each policy saw, the replicas each had). */
+const tracePath = process.argv.find((a) => a.startsWith('--trace='))?.slice('--trace='.length);
+const trace = [];
 const window60 = [];
 let view = { actual: null, observedAt: null, hpaMetric: null };
 const kinds = [];
@@ -400,11 +447,31 @@ for (let s = dayStart; s < dayStart + DAY; s += TICK) {
     view = { ...view, actual: requests, observedAt: requests === null ? view.observedAt : t * 1000 };
     if (series.verdict?.kind) kinds.push([d, series.verdict.kind]);
     minute = { requests: 0, sources: 0, n: 0 };
+    if (tracePath) {
+      const outlook = series.detector.outlook(Math.ceil(300 / STEP));
+      const leadSteps = Math.ceil(START / STEP);
+      const peak = (values, n) => (values ? Math.max(...values.slice(0, n)) : null);
+      trace.push({
+        at: new Date(d * 1000).toISOString().slice(11, 16),
+        legit: load.legit,
+        actual: requests,
+        mean1: outlook?.mean[0] ?? null,
+        upperLead: peak(outlook?.upper, leadSteps),
+        upperWindow: peak(outlook?.upper, outlook?.upper.length ?? 0),
+        width1: outlook ? outlook.upper[0] - outlook.mean[0] : null,
+        widthLead: outlook ? outlook.upper[leadSteps - 1] - outlook.mean[leadSteps - 1] : null,
+        model: (series.detector.currentModel()?.name ?? '').replaceAll(',', ' '),
+        kind: series.verdict?.kind ?? '',
+        ...Object.fromEntries(Object.entries(fleets).map(([k, f]) => [k, f.desired])),
+      });
+    }
   }
+  const phase = phaseOf(d);
+  need[phase] += Math.max(LIMITS.min, Math.ceil(load.legit / (C * UTILISATION))) * TICK;
   view.hpaMetric = load.outage ? null : window60.reduce((sum, l) => sum + l.total, 0) / window60.length;
   for (const name of Object.keys(fleets)) {
     policies[name](t, view, series, boundary);
-    fleets[name].serve(t, load);
+    fleets[name].serve(t, load, phase);
   }
 }
 
@@ -433,7 +500,8 @@ const rows = Object.entries(fleets).map(([key, fleet]) => {
       replicasAtStart: floodStart,
       maxDuring: floodMax,
       added: floodMax - floodStart,
-      overAttackCap: floodMax > ATTACK_MAX,
+      // A scale-out during the flood that ends above the cap (a fleet already above it does not count).
+      overAttackCap: floodSteps.some((x) => x.to > x.from && x.to > ATTACK_MAX),
     },
     outage: {
       replicasAtStart: replicasAt(fleet, EVENTS.outage.start - 1),
@@ -442,6 +510,15 @@ const rows = Object.entries(fleets).map(([key, fleet]) => {
       scaleOuts: outageSteps.filter((x) => x.to > x.from).length,
     },
     p99LatencyMs: Math.round(latencies[Math.floor(latencies.length * 0.99)]),
+    phases: Object.fromEntries(
+      PHASES.map((p) => [
+        p.key,
+        {
+          replicaHours: Number((fleet.phases[p.key].replicaSeconds / 3600).toFixed(1)),
+          overloadMinutes: (fleet.phases[p.key].overloadTicks * TICK) / 60,
+        },
+      ]),
+    ),
     overloadEpisodes: fleet.stats.episodes.map((e) => ({
       at: new Date((e.start - TICK - dayStart) * 1000).toISOString().slice(11, 19),
       minutes: (e.end - e.start + TICK) / 60,
@@ -475,6 +552,27 @@ for (const r of rows) {
       r.p99LatencyMs,
   );
 }
+console.log(
+  `\nper phase: replica-hours (overload minutes); "needed" is ceil(legit / (C x ${UTILISATION})) at every tick`,
+);
+console.log(pad('policy', 24) + PHASES.map((p) => pad(p.label, 20)).join(''));
+const needHours = Object.fromEntries(PHASES.map((p) => [p.key, Number((need[p.key] / 3600).toFixed(1))]));
+console.log(pad('needed', 24) + PHASES.map((p) => pad(needHours[p.key], 20)).join(''));
+for (const r of rows) {
+  console.log(
+    pad(r.policy, 24) +
+      PHASES.map((p) => pad(`${r.phases[p.key].replicaHours} (${r.phases[p.key].overloadMinutes})`, 20)).join(''),
+  );
+}
+if (tracePath) {
+  const columns = Object.keys(trace[0]);
+  const cell = (v) => (typeof v === 'number' ? (Number.isInteger(v) ? v : v.toFixed(1)) : (v ?? ''));
+  writeFileSync(
+    tracePath,
+    [columns.join(','), ...trace.map((row) => columns.map((c) => cell(row[c])).join(','))].join('\n') + '\n',
+  );
+  console.log(`trace: ${tracePath}`);
+}
 const byKey = Object.fromEntries(rows.map((r) => [r.key, r]));
 const goalsFor = (row) => ({
   fewerOverloadMinutesThanHpa: row.overloadMinutes < byKey.hpa.overloadMinutes,
@@ -505,7 +603,9 @@ const result = {
     attackMax: ATTACK_MAX,
     events: EVENTS,
     fixedReplicas: fleets.fixed.desired,
+    phases: PHASES.map(({ key, label, end }) => ({ key, label, ...(end !== undefined ? { endsAt: end } : {}) })),
   },
+  neededReplicaHours: needHours,
   rows,
   goals,
   timelines: Object.fromEntries(

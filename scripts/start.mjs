@@ -265,7 +265,7 @@ Play an attack:  npm run demo:attack
 Use an existing Grafana (>= 12): give it the environment
   PROMETHEUS_URL=${prometheusUrl} NTMA_SIDECAR_URL=${sidecarUrl} NTMA_DASHBOARDS_DIR=${path.join(root, 'dashboards')}
   NTMA_ALERT_SECRET=$(cat ${secretFile}) (plus NTMA_API_TOKEN if you set it), point its provisioning path at ${path.join(root, 'provisioning')},
-  load unsigned plugins ntma-anomaly-app,ntma-anomalybands-panel from ${path.join(root, 'plugin/dist')}. See provisioning/README.md.
+  load unsigned plugins ntma-anomaly-app,ntma-anomalybands-panel,ntma-bands-datasource from ${path.join(root, 'plugin/dist')}. See provisioning/README.md.
 Press Ctrl-C to stop.`);
 }
 

@@ -8,6 +8,7 @@ export * from './duration.js';
 export * from './limits.js';
 export * from './kinds.js';
 export * from './panel/options.js';
+export * from './panel/bands-query.js';
 export type {
   Labels,
   ErrorBody,

@@ -1,17 +1,23 @@
 /**
- * Domain errors. Modules throw these; the one error handler (http/error-handler.ts) turns them
- * into HTTP answers, so no route builds error JSON by hand.
+ * A failure with a stable machine-readable code, e.g. "UNFORECASTABLE". Modules that know nothing
+ * of HTTP (forecast/) throw these; the error handler (http/error-handler.ts) decides their answer.
  */
-export abstract class DomainError extends Error {
-  abstract readonly statusCode: number;
-  /** Stable machine-readable code, e.g. "BAD_QUERY". */
+export abstract class CodedError extends Error {
   abstract readonly code: string;
-  /** Extra headers for the answer, e.g. Retry-After. */
-  readonly headers: Record<string, string> = {};
   constructor(message: string) {
     super(message);
     this.name = new.target.name;
   }
+}
+
+/**
+ * Domain errors of the request-facing modules. Modules throw these; the one error handler
+ * (http/error-handler.ts) turns them into HTTP answers, so no route builds error JSON by hand.
+ */
+export abstract class DomainError extends CodedError {
+  abstract readonly statusCode: number;
+  /** Extra headers for the answer, e.g. Retry-After. */
+  readonly headers: Record<string, string> = {};
 }
 
 /** The client sent something we cannot use; `field` names it. */
@@ -121,7 +127,7 @@ export function isDomainError(error: unknown): error is DomainError {
   return error instanceof DomainError;
 }
 
-/** The machine code of an error: the domain error's own, INTERNAL for anything else (a bug). */
+/** The machine code of an error: the coded error's own, INTERNAL for anything else (a bug). */
 export function errorCodeOf(error: unknown): string {
-  return isDomainError(error) ? error.code : 'INTERNAL';
+  return error instanceof CodedError ? error.code : 'INTERNAL';
 }

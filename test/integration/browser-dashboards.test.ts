@@ -12,6 +12,10 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import {
   atLeast,
+  BANDS_DATASOURCE,
+  BANDS_QUERY_KEYS,
+  bandsQueryProblem,
+  type BandsQueryModel,
   DEFAULT_PANEL_OPTIONS,
   MIN_SEVERITY,
   type AnomalyBandsOptions,
@@ -84,13 +88,15 @@ const SERIES = [
   counter('node_network_transmit_bytes_total', { instance: 'h1', device: 'eth0' }, 2),
   counter('container_network_receive_bytes_total', CONTAINER, 3),
   counter('container_network_transmit_bytes_total', CONTAINER, 4),
+  counter('http_requests_total', { job: 'web', code: '200' }, 5),
 ];
 
 interface SavedPanel {
   type?: string;
   title?: string;
+  datasource?: { type?: string; uid?: string };
   options?: Partial<AnomalyBandsOptions>;
-  targets?: Array<{ expr?: string; legendFormat?: string }>;
+  targets?: Array<{ expr?: string; legendFormat?: string } & Record<string, unknown>>;
   panels?: SavedPanel[];
 }
 
@@ -98,14 +104,30 @@ function bandPanels(panels: SavedPanel[] = []): SavedPanel[] {
   return panels.flatMap((p) => [...(p.type === BANDS_PANEL ? [p] : []), ...bandPanels(p.panels)]);
 }
 
-const PANELS = readdirSync(path.join(ROOT, 'dashboards'))
+/**
+ * Standard panels on the NTMA bands data source. Grafana's core time series panel cannot run in the harness
+ * (browser-datasource.test.ts draws the data source's frames with the same @grafana/ui chart); here their saved
+ * queries are checked against the data source's query type.
+ */
+function datasourcePanels(panels: SavedPanel[] = []): SavedPanel[] {
+  return panels.flatMap((p) => [
+    ...(p.datasource?.uid === BANDS_DATASOURCE.uid ? [p] : []),
+    ...datasourcePanels(p.panels),
+  ]);
+}
+
+const DASHBOARDS = readdirSync(path.join(ROOT, 'dashboards'))
   .filter((file) => file.endsWith('.json'))
-  .flatMap((file) => {
-    const dashboard = JSON.parse(readFileSync(path.join(ROOT, 'dashboards', file), 'utf8')) as {
-      panels?: SavedPanel[];
-    };
-    return bandPanels(dashboard.panels).map((panel, i) => ({ file, index: i, panel }));
-  });
+  .map((file) => ({
+    file,
+    dashboard: JSON.parse(readFileSync(path.join(ROOT, 'dashboards', file), 'utf8')) as { panels?: SavedPanel[] },
+  }));
+const PANELS = DASHBOARDS.flatMap(({ file, dashboard }) =>
+  bandPanels(dashboard.panels).map((panel, i) => ({ file, index: i, panel })),
+);
+const DATASOURCE_PANELS = DASHBOARDS.flatMap(({ file, dashboard }) =>
+  datasourcePanels(dashboard.panels).map((panel) => ({ file, panel })),
+);
 
 const BAND = '[data-testid="data-testid ntma-band"]';
 const MARK = '[data-testid="data-testid ntma-anomaly-mark"]';
@@ -151,6 +173,21 @@ describeWith(
     it('finds the band panels of the traffic and container dashboards', () => {
       expect(new Set(PANELS.map((p) => p.file))).toEqual(new Set(['traffic-overview.json', 'containers.json']));
     });
+
+    it.each(DATASOURCE_PANELS.map((p) => [`${p.file} "${p.panel.title}"`, p] as const))(
+      "%s: a standard time series panel whose queries are the bands data source's own",
+      (_name, { panel }) => {
+        expect(panel.type).toBe('timeseries');
+        expect(panel.datasource).toEqual(BANDS_DATASOURCE);
+        expect(panel.targets?.length).toBeGreaterThan(0);
+        for (const target of panel.targets ?? []) {
+          expect(target.datasource).toEqual(BANDS_DATASOURCE);
+          const own = Object.keys(target).filter((key) => !['refId', 'datasource', 'hide'].includes(key));
+          for (const key of own) expect(BANDS_QUERY_KEYS).toContain(key);
+          expect(bandsQueryProblem(target as Partial<BandsQueryModel>)).toBeUndefined();
+        }
+      },
+    );
 
     it.each(PANELS.map((p) => [`${p.file} "${p.panel.title}"`, p] as const))(
       '%s: draws the band, marks what the sidecar decided and nothing else, and scale buttons only with a target',

@@ -154,11 +154,12 @@ describeWith([dockerCompose], 'docker-compose.yml under Debian docker-compose', 
     expect(services.sidecar!.depends_on?.prometheus?.condition).toBe('service_healthy');
   });
 
-  it('loads the plugin unsigned for our two ids only and lets actions POST only to the scale proxy path', () => {
+  it('loads the plugin unsigned for our three ids only and lets actions POST only to the scale proxy path', () => {
     const env = services.grafana!.environment!;
     expect(env.GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS!.split(',').sort()).toEqual([
       'ntma-anomaly-app',
       'ntma-anomalybands-panel',
+      'ntma-bands-datasource',
     ]);
     expect(env.GF_SECURITY_ACTIONS_ALLOW_POST_URL).toBe(SCALE_ACTION_GLOB);
     const mounts = services.grafana!.volumes!.map((v) => v.replace(`${ROOT}/`, './'));

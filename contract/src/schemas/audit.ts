@@ -28,8 +28,15 @@ export const DecisionInputsSchema = Type.Object({
   actual: MaybeNumber('Latest value of the demand series'),
   forecastPeak: MaybeNumber('Highest upper bound of the forecast over the lead time'),
   forecastPeakWindow: MaybeNumber('Highest upper bound over the stabilisation window'),
+  forecastMean: Type.Optional(
+    MaybeNumber(
+      'Highest mean of the forecast over the lead time: the expected demand, planned at the target utilisation',
+    ),
+  ),
   recentPeak: MaybeNumber('Highest organic value over the last stabilisation window (null: not fully observed)'),
-  demand: MaybeNumber('Demand planned for (the actual is left out while an attack is suspected)'),
+  demand: MaybeNumber(
+    'Expected demand planned at the target utilisation (the actual is left out while an attack is suspected)',
+  ),
   capacity: Type.Union([
     Type.Object({
       perReplica: Type.Number(),
@@ -39,7 +46,10 @@ export const DecisionInputsSchema = Type.Object({
     }),
     Type.Null(),
   ]),
-  desired: Type.Union([Type.Integer(), Type.Null()], { description: 'ceil(demand / (perReplica x utilisation))' }),
+  desired: Type.Union([Type.Integer(), Type.Null()], {
+    description:
+      'max(ceil(demand / (perReplica x utilisation)), ceil(forecastPeak / perReplica)): the upper bound fits full capacity',
+  }),
   bounds: Type.Object({
     min: Type.Integer(),
     max: Type.Integer(),

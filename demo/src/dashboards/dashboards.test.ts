@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Dashboard, Panel, RowPanel } from '@grafana/grafana-foundation-sdk/dashboard';
+import { BANDS_DATASOURCE, BANDS_QUERY_KEYS, bandsQueryProblem, type BandsQueryModel } from '@ntma/contract';
 import { REPO_ROOT, generatedFiles } from '../generate/outputs.js';
 import { dashboardExpressions, substituteVariables } from './expressions.js';
 import { BANDS_PANEL, DATASOURCE, SCALE_ACTION_GLOB } from './grafana-ids.js';
@@ -35,24 +36,39 @@ describe('the dashboards', () => {
     for (const { dashboard } of built) expect(dashboard.title).toMatch(/^NTMA \/ /);
   });
 
-  it('query only the Prometheus datasource with the fixed uid', () => {
+  it('query only the Prometheus datasource with the fixed uid, or the NTMA bands data source', () => {
     for (const { dashboard } of built) {
       for (const panel of allPanels(dashboard)) {
         if (panel.type === 'row' || panel.type === 'alertlist') continue;
-        expect(panel.datasource).toEqual(DATASOURCE);
-        // Prometheus queries carry their datasource; the SDK's generic Dataquery type does not declare it.
+        const datasource = panel.datasource as { type?: string; uid?: string } | undefined;
+        expect([DATASOURCE, BANDS_DATASOURCE]).toContainEqual(datasource);
+        // Queries carry their datasource; the SDK's generic Dataquery type does not declare it.
         for (const target of ((panel as Panel).targets ?? []) as Array<{ datasource?: unknown }>) {
-          expect(target.datasource).toEqual(DATASOURCE);
+          expect(target.datasource).toEqual(datasource);
         }
       }
     }
   });
 
-  it('draw bands with the NTMA panel on the traffic and container dashboards', () => {
-    const bandsIn = (file: string): number =>
-      allPanels(built.find((b) => b.file === file)!.dashboard).filter((p) => p.type === BANDS_PANEL).length;
-    expect(bandsIn('traffic-overview.json')).toBeGreaterThanOrEqual(2);
-    expect(bandsIn('containers.json')).toBeGreaterThanOrEqual(2);
+  it("give the bands data source only queries of its own type, within the contract's limits", () => {
+    const grafanaKeys = ['refId', 'datasource', 'hide'];
+    let count = 0;
+    for (const { dashboard } of built) {
+      for (const panel of allPanels(dashboard)) {
+        if ((panel.datasource as { uid?: string } | undefined)?.uid !== BANDS_DATASOURCE.uid) continue;
+        expect(panel.type).toBe('timeseries');
+        for (const target of ((panel as Panel).targets ?? []) as unknown as Array<Record<string, unknown>>) {
+          count++;
+          for (const key of Object.keys(target)) expect([...grafanaKeys, ...BANDS_QUERY_KEYS]).toContain(key);
+          expect(bandsQueryProblem(target as Partial<BandsQueryModel>)).toBeUndefined();
+        }
+        // Panel defaults would override the data source's band styling (fill, line width) on every field.
+        const custom = ((panel as Panel).fieldConfig?.defaults?.custom ?? {}) as Record<string, unknown>;
+        expect(custom).not.toHaveProperty('fillOpacity');
+        expect(custom).not.toHaveProperty('lineWidth');
+      }
+    }
+    expect(count).toBeGreaterThanOrEqual(2);
   });
 
   it('give standard panels Scale out / Scale in actions that POST JSON to the proxy path Grafana allows', () => {

@@ -1,5 +1,11 @@
 import * as common from '@grafana/grafana-foundation-sdk/common';
-import { type AnomalyBandsOptions, DEFAULT_PANEL_OPTIONS } from '@ntma/contract';
+import {
+  type AnomalyBandsOptions,
+  BANDS_DATASOURCE,
+  type BandsQueryModel,
+  DEFAULT_PANEL_OPTIONS,
+} from '@ntma/contract';
+import type * as cog from '@grafana/grafana-foundation-sdk/cog';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
 import * as stat from '@grafana/grafana-foundation-sdk/stat';
@@ -154,6 +160,44 @@ export function bandsPanel(spec: PanelSpec & { bands?: Partial<AnomalyBandsOptio
     .height(spec.height ?? 9)
     .options(options)
     .targets(queries(spec.queries));
+}
+
+/** One query of the NTMA bands data source, as the plugin's query editor saves it. */
+function bandsQuery(refId: string, model: BandsQueryModel): cog.Builder<cog.Dataquery> {
+  // The SDK types a query as a variant with a marker method; not enumerable, so the saved query is only the model.
+  const query: cog.Dataquery = Object.assign(
+    { refId, datasource: BANDS_DATASOURCE, ...model },
+    {
+      _implementsDataqueryVariant: () => {},
+    },
+  );
+  Object.defineProperty(query, '_implementsDataqueryVariant', { enumerable: false });
+  return { build: () => query };
+}
+
+/**
+ * A standard time series panel on the NTMA bands data source, for where a band is all a panel needs: the data
+ * source's frames carry the line styles, colours and the fill between the bounds, so the panel sets no line or
+ * fill defaults of its own (they would override the band's).
+ */
+export function bandsTimeSeries(spec: PanelSpec & { confidence?: number; train?: string }) {
+  const model = (q: Query): BandsQueryModel => ({
+    expr: q.expr,
+    ...(q.legend ? { legendFormat: q.legend } : {}),
+    ...(spec.confidence !== undefined ? { confidence: spec.confidence } : {}),
+    ...(spec.train ? { train: spec.train } : {}),
+  });
+  return new timeseries.PanelBuilder()
+    .title(spec.title)
+    .description(spec.description)
+    .datasource(BANDS_DATASOURCE)
+    .unit(spec.unit)
+    .span(spec.span ?? 12)
+    .height(spec.height ?? 9)
+    .showPoints(common.VisibilityMode.Never)
+    .legend(legendTable())
+    .tooltip(tooltipAll())
+    .targets(spec.queries.map((q, i) => bandsQuery(String.fromCharCode(65 + i), model(q))));
 }
 
 /** Grafana's built-in alert list, showing the state of the NTMA alert rules. */

@@ -1,10 +1,12 @@
-import { DASHBOARD_UIDS } from './grafana-ids.js';
+import { DASHBOARD_UIDS, SCALE_TARGET_ID } from './grafana-ids.js';
 import {
   bandsPanel,
+  bandsTimeSeries,
   baseDashboard,
   queryVariable,
   row,
   scaleProjectVariable,
+  scaleTargetOptions,
   statPanel,
   targetVariable,
   timeSeries,
@@ -47,18 +49,18 @@ export function trafficOverview() {
     .withVariable(targetVariable())
     .withRow(row('Interfaces'))
     .withPanel(
-      bandsPanel({
+      bandsTimeSeries({
         title: 'Received bits per second, with forecast band',
         description:
-          'Receive rate per host and interface. The band is the sidecar forecast at the panel confidence; marks are anomalies coloured by kind.',
+          'Receive rate per host and interface from the NTMA bands data source: the forecast (dashed) and its band, trained on the week before the range; anomalies are annotations coloured by kind.',
         queries: [{ expr: `${byNic('node_network_receive_bytes_total')} * 8`, legend: '{{instance}} {{device}} rx' }],
         unit: 'bps',
       }),
     )
     .withPanel(
-      bandsPanel({
+      bandsTimeSeries({
         title: 'Transmitted bits per second, with forecast band',
-        description: 'Transmit rate per host and interface, with the forecast band.',
+        description: 'Transmit rate per host and interface, with the forecast band from the NTMA bands data source.',
         queries: [{ expr: `${byNic('node_network_transmit_bytes_total')} * 8`, legend: '{{instance}} {{device}} tx' }],
         unit: 'bps',
       }),
@@ -159,6 +161,16 @@ export function trafficOverview() {
       }),
     )
     .withRow(row('Demo web service'))
+    .withPanel(
+      bandsPanel({
+        title: 'Requests per second, with forecast band and scaling',
+        description:
+          'Requests answered by the demo web service with the forecast band and anomaly marks; the buttons scale the selected target.',
+        queries: [{ expr: `sum by (job) (${rate('http_requests_total', web)})`, legend: '{{job}} requests' }],
+        unit: 'reqps',
+        bands: scaleTargetOptions(SCALE_TARGET_ID),
+      }),
+    )
     .withPanel(
       timeSeries({
         title: 'Requests per second by status code',

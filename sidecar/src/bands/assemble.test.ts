@@ -3,19 +3,12 @@ import { scoreFromResidual } from '../detect/tail.js';
 import { zFor } from '../forecast/calibration.js';
 import { severityOf } from '@ntma/contract';
 import { assembleSeries } from './assemble.js';
-import type { BandTrace } from './engine.js';
+import { scriptedModel } from './__fixtures__/fakes.js';
 
 const ID = { id: 's1', labels: {} };
-
-const trace = (mean: Array<number | null>, half: number): BandTrace => ({
-  model: 'test',
-  trainedOn: 10,
-  mean,
-  lower: mean.map((m) => (m === null ? null : m - half)),
-  upper: mean.map((m) => (m === null ? null : m + half)),
-  fitMs: 12.345,
-  cached: false,
-});
+/** These tests check verdicts against a fixed band; the model is scripted, so nothing is withheld. */
+const NONE = { maxPoints: 0, minShare: 0 };
+const trace = scriptedModel;
 
 describe('assembleSeries', () => {
   it('drops the warm-up points and aligns every array with the timestamps', () => {
@@ -27,6 +20,7 @@ describe('assembleSeries', () => {
       trace([9, 9, 10, 10, 10], 1),
       2,
       0.95,
+      NONE,
     );
     expect(band.timestamps).toEqual([1000, 1060, 1120]);
     expect(band.actual).toEqual([10, 11, 12]);
@@ -38,7 +32,7 @@ describe('assembleSeries', () => {
 
   it('flags points outside the band, scores the edge at the confidence and counts coverage', () => {
     const grid = gridOf(0, 180, 60);
-    const band = assembleSeries(ID, grid, [10, 11, 15, 5], trace([10, 10, 10, 10], 1), 0, 0.9);
+    const band = assembleSeries(ID, grid, [10, 11, 15, 5], trace([10, 10, 10, 10], 1), 0, 0.9, NONE);
     expect(band.anomaly).toEqual([false, false, true, true]);
     expect(band.score[0]).toBe(0);
     // On the band edge the residual is z(0.9); further out it scores higher.
@@ -50,7 +44,7 @@ describe('assembleSeries', () => {
 
   it('keeps gaps as null with score 0, never counts them, and tolerates a missing forecast', () => {
     const grid = gridOf(0, 120, 60);
-    const band = assembleSeries(ID, grid, [null, 10, 50], trace([10, NaN, 10], 1), 0, 0.95);
+    const band = assembleSeries(ID, grid, [null, 10, 50], trace([10, NaN, 10], 1), 0, 0.95, NONE);
     expect(band.actual).toEqual([null, 10, 50]);
     expect(band.forecast).toEqual([10, null, 10]);
     expect(band.score).toEqual([0, 0, expect.any(Number)]);
@@ -59,20 +53,28 @@ describe('assembleSeries', () => {
   });
 
   it('reads NaN in typed arrays as a gap and answers null for it', () => {
-    const band = assembleSeries(ID, gridOf(0, 120, 60), Float64Array.of(10, NaN, 11), trace([10, 10, 10], 2), 0, 0.95);
+    const band = assembleSeries(
+      ID,
+      gridOf(0, 120, 60),
+      Float64Array.of(10, NaN, 11),
+      trace([10, 10, 10], 2),
+      0,
+      0.95,
+      NONE,
+    );
     expect(band.actual).toEqual([10, null, 11]);
     expect(band.score[1]).toBe(0);
     expect(band.coverage).toBe(1);
   });
 
   it('reports no coverage when every point is a gap', () => {
-    const band = assembleSeries(ID, gridOf(0, 60, 60), [null, null], trace([1, 1], 1), 0, 0.95);
+    const band = assembleSeries(ID, gridOf(0, 60, 60), [null, null], trace([1, 1], 1), 0, 0.95, NONE);
     expect(band.coverage).toBeNull();
   });
 
   it('carries the request id and grades each point outside the band, leaving points inside unmarked', () => {
     const grid = gridOf(0, 180, 60);
-    const band = assembleSeries(ID, grid, [10, 11.5, 10, 40], trace([10, 10, 10, 10], 1), 0, 0.95);
+    const band = assembleSeries(ID, grid, [10, 11.5, 10, 40], trace([10, 10, 10, 10], 1), 0, 0.95, NONE);
     expect(band.id).toBe('s1');
     expect(band.severity).toEqual([null, expect.any(String), null, 'high']);
     expect(band.severity[1]).toBe(severityOf(band.score[1]!));
@@ -85,7 +87,7 @@ describe('assembleSeries', () => {
     actual[3] = 200;
     actual[10] = 20;
     for (let i = 16; i < 30; i++) actual[i] = 40;
-    const band = assembleSeries(ID, gridOf(0, 29 * 60, 60), actual, trace(mean, 5), 0, 0.95);
+    const band = assembleSeries(ID, gridOf(0, 29 * 60, 60), actual, trace(mean, 5), 0, 0.95, NONE);
     expect(band.kind[3]).toBe('spike');
     expect(band.kind[10]).toBe('drop');
     expect(band.kind[29]).toBe('level_shift');

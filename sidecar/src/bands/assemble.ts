@@ -1,13 +1,17 @@
 /**
- * Turns an engine trace and the actual values into one series of the answer, with the sidecar's
- * verdict on each point: outside the band or not, how severe, and which kind of excursion. Pure.
+ * Steps a fitted model through the banded range one point at a time and builds one series of the
+ * answer, with the sidecar's verdict on each point: outside the band or not, how severe, and which
+ * kind of excursion. The verdicts also decide what the model learns: an excursion's points are
+ * withheld from it (withhold.ts), so a spike does not drag the band after it. Pure.
  */
 import { severityOf, type ExcursionKind, type Labels, type SeriesBand } from '@ntma/contract';
 import { timeAt, type Grid } from '../series/grid.js';
 import { DEFAULT_EXCURSION, ExcursionTracker } from '../detect/excursion.js';
 import { log10TwoSidedNormalTail, scoreFromLog10Tail } from '../detect/tail.js';
-import { isGap, type BandTrace, type Values } from './engine.js';
+import { zFor } from '../forecast/calibration.js';
+import { isGap, type BandModel, type Values } from './engine.js';
 import { bandResidual } from './score.js';
+import { Withholding, type WithholdRule } from './withhold.js';
 
 /** The request's name for a series, and its labels. */
 export interface SeriesIdentity {
@@ -34,16 +38,18 @@ function excursionTracker(confidence: number): ExcursionTracker {
 }
 
 /**
- * `grid` is the banded range; `actual` and the trace arrays cover `skip` warm-up points first,
- * which are left out of the answer but let an excursion that began during warm-up keep its kind.
+ * `grid` is the banded range; `actual` covers `skip` warm-up points first, which are left out of
+ * the answer but let an excursion that began during warm-up keep its kind (and stay withheld).
+ * `actual[0]` is the point right after the model's training window.
  */
 export function assembleSeries(
   series: SeriesIdentity,
   grid: Grid,
   actual: Values,
-  trace: BandTrace,
+  model: BandModel,
   skip: number,
   confidence: number,
+  rule: WithholdRule,
 ): SeriesBand {
   const n = grid.count;
   const band: SeriesBand = {
@@ -58,24 +64,32 @@ export function assembleSeries(
     anomaly: new Array<boolean>(n),
     severity: new Array<SeriesBand['severity'][number]>(n).fill(null),
     kind: new Array<ExcursionKind | null>(n).fill(null),
-    model: trace.model,
+    model: model.name,
     coverage: null,
-    trainedOn: trace.trainedOn,
-    fitMs: Math.round(trace.fitMs * 10) / 10,
-    cached: trace.cached,
+    trainedOn: model.trainedOn,
+    fitMs: Math.round(model.fitMs * 10) / 10,
+    cached: model.cached,
   };
+  const z = zFor(confidence);
   const tracker = excursionTracker(confidence);
+  const withholding = new Withholding(rule);
+  const valueAt = (j: number): number | null => (isGap(actual[j]) ? null : actual[j]!);
+  /** Points kept from the model so far. */
+  const withheld = new Uint8Array(skip + n);
+  let predictor = model.predictor(confidence);
   let observed = 0;
   let inside = 0;
   for (let j = 0; j < skip + n; j++) {
-    const raw = actual[j];
-    const value = isGap(raw) ? null : raw!;
-    const mean = finite(trace.mean[j]);
-    const lower = finite(trace.lower[j]);
-    const upper = finite(trace.upper[j]);
+    const value = valueAt(j);
+    const next = predictor.peek();
+    const mean = finite(next.mean);
+    const sigma = finite(next.sigma);
+    const lower = mean !== null && sigma !== null ? finite(mean - z * sigma) : null;
+    const upper = mean !== null && sigma !== null ? finite(mean + z * sigma) : null;
     let score = 0;
     let outside = false;
     let kind: ExcursionKind | null = null;
+    let learn = true;
     const banded = value !== null && mean !== null && lower !== null && upper !== null;
     if (banded) {
       const residual = bandResidual(value, mean, lower, upper, confidence);
@@ -86,7 +100,20 @@ export function assembleSeries(
       // The rules count seconds (how long out of band, back inside), so they get the point's time.
       const t = (grid.startMs + (j - skip) * grid.stepMs) / 1000;
       kind = tracker.update({ t, value, forecast: mean, residual, band: side, log10p });
+      const decision = withholding.decide(tracker.current(), side, value, mean, j);
+      if (decision.action === 'withhold') {
+        withheld[j] = 1;
+        learn = false;
+      } else if (decision.action === 'accept') {
+        // The excursion is the new normal: replay the range so far with its points learned, as a
+        // watcher refits on its window once it stops withholding.
+        withheld.fill(0, decision.from, j);
+        predictor = model.predictor(confidence);
+        for (let k = 0; k < j; k++) predictor.observe(withheld[k] === 1 ? null : valueAt(k));
+      }
     }
+    // A withheld point advances the model on its own forecast, like a gap.
+    predictor.observe(learn ? value : null);
     const i = j - skip;
     if (i < 0) continue;
     band.timestamps[i] = timeAt(grid, i);

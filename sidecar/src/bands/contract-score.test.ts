@@ -7,6 +7,7 @@ import { scoreAtBandEdge, scoreFromDecades, severityOf, severityScore, SEVERITY_
 import { gridOf } from '../series/grid.js';
 import { log10TwoSidedNormalTail, scoreFromResidual, upperNormalQuantile } from '../detect/tail.js';
 import { zFor } from '../forecast/calibration.js';
+import { scriptedModel } from './__fixtures__/fakes.js';
 import { assembleSeries } from './assemble.js';
 import { bandResidual } from './score.js';
 
@@ -55,17 +56,10 @@ describe("the contract's score against the sidecar's scorer", () => {
       { id: 'x', labels: {} },
       gridOf(0, (n - 1) * 60, 60),
       actual,
-      {
-        model: 't',
-        trainedOn: 10,
-        mean,
-        lower: mean.map((m) => m - 2),
-        upper: mean.map((m) => m + 2),
-        fitMs: 0,
-        cached: false,
-      },
+      scriptedModel(mean, 2),
       0,
       0.95,
+      { maxPoints: 0, minShare: 0 },
     );
     expect(band.anomaly.some(Boolean)).toBe(true);
     band.anomaly.forEach((outside, i) => {

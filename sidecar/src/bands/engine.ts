@@ -2,9 +2,13 @@
  * The seam between the bands API and the forecasting engine. Routes and tests depend on this
  * small interface, not on the worker pool's internals: production plugs in the pool
  * (pool-engine.ts), unit tests a fake.
+ *
+ * The engine hands back a fitted model, not a finished band: the one-step pass through the banded
+ * range runs here, on the main thread (O(N), no fit), because which points the model may learn
+ * depends on the verdicts (an excursion's points are withheld, as the watchers do; see walk.ts).
  */
 import type { Values } from '../forecast/jobs.js';
-import type { FitSpec } from '../forecast/types.js';
+import type { FitSpec, OneStepPredictor } from '../forecast/types.js';
 
 export type { Values };
 
@@ -21,28 +25,28 @@ export interface BandJob {
   key: string;
   /** Evenly spaced training values, oldest first; null or NaN is a gap. */
   train: Values;
-  /** The values right after the training window, in order; each gets a one-step-ahead forecast. */
-  follow: Values;
   spec: FitSpec;
 }
 
-/** One-step-ahead forecasts and band for every `follow` value, made from data before it only. */
-export interface BandTrace {
+/** A model fitted on a job's training window, ready to step through the values right after it. */
+export interface BandModel {
   /** Which model served the answer, e.g. "mstl[1440]+arima(2,1,1)" or "seasonal-naive". */
-  model: string;
+  name: string;
   /** Training points the model saw (after any downsampling). */
   trainedOn: number;
-  /** Aligned with `follow`; null where the engine has no finite forecast. */
-  mean: Array<number | null>;
-  lower: Array<number | null>;
-  upper: Array<number | null>;
   /** Milliseconds spent fitting for this job; 0 when the model came from the cache. */
   fitMs: number;
   cached: boolean;
+  /**
+   * A fresh predictor positioned right after the training window, calibrated for `confidence`.
+   * Each call starts over, so a pass can be replayed with other points withheld.
+   */
+  predictor(confidence: number): OneStepPredictor;
 }
 
 export interface BandsEngine {
-  band(job: BandJob): Promise<BandTrace>;
+  /** Fits (or takes from the cache) the model for a job. Throws ForecastError when nothing fits. */
+  model(job: BandJob): Promise<BandModel>;
   /** Stops the workers; pending jobs are rejected. */
   close(): Promise<void>;
 }

@@ -1,14 +1,13 @@
 /**
- * The production BandsEngine over the forecast worker pool and its model cache. A miss fits and
- * bands in a worker (one job, no second pass); a hit restores the cached snapshot and runs the
- * O(N) one-step pass here, which needs no worker at all.
+ * The production BandsEngine over the forecast worker pool and its model cache. A miss fits in a
+ * worker; a hit restores the cached snapshot. Either way the one-step pass through the banded range
+ * runs on the caller's side from the snapshot (O(N), no worker needed): see engine.ts.
  */
 import { LruCache } from '../forecast/cache.js';
 import { ForecastPoolClosed } from '../forecast/errors.js';
-import { bandsFromSnapshot, type BandsResult } from '../forecast/jobs.js';
-import type { ModelSnapshot } from '../forecast/model.js';
+import { restoreModel, type ModelSnapshot } from '../forecast/model.js';
 import type { FitPool } from '../forecast/pool.js';
-import type { BandJob, BandsEngine, BandTrace } from './engine.js';
+import type { BandJob, BandModel, BandsEngine } from './engine.js';
 
 /**
  * Snapshots hold a season's profile and the calibration errors: up to ~100 kB for a weekly
@@ -24,15 +23,15 @@ export interface PoolEngineOptions {
   onFit?: (seconds: number, outcome: 'ok' | 'error') => void;
 }
 
-function traceOf(result: BandsResult, cached: boolean): BandTrace {
+function modelOf(snapshot: ModelSnapshot, fitMs: number, cached: boolean): BandModel {
+  const restored = restoreModel(snapshot);
   return {
-    model: result.model,
-    trainedOn: result.trainedOn,
-    mean: result.forecast,
-    lower: result.lower,
-    upper: result.upper,
-    fitMs: cached ? 0 : result.fitMs,
+    name: restored.name,
+    trainedOn: restored.trainedOn,
+    fitMs: cached ? 0 : fitMs,
     cached,
+    // A snapshot restores cheaply, and each restored model is independent: one per pass.
+    predictor: (confidence) => restoreModel(snapshot).predictor(confidence),
   };
 }
 
@@ -48,22 +47,22 @@ export class PoolBandsEngine implements BandsEngine {
     this.onFit = options.onFit;
   }
 
-  async band(job: BandJob): Promise<BandTrace> {
-    let fresh: BandsResult | undefined;
+  async model(job: BandJob): Promise<BandModel> {
+    let fitMs: number | undefined;
     const { value: snapshot } = await this.cache.getOrLoad(job.key, async () => {
       const started = performance.now();
       let outcome: 'ok' | 'error' = 'error';
       try {
-        fresh = await this.pool().bandsFor(job.train, job.follow, job.spec);
+        const fitted = await this.pool().fit(job.train, job.spec);
         outcome = 'ok';
+        fitMs = fitted.fitMs;
+        return fitted.snapshot;
       } finally {
         this.onFit?.((performance.now() - started) / 1000, outcome);
       }
-      return fresh.snapshot;
     });
-    // Callers that waited on another request's fit for the same key get the band from its snapshot.
-    if (fresh) return traceOf(fresh, false);
-    return traceOf(bandsFromSnapshot(snapshot, job.follow, job.spec.confidence), true);
+    // Callers that waited on another request's fit for the same key count as served from the cache.
+    return modelOf(snapshot, fitMs ?? 0, fitMs === undefined);
   }
 
   async close(): Promise<void> {

@@ -18,6 +18,7 @@ import { regularize, type Point } from './regularize.js';
 import { parseDuration, parseInstant } from './time.js';
 import type { BandsAnswer, SeriesBand } from '@ntma/contract';
 import { checkPointCount, queryLayout, seriesLayout, type Layout } from './window.js';
+import { withholdRule } from './withhold.js';
 
 export const DEFAULT_CONFIDENCE = 0.95;
 
@@ -220,12 +221,12 @@ export class BandsService {
         model: spec.model,
       }),
       train,
-      follow,
       spec,
     };
     try {
-      const trace = await this.engine.band(job);
-      return assembleSeries(series, grid, follow, trace, layout.warmupPoints, spec.confidence);
+      const model = await this.engine.model(job);
+      const rule = withholdRule(spec.stepSeconds, train.length);
+      return assembleSeries(series, grid, follow, model, layout.warmupPoints, spec.confidence, rule);
     } catch (error) {
       // The data's fault (too few values, too many gaps): say so for this series, band the others.
       if (error instanceof ForecastError) return unbanded(series, grid, follow, layout.warmupPoints, error.message);

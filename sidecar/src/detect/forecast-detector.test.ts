@@ -397,4 +397,26 @@ describe('ForecastDetector.outlook', () => {
       expect(outlook.lower[k]!).toBeLessThan(outlook.mean[k]!);
     }
   });
+
+  it('keeps the band of an organic surge the model did not follow out of the next steps’ width', async () => {
+    const { fitModel } = await import('../forecast/fit.js');
+    const day = 288;
+    const curve = (i: number): number => 100 + 50 * Math.sin((2 * Math.PI * i) / day) + 2 * Math.sin(1.7 * i);
+    const detector = new ForecastDetector({
+      stepSeconds: STEP,
+      minTrainingSeconds: 3 * day * STEP,
+      maxTrainingSeconds: 3 * day * STEP,
+    });
+    for (let i = 0; i < 3 * day; i++) detector.update(T0 + i * STEP, curve(i));
+    detector.install(fitModel(detector.trainingWindow(), { stepSeconds: STEP, model: 'auto', confidence: 0.99 }));
+    let i = 3 * day;
+    for (; i < 3 * day + 60; i++) detector.update(T0 + i * STEP, curve(i));
+    const width = (o: { mean: number[]; upper: number[] }): number => o.upper[0]! - o.mean[0]!;
+    const before = width(detector.outlook(5)!);
+    // 40 points at four times the level (more than half the outlook's error window), then normal again.
+    for (; i < 3 * day + 100; i++) detector.update(T0 + i * STEP, 4 * curve(i));
+    for (; i < 3 * day + 110; i++) detector.update(T0 + i * STEP, curve(i));
+    const after = width(detector.outlook(5)!);
+    expect(after).toBeLessThan(2 * before);
+  });
 });

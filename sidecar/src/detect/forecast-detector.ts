@@ -386,8 +386,13 @@ export class ForecastDetector implements StreamingDetector {
     // A withheld point says nothing about the model's fit to normal traffic: it must not count as drift.
     if (!withhold) {
       this.trackDrift(residual);
-      this.recentErrors.push(v - forecast);
-      if (this.recentErrors.length > OUTLOOK_ERROR_POINTS) this.recentErrors.shift();
+      // Nor does any point outside the band of an open excursion say how wide the next steps' band
+      // should be: after a half-hour surge the model did not follow, its errors held the outlook's
+      // width at 30x normal for another half hour, and capacity was planned on it.
+      if (anomaly === 0) {
+        this.recentErrors.push(v - forecast);
+        if (this.recentErrors.length > OUTLOOK_ERROR_POINTS) this.recentErrors.shift();
+      }
     }
     this.advance(v, withhold);
     const score = scoreFromLog10Tail(this.pagedLog10p(log10p));

@@ -25,10 +25,13 @@ function seasonalWindow(index: number): number {
   return 7 + 4 * (index + 1);
 }
 
-/** Decomposes a gap-free series; periods that do not fit twice into it are dropped. */
+/**
+ * Decomposes a gap-free series; periods that do not fit more than twice into it are dropped (R keeps
+ * those below n / 2, and STL needs n > 2 x period: exactly two cycles would throw).
+ */
 export function mstl(y: ArrayLike<number>, periods: ReadonlyArray<number>): Decomposition {
   const n = y.length;
-  const usable = [...new Set(periods)].filter((p) => p >= 2 && p <= n / 2).sort((a, b) => a - b);
+  const usable = [...new Set(periods)].filter((p) => p >= 2 && p < n / 2).sort((a, b) => a - b);
   const deseasonalised = Float64Array.from(y);
   const seasonals: Float64Array[] = usable.map(() => new Float64Array(n));
   let trend: Float64Array = new Float64Array(n);

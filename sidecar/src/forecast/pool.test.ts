@@ -81,7 +81,7 @@ describe('forecast worker pool', () => {
     expect(pool.queueDepth).toBe(2);
     const busy = pool.fit(y, spec);
     await expect(busy).rejects.toThrow(ForecastPoolBusy);
-    await expect(busy).rejects.toMatchObject({ statusCode: 503, headers: { 'retry-after': '1' } });
+    await expect(busy).rejects.toMatchObject({ code: 'OVERLOADED', retryAfterSeconds: 1 });
     const results = await Promise.all(jobs);
     expect(results.map((r) => r.trainedOn)).toEqual([2000, 2000, 2000]);
     expect(pool.queueDepth).toBe(0);

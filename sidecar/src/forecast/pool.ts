@@ -7,8 +7,8 @@
  *   takes its place.
  * - A worker that dies mid-job (WASM trap, out of memory, exit) rejects that job with
  *   ForecastWorkerCrashed and is replaced; no promise is ever left pending.
- * - Jobs wait in a bounded queue; beyond it, submissions fail fast with ForecastPoolBusy (503
- *   with Retry-After) rather than piling up latency.
+ * - Jobs wait in a bounded queue; beyond it, submissions fail fast with ForecastPoolBusy (which
+ *   says when to retry) rather than piling up latency.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

@@ -33,6 +33,12 @@ describe('STL and MSTL against R', () => {
     const out = mstl(reference.mstl.values.slice(0, 300), [24, 168]);
     expect(out.periods).toEqual([24]);
   });
+
+  it('drops a period that fits exactly twice, which STL cannot decompose', () => {
+    const values = reference.mstl.values.slice(0, 336);
+    expect(mstl(values, [24, 168]).periods).toEqual([24]);
+    expect(mstl(values.slice(0, 48), [24]).periods).toEqual([]);
+  });
 });
 
 describe('seasonal periods', () => {

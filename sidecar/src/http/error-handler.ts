@@ -1,6 +1,8 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import { isDomainError } from '../errors.js';
+import { ForecastFailure } from '../forecast/errors.js';
+import { answerOfForecastFailure } from './forecast-errors.js';
 
 /** The body of every error answer. */
 export interface ErrorBody {
@@ -26,6 +28,14 @@ export function installErrorHandler(app: FastifyInstance): void {
         .code(error.statusCode)
         .headers(error.headers)
         .send(body(error.statusCode, error.code, error.message));
+    }
+    if (error instanceof ForecastFailure) {
+      const answer = answerOfForecastFailure(error);
+      if (answer.statusCode >= 500) request.log.warn({ err: error }, error.message);
+      return reply
+        .code(answer.statusCode)
+        .headers(answer.headers)
+        .send(body(answer.statusCode, error.code, error.message));
     }
     const fastifyError = error as FastifyError;
     if (fastifyError.validation) {

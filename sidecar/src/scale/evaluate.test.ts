@@ -83,6 +83,7 @@ describe('Scaler.evaluate (the predictive policy on live demand)', () => {
   });
 
   it('scales out ahead of a forecast peak and audits what it decided from', async () => {
+    demand!.forecast.mean = Array.from({ length: 60 }, (_, k) => (k === 4 ? 12 : 4));
     demand!.forecast.upper = Array.from({ length: 60 }, (_, k) => (k === 4 ? 14 : 4.5));
     const decision = await scaler.evaluate('swarm:web');
     expect(decision).toMatchObject({ decision: 'scaled', before: 1, after: 3 });
@@ -91,6 +92,7 @@ describe('Scaler.evaluate (the predictive policy on live demand)', () => {
     expect(action).toMatchObject({ source: 'policy', who: 'ntma-policy', status: 'applied', before: 1, after: 3 });
     expect(action!.policy).toMatchObject({
       forecastPeak: 14,
+      forecastMean: 12,
       desired: 3,
       capacity: { perReplica: 10, utilisation: 0.5 },
       bounds: { min: 1, max: 6, attackCap: 3 },

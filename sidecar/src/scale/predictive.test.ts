@@ -74,10 +74,16 @@ describe('predictive policy', () => {
   });
 
   it('scales out ahead of a forecast peak that lies within the lead time', () => {
-    // Now 8 req/s (2 replicas are right), but in 3 steps (45 s < 60 s lead) the upper bound reaches 19.
+    // Now 8 req/s (2 replicas are right), but in 3 steps (45 s < 60 s lead) the mean reaches 15.2
+    // (upper bound 19): 15.2 / 5 at 50% -> 4 replicas.
     const decision = decide(input({ demand: demand({}, (k) => (k === 2 ? 19 : 9)) }));
     expect(decision).toMatchObject({ kind: 'scale', from: 2, to: 4, code: 'out' });
-    expect(decision.inputs).toMatchObject({ forecastPeak: 19, demand: 19, desired: 4 });
+    expect(decision.inputs).toMatchObject({
+      forecastPeak: 19,
+      forecastMean: expect.closeTo(15.2),
+      demand: expect.closeTo(15.2),
+      desired: 4,
+    });
   });
 
   it('does not act on a peak beyond the lead time', () => {
@@ -94,7 +100,7 @@ describe('predictive policy', () => {
 
   it('plans ahead of a rising surge by its rise per step over the lead time', () => {
     // 30 now, 24 a step ago: +6 per step, 4 steps of lead: 54 -> ceil(54 / 5) = 11, capped at max 8.
-    const decision = decide(input({ current: 2, demand: demand({ actual: 30, previous: 24 }) }));
+    const decision = decide(input({ current: 2, demand: demand({ actual: 30, previous: 24, kind: 'spike' }) }));
     expect(decision.inputs).toMatchObject({ demand: 54, desired: 11 });
     expect(decision).toMatchObject({ kind: 'scale', to: 4 });
     expect(decision.notes.join()).toMatch(/rising 6/);
@@ -103,7 +109,7 @@ describe('predictive policy', () => {
   it('never counts flood traffic as demand during an attack', () => {
     const decision = decide(input({ demand: demand({ actual: 500, kind: 'attack_suspected', attack: true }) }));
     expect(decision.code).toBe('steady');
-    expect(decision.inputs.demand).toBe(9);
+    expect(decision.inputs.demand).toBeCloseTo(7.2);
   });
 
   it('caps scale-out at the attack cap while the forecast itself needs more', () => {
@@ -144,9 +150,9 @@ describe('predictive policy', () => {
   });
 
   it('does not scale in when the forecast over the window rises again', () => {
-    // Lead time is flat, but within the 300 s window the upper bound climbs back to 28.
+    // Lead time is flat, but within the 300 s window the mean climbs back to 28 (upper bound 35).
     const decision = decide(
-      input({ current: 6, demand: demand({ actual: 4, recentPeak: 6 }, (k) => (k > 10 ? 28 : 7)) }),
+      input({ current: 6, demand: demand({ actual: 4, recentPeak: 6 }, (k) => (k > 10 ? 35 : 7)) }),
     );
     expect(decision).toMatchObject({ kind: 'hold', code: 'hysteresis' });
   });
@@ -156,10 +162,59 @@ describe('predictive policy', () => {
     expect(decision).toMatchObject({ kind: 'hold', code: 'window_incomplete' });
   });
 
-  it('keeps a hysteresis margin at the boundary', () => {
-    // 9.5 req/s fits 2 replicas at 5 req/s each, but not with a 10% margin: 3 stays.
-    const decision = decide(input({ current: 3, demand: demand({ actual: 9.5, recentPeak: 9.5 }, () => 9.5) }));
-    expect(decision).toMatchObject({ kind: 'hold', code: 'hysteresis' });
+  it('keeps a count that serves the expected demand within the tolerance of the target', () => {
+    // 10.8 expected wants 3 replicas at 50% (5 each), but 2 serve it at 54%: within 10% of 50%.
+    const decision = decide(input({ current: 2, demand: demand({}, () => 13.5) }));
+    expect(decision).toMatchObject({ kind: 'hold', code: 'tolerance' });
+    expect(decision.inputs.desired).toBe(3);
+  });
+
+  it('scales out within the tolerance when the upper bound would not fit full capacity', () => {
+    // The same 10.8 expected, but an upper bound of 21 overloads 2 replicas of 10: 3.
+    const wide = demand();
+    wide.forecast = { mean: Array(40).fill(10.8), upper: Array(40).fill(21) };
+    expect(decide(input({ current: 2, demand: wide }))).toMatchObject({ kind: 'scale', from: 2, to: 3 });
+  });
+
+  it('plans the expected demand at the target utilisation and the upper bound at full capacity', () => {
+    // A band widened by a recent surge (upper 30, mean 8) needs 3 replicas of 10, not 6 at 50%.
+    const wide = demand();
+    wide.forecast = { mean: Array(40).fill(8), upper: Array(40).fill(30) };
+    const decision = decide(input({ current: 1, demand: wide }));
+    expect(decision).toMatchObject({ kind: 'scale', from: 1, to: 3 });
+    expect(decision.inputs).toMatchObject({ demand: 8, forecastPeak: 30, desired: 3 });
+  });
+
+  it('does not extrapolate a lone point above the band that opened no excursion', () => {
+    // 30 now, 24 a step ago, but no excursion is open: served as it is (6 replicas), not as 54 (11).
+    const decision = decide(input({ current: 2, demand: demand({ actual: 30, previous: 24, kind: null }) }));
+    expect(decision.inputs).toMatchObject({ demand: 30, desired: 6 });
+    expect(decision.notes.join()).not.toMatch(/rising/);
+  });
+
+  it('scales in only below the tolerance of the target utilisation', () => {
+    const wide = settings({ limits: { min: 1, max: 20, step: 2, cooldownSeconds: 60 } });
+    const settled = { live: NOW - 600_000, any: NOW - 600_000 };
+    // 12 replicas plan 60 at 50%; 55 over the window needs 11, but is within 10% of 60: hold.
+    const close = decide(
+      input({
+        current: 12,
+        settings: wide,
+        lastChange: settled,
+        demand: demand({ actual: 50, recentPeak: 55 }, () => 55 / 0.8),
+      }),
+    );
+    expect(close).toMatchObject({ kind: 'hold', code: 'hysteresis' });
+    // 50 is not: 10 replicas, two at a time.
+    const below = decide(
+      input({
+        current: 12,
+        settings: wide,
+        lastChange: settled,
+        demand: demand({ actual: 45, recentPeak: 50 }, () => 50 / 0.8),
+      }),
+    );
+    expect(below).toMatchObject({ kind: 'scale', code: 'in', from: 12, to: 10 });
   });
 
   it('stays within max and min', () => {
@@ -187,8 +242,9 @@ describe('predictive policy', () => {
       actual: 8,
       forecastPeak: 19,
       forecastPeakWindow: 19,
+      forecastMean: expect.closeTo(15.2),
       recentPeak: 8,
-      demand: 19,
+      demand: expect.closeTo(15.2),
       capacity: { perReplica: 10, utilisation: 0.5, leadSeconds: 60, stabilisationSeconds: 300 },
       desired: 4,
       bounds: { min: 1, max: 8, step: 2, cooldownSeconds: 60, attackCap: 3 },

@@ -3,18 +3,27 @@
  * latest value, the forecast ahead, the anomaly state) and the target's capacity model to a
  * replica count. No I/O and no clock of its own, so every rule is a table test:
  *
- * - demand to plan for = the highest upper bound of the forecast over the lead time (a new
- *   replica must be serving when the peak arrives), or, when the latest value is above it and the
- *   traffic is organic (a surge the model did not foresee), that value plus its rise per step
- *   carried over the lead time: the surge is served, ahead of where it will be;
+ * - two demands over the lead time (a new replica must be serving when the peak arrives): the
+ *   expected one, the highest forecast mean, is planned at the target utilisation; the possible one,
+ *   the highest upper bound, must fit the replicas' full capacity. Utilisation below 1 is headroom
+ *   for the forecast's error already: planning the upper bound at it too would count that error
+ *   twice, and a band widened by a recent surge or a model that runs high after a refit would buy
+ *   replicas nothing needs (the bench measured it: a third more replica-hours than a reactive HPA);
+ * - when the latest value is above the upper bound, the detector has opened an excursion on it and
+ *   the traffic is organic (a surge the model did not foresee), the expected demand is that value
+ *   plus its rise per step carried over the lead time: the surge is served, ahead of where it will
+ *   be. A lone point above the band (one in forty of them, at 95%) is served as it is, not
+ *   extrapolated: its "rise" is noise;
  * - while the anomaly looks like an attack, the latest value is NOT demand (the flood is not
  *   planned for: only the forecast counts) and scale-out never passes the attack-aware cap; nor
  *   does the target scale in while one is open;
- * - desired = ceil(demand / (capacity per replica x target utilisation)), within min..max, at most
- *   `step` per action, after the cooldown;
- * - scale-in only after the stabilisation window since the last change, and only when both the
- *   forecast over the next window and the values seen over the last one stay below the capacity
- *   of fewer replicas with a hysteresis margin, so a count does not flap around a boundary;
+ * - desired = max(ceil(expected / (capacity per replica x target utilisation)),
+ *   ceil(upper bound / capacity per replica)), within min..max, at most `step` per action, after
+ *   the cooldown; a count that serves the expected demand within TOLERANCE of the target
+ *   utilisation (and the upper bound at full capacity) is kept, as HPA keeps it;
+ * - scale-in only after the stabilisation window since the last change, and only when the forecast
+ *   over the next window and the values seen over the last one fit fewer replicas by the same two
+ *   rules and fall below the tolerance, so a count does not flap around a boundary;
  * - missing, stale or incomplete data holds, in both directions;
  * - dry-run (shadow) when the target or the sidecar says so.
  */
@@ -22,8 +31,12 @@ import type { CapacityModel } from './capacity.js';
 import type { ScaleSettings } from './labels.js';
 import type { LiveDemand } from '../watch/demand.js';
 
-/** Scale in only when demand fits `current - 1` replicas with this share of their capacity to spare. */
-export const SCALE_IN_HYSTERESIS = 0.1;
+/**
+ * Kubernetes' HPA tolerance (its default, 10%): a count whose load is within this share of the target
+ * utilisation is right, in both directions, so the count does not move on noise around a boundary.
+ * It stretches only the target utilisation: the upper bound must still fit full capacity.
+ */
+export const TOLERANCE = 0.1;
 
 /**
  * The target's demand series as the watcher sees it at the moment of deciding (LiveDemand, read from
@@ -63,11 +76,13 @@ export interface DecisionInputs {
   forecastPeak: number | null;
   /** Highest upper bound over the stabilisation window (scale-in horizon). */
   forecastPeakWindow: number | null;
+  /** Highest mean of the forecast over the lead time: the expected demand, before the anomaly rules. */
+  forecastMean: number | null;
   recentPeak: number | null;
-  /** The demand planned for, after the anomaly rules. */
+  /** The expected demand planned at the target utilisation, after the anomaly rules. */
   demand: number | null;
   capacity: { perReplica: number; utilisation: number; leadSeconds: number; stabilisationSeconds: number } | null;
-  /** ceil(demand / (perReplica x utilisation)) before limits. */
+  /** max(ceil(demand / (perReplica x utilisation)), ceil(forecastPeak / perReplica)) before limits. */
   desired: number | null;
   bounds: { min: number; max: number; step: number; cooldownSeconds: number; attackCap: number };
   anomaly: { kind: string | null; attack: boolean };
@@ -92,8 +107,17 @@ function maxOf(values: readonly number[], count: number): number | null {
   return best;
 }
 
-function replicasFor(demand: number, capacity: CapacityModel, margin = 0): number {
-  return Math.ceil(demand / (capacity.perReplica * capacity.utilisation * (1 - margin)) - 1e-9);
+/** Replicas that serve `demand` at `utilisation` of their capacity, with `margin` of it to spare. */
+function replicasAt(demand: number, perReplica: number, utilisation: number, margin = 0): number {
+  return Math.ceil(demand / (perReplica * utilisation * (1 - margin)) - 1e-9);
+}
+
+/** The expected demand at the target utilisation, the possible one (an upper bound) at full capacity. */
+function replicasFor(expected: number, possible: number, capacity: CapacityModel, margin = 0): number {
+  return Math.max(
+    replicasAt(expected, capacity.perReplica, capacity.utilisation, margin),
+    replicasAt(possible, capacity.perReplica, 1, margin),
+  );
 }
 
 export function decide(input: PredictiveInput): PredictiveDecision {
@@ -106,6 +130,7 @@ export function decide(input: PredictiveInput): PredictiveDecision {
     actual: demand?.actual ?? null,
     forecastPeak: null,
     forecastPeakWindow: null,
+    forecastMean: null,
     recentPeak: demand?.recentPeak ?? null,
     demand: null,
     capacity: capacity
@@ -149,18 +174,25 @@ export function decide(input: PredictiveInput): PredictiveDecision {
   const windowSteps = Math.max(1, Math.ceil(capacity.stabilisationSeconds / demand.stepSeconds));
   const forecastPeak = maxOf(demand.forecast.upper, leadSteps);
   inputs.forecastPeak = forecastPeak;
-  inputs.forecastPeakWindow = maxOf(demand.forecast.upper, Math.max(leadSteps, windowSteps));
+  const windowPeak = maxOf(demand.forecast.upper, Math.max(leadSteps, windowSteps));
+  inputs.forecastPeakWindow = windowPeak;
   if (forecastPeak === null) {
     return hold('no_forecast', 'no forecast yet for the demand series (its model is warming up): holding');
   }
+  // A forecast without a mean (none of ours) is planned on its upper bound: never less than before.
+  const forecastMean = Math.min(maxOf(demand.forecast.mean, leadSteps) ?? forecastPeak, forecastPeak);
+  inputs.forecastMean = forecastMean;
 
-  // The flood is not demand: while an attack is suspected only the forecast counts.
-  let planned = demand.attack ? forecastPeak : Math.max(forecastPeak, demand.actual);
+  // The flood is not demand: while an attack is suspected only the forecast counts. The actual
+  // counts at the target utilisation whenever it is above the expected demand.
+  let planned = demand.attack ? forecastMean : Math.max(forecastMean, demand.actual);
+  let possible = forecastPeak;
   if (demand.attack) notes.push(`attack suspected: the current ${round(demand.actual)} is not counted as demand`);
-  else if (demand.actual > forecastPeak) {
+  else if (demand.actual > forecastPeak && demand.kind !== null) {
     // A surge the model did not foresee: served, and ahead of it by its own rise over the lead time.
     const rise = demand.previous === null ? 0 : demand.actual - demand.previous;
     planned = demand.actual + Math.max(0, rise) * leadSteps;
+    possible = planned;
     notes.push(
       rise > 0
         ? `serving a surge above the forecast (${round(demand.actual)}, rising ${round(rise)} per step: planning ${round(planned)})`
@@ -168,7 +200,7 @@ export function decide(input: PredictiveInput): PredictiveDecision {
     );
   }
   inputs.demand = planned;
-  const desired = replicasFor(planned, capacity);
+  const desired = replicasFor(planned, possible, capacity);
   inputs.desired = desired;
 
   const ceiling = demand.attack ? attackCap : limits.max;
@@ -176,7 +208,12 @@ export function decide(input: PredictiveInput): PredictiveDecision {
   const lastChange = dryRun ? input.lastChange.any : input.lastChange.live;
   const sinceChange = lastChange === null ? Number.POSITIVE_INFINITY : now - lastChange;
 
-  if (target > current) {
+  // Enough already: the expected demand within the tolerance of the target, the upper bound at full capacity.
+  const tolerated = Math.min(1, capacity.utilisation * (1 + TOLERANCE));
+  const enough =
+    current >= replicasAt(planned, capacity.perReplica, tolerated) &&
+    current >= replicasAt(possible, capacity.perReplica, 1);
+  if (target > current && !enough) {
     if (sinceChange < limits.cooldownSeconds * 1000) {
       const left = Math.ceil((limits.cooldownSeconds * 1000 - sinceChange) / 1000);
       return hold('cooldown', `wants ${target} replicas, cooldown: ${left} s left of ${limits.cooldownSeconds} s`);
@@ -194,7 +231,7 @@ export function decide(input: PredictiveInput): PredictiveDecision {
       dryRun,
       notes,
       inputs,
-      reason: `forecast demand ${round(planned)} needs ${desired} replicas of ${capacity.perReplica} at ${capacity.utilisation * 100}%: scale out ${current} -> ${to}`,
+      reason: `${explainDesire(planned, possible, desired, capacity)}: scale out ${current} -> ${to}`,
     };
   }
   if (desired > current && current >= ceiling) {
@@ -202,11 +239,17 @@ export function decide(input: PredictiveInput): PredictiveDecision {
       ? hold('attack_cap', `attack suspected: wants ${desired} replicas, held at the attack-aware cap of ${attackCap}`)
       : hold('at_max', `wants ${desired} replicas, already at max ${limits.max}`);
   }
+  if (target > current) {
+    return hold(
+      'tolerance',
+      `${explainDesire(planned, possible, desired, capacity)}; ${current} serve it within the ${TOLERANCE * 100}% tolerance: holding`,
+    );
+  }
   if (target >= current) {
-    return hold('steady', `forecast demand ${round(planned)} needs ${desired} replicas; ${current} is right`);
+    return hold('steady', `${explainDesire(planned, possible, desired, capacity)}; ${current} is right`);
   }
 
-  // Scale in: only when the window ahead and the window behind both fit fewer replicas, with margin.
+  // Scale in: only when the window ahead and the window behind both fit fewer replicas, beyond the tolerance.
   if (demand.attack)
     return hold('attack', 'attack suspected: never scaling in while an excursion looks like an attack');
   if (sinceChange < capacity.stabilisationSeconds * 1000 || sinceChange < limits.cooldownSeconds * 1000) {
@@ -222,12 +265,20 @@ export function decide(input: PredictiveInput): PredictiveDecision {
       `would scale in to ${target}; the last ${capacity.stabilisationSeconds} s are not fully observed yet`,
     );
   }
-  const inDemand = Math.max(inputs.forecastPeakWindow ?? forecastPeak, demand.recentPeak, planned);
-  const inTarget = Math.max(limits.min, replicasFor(inDemand, capacity, SCALE_IN_HYSTERESIS));
-  if (inTarget >= current) {
+  const meanWindow = Math.min(
+    maxOf(demand.forecast.mean, Math.max(leadSteps, windowSteps)) ?? Infinity,
+    windowPeak ?? forecastPeak,
+  );
+  const inExpected = Math.max(Number.isFinite(meanWindow) ? meanWindow : forecastPeak, demand.recentPeak, planned);
+  const inPossible = Math.max(windowPeak ?? forecastPeak, possible);
+  const inTarget = Math.max(limits.min, replicasFor(inExpected, inPossible, capacity));
+  const inTolerance = inExpected >= current * capacity.perReplica * capacity.utilisation * (1 - TOLERANCE);
+  if (inTarget >= current || inTolerance) {
     return hold(
       'hysteresis',
-      `demand over the stabilisation window reaches ${round(inDemand)}, too close to what ${current - 1} replicas serve: holding`,
+      `demand over the stabilisation window reaches ${round(inExpected)} expected, ${round(inPossible)} at most: ${
+        inTarget >= current ? `${current - 1} replicas would not serve it` : `within the ${TOLERANCE * 100}% tolerance`
+      }: holding`,
     );
   }
   const to = Math.max(inTarget, current - limits.step);
@@ -240,8 +291,13 @@ export function decide(input: PredictiveInput): PredictiveDecision {
     dryRun,
     notes,
     inputs,
-    reason: `demand over the next and last ${capacity.stabilisationSeconds} s stays at or below ${round(inDemand)}, which ${inTarget} replicas serve: scale in ${current} -> ${to}`,
+    reason: `demand over the next and last ${capacity.stabilisationSeconds} s stays at or below ${round(inExpected)} expected, ${round(inPossible)} at most, which ${inTarget} replicas serve: scale in ${current} -> ${to}`,
   };
+}
+
+function explainDesire(expected: number, possible: number, desired: number, capacity: CapacityModel): string {
+  const { perReplica, utilisation } = capacity;
+  return `forecast demand ${round(expected)} (at most ${round(possible)}) needs ${desired} replicas of ${perReplica} at ${utilisation * 100}% (${perReplica} at most)`;
 }
 
 function round(value: number): string {

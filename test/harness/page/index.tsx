@@ -3,7 +3,7 @@
  * plain page. The harness server proxies /api/plugin-proxy/ntma-anomaly-app/sidecar/* to a real sidecar (adding
  * the token, as Grafana's plugin proxy does) and /api/datasources/proxy/uid/prometheus/* to a real Prometheus.
  *
- * The URL says what to show: ?view=panel|overview|audit, &theme=light|dark, and for the panel &query, &from,
+ * The URL says what to show: ?view=panel|datasource|overview|audit (datasource: DatasourceView.tsx), &theme=light|dark, and for the panel &query, &from,
  * &to (unix seconds), &step, &legend (label naming each series), &target (a fixed scale target) and
  * &confidence and &train, &datasource (the uid the query names; default `prometheus`, the sidecar's), or &options (a dashboard panel's saved options, JSON) with &vars (its dashboard variables, JSON:
  * {"project": "shop"} replaces $project and ${project}), &fieldConfig (the panel's field config, JSON) and &title; &role=Viewer shows the pages as a Viewer
@@ -35,6 +35,7 @@ import { DEFAULT_PANEL_OPTIONS as DEFAULT_OPTIONS, type AnomalyBandsOptions } fr
 import Audit from '../../../plugin/src/pages/Audit';
 import Overview from '../../../plugin/src/pages/Overview';
 import { harnessBackendSrv } from './backendSrv';
+import { DatasourceView } from './DatasourceView';
 import { installRegistries } from './registries';
 import { framesFromMatrix } from './prometheusFrames';
 
@@ -231,6 +232,17 @@ function Harness() {
       <GlobalStyles />
       <div style={{ padding: 16 }} data-harness-ready="true">
         {view === 'panel' && <PanelView />}
+        {view === 'datasource' && (
+          <div
+            className="harness-panel"
+            style={{ padding: 8, width: 976, background: theme.colors.background.primary }}
+          >
+            <div style={{ fontWeight: 500, marginBottom: 4 }}>
+              {params.get('title') ?? 'Receive rate (NTMA bands data source)'}
+            </div>
+            <DatasourceView params={params} theme={theme} />
+          </div>
+        )}
         {view === 'overview' && <Overview />}
         {view === 'audit' && <Audit />}
       </div>
