@@ -302,14 +302,17 @@ describeWith(
           for (const mark of inside) expect(mark.kind).toBe(band.kind[band.timestamps.indexOf(mark.t)]);
           expect(inside.map((m) => m.kind)).toContain(anomaly.kind);
         }
-        // Normal points have none: every mark lies in an injected window (a level shift's onset included). One
-        // exception is tolerated and named: a single isolated point of medium severity, because the sidecar's
+        // Normal points have none: every mark lies in an injected window (a level shift's onset included). Rare
+        // exceptions are tolerated and named: isolated points of medium severity, because the sidecar's
         // calibrated band is narrower than nominal on this series (coverage about 0.91 of a 95% band), so a
         // bounded-noise point can still sit just past 3σ. A run of marks, or a high one, on normal points fails.
         const severityAt = (t: number) => band.severity[band.timestamps.indexOf(t)];
         const onNormal = drawn.filter((m) => !injectedAt(m.t));
         const described = onNormal.map((m) => `${new Date(m.t * 1000).toISOString()} ${m.kind} ${severityAt(m.t)}`);
-        expect(described.length <= 1 ? [] : described).toEqual([]);
+        // The tolerance is per 360 banded points (the 6 hours this was set for): the full-range band marks twice
+        // as many points, so it may meet twice as many such isolated points.
+        const tolerated = Math.max(1, Math.floor(banded[0]! / 360));
+        expect(described.length <= tolerated ? [] : described).toEqual([]);
         for (const mark of onNormal) {
           expect(`${severityAt(mark.t)} at ${mark.t}`).toBe(`medium at ${mark.t}`);
           const neighbours = drawn.filter((m) => Math.abs(m.t - mark.t) === MINUTE);
