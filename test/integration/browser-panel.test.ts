@@ -125,7 +125,8 @@ describeWith(
     );
 
     it("bands every visible point, trained on the sidecar's Prometheus history before the range", async () => {
-      const page = await open(`${PANEL}&theme=dark`);
+      // Listening from before the page loads, so every request it makes is seen once.
+      const page = await stack.browser.newPage({ viewport: { width: 1040, height: 520 } });
       const answers: BandsAnswer[] = [];
       const urls: string[] = [];
       page.on('response', (response) => {
@@ -133,7 +134,7 @@ describeWith(
         if (response.url().endsWith('/api/v1/bands') && response.ok())
           void response.json().then((body: BandsAnswer) => answers.push(body));
       });
-      await page.reload();
+      await page.goto(`${stack.harness.url}/${PANEL}&theme=dark`);
       await page.waitForSelector(BAND, { state: 'attached', timeout: 90_000 });
       for (let i = 0; i < 50 && answers.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
 
