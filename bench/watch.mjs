@@ -13,9 +13,18 @@
  *    seconds from onset to the first sidecar sample in Prometheus with ntma_anomaly = 1.
  *
  * Prints a table and writes bench/results/watch.json. Never part of `npm test`. Bounded: the
- * warm-up stops waiting after --warmup-minutes (default 20) and reports how far it got.
+ * warm-up stops waiting after --warmup-minutes (default 20) and reports how far it got, and the
+ * whole run is stopped (every child killed) after --max-minutes (default 45).
+ *
+ * With --capacity-only (issue 18) only part 1 runs, and its row is merged into
+ * bench/results/watch-capacity.json under its series count, so 10k, 25k, 50k and 100k can be
+ * run one at a time (each is minutes of a 2-core machine) and kept side by side. A row also
+ * reports the event-loop delay of the sidecar (p99 and max, from its own nodejs_eventloop_lag_*
+ * metrics as Prometheus scraped them), its peak RSS, and the answers of the watch path
+ * (GET /api/v1/watchers, polled every 5 s) that were 503 Overloaded.
  *
  * Usage: node bench/watch.mjs [--quick] [--skip-build] [--series N] [--warmup-minutes M]
+ *                             [--max-minutes M] [--capacity-only] [--sidecar-dist DIR] [--fit-workers N]
  * Needs: prometheus and promtool on PATH (scripts/install-deps).
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
@@ -36,6 +45,15 @@ const option = (name, fallback) => {
 const QUICK = flag('--quick');
 const SERIES = option('--series', QUICK ? 2000 : 10000);
 const WARMUP_MINUTES = option('--warmup-minutes', QUICK ? 8 : 20);
+const MAX_MINUTES = option('--max-minutes', 45);
+/** Fit workers of the measured sidecar (production's default is one per core). */
+const FIT_WORKERS = option('--fit-workers', 1);
+const CAPACITY_ONLY = flag('--capacity-only');
+/** Another build of the sidecar to measure (e.g. main's, copied aside, for a before/after). */
+const SIDECAR_DIST = (() => {
+  const i = args.indexOf('--sidecar-dist');
+  return i >= 0 && args[i + 1] ? path.resolve(args[i + 1]) : path.join(ROOT, 'sidecar/dist');
+})();
 const STEADY_STEPS = QUICK ? 4 : 8;
 const SPIKES = QUICK ? 1 : 3;
 const STEP = 15;
@@ -181,7 +199,7 @@ async function startSidecar(dir, prometheusUrl, watchersFile, fitWorkers) {
   const port = await freePort();
   const child = start(
     process.execPath,
-    [path.join(ROOT, 'sidecar/dist/server.js')],
+    [path.join(SIDECAR_DIST, 'server.js')],
     {
       NTMA_HOST: '127.0.0.1',
       NTMA_PORT: String(port),
@@ -190,6 +208,9 @@ async function startSidecar(dir, prometheusUrl, watchersFile, fitWorkers) {
       NTMA_WATCHERS: watchersFile,
       NTMA_DATA_DIR: path.join(dir, 'ntma-data'),
       NTMA_FIT_WORKERS: String(fitWorkers),
+      // The watcher's own queries return every series it watches; the default caps are for the bands API.
+      NTMA_PROMETHEUS_MAX_SERIES: String(Math.max(10000, 2 * SERIES)),
+      NTMA_PROMETHEUS_MAX_POINTS: String(Math.max(5_000_000, 2 * SERIES * (TRAIN_POINTS + 10))),
       NTMA_LOG_LEVEL: 'warn',
       DOCKER_SOCKET: path.join(dir, 'no-docker.sock'),
     },
@@ -200,9 +221,20 @@ async function startSidecar(dir, prometheusUrl, watchersFile, fitWorkers) {
   return { url, port, pid: child.pid };
 }
 
+/** Answers of the watch path that were 503 Overloaded (the sidecar shed them). */
+let overloaded = 0;
+
 async function watchers(sidecarUrl) {
-  const response = await fetch(`${sidecarUrl}/api/v1/watchers`, { headers: { authorization: `Bearer ${TOKEN}` } });
-  return (await response.json()).watchers;
+  for (;;) {
+    const response = await fetch(`${sidecarUrl}/api/v1/watchers`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    if (response.status === 503) {
+      overloaded++;
+      await response.arrayBuffer();
+      await sleep(1000);
+      continue;
+    }
+    return (await response.json()).watchers;
+  }
 }
 
 /** Writes OpenMetrics history line by line (it is large) and turns it into TSDB blocks. */
@@ -264,7 +296,7 @@ async function capacity() {
     `watchers:\n  - name: bench\n    expr: ntma_bench_traffic\n    step: ${STEP}s\n    train: ${(TRAIN_POINTS * STEP) / 60}m\n    max_series: ${SERIES * 2}\n`,
   );
   const startedAt = Date.now();
-  const sidecar = await startSidecar(dir, prom.url, watchersFile, 1);
+  const sidecar = await startSidecar(dir, prom.url, watchersFile, FIT_WORKERS);
   writeFileSync(
     prom.config,
     [
@@ -280,11 +312,13 @@ async function capacity() {
   // Warm-up: every series gets its first model in the single fit worker.
   const warmupSamples = [];
   let state;
+  let peakRssMb = 0;
   const cpuStart = usage(sidecar.pid).cpu;
   const deadline = Date.now() + WARMUP_MINUTES * 60_000;
   let lastLogged = 0;
   while (Date.now() < deadline) {
     [state] = await watchers(sidecar.url);
+    peakRssMb = Math.max(peakRssMb, usage(sidecar.pid).rssMb);
     const s = state.state;
     if (s.lagSeconds !== null) warmupSamples.push(s.lagSeconds);
     if (Date.now() - lastLogged > 30000) {
@@ -297,6 +331,7 @@ async function capacity() {
   const warm = state.state;
   const warmupSeconds = (Date.now() - startedAt) / 1000;
   const warmupCpu = usage(sidecar.pid).cpu - cpuStart;
+  const warmupOverloaded = overloaded;
   const warmedUp = warm.present >= SERIES && warm.warming === 0;
   log(
     `warm-up ${warmedUp ? 'done' : 'cut short'} after ${warmupSeconds.toFixed(0)} s (${warm.present}/${SERIES} modelled)`,
@@ -310,6 +345,7 @@ async function capacity() {
   while (lags.length < STEADY_STEPS) {
     await sleep(1000);
     const [w] = await watchers(sidecar.url);
+    peakRssMb = Math.max(peakRssMb, usage(sidecar.pid).rssMb);
     if (w.state.lastStep !== lastStep && w.state.lagSeconds !== null) {
       lastStep = w.state.lastStep;
       lags.push(w.state.lagSeconds);
@@ -322,6 +358,20 @@ async function capacity() {
   const [scrape] = await promQuery(prom.url, 'scrape_duration_seconds{job="ntma"}');
   const [exported] = await promQuery(prom.url, 'scrape_samples_scraped{job="ntma"}');
   const [pending] = await watchers(sidecar.url);
+  const steadyRange = `${Math.max(15, Math.round(wall))}s`;
+  const wholeRange = `${Math.round((Date.now() - startedAt) / 1000)}s`;
+  const loopLag = async (metric, range) => {
+    const [row] = await promQuery(prom.url, `max_over_time(${metric}{job="ntma"}[${range}])`);
+    return row ? Number(row.value[1]) : null;
+  };
+  const eventLoop = {
+    steadyP99Seconds: round(await loopLag('nodejs_eventloop_lag_p99_seconds', steadyRange), 3),
+    steadyMaxSeconds: round(await loopLag('nodejs_eventloop_lag_max_seconds', steadyRange), 3),
+    wholeRunP99Seconds: round(await loopLag('nodejs_eventloop_lag_p99_seconds', wholeRange), 3),
+    wholeRunMaxSeconds: round(await loopLag('nodejs_eventloop_lag_max_seconds', wholeRange), 3),
+  };
+  const [scrapes] = await promQuery(prom.url, `count_over_time(up{job="ntma"}[${wholeRange}])`);
+  const [scrapesUp] = await promQuery(prom.url, `sum_over_time(up{job="ntma"}[${wholeRange}])`);
 
   await stopAll();
   await new Promise((resolve) => exporter.close(resolve));
@@ -332,7 +382,7 @@ async function capacity() {
     series: SERIES,
     stepSeconds: STEP,
     trainPoints: TRAIN_POINTS,
-    fitWorkers: 1,
+    fitWorkers: FIT_WORKERS,
     historySeconds: round(historySeconds, 1),
     warmup: {
       seconds: round(warmupSeconds, 1),
@@ -340,6 +390,7 @@ async function capacity() {
       modelled: warm.present,
       cpuSeconds: round(warmupCpu, 1),
       maxLagSeconds: round(Math.max(...warmupSamples, 0)),
+      overloaded503: warmupOverloaded,
     },
     steady: {
       steps: lags.length,
@@ -349,10 +400,21 @@ async function capacity() {
       skippedStepsTotal: skipped ? Number(skipped.value[1]) : 0,
       refitsPending: pending.state.refitsPending,
       rssMb: round(end.rssMb, 0),
+      peakRssMb: round(Math.max(peakRssMb, end.rssMb), 0),
+      overloaded503: overloaded - warmupOverloaded,
+      eventLoop,
+      metricsScrapesOk: scrapesUp ? `${Number(scrapesUp.value[1])}/${Number(scrapes.value[1])}` : null,
       metricsScrapeSeconds: scrape ? round(Number(scrape.value[1]), 3) : null,
       metricsSamples: exported ? Number(exported.value[1]) : null,
     },
-    met: { cpuUnderOneCore: cores < 1, lagUnderStep: maxLag < STEP, target: SERIES >= 10000 },
+    met: {
+      cpuUnderOneCore: cores < 1,
+      lagUnderStep: maxLag < STEP,
+      no503: overloaded === 0,
+      rssUnder4GB: Math.max(peakRssMb, end.rssMb) < 4096,
+      warmupUnder10Minutes: warmedUp && warmupSeconds < 600,
+      target: SERIES >= 10000,
+    },
     /**
      * The steady cost scaled to a budget of one core and one step (the tighter of the two);
      * linear in series, which the per-step work is (one query, one detector update per series).
@@ -479,14 +541,48 @@ async function detectionDelay() {
 
 // ---------------------------------------------------------------------------------------------
 
+/** Merges one capacity row into bench/results/watch-capacity.json, keyed by its series count. */
+function writeCapacityRow(cap, started) {
+  const out = path.join(ROOT, 'bench/results/watch-capacity.json');
+  let rows = {};
+  try {
+    rows = JSON.parse(readFileSync(out, 'utf8')).rows ?? {};
+  } catch {
+    // First row.
+  }
+  rows[String(cap.series)] = {
+    date: new Date().toISOString(),
+    seconds: round((Date.now() - started) / 1000, 0),
+    loadAverage1m: round(os.loadavg()[0], 1),
+    ...cap,
+  };
+  mkdirSync(path.dirname(out), { recursive: true });
+  writeFileSync(
+    out,
+    `${JSON.stringify({ cores: os.cpus().length, node: process.version, machine: os.cpus()[0]?.model, rows }, null, 2)}\n`,
+  );
+  console.log(JSON.stringify(rows[String(cap.series)], null, 2));
+  console.log(`\nwrote ${path.relative(ROOT, out)}`);
+}
+
 async function main() {
   if (!flag('--skip-build')) {
     const build = spawnSync('npm', ['run', 'build', '-w', 'sidecar'], { cwd: ROOT, stdio: 'inherit' });
     if (build.status !== 0) throw new Error('the sidecar does not build');
   }
   const started = Date.now();
+  // A bound on the whole run: a 100,000-series row must not run away on a shared 2-core machine.
+  setTimeout(() => {
+    log(`stopped after --max-minutes ${MAX_MINUTES}`);
+    void stopAll().then(() => process.exit(2));
+  }, MAX_MINUTES * 60_000).unref();
   log(`capacity: ${SERIES} series at a ${STEP} s step`);
   const cap = await capacity();
+  if (CAPACITY_ONLY) {
+    writeCapacityRow(cap, started);
+    await stopAll();
+    return;
+  }
   log('detection delay');
   const delay = await detectionDelay();
 

@@ -16,6 +16,8 @@ export type {
   BandsQueryRequest,
   Point,
   BandsSeriesRequest,
+  PointsSeries,
+  ValuesSeries,
   SeriesBand,
   BandsAnswer,
   ActionStatus,

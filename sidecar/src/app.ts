@@ -162,8 +162,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(anomaliesRoutes, { anomalies: watch.anomalies });
   // The watchers backfill and step in the background; the server answers while they warm up.
   app.addHook('onReady', async () => {
-    // Fit workers start and warm up now, not inside the first request (or the first watcher fit).
-    services.fitPool.warm();
+    // Fit workers start and warm up now, not inside the first request (or the first watcher fit):
+    // the server listens only once they have (bounded), so no request meets a cold worker.
+    await services.fitPool.warm();
     watch.start();
     evaluator.start();
   });

@@ -133,6 +133,19 @@ describeWith([prometheus, promtool], 'bands API on a real Prometheus with eight 
       expect(fromPoints.forecast[i]).toBeCloseTo(expected.forecast[i]!, 6);
       expect(fromPoints.upper[i]).toBeCloseTo(expected.upper[i]!, 6);
     }
+    // The compact form of the same points (start + values, with the step) is the same request.
+    const compact = await post(sidecar, '/api/v1/bands/series', {
+      series: [
+        { id: 'seasonal', labels: { instance: 'seasonal' }, start: END - 8 * DAY, values: points.map(([, v]) => v) },
+      ],
+      step: '1m',
+      train: '7d',
+    });
+    expect(compact.status).toBe(200);
+    const fromValues = (compact.body as Answer).series[0]!;
+    expect(fromValues.timestamps).toEqual(fromPoints.timestamps);
+    expect(fromValues.forecast).toEqual(fromPoints.forecast);
+    expect(fromValues.upper).toEqual(fromPoints.upper);
   });
 
   it('splits a 40,320-point range over Prometheus limit and joins it without duplicate or missing timestamps', async () => {

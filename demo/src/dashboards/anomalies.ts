@@ -1,7 +1,16 @@
 import { anomalyAnnotation, demoAttackAnnotation, scaleAnnotation } from './annotations.js';
 import { DASHBOARD_UIDS } from './grafana-ids.js';
 import { NTMA } from './metric-names.js';
-import { alertList, anomalyStateTimeline, baseDashboard, queryVariable, row, statPanel, timeSeries } from './panels.js';
+import {
+  alertList,
+  anomalyStateTimeline,
+  bandsPanel,
+  baseDashboard,
+  queryVariable,
+  row,
+  statPanel,
+  timeSeries,
+} from './panels.js';
 
 const watcher = 'watcher=~"$watcher"';
 const rate = (metric: string): string => `rate(${metric}[$__rate_interval])`;
@@ -85,6 +94,16 @@ export function anomalies() {
         unit: 'short',
         bars: true,
         stack: true,
+      }),
+    )
+    .withPanel(
+      bandsPanel({
+        title: 'Watched series, with forecast band',
+        description:
+          'What each watcher reads (ntma_actual), with the band, anomaly marks and kinds the sidecar decides over the time range shown (the panel below draws the watchers’ own live forecast).',
+        queries: [{ expr: `${NTMA.actual}{${watcher}}`, legend: '{{watcher}} {{instance}} {{device}}' }],
+        unit: 'short',
+        span: 24,
       }),
     )
     .withPanel(

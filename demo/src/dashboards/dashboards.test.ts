@@ -50,6 +50,14 @@ describe('the dashboards', () => {
     }
   });
 
+  it('draw bands with the NTMA panel on every dashboard', () => {
+    const bandsIn = (file: string): number =>
+      allPanels(built.find((b) => b.file === file)!.dashboard).filter((p) => p.type === BANDS_PANEL).length;
+    expect(bandsIn('traffic-overview.json')).toBeGreaterThanOrEqual(1);
+    expect(bandsIn('containers.json')).toBeGreaterThanOrEqual(2);
+    expect(bandsIn('anomalies-and-scaling.json')).toBeGreaterThanOrEqual(1);
+  });
+
   it("give the bands data source only queries of its own type, within the contract's limits", () => {
     const grafanaKeys = ['refId', 'datasource', 'hide'];
     let count = 0;

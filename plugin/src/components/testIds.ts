@@ -29,6 +29,14 @@ export const testIds = {
     table: 'data-testid ntma-alert-rules-table',
     row: 'data-testid ntma-alert-rules-row',
   },
+  /**
+   * The anomaly-bands panel. Tests read what it drew through these hooks, never through the chart's geometry, so
+   * they hold whatever draws the chart:
+   * - `band`: one element per series with a band; `data-series` names the series, `data-banded` counts the
+   *   points with a lower and upper edge.
+   * - `mark`: one element per drawn anomaly mark; `data-t` (unix seconds), `data-kind` (the contract's
+   *   ExcursionKind, as the sidecar decided it) and `data-severity`.
+   */
   panel: {
     container: 'data-testid ntma-panel',
     chart: 'data-testid ntma-panel-chart',

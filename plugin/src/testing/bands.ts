@@ -11,7 +11,10 @@ import type { FakeAnswer } from './backend';
 export function fakeBands(halfWidth = 1) {
   return (request: BackendSrvRequest): FakeAnswer => {
     const body = request.data as BandsSeriesRequest;
-    const series: SeriesBand[] = body.series.map(({ id, labels, points }) => {
+    const series: SeriesBand[] = body.series.map((sent) => {
+      // The panel sends points; the compact form (start + values) is for other clients.
+      if (!('points' in sent)) throw new Error('fakeBands takes series sent as points only');
+      const { id, labels, points } = sent;
       const split = Math.floor(points.length / 2);
       const train = points.slice(0, split).flatMap(([, v]) => (v === null ? [] : [v]));
       const mean = train.reduce((a, b) => a + b, 0) / Math.max(1, train.length);

@@ -74,15 +74,23 @@ export function assembleSeries(
   const tracker = excursionTracker(confidence);
   const withholding = new Withholding(rule);
   const valueAt = (j: number): number | null => (isGap(actual[j]) ? null : actual[j]!);
-  /** Points kept from the model so far. */
+  /** Points kept from the model so far, and the forecast each point got. */
   const withheld = new Uint8Array(skip + n);
-  let predictor = model.predictor(confidence);
+  const forecasts = new Float64Array(skip + n).fill(Number.NaN);
+  /**
+   * The level shifts learned so far, added up: the model sees the series minus this step and the band is its
+   * forecast plus the step (a step intervention). With fixed parameters a model that smooths noise heavily
+   * would take an hour or more to follow a new level on its own; a watcher refits instead.
+   */
+  let step = 0;
+  const predictor = model.predictor(confidence);
   let observed = 0;
   let inside = 0;
   for (let j = 0; j < skip + n; j++) {
     const value = valueAt(j);
     const next = predictor.peek();
-    const mean = finite(next.mean);
+    const mean = finite(next.mean + step);
+    if (mean !== null) forecasts[j] = mean;
     const sigma = finite(next.sigma);
     const lower = mean !== null && sigma !== null ? finite(mean - z * sigma) : null;
     const upper = mean !== null && sigma !== null ? finite(mean + z * sigma) : null;
@@ -105,15 +113,14 @@ export function assembleSeries(
         withheld[j] = 1;
         learn = false;
       } else if (decision.action === 'accept') {
-        // The excursion is the new normal: replay the range so far with its points learned, as a
-        // watcher refits on its window once it stops withholding.
+        // The excursion has lasted too long to be one: it is the new normal (a watcher refits on it). Its
+        // withheld points were forecast from the old level, so their median residual is the size of the step.
+        step += medianResidual(valueAt, forecasts, withheld, decision.from, j);
         withheld.fill(0, decision.from, j);
-        predictor = model.predictor(confidence);
-        for (let k = 0; k < j; k++) predictor.observe(withheld[k] === 1 ? null : valueAt(k));
       }
     }
     // A withheld point advances the model on its own forecast, like a gap.
-    predictor.observe(learn ? value : null);
+    predictor.observe(learn && value !== null ? value - step : null);
     const i = j - skip;
     if (i < 0) continue;
     band.timestamps[i] = timeAt(grid, i);
@@ -134,6 +141,27 @@ export function assembleSeries(
   }
   band.coverage = observed === 0 ? null : inside / observed;
   return band;
+}
+
+/** The median of value − forecast over the withheld points in [from, to] and the point at `to`. */
+function medianResidual(
+  valueAt: (j: number) => number | null,
+  forecasts: Float64Array,
+  withheld: Uint8Array,
+  from: number,
+  to: number,
+): number {
+  const residuals: number[] = [];
+  for (let k = from; k <= to; k++) {
+    const value = valueAt(k);
+    if ((withheld[k] === 1 || k === to) && value !== null && !Number.isNaN(forecasts[k]!)) {
+      residuals.push(value - forecasts[k]!);
+    }
+  }
+  if (residuals.length === 0) return 0;
+  residuals.sort((a, b) => a - b);
+  const mid = residuals.length >> 1;
+  return residuals.length % 2 === 1 ? residuals[mid]! : (residuals[mid - 1]! + residuals[mid]!) / 2;
 }
 
 function finite(value: number | null | undefined): number | null {

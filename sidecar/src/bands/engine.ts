@@ -37,10 +37,7 @@ export interface BandModel {
   /** Milliseconds spent fitting for this job; 0 when the model came from the cache. */
   fitMs: number;
   cached: boolean;
-  /**
-   * A fresh predictor positioned right after the training window, calibrated for `confidence`.
-   * Each call starts over, so a pass can be replayed with other points withheld.
-   */
+  /** A fresh predictor positioned right after the training window, calibrated for `confidence`. */
   predictor(confidence: number): OneStepPredictor;
 }
 

@@ -24,14 +24,15 @@ export interface PoolEngineOptions {
 }
 
 function modelOf(snapshot: ModelSnapshot, fitMs: number, cached: boolean): BandModel {
-  const restored = restoreModel(snapshot);
+  // The cache's snapshot is read in place (shared): nothing changes it, and a copy per pass cost more than the pass.
+  const restored = restoreModel(snapshot, { shared: true });
   return {
     name: restored.name,
     trainedOn: restored.trainedOn,
     fitMs: cached ? 0 : fitMs,
     cached,
     // A snapshot restores cheaply, and each restored model is independent: one per pass.
-    predictor: (confidence) => restoreModel(snapshot).predictor(confidence),
+    predictor: (confidence) => restoreModel(snapshot, { shared: true }).predictor(confidence),
   };
 }
 

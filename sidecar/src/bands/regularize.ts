@@ -71,3 +71,32 @@ export function regularize(
   }
   return { grid: { startMs, stepMs, count }, values };
 }
+
+/**
+ * The compact form (`start` + `values`): the client's values are already on the grid, so they are
+ * only copied into a typed array (non-finite values become gaps), with no timestamps to check or sort.
+ */
+export function onGrid(
+  start: number,
+  values: ReadonlyArray<number | null>,
+  stepSeconds: number | undefined,
+  maxSlots: number,
+  field: string,
+): Regular {
+  if (stepSeconds === undefined) throw new BadRequest('is required when a series is sent as start and values', 'step');
+  const stepMs = toMs(stepSeconds);
+  if (stepMs < 1) throw new BadRequest('must be at least 1ms', 'step');
+  if (!Number.isFinite(start) || start < 0) throw new BadRequest('must be a valid unix time', `${field}.start`);
+  if (start > MAX_UNIX_SECONDS)
+    throw new BadRequest(`${start} looks like milliseconds; send unix seconds`, `${field}.start`);
+  if (values.length < 2) throw new BadRequest('at least 2 values are needed', `${field}.values`);
+  if (values.length > maxSlots) {
+    throw new PayloadTooLarge(`${field}.values: ${values.length} values; at most ${maxSlots} per series`);
+  }
+  const out = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    out[i] = value !== null && value !== undefined && Number.isFinite(value) ? value : NaN;
+  }
+  return { grid: { startMs: toMs(start), stepMs, count: values.length }, values: out };
+}

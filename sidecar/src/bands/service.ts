@@ -14,7 +14,7 @@ import type { Labels } from '@ntma/contract';
 import { assembleSeries, type SeriesIdentity } from './assemble.js';
 import { isGap, type BandJob, type BandsEngine, type Values } from './engine.js';
 import { DEFAULT_LIMITS, type BandLimits } from './limits.js';
-import { regularize, type Point } from './regularize.js';
+import { onGrid, regularize, type Point } from './regularize.js';
 import { parseDuration, parseInstant } from './time.js';
 import type { BandsAnswer, SeriesBand } from '@ntma/contract';
 import { checkPointCount, queryLayout, seriesLayout, type Layout } from './window.js';
@@ -38,9 +38,14 @@ export interface QueryBandsInput extends BandOptions {
   step: string | number;
 }
 
+/** A series as the client sends it: [unixSeconds, value] pairs, or the compact start + evenly spaced values. */
+export type ClientSeries =
+  | { id: string; labels: Labels; points: ReadonlyArray<Point> }
+  | { id: string; labels: Labels; start: number; values: ReadonlyArray<number | null> };
+
 export interface SeriesBandsInput extends BandOptions {
   /** Each series named by the client; the answer's series carry the id back. */
-  series: ReadonlyArray<{ id: string; labels: Labels; points: ReadonlyArray<Point> }>;
+  series: ReadonlyArray<ClientSeries>;
   /** The spacing of the points; inferred (median spacing) when omitted. */
   step?: string | number;
 }
@@ -147,9 +152,12 @@ export class BandsService {
     const step = input.step === undefined ? undefined : parseDuration(input.step, 'step');
     const train = input.train === undefined ? undefined : parseDuration(input.train, 'train');
     const prepared = input.series.map((s, i) => {
-      const field = `series[${i}].points`;
-      checkPointCount(s.points.length, this.limits, field);
-      const regular = regularize(s.points, step, this.limits.maxPointsPerSeries, field);
+      const compact = 'values' in s;
+      const field = compact ? `series[${i}].values` : `series[${i}].points`;
+      checkPointCount(compact ? s.values.length : s.points.length, this.limits, field);
+      const regular = compact
+        ? onGrid(s.start, s.values, step, this.limits.maxPointsPerSeries, `series[${i}]`)
+        : regularize(s.points, step, this.limits.maxPointsPerSeries, field);
       return {
         identity: { id: s.id, labels: s.labels },
         regular,

@@ -5,7 +5,8 @@
  * model by the watchers' rule (detect/forecast-detector.ts `withholds`, spans from watch/detectors.ts):
  * only points out of band on the open excursion's side, only those further than a share of the
  * forecast from it, and for a limited span; an excursion that outlasts it is the new normal (a level
- * shift) and its points are learned after all.
+ * shift): a watcher then refits on it, the bands path (fixed parameters, one pass) learns it as a step
+ * (assemble.ts).
  *
  * One difference: a watcher withholds only excursions its classifier calls an attack, since it
  * needs network signals (packets, SYNs, sources) that one series in a bands request does not carry.

@@ -42,4 +42,23 @@ describe('SortedWindow', () => {
     window.push(1);
     expect(() => window.largest(2)).toThrow(RangeError);
   });
+
+  it('in single precision answers like a sorted copy of the rounded values, ties included', () => {
+    const random = seeded(7);
+    const window = new SortedWindow(40, 'single');
+    const all: number[] = [];
+    for (let i = 0; i < 300; i += 1) {
+      // Repeats of the same double must stay ties after rounding, or a repeat would look like a new extreme.
+      const value = i % 3 === 0 && all.length > 0 ? all[all.length - 1]! : random() * 7 + 0.1;
+      window.push(value);
+      all.push(Math.fround(value));
+      const held = all.slice(-40).sort((a, b) => a - b);
+      expect(window.size).toBe(held.length);
+      expect(window.countAtLeast(value)).toBe(held.filter((v) => v >= Math.fround(value)).length);
+      expect(window.largest(1)).toBe(held[held.length - 1]);
+      expect(window.quantile(0.25)).toBe(held[Math.round(0.25 * (held.length - 1))]);
+    }
+    expect(window.held(0.1)).toBe(Math.fround(0.1));
+    expect(new SortedWindow(3).held(0.1)).toBe(0.1);
+  });
 });

@@ -1,43 +1,66 @@
 /**
- * The last `capacity` values of a stream, kept both in arrival order (to evict the oldest) and
- * sorted (for ranks and tail statistics). Insertion and eviction are a binary search plus one
- * typed-array shift: a few microseconds at the window sizes the detector uses.
+ * The last `capacity` values of a stream, kept sorted (for ranks and tail statistics) with each
+ * value's arrival slot beside it (to evict the oldest). Insertion and eviction are a binary search
+ * or a scan plus typed-array shifts: a few microseconds at the window sizes the detector uses.
+ *
+ * Memory is what bounds how many series a sidecar can watch (four windows of 1,000 per series),
+ * so the arrival order is not a second copy of the values but a 16-bit slot per value, and a
+ * window of statistics whose relative precision is all that matters (standardised residuals) can
+ * hold them in single precision: 6 bytes a value instead of 16. In that mode every value pushed or
+ * asked about is first rounded to single precision, so ties stay ties and ranks stay consistent.
  */
+export type WindowPrecision = 'double' | 'single';
+
 export class SortedWindow {
-  private readonly ring: Float64Array;
-  private readonly sorted: Float64Array;
+  private readonly sorted: Float64Array | Float32Array;
+  /** Arrival slot (0..capacity-1) of the value at the same sorted position. */
+  private readonly slots: Uint16Array | Uint32Array;
+  /** The slot the next value takes: once full, the slot of the oldest value. */
   private head = 0;
   private count = 0;
+  private readonly single: boolean;
 
-  constructor(readonly capacity: number) {
+  constructor(
+    readonly capacity: number,
+    precision: WindowPrecision = 'double',
+  ) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('capacity must be a positive integer');
-    this.ring = new Float64Array(capacity);
-    this.sorted = new Float64Array(capacity);
+    this.single = precision === 'single';
+    this.sorted = this.single ? new Float32Array(capacity) : new Float64Array(capacity);
+    this.slots = capacity <= 0x10000 ? new Uint16Array(capacity) : new Uint32Array(capacity);
   }
 
   get size(): number {
     return this.count;
   }
 
-  push(value: number): void {
-    if (Number.isNaN(value)) throw new RangeError('SortedWindow takes numbers, not NaN');
-    if (this.count === this.capacity) {
-      const oldest = this.ring[this.head]!;
-      const at = this.lowerBound(oldest);
-      this.sorted.copyWithin(at, at + 1, this.count);
+  /** The value as this window holds it (rounded to single precision in that mode). */
+  held(value: number): number {
+    return this.single ? Math.fround(value) : value;
+  }
+
+  push(input: number): void {
+    if (Number.isNaN(input)) throw new RangeError('SortedWindow takes numbers, not NaN');
+    const value = this.held(input);
+    const n = this.count;
+    if (n === this.capacity) {
+      const at = this.slots.indexOf(this.head);
+      this.sorted.copyWithin(at, at + 1, n);
+      this.slots.copyWithin(at, at + 1, n);
       this.count -= 1;
     }
-    this.ring[this.head] = value;
-    this.head = (this.head + 1) % this.capacity;
     const at = this.upperBound(value);
     this.sorted.copyWithin(at + 1, at, this.count);
+    this.slots.copyWithin(at + 1, at, this.count);
     this.sorted[at] = value;
+    this.slots[at] = this.head;
+    this.head = (this.head + 1) % this.capacity;
     this.count += 1;
   }
 
   /** How many held values are >= value. */
   countAtLeast(value: number): number {
-    return this.count - this.lowerBound(value);
+    return this.count - this.lowerBound(this.held(value));
   }
 
   /** The k-th largest held value (k = 1 is the maximum). */

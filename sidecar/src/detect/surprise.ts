@@ -55,7 +55,8 @@ class Channel {
     if (!(Number.isInteger(points) && points >= 1))
       throw new RangeError('a channel horizon must be a whole number >= 1');
     this.recent = new Float64Array(points);
-    this.history = new SortedWindow(historyPoints);
+    // A statistic is in standard units: single precision ranks it as well as double, in half the memory.
+    this.history = new SortedWindow(historyPoints, 'single');
   }
 
   /** |mean of the last k inputs| scaled by √k: the size of a standard normal if they are independent. */
@@ -93,8 +94,9 @@ export class SurpriseTracker<Input extends string> {
       const value = bounded(inputs[input]);
       // A run channel looks for many moderately unusual points; one huge one must not imitate a run
       // (and hold the channel surprised for its whole horizon), so each point counts at most this much.
-      const statistic = c.statistic(
-        c.points > 1 ? Math.max(-RUN_INPUT_LIMIT, Math.min(RUN_INPUT_LIMIT, value)) : value,
+      // Judged as the history will hold it, so a repeat of an earlier statistic ties with it.
+      const statistic = c.history.held(
+        c.statistic(c.points > 1 ? Math.max(-RUN_INPUT_LIMIT, Math.min(RUN_INPUT_LIMIT, value)) : value),
       );
       const ranked = c.history.size >= this.options.minHistoryPoints;
       const log10p = ranked

@@ -66,9 +66,15 @@ export function bandsFromModel(model: ComposedModel, observed: Values, confidenc
   };
 }
 
-/** Same as a worker's band job, from a cached snapshot: O(N), no fit, safe on the event loop. */
+/**
+ * Same as a worker's band job, from a cached snapshot: O(N), no fit, safe on the event loop. The
+ * model reads the snapshot in place (it is the cache's, and nothing changes it), and the answer
+ * carries that same snapshot back: copying it twice cost a warm request more than its band.
+ */
 export function bandsFromSnapshot(snapshot: ModelSnapshot, observed: Values, confidence: number): BandsResult {
-  return bandsFromModel(restoreModel(snapshot), observed, confidence);
+  const model = restoreModel(snapshot, { shared: true });
+  const band = bandOver(model, toArray(observed), confidence);
+  return { model: model.name, trainedOn: model.trainedOn, fitMs: 0, snapshot, ...band };
 }
 
 export function runJob<K extends Job['kind']>(job: Extract<Job, { kind: K }>): JobResults[K];

@@ -10,6 +10,9 @@ function fakePool() {
     queueDepth: 3,
     fit: async () => (calls.push('fit'), { snapshot: {} }),
     bandsFor: async () => (calls.push('bands'), { snapshot: {} }),
+    warmed: async () => {
+      calls.push('warmed');
+    },
     close: async () => {
       closed = true;
     },
@@ -55,14 +58,15 @@ describe('LazyForecastPool', () => {
     const fake = fakePool();
     let made = 0;
     const lazy = new LazyForecastPool(() => (made++, fake.pool));
-    lazy.warm();
-    lazy.warm();
+    await lazy.warm();
+    await lazy.warm();
     expect(lazy.started).toBe(true);
     expect(made).toBe(1);
+    expect(fake.calls).toEqual(['warmed', 'warmed']);
     await lazy.close();
     const other = new LazyForecastPool(() => (made++, fakePool().pool));
     await other.close();
-    other.warm();
+    await other.warm();
     expect(other.started).toBe(false);
   });
 });

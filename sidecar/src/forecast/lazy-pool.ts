@@ -33,10 +33,11 @@ export class LazyForecastPool implements FitPool {
 
   /**
    * Starts the pool now, so its workers warm up (warm-up.ts) before the first request rather
-   * than during it. The app calls this once it is ready to serve.
+   * than during it; resolves when they have (bounded: ForecastPool.warmed). The app awaits this
+   * before it listens.
    */
-  warm(): void {
-    this.get();
+  async warm(): Promise<void> {
+    await this.get()?.warmed();
   }
 
   async close(): Promise<void> {

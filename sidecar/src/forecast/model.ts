@@ -143,8 +143,9 @@ export class ComposedModel implements FittedModel {
   private destroyed = false;
   private readonly snap: ModelSnapshot;
 
-  constructor(snapshot: ModelSnapshot) {
-    this.snap = structuredClone(snapshot);
+  /** `shared`: read the snapshot in place rather than a copy; the caller promises it will not change. */
+  constructor(snapshot: ModelSnapshot, { shared = false }: { shared?: boolean } = {}) {
+    this.snap = shared ? snapshot : structuredClone(snapshot);
   }
 
   get name(): string {
@@ -224,7 +225,11 @@ export class ComposedModel implements FittedModel {
   }
 }
 
-export function restoreModel(snapshot: ModelSnapshot): ComposedModel {
+/**
+ * A model from its snapshot. The model never changes its snapshot; with `shared` it reads the
+ * given one in place (a cache entry, read on every hit) instead of a copy.
+ */
+export function restoreModel(snapshot: ModelSnapshot, options: { shared?: boolean } = {}): ComposedModel {
   if (snapshot.version !== 1) throw new Error(`unsupported model snapshot version ${String(snapshot.version)}`);
-  return new ComposedModel(snapshot);
+  return new ComposedModel(snapshot, options);
 }

@@ -37,6 +37,23 @@ describe('forecast worker pool', () => {
     expect(bandsFromSnapshot(result.snapshot, y.slice(1440), 0.95).forecast).toEqual(result.forecast);
   });
 
+  it('warmed() resolves once every worker says its warm-up is over', async () => {
+    pool = new ForecastPool({ workers: 2, timeoutMs: 30_000 });
+    const started = Date.now();
+    await pool.warmed(20_000);
+    // Well before the bound: the workers said so (jest skips the warm-up fit itself, not the notice).
+    expect(Date.now() - started).toBeLessThan(15_000);
+    await expect(pool.fit(traffic(300, 12), spec)).resolves.toMatchObject({ trainedOn: 300 });
+  });
+
+  it('warmed() gives up after its bound when a worker never says it is warm', async () => {
+    // The fixture worker sends no warm notice.
+    pool = new ForecastPool({ workers: 1, timeoutMs: 30_000, workerUrl: crashingWorker });
+    const started = Date.now();
+    await pool.warmed(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(150);
+  });
+
   it('passes domain errors back as their own class', async () => {
     pool = new ForecastPool({ workers: 1, timeoutMs: 30_000 });
     await expect(pool.fit([null, 1, null], spec)).rejects.toThrow(ForecastError);

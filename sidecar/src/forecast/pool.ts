@@ -21,7 +21,7 @@ import {
   ForecastWorkerCrashed,
 } from './errors.js';
 import type { BandsResult, FitResult, Job, JobResults, Values } from './jobs.js';
-import type { JobRequest, JobResponse, WireError, WorkerRequest } from './protocol.js';
+import type { JobRequest, JobResponse, WireError, WorkerMessage, WorkerRequest } from './protocol.js';
 import type { FitSpec } from './types.js';
 
 export interface ForecastPoolOptions {
@@ -54,6 +54,11 @@ export function defaultWorkerUrl(): URL {
 
 /** How long a stopping worker may take to finish the job or warm-up in hand before it is terminated. */
 const GRACEFUL_STOP_MS = 5000;
+/**
+ * How long warmed() waits at most: a warm-up takes a fraction of a second on an idle core, several
+ * on a loaded machine; past this the app starts anyway and the first jobs wait in the workers' queues.
+ */
+export const WARM_WAIT_MS = 15_000;
 
 interface Pending {
   id: number;
@@ -65,6 +70,8 @@ interface Pending {
 interface Slot {
   worker: Worker;
   online: boolean;
+  /** The worker said its warm-up is over (protocol.ts' WarmNotice). */
+  warm: boolean;
   running?: { pending: Pending; timer: NodeJS.Timeout };
   /** Set when we terminate it ourselves, so its exit is not reported as a crash. */
   retired: boolean;
@@ -96,6 +103,7 @@ export class ForecastPool {
   private readonly workerUrl: URL;
   private nextId = 1;
   private closed = false;
+  private readonly warmWaiters: Array<() => void> = [];
 
   constructor(options: ForecastPoolOptions) {
     if (!(options.workers >= 1)) throw new RangeError('a forecast pool needs at least one worker');
@@ -139,6 +147,24 @@ export class ForecastPool {
     });
   }
 
+  /**
+   * Resolves once every worker has finished its warm-up (or ended), or after `timeoutMs`, whichever
+   * comes first; never rejects. The app awaits it before it listens.
+   */
+  warmed(timeoutMs = WARM_WAIT_MS): Promise<void> {
+    if (this.allWarm()) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        const i = this.warmWaiters.indexOf(done);
+        if (i >= 0) this.warmWaiters.splice(i, 1);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.warmWaiters.push(done);
+    });
+  }
+
   /** Rejects waiting and running jobs with ForecastPoolClosed and stops every worker. */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -146,6 +172,7 @@ export class ForecastPool {
     for (const pending of this.queue.splice(0)) pending.reject(new ForecastPoolClosed());
     const exits = [...this.slots].map((slot) => this.stop(slot));
     this.slots.clear();
+    this.checkWarm();
     await Promise.allSettled(exits);
   }
 
@@ -189,12 +216,17 @@ export class ForecastPool {
     const worker = new Worker(this.workerUrl);
     // Idle workers must not keep the process alive; a running job holds its timeout timer.
     worker.unref();
-    const slot: Slot = { worker, online: false, retired: false };
+    const slot: Slot = { worker, online: false, warm: false, retired: false };
     this.slots.add(slot);
     worker.on('online', () => {
       slot.online = true;
     });
-    worker.on('message', (response: JobResponse) => this.answer(slot, response));
+    worker.on('message', (message: WorkerMessage) => {
+      if ('warm' in message) {
+        slot.warm = true;
+        this.checkWarm();
+      } else this.answer(slot, message);
+    });
     // 'error' (an uncaught exception in the worker) is always followed by 'exit'.
     let crash: string | undefined;
     worker.on('error', (error) => {
@@ -204,6 +236,16 @@ export class ForecastPool {
       crash = `unreadable message: ${error.message}`;
     });
     worker.on('exit', (code) => this.exited(slot, crash ?? `exit code ${code}`));
+  }
+
+  private allWarm(): boolean {
+    for (const slot of this.slots) if (!slot.warm && !slot.retired) return false;
+    return true;
+  }
+
+  private checkWarm(): void {
+    if (!this.allWarm()) return;
+    for (const done of [...this.warmWaiters]) done();
   }
 
   private pump(): void {
@@ -267,6 +309,7 @@ export class ForecastPool {
   private replace(slot: Slot, respawn = true, exited = false): void {
     slot.retired = true;
     this.slots.delete(slot);
+    this.checkWarm();
     if (!exited) void this.stop(slot);
     if (this.closed) return;
     if (respawn) this.spawn();

@@ -22,6 +22,13 @@ export interface WireError {
 export type JobResponse =
   { id: number; ok: true; result: JobResults[Job['kind']] } | { id: number; ok: false; error: WireError };
 
+/** Sent once by a worker when its warm-up is over (or skipped): from then on a job meets compiled code. */
+export interface WarmNotice {
+  warm: true;
+}
+
+export type WorkerMessage = JobResponse | WarmNotice;
+
 export function toWireError(error: unknown): WireError {
   if (error instanceof Error) return { name: error.name, message: error.message };
   return { name: 'Error', message: String(error) };

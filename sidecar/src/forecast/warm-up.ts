@@ -1,25 +1,57 @@
 /**
- * A fit run once when a worker thread starts, before any request: the first fit in a fresh
- * thread pays for instantiating ctsa's WASM and for compiling every hot path (periods, MSTL, the
- * order search, calibration), several times what a warm fit costs. Done here, a request never
- * meets a cold worker once the pool has started. The series is fixed (no randomness, no clock):
- * two days of a 4-hour cycle at 1-minute steps with a deterministic wobble.
+ * Fits run once when a worker thread starts, before any request: the first fits in a fresh
+ * thread pay for instantiating ctsa's WASM and for compiling every hot path (periods, MSTL, the
+ * order search, calibration), several times what a warm fit costs. V8 compiles what a path has
+ * run, so the warm-up runs the paths requests take: a seasonal series that MSTL decomposes, and a
+ * wandering level with no season (differenced ARIMA, the most common request of all), each more
+ * than once. Done here, a request never meets a cold worker once the pool has started. The series
+ * are fixed (a seeded generator, no clock), so every worker warms up the same way.
  */
 import { fitModel } from './fit.js';
+import type { FitSpec } from './types.js';
 
-const POINTS = 2880;
+const SPEC: FitSpec = { stepSeconds: 60, model: 'auto', confidence: 0.95 };
 
-export function warmUp(): void {
-  const values = Array.from(
-    { length: POINTS },
-    (_, t) => 100 + 20 * Math.sin((2 * Math.PI * t) / 240) + 3 * Math.sin(t * 1.7) + 2 * Math.cos(t * 0.31),
-  );
-  const model = fitModel(values, { stepSeconds: 60, model: 'auto', confidence: 0.95 });
-  model.forecast(60, 0.95);
+/** xorshift32 noise in [-0.5, 0.5): deterministic, so the warm-up does the same work every time. */
+function noise(seed: number): () => number {
+  let state = seed >>> 0 || 1;
+  return () => {
+    state ^= state << 13;
+    state >>>= 0;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    state >>>= 0;
+    return state / 4294967296 - 0.5;
+  };
+}
+
+/** Two days of a 4-hour cycle at 1-minute steps: the period finder and MSTL run. */
+function seasonal(seed: number): number[] {
+  const next = noise(seed);
+  return Array.from({ length: 2880 }, (_, t) => 100 + 20 * Math.sin((2 * Math.PI * t) / 240) + 6 * next());
+}
+
+/** A day of a level that wanders (a random walk plus noise): no season, a differenced ARIMA. */
+function wandering(seed: number): number[] {
+  const next = noise(seed);
+  let level = 1000;
+  return Array.from({ length: 1440 }, () => (level += 4 * next()) + 20 * next());
+}
+
+function exercise(values: number[]): void {
+  const model = fitModel(values, SPEC);
+  model.forecast(60, SPEC.confidence);
   const predictor = model.predictor();
   for (let t = 0; t < 60; t++) {
     predictor.peek();
     predictor.observe(values[t]!);
   }
   model.destroy();
+}
+
+export function warmUp(): void {
+  for (const seed of [1, 2]) {
+    exercise(seasonal(seed));
+    exercise(wandering(seed));
+  }
 }

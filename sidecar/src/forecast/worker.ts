@@ -5,7 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { runJob } from './jobs.js';
-import { toWireError, type JobResponse, type WorkerRequest } from './protocol.js';
+import { toWireError, type JobResponse, type WarmNotice, type WorkerRequest } from './protocol.js';
 import { warmUp } from './warm-up.js';
 
 if (!parentPort) throw new Error('forecast/worker.js must run as a worker thread');
@@ -38,3 +38,6 @@ if (process.env.NTMA_FIT_WARMUP !== 'false') {
     // deliberately ignored: see above
   }
 }
+// The pool waits for this before the app listens, so the first request meets a warm worker.
+const warm: WarmNotice = { warm: true };
+port.postMessage(warm);

@@ -27,10 +27,35 @@ export function nonFiniteField(value: unknown, root: string): string | undefined
   return undefined;
 }
 
+/**
+ * Whether `value` holds a non-finite number anywhere. The same walk as nonFiniteField without a
+ * path per element: a bands body carries tens of thousands of numbers, and building a path string
+ * for each cost more than parsing them. Paths are built only once something is found.
+ */
+export function hasNonFinite(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const item = stack.pop();
+    if (typeof item === 'number') {
+      if (!Number.isFinite(item)) return true;
+    } else if (Array.isArray(item)) {
+      for (let i = 0; i < item.length; i++) {
+        const child: unknown = item[i];
+        if (typeof child === 'number') {
+          if (!Number.isFinite(child)) return true;
+        } else if (child !== null && typeof child === 'object') stack.push(child);
+      }
+    } else if (item !== null && typeof item === 'object') {
+      for (const child of Object.values(item)) stack.push(child);
+    }
+  }
+  return false;
+}
+
 export function installFiniteNumbers(app: FastifyInstance): void {
   app.addHook('preHandler', async (request) => {
-    const field =
-      nonFiniteField(request.query, '') ?? nonFiniteField(request.params, '') ?? nonFiniteField(request.body, '');
+    const found = (value: unknown): string | undefined => (hasNonFinite(value) ? nonFiniteField(value, '') : undefined);
+    const field = found(request.query) ?? found(request.params) ?? found(request.body);
     if (field !== undefined) throw new BadRequest('must be a finite number', field || 'body');
   });
 }

@@ -1,6 +1,7 @@
 import { Registry } from 'prom-client';
 import { createHealthMetrics } from './health.js';
-import { registerSeriesMetrics, type SeriesSample } from './series-metrics.js';
+import { exposition } from '../routes/metrics.js';
+import { EXPOSITION_SERIES_PER_TURN, registerSeriesMetrics, type SeriesSample } from './series-metrics.js';
 
 /** The sample lines of one metric in an exposition, as "labels value" strings. */
 function samplesOf(text: string, name: string): string[] {
@@ -90,6 +91,23 @@ describe('per-series metrics', () => {
     const registry = new Registry();
     registerSeriesMetrics(registry).setSource(() => [{ ...inside, labels: { path: 'a"b\\c\nd', watcher: 'rx' } }]);
     expect(samplesOf(await registry.metrics(), 'ntma_forecast')).toEqual(['{path="a\\"b\\\\c\\nd",watcher="rx"} 1000']);
+  });
+
+  it('renders for /metrics exactly what prom-client renders, across many slices', async () => {
+    const registry = new Registry();
+    createHealthMetrics(registry).loopLag.set({ watcher: 'rx' }, 0.5);
+    const many: SeriesSample[] = Array.from({ length: 2 * EXPOSITION_SERIES_PER_TURN + 7 }, (_, i) => ({
+      ...inside,
+      labels: { path: `a"b\\c\nd${i}`, watcher: 'rx' },
+      actual: i % 5 === 0 ? null : i * 1.5,
+      anomaly: i % 7 === 0 ? 1 : 0,
+      score: i % 11 === 0 ? null : 1 / (i + 1),
+      kind: i % 13 === 0 ? 'spike' : null,
+    }));
+    registerSeriesMetrics(registry).setSource(() => many);
+    const text = await exposition(registry);
+    expect(text).toBe(await registry.metrics());
+    expect(samplesOf(text, 'ntma_anomaly_kind_info')).toHaveLength(Math.ceil(many.length / 13));
   });
 
   it('exports nothing before the watchers are attached, but still describes every metric', async () => {

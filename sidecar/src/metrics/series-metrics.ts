@@ -31,16 +31,45 @@ export type SeriesSampleSource = () => Iterable<SeriesSample>;
 type Value = { labels: Labels; value: number };
 type Pick = (sample: SeriesSample) => Value | null;
 
-/** A gauge whose values are computed at scrape time from the series source. */
+/** Series rendered between two turns of the event loop (a few milliseconds of string work). */
+export const EXPOSITION_SERIES_PER_TURN = 2000;
+
+/** A label value as the text exposition format writes it. */
+function escapeLabelValue(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+}
+
+/**
+ * `{name="value",...}` of a label set, rendered once per labels object: a watched series keeps its
+ * labels object for life, and rendering 100,000 label sets on every scrape is most of a scrape.
+ */
+const labelTexts = new WeakMap<Labels, string>();
+function labelText(labels: Labels): string {
+  let text = labelTexts.get(labels);
+  if (text === undefined) {
+    const parts = Object.entries(labels).map(([name, value]) => `${name}="${escapeLabelValue(value)}"`);
+    text = parts.length > 0 ? `{${parts.join(',')}}` : '';
+    labelTexts.set(labels, text);
+  }
+  return text;
+}
+
+/**
+ * A gauge whose values are computed at scrape time from the series source. prom-client renders
+ * it like any gauge (tests and small registries); the /metrics route asks `exposition()` instead,
+ * which gives the same text without blocking the event loop: at 100,000 watched series a scrape
+ * is 700,000 lines, seconds of work that would otherwise stall the watch loop and make the
+ * overload check shed requests.
+ */
 class SeriesGauge extends Gauge<string> {
   constructor(
     registry: Registry,
-    name: string,
-    help: string,
+    private readonly metricName: string,
+    private readonly helpText: string,
     private readonly source: () => SeriesSampleSource | undefined,
     private readonly pick: Pick,
   ) {
-    super({ name, help, registers: [registry] });
+    super({ name: metricName, help: helpText, registers: [registry] });
   }
 
   override async get(): ReturnType<Gauge<string>['get']> {
@@ -56,6 +85,40 @@ class SeriesGauge extends Gauge<string> {
     const base = await super.get();
     return { ...base, values };
   }
+
+  /** The metric in the text exposition format, rendered in slices that yield to the event loop. */
+  async exposition(): Promise<string> {
+    const help = this.helpText.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+    const name = this.metricName;
+    const chunks = [`# HELP ${name} ${help}\n# TYPE ${name} gauge`];
+    const samples = this.source();
+    if (samples) {
+      let lines: string[] = [];
+      let seen = 0;
+      for (const sample of samples()) {
+        const value = this.pick(sample);
+        if (value !== null && Number.isFinite(value.value)) {
+          lines.push(`${name}${labelText(value.labels)} ${value.value}`);
+        }
+        if (++seen % EXPOSITION_SERIES_PER_TURN === 0) {
+          if (lines.length > 0) chunks.push(lines.join('\n'));
+          lines = [];
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      }
+      if (lines.length > 0) chunks.push(lines.join('\n'));
+    }
+    return chunks.join('\n');
+  }
+}
+
+/** A metric that renders its own exposition text (see SeriesGauge). */
+export interface SelfRendering {
+  exposition(): Promise<string>;
+}
+
+export function rendersItself(metric: unknown): metric is SelfRendering {
+  return metric instanceof SeriesGauge;
 }
 
 function field(key: 'actual' | 'forecast' | 'lower' | 'upper' | 'anomaly' | 'score'): Pick {
@@ -63,6 +126,19 @@ function field(key: 'actual' | 'forecast' | 'lower' | 'upper' | 'anomaly' | 'sco
     const value = sample[key];
     return value === null ? null : { labels: sample.labels, value };
   };
+}
+
+/**
+ * The labels of a series' kind info, one object per (labels, kind) so its rendered text is cached
+ * like the series' own; an excursion's kind changes rarely.
+ */
+const kindLabelSets = new WeakMap<Labels, { kind: string; labels: Labels }>();
+function kindLabels(labels: Labels, kind: string): Labels {
+  const held = kindLabelSets.get(labels);
+  if (held?.kind === kind) return held.labels;
+  const next = { ...labels, kind };
+  kindLabelSets.set(labels, { kind, labels: next });
+  return next;
 }
 
 export interface SeriesMetrics {
@@ -109,7 +185,7 @@ export function registerSeriesMetrics(registry: Registry): SeriesMetrics {
   gauge(
     'ntma_anomaly_kind_info',
     'Always 1 while an excursion is open on the watched series; the kind label says what it looks like (spike, drop, level_shift, sustained, attack_suspected). Absent when none is open.',
-    (sample) => (sample.kind === null ? null : { labels: { ...sample.labels, kind: sample.kind }, value: 1 }),
+    (sample) => (sample.kind === null ? null : { labels: kindLabels(sample.labels, sample.kind), value: 1 }),
   );
   return {
     setSource(next) {

@@ -72,6 +72,30 @@ describe('POST /api/v1/bands and /api/v1/bands/series', () => {
     expect(series.actual.slice(0, 3)).toEqual([60 % 7, 61 % 7, 62 % 7]);
   });
 
+  it('answers the compact form (start + values, with the step) exactly as the points it stands for', async () => {
+    const [sent] = seriesBody.series;
+    const compact = {
+      series: [{ id: 'a', labels: { pod: 'a' }, start: START, values: sent!.points.map(([, v]) => v) }],
+      step: '1m',
+      train: '1h',
+    };
+    const fromPoints = await post('/api/v1/bands/series', { ...seriesBody, step: '1m' });
+    const fromValues = await post('/api/v1/bands/series', compact);
+    expect(fromValues.statusCode).toBe(200);
+    expect(fromValues.json()).toEqual(fromPoints.json());
+    expect(fromValues.json().series[0].timestamps[0]).toBe(START + 3600);
+  });
+
+  it('keeps the gaps of the compact form as gaps', async () => {
+    const values = Array.from({ length: 120 }, (_, i) => (i === 100 ? null : i === 101 ? 0 : 5));
+    const body = { series: [{ id: 'x', labels: {}, start: START, values }], step: 60, train: '1h' };
+    const response = await post('/api/v1/bands/series', body);
+    expect(response.statusCode).toBe(200);
+    const [series] = response.json().series;
+    expect(series.actual[40]).toBeNull();
+    expect(series.actual[41]).toBe(0);
+  });
+
   it('keeps null points as null and zero points as zero', async () => {
     const points = Array.from({ length: 120 }, (_, i) => [START + i * 60, i === 100 ? null : i === 101 ? 0 : 5]);
     const response = await post('/api/v1/bands/series', { series: [{ id: 'x', labels: {}, points }], train: '1h' });
@@ -124,6 +148,30 @@ describe('POST /api/v1/bands and /api/v1/bands/series', () => {
         ],
       },
       /^series\[0\]\.points: .*milliseconds/,
+    ],
+    [
+      { series: [{ id: 'x', labels: {}, start: START, values: [1, 2, 3] }] },
+      /^step: is required when a series is sent as start and values$/,
+    ],
+    [
+      { series: [{ id: 'x', labels: {}, start: START, values: [1, 'high'] }], step: 60 },
+      /^series\[0\]\.values\[1\]: must be number,null$/,
+    ],
+    [
+      { series: [{ id: 'x', labels: {}, values: [1, 2] }], step: 60 },
+      /^series\[0\]: expected \{id, labels, points\} or the compact/,
+    ],
+    [
+      { series: [{ id: 'x', labels: {}, start: START * 1000, values: [1, 2] }], step: 60 },
+      /^series\[0\]\.start: .*milliseconds/,
+    ],
+    [
+      { series: [{ id: 'x', labels: {} }] },
+      /^series\[0\]: expected \{id, labels, points\} or the compact \{id, labels, start, values\}$/,
+    ],
+    [
+      { series: [{ id: 'x', labels: {}, start: START, values: [1, 2], points: [] }], step: 60 },
+      /^series\[0\]: expected \{id, labels, points\} or the compact/,
     ],
   ])('answers 400 naming the field of a bad series body %#', async (body, message) => {
     const response = await post('/api/v1/bands/series', body);

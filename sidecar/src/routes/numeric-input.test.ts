@@ -51,6 +51,11 @@ describe('numeric query parameters', () => {
       '{"series": [{"id": "a", "labels": {}, "points": [[1, -1e400]]}]}',
       'series[0].points[0][1]',
     ],
+    [
+      '/api/v1/bands/series',
+      '{"series": [{"id": "a", "labels": {}, "start": 1, "values": [1, 2, 1e400]}], "step": 60}',
+      'series[0].values[2]',
+    ],
     ['/api/v1/bands', '{"query": "up", "start": 1e400, "end": 1, "step": 60}', 'start'],
     ['/api/v1/bands', '{"query": "up", "start": 1, "end": 2, "step": "1e400"}', 'step'],
   ])(

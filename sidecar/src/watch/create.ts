@@ -4,7 +4,7 @@
  */
 import type { Registry } from 'prom-client';
 import type { Config } from '../config.js';
-import { restoreModel } from '../forecast/model.js';
+import { restoreModel, type ComposedModel, type ModelSnapshot } from '../forecast/model.js';
 import type { FitPool } from '../forecast/pool.js';
 import type { HealthMetrics } from '../metrics/health.js';
 import { registerSeriesMetrics } from '../metrics/series-metrics.js';
@@ -23,11 +23,28 @@ export interface WatchDependencies {
   health: HealthMetrics;
 }
 
+const NO_DIAGNOSTICS: ModelSnapshot['diagnostics'] = {
+  periods: [],
+  fallbacks: [],
+  orders: [],
+  spikes: 0,
+  calibrationPoints: 0,
+};
+
+/**
+ * A watched series' model, restored from the snapshot the fit worker sent. Its diagnostics (every
+ * order tried, every period checked) explain a bands answer; a watcher never reads them, and
+ * with one model per series they were a few kilobytes a series.
+ */
+export function watchedModel(snapshot: ModelSnapshot): ComposedModel {
+  return restoreModel({ ...snapshot, diagnostics: NO_DIAGNOSTICS });
+}
+
 export function createWatchService(config: Config, deps: WatchDependencies, logger: WatchLogger): WatchService {
   const { health, fitPool } = deps;
   const series = registerSeriesMetrics(deps.registry);
   // The worker sends the fitted model as a snapshot; it is restored here, where the detector runs.
-  const fit: AsyncFit = async (values, spec) => restoreModel((await fitPool.fit(values, spec)).snapshot);
+  const fit: AsyncFit = async (values, spec) => watchedModel((await fitPool.fit(values, spec)).snapshot);
   const service = new WatchService({
     config: deps.watchers,
     source: deps.prometheus,

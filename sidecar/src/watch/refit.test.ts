@@ -114,4 +114,22 @@ describe('the refit queue', () => {
     expect(model.destroyed).toBe(true);
     expect(pending).toHaveLength(1);
   });
+
+  it('hands out a warm-up of jobs in arrival order, once each', async () => {
+    const started: string[] = [];
+    const queue = new RefitQueue(
+      async (values) => {
+        started.push(String(values[0]));
+        return new MeanModel(1, 1, values.length);
+      },
+      { maxInFlight: 2 },
+    );
+    const ids = Array.from({ length: 5000 }, (_, i) => `s${i}`);
+    for (const id of ids)
+      queue.request({ ...job(id).job, input: () => ({ values: [Number(id.slice(1))], spec: SPEC }) });
+    expect(queue.queued).toBe(4998);
+    while (queue.queued > 0 || queue.inFlight > 0) await flush();
+    expect(started).toEqual(ids.map((id) => id.slice(1)));
+    expect(queue.has('s0')).toBe(false);
+  });
 });

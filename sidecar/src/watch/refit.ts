@@ -28,7 +28,12 @@ export interface RefitOptions {
 }
 
 export class RefitQueue {
-  private readonly waiting: RefitJob[] = [];
+  /**
+   * Jobs in arrival order from `head` on. A head index, not shift(): a warm-up queues one job per
+   * series, and shifting an array of 100,000 moves it every time.
+   */
+  private waiting: RefitJob[] = [];
+  private head = 0;
   private readonly known = new Set<string>();
   private running = 0;
   private stopped = false;
@@ -53,7 +58,7 @@ export class RefitQueue {
 
   /** Jobs waiting for a slot (not yet handed to the pool). */
   get queued(): number {
-    return this.waiting.length;
+    return this.waiting.length - this.head;
   }
 
   get inFlight(): number {
@@ -63,13 +68,19 @@ export class RefitQueue {
   /** Drops waiting jobs; fits already running finish and their models are destroyed. */
   stop(): void {
     this.stopped = true;
-    for (const job of this.waiting) this.known.delete(job.id);
-    this.waiting.length = 0;
+    for (let i = this.head; i < this.waiting.length; i++) this.known.delete(this.waiting[i]!.id);
+    this.waiting = [];
+    this.head = 0;
   }
 
   private pump(): void {
-    while (!this.stopped && this.running < this.options.maxInFlight && this.waiting.length > 0) {
-      const job = this.waiting.shift()!;
+    while (!this.stopped && this.running < this.options.maxInFlight && this.head < this.waiting.length) {
+      const job = this.waiting[this.head++]!;
+      if (this.head >= 1024 && this.head * 2 >= this.waiting.length) {
+        // Drop the taken half now and then, so the array does not hold every job ever queued.
+        this.waiting = this.waiting.slice(this.head);
+        this.head = 0;
+      }
       const input = job.input();
       if (!input) {
         this.known.delete(job.id);

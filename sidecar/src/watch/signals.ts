@@ -19,18 +19,22 @@ export const BASELINE_POINTS = 30;
  */
 export const BASELINE_SKIP = 2;
 
-/** A fixed-size ring of recent values (null = no sample at that step). */
+/**
+ * A fixed-size ring of recent values (NaN = no sample at that step). A typed array, not an array
+ * of boxed numbers and nulls: every watched series holds one, so at 100,000 series the
+ * difference is tens of megabytes.
+ */
 export class RecentValues {
-  private readonly values: Array<number | null>;
+  private readonly values: Float64Array;
   private next = 0;
   private filled = 0;
 
   constructor(readonly capacity: number = BASELINE_POINTS) {
-    this.values = new Array<number | null>(capacity).fill(null);
+    this.values = new Float64Array(capacity).fill(Number.NaN);
   }
 
   push(value: number | null): void {
-    this.values[this.next] = value;
+    this.values[this.next] = value ?? Number.NaN;
     this.next = (this.next + 1) % this.capacity;
     this.filled = Math.min(this.capacity, this.filled + 1);
   }
@@ -38,15 +42,16 @@ export class RecentValues {
   /** The newest value, or null when the last step had none. */
   latest(): number | null {
     if (this.filled === 0) return null;
-    return this.values[(this.next - 1 + this.capacity) % this.capacity] ?? null;
+    const value = this.values[(this.next - 1 + this.capacity) % this.capacity]!;
+    return Number.isNaN(value) ? null : value;
   }
 
   /** Median of the present values, leaving out the newest `skip`; null with fewer than 3. */
   baseline(skip: number = BASELINE_SKIP): number | null {
     const present: number[] = [];
     for (let age = skip; age < this.filled; age++) {
-      const value = this.values[(this.next - 1 - age + 2 * this.capacity) % this.capacity];
-      if (value !== null && value !== undefined) present.push(value);
+      const value = this.values[(this.next - 1 - age + 2 * this.capacity) % this.capacity]!;
+      if (!Number.isNaN(value)) present.push(value);
     }
     if (present.length < 3) return null;
     present.sort((a, b) => a - b);

@@ -39,14 +39,26 @@ export interface WatcherEvents {
 }
 
 /**
- * Samples per backfill query. A watcher's history is series x points samples; past a few million
- * the JSON of one answer is hundreds of MB, so a wide watcher reads its training window in
- * consecutive time chunks of at most this many samples (one query for a narrow watcher).
+ * Samples per backfill query. A watcher's history is series x points samples, and one answer is
+ * parsed on the event loop in one piece: at 2,000,000 samples it was over 64 MB of JSON (past
+ * the client's answer cap, so a 10,000-series watcher lost its whole history) and a parse of
+ * seconds (past the overload check's loop-delay limit). A wide watcher therefore reads its
+ * training window in consecutive time chunks of at most this many samples, about 8 MB and a
+ * tenth of a second of parsing each (one query for a narrow watcher).
  */
-export const BACKFILL_SAMPLE_BUDGET = 2_000_000;
+export const BACKFILL_SAMPLE_BUDGET = 250_000;
 
 /** Backfilled points fed to detectors between two turns of the event loop (about 50 ms of work). */
 const BACKFILL_POINTS_PER_TURN = 20_000;
+
+/**
+ * Series advanced in one step between two turns of the event loop (tens of milliseconds). A step of
+ * 100,000 series is a second or more of detector updates; in one piece it would hold every
+ * request (and the overload check would shed them) for that long.
+ */
+export const STEP_SERIES_PER_TURN = 5_000;
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export type SeriesStatus = 'warming' | 'present' | 'missing';
 
@@ -198,7 +210,7 @@ export class Watcher {
           if (fed >= BACKFILL_POINTS_PER_TURN) {
             // Millions of points take seconds: let the server (and other watchers) run in between.
             fed = 0;
-            await new Promise((resolve) => setImmediate(resolve));
+            await nextTurn();
           }
         }
       }
@@ -257,7 +269,9 @@ export class Watcher {
     } else {
       const seen = new Set<string>();
       let refused = 0;
+      let advanced = 0;
       for (const sample of main.value) {
+        if (++advanced % STEP_SERIES_PER_TURN === 0) await nextTurn();
         const labels = ownLabels(sample.labels);
         const key = keyOf(labels);
         if (seen.has(key)) continue;

@@ -145,6 +145,10 @@ export function BandsChart({ series, width, height, from, to, timeZone, formatVa
                     stroke="none"
                     data-testid={testIds.panel.band}
                     data-series={one.name}
+                    data-banded={
+                      one.band.timestamps.filter((_, i) => one.band!.lower[i] != null && one.band!.upper[i] != null)
+                        .length
+                    }
                   />
                   <path
                     d={linePath(one.band.timestamps, one.band.forecast, x, y)}

@@ -1,0 +1,168 @@
+#!/usr/bin/env node
+/**
+ * Memory per watched series (issue 18), without Prometheus: N series are admitted into a real
+ * Watcher (the production detector factory, the real fit of the forecast engine, run in-thread),
+ * every detector is filled to its steady state (more points than its longest window, a model
+ * installed) and the heap (V8's used heap plus external memory: typed arrays) is measured
+ * before and after. The live capacity bench (watch.mjs)
+ * measures RSS after a short warm-up, when the detectors' windows are not yet full; this one
+ * measures what a series costs after hours.
+ *
+ * Usage: node bench/watch-memory.mjs [--series N] [--points P] [--skip-build] [--sidecar-dist DIR] [--label NAME]
+ * Writes its row, under --label (default `current`), into bench/results/watch-memory.json.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import v8 from 'node:v8';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i >= 0 && args[i + 1] !== undefined ? Number(args[i + 1]) : fallback;
+};
+const SERIES = option('--series', 500);
+const LABEL = (() => {
+  const i = args.indexOf('--label');
+  return i >= 0 && args[i + 1] ? args[i + 1] : 'current';
+})();
+const STEP = 15;
+const TRAIN_POINTS = 240;
+/** Past the detector's longest window (1,000 surprise statistics), so every ring is full. */
+const POINTS = option('--points', 1200);
+
+if (typeof globalThis.gc !== 'function') {
+  // Re-run with --expose-gc so the heap can be measured after a full collection.
+  const child = spawnSync(
+    process.execPath,
+    ['--expose-gc', ...process.execArgv, fileURLToPath(import.meta.url), ...args],
+    {
+      stdio: 'inherit',
+    },
+  );
+  process.exit(child.status ?? 1);
+}
+
+if (!args.includes('--skip-build')) {
+  const build = spawnSync('npm', ['run', 'build', '-w', 'sidecar'], { cwd: ROOT, stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('the sidecar does not build');
+}
+
+const DIST = (() => {
+  const i = args.indexOf('--sidecar-dist');
+  return i >= 0 && args[i + 1] ? path.resolve(args[i + 1]) : path.join(ROOT, 'sidecar/dist');
+})();
+const dist = (file) => pathToFileURL(path.join(DIST, file)).href;
+const { Watcher } = await import(dist('watch/watcher.js'));
+const { forecastDetectors } = await import(dist('watch/detectors.js'));
+const { RefitQueue } = await import(dist('watch/refit.js'));
+const { AnomalyLog } = await import(dist('watch/anomaly-log.js'));
+const { fitModel } = await import(dist('forecast/fit.js'));
+const { restoreModel } = await import(dist('forecast/model.js'));
+// The watchers' own restore; a build from before it (the baseline) restored the snapshot as it came.
+const watchedModel = (await import(dist('watch/create.js'))).watchedModel ?? restoreModel;
+
+function heap() {
+  globalThis.gc();
+  globalThis.gc();
+  const h = v8.getHeapStatistics();
+  const m = process.memoryUsage();
+  return { used: h.used_heap_size, external: m.external, rss: m.rss };
+}
+
+/** Deterministic noise in [-1, 1] per (series, slot), as in watch.mjs. */
+function noise(i, slot) {
+  let h = 2166136261 ^ Math.imul(i + 1, 2654435761);
+  h = Math.imul(h ^ slot, 16777619);
+  h ^= h >>> 13;
+  h = Math.imul(h, 2246822507);
+  h ^= h >>> 16;
+  return ((h >>> 0) / 0xffffffff) * 2 - 1;
+}
+
+const spec = {
+  name: 'memory',
+  expr: 'ntma_bench_traffic',
+  stepSeconds: STEP,
+  trainSeconds: TRAIN_POINTS * STEP,
+  confidence: 0.99,
+  role: 'other',
+  maxSeries: SERIES * 2,
+  signals: {},
+};
+/**
+ * One real fit, then every series gets its own model restored from that fit's snapshot, as the
+ * watchers restore each model the worker pool sends: the same objects a real fit leaves on the
+ * main thread, without minutes of fitting (the fit's cost is the capacity bench's business).
+ */
+let snapshot;
+const refits = new RefitQueue(
+  async (values, fitSpec) => {
+    snapshot ??= fitModel(values, fitSpec).snapshot();
+    return watchedModel(snapshot);
+  },
+  { maxInFlight: 1 },
+);
+const start = 1_800_000_000;
+const labels = (i) => ({ __name__: 'ntma_bench_traffic', series: String(i), job: 'bench', instance: '127.0.0.1:9' });
+const value = (i, slot) => 100 * (1 + (i % 100)) * (1 + 0.05 * noise(i, slot));
+const answer = (slot) => Array.from({ length: SERIES }, (_, i) => ({ labels: labels(i), value: value(i, slot) }));
+
+let slot = 0;
+const source = {
+  query: async () => answer(slot),
+  queryRange: async () => ({ series: [] }),
+};
+const events = { queryError() {}, capHit() {}, signalCapHit() {}, refit() {} };
+
+// The forecast engine's WASM memory is a fixed cost (in production it lives in the fit worker):
+// grow it before the first measurement so it is not counted per series.
+fitModel(
+  Array.from({ length: TRAIN_POINTS }, (_, k) => value(0, k)),
+  { stepSeconds: STEP, model: 'auto', confidence: 0.99 },
+);
+const before = heap();
+const watcher = new Watcher(spec, source, forecastDetectors, refits, new AnomalyLog(1000), events);
+const began = Date.now();
+for (slot = 0; slot < POINTS; slot++) {
+  await watcher.step(start + slot * STEP);
+  // Let every queued fit run (in this thread) before the next step, so each series has a model.
+  while (refits.queued > 0 || refits.inFlight > 0) await nextTurn();
+}
+const seconds = (Date.now() - began) / 1000;
+const after = heap();
+const state = watcher.state();
+const perSeries = (key) => Math.round((after[key] - before[key]) / SERIES);
+const result = {
+  date: new Date().toISOString(),
+  node: process.version,
+  cores: os.cpus().length,
+  series: SERIES,
+  points: POINTS,
+  stepSeconds: STEP,
+  trainPoints: TRAIN_POINTS,
+  modelled: state.present,
+  seconds: Math.round(seconds),
+  bytesPerSeries: {
+    heap: perSeries('used'),
+    external: perSeries('external'),
+    total: perSeries('used') + perSeries('external'),
+    rss: perSeries('rss'),
+  },
+};
+console.log(JSON.stringify(result, null, 2));
+// Rows are kept side by side under --label (e.g. a baseline build measured with --sidecar-dist).
+const out = path.join(ROOT, 'bench/results/watch-memory.json');
+let rows = {};
+try {
+  rows = JSON.parse(readFileSync(out, 'utf8')).rows ?? {};
+} catch {
+  // First row.
+}
+rows[LABEL] = result;
+mkdirSync(path.dirname(out), { recursive: true });
+writeFileSync(out, `${JSON.stringify({ rows }, null, 2)}\n`);
