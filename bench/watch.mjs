@@ -252,6 +252,28 @@ async function backfill(dir, writeSeries) {
   rmSync(file);
 }
 
+/** Counts of the sidecar's warning and error log lines by message and error type; Docker's absence is expected. */
+function sidecarWarnings(file) {
+  const counts = {};
+  let text = '';
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return counts;
+  }
+  for (const line of text.split('\n')) {
+    try {
+      const entry = JSON.parse(line);
+      if (entry.level < 40 || entry.err?.type === 'DockerUnavailable') continue;
+      const key = `${entry.msg}${entry.err?.type ? ` (${entry.err.type}: ${String(entry.err.message).slice(0, 160)})` : ''}`;
+      counts[key] = (counts[key] ?? 0) + 1;
+    } catch {
+      // Not a JSON log line.
+    }
+  }
+  return counts;
+}
+
 // ---------------------------------------------------------------------------------------------
 // 1. Capacity
 
@@ -375,6 +397,7 @@ async function capacity() {
 
   await stopAll();
   await new Promise((resolve) => exporter.close(resolve));
+  const warnings = sidecarWarnings(path.join(dir, 'sidecar.log'));
   rmSync(dir, { recursive: true, force: true });
 
   const maxLag = Math.max(...lags);
@@ -407,6 +430,9 @@ async function capacity() {
       metricsScrapeSeconds: scrape ? round(Number(scrape.value[1]), 3) : null,
       metricsSamples: exported ? Number(exported.value[1]) : null,
     },
+    lastError: pending.state.lastError,
+    /** The sidecar's warnings and errors by message and error type (the run's directory is removed). */
+    sidecarWarnings: warnings,
     met: {
       cpuUnderOneCore: cores < 1,
       lagUnderStep: maxLag < STEP,

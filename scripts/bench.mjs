@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const all = ['bands', 'scale', 'watch', 'autoscale'];
+const all = ['bands', 'scale', 'watch', 'autoscale', 'detect'];
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const flags = process.argv.slice(2).filter((a) => a.startsWith('--'));
 const names = wanted.length > 0 ? wanted : all;

@@ -11,13 +11,20 @@
  */
 import type { FittedModel, Interval, OneStepPredictor } from '../forecast/types.js';
 import { DEFAULT_EXCURSION, ExcursionTracker, type ExcursionClassifier, type ExcursionOptions } from './excursion.js';
+import { ResidualCusum } from './change-point.js';
+import { DistributionShift } from './distribution-shift.js';
 import { ValueNovelty } from './novelty.js';
 import { SurpriseTracker, type ChannelSpec, type SurpriseOptions } from './surprise.js';
 import { DEFAULT_TAIL, type TailOptions } from './tail-estimator.js';
 import { scoreFromLog10Tail, upperNormalQuantile } from './tail.js';
 import type { StreamingDetector, Verdict } from './types.js';
 
-export type DetectorInput = 'residual' | 'novelty';
+/**
+ * What a channel watches: the standardised forecast residual, the value's distance from its
+ * recent level (novelty), a CUSUM of the residuals (change), or how far the recent mix of values
+ * is distributed from the longer history (shift).
+ */
+export type DetectorInput = 'residual' | 'novelty' | 'change' | 'shift';
 
 /** One excursion, one page: repeats are damped so a long excursion does not page on every point. */
 export interface PagingOptions {
@@ -29,7 +36,12 @@ export interface PagingOptions {
   repeatDamping: number;
 }
 
-/** One view of the stream: an input over a span of time (0: the latest point alone). */
+/**
+ * One view of the stream: an input over a span of time. For `residual` and `novelty` the span is
+ * how many recent inputs are summed (0: the latest point alone). `change` and `shift` are
+ * statistics over time already, judged point by point; their span is the CUSUM's half-life and
+ * the recent window compared with the history. At most one `change` and one `shift` channel.
+ */
 export interface ChannelSpan {
   input: DetectorInput;
   seconds: number;
@@ -105,10 +117,19 @@ const DAY = 24 * HOUR;
 export const MAX_HISTORY_POINTS = 1000;
 
 /**
+ * The distribution shift's recent window is at most this share of the history it is compared
+ * with. At a fine step the history is cut by MAX_HISTORY_POINTS (1,000 points: 17 minutes at
+ * 1 s), and a 30-minute window would be the whole reference, comparing the series with itself.
+ */
+export const SHIFT_WINDOW_SHARE = 0.1;
+
+/**
  * The one configuration every series gets; per-series tuning is deliberately not offered.
  * Chosen on the NAB development corpus (see nab/): a model's residual alone and over half an
- * hour, and the value's level alone. Each channel earns its place in the cross-validated score
- * (README.md, Detection); a channel of the level over an hour did not and was dropped.
+ * hour, the value's level alone, and the mix of the last half hour's values against the history
+ * (distribution shift). Each channel earns its place in the cross-validated score (README.md,
+ * Detection); a channel of the level over an hour did not and was dropped, and neither did a
+ * CUSUM of the residuals (change), which the ablation still measures.
  */
 export const DEFAULT_DETECTOR: Omit<ForecastDetectorOptions, 'stepSeconds'> = {
   confidence: 0.99,
@@ -129,6 +150,7 @@ export const DEFAULT_DETECTOR: Omit<ForecastDetectorOptions, 'stepSeconds'> = {
       { input: 'residual', seconds: 0 },
       { input: 'residual', seconds: HOUR / 2 },
       { input: 'novelty', seconds: 0, warmup: 'abstain' },
+      { input: 'shift', seconds: HOUR / 2, warmup: 'abstain' },
     ],
   },
   paging: { log10p: -2.3, repeatSeconds: 12 * HOUR, repeatDamping: 0.2 },
@@ -145,7 +167,22 @@ interface PointSettings {
   maxGap: number;
   maxWithheld: number;
   repeat: number;
+  /** The CUSUM's half-life and the shift's recent window, when those channels are configured. */
+  changeHalfLife: number | null;
+  shiftWindow: number | null;
   surprise: SurpriseOptions<DetectorInput>;
+}
+
+/** Inputs that are statistics over time already: their channel judges each point's value alone. */
+function isTimeStatistic(input: DetectorInput): boolean {
+  return input === 'change' || input === 'shift';
+}
+
+/** The span of the one channel of this input, in points, or null without one. */
+function spanOf(o: ForecastDetectorOptions, input: DetectorInput, cap: number): number | null {
+  const spans = o.surprise.channels.filter((c) => c.input === input);
+  if (spans.length > 1) throw new RangeError(`at most one ${input} channel`);
+  return spans.length === 0 ? null : Math.min(cap, pointsIn(spans[0]!.seconds, o.stepSeconds));
 }
 
 /** A span in whole points at a step, at least `floor`. */
@@ -166,14 +203,19 @@ export function pointSettings(o: ForecastDetectorOptions): PointSettings {
     maxGap: Math.max(1, Math.round(o.maxGapShare * maxTraining)),
     maxWithheld: o.maxWithheldSeconds > 0 ? pointsIn(o.maxWithheldSeconds, step) : 0,
     repeat: pointsIn(o.paging.repeatSeconds, step),
+    changeHalfLife: spanOf(o, 'change', Number.POSITIVE_INFINITY),
+    shiftWindow: spanOf(o, 'shift', Math.max(1, Math.floor(SHIFT_WINDOW_SHARE * history))),
     surprise: {
       historyPoints: history,
       minHistoryPoints: Math.max(2, Math.round(o.surprise.minHistoryShare * history)),
       tail: o.surprise.tail,
       channels: o.surprise.channels.map(({ input, seconds, warmup }) => ({
         input,
-        points: pointsIn(seconds, step),
+        points: isTimeStatistic(input) ? 1 : pointsIn(seconds, step),
         ...(warmup ? { warmup } : {}),
+        // A spike inside the shift's window moves its histogram for the whole window (100 s at a
+        // 1 s step): evidence for the score, but it must not hold the excursion and ntma_anomaly open.
+        ...(input === 'shift' ? { scoreOnly: true } : {}),
       })),
     },
   };
@@ -206,6 +248,8 @@ export class ForecastDetector implements StreamingDetector {
   private readonly history: HistoryRing;
   private readonly surprise: SurpriseTracker<DetectorInput>;
   private readonly novelty: ValueNovelty;
+  private readonly change: ResidualCusum | null;
+  private readonly shift: DistributionShift | null;
   private readonly excursions: ExcursionTracker;
   private model: FittedModel | null = null;
   private predictor: OneStepPredictor | null = null;
@@ -243,6 +287,9 @@ export class ForecastDetector implements StreamingDetector {
     this.history = new HistoryRing(this.points.maxTraining);
     this.surprise = new SurpriseTracker(this.points.surprise);
     this.novelty = new ValueNovelty(this.points.surprise.historyPoints);
+    const { changeHalfLife, shiftWindow } = this.points;
+    this.change = changeHalfLife === null ? null : new ResidualCusum(changeHalfLife);
+    this.shift = shiftWindow === null ? null : new DistributionShift(shiftWindow);
     this.excursions = new ExcursionTracker(o.excursion, classify);
   }
 
@@ -376,9 +423,17 @@ export class ForecastDetector implements StreamingDetector {
     }
 
     const residual = clampResidual((v - forecast) / sigma);
-    const { log10p } = this.surprise.update({ residual, novelty: this.novelty.update(v) });
+    // The shift bins the value against the history before it, so it runs before novelty remembers it.
+    const shift = this.shift?.update(v, this.novelty.reference()) ?? 0;
+    const change = this.change?.update(residual) ?? 0;
+    const { log10p, excursionLog10p } = this.surprise.update({
+      residual,
+      novelty: this.novelty.update(v),
+      change,
+      shift,
+    });
     const band: Verdict['anomaly'] = v > upper ? 1 : v < lower ? -1 : 0;
-    const kind = this.excursions.update({ t, value: v, forecast, residual, band, log10p });
+    const kind = this.excursions.update({ t, value: v, forecast, residual, band, log10p: excursionLog10p });
     // Reported with the excursion's hysteresis, so the side does not flap while the model settles.
     const anomaly = this.excursions.direction(band);
     const gross = Math.abs(v - forecast) > this.options.withholdMinShare * Math.abs(forecast);

@@ -15,6 +15,11 @@ export class ValueNovelty {
     this.values = new SortedWindow(historyPoints);
   }
 
+  /** The values seen so far (the last historyPoints): the reference a distribution shift is judged against. */
+  reference(): SortedWindow {
+    return this.values;
+  }
+
   /**
    * (value - median) over a robust spread of the values before it, then remembers the value.
    * Quantised or mostly-constant series (CPU at 0%, a counter that rarely moves) have no

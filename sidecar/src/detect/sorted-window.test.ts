@@ -62,3 +62,13 @@ describe('SortedWindow', () => {
     expect(new SortedWindow(3).held(0.1)).toBe(0.1);
   });
 });
+
+describe('SortedWindow.rankShare', () => {
+  it('gives the share below a value plus half the share equal to it', () => {
+    const w = new SortedWindow(10);
+    for (const v of [1, 2, 2, 2, 5]) w.push(v);
+    expect(w.rankShare(0)).toBe(0);
+    expect(w.rankShare(2)).toBeCloseTo((1 + 1.5) / 5, 12);
+    expect(w.rankShare(9)).toBe(1);
+  });
+});

@@ -63,6 +63,17 @@ export class SortedWindow {
     return this.count - this.lowerBound(this.held(value));
   }
 
+  /**
+   * Where a value falls among the held ones, in [0, 1]: the share below it plus half the share
+   * equal to it (mid-rank), so tied, quantised data land in the middle of their tie, not at an end.
+   */
+  rankShare(value: number): number {
+    if (this.count === 0) throw new RangeError('rankShare of an empty window');
+    const held = this.held(value);
+    const below = this.lowerBound(held);
+    return (below + 0.5 * (this.upperBound(held) - below)) / this.count;
+  }
+
   /** The k-th largest held value (k = 1 is the maximum). */
   largest(k: number): number {
     if (k < 1 || k > this.count) throw new RangeError(`largest(${k}) with ${this.count} values held`);

@@ -62,6 +62,22 @@ describe('SurpriseTracker', () => {
     expect(tracker.update({ r: 30 }).channel).toBe(0);
   });
 
+  it('leaves a score-only channel out of the surprise that opens and holds an excursion', () => {
+    const tracker = new SurpriseTracker({
+      ...options,
+      channels: [
+        { input: 'r' as const, points: 1 },
+        { input: 's' as const, points: 1, scoreOnly: true },
+      ],
+    });
+    for (const r of normals(300)) tracker.update({ r, s: r });
+    const surprise = tracker.update({ r: 0.1, s: 40 });
+    expect(surprise.log10p).toBeLessThan(-3);
+    expect(surprise.excursionLog10p).toBeGreaterThan(-1);
+    const both = tracker.update({ r: 40, s: 0.1 });
+    expect(both.excursionLog10p).toBeLessThan(-3);
+  });
+
   it('uses a Gaussian tail while the history is short', () => {
     const tracker = new SurpriseTracker({ ...options, channels: [{ input: 'r' as const, points: 1 }] });
     // Fisher with one channel is the channel's own p: two-sided 1.96 -> 0.05.
@@ -94,7 +110,7 @@ describe('SurpriseTracker', () => {
       ...options,
       channels: [{ input: 'v' as const, points: 1, warmup: 'abstain' }],
     });
-    expect(tracker.update({ v: 1e6 })).toEqual({ log10p: 0, channel: -1 });
+    expect(tracker.update({ v: 1e6 })).toEqual({ log10p: 0, channel: -1, excursionLog10p: 0 });
   });
 
   it('rejects an empty channel list and fractional horizons', () => {

@@ -22,6 +22,12 @@ export interface ChannelSpec<Input extends string> {
    * recent median) reads a trend or a daily cycle seen for a few minutes as a 1e-9 surprise.
    */
   warmup?: 'gaussian' | 'abstain';
+  /**
+   * Evidence for the score only: left out of `excursionLog10p`, the surprise that opens and holds
+   * an excursion (and so `ntma_anomaly`). For a statistic over a window that keeps a short spike's
+   * evidence for the whole window (a distribution shift).
+   */
+  scoreOnly?: boolean;
 }
 
 export interface SurpriseOptions<Input extends string = string> {
@@ -38,6 +44,8 @@ export interface Surprise {
   log10p: number;
   /** Index of the channel with the smallest tail probability, -1 if none was surprising. */
   channel: number;
+  /** The same combination over the channels that are not score-only. */
+  excursionLog10p: number;
 }
 
 /** A running sum over the last k inputs and the history of the channel's statistic. */
@@ -73,7 +81,7 @@ class Channel {
 }
 
 export class SurpriseTracker<Input extends string> {
-  private readonly channels: Array<{ input: Input; channel: Channel; abstainsInWarmup: boolean }>;
+  private readonly channels: Array<{ input: Input; channel: Channel; abstainsInWarmup: boolean; scoreOnly: boolean }>;
 
   constructor(private readonly options: SurpriseOptions<Input>) {
     if (options.channels.length === 0) throw new RangeError('at least one channel is needed');
@@ -81,6 +89,7 @@ export class SurpriseTracker<Input extends string> {
       input: spec.input,
       channel: new Channel(spec.points, options.historyPoints),
       abstainsInWarmup: spec.warmup === 'abstain',
+      scoreOnly: spec.scoreOnly === true,
     }));
   }
 
@@ -90,7 +99,9 @@ export class SurpriseTracker<Input extends string> {
     let smallest = 0;
     let channel = -1;
     let voting = 0;
-    this.channels.forEach(({ input, channel: c, abstainsInWarmup }, index) => {
+    let excursionSum = 0;
+    let excursionVoting = 0;
+    this.channels.forEach(({ input, channel: c, abstainsInWarmup, scoreOnly }, index) => {
       const value = bounded(inputs[input]);
       // A run channel looks for many moderately unusual points; one huge one must not imitate a run
       // (and hold the channel surprised for its whole horizon), so each point counts at most this much.
@@ -106,12 +117,20 @@ export class SurpriseTracker<Input extends string> {
       if (!ranked && abstainsInWarmup) return;
       voting += 1;
       sumLog10p += log10p;
+      if (!scoreOnly) {
+        excursionVoting += 1;
+        excursionSum += log10p;
+      }
       if (log10p < smallest) {
         smallest = log10p;
         channel = index;
       }
     });
-    return { log10p: voting === 0 ? 0 : fisherLog10p(sumLog10p, voting), channel };
+    return {
+      log10p: voting === 0 ? 0 : fisherLog10p(sumLog10p, voting),
+      channel,
+      excursionLog10p: excursionVoting === 0 ? 0 : fisherLog10p(excursionSum, excursionVoting),
+    };
   }
 }
 

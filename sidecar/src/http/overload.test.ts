@@ -4,8 +4,11 @@ import type { AuthMode } from './auth.js';
 import { overload, STARTUP_GRACE_MS } from './overload.js';
 
 /** A request as the router leaves it: the matched route's declared mode, and a URL nobody should read. */
-const request = (auth: AuthMode | undefined, url = '/%61pi/v1/bands'): FastifyRequest =>
-  ({ url, routeOptions: { config: auth === undefined ? {} : { auth } } }) as unknown as FastifyRequest;
+const request = (auth: AuthMode | undefined, url = '/%61pi/v1/bands', shed?: boolean): FastifyRequest =>
+  ({
+    url,
+    routeOptions: { config: { ...(auth === undefined ? {} : { auth }), ...(shed === undefined ? {} : { shed }) } },
+  }) as unknown as FastifyRequest;
 const reply = {} as FastifyReply;
 
 describe('overload', () => {
@@ -30,6 +33,19 @@ describe('overload', () => {
         shedding.options.pressureHandler!(request(auth, '/%61pi/v1/x'), reply, 'eventLoopDelay', 5000),
       ).rejects.toBeInstanceOf(Overloaded);
     }
+  });
+
+  it("never sheds a route that declares shed: false (the watch loop's own state)", async () => {
+    let now = 0;
+    const shedding = overload(1000, () => now);
+    shedding.ready();
+    now = STARTUP_GRACE_MS;
+    expect(
+      shedding.options.pressureHandler!(request('token', '/api/v1/watchers', false), reply, 'eventLoopDelay', 5000),
+    ).toBeUndefined();
+    await expect(
+      shedding.options.pressureHandler!(request('token', '/api/v1/watchers', true), reply, 'eventLoopDelay', 5000),
+    ).rejects.toBeInstanceOf(Overloaded);
   });
 
   it('never sheds public routes (health, readiness, metrics), even at an /api-looking URL', () => {

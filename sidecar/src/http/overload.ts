@@ -2,7 +2,10 @@
  * When the sidecar sheds load: @fastify/under-pressure's options. Only routes that are not public
  * are shed, by the matched route's declared auth mode (health, readiness and metrics must keep
  * answering, or an overloaded sidecar would also look dead), and the answer is the Overloaded
- * domain error: 503 with Retry-After through the one error handler.
+ * domain error: 503 with Retry-After through the one error handler. A route may also declare
+ * `shed: false`: the watch loop's own read-outs (its state, its anomalies) are cheap reads of what
+ * the loop already holds, and the moment the loop is busiest (a warm-up of 100,000 series) is
+ * the moment an operator asks how far it got.
  */
 import type { FastifyUnderPressureOptions } from '@fastify/under-pressure';
 import { Overloaded } from '../errors.js';
@@ -15,6 +18,13 @@ export const OVERLOAD_RETRY_AFTER_SECONDS = 5;
  * more on a busy machine; under-pressure's first samples after it would read that as overload.
  */
 export const STARTUP_GRACE_MS = 2000;
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** false: never shed this route (a cheap read the overload itself must not hide). */
+    shed?: boolean;
+  }
+}
 
 export interface Overload {
   options: FastifyUnderPressureOptions;
@@ -31,7 +41,7 @@ export function overload(maxEventLoopDelayMs: number, now: () => number = Date.n
     options: {
       maxEventLoopDelay: maxEventLoopDelayMs,
       pressureHandler: (request, _reply, type, value) => {
-        if (modeOf(request) === 'public') return undefined;
+        if (modeOf(request) === 'public' || request.routeOptions.config?.shed === false) return undefined;
         if (readyAt === undefined || now() - readyAt < STARTUP_GRACE_MS) return undefined;
         const detail = typeof value === 'number' ? `${type} ${Math.round(value)}` : type;
         return Promise.reject(

@@ -36,7 +36,10 @@ export function defaultDetectors(fit: Fit): DetectorFactory[] {
   return [ntma(fit, DETECTOR_NAME), { name: BASELINE_NAME, create: () => new WindowedGaussianDetector() }];
 }
 
-/** The detector with one part removed at a time. */
+/** A CUSUM of the residuals (change-point evidence) over this half-life: measured, not kept (README.md, Detection). */
+export const ABLATION_CHANGE_SECONDS = 3600;
+
+/** The detector with one part removed at a time, and with the change channel it does not have added. */
 export function ablations(fit: Fit): DetectorFactory[] {
   const { surprise, paging } = DEFAULT_DETECTOR;
   const without = (index: number): Partial<ForecastDetectorOptions> => ({
@@ -46,5 +49,11 @@ export function ablations(fit: Fit): DetectorFactory[] {
     ntma(fit, 'no-withholding', { maxWithheldSeconds: 0 }),
     ...surprise.channels.map((channel, k) => ntma(fit, `without-${channel.input}-${channel.seconds}s`, without(k))),
     ntma(fit, 'no-repeat-damping', { paging: { ...paging, repeatDamping: 1 } }),
+    ntma(fit, `with-change-${ABLATION_CHANGE_SECONDS}s`, {
+      surprise: {
+        ...surprise,
+        channels: [...surprise.channels, { input: 'change', seconds: ABLATION_CHANGE_SECONDS, warmup: 'abstain' }],
+      },
+    }),
   ];
 }

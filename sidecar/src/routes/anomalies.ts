@@ -10,7 +10,8 @@ export const anomaliesRoutes: FastifyPluginAsyncTypebox<AnomaliesRoutesOptions> 
   app.get(
     '/api/v1/anomalies',
     {
-      config: { auth: 'token' },
+      // The watch loop's own state: not shed when the loop is busy (http/overload.ts).
+      config: { auth: 'token', shed: false },
       schema: {
         tags: ['watch'],
         summary: 'Recent anomalies found by the watchers, newest first (a bounded in-memory log)',

@@ -11,7 +11,8 @@ export const watchersRoutes: FastifyPluginAsyncTypebox<WatchersRoutesOptions> = 
   app.get(
     '/api/v1/watchers',
     {
-      config: { auth: 'token' },
+      // The watch loop's own state: not shed when the loop is busy (http/overload.ts).
+      config: { auth: 'token', shed: false },
       schema: {
         tags: ['watch'],
         summary: 'Configured watchers with their live state',
