@@ -2,12 +2,8 @@ import type { Configuration, ExternalItemFunctionData } from 'webpack';
 
 type ExternalsType = Configuration['externals'];
 
-/**
- * Modules Grafana already provides to plugins at run time (its SystemJS shared dependencies). Bundling our own
- * copy would give the plugin a second React or a second @grafana/ui theme context.
- */
 export const externals: ExternalsType = [
-  // Lets grafana-public-path.js read the AMD module's own URL.
+  // Required for dynamic publicPath resolution
   { 'amd-module': 'module' },
   'lodash',
   'jquery',
@@ -33,12 +29,17 @@ export const externals: ExternalsType = [
   /^@grafana\/ui/i,
   /^@grafana\/runtime/i,
   /^@grafana\/data/i,
-  // Legacy "grafana/..." imports resolve to the module Grafana exposes under the bare name.
+
+  // Mark legacy SDK imports as external if their name starts with the "grafana/" prefix
   ({ request }: ExternalItemFunctionData, callback: (error?: Error, result?: string) => void) => {
     const prefix = 'grafana/';
-    if (request && request.startsWith(prefix)) {
-      return callback(undefined, request.slice(prefix.length));
+    const hasPrefix = (request: string) => request.indexOf(prefix) === 0;
+    const stripPrefix = (request: string) => request.slice(prefix.length);
+
+    if (request && hasPrefix(request)) {
+      return callback(undefined, stripPrefix(request));
     }
+
     callback();
   },
 ];

@@ -1,64 +1,68 @@
 import fs from 'fs';
+import process from 'process';
+import os from 'os';
 import path from 'path';
 import { glob } from 'glob';
-import { SOURCE_DIR } from './constants';
+import { SOURCE_DIR } from './constants.ts';
 
-export interface PluginJson {
-  id: string;
-  info?: { logos?: { small?: string; large?: string }; screenshots?: Array<{ path: string }> };
+export function isWSL() {
+  if (process.platform !== 'linux') {
+    return false;
+  }
+
+  if (os.release().toLowerCase().includes('microsoft')) {
+    return true;
+  }
+
+  try {
+    return fs.readFileSync('/proc/version', 'utf8').toLowerCase().includes('microsoft');
+  } catch {
+    return false;
+  }
 }
 
-function loadJson<T>(file: string): T {
-  return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
+function loadJson(path: string) {
+  const rawJson = fs.readFileSync(path, 'utf8');
+  return JSON.parse(rawJson);
 }
 
-export function getPackageJson(): { version: string } {
+export function getPackageJson() {
   return loadJson(path.resolve(process.cwd(), 'package.json'));
 }
 
-export function getPluginJson(file = path.resolve(process.cwd(), SOURCE_DIR, 'plugin.json')): PluginJson {
-  return loadJson(file);
+export function getPluginJson() {
+  return loadJson(path.resolve(process.cwd(), `${SOURCE_DIR}/plugin.json`));
 }
 
-export function getCPConfigVersion(): string {
-  const cprc = path.resolve(process.cwd(), '.config', '.cprc.json');
-  return fs.existsSync(cprc) ? loadJson<{ version: string }>(cprc).version : 'unknown';
+export function getCPConfigVersion() {
+  const cprcJson = path.resolve(process.cwd(), './.config', '.cprc.json');
+  return fs.existsSync(cprcJson) ? loadJson(cprcJson).version : { version: 'unknown' };
 }
 
-/**
- * One webpack entry per plugin.json that has a module.ts(x) beside it, so nested plugins (our panel under
- * src/panels/anomaly-bands/) are built to dist/<same path>/module.js, which is where Grafana looks for them.
- */
-export async function getEntries(): Promise<Record<string, string>> {
-  const source = path.resolve(process.cwd(), SOURCE_DIR);
-  const pluginJsons = await glob('**/plugin.json', { cwd: source, absolute: true });
-  const entries: Record<string, string> = {};
-  for (const pluginJson of pluginJsons.sort()) {
-    const folder = path.dirname(pluginJson);
-    const modules = await glob('module.{ts,tsx,js,jsx}', { cwd: folder, absolute: true });
-    const relative = path.relative(source, folder);
-    const [module] = modules;
-    if (module) {
-      entries[relative === '' ? 'module' : `${relative}/module`] = module;
-    }
-  }
-  return entries;
+export function hasReadme() {
+  return fs.existsSync(path.resolve(process.cwd(), SOURCE_DIR, 'README.md'));
 }
 
-/** Logos and screenshots referenced by every plugin.json, relative to src/. */
-export async function getPluginAssets(): Promise<string[]> {
-  const source = path.resolve(process.cwd(), SOURCE_DIR);
-  const pluginJsons = await glob('**/plugin.json', { cwd: source });
-  const assets = new Set<string>();
-  for (const relative of pluginJsons) {
-    const json = getPluginJson(path.join(source, relative));
-    const folder = path.dirname(relative);
-    const files = [json.info?.logos?.small, json.info?.logos?.large, ...(json.info?.screenshots ?? []).map((s) => s.path)];
-    for (const file of files) {
-      if (file) {
-        assets.add(path.join(folder, file));
-      }
-    }
-  }
-  return [...assets];
+// Support bundling nested plugins by finding all plugin.json files in src directory
+// then checking for a sibling module.[jt]sx? file.
+export async function getEntries() {
+  const pluginsJson = await glob('**/src/**/plugin.json', { absolute: true });
+
+  const plugins = await Promise.all(
+    pluginsJson.map((pluginJson) => {
+      const folder = path.dirname(pluginJson);
+      return glob(`${folder}/module.{ts,tsx,js,jsx}`, { absolute: true });
+    })
+  );
+
+  return plugins.reduce<Record<string, string>>((result, modules) => {
+    return modules.reduce((innerResult, module) => {
+      const pluginPath = path.dirname(module);
+      const pluginName = path.relative(process.cwd(), pluginPath).replace(/src\/?/i, '');
+      const entryName = pluginName === '' ? 'module' : `${pluginName}/module`;
+
+      innerResult[entryName] = module;
+      return innerResult;
+    }, result);
+  }, {});
 }

@@ -1,5 +1,25 @@
-// Images imported from code become asset URLs (webpack asset/resource).
+// Image declarations
+declare module '*.gif' {
+  const src: string;
+  export default src;
+}
+
+declare module '*.jpg' {
+  const src: string;
+  export default src;
+}
+
+declare module '*.jpeg' {
+  const src: string;
+  export default src;
+}
+
 declare module '*.png' {
+  const src: string;
+  export default src;
+}
+
+declare module '*.webp' {
   const src: string;
   export default src;
 }
@@ -8,3 +28,10 @@ declare module '*.svg' {
   const src: string;
   export default src;
 }
+
+// Font declarations
+declare module '*.woff';
+declare module '*.woff2';
+declare module '*.eot';
+declare module '*.ttf';
+declare module '*.otf';

@@ -1,9 +1,25 @@
-// @grafana/ui's Icon fetches /public/img/icons/<name>.svg through react-inlinesvg; there is no Grafana server
-// under jest, so icons render as an empty <svg> whose test id is the icon name.
+// Due to the grafana/ui Icon component making fetch requests to
+// `/public/img/icon/<icon_name>.svg` we need to mock react-inlinesvg to prevent
+// the failed fetch requests from displaying errors in console.
+
 import React from 'react';
 
-const SVG_FILE_NAME = /(.+)\/(.+)\.svg$/;
+type Callback = (...args: any[]) => void;
 
-export default function InlineSVG({ src }: { src: string }) {
-  return <svg xmlns="http://www.w3.org/2000/svg" data-testid={src.replace(SVG_FILE_NAME, '$2')} viewBox="0 0 24 24" />;
+export interface StorageItem {
+  content: string;
+  queue: Callback[];
+  status: string;
 }
+
+export const cacheStore: { [key: string]: StorageItem } = Object.create(null);
+
+const SVG_FILE_NAME_REGEX = /(.+)\/(.+)\.svg$/;
+
+const InlineSVG = ({ src }: { src: string }) => {
+  // testId will be the file name without extension (e.g. `public/img/icons/angle-double-down.svg` -> `angle-double-down`)
+  const testId = src.replace(SVG_FILE_NAME_REGEX, '$2');
+  return <svg xmlns="http://www.w3.org/2000/svg" data-testid={testId} viewBox="0 0 24 24" />;
+};
+
+export default InlineSVG;
