@@ -3,7 +3,7 @@
  * value's arrival slot beside it (to evict the oldest). Insertion and eviction are a binary search
  * or a scan plus typed-array shifts: a few microseconds at the window sizes the detector uses.
  *
- * Memory is what bounds how many series a sidecar can watch (four windows of 1,000 per series),
+ * Memory is what bounds how many series a sidecar can watch (five windows of 1,000 per series),
  * so the arrival order is not a second copy of the values but a 16-bit slot per value, and a
  * window of statistics whose relative precision is all that matters (standardised residuals) can
  * hold them in single precision: 6 bytes a value instead of 16. In that mode every value pushed or
