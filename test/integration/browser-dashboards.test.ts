@@ -25,7 +25,7 @@ import {
   type BandsAnswer,
   type SeriesBand,
 } from '@ntma/contract';
-import { backfill, cleanBackfill, type Backfilled, type KnownSeries } from '../support/backfill.js';
+import { backfill, cleanBackfill, seededUniform, type Backfilled, type KnownSeries } from '../support/backfill.js';
 import { chromium, describeWith, prometheus, promtool } from '../support/components.js';
 import { startBrowserStack, type BrowserStack } from '../harness/stack.js';
 
@@ -96,16 +96,7 @@ function substitute(text: string): string {
  * without one lags a daily curve on its own (a forecasting limit, not what this test is about).
  */
 function injectedRates(seed: number): number[] {
-  let state = seed >>> 0 || 1;
-  const uniform = (): number => {
-    // xorshift32: reproducible noise without a dependency.
-    state ^= state << 13;
-    state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    return state / 4294967296;
-  };
+  const uniform = seededUniform(seed);
   const count = (END - HISTORY) / SCRAPE + 1;
   return Array.from({ length: count }, (_, i) => {
     const t = HISTORY + i * SCRAPE;
