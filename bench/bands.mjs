@@ -11,7 +11,13 @@
  *   and interval coverage on the held-out hour.
  * Prints a table and writes bench/results/bands.json. Never part of `npm test`; never gates CI.
  *
- * Usage: node bench/bands.mjs [--quick] [--skip-build]
+ * Each warm figure is taken twice: with the series as [unixSeconds, value] points and in the compact
+ * form (start + values). The very first request after the sidecar starts (no model cached, fresh
+ * process) is reported on its own as firstRequestMs.
+ *
+ * Usage: node bench/bands.mjs [--quick] [--skip-build] [--no-peers]
+ * --no-peers skips the R and statsmodels comparison (minutes of R fits) and carries the last
+ * measured comparison over from bench/results/bands.json, saying when it was taken.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -27,6 +33,7 @@ import { generateTraffic } from './bands-series.mjs';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const QUICK = process.argv.includes('--quick');
 const SKIP_BUILD = process.argv.includes('--skip-build');
+const NO_PEERS = process.argv.includes('--no-peers');
 const TOKEN = 'bench-token-0123456789abcdef';
 const STEP = 60;
 const HOLDOUT = 60;
@@ -41,6 +48,7 @@ const TARGETS = {
   cold1440Ms: 50,
   cold10080Ms: 300,
   warmMs: 10,
+  firstRequestMs: 100,
   rSpeedup: 2,
   statsmodelsSpeedup: 10,
   coverage: [0.9, 0.98],
@@ -151,6 +159,16 @@ function seriesBody(values, start, trainPoints, labels) {
   };
 }
 
+/** The same request with the series in the compact form: one start time and the values. */
+function compactBody(values, start, trainPoints, labels) {
+  return {
+    series: [{ id: 'bench', labels, start, values }],
+    step: STEP,
+    train: trainPoints * STEP,
+    confidence: 0.95,
+  };
+}
+
 async function post(url, body) {
   const started = performance.now();
   const response = await fetch(`${url}/api/v1/bands/series`, {
@@ -215,6 +233,16 @@ async function latency(sidecar) {
       if (!result.series.cached) throw new Error('a warm run missed the cache');
       warm.push(result.ms);
     }
+    // The same series and training window in the compact form: the same cached model.
+    const compactWarmBody = JSON.stringify(
+      compactBody(generateTraffic(size + HOLDOUT, STEP, START, 7), START, size, { bench: 'warm', size: String(size) }),
+    );
+    const warmCompact = [];
+    for (let run = 0; run < runs.warm; run++) {
+      const result = await post(sidecar.url, compactWarmBody);
+      if (!result.series.cached) throw new Error('a warm compact run missed the cache');
+      warmCompact.push(result.ms);
+    }
     rows.push({
       points: size,
       firstFitMs: round(firstMs[0]),
@@ -225,6 +253,10 @@ async function latency(sidecar) {
       warmRuns: warm.length,
       warmP50Ms: round(percentile(warm, 0.5), 2),
       warmP95Ms: round(percentile(warm, 0.95), 2),
+      warmCompactP50Ms: round(percentile(warmCompact, 0.5), 2),
+      warmCompactP95Ms: round(percentile(warmCompact, 0.95), 2),
+      bodyBytes: warmBody.length,
+      compactBodyBytes: compactWarmBody.length,
       holdoutCoverage: round(covered.inside / covered.observed, 3),
       models: [...models],
     });
@@ -300,9 +332,15 @@ function verdicts(results) {
   const checks = [
     ['1,440 points cold p50 <= 50 ms', byPoints(lat, 1440).coldP50Ms, (v) => v <= TARGETS.cold1440Ms],
     ['10,080 points cold p50 <= 300 ms', byPoints(lat, 10080).coldP50Ms, (v) => v <= TARGETS.cold10080Ms],
+    ['first request after start <= 100 ms', results.firstRequestMs, (v) => v <= TARGETS.firstRequestMs],
     [
       'warm p50 <= 10 ms (1,440 / 10,080 / 40,320)',
       lat.map((r) => r.warmP50Ms),
+      (v) => v.every((x) => x <= TARGETS.warmMs),
+    ],
+    [
+      'warm p50 <= 10 ms, compact form (1,440 / 10,080 / 40,320)',
+      lat.map((r) => r.warmCompactP50Ms),
       (v) => v.every((x) => x <= TARGETS.warmMs),
     ],
     [
@@ -324,6 +362,15 @@ function verdicts(results) {
   }));
 }
 
+/** --no-peers: the comparison from the last full run, marked with when it was measured. */
+function carriedOverPeers() {
+  const file = path.join(ROOT, 'bench/results/bands.json');
+  if (!existsSync(file)) return { compared: [], skipped: [{ peer: 'all', reason: '--no-peers and no earlier run' }] };
+  const previous = JSON.parse(readFileSync(file, 'utf8'));
+  const peers = previous.peers ?? { compared: [], skipped: [] };
+  return { ...peers, carriedOverFrom: peers.carriedOverFrom ?? previous.when };
+}
+
 async function main() {
   build();
   const sidecar = await startSidecar();
@@ -340,21 +387,25 @@ async function main() {
   };
   try {
     results.latency = await latency(sidecar);
+    // The first request of the run (1,440 points, nothing cached) in a process that had just started.
+    results.firstRequestMs = results.latency[0].firstFitMs;
     results.coverage = await coverage(sidecar);
     results.load = await load(sidecar);
     results.peakRssMiB = round(peakRssBytes(sidecar.pid) / 1048576);
   } finally {
     await sidecar.stop();
   }
-  results.peers = await runPeers({
-    root: ROOT,
-    sizes: SIZES,
-    holdout: HOLDOUT,
-    step: STEP,
-    start: START,
-    quick: QUICK,
-    log,
-  });
+  results.peers = NO_PEERS
+    ? carriedOverPeers()
+    : await runPeers({
+        root: ROOT,
+        sizes: SIZES,
+        holdout: HOLDOUT,
+        step: STEP,
+        start: START,
+        quick: QUICK,
+        log,
+      });
   results.targets = verdicts(results);
   results.machine.loadAverageAtEnd = os.loadavg();
 

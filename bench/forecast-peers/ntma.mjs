@@ -24,12 +24,12 @@ if (!source || !target) {
   process.exit(2);
 }
 const input = JSON.parse(readFileSync(source, 'utf8'));
-// NTMA_TRANSFORM=auto turns on the engine's variance-stabilising transform (off by default).
+// The engine's default transform choice (held-out checked); NTMA_TRANSFORM=none or =auto says it outright.
 const spec = {
   stepSeconds: input.step,
   model: 'auto',
   confidence: input.level ?? 0.95,
-  transform: process.env.NTMA_TRANSFORM === 'auto' ? 'auto' : 'none',
+  ...(process.env.NTMA_TRANSFORM ? { transform: process.env.NTMA_TRANSFORM } : {}),
 };
 const horizon = input.horizon ?? 60;
 

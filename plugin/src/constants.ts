@@ -11,3 +11,10 @@ export enum ROUTES {
   Audit = 'audit',
   AlertRules = 'alert-rules',
 }
+
+/**
+ * The uid of the Grafana datasource that is the sidecar's own Prometheus: provisioning creates it with this uid
+ * and the same PROMETHEUS_URL the sidecar reads. The anomaly-bands panel asks the sidecar to run a query itself
+ * (and train on the history before the range) only for queries on this datasource.
+ */
+export const SIDECAR_PROMETHEUS_UID = 'prometheus';

@@ -6,6 +6,7 @@ import pluginJson from './plugin.json';
 import { ACTIONS } from './permissions';
 import {
   getAuditPage,
+  getBandsForQuery,
   getBandsForSeries,
   getReadiness,
   listAnomalies,
@@ -173,6 +174,7 @@ describe('plugin.json routes', () => {
     const backend = installFakeBackend({});
     const calls = [
       getReadiness(),
+      getBandsForQuery({ query: 'up', start: 0, end: 60, step: 60 }),
       getBandsForSeries({ series: [] }),
       listTargets(),
       scaleTarget('compose:shop:web', { delta: 1, reason: 'test' }, 'k'),

@@ -25,7 +25,7 @@ import {
   type BandsAnswer,
   type SeriesBand,
 } from '@ntma/contract';
-import { backfill, cleanBackfill, type Backfilled, type KnownSeries } from '../support/backfill.js';
+import { backfill, cleanBackfill, seededUniform, type Backfilled, type KnownSeries } from '../support/backfill.js';
 import { chromium, describeWith, prometheus, promtool } from '../support/components.js';
 import { startBrowserStack, type BrowserStack } from '../harness/stack.js';
 
@@ -45,8 +45,10 @@ const SCRAPE = 30;
 // Whole hours ending two hours ago: every sample sits in a backfilled block.
 const END = Math.floor(Date.now() / 1000 / HOUR) * HOUR - 2 * HOUR;
 const START = END - 12 * HOUR;
+// A day of history before the panels' range: the sidecar trains their full-range bands on it.
+const HISTORY = START - 24 * HOUR;
 
-/** The injected anomalies, all in the banded second half of the range (the first half trains). */
+/** The injected anomalies, in the second half of the range. */
 const INJECTED = [
   { name: 'spike', kind: 'spike', from: END - 5 * HOUR, to: END - 5 * HOUR + 2 * MINUTE, factor: 4 },
   { name: 'drop', kind: 'drop', from: END - 4 * HOUR, to: END - 4 * HOUR + 2 * MINUTE, factor: 0.1 },
@@ -90,24 +92,14 @@ function substitute(text: string): string {
 /**
  * A steady level with a slow trend and bounded (uniform) noise, times each injected factor over its window.
  * Bounded, so no normal point is a 3σ residual by chance: a mark on one is the band's fault. Not a daily
- * cycle: the panels band the second half of a 12-hour range on its first half, too short for a daily season,
- * and a one-step model without one lags a daily curve on its own (a forecasting limit, not what this test is
- * about).
+ * cycle: the panels train on the day before the range, too short for a daily season, and a one-step model
+ * without one lags a daily curve on its own (a forecasting limit, not what this test is about).
  */
 function injectedRates(seed: number): number[] {
-  let state = seed >>> 0 || 1;
-  const uniform = (): number => {
-    // xorshift32: reproducible noise without a dependency.
-    state ^= state << 13;
-    state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    return state / 4294967296;
-  };
-  const count = (END - START) / SCRAPE + 1;
+  const uniform = seededUniform(seed);
+  const count = (END - HISTORY) / SCRAPE + 1;
   return Array.from({ length: count }, (_, i) => {
-    const t = START + i * SCRAPE;
+    const t = HISTORY + i * SCRAPE;
     const normal = 1000 + (100 * (t - START)) / (END - START) + 25 * Math.sqrt(12) * (uniform() - 0.5);
     const hit = INJECTED.find((a) => t > a.from && t <= a.to);
     return normal * (hit?.factor ?? 1);
@@ -118,12 +110,12 @@ function injectedRates(seed: number): number[] {
 function counter(metric: string, labels: Record<string, string>, seed: number): KnownSeries {
   let total = 0;
   const values = injectedRates(seed).map((rate) => (total += rate * SCRAPE));
-  return { metric, labels, start: START, step: SCRAPE, values };
+  return { metric, labels, start: HISTORY, step: SCRAPE, values };
 }
 
 /** A gauge as a watcher exports what it reads (ntma_actual): the rate itself. */
 function gauge(metric: string, labels: Record<string, string>, seed: number): KnownSeries {
-  return { metric, labels, start: START, step: SCRAPE, values: injectedRates(seed) };
+  return { metric, labels, start: HISTORY, step: SCRAPE, values: injectedRates(seed) };
 }
 
 const CONTAINER = {
@@ -261,11 +253,12 @@ describeWith(
         const page: Page = await stack.browser.newPage({ viewport: { width: 1040, height: 520 } });
         const answers: BandsAnswer[] = [];
         page.on('response', (response) => {
-          if (response.url().endsWith('/api/v1/bands/series') && response.ok())
+          // Each panel queries the sidecar's Prometheus, so the sidecar reruns its PromQL for a full-range band.
+          if (response.url().endsWith('/api/v1/bands') && response.ok())
             void response.json().then((body: BandsAnswer) => answers.push(body));
         });
         await page.goto(`${stack.harness.url}/?${query}`);
-        await page.waitForSelector(BAND, { timeout: 120_000 });
+        await page.waitForSelector(BAND, { state: 'attached', timeout: 120_000 });
         await page.waitForSelector('[data-testid="data-testid ntma-panel-loading"]', {
           state: 'detached',
           timeout: 120_000,
@@ -282,7 +275,8 @@ describeWith(
         const banded = await page.$$eval(BAND, (all) => all.map((p) => Number(p.getAttribute('data-banded'))));
         expect(banded).toHaveLength(1);
         expect(banded[0]).toBe(band.lower.filter((v, i) => v !== null && band.upper[i] !== null).length);
-        expect(banded[0]).toBeGreaterThan(100);
+        // Trained on the history before the range, the band covers every point of it.
+        expect(banded[0]).toBe((END - START) / MINUTE + 1);
 
         // Exactly the sidecar's decisions are drawn: points inside the band, or below the panel's severity, have
         // no mark.
@@ -299,14 +293,17 @@ describeWith(
           for (const mark of inside) expect(mark.kind).toBe(band.kind[band.timestamps.indexOf(mark.t)]);
           expect(inside.map((m) => m.kind)).toContain(anomaly.kind);
         }
-        // Normal points have none: every mark lies in an injected window (a level shift's onset included). One
-        // exception is tolerated and named: a single isolated point of medium severity, because the sidecar's
+        // Normal points have none: every mark lies in an injected window (a level shift's onset included). Rare
+        // exceptions are tolerated and named: isolated points of medium severity, because the sidecar's
         // calibrated band is narrower than nominal on this series (coverage about 0.91 of a 95% band), so a
         // bounded-noise point can still sit just past 3σ. A run of marks, or a high one, on normal points fails.
         const severityAt = (t: number) => band.severity[band.timestamps.indexOf(t)];
         const onNormal = drawn.filter((m) => !injectedAt(m.t));
         const described = onNormal.map((m) => `${new Date(m.t * 1000).toISOString()} ${m.kind} ${severityAt(m.t)}`);
-        expect(described.length <= 1 ? [] : described).toEqual([]);
+        // The tolerance is per 360 banded points (the 6 hours this was set for): the full-range band marks twice
+        // as many points, so it may meet twice as many such isolated points.
+        const tolerated = Math.max(1, Math.floor(banded[0]! / 360));
+        expect(described.length <= tolerated ? [] : described).toEqual([]);
         for (const mark of onNormal) {
           expect(`${severityAt(mark.t)} at ${mark.t}`).toBe(`medium at ${mark.t}`);
           const neighbours = drawn.filter((m) => Math.abs(m.t - mark.t) === MINUTE);

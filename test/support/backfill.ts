@@ -85,11 +85,10 @@ export function cleanBackfill(backfilled: Backfilled): void {
   rmSync(backfilled.dir, { recursive: true, force: true });
 }
 
-/** Values of a daily cycle with noise, like traffic: deterministic for a given seed. */
-export function dailyTraffic(count: number, stepSeconds: number, start: number, seed = 1): number[] {
+/** Uniform numbers in [0, 1), the same sequence for the same seed (xorshift32: no dependency). */
+export function seededUniform(seed: number): () => number {
   let state = seed >>> 0 || 1;
-  const uniform = (): number => {
-    // xorshift32: reproducible noise without a dependency.
+  return () => {
     state ^= state << 13;
     state >>>= 0;
     state ^= state >>> 17;
@@ -97,6 +96,11 @@ export function dailyTraffic(count: number, stepSeconds: number, start: number, 
     state >>>= 0;
     return state / 4294967296;
   };
+}
+
+/** Values of a daily cycle with noise, like traffic: deterministic for a given seed. */
+export function dailyTraffic(count: number, stepSeconds: number, start: number, seed = 1): number[] {
+  const uniform = seededUniform(seed);
   const gaussian = (): number => Math.sqrt(-2 * Math.log(uniform() || 1e-12)) * Math.cos(2 * Math.PI * uniform());
   return Array.from({ length: count }, (_, i) => {
     const t = start + i * stepSeconds;

@@ -10,6 +10,7 @@ import type {
   AuditPage,
   AuditQuery,
   BandsAnswer,
+  BandsQueryRequest,
   BandsSeriesRequest,
   Readiness,
   ScaleRequest,
@@ -35,6 +36,14 @@ export async function getReadiness(): Promise<Readiness> {
     }
     throw error;
   }
+}
+
+/**
+ * POST /api/v1/bands: the sidecar runs the PromQL on its own Prometheus, trains on the window before `start` and
+ * bands every point of [start, end].
+ */
+export function getBandsForQuery(body: BandsQueryRequest, abortSignal?: AbortSignal): Promise<BandsAnswer> {
+  return sidecar<BandsAnswer>('/api/v1/bands', { method: 'POST', data: body, abortSignal });
 }
 
 /** POST /api/v1/bands/series: bands for points the panel already has. */

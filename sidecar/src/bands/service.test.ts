@@ -73,6 +73,22 @@ describe('BandsService.forQuery', () => {
     expect(engine.jobs[2]!.key).not.toBe(engine.jobs[0]!.key);
   });
 
+  it('trains on the history there is when the window starts before the series does', async () => {
+    // A Prometheus younger than the default week: only the last 2 h before start hold values.
+    const engine = new NaiveEngine();
+    const prometheus = new FakePrometheus([{ job: 'a' }], (t) => (t < START - 7200 ? null : 5));
+    const answer = await new BandsService(prometheus, engine).forQuery({
+      query: 'up',
+      start: START,
+      end: START + 600,
+      step: 60,
+    });
+    expect(engine.jobs[0]!.train).toHaveLength(120);
+    expect(engine.jobs[0]!.train.every((v) => v === 5)).toBe(true);
+    expect(answer.series[0]!.error).toBeUndefined();
+    expect(answer.series[0]!.forecast.every((v) => v === 5)).toBe(true);
+  });
+
   it('flags an injected spike and keeps gaps as gaps', async () => {
     const spikeAt = START + 300;
     const gapAt = START + 420;

@@ -205,7 +205,12 @@ export class BandsService {
     source: string,
   ): Promise<SeriesBand> {
     const grid = bandGrid(layout);
-    const train = values.slice(0, layout.trainPoints);
+    // Gaps at the start of the training window are history that does not exist yet (a Prometheus younger than
+    // the window, a series that appeared later): the model trains on what there is rather than on a window
+    // mostly made of gaps, which the fit would refuse.
+    let lead = 0;
+    while (lead < layout.trainPoints && isGap(values[lead])) lead++;
+    const train = values.slice(lead, layout.trainPoints);
     const follow = values.slice(layout.trainPoints);
     let observed = 0;
     for (let i = 0; i < train.length; i++) if (!isGap(train[i])) observed++;
@@ -218,7 +223,7 @@ export class BandsService {
       key: modelKey({
         query: source,
         labels: series.labels,
-        trainStart: layout.grid.startMs / 1000,
+        trainStart: (layout.grid.startMs + lead * layout.grid.stepMs) / 1000,
         trainEnd: (layout.grid.startMs + (layout.trainPoints - 1) * layout.grid.stepMs) / 1000,
         stepSeconds: layout.grid.stepMs / 1000,
         model: spec.model,
@@ -228,7 +233,7 @@ export class BandsService {
     };
     try {
       const model = await this.engine.model(job);
-      const rule = withholdRule(spec.stepSeconds, layout.trainPoints);
+      const rule = withholdRule(spec.stepSeconds, train.length);
       return assembleSeries(series, grid, follow, model, layout.warmupPoints, spec.confidence, rule);
     } catch (error) {
       // The data's fault (too few values, too many gaps): say so for this series, band the others.

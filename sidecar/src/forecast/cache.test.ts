@@ -1,8 +1,8 @@
 import { traffic } from './__fixtures__/simulate.js';
 import { LruCache, modelKey, type ModelKeyParts } from './cache.js';
 import { fitModel } from './fit.js';
-import { bandsFromModel, bandsFromSnapshot } from './jobs.js';
-import type { ModelSnapshot } from './model.js';
+import { bandOver } from './bands.js';
+import { restoreModel, type ModelSnapshot } from './model.js';
 
 const parts: ModelKeyParts = {
   query: 'rate(node_network_receive_bytes_total[5m])',
@@ -75,8 +75,8 @@ describe('LRU cache', () => {
     expect(fits).toBe(1);
     expect(second.cached).toBe(true);
     // No refit is checked by the fit count above, not by timing: a loaded CI machine makes any time limit flaky.
-    const warm = bandsFromSnapshot(second.value, y.slice(1440), 0.95);
-    const fresh = bandsFromModel(
+    const warm = bandOver(restoreModel(second.value), y.slice(1440), 0.95);
+    const fresh = bandOver(
       fitModel(y.slice(0, 1440), { stepSeconds: 60, model: 'auto', confidence: 0.95 }),
       y.slice(1440),
       0.95,

@@ -14,11 +14,12 @@ import { ARIMA_ORDER_MAX } from '@ntma/contract';
 import { ArimaFilter } from './arima-filter.js';
 import { differencingOrder, fitOrder, stepwiseSearch, type OrderAttempt, type SearchResult } from './arima-order.js';
 import { ARIMA_MAX_POINTS, ArimaMethod, type ArimaOrder } from './arima-wasm.js';
-import { empiricalCalibration, symmetricCalibration, type Calibration } from './calibration.js';
+import { bandScale, empiricalCalibration, symmetricCalibration, zFor, type Calibration } from './calibration.js';
 import { ForecastError } from './errors.js';
 import {
   ComposedModel,
   restoreFilter,
+  restoreModel,
   seasonalAt,
   stateOf,
   type FitDiagnostics,
@@ -29,7 +30,16 @@ import { NaiveFilter } from './naive.js';
 import { removeSeasonality } from './seasonality.js';
 import { fillGaps, findSpikes, normalise, observedCount, scalingOf, toSeries } from './series.js';
 import { fitSes } from './ses.js';
-import { chooseTransform, forward, type TransformChoice, type TransformKind } from './transform.js';
+import {
+  chooseTransform,
+  errorsGrowWithLevel,
+  forward,
+  intervalScore,
+  inverse,
+  type HeldOutBand,
+  type TransformChoice,
+  type TransformKind,
+} from './transform.js';
 import type { Fit, FitSpec, ModelChoice } from './types.js';
 
 /** Bounds on an explicit order (the contract's); larger ones overfit a remainder and slow ctsa down. */
@@ -234,9 +244,10 @@ function calibrateOnTail(
   tail: Float64Array,
   spikes: ReadonlySet<number>,
   cycles: number[][],
-): { remainder: RemainderState; calibration: Calibration; points: number } {
+): { remainder: RemainderState; calibration: Calibration; points: number; forecasts: Float64Array } {
   const filter = restoreFilter(stage.remainder);
   const errors: number[] = [];
+  const forecasts = new Float64Array(tail.length).fill(Number.NaN);
   for (let k = 0; k < tail.length; k++) {
     const s = seasonalAt(cycles, k);
     const v = tail[k]!;
@@ -244,13 +255,41 @@ function calibrateOnTail(
       filter.observe(null);
       continue;
     }
-    const e = v - (filter.peek() + s);
+    forecasts[k] = filter.peek() + s;
+    const e = v - forecasts[k]!;
     if (!Number.isFinite(e)) throw new Error('non-finite one-step error on the held-out tail');
     // A spike counts in the band's width (it is what the band will meet) but does not move the state.
     errors.push(e);
     filter.observe(spikes.has(k) ? null : v - s);
   }
-  return { remainder: stateOf(filter), calibration: symmetricCalibration(errors, stage.sigma), points: errors.length };
+  return {
+    remainder: stateOf(filter),
+    calibration: symmetricCalibration(errors, stage.sigma),
+    points: errors.length,
+    forecasts,
+  };
+}
+
+function heldOutBand(
+  forecasts: Float64Array,
+  observed: Float64Array,
+  calibration: Calibration,
+  scaling: { center: number; scale: number },
+  kind: TransformKind,
+  confidence: number,
+): HeldOutBand {
+  const { shift, sigma } = bandScale(calibration, confidence);
+  const half = zFor(confidence) * sigma;
+  const band: HeldOutBand = { actual: [], lower: [], upper: [] };
+  for (let k = 0; k < forecasts.length; k++) {
+    const f = forecasts[k]!;
+    const y = observed[k]!;
+    if (Number.isNaN(f) || Number.isNaN(y)) continue;
+    band.actual.push(y);
+    band.lower.push(inverse(kind, scaling.center + scaling.scale * (f + shift - half)));
+    band.upper.push(inverse(kind, scaling.center + scaling.scale * (f + shift + half)));
+  }
+  return band;
 }
 
 function naiveModel(
@@ -275,14 +314,16 @@ function naiveModel(
   });
 }
 
-export function fitModel(values: ReadonlyArray<number | null> | Float64Array, spec: FitSpec): ComposedModel {
-  validateSpec(spec);
-  const data = toSeries(values);
+/** A model fitted in one space (the values, or their square root or log), with its held-out band. */
+interface SpaceFit {
+  model: ComposedModel;
+  /** Absent when the naive fallback served (it has no held-out tail to judge it on). */
+  heldOut?: HeldOutBand;
+}
+
+function fitIn(data: Float64Array, spec: FitSpec, transform: TransformChoice): SpaceFit {
   const n = data.length;
   const observed = observedCount(data);
-  if (observed < 2) throw new ForecastError(`need at least 2 observed values to forecast, got ${observed} of ${n}`);
-  const transform: TransformChoice =
-    spec.transform === 'auto' ? chooseTransform(data) : { kind: 'none', reason: 'not asked for' };
   const raw = transform.kind === 'none' ? data : data.map((v) => (Number.isNaN(v) ? v : forward(transform.kind, v)));
   const scaling = scalingOf(raw);
   const x = normalise(raw, scaling);
@@ -347,9 +388,9 @@ export function fitModel(values: ReadonlyArray<number | null> | Float64Array, sp
     for (const [label, run] of stages) {
       try {
         const stage = run();
-        const { remainder, calibration, points } = calibrateOnTail(stage, tail, tailSpikes, cycles);
+        const { remainder, calibration, points, forecasts } = calibrateOnTail(stage, tail, tailSpikes, cycles);
         diagnostics.calibrationPoints = points;
-        return new ComposedModel({
+        const model = new ComposedModel({
           ...base,
           name: transformed(transform.kind, stage.name),
           family: stage.family,
@@ -357,12 +398,65 @@ export function fitModel(values: ReadonlyArray<number | null> | Float64Array, sp
           remainder,
           calibration,
         });
+        const observedTail = data.subarray(fitLength);
+        const heldOut = heldOutBand(forecasts, observedTail, calibration, scaling, transform.kind, spec.confidence);
+        return { model, heldOut };
       } catch (error) {
         diagnostics.fallbacks.push(`${label}: ${(error as Error).message}`);
       }
     }
   }
-  return naiveModel(x, naiveLag, base);
+  return { model: naiveModel(x, naiveLag, base) };
+}
+
+/**
+ * Share by which the transformed model's held-out interval score must beat the untransformed
+ * one's: a transform that barely helps is not worth its wider bands at the busy end of the day.
+ */
+export const TRANSFORM_MIN_GAIN = 0.05;
+
+/**
+ * Fits the values as they are and, where the noise may grow with the level (chooseTransform), in
+ * the transformed space too; the transform is kept only when it wins where it matters, on the
+ * held-out tail of the training window: the untransformed model's one-step errors there must grow
+ * with the level, and the transformed model's calibrated band must score better (interval score:
+ * width plus the misses' penalty). A series whose level swings but whose errors do not follow it
+ * (most of NAB's) keeps its plain model and costs one fit.
+ */
+export function fitModel(values: ReadonlyArray<number | null> | Float64Array, spec: FitSpec): ComposedModel {
+  validateSpec(spec);
+  const data = toSeries(values);
+  const n = data.length;
+  const observed = observedCount(data);
+  if (observed < 2) throw new ForecastError(`need at least 2 observed values to forecast, got ${observed} of ${n}`);
+  const candidate: TransformChoice =
+    spec.transform === 'none' ? { kind: 'none', reason: 'not asked for' } : chooseTransform(data);
+  if (candidate.kind === 'none') return fitIn(data, spec, candidate).model;
+  const declined = (reason: string): TransformChoice => ({ kind: 'none', slope: candidate.slope, reason });
+  const plain = fitIn(data, spec, declined(''));
+  if (!plain.heldOut) return withTransform(plain.model, declined(`${candidate.kind} not tried: no held-out tail`));
+  const growth = errorsGrowWithLevel(plain.heldOut);
+  if (!growth.grows) {
+    return withTransform(
+      plain.model,
+      declined(`${candidate.reason}, but held-out errors do not grow with it (${growth.reason})`),
+    );
+  }
+  const other = fitIn(data, spec, candidate);
+  const plainScore = intervalScore(plain.heldOut, spec.confidence);
+  const otherScore = other.heldOut ? intervalScore(other.heldOut, spec.confidence) : Number.POSITIVE_INFINITY;
+  const scores = `held-out interval score ${otherScore.toPrecision(3)} with ${candidate.kind}, ${plainScore.toPrecision(3)} without`;
+  if (otherScore < (1 - TRANSFORM_MIN_GAIN) * plainScore) {
+    return withTransform(other.model, { ...candidate, reason: `${candidate.reason}; ${scores}` });
+  }
+  return withTransform(plain.model, declined(`${candidate.reason}, but ${scores}`));
+}
+
+/** The model with its diagnostics saying which transform was chosen and why. */
+function withTransform(model: ComposedModel, transform: TransformChoice): ComposedModel {
+  const snapshot = model.snapshot();
+  snapshot.diagnostics.transform = transform;
+  return restoreModel(snapshot, { shared: true });
 }
 
 /** The engine's entry point (see types.ts). */

@@ -9,7 +9,6 @@ function fakePool() {
   const pool = {
     queueDepth: 3,
     fit: async () => (calls.push('fit'), { snapshot: {} }),
-    bandsFor: async () => (calls.push('bands'), { snapshot: {} }),
     warmed: async () => {
       calls.push('warmed');
     },
@@ -28,9 +27,9 @@ describe('LazyForecastPool', () => {
     expect(lazy.started).toBe(false);
     expect(lazy.queueDepth).toBe(0);
     await lazy.fit(new Float64Array(0), { stepSeconds: 60, model: 'auto', confidence: 0.95 });
-    await lazy.bandsFor(new Float64Array(0), new Float64Array(0), { stepSeconds: 60, model: 'auto', confidence: 0.95 });
+    await lazy.fit(new Float64Array(0), { stepSeconds: 60, model: 'auto', confidence: 0.95 });
     expect(made).toBe(1);
-    expect(fake.calls).toEqual(['fit', 'bands']);
+    expect(fake.calls).toEqual(['fit', 'fit']);
     expect(lazy.queueDepth).toBe(3);
   });
 

@@ -26,11 +26,6 @@ export class LazyForecastPool implements FitPool {
     return pool ? pool.fit(...args) : Promise.reject(new ForecastPoolClosed());
   }
 
-  bandsFor(...args: Parameters<ForecastPool['bandsFor']>): ReturnType<ForecastPool['bandsFor']> {
-    const pool = this.get();
-    return pool ? pool.bandsFor(...args) : Promise.reject(new ForecastPoolClosed());
-  }
-
   /**
    * Starts the pool now, so its workers warm up (warm-up.ts) before the first request rather
    * than during it; resolves when they have (bounded: ForecastPool.warmed). The app awaits this

@@ -7,7 +7,8 @@ import {
   ForecastTimeout,
   ForecastWorkerCrashed,
 } from './errors.js';
-import { bandsFromSnapshot } from './jobs.js';
+import { bandOver } from './bands.js';
+import { restoreModel } from './model.js';
 import { defaultWorkerUrl, ForecastPool } from './pool.js';
 import type { FitSpec } from './types.js';
 
@@ -25,16 +26,15 @@ describe('forecast worker pool', () => {
     expect(defaultWorkerUrl().pathname).toMatch(/sidecar\/dist\/forecast\/worker\.js$/);
   });
 
-  it('fits in a worker and returns the band over the observed range as plain arrays', async () => {
+  it('fits in a worker and returns a snapshot that bands the following range on this thread', async () => {
     pool = new ForecastPool({ workers: 1, timeoutMs: 30_000 });
     const y = traffic(1440 + 60, 1);
-    const result = await pool.bandsFor(y.slice(0, 1440), y.slice(1440), spec);
+    const result = await pool.fit(y.slice(0, 1440), spec);
     expect(result.model).toMatch(/arima/);
-    expect(result.forecast).toHaveLength(60);
-    expect(result.lower.every((l, i) => l < result.upper[i]!)).toBe(true);
     expect(result.fitMs).toBeGreaterThan(0);
-    // The snapshot rebuilds the same band on this thread without a fit.
-    expect(bandsFromSnapshot(result.snapshot, y.slice(1440), 0.95).forecast).toEqual(result.forecast);
+    const band = bandOver(restoreModel(result.snapshot), y.slice(1440), 0.95);
+    expect(band.forecast).toHaveLength(60);
+    expect(band.lower.every((l, i) => l < band.upper[i]!)).toBe(true);
   });
 
   it('warmed() resolves once every worker says its warm-up is over', async () => {

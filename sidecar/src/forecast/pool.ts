@@ -20,7 +20,7 @@ import {
   ForecastTimeout,
   ForecastWorkerCrashed,
 } from './errors.js';
-import type { BandsResult, FitResult, Job, JobResults, Values } from './jobs.js';
+import type { FitResult, Job, JobResults, Values } from './jobs.js';
 import type { JobRequest, JobResponse, WireError, WorkerMessage, WorkerRequest } from './protocol.js';
 import type { FitSpec } from './types.js';
 
@@ -92,7 +92,7 @@ function fromWire(error: WireError): Error {
 }
 
 /** What the pool's users call: the bands engine and the watchers take this, not the whole class. */
-export type FitPool = Pick<ForecastPool, 'fit' | 'bandsFor' | 'queueDepth' | 'close'>;
+export type FitPool = Pick<ForecastPool, 'fit' | 'queueDepth' | 'close'>;
 
 export class ForecastPool {
   private readonly slots = new Set<Slot>();
@@ -129,11 +129,6 @@ export class ForecastPool {
   /** Fits a model; the answer carries its snapshot for the cache. */
   fit(train: Values, spec: FitSpec): Promise<FitResult> {
     return this.submit({ kind: 'fit', train, spec });
-  }
-
-  /** Fits on `train`, then runs the one-step predictor through `observed` (which follows it). */
-  bandsFor(train: Values, observed: Values, spec: FitSpec): Promise<BandsResult> {
-    return this.submit({ kind: 'bands', train, observed, spec });
   }
 
   submit<K extends Job['kind']>(job: Extract<Job, { kind: K }>): Promise<JobResults[K]> {

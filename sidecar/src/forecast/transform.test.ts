@@ -1,7 +1,7 @@
 import { rng, traffic } from './__fixtures__/simulate.js';
 import { bandOver } from './bands.js';
 import { fitModel } from './fit.js';
-import { chooseTransform, forward, inverse } from './transform.js';
+import { chooseTransform, errorsGrowWithLevel, forward, intervalScore, inverse } from './transform.js';
 
 /** A daily swing of 10x in the level with noise proportional to it (bytes/s of a busy link). */
 function multiplicative(n: number, seed: number, day = 1440): number[] {
@@ -67,10 +67,40 @@ describe('variance-stabilising transform', () => {
     }
   });
 
-  it('fits the values as they are unless a transform is asked for', () => {
-    const model = fitModel(multiplicative(4320, 5), { stepSeconds: 60, model: 'auto', confidence: 0.95 });
+  it("fits the values as they are when told 'none'", () => {
+    const spec = { stepSeconds: 60, model: 'auto', confidence: 0.95, transform: 'none' } as const;
+    const model = fitModel(multiplicative(4320, 5), spec);
     expect(model.name).toMatch(/^mstl\[1440\]\+/);
     expect(model.diagnostics.transform).toEqual({ kind: 'none', reason: 'not asked for' });
+  });
+
+  it('takes the transform by default only where the held-out errors grow with the level', () => {
+    const spec = { stepSeconds: 60, model: 'auto', confidence: 0.95 } as const;
+    const multiplicativeModel = fitModel(multiplicative(4320, 6), spec);
+    expect(multiplicativeModel.name).toMatch(/^log\+/);
+    expect(multiplicativeModel.diagnostics.transform?.reason).toMatch(/held-out interval score/);
+    // Additive noise on a level that swings 7x over the day: the errors do not grow with it.
+    const additiveModel = fitModel(traffic(4320, 7, { amplitude: 150 }), spec);
+    expect(additiveModel.name).not.toMatch(/^(log|sqrt)\+/);
+  });
+
+  it('judges held-out errors: flat ones do not grow with the level, proportional ones do', () => {
+    const levels = Array.from({ length: 200 }, (_, i) => 10 + (i % 50));
+    const band = (error: (level: number, i: number) => number) => ({
+      actual: levels.map((l, i) => l + error(l, i)),
+      lower: levels.map((l) => l - 1),
+      upper: levels.map((l) => l + 1),
+    });
+    const sign = (i: number) => (i % 2 === 0 ? 1 : -1);
+    expect(errorsGrowWithLevel(band((_, i) => 2 * sign(i))).grows).toBe(false);
+    expect(errorsGrowWithLevel(band((l, i) => 0.1 * l * sign(i))).grows).toBe(true);
+    expect(errorsGrowWithLevel({ actual: [1], lower: [0], upper: [2] }).grows).toBe(false);
+  });
+
+  it('scores a band by its width and, 2/alpha times over, by how far its misses fall outside', () => {
+    const band = { actual: [0, 5, -3], lower: [-1, -1, -1], upper: [1, 1, 1] };
+    // Widths 2 each; misses 4 above and 2 below at alpha 0.05 cost 40 * 6.
+    expect(intervalScore(band, 0.95)).toBeCloseTo((6 + 40 * 6) / 3, 9);
   });
 
   it('keeps a log model positive and its interval around the data', () => {

@@ -118,3 +118,67 @@ export function inverseSlope(kind: TransformKind, u: number): number {
       return Math.exp(u);
   }
 }
+
+/** A calibrated one-step band over held-out points, in data units, beside what was observed. */
+export interface HeldOutBand {
+  actual: number[];
+  lower: number[];
+  upper: number[];
+}
+
+/** Fewer held-out points than this and the errors' growth with the level is not judged. */
+const MIN_HELD_OUT = 40;
+/** Mean |error| in the busier half over the quieter half from which the errors grow with the level. */
+export const GROWTH_RATIO = 1.25;
+
+/**
+ * Whether a model's held-out one-step errors grow with the level it forecasts: the mean absolute
+ * error of the points forecast above the median level over that of the points below it. Additive
+ * noise gives about 1 (within a few percent at hundreds of points); Poisson counts over a 5x swing
+ * about 2, noise proportional to the level more. What chooseTransform reads off first differences
+ * of the raw series, this reads off the model's own errors, which a season or trend does not blur.
+ */
+export function errorsGrowWithLevel(band: HeldOutBand): { grows: boolean; ratio: number; reason: string } {
+  const n = band.actual.length;
+  if (n < MIN_HELD_OUT) return { grows: false, ratio: Number.NaN, reason: `${n} held-out points` };
+  const levels = band.lower.map((lo, i) => (lo + band.upper[i]!) / 2);
+  const median = [...levels].sort((a, b) => a - b)[Math.floor(n / 2)]!;
+  let high = 0;
+  let highCount = 0;
+  let low = 0;
+  let lowCount = 0;
+  for (let i = 0; i < n; i++) {
+    const error = Math.abs(band.actual[i]! - levels[i]!);
+    if (levels[i]! > median) {
+      high += error;
+      highCount++;
+    } else {
+      low += error;
+      lowCount++;
+    }
+  }
+  if (highCount === 0 || lowCount === 0 || low === 0) {
+    return { grows: false, ratio: Number.NaN, reason: 'no spread of levels' };
+  }
+  const ratio = high / highCount / (low / lowCount);
+  return {
+    grows: ratio >= GROWTH_RATIO,
+    ratio,
+    reason: `busy/quiet mean |error| ${ratio.toFixed(2)}, threshold ${GROWTH_RATIO}`,
+  };
+}
+
+/**
+ * Mean interval score of a central band at `confidence` (Gneiting & Raftery 2007): its width plus
+ * 2/alpha times how far each miss falls outside. Lower is better; a band that is narrow where it
+ * can be and wide where it must be scores best.
+ */
+export function intervalScore(band: HeldOutBand, confidence: number): number {
+  const penalty = 2 / (1 - confidence);
+  let total = 0;
+  for (let i = 0; i < band.actual.length; i++) {
+    const [y, lo, hi] = [band.actual[i]!, band.lower[i]!, band.upper[i]!];
+    total += hi - lo + penalty * Math.max(0, lo - y) + penalty * Math.max(0, y - hi);
+  }
+  return band.actual.length > 0 ? total / band.actual.length : Number.NaN;
+}

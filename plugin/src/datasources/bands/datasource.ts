@@ -17,14 +17,12 @@ import { getReadiness } from '../../api/client';
 import { toSidecarError } from '../../api/http';
 import { anomalyAnnotations } from './annotations';
 import { bandFrames } from './frames';
-import { queryProblem, stepSeconds, toBandsRequest } from './request';
+import { queryProblem, rateInterval, stepSeconds, toBandsRequest } from './request';
 import { proxyTransport, type BandsTransport } from './transport';
 import { type BandsQuery, DEFAULT_QUERY } from './types';
 
 /** A bands request fits a model per series; past this the query says it timed out rather than spin forever. */
 export const DEFAULT_TIMEOUT_MS = 60_000;
-/** Grafana's Prometheus data source assumes this scrape interval when it computes $__rate_interval. */
-const SCRAPE_SECONDS = 15;
 
 export interface BandsDataSourceDeps {
   transport?: BandsTransport;
@@ -112,11 +110,8 @@ export class BandsDataSource extends DataSourceApi<BandsQuery> {
       maxDataPoints: request.maxDataPoints,
     };
     const step = stepSeconds(range);
-    const rateInterval = formatDuration(Math.max(step + SCRAPE_SECONDS, 4 * SCRAPE_SECONDS));
-    const scopedVars: ScopedVars = {
-      ...request.scopedVars,
-      __rate_interval: { text: rateInterval, value: rateInterval },
-    };
+    const rate = rateInterval(step);
+    const scopedVars: ScopedVars = { ...request.scopedVars, __rate_interval: { text: rate, value: rate } };
     const expr = this.interpolate(target.expr, scopedVars);
     const body = toBandsRequest(expr, target, range);
 

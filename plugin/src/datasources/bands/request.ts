@@ -2,7 +2,7 @@
  * From a panel's (or Explore's) query to the body of POST /api/v1/bands. Pure: the caller interpolates
  * variables and passes the range in unix milliseconds, so the mapping is tested without Grafana.
  */
-import { type BandsQueryRequest, confidenceProblem, trainProblem } from '@ntma/contract';
+import { type BandsQueryRequest, confidenceProblem, formatDuration, trainProblem } from '@ntma/contract';
 import type { BandsQuery } from './types';
 
 export interface RangeAndResolution {
@@ -27,6 +27,14 @@ export function stepSeconds(range: RangeAndResolution): number {
   const byInterval = range.intervalMs / 1000;
   const byPoints = range.maxDataPoints && range.maxDataPoints > 0 ? rangeSeconds / range.maxDataPoints : 0;
   return Math.max(1, Math.ceil(Math.max(byInterval, byPoints)));
+}
+
+/** Grafana's Prometheus data source assumes this scrape interval when it computes $__rate_interval. */
+const SCRAPE_SECONDS = 15;
+
+/** $__rate_interval as Grafana's Prometheus data source computes it: the step plus a scrape, at least four scrapes. */
+export function rateInterval(step: number): string {
+  return formatDuration(Math.max(step + SCRAPE_SECONDS, 4 * SCRAPE_SECONDS));
 }
 
 /**

@@ -1,4 +1,6 @@
-import { PanelPlugin } from '@grafana/data';
+import { FieldColorModeId, FieldConfigProperty, PanelPlugin } from '@grafana/data';
+import type { GraphFieldConfig } from '@grafana/schema';
+import { commonOptionsBuilder, getGraphFieldOptions, GraphThresholdsStyleMode } from '@grafana/ui';
 import {
   type AnomalyBandsOptions,
   CONFIDENCE,
@@ -7,6 +9,7 @@ import {
   type SENSITIVITIES,
   type TARGET_MODES,
 } from '@ntma/contract';
+import { DEFAULT_BAND_OPACITY } from './chartFrames';
 import { AnomalyBandsPanel } from './components/AnomalyBandsPanel';
 
 // The option paths, choices and defaults are the contract's (the dashboard generator writes panels from the
@@ -27,8 +30,45 @@ function choices<T extends string>(labels: Record<T, string>): Array<{ value: T;
   return (Object.keys(labels) as T[]).map((value) => ({ value, label: labels[value] }));
 }
 
-export const plugin = new PanelPlugin<AnomalyBandsOptions>(AnomalyBandsPanel)
-  .useFieldConfig()
+export const plugin = new PanelPlugin<AnomalyBandsOptions, GraphFieldConfig>(AnomalyBandsPanel)
+  // The standard options (unit, decimals, min, max, thresholds, colour) and the part of the time series panel's
+  // own field config this chart honours: line width, band opacity, axis, threshold style, and `hideFrom`, which
+  // Grafana's legend sets through an override when a series is toggled.
+  .useFieldConfig({
+    standardOptions: {
+      [FieldConfigProperty.Color]: {
+        settings: { byValueSupport: false, bySeriesSupport: true, preferThresholdsMode: false },
+        defaultValue: { mode: FieldColorModeId.PaletteClassic },
+      },
+    },
+    useCustomConfig: (builder) => {
+      builder
+        .addSliderInput({
+          path: 'lineWidth',
+          name: 'Line width',
+          category: ['Graph styles'],
+          defaultValue: 1,
+          settings: { min: 0, max: 10, step: 1 },
+        })
+        .addSliderInput({
+          path: 'fillOpacity',
+          name: 'Band opacity',
+          description: 'How strongly the band between the lower and upper bound is filled.',
+          category: ['Graph styles'],
+          defaultValue: DEFAULT_BAND_OPACITY,
+          settings: { min: 0, max: 100, step: 1 },
+        })
+        .addSelect({
+          path: 'thresholdsStyle.mode',
+          name: 'Show thresholds',
+          category: ['Thresholds'],
+          defaultValue: GraphThresholdsStyleMode.Off,
+          settings: { options: getGraphFieldOptions().thresholdsDisplayModes },
+        });
+      commonOptionsBuilder.addAxisConfig(builder, {});
+      commonOptionsBuilder.addHideFrom(builder);
+    },
+  })
   .setPanelOptions((builder) =>
     builder
       .addSliderInput({
@@ -42,10 +82,12 @@ export const plugin = new PanelPlugin<AnomalyBandsOptions>(AnomalyBandsPanel)
       .addTextInput({
         path: 'train',
         name: 'Training window',
-        description: 'How much of the start of the panel range trains the model, e.g. 6h or 1d. Empty: the first half.',
+        description:
+          "How much history trains the model, e.g. 6h or 1d. On the sidecar's Prometheus: the history before the " +
+          'panel range (empty: a week, or what there is). Other datasources: the start of the range (empty: its first half).',
         category: ['Band'],
         defaultValue: DEFAULTS.train,
-        settings: { placeholder: 'half of the range' },
+        settings: { placeholder: 'a week before the range' },
       })
       .addRadio({
         path: 'model',

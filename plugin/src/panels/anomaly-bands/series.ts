@@ -5,14 +5,14 @@ import type { Labels } from '@ntma/contract';
 export interface InputSeries {
   /** The series' id in the bands request; the answer's series carries it back. */
   key: string;
+  /** The query that returned it (its refId); the full-range request runs that query again. */
+  refId: string;
   name: string;
   labels: Labels;
   /** [unix seconds, value]; null is a gap. */
   points: Array<[number, number | null]>;
   /** The step the series was queried with, in seconds; undefined lets the sidecar infer it. */
   stepSeconds?: number;
-  /** Grafana unit of the field, for axis and tooltip formatting. */
-  unit?: string;
 }
 
 /**
@@ -41,11 +41,11 @@ export function seriesFromFrames(frames: DataFrame[], requestIntervalMs?: number
       });
       found.push({
         key: `${frame.refId ?? ''}#${frameIndex}.${fieldIndex}`,
+        refId: frame.refId ?? '',
         name: getFieldDisplayName(field, frame, frames),
         labels: { ...(field.labels ?? {}) },
         points,
         stepSeconds: intervalMs && intervalMs > 0 ? intervalMs / 1000 : undefined,
-        unit: field.config?.unit,
       });
     });
   });

@@ -1,12 +1,19 @@
 import React from 'react';
-import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { SIDECAR_PROXY_URL } from '../../../constants';
 import { testIds } from '../../../components/testIds';
 import { installFakeBackend } from '../../../testing/backend';
 import { fakeBands } from '../../../testing/bands';
-import { panelProps, seriesFrame, withSpikes } from '../../../testing/panelProps';
+import { panelProps, seriesFrame, T0, withSpikes } from '../../../testing/panelProps';
+import { createTheme, EventBusSrv } from '@grafana/data';
+import { PanelContextProvider } from '@grafana/ui';
+import type { BandsAnswer } from '@ntma/contract';
+import { chartData } from '../chartFrames';
+import { anomalyMarks } from '../marks';
+import { seriesFromFrames } from '../series';
 import { AnomalyBandsPanel } from './AnomalyBandsPanel';
+import { BandsTooltip } from './BandsTimeSeries';
 
 jest.mock('@grafana/runtime', () => jest.requireActual('../../../testing/backend').mockRuntime());
 
@@ -14,6 +21,7 @@ jest.mock('@grafana/runtime', () => jest.requireActual('../../../testing/backend
 const user = userEvent.setup({ delay: null });
 
 const BANDS = `POST ${SIDECAR_PROXY_URL}/api/v1/bands/series`;
+const QUERY_BANDS = `POST ${SIDECAR_PROXY_URL}/api/v1/bands`;
 const ANOMALIES = `GET ${SIDECAR_PROXY_URL}/api/v1/anomalies`;
 const TARGETS = `GET ${SIDECAR_PROXY_URL}/api/v1/targets`;
 const SCALE = `POST ${SIDECAR_PROXY_URL}/api/v1/targets/compose%3Ashop%3Aweb/scale`;
@@ -42,13 +50,17 @@ describe('AnomalyBandsPanel', () => {
     render(<AnomalyBandsPanel {...panelProps(frames())} />);
 
     await waitFor(() => expect(screen.getAllByTestId(testIds.panel.band)).toHaveLength(2));
-    expect(screen.getAllByTestId(testIds.panel.series)).toHaveLength(2);
-    const marks = screen.getAllByTestId(testIds.panel.mark);
-    expect(marks).toHaveLength(2);
-    expect(marks.map((m) => m.getAttribute('data-kind'))).toEqual(['spike', 'spike']);
-    // The band of eth0 was paired by id although the answer lists series in reverse order.
+    // The band of eth0 was paired by id although the answer lists series in reverse order; the fake trains on
+    // the first 20 points and bands the other 20.
     const eth0Band = screen.getAllByTestId(testIds.panel.band).find((b) => b.getAttribute('data-series') === 'eth0');
-    expect(eth0Band?.getAttribute('d')).toMatch(/^M[\d.]+,[\d.]+L/);
+    expect(eth0Band).toHaveAttribute('data-first', String(T0 + 20 * 60));
+    expect(eth0Band).toHaveAttribute('data-last', String(T0 + 39 * 60));
+    expect(eth0Band).toHaveAttribute('data-banded', '20');
+    expect(eth0Band).toHaveAttribute('data-points', '40');
+    // Not the sidecar's Prometheus (the props name no query): it says the band starts after its training part.
+    expect(screen.getByTestId(testIds.panel.trainingNotice)).toHaveTextContent(
+      'The band starts after its training part (the first half of the range)',
+    );
     expect(backend.requests.find((r) => r.method === 'POST')?.data).toMatchObject({
       confidence: 0.95,
       model: 'auto',
@@ -58,8 +70,55 @@ describe('AnomalyBandsPanel', () => {
         { id: 'A#1.1', labels: { device: 'eth1' } },
       ],
     });
-    expect(screen.getByText('Spike')).toBeInTheDocument();
+    expect(within(screen.getByTestId(testIds.panel.legend)).getByText('Spike')).toBeInTheDocument();
     expect(screen.queryByTestId(testIds.panel.loading)).not.toBeInTheDocument();
+  });
+
+  it('asks the sidecar to rerun a query on its own Prometheus, so the band covers every point', async () => {
+    const backend = installFakeBackend({
+      [QUERY_BANDS]: (request) => {
+        const body = request.data as { start: number; end: number; step: number };
+        const timestamps = Array.from(
+          { length: (body.end - body.start) / body.step + 1 },
+          (_, i) => body.start + i * 60,
+        );
+        return fakeBands()({
+          ...request,
+          // The same fake, given history before the range: it bands every visible point.
+          data: {
+            series: [
+              {
+                id: 'x',
+                labels: { __name__: 'rx', device: 'eth0' },
+                points: [...timestamps, ...timestamps].map((t) => [t, 10]),
+              },
+            ],
+          },
+        });
+      },
+      [ANOMALIES]: { body: { anomalies: [] } },
+    });
+    const props = panelProps([seriesFrame({ device: 'eth0' }, withSpikes(40, []))]);
+    const target = {
+      refId: 'A',
+      expr: 'rate(rx{service="$service"}[$__rate_interval])',
+      datasource: { type: 'prometheus', uid: 'prometheus' },
+    };
+    render(
+      <AnomalyBandsPanel {...props} data={{ ...props.data, request: { ...props.data.request!, targets: [target] } }} />,
+    );
+
+    await waitFor(() => expect(screen.getAllByTestId(testIds.panel.band)).toHaveLength(1));
+    expect(backend.requests.find((r) => r.method === 'POST')?.data).toEqual({
+      query: 'rate(rx{service="web"}[75s])',
+      start: T0,
+      end: T0 + 39 * 60,
+      step: 60,
+      confidence: 0.95,
+      model: 'auto',
+    });
+    expect(screen.getByTestId(testIds.panel.band)).toHaveAttribute('data-banded', '40');
+    expect(screen.queryByTestId(testIds.panel.trainingNotice)).not.toBeInTheDocument();
   });
 
   it('shows a loading state, then the bands', async () => {
@@ -77,7 +136,7 @@ describe('AnomalyBandsPanel', () => {
     try {
       render(<AnomalyBandsPanel {...panelProps(frames())} />);
       expect(await screen.findByTestId(testIds.panel.loading)).toHaveTextContent('Fitting forecast bands for 2 series');
-      expect(screen.getAllByTestId(testIds.panel.series)).toHaveLength(2);
+      expect(screen.getByTestId(testIds.panel.chart)).toBeInTheDocument();
       await act(async () => release());
       await waitFor(() => expect(screen.queryByTestId(testIds.panel.loading)).not.toBeInTheDocument());
       expect(screen.getAllByTestId(testIds.panel.band)).toHaveLength(2);
@@ -100,7 +159,7 @@ describe('AnomalyBandsPanel', () => {
     const error = await screen.findByTestId(testIds.panel.error);
     expect(error).toHaveTextContent('Bands unavailable:');
     expect(error).toHaveTextContent('series: 60 series; at most 50 per request');
-    expect(screen.getAllByTestId(testIds.panel.series)).toHaveLength(2);
+    expect(screen.getByTestId(testIds.panel.chart)).toBeInTheDocument();
     expect(screen.queryAllByTestId(testIds.panel.band)).toHaveLength(0);
   });
 
@@ -137,29 +196,44 @@ describe('AnomalyBandsPanel', () => {
     expect(screen.getAllByTestId(testIds.panel.band)).toHaveLength(1);
   });
 
-  it('hides and shows a band from the legend', async () => {
+  it("hides a series and its band when Grafana's legend override hides the series", async () => {
     installFakeBackend({ [BANDS]: fakeBands(), [ANOMALIES]: { body: { anomalies: [] } } });
-    render(<AnomalyBandsPanel {...panelProps(frames())} />);
-    await waitFor(() => expect(screen.getAllByTestId(testIds.panel.band)).toHaveLength(2));
+    const hidden = frames();
+    hidden[0]!.fields[1]!.config.custom = { hideFrom: { viz: true, legend: false, tooltip: false } };
+    render(<AnomalyBandsPanel {...panelProps(hidden)} />);
 
-    const eth0 = screen.getAllByTestId(testIds.panel.legendItem).find((b) => b.textContent?.startsWith('eth0'))!;
-    await user.click(eth0);
-
-    expect(eth0).toHaveAttribute('aria-pressed', 'false');
-    expect(screen.getAllByTestId(testIds.panel.band).map((b) => b.getAttribute('data-series'))).toEqual(['eth1']);
-    await user.click(eth0);
-    expect(screen.getAllByTestId(testIds.panel.band)).toHaveLength(2);
+    await waitFor(() => expect(screen.getAllByTestId(testIds.panel.band)).toHaveLength(1));
+    expect(screen.getByTestId(testIds.panel.band)).toHaveAttribute('data-series', 'eth1');
   });
 
-  it('shows actual, forecast, band and score in the tooltip', async () => {
+  it("asks the panel context to toggle a series from Grafana's legend", async () => {
     installFakeBackend({ [BANDS]: fakeBands(), [ANOMALIES]: { body: { anomalies: [] } } });
-    render(<AnomalyBandsPanel {...panelProps(frames())} />);
+    const toggle = jest.fn();
+    const context = { eventsScope: 'test', eventBus: new EventBusSrv(), onToggleSeriesVisibility: toggle };
+    render(
+      <PanelContextProvider value={context}>
+        <AnomalyBandsPanel {...panelProps(frames())} />
+      </PanelContextProvider>,
+    );
     await waitFor(() => expect(screen.getAllByTestId(testIds.panel.band)).toHaveLength(2));
 
-    const area = screen.getByTestId(testIds.panel.hoverArea);
-    jest.spyOn(area, 'getBoundingClientRect').mockReturnValue({ left: 0, top: 0 } as DOMRect);
-    // 30 of 39 steps across the plot: the spike of eth0.
-    fireEvent.mouseMove(area, { clientX: (724 * 30) / 39, clientY: 50 });
+    await user.click(screen.getByRole('button', { name: 'eth0' }));
+
+    expect(toggle).toHaveBeenCalledWith('eth0', expect.anything());
+  });
+
+  it('shows actual, forecast, band, score and kind in the tooltip', () => {
+    const theme = createTheme();
+    const input = seriesFromFrames(frames(), 60_000);
+    const band = fakeBands()({
+      url: '',
+      data: { series: input.map((s) => ({ id: s.key, labels: s.labels, points: s.points })) },
+    }).body as BandsAnswer;
+    const byKey = new Map(band.series.map((b) => [b.id, b]));
+    const chart = chartData(input, frames(), byKey, theme);
+    const marks = new Map(chart.series.map((one) => [one.key, one.band ? anomalyMarks(one.band, 'low') : []]));
+
+    render(<BandsTooltip series={chart.series} frames={chart.frames} marks={marks} t={T0 + 30 * 60} timeZone="utc" />);
 
     const tooltip = screen.getByTestId(testIds.panel.tooltip);
     const eth0 = within(tooltip).getByText('eth0').closest('tr')!;
@@ -169,7 +243,10 @@ describe('AnomalyBandsPanel', () => {
       '10',
       '9 – 11',
       '0.9999',
+      'Spike',
     ]);
+    const eth1 = within(tooltip).getByText('eth1').closest('tr')!;
+    expect(eth1.querySelectorAll('td')[5]?.textContent).toBe('in band');
   });
 
   it('takes the kind from a watcher excursion covering the point', async () => {
@@ -198,11 +275,10 @@ describe('AnomalyBandsPanel', () => {
 
     render(<AnomalyBandsPanel {...panelProps(frames())} />);
 
-    await waitFor(() => expect(screen.getAllByTestId(testIds.panel.mark)).toHaveLength(2));
-    expect(screen.getAllByTestId(testIds.panel.mark).map((m) => m.getAttribute('data-kind'))).toEqual([
-      'attack_suspected',
-      'spike',
-    ]);
+    // The kinds marked, named in the info row: the watcher's kind won over the band's for its point.
+    const info = await screen.findByTestId(testIds.panel.legend);
+    await waitFor(() => expect(within(info).getByText('Attack suspected')).toBeInTheDocument());
+    expect(within(info).getByText('Spike')).toBeInTheDocument();
   });
 
   describe('scale buttons', () => {

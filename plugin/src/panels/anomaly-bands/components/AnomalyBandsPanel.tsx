@@ -1,12 +1,6 @@
 import React, { useMemo, useState } from 'react';
 import { css } from '@emotion/css';
-import {
-  formattedValueToString,
-  getValueFormat,
-  type GrafanaTheme2,
-  LoadingState,
-  type PanelProps,
-} from '@grafana/data';
+import { type GrafanaTheme2, LoadingState, type PanelProps } from '@grafana/data';
 import { Combobox, Icon, Spinner, useStyles2, useTheme2 } from '@grafana/ui';
 import {
   type AnomalyBandsOptions,
@@ -21,17 +15,21 @@ import { ACTIONS, userCan } from '../../../permissions';
 import { testIds } from '../../../components/testIds';
 import { anomalyMarks, recordsForSeries } from '../marks';
 import { linkedTargets } from '../target';
-import { useBands } from '../useBands';
+import type { InputSeries } from '../series';
+import { bandSource } from '../source';
+import { useBands, useInputSeries } from '../useBands';
 import { useTargetView } from '../useTargetView';
-import { BandsChart, type ChartSeries } from './BandsChart';
-import { Legend } from './Legend';
+import { chartData } from '../chartFrames';
+import { BandsInfo } from './BandsInfo';
+import { BandsTimeSeries } from './BandsTimeSeries';
 
 type Props = PanelProps<AnomalyBandsOptions>;
 
 const HEADER_HEIGHT = 36;
 // Room for two lines of the message; the full text is in the banner's title.
 const ERROR_HEIGHT = 48;
-const LEGEND_ROW_HEIGHT = 22;
+const INFO_HEIGHT = 22;
+const NOTICE_HEIGHT = 20;
 
 /** The option problem that stops a request, if any: checked here so it reads as the option's fault. */
 function optionProblem(options: AnomalyBandsOptions): { model: ModelChoice; problem?: string } {
@@ -50,18 +48,22 @@ export function AnomalyBandsPanel({
   timeRange,
   timeZone,
   replaceVariables,
+  onChangeTimeRange,
+  eventBus,
   title,
 }: Props) {
   const s = useStyles2(getStyles);
   const theme = useTheme2();
   const { model, problem } = optionProblem(options);
-  const frames = problem ? NO_FRAMES : data.series;
-  const { input, bands } = useBands(
-    frames,
-    { confidence: options.confidence, train: options.train, model },
-    data.request?.intervalMs,
+  const frames = data.series;
+  const input = useInputSeries(frames, data.request?.intervalMs);
+  // A bad option asks the sidecar nothing; the series are still drawn, without bands.
+  const requested = problem ? NO_INPUT : input;
+  const source = useMemo(
+    () => bandSource(data.request?.targets, input, replaceVariables, data.request?.scopedVars),
+    [data.request?.targets, data.request?.scopedVars, input, replaceVariables],
   );
-  const [hiddenBands, setHiddenBands] = useState<Set<string>>(new Set());
+  const bands = useBands(requested, source, { confidence: options.confidence, train: options.train, model });
 
   const targets = useMemo(() => linkedTargets(options, input, replaceVariables), [options, input, replaceVariables]);
   const [chosenTarget, setChosenTarget] = useState<string>();
@@ -70,38 +72,25 @@ export function AnomalyBandsPanel({
   const showScale = options.showScaleButtons && userCan(ACTIONS.scale);
   const targetView = useTargetView(showScale ? target : undefined);
 
-  const unit = input.find((one) => one.unit)?.unit;
-  const { formatValue, formatTick } = useMemo(() => {
-    const format = getValueFormat(unit ?? 'short');
-    return {
-      formatValue: (value: number) => formattedValueToString(format(value)),
-      formatTick: (value: number, decimals: number) => formattedValueToString(format(value, decimals)),
-    };
-  }, [unit]);
-
   const bandByKey = useMemo(
     () => new Map((bands.value?.series ?? []).map((b) => [b.input.key, b.band])),
     [bands.value],
   );
-
-  const chartSeries: ChartSeries[] = useMemo(() => {
+  const usableBands = useMemo(
+    () => new Map([...bandByKey].map(([key, band]) => [key, band && !band.error ? band : undefined])),
+    [bandByKey],
+  );
+  const chart = useMemo(() => chartData(input, frames, usableBands, theme), [input, frames, usableBands, theme]);
+  const marks = useMemo(() => {
     const minSeverity = MIN_SEVERITY[options.sensitivity];
     const watched = bands.value?.watched ?? [];
-    return input.map((one, i) => {
-      const band = bandByKey.get(one.key);
-      const usable = band && !band.error ? band : undefined;
-      return {
-        key: one.key,
-        name: one.name,
-        color: theme.visualization.getColorByName(theme.visualization.palette[i % theme.visualization.palette.length]!),
-        times: one.points.map((p) => p[0]),
-        actual: one.points.map((p) => p[1]),
-        band: usable,
-        marks: usable ? anomalyMarks(usable, minSeverity, recordsForSeries(watched, usable.labels)) : [],
-        showBand: !hiddenBands.has(one.key),
-      };
-    });
-  }, [input, bands.value, bandByKey, hiddenBands, options.sensitivity, theme]);
+    return new Map(
+      chart.series.map((one) => [
+        one.key,
+        one.band ? anomalyMarks(one.band, minSeverity, recordsForSeries(watched, one.band.labels)) : [],
+      ]),
+    );
+  }, [chart, bands.value, options.sensitivity]);
 
   if (!problem && input.length === 0) {
     return (
@@ -120,13 +109,15 @@ export function AnomalyBandsPanel({
 
   const showHeader = showScale && targets.length > 0;
   const error = problem ?? bands.error?.message;
-  const perRow = Math.max(1, Math.floor(width / 220));
-  const legendHeight = LEGEND_ROW_HEIGHT * Math.ceil((input.length + 1) / perRow) + 6;
   const chartHeight = Math.max(
-    60,
-    height - legendHeight - (showHeader ? HEADER_HEIGHT : 0) - (error ? ERROR_HEIGHT : 0),
+    80,
+    height -
+      INFO_HEIGHT -
+      (showHeader ? HEADER_HEIGHT : 0) -
+      (error ? ERROR_HEIGHT : 0) -
+      (source.kind === 'series' ? NOTICE_HEIGHT : 0),
   );
-  const kinds = [...new Set(chartSeries.flatMap((one) => one.marks.map((m) => m.kind)))].sort() as ExcursionKind[];
+  const kinds = [...new Set([...marks.values()].flatMap((list) => list.map((m) => m.kind)))].sort() as ExcursionKind[];
 
   return (
     <div className={s.panel} style={{ width, height }} data-testid={testIds.panel.container}>
@@ -161,6 +152,13 @@ export function AnomalyBandsPanel({
           )}
         </div>
       )}
+      {source.kind === 'series' && (
+        <div className={s.notice} data-testid={testIds.panel.trainingNotice} title={source.reason}>
+          <Icon name="info-circle" size="sm" />
+          The band starts after its training part ({options.train.trim() || 'the first half of the range'}):{' '}
+          {source.reason}.
+        </div>
+      )}
       {error && (
         <div className={s.error} data-testid={testIds.panel.error} role="alert" title={error}>
           <Icon name="exclamation-triangle" className={s.errorIcon} />
@@ -176,43 +174,31 @@ export function AnomalyBandsPanel({
             <Spinner inline size="sm" /> Fitting forecast bands for {input.length} series…
           </div>
         )}
-        <BandsChart
-          series={chartSeries}
+        <BandsTimeSeries
+          data={chart}
+          marks={marks}
           width={width}
           height={chartHeight}
-          from={timeRange.from.valueOf() / 1000}
-          to={timeRange.to.valueOf() / 1000}
+          timeRange={timeRange}
           timeZone={timeZone}
-          formatValue={formatValue}
-          formatTick={formatTick}
+          onChangeTimeRange={onChangeTimeRange}
+          eventBus={eventBus}
         />
       </div>
-      <Legend
-        items={chartSeries.map((one) => ({
+      <BandsInfo
+        items={chart.series.map((one) => ({
           key: one.key,
           name: one.name,
-          color: one.color,
-          model: one.band ? bandByKey.get(one.key)?.model : undefined,
+          model: one.band?.model,
           error: bandByKey.get(one.key)?.error,
-          hasBand: one.band !== undefined,
-          showBand: one.showBand,
         }))}
         kinds={kinds}
-        onToggleBand={(key) =>
-          setHiddenBands((hidden) => {
-            const next = new Set(hidden);
-            if (!next.delete(key)) {
-              next.add(key);
-            }
-            return next;
-          })
-        }
       />
     </div>
   );
 }
 
-const NO_FRAMES: Props['data']['series'] = [];
+const NO_INPUT: InputSeries[] = [];
 
 const getStyles = (theme: GrafanaTheme2) => ({
   panel: css({ display: 'flex', flexDirection: 'column', overflow: 'hidden' }),
@@ -241,6 +227,18 @@ const getStyles = (theme: GrafanaTheme2) => ({
     background: theme.colors.error.transparent,
     borderLeft: `3px solid ${theme.colors.error.border}`,
     color: theme.colors.text.primary,
+    fontSize: theme.typography.bodySmall.fontSize,
+  }),
+  notice: css({
+    flexShrink: 0,
+    display: 'flex',
+    alignItems: 'center',
+    gap: theme.spacing(0.5),
+    height: NOTICE_HEIGHT,
+    overflow: 'hidden',
+    whiteSpace: 'nowrap',
+    textOverflow: 'ellipsis',
+    color: theme.colors.text.secondary,
     fontSize: theme.typography.bodySmall.fontSize,
   }),
   errorIcon: css({ color: theme.colors.error.text, flexShrink: 0, marginTop: 2 }),
