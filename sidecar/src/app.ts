@@ -8,7 +8,7 @@ import type { Config } from './config.js';
 import { DEFAULT_LIMITS } from './bands/limits.js';
 import { PoolBandsEngine } from './bands/pool-engine.js';
 import { LazyForecastPool } from './forecast/lazy-pool.js';
-import { ForecastPool } from './forecast/pool.js';
+import { ForecastPool, WARM_WAIT_MS } from './forecast/pool.js';
 import { createHealthMetrics, type HealthMetrics } from './metrics/health.js';
 import type { BandsEngine } from './bands/engine.js';
 import { BandsService } from './bands/service.js';
@@ -106,6 +106,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     logger: options.logger ?? { level: config.logLevel },
     // Bands requests carry whole series; 16 MiB holds 50 series of 10,000 points.
     bodyLimit: 16 * 1024 * 1024,
+    // onReady awaits the fit workers' warm-up, itself bounded by WARM_WAIT_MS: avvio's default 10 s would
+    // otherwise fail the start on a loaded machine before the warm-up's own bound lets the app go on.
+    pluginTimeout: WARM_WAIT_MS + 10_000,
     // allowUnionTypes: `type: ['number', 'null']` is how a schema keeps a null from being coerced to 0.
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false, allowUnionTypes: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();

@@ -3,6 +3,7 @@
  * page server between them and Chromium. Started together, closed together in reverse order.
  */
 import type { Browser } from 'playwright-core';
+import { backfill, cleanBackfill, type KnownSeries } from '../support/backfill.js';
 import { cleanPrometheus, startPrometheus, type RunningPrometheus, type StartOptions } from '../support/prometheus.js';
 import { startSidecar, TEST_TOKEN, type RunningSidecar } from '../support/sidecar.js';
 import { launchChromium } from './browser.js';
@@ -50,4 +51,32 @@ export async function startBrowserStack(options: BrowserStackOptions = {}): Prom
       cleanPrometheus(prom);
     },
   };
+}
+
+/**
+ * The stack over a Prometheus backfilled with `series`; closing it also removes the history. Load shedding is off
+ * by default: a browser test's fits on a busy 2-core machine would otherwise turn into 503s.
+ */
+export async function startBackfilledBrowserStack(
+  series: KnownSeries[],
+  options: Omit<BrowserStackOptions, 'prometheus'> = {},
+): Promise<BrowserStack> {
+  const data = await backfill(series);
+  try {
+    const stack = await startBrowserStack({
+      ...options,
+      prometheus: { storageDir: data.storageDir },
+      sidecarEnv: { NTMA_MAX_EVENT_LOOP_DELAY_MS: '600000', ...options.sidecarEnv },
+    });
+    return {
+      ...stack,
+      async close() {
+        await stack.close();
+        cleanBackfill(data);
+      },
+    };
+  } catch (error) {
+    cleanBackfill(data);
+    throw error;
+  }
 }

@@ -25,9 +25,9 @@ import {
   type BandsAnswer,
   type SeriesBand,
 } from '@ntma/contract';
-import { backfill, cleanBackfill, seededUniform, type Backfilled, type KnownSeries } from '../support/backfill.js';
+import { seededUniform, type KnownSeries } from '../support/backfill.js';
 import { chromium, describeWith, prometheus, promtool } from '../support/components.js';
-import { startBrowserStack, type BrowserStack } from '../harness/stack.js';
+import { startBackfilledBrowserStack, type BrowserStack } from '../harness/stack.js';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 /**
@@ -193,14 +193,10 @@ describeWith(
   [chromium, prometheus, promtool],
   "every provisioned dashboard's anomaly-bands panels, with their saved options, in Chromium",
   () => {
-    let data: Backfilled;
     let stack: BrowserStack;
 
     beforeAll(async () => {
-      data = await backfill(SERIES);
-      stack = await startBrowserStack({
-        prometheus: { storageDir: data.storageDir },
-        sidecarEnv: { NTMA_MAX_EVENT_LOOP_DELAY_MS: '600000' },
+      stack = await startBackfilledBrowserStack(SERIES, {
         // No watchers: their records would rename kinds, and this test checks the bands answer's own.
         sidecarOptions: { services: { watchers: { source: '<none>', watchers: [] } } },
       });
@@ -208,7 +204,6 @@ describeWith(
 
     afterAll(async () => {
       await stack?.close();
-      if (data) cleanBackfill(data);
     });
 
     it('finds band panels on every provisioned dashboard', () => {

@@ -11,10 +11,10 @@ import path from 'node:path';
 import type { DataFrame, DataQueryResponse } from '@grafana/data';
 import type { Page } from 'playwright-core';
 import { KIND_COLORS } from '@ntma/contract';
-import { backfill, cleanBackfill, dailyTraffic, type Backfilled, type KnownSeries } from '../support/backfill.js';
+import { dailyTraffic, type KnownSeries } from '../support/backfill.js';
 import { chromium, describeWith, prometheus, promtool } from '../support/components.js';
 import { ARTIFACTS } from '../harness/browser.js';
-import { startBrowserStack, type BrowserStack } from '../harness/stack.js';
+import { startBackfilledBrowserStack, type BrowserStack } from '../harness/stack.js';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const SHOTS = process.env.NTMA_SCREENSHOTS === 'docs' ? path.join(ROOT, 'docs', 'screenshots') : ARTIFACTS;
@@ -78,20 +78,14 @@ describeWith(
   [chromium, prometheus, promtool],
   'the bands data source drawn by the time series components (harness, real sidecar and Prometheus)',
   () => {
-    let data: Backfilled;
     let stack: BrowserStack;
 
     beforeAll(async () => {
-      data = await backfill(SERIES);
-      stack = await startBrowserStack({
-        prometheus: { storageDir: data.storageDir },
-        sidecarEnv: { NTMA_MAX_EVENT_LOOP_DELAY_MS: '600000' },
-      });
+      stack = await startBackfilledBrowserStack(SERIES);
     }, 300_000);
 
     afterAll(async () => {
       await stack?.close();
-      if (data) cleanBackfill(data);
     });
 
     async function draw(extra: Record<string, string>): Promise<{ page: Page; drawn: Drawn }> {

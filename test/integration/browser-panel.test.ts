@@ -1,12 +1,12 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { BandsAnswer } from '@ntma/contract';
-import { backfill, cleanBackfill, dailyTraffic, type Backfilled, type KnownSeries } from '../support/backfill.js';
+import { dailyTraffic, type KnownSeries } from '../support/backfill.js';
 import { chromium, describeWith, prometheus, promtool } from '../support/components.js';
 import { TEST_TOKEN } from '../support/sidecar.js';
 import { ARTIFACTS } from '../harness/browser.js';
 import { startHarnessServer } from '../harness/server.js';
-import { startBrowserStack, type BrowserStack } from '../harness/stack.js';
+import { startBackfilledBrowserStack, type BrowserStack } from '../harness/stack.js';
 
 /** The README's screenshots are these, written to docs/screenshots only with NTMA_SCREENSHOTS=docs. */
 const SHOTS =
@@ -48,20 +48,14 @@ describeWith(
   [chromium, prometheus, promtool],
   'the anomaly-bands panel in Chromium (harness, real sidecar and Prometheus)',
   () => {
-    let data: Backfilled;
     let stack: BrowserStack;
 
     beforeAll(async () => {
-      data = await backfill(SERIES);
-      stack = await startBrowserStack({
-        prometheus: { storageDir: data.storageDir },
-        sidecarEnv: { NTMA_MAX_EVENT_LOOP_DELAY_MS: '600000' },
-      });
+      stack = await startBackfilledBrowserStack(SERIES);
     }, 300_000);
 
     afterAll(async () => {
       await stack?.close();
-      if (data) cleanBackfill(data);
     });
 
     async function open(query: string): Promise<Page> {
