@@ -13,7 +13,9 @@ export function fakeBands(halfWidth = 1) {
     const body = request.data as BandsSeriesRequest;
     const series: SeriesBand[] = body.series.map((sent) => {
       // The panel sends points; the compact form (start + values) is for other clients.
-      if (!('points' in sent)) throw new Error('fakeBands takes series sent as points only');
+      if (!('points' in sent)) {
+        throw new Error('fakeBands takes series sent as points only');
+      }
       const { id, labels, points } = sent;
       const split = Math.floor(points.length / 2);
       const train = points.slice(0, split).flatMap(([, v]) => (v === null ? [] : [v]));
