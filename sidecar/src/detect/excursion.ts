@@ -77,6 +77,12 @@ export interface ExcursionInput {
   /** -1 below the band, 0 inside, 1 above. */
   band: -1 | 0 | 1;
   log10p: number;
+  /**
+   * The surprise that keeps an open excursion open, or opens one, while the series is in its band
+   * (default: log10p). The detector leaves out statistics over a window here: they keep a short
+   * spike's evidence for the whole window, and would hold the excursion open that long.
+   */
+  holdLog10p?: number;
 }
 
 /**
@@ -160,7 +166,10 @@ export class ExcursionTracker {
       }
     }
     if (!this.open) {
-      if (point.log10p > this.options.openLog10p || point.residual === 0) return null;
+      // In its band, a point opens one only on the evidence that could hold it open: a window's
+      // statistic still carrying a spike that has ended would reopen what just closed.
+      const evidence = point.band !== 0 ? point.log10p : (point.holdLog10p ?? point.log10p);
+      if (evidence > this.options.openLog10p || point.residual === 0) return null;
       this.open = {
         startedAt: point.t,
         direction: point.residual > 0 ? 1 : -1,
@@ -185,7 +194,7 @@ export class ExcursionTracker {
     open.meanValue = this.sum / open.points;
     open.spread = Math.sqrt(Math.max(0, this.sumSq / open.points - open.meanValue * open.meanValue));
     open.peakResidual = Math.max(open.peakResidual, Math.abs(point.residual));
-    if (point.band !== 0 || point.log10p <= this.options.openLog10p) {
+    if (point.band !== 0 || (point.holdLog10p ?? point.log10p) <= this.options.openLog10p) {
       if (open.outOfBandPoints > 0) this.outOfBandSeconds += gap;
       open.outOfBandPoints += 1;
       this.inBand.reset();

@@ -209,14 +209,21 @@ export function pointSettings(o: ForecastDetectorOptions): PointSettings {
       historyPoints: history,
       minHistoryPoints: Math.max(2, Math.round(o.surprise.minHistoryShare * history)),
       tail: o.surprise.tail,
-      channels: o.surprise.channels.map(({ input, seconds, warmup }) => ({
-        input,
-        points: isTimeStatistic(input) ? 1 : pointsIn(seconds, step),
-        ...(warmup ? { warmup } : {}),
-        // A spike inside the shift's window moves its histogram for the whole window (100 s at a
-        // 1 s step): evidence for the score, but it must not hold the excursion and ntma_anomaly open.
-        ...(input === 'shift' ? { scoreOnly: true } : {}),
-      })),
+      channels: o.surprise.channels.map(({ input, seconds, warmup }) => {
+        const points = isTimeStatistic(input) ? 1 : pointsIn(seconds, step);
+        return {
+          input,
+          points,
+          ...(warmup ? { warmup } : {}),
+          // A spike inside the shift's window moves its histogram for the whole window (100 s at a
+          // 1 s step): evidence for the score, but it must not hold the excursion and ntma_anomaly open.
+          ...(input === 'shift' ? { scoreOnly: true } : {}),
+          // A run of residuals keeps a spike in its sum for its whole window (30 minutes): it may open
+          // an excursion, but not hold one open once the series is back in its band. The live watch
+          // test saw a 6 s spike hold ntma_anomaly at 1 for more than 25 s through it.
+          ...(input === 'residual' && points > 1 ? { opensOnly: true } : {}),
+        };
+      }),
     },
   };
 }
@@ -426,14 +433,14 @@ export class ForecastDetector implements StreamingDetector {
     // The shift bins the value against the history before it, so it runs before novelty remembers it.
     const shift = this.shift?.update(v, this.novelty.reference()) ?? 0;
     const change = this.change?.update(residual) ?? 0;
-    const { log10p, excursionLog10p } = this.surprise.update({
+    const { log10p, excursionLog10p, holdLog10p } = this.surprise.update({
       residual,
       novelty: this.novelty.update(v),
       change,
       shift,
     });
     const band: Verdict['anomaly'] = v > upper ? 1 : v < lower ? -1 : 0;
-    const kind = this.excursions.update({ t, value: v, forecast, residual, band, log10p: excursionLog10p });
+    const kind = this.excursions.update({ t, value: v, forecast, residual, band, log10p: excursionLog10p, holdLog10p });
     // Reported with the excursion's hysteresis, so the side does not flap while the model settles.
     const anomaly = this.excursions.direction(band);
     const gross = Math.abs(v - forecast) > this.options.withholdMinShare * Math.abs(forecast);

@@ -78,6 +78,20 @@ describe('SurpriseTracker', () => {
     expect(both.excursionLog10p).toBeLessThan(-3);
   });
 
+  it('lets an opens-only channel open an excursion but not hold one', () => {
+    const tracker = new SurpriseTracker({
+      ...options,
+      channels: [
+        { input: 'r' as const, points: 1 },
+        { input: 'run' as const, points: 1, opensOnly: true },
+      ],
+    });
+    for (const r of normals(300)) tracker.update({ r, run: r });
+    const surprise = tracker.update({ r: 0.1, run: 40 });
+    expect(surprise.excursionLog10p).toBeLessThan(-3);
+    expect(surprise.holdLog10p).toBeGreaterThan(-1);
+  });
+
   it('uses a Gaussian tail while the history is short', () => {
     const tracker = new SurpriseTracker({ ...options, channels: [{ input: 'r' as const, points: 1 }] });
     // Fisher with one channel is the channel's own p: two-sided 1.96 -> 0.05.
@@ -110,7 +124,7 @@ describe('SurpriseTracker', () => {
       ...options,
       channels: [{ input: 'v' as const, points: 1, warmup: 'abstain' }],
     });
-    expect(tracker.update({ v: 1e6 })).toEqual({ log10p: 0, channel: -1, excursionLog10p: 0 });
+    expect(tracker.update({ v: 1e6 })).toEqual({ log10p: 0, channel: -1, excursionLog10p: 0, holdLog10p: 0 });
   });
 
   it('rejects an empty channel list and fractional horizons', () => {

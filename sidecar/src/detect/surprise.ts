@@ -28,6 +28,11 @@ export interface ChannelSpec<Input extends string> {
    * evidence for the whole window (a distribution shift).
    */
   scoreOnly?: boolean;
+  /**
+   * Left out of `holdLog10p` too: evidence that may open an excursion but not hold one open once
+   * the series is back in its band (a run of residuals keeps a spike in its sum for its window).
+   */
+  opensOnly?: boolean;
 }
 
 export interface SurpriseOptions<Input extends string = string> {
@@ -46,6 +51,8 @@ export interface Surprise {
   channel: number;
   /** The same combination over the channels that are not score-only. */
   excursionLog10p: number;
+  /** The same again over the channels that are neither score-only nor opens-only. */
+  holdLog10p: number;
 }
 
 /** A running sum over the last k inputs and the history of the channel's statistic. */
@@ -81,7 +88,13 @@ class Channel {
 }
 
 export class SurpriseTracker<Input extends string> {
-  private readonly channels: Array<{ input: Input; channel: Channel; abstainsInWarmup: boolean; scoreOnly: boolean }>;
+  private readonly channels: Array<{
+    input: Input;
+    channel: Channel;
+    abstainsInWarmup: boolean;
+    scoreOnly: boolean;
+    opensOnly: boolean;
+  }>;
 
   constructor(private readonly options: SurpriseOptions<Input>) {
     if (options.channels.length === 0) throw new RangeError('at least one channel is needed');
@@ -90,6 +103,7 @@ export class SurpriseTracker<Input extends string> {
       channel: new Channel(spec.points, options.historyPoints),
       abstainsInWarmup: spec.warmup === 'abstain',
       scoreOnly: spec.scoreOnly === true,
+      opensOnly: spec.opensOnly === true,
     }));
   }
 
@@ -101,7 +115,9 @@ export class SurpriseTracker<Input extends string> {
     let voting = 0;
     let excursionSum = 0;
     let excursionVoting = 0;
-    this.channels.forEach(({ input, channel: c, abstainsInWarmup, scoreOnly }, index) => {
+    let holdSum = 0;
+    let holdVoting = 0;
+    this.channels.forEach(({ input, channel: c, abstainsInWarmup, scoreOnly, opensOnly }, index) => {
       const value = bounded(inputs[input]);
       // A run channel looks for many moderately unusual points; one huge one must not imitate a run
       // (and hold the channel surprised for its whole horizon), so each point counts at most this much.
@@ -120,6 +136,10 @@ export class SurpriseTracker<Input extends string> {
       if (!scoreOnly) {
         excursionVoting += 1;
         excursionSum += log10p;
+        if (!opensOnly) {
+          holdVoting += 1;
+          holdSum += log10p;
+        }
       }
       if (log10p < smallest) {
         smallest = log10p;
@@ -130,6 +150,7 @@ export class SurpriseTracker<Input extends string> {
       log10p: voting === 0 ? 0 : fisherLog10p(sumLog10p, voting),
       channel,
       excursionLog10p: excursionVoting === 0 ? 0 : fisherLog10p(excursionSum, excursionVoting),
+      holdLog10p: holdVoting === 0 ? 0 : fisherLog10p(holdSum, holdVoting),
     };
   }
 }

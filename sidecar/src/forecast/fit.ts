@@ -430,7 +430,7 @@ export function fitModel(values: ReadonlyArray<number | null> | Float64Array, sp
   const observed = observedCount(data);
   if (observed < 2) throw new ForecastError(`need at least 2 observed values to forecast, got ${observed} of ${n}`);
   const candidate: TransformChoice =
-    spec.transform === 'none' ? { kind: 'none', reason: 'not asked for' } : chooseTransform(data);
+    spec.transform === 'auto' ? chooseTransform(data) : { kind: 'none', reason: 'not asked for' };
   if (candidate.kind === 'none') return fitIn(data, spec, candidate).model;
   const declined = (reason: string): TransformChoice => ({ kind: 'none', slope: candidate.slope, reason });
   const plain = fitIn(data, spec, declined(''));

@@ -74,14 +74,16 @@ describe('variance-stabilising transform', () => {
     expect(model.diagnostics.transform).toEqual({ kind: 'none', reason: 'not asked for' });
   });
 
-  it('takes the transform by default only where the held-out errors grow with the level', () => {
-    const spec = { stepSeconds: 60, model: 'auto', confidence: 0.95 } as const;
+  it("takes the transform, when asked for ('auto'), only where the held-out errors grow with the level", () => {
+    const spec = { stepSeconds: 60, model: 'auto', confidence: 0.95, transform: 'auto' } as const;
     const multiplicativeModel = fitModel(multiplicative(4320, 6), spec);
     expect(multiplicativeModel.name).toMatch(/^log\+/);
     expect(multiplicativeModel.diagnostics.transform?.reason).toMatch(/held-out interval score/);
     // Additive noise on a level that swings 7x over the day: the errors do not grow with it.
     const additiveModel = fitModel(traffic(4320, 7, { amplitude: 150 }), spec);
     expect(additiveModel.name).not.toMatch(/^(log|sqrt)\+/);
+    // Not asked for, none is taken: the default is the plain model (types.ts says why).
+    expect(fitModel(multiplicative(4320, 6), { ...spec, transform: undefined }).name).not.toMatch(/^(log|sqrt)\+/);
   });
 
   it('judges held-out errors: flat ones do not grow with the level, proportional ones do', () => {
