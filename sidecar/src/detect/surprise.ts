@@ -29,8 +29,9 @@ export interface ChannelSpec<Input extends string> {
    */
   scoreOnly?: boolean;
   /**
-   * Left out of `holdLog10p` too: evidence that may open an excursion but not hold one open once
-   * the series is back in its band (a run of residuals keeps a spike in its sum for its window).
+   * Left out of `holdLog10p` too: evidence that may open an excursion out of band, but neither opens
+   * nor holds one while the series is in its band (a run of residuals keeps a spike in its sum for
+   * its window; excursion.ts reads holdLog10p for in-band points).
    */
   opensOnly?: boolean;
 }
