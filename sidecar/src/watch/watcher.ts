@@ -12,6 +12,7 @@ import type { Labels } from '@ntma/contract';
 import type { InstantSample } from '../prometheus/parse.js';
 import type { AnomalyLog, AnomalyRecord } from './anomaly-log.js';
 import { classify } from './classify.js';
+import { provisionalModel } from './provisional.js';
 import type { SignalRole, WatcherSpec } from './config.js';
 import type { RefitQueue } from './refit.js';
 import { BASELINE_POINTS, readingsFor, RecentValues, SignalTable } from './signals.js';
@@ -48,6 +49,15 @@ export interface WatcherEvents {
  */
 export const BACKFILL_SAMPLE_BUDGET = 250_000;
 
+/**
+ * Fewest points a backfill chunk holds, whatever the budget says. Each chunk repeats every series'
+ * labels (about as much JSON as four points), and costs Prometheus a pass over every series: at
+ * 100,000 series the budget alone gave 2-point chunks, 120 queries whose labels were most of the
+ * 1.4 GB of JSON parsed. At 8 points the labels are a third of each answer, and a chunk of 100,000
+ * series (about 30 MB) still parses in a few tenths of a second.
+ */
+export const BACKFILL_MIN_CHUNK_POINTS = 8;
+
 /** Backfilled points fed to detectors between two turns of the event loop (about 50 ms of work). */
 const BACKFILL_POINTS_PER_TURN = 20_000;
 
@@ -57,6 +67,21 @@ const BACKFILL_POINTS_PER_TURN = 20_000;
  * request (and the overload check would shed them) for that long.
  */
 export const STEP_SERIES_PER_TURN = 5_000;
+
+/** Provisional models built between two turns of the event loop (tens of microseconds each). */
+const PROVISIONAL_PER_TURN = 1_000;
+
+/**
+ * First fits already waiting before a new series is banded by a provisional model meanwhile: about
+ * one batch, a fraction of a second of the pool. A series behind fewer gets its fit about as soon,
+ * and a small watcher is banded by fitted models alone.
+ */
+export const PROVISIONAL_AFTER_QUEUED = 64;
+
+export interface WatcherOptions {
+  /** PROVISIONAL_AFTER_QUEUED unless a test says otherwise. */
+  provisionalAfterQueued?: number;
+}
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -90,6 +115,18 @@ export interface SeriesState {
   excursion: OpenExcursion | null;
   /** Set by the classifier hook while an excursion is being classified. */
   pendingClass: { startedAt: number; direction: 1 | -1; reasons: string[]; baselines: Baselines } | null;
+  /**
+   * What bands it: nothing yet, its provisional model while its first fit is queued or running
+   * (`provisional`) or after that fit failed (`provisional-kept`: the detector's back-off decides
+   * when it asks again), or a fitted model.
+   */
+  model: 'none' | 'provisional' | 'provisional-kept' | 'fitted';
+  /**
+   * Its fit is queued or running. Kept here rather than asked of the queue by id: counting pending
+   * refits for GET /api/v1/watchers built an id string per series per request, most of the cost of
+   * that read at 10,000 series.
+   */
+  refitQueued: boolean;
 }
 
 export interface WatcherState {
@@ -98,6 +135,8 @@ export interface WatcherState {
   present: number;
   missing: number;
   warming: number;
+  /** Series banded by their provisional model while their first fit waits (also present or missing). */
+  provisional: number;
   openExcursions: number;
   /** Series refused at the last step because of the cap. */
   droppedSeries: number;
@@ -162,6 +201,7 @@ export class Watcher {
     private readonly refits: RefitQueue,
     private readonly anomalies: AnomalyLog,
     private readonly events: WatcherEvents,
+    private readonly options: WatcherOptions = {},
   ) {
     for (const role of Object.keys(spec.signals) as SignalRole[]) {
       this.signals.set(role, new SignalTable(spec.maxSeries));
@@ -195,7 +235,7 @@ export class Watcher {
     const points = Math.floor(this.spec.trainSeconds / step);
     const start = end - (points - 1) * step;
     // Oldest chunk first: detectors take their points in time order.
-    const chunk = Math.max(1, Math.floor(sampleBudget / Math.max(1, width)));
+    const chunk = Math.max(BACKFILL_MIN_CHUNK_POINTS, Math.floor(sampleBudget / Math.max(1, width)));
     try {
       for (let first = 0; first < points && this.status === 'backfilling'; first += chunk) {
         const from = start + first * step;
@@ -236,7 +276,7 @@ export class Watcher {
       }),
     );
     this.dropped = 0;
-    this.requestRefits();
+    await this.requestRefits();
   }
 
   /** One live step at `t` (unix seconds): query, advance every detector, queue refits. */
@@ -293,7 +333,7 @@ export class Watcher {
       this.lastError = failed === null ? null : errorMessage(failed);
     }
     this.lastStep = t;
-    this.requestRefits();
+    await this.requestRefits();
   }
 
   stop(): void {
@@ -306,6 +346,7 @@ export class Watcher {
     let present = 0;
     let missing = 0;
     let warming = 0;
+    let provisional = 0;
     let open = 0;
     let pending = 0;
     for (const state of this.series.values()) {
@@ -313,8 +354,9 @@ export class Watcher {
       if (status === 'present') present++;
       else if (status === 'missing') missing++;
       else warming++;
+      if (state.model === 'provisional' || state.model === 'provisional-kept') provisional++;
       if (state.excursion) open++;
-      if (this.refits.has(this.refitId(state))) pending++;
+      if (state.refitQueued) pending++;
     }
     return {
       status: this.status,
@@ -322,6 +364,7 @@ export class Watcher {
       present,
       missing,
       warming,
+      provisional,
       openExcursions: open,
       droppedSeries: this.dropped,
       refitsPending: pending,
@@ -372,6 +415,8 @@ export class Watcher {
       recent: new RecentValues(),
       excursion: null,
       pendingClass: null,
+      model: 'none',
+      refitQueued: false,
     };
     state.detector = this.detectors(this.spec, (excursion) => this.classifyExcursion(state, excursion));
     this.series.set(key, state);
@@ -476,26 +521,50 @@ export class Watcher {
     return `${this.spec.name}\u0000${state.key}`;
   }
 
-  private requestRefits(): void {
+  /**
+   * Queues a fit for every series whose detector wants a model; a series' first fit goes to the
+   * front lane of the queue. One that has no model yet and would wait behind many other first fits
+   * (a warm-up) is banded at once by its provisional model (provisional.ts) meanwhile; its detector
+   * would not ask again until that model is old, so the watcher remembers it.
+   */
+  private async requestRefits(): Promise<void> {
+    let built = 0;
     for (const state of this.series.values()) {
-      if (!state.detector.wantsModel()) continue;
-      const id = this.refitId(state);
-      if (this.refits.has(id)) continue;
-      this.refits.request({
-        id,
+      const first = state.model !== 'fitted';
+      if (state.refitQueued || (state.model !== 'provisional' && !state.detector.wantsModel())) continue;
+      if (
+        state.model === 'none' &&
+        this.refits.queuedFirst >= (this.options.provisionalAfterQueued ?? PROVISIONAL_AFTER_QUEUED)
+      ) {
+        const model = provisionalModel(state.detector.trainingWindow(), this.spec.confidence);
+        if (model) {
+          state.detector.install(model);
+          state.model = 'provisional';
+        }
+        if (++built % PROVISIONAL_PER_TURN === 0) await nextTurn();
+        // The series may have been forgotten, or the watcher stopped, during the turn.
+        if (this.series.get(state.key) !== state || this.status === 'stopped') continue;
+      }
+      state.refitQueued = this.refits.request({
+        id: this.refitId(state),
+        first,
         input: () =>
           this.series.get(state.key) === state
             ? { values: state.detector.trainingWindow(), spec: this.fitSpec }
             : undefined,
         done: (model) => {
+          state.refitQueued = false;
           if (this.series.get(state.key) !== state) {
             model.destroy();
             return;
           }
           state.detector.install(model);
+          state.model = 'fitted';
           this.events.refit('ok');
         },
         failed: (error) => {
+          state.refitQueued = false;
+          if (state.model === 'provisional') state.model = 'provisional-kept';
           state.detector.fitFailed?.();
           this.events.refit('error', error);
         },
