@@ -216,6 +216,9 @@ async function startSidecar(dir, prometheusUrl, watchersFile, fitWorkers) {
       // The watcher's own queries return every series it watches; the default caps are for the bands API.
       NTMA_PROMETHEUS_MAX_SERIES: String(Math.max(10000, 2 * SERIES)),
       NTMA_PROMETHEUS_MAX_POINTS: String(Math.max(5_000_000, 2 * SERIES * (TRAIN_POINTS + 10))),
+      // Prometheus needs seconds to expand 100,000 series on a loaded machine; the default 10 s
+      // (9 s of evaluation) timed out the backfill's queries there. A watcher this wide needs it raised.
+      NTMA_PROMETHEUS_TIMEOUT_MS: '30000',
       NTMA_LOG_LEVEL: 'warn',
       DOCKER_SOCKET: path.join(dir, 'no-docker.sock'),
     },

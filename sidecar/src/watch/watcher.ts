@@ -78,9 +78,19 @@ const PROVISIONAL_PER_TURN = 1_000;
  */
 export const PROVISIONAL_AFTER_QUEUED = 64;
 
+/**
+ * Tries a backfill query gets before its chunk is given up as a gap. At 100,000 series a loaded
+ * Prometheus took longer than its evaluation timeout to expand the series of the first chunk
+ * ("expanding series: context deadline exceeded"); the backfill used to end at the first failure,
+ * leaving every detector to collect half an hour of live points before its first model.
+ */
+export const BACKFILL_ATTEMPTS = 3;
+
 export interface WatcherOptions {
   /** PROVISIONAL_AFTER_QUEUED unless a test says otherwise. */
   provisionalAfterQueued?: number;
+  /** Wait before a failed backfill query is tried again, doubled each time; default 1,000 ms. */
+  backfillRetryMs?: number;
 }
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -225,37 +235,34 @@ export class Watcher {
     this.status = 'backfilling';
     const step = this.spec.stepSeconds;
     const end = firstStep - step;
-    let width: number;
-    try {
-      width = (await this.source.query(this.spec.expr, end)).length;
-    } catch (error) {
-      this.fail(error);
-      return;
-    }
+    const answer = await this.retried(() => this.source.query(this.spec.expr, end));
+    if (answer === undefined) return;
+    const width = answer.length;
     const points = Math.floor(this.spec.trainSeconds / step);
     const start = end - (points - 1) * step;
     // Oldest chunk first: detectors take their points in time order.
     const chunk = Math.max(BACKFILL_MIN_CHUNK_POINTS, Math.floor(sampleBudget / Math.max(1, width)));
-    try {
-      for (let first = 0; first < points && this.status === 'backfilling'; first += chunk) {
-        const from = start + first * step;
-        const to = Math.min(end, from + (chunk - 1) * step);
-        const history = await this.source.queryRange({ query: this.spec.expr, start: from, end: to, step });
-        let fed = 0;
-        for (const dense of history.series) {
-          const state = this.admit(ownLabels(dense.labels));
-          if (!state) continue;
-          dense.values.forEach((value, k) => this.observe(state, from + k * step, value, false));
-          fed += dense.values.length;
-          if (fed >= BACKFILL_POINTS_PER_TURN) {
-            // Millions of points take seconds: let the server (and other watchers) run in between.
-            fed = 0;
-            await nextTurn();
-          }
+    for (let first = 0; first < points && this.status === 'backfilling'; first += chunk) {
+      const from = start + first * step;
+      const to = Math.min(end, from + (chunk - 1) * step);
+      // A chunk that keeps failing is a gap in every series' history (the detectors carry it as
+      // one); the chunks after it still load.
+      const history = await this.retried(() =>
+        this.source.queryRange({ query: this.spec.expr, start: from, end: to, step }),
+      );
+      if (history === undefined) continue;
+      let fed = 0;
+      for (const dense of history.series) {
+        const state = this.admit(ownLabels(dense.labels));
+        if (!state) continue;
+        dense.values.forEach((value, k) => this.observe(state, from + k * step, value, false));
+        fed += dense.values.length;
+        if (fed >= BACKFILL_POINTS_PER_TURN) {
+          // Millions of points take seconds: let the server (and other watchers) run in between.
+          fed = 0;
+          await nextTurn();
         }
       }
-    } catch (error) {
-      this.fail(error);
     }
     const signalPoints = Math.min(points, BASELINE_POINTS);
     const signalStart = end - (signalPoints - 1) * step;
@@ -277,6 +284,21 @@ export class Watcher {
     );
     this.dropped = 0;
     await this.requestRefits();
+  }
+
+  /** A backfill query, tried up to BACKFILL_ATTEMPTS times; undefined when every try failed (each is reported). */
+  private async retried<T>(query: () => Promise<T>): Promise<T | undefined> {
+    let wait = this.options.backfillRetryMs ?? 1000;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await query();
+      } catch (error) {
+        this.fail(error);
+        if (attempt >= BACKFILL_ATTEMPTS || this.status !== 'backfilling') return undefined;
+      }
+      await new Promise((resolve) => setTimeout(resolve, wait));
+      wait *= 2;
+    }
   }
 
   /** One live step at `t` (unix seconds): query, advance every detector, queue refits. */
