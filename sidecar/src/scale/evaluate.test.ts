@@ -70,6 +70,7 @@ describe('Scaler.evaluate (the predictive policy on live demand)', () => {
       stepSeconds: 5,
       observedAt: now - 1000,
       actual: 4,
+      predicted: 4,
       forecast: { mean: Array(60).fill(4), upper: Array(60).fill(4.5) },
       kind: null,
       attack: false,

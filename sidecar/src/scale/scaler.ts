@@ -15,6 +15,7 @@ import { SCALE_ACTIONS_METRIC, createScaleMetrics, type ScaleResultLabel } from 
 import { decide } from './policy.js';
 import type { CapacityModel } from './capacity.js';
 import { DemandHistory } from './demand-history.js';
+import { BIAS_ERRORS, forecastBias } from './forecast-bias.js';
 import { decide as decidePredictive, type DemandView, type PredictiveDecision } from './predictive.js';
 import type { DemandQuery, LiveDemand } from '../watch/demand.js';
 
@@ -141,12 +142,18 @@ export class Scaler {
     const live = this.readDemand?.(query, horizon) ?? null;
     if (!live) return null;
     const now = this.now();
-    this.history.record(target, live.observedAt ?? now, live.actual, live.attack);
+    this.history.record(target, live.observedAt ?? now, live.actual, live.attack, {
+      predicted: live.predicted,
+      excursion: live.kind !== null,
+    });
     const maxGapMs = Math.max(3 * live.stepSeconds * 1000, 2 * (this.options.evalIntervalMs ?? 15_000));
+    // The last BIAS_ERRORS watcher steps (and one of slack): older errors say little about the model now.
+    const biasWindowMs = (BIAS_ERRORS + 1) * live.stepSeconds * 1000;
     return {
       ...live,
       recentPeak: this.history.peak(target, now, capacity.stabilisationSeconds * 1000, maxGapMs),
       previous: live.observedAt === null ? null : this.history.previous(target, live.observedAt),
+      forecastBias: forecastBias(this.history.errors(target, now, biasWindowMs)),
     };
   }
 
