@@ -235,9 +235,8 @@ export class Watcher {
     this.status = 'backfilling';
     const step = this.spec.stepSeconds;
     const end = firstStep - step;
-    const answer = await this.retried(() => this.source.query(this.spec.expr, end));
-    if (answer === undefined) return;
-    const width = answer.length;
+    const width = await this.width(end);
+    if (width === undefined) return;
     const points = Math.floor(this.spec.trainSeconds / step);
     const start = end - (points - 1) * step;
     // Oldest chunk first: detectors take their points in time order.
@@ -284,6 +283,25 @@ export class Watcher {
     );
     this.dropped = 0;
     await this.requestRefits();
+  }
+
+  /**
+   * How many series the expression returns at `t`, to size the backfill's chunks: asked as
+   * count(expr), a one-number answer, since the whole vector of 100,000 series is 13 MB of JSON
+   * for Prometheus to encode and the sidecar to parse, and timed out three times on a loaded
+   * machine. An expression count() does not take (a scalar) is asked as it is; undefined when
+   * that fails too (Prometheus is not answering: the backfill gives up, as a live step would).
+   */
+  private async width(t: number): Promise<number | undefined> {
+    try {
+      const [count] = await this.source.query(`count(${this.spec.expr})`, t);
+      return count?.value ?? 0;
+    } catch (error) {
+      // Prometheus refusing count() of a scalar is expected; anything else is a failed query.
+      if (errorCode(error) !== 'BAD_QUERY') this.fail(error);
+      const answer = await this.retried(() => this.source.query(this.spec.expr, t));
+      return answer?.length;
+    }
   }
 
   /** A backfill query, tried up to BACKFILL_ATTEMPTS times; undefined when every try failed (each is reported). */
