@@ -22,9 +22,12 @@
  * Replica-hours and overload minutes are also reported per phase of the day (each event with the
  * hour after it, and the diurnal rest), beside what a policy with perfect knowledge would need.
  *
- * Usage: node bench/autoscale.mjs [--skip-build] [--seed=N] [--start=SECONDS] [--trace=FILE]
- * Writes bench/results/autoscale.json; --trace writes one CSV row per watcher step (the value, the
- * forecast the predictive policy saw, each policy's replicas); AUTOSCALE_DEBUG=1 logs each refit.
+ * Usage: node bench/autoscale.mjs [--skip-build] [--seeds=1..10 | --seeds=1,7,42 | --seed=N]
+ *        [--start=SECONDS] [--trace=FILE]
+ * Runs the day once per seed (default 1..10), prints each day's table, then one line per seed and the
+ * mean over the seeds, and whether the goal held on each. Writes bench/results/autoscale.json (per seed
+ * and aggregate); --trace (one seed) writes one CSV row per watcher step (the value, the forecast the
+ * predictive policy saw, each policy's replicas); AUTOSCALE_DEBUG=1 logs each refit.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -49,10 +52,29 @@ const { fitModel } = await dist('forecast/fit.js');
 const { classify } = await dist('watch/classify.js');
 const { decide: decidePredictive } = await dist('scale/predictive.js');
 const { DemandHistory } = await dist('scale/demand-history.js');
+const { BIAS_ERRORS, forecastBias } = await dist('scale/forecast-bias.js');
 const { decide: decideAlert } = await dist('scale/policy.js');
 
 // ---- scenario -------------------------------------------------------------------------------
-const SEED = arg('seed', 42);
+/**
+ * Seeds: `--seeds=1..10` (default) or `--seeds=1,7,42`, or one `--seed=N`. Each seed is a different
+ * day of noise (and so different refits and excursions); the goal must hold on every one of them.
+ */
+function parseSeeds() {
+  const one = process.argv.find((a) => a.startsWith('--seed='));
+  if (one) return [Number(one.slice('--seed='.length))];
+  const raw = process.argv.find((a) => a.startsWith('--seeds='))?.slice('--seeds='.length) ?? '1..10';
+  const range = /^(\d+)\.\.(\d+)$/.exec(raw);
+  const seeds = range
+    ? Array.from({ length: Number(range[2]) - Number(range[1]) + 1 }, (_, k) => Number(range[1]) + k)
+    : raw.split(',').map(Number);
+  if (seeds.length === 0 || seeds.some((n) => !Number.isInteger(n) || n < 0)) {
+    console.error(`--seeds: expected A..B or a comma-separated list of integers, got "${raw}"`);
+    process.exit(2);
+  }
+  return seeds;
+}
+const SEEDS = parseSeeds();
 const TICK = 15; // seconds: the policies' sync period and the service model's resolution
 const STEP = 60; // seconds: the watcher's step (one detector point per minute)
 const HISTORY_DAYS = 3;
@@ -120,7 +142,8 @@ function mulberry32(seed) {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
-const random = mulberry32(SEED);
+/** Reseeded at the start of each day (runDay). */
+let random = mulberry32(SEEDS[0]);
 const gaussian = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
 
 /** Organic request rate at second `s` of a day: night 150/s, afternoon peak about 1,000/s. */
@@ -290,7 +313,10 @@ function predictivePolicy(fleet, utilisation) {
     const kind = series.verdict?.kind ?? null;
     const attack = kind === 'attack_suspected';
     // A missing sample is recorded at the time it was missed, so the window shows the hole.
-    history.record('target', view.actual === null ? now : view.observedAt, view.actual, attack);
+    history.record('target', view.actual === null ? now : view.observedAt, view.actual, attack, {
+      predicted: view.actual === null ? null : (series.verdict?.forecast ?? null),
+      excursion: kind !== null,
+    });
     const demand = {
       source: 'bench',
       stepSeconds: STEP,
@@ -301,6 +327,8 @@ function predictivePolicy(fleet, utilisation) {
       attack,
       recentPeak: history.peak('target', now, 300_000, Math.max(3 * STEP * 1000, 2 * TICK * 1000)),
       previous: view.actual === null ? null : history.previous('target', view.observedAt),
+      // As the sidecar's scaler reads it: the last BIAS_ERRORS steps' one-step errors.
+      forecastBias: forecastBias(history.errors('target', now, (BIAS_ERRORS + 1) * STEP * 1000)),
     };
     const decision = decidePredictive({
       now,
@@ -382,189 +410,245 @@ function alertPolicy(fleet) {
   };
 }
 
-// ---- run -----------------------------------------------------------------------------------------
-const began = performance.now();
-const series = new WatchedSeries();
-const dayStart = HISTORY_DAYS * DAY;
-const ticksPerStep = STEP / TICK;
-
-// History: the detector learns three ordinary days, one point per minute.
-let minute = { requests: 0, sources: 0, n: 0 };
-for (let s = 0; s < dayStart; s += TICK) {
-  const load = traffic(s, false);
-  minute.requests += load.total;
-  minute.sources += load.sources;
-  minute.n += 1;
-  if (minute.n === ticksPerStep) {
-    series.step(s + TICK, minute.requests / minute.n, minute.sources / minute.n);
-    minute = { requests: 0, sources: 0, n: 0 };
-  }
+// ---- run ---------------------------------------------------------------------------------------
+/** --trace=FILE: one CSV row per watcher step (the forecast each policy saw, the replicas each had); one seed only. */
+const tracePath = process.argv.find((a) => a.startsWith('--trace='))?.slice('--trace='.length);
+if (tracePath && SEEDS.length > 1) {
+  console.error('--trace needs a single --seed=N');
+  process.exit(2);
 }
 
-// Sized for the measured day's legitimate peak (flash crowd included) at the target utilisation.
-let legitPeak = 0;
-for (let s = dayStart; s < dayStart + DAY; s += TICK)
-  legitPeak = Math.max(legitPeak, diurnal(s) * flashFactor(s - dayStart));
-const startReplicas = Math.max(LIMITS.min, Math.ceil(diurnal(dayStart) / (C * UTILISATION)));
-const fleets = {
-  predictive: new Fleet('NTMA predictive', startReplicas),
-  // The same policy planning its upper bound at a higher utilisation: the cost HPA-like pays.
-  predictiveIso: new Fleet(`NTMA predictive u=${ISO_UTILISATION}`, startReplicas),
-  hpa: new Fleet('HPA-like reactive', startReplicas),
-  alerts: new Fleet('alert-driven (today)', startReplicas),
-  fixed: new Fleet('fixed, sized for peak', Math.ceil((legitPeak * 1.03) / (C * UTILISATION))),
-};
-const policies = {
-  predictive: predictivePolicy(fleets.predictive, UTILISATION),
-  predictiveIso: predictivePolicy(fleets.predictiveIso, ISO_UTILISATION),
-  hpa: hpaPolicy(fleets.hpa),
-  alerts: alertPolicy(fleets.alerts),
-  fixed: () => undefined,
-};
+/** One measured day with `seed`: every policy's row, what perfect knowledge needs, and the timelines. */
+function runDay(seed) {
+  random = mulberry32(seed);
+  const series = new WatchedSeries();
+  const dayStart = HISTORY_DAYS * DAY;
+  const ticksPerStep = STEP / TICK;
 
-/** What a policy with perfect knowledge needs: ceil(legit / (C x utilisation)) at every tick. */
-const need = Object.fromEntries(PHASES.map((p) => [p.key, 0]));
-/** --trace=FILE: one CSV row per watcher step (the forecast each policy saw, the replicas each had). */
-const tracePath = process.argv.find((a) => a.startsWith('--trace='))?.slice('--trace='.length);
-const trace = [];
-const window60 = [];
-let view = { actual: null, observedAt: null, hpaMetric: null };
-const kinds = [];
-for (let s = dayStart; s < dayStart + DAY; s += TICK) {
-  const d = s - dayStart;
-  const load = traffic(d, true);
-  window60.push(load);
-  if (window60.length > ticksPerStep) window60.shift();
-  minute.requests += load.total;
-  minute.sources += load.sources;
-  minute.n += 1;
-  const boundary = minute.n === ticksPerStep;
-  const t = s + TICK;
-  if (boundary) {
-    const requests = load.outage ? null : minute.requests / minute.n;
-    const sources = load.outage ? null : minute.sources / minute.n;
-    series.step(t, requests, sources);
-    view = { ...view, actual: requests, observedAt: requests === null ? view.observedAt : t * 1000 };
-    if (series.verdict?.kind) kinds.push([d, series.verdict.kind]);
-    minute = { requests: 0, sources: 0, n: 0 };
-    if (tracePath) {
-      const outlook = series.detector.outlook(Math.ceil(300 / STEP));
-      const leadSteps = Math.ceil(START / STEP);
-      const peak = (values, n) => (values ? Math.max(...values.slice(0, n)) : null);
-      trace.push({
-        at: new Date(d * 1000).toISOString().slice(11, 16),
-        legit: load.legit,
-        actual: requests,
-        mean1: outlook?.mean[0] ?? null,
-        upperLead: peak(outlook?.upper, leadSteps),
-        upperWindow: peak(outlook?.upper, outlook?.upper.length ?? 0),
-        width1: outlook ? outlook.upper[0] - outlook.mean[0] : null,
-        widthLead: outlook ? outlook.upper[leadSteps - 1] - outlook.mean[leadSteps - 1] : null,
-        model: (series.detector.currentModel()?.name ?? '').replaceAll(',', ' '),
-        kind: series.verdict?.kind ?? '',
-        ...Object.fromEntries(Object.entries(fleets).map(([k, f]) => [k, f.desired])),
-      });
+  // History: the detector learns three ordinary days, one point per minute.
+  let minute = { requests: 0, sources: 0, n: 0 };
+  for (let s = 0; s < dayStart; s += TICK) {
+    const load = traffic(s, false);
+    minute.requests += load.total;
+    minute.sources += load.sources;
+    minute.n += 1;
+    if (minute.n === ticksPerStep) {
+      series.step(s + TICK, minute.requests / minute.n, minute.sources / minute.n);
+      minute = { requests: 0, sources: 0, n: 0 };
     }
   }
-  const phase = phaseOf(d);
-  need[phase] += Math.max(LIMITS.min, Math.ceil(load.legit / (C * UTILISATION))) * TICK;
-  view.hpaMetric = load.outage ? null : window60.reduce((sum, l) => sum + l.total, 0) / window60.length;
-  for (const name of Object.keys(fleets)) {
-    policies[name](t, view, series, boundary);
-    fleets[name].serve(t, load, phase);
-  }
-}
 
-// ---- report --------------------------------------------------------------------------------------
-const within = (event) => (entry) =>
-  entry.t - dayStart >= event.start && entry.t - dayStart < event.start + event.duration;
-function replicasAt(fleet, start) {
-  let replicas = fleet.timeline.length > 0 ? fleet.timeline[0].from : fleet.desired;
-  for (const step of fleet.timeline) if (step.t - dayStart <= start) replicas = step.to;
-  return replicas;
-}
-const rows = Object.entries(fleets).map(([key, fleet]) => {
-  const floodSteps = fleet.timeline.filter(within(EVENTS.flood));
-  const outageSteps = fleet.timeline.filter(within(EVENTS.outage));
-  const floodStart = replicasAt(fleet, EVENTS.flood.start - 1);
-  const floodMax = Math.max(floodStart, ...floodSteps.map((x) => x.to));
-  const latencies = [...fleet.stats.latencyMs].sort((a, b) => a - b);
+  // Sized for the measured day's legitimate peak (flash crowd included) at the target utilisation.
+  let legitPeak = 0;
+  for (let s = dayStart; s < dayStart + DAY; s += TICK)
+    legitPeak = Math.max(legitPeak, diurnal(s) * flashFactor(s - dayStart));
+  const startReplicas = Math.max(LIMITS.min, Math.ceil(diurnal(dayStart) / (C * UTILISATION)));
+  const fleets = {
+    predictive: new Fleet('NTMA predictive', startReplicas),
+    // The same policy planning its upper bound at a higher utilisation: the cost HPA-like pays.
+    predictiveIso: new Fleet(`NTMA predictive u=${ISO_UTILISATION}`, startReplicas),
+    hpa: new Fleet('HPA-like reactive', startReplicas),
+    alerts: new Fleet('alert-driven (today)', startReplicas),
+    fixed: new Fleet('fixed, sized for peak', Math.ceil((legitPeak * 1.03) / (C * UTILISATION))),
+  };
+  const policies = {
+    predictive: predictivePolicy(fleets.predictive, UTILISATION),
+    predictiveIso: predictivePolicy(fleets.predictiveIso, ISO_UTILISATION),
+    hpa: hpaPolicy(fleets.hpa),
+    alerts: alertPolicy(fleets.alerts),
+    fixed: () => undefined,
+  };
+
+  /** What a policy with perfect knowledge needs: ceil(legit / (C x utilisation)) at every tick. */
+  const need = Object.fromEntries(PHASES.map((p) => [p.key, 0]));
+  const trace = [];
+  const window60 = [];
+  let view = { actual: null, observedAt: null, hpaMetric: null };
+  const kinds = [];
+  for (let s = dayStart; s < dayStart + DAY; s += TICK) {
+    const d = s - dayStart;
+    const load = traffic(d, true);
+    window60.push(load);
+    if (window60.length > ticksPerStep) window60.shift();
+    minute.requests += load.total;
+    minute.sources += load.sources;
+    minute.n += 1;
+    const boundary = minute.n === ticksPerStep;
+    const t = s + TICK;
+    if (boundary) {
+      const requests = load.outage ? null : minute.requests / minute.n;
+      const sources = load.outage ? null : minute.sources / minute.n;
+      series.step(t, requests, sources);
+      view = { ...view, actual: requests, observedAt: requests === null ? view.observedAt : t * 1000 };
+      if (series.verdict?.kind) kinds.push([d, series.verdict.kind]);
+      minute = { requests: 0, sources: 0, n: 0 };
+      if (tracePath) {
+        const outlook = series.detector.outlook(Math.ceil(300 / STEP));
+        const leadSteps = Math.ceil(START / STEP);
+        const peak = (values, n) => (values ? Math.max(...values.slice(0, n)) : null);
+        trace.push({
+          at: new Date(d * 1000).toISOString().slice(11, 16),
+          legit: load.legit,
+          actual: requests,
+          mean1: outlook?.mean[0] ?? null,
+          oneStep: series.verdict?.forecast ?? null,
+          anomaly: series.verdict?.anomaly ?? '',
+          upperLead: peak(outlook?.upper, leadSteps),
+          upperWindow: peak(outlook?.upper, outlook?.upper.length ?? 0),
+          width1: outlook ? outlook.upper[0] - outlook.mean[0] : null,
+          widthLead: outlook ? outlook.upper[leadSteps - 1] - outlook.mean[leadSteps - 1] : null,
+          model: (series.detector.currentModel()?.name ?? '').replaceAll(',', ' '),
+          kind: series.verdict?.kind ?? '',
+          ...Object.fromEntries(Object.entries(fleets).map(([k, f]) => [k, f.desired])),
+        });
+      }
+    }
+    const phase = phaseOf(d);
+    need[phase] += Math.max(LIMITS.min, Math.ceil(load.legit / (C * UTILISATION))) * TICK;
+    view.hpaMetric = load.outage ? null : window60.reduce((sum, l) => sum + l.total, 0) / window60.length;
+    for (const name of Object.keys(fleets)) {
+      policies[name](t, view, series, boundary);
+      fleets[name].serve(t, load, phase);
+    }
+  }
+
+  // ---- report --------------------------------------------------------------------------------------
+  const within = (event) => (entry) =>
+    entry.t - dayStart >= event.start && entry.t - dayStart < event.start + event.duration;
+  function replicasAt(fleet, start) {
+    let replicas = fleet.timeline.length > 0 ? fleet.timeline[0].from : fleet.desired;
+    for (const step of fleet.timeline) if (step.t - dayStart <= start) replicas = step.to;
+    return replicas;
+  }
+  const rows = Object.entries(fleets).map(([key, fleet]) => {
+    const floodSteps = fleet.timeline.filter(within(EVENTS.flood));
+    const outageSteps = fleet.timeline.filter(within(EVENTS.outage));
+    const floodStart = replicasAt(fleet, EVENTS.flood.start - 1);
+    const floodMax = Math.max(floodStart, ...floodSteps.map((x) => x.to));
+    const latencies = [...fleet.stats.latencyMs].sort((a, b) => a - b);
+    return {
+      policy: fleet.name,
+      key,
+      overloadMinutes: (fleet.stats.overloadTicks * TICK) / 60,
+      overloadMinutesAllTraffic: (fleet.stats.overloadTicksAll * TICK) / 60,
+      replicaHours: Number((fleet.stats.replicaSeconds / 3600).toFixed(1)),
+      actions: fleet.actions,
+      flood: {
+        replicasAtStart: floodStart,
+        maxDuring: floodMax,
+        added: floodMax - floodStart,
+        // A scale-out during the flood that ends above the cap (a fleet already above it does not count).
+        overAttackCap: floodSteps.some((x) => x.to > x.from && x.to > ATTACK_MAX),
+      },
+      outage: {
+        replicasAtStart: replicasAt(fleet, EVENTS.outage.start - 1),
+        replicasAtEnd: replicasAt(fleet, EVENTS.outage.start + EVENTS.outage.duration),
+        scaleIns: outageSteps.filter((x) => x.to < x.from).length,
+        scaleOuts: outageSteps.filter((x) => x.to > x.from).length,
+      },
+      p99LatencyMs: Math.round(latencies[Math.floor(latencies.length * 0.99)]),
+      phases: Object.fromEntries(
+        PHASES.map((p) => [
+          p.key,
+          {
+            replicaHours: Number((fleet.phases[p.key].replicaSeconds / 3600).toFixed(1)),
+            overloadMinutes: (fleet.phases[p.key].overloadTicks * TICK) / 60,
+          },
+        ]),
+      ),
+      overloadEpisodes: fleet.stats.episodes.map((e) => ({
+        at: new Date((e.start - TICK - dayStart) * 1000).toISOString().slice(11, 19),
+        minutes: (e.end - e.start + TICK) / 60,
+      })),
+    };
+  });
+
+  const byKey = Object.fromEntries(rows.map((r) => [r.key, r]));
+  const goalsFor = (row) => ({
+    fewerOverloadMinutesThanHpa: row.overloadMinutes < byKey.hpa.overloadMinutes,
+    noMoreReplicaHoursThanHpa: row.replicaHours <= byKey.hpa.replicaHours,
+    noScaleOutPastAttackCap: !row.flood.overAttackCap,
+    noScaleInDuringOutage: row.outage.scaleIns === 0,
+  });
+  const goals = { predictive: goalsFor(byKey.predictive), predictiveIso: goalsFor(byKey.predictiveIso) };
+  const met = (g) => Object.values(g).every(Boolean);
   return {
-    policy: fleet.name,
-    key,
-    overloadMinutes: (fleet.stats.overloadTicks * TICK) / 60,
-    overloadMinutesAllTraffic: (fleet.stats.overloadTicksAll * TICK) / 60,
-    replicaHours: Number((fleet.stats.replicaSeconds / 3600).toFixed(1)),
-    actions: fleet.actions,
-    flood: {
-      replicasAtStart: floodStart,
-      maxDuring: floodMax,
-      added: floodMax - floodStart,
-      // A scale-out during the flood that ends above the cap (a fleet already above it does not count).
-      overAttackCap: floodSteps.some((x) => x.to > x.from && x.to > ATTACK_MAX),
-    },
-    outage: {
-      replicasAtStart: replicasAt(fleet, EVENTS.outage.start - 1),
-      replicasAtEnd: replicasAt(fleet, EVENTS.outage.start + EVENTS.outage.duration),
-      scaleIns: outageSteps.filter((x) => x.to < x.from).length,
-      scaleOuts: outageSteps.filter((x) => x.to > x.from).length,
-    },
-    p99LatencyMs: Math.round(latencies[Math.floor(latencies.length * 0.99)]),
-    phases: Object.fromEntries(
-      PHASES.map((p) => [
-        p.key,
-        {
-          replicaHours: Number((fleet.phases[p.key].replicaSeconds / 3600).toFixed(1)),
-          overloadMinutes: (fleet.phases[p.key].overloadTicks * TICK) / 60,
-        },
+    seed,
+    rows,
+    goals,
+    goalMet: { predictive: met(goals.predictive), predictiveIso: met(goals.predictiveIso) },
+    neededReplicaHours: Object.fromEntries(PHASES.map((p) => [p.key, Number((need[p.key] / 3600).toFixed(1))])),
+    fixedReplicas: fleets.fixed.desired,
+    detector: { fits: series.fits, fitMs: Math.round(series.fitMs), kinds: [...new Set(kinds.map(([, k]) => k))] },
+    trace,
+    timelines: Object.fromEntries(
+      Object.entries(fleets).map(([k, f]) => [
+        k,
+        f.timeline.map((x) => ({ ...x, at: new Date((x.t - dayStart) * 1000).toISOString().slice(11, 19) })),
       ]),
     ),
-    overloadEpisodes: fleet.stats.episodes.map((e) => ({
-      at: new Date((e.start - TICK - dayStart) * 1000).toISOString().slice(11, 19),
-      minutes: (e.end - e.start + TICK) / 60,
-    })),
   };
-});
+}
 
+// ---- report ---------------------------------------------------------------------------------------
+const began = performance.now();
 const pad = (v, n) => String(v).padEnd(n);
-console.log(
-  `\nautoscale bench: seed ${SEED}, C=${C} req/s per replica, utilisation ${UTILISATION}, start ${START}s, limits ${LIMITS.min}..${LIMITS.max}, attack cap ${ATTACK_MAX}`,
-);
-console.log(
-  pad('policy', 24) +
-    pad('overload min', 14) +
-    pad('(all traffic)', 15) +
-    pad('replica-h', 11) +
-    pad('actions', 9) +
-    pad('flood +replicas (max)', 23) +
-    pad('outage (start->end, ins)', 26) +
-    'p99 ms',
-);
-for (const r of rows) {
+const floodCell = (r) => `+${r.flood.added} (${r.flood.maxDuring})${r.flood.overAttackCap ? ' PAST CAP' : ''}`;
+const outageCell = (r) => `${r.outage.replicasAtStart}->${r.outage.replicasAtEnd}, ${r.outage.scaleIns} in`;
+
+/** The full table of one day, and its phases. */
+function printDay(day) {
   console.log(
-    pad(r.policy, 24) +
-      pad(r.overloadMinutes.toFixed(2), 14) +
-      pad(r.overloadMinutesAllTraffic.toFixed(2), 15) +
-      pad(r.replicaHours, 11) +
-      pad(r.actions, 9) +
-      pad(`+${r.flood.added} (${r.flood.maxDuring})`, 23) +
-      pad(`${r.outage.replicasAtStart}->${r.outage.replicasAtEnd}, ${r.outage.scaleIns} in`, 26) +
-      r.p99LatencyMs,
+    `\nautoscale bench: seed ${day.seed}, C=${C} req/s per replica, utilisation ${UTILISATION}, start ${START}s, limits ${LIMITS.min}..${LIMITS.max}, attack cap ${ATTACK_MAX}`,
+  );
+  console.log(
+    pad('policy', 24) +
+      pad('overload min', 14) +
+      pad('(all traffic)', 15) +
+      pad('replica-h', 11) +
+      pad('actions', 9) +
+      pad('flood +replicas (max)', 23) +
+      pad('outage (start->end, ins)', 26) +
+      'p99 ms',
+  );
+  for (const r of day.rows) {
+    console.log(
+      pad(r.policy, 24) +
+        pad(r.overloadMinutes.toFixed(2), 14) +
+        pad(r.overloadMinutesAllTraffic.toFixed(2), 15) +
+        pad(r.replicaHours, 11) +
+        pad(r.actions, 9) +
+        pad(floodCell(r), 23) +
+        pad(outageCell(r), 26) +
+        r.p99LatencyMs,
+    );
+  }
+  console.log(
+    `per phase: replica-hours (overload minutes); "needed" is ceil(legit / (C x ${UTILISATION})) at every tick`,
+  );
+  console.log(pad('policy', 24) + PHASES.map((p) => pad(p.label, 20)).join(''));
+  console.log(pad('needed', 24) + PHASES.map((p) => pad(day.neededReplicaHours[p.key], 20)).join(''));
+  for (const r of day.rows) {
+    console.log(
+      pad(r.policy, 24) +
+        PHASES.map((p) => pad(`${r.phases[p.key].replicaHours} (${r.phases[p.key].overloadMinutes})`, 20)).join(''),
+    );
+  }
+  console.log(`goals: ${JSON.stringify(day.goals)}`);
+  console.log(
+    `detector: ${day.detector.fits} fits, ${day.detector.fitMs} ms; excursion kinds seen: ${day.detector.kinds.join(', ')}`,
   );
 }
-console.log(
-  `\nper phase: replica-hours (overload minutes); "needed" is ceil(legit / (C x ${UTILISATION})) at every tick`,
-);
-console.log(pad('policy', 24) + PHASES.map((p) => pad(p.label, 20)).join(''));
-const needHours = Object.fromEntries(PHASES.map((p) => [p.key, Number((need[p.key] / 3600).toFixed(1))]));
-console.log(pad('needed', 24) + PHASES.map((p) => pad(needHours[p.key], 20)).join(''));
-for (const r of rows) {
-  console.log(
-    pad(r.policy, 24) +
-      PHASES.map((p) => pad(`${r.phases[p.key].replicaHours} (${r.phases[p.key].overloadMinutes})`, 20)).join(''),
-  );
+
+const days = [];
+for (const seed of SEEDS) {
+  const day = runDay(seed);
+  days.push(day);
+  printDay(day);
 }
+
 if (tracePath) {
+  const { trace } = days[0];
   const columns = Object.keys(trace[0]);
   const cell = (v) => (typeof v === 'number' ? (Number.isInteger(v) ? v : v.toFixed(1)) : (v ?? ''));
   writeFileSync(
@@ -573,23 +657,100 @@ if (tracePath) {
   );
   console.log(`trace: ${tracePath}`);
 }
-const byKey = Object.fromEntries(rows.map((r) => [r.key, r]));
-const goalsFor = (row) => ({
-  fewerOverloadMinutesThanHpa: row.overloadMinutes < byKey.hpa.overloadMinutes,
-  noMoreReplicaHoursThanHpa: row.replicaHours <= byKey.hpa.replicaHours,
-  noScaleOutPastAttackCap: !row.flood.overAttackCap,
-  noScaleInDuringOutage: row.outage.scaleIns === 0,
-});
-const goals = { predictive: goalsFor(byKey.predictive), predictiveIso: goalsFor(byKey.predictiveIso) };
-console.log(`goals: ${JSON.stringify(goals)}`);
+
+// Per seed, one line per policy; then the aggregate over the seeds.
+const keys = days[0].rows.map((r) => r.key);
+const nameOf = Object.fromEntries(days[0].rows.map((r) => [r.key, r.policy]));
+const perSeed = days.map((day) => ({
+  seed: day.seed,
+  goalMet: day.goalMet,
+  goals: day.goals,
+  policies: Object.fromEntries(
+    day.rows.map((r) => [
+      r.key,
+      {
+        overloadMinutes: r.overloadMinutes,
+        replicaHours: r.replicaHours,
+        actions: r.actions,
+        floodAdded: r.flood.added,
+        floodMax: r.flood.maxDuring,
+        overAttackCap: r.flood.overAttackCap,
+        outage: r.outage,
+      },
+    ]),
+  ),
+}));
+const mean = (values) => Number((values.reduce((a, b) => a + b, 0) / values.length).toFixed(2));
+const aggregate = {
+  seeds: SEEDS,
+  goalMetOn: {
+    predictive: days.filter((d) => d.goalMet.predictive).map((d) => d.seed),
+    predictiveIso: days.filter((d) => d.goalMet.predictiveIso).map((d) => d.seed),
+  },
+  policies: Object.fromEntries(
+    keys.map((key) => {
+      const rows = days.map((d) => d.rows.find((r) => r.key === key));
+      return [
+        key,
+        {
+          policy: nameOf[key],
+          meanOverloadMinutes: mean(rows.map((r) => r.overloadMinutes)),
+          maxOverloadMinutes: Math.max(...rows.map((r) => r.overloadMinutes)),
+          meanReplicaHours: mean(rows.map((r) => r.replicaHours)),
+          maxReplicaHours: Math.max(...rows.map((r) => r.replicaHours)),
+          meanActions: mean(rows.map((r) => r.actions)),
+          maxFloodAdded: Math.max(...rows.map((r) => r.flood.added)),
+          seedsPastAttackCap: rows.filter((r) => r.flood.overAttackCap).length,
+          seedsScalingInDuringOutage: rows.filter((r) => r.outage.scaleIns > 0).length,
+        },
+      ];
+    }),
+  ),
+};
+
+console.log(`\nper seed: overload min / replica-h / actions / flood +replicas (max) / outage start->end, scale-ins`);
+console.log(pad('seed', 6) + keys.map((k) => pad(nameOf[k], 44)).join('') + 'goal (predictive)');
+for (const day of days) {
+  console.log(
+    pad(day.seed, 6) +
+      keys
+        .map((k) => {
+          const r = day.rows.find((x) => x.key === k);
+          return pad(
+            `${r.overloadMinutes.toFixed(2)} / ${r.replicaHours} / ${r.actions} / ${floodCell(r)} / ${r.outage.scaleIns} in`,
+            44,
+          );
+        })
+        .join('') +
+      (day.goalMet.predictive
+        ? 'met'
+        : `MISSED (${Object.entries(day.goals.predictive)
+            .filter(([, ok]) => !ok)
+            .map(([g]) => g)
+            .join(', ')})`),
+  );
+}
 console.log(
-  `detector: ${series.fits} fits, ${Math.round(series.fitMs)} ms; excursion kinds seen: ${[...new Set(kinds.map(([, k]) => k))].join(', ')}`,
+  pad('mean', 6) +
+    keys
+      .map((k) => {
+        const a = aggregate.policies[k];
+        return pad(`${a.meanOverloadMinutes.toFixed(2)} / ${a.meanReplicaHours} / ${a.meanActions}`, 44);
+      })
+      .join(''),
+);
+console.log(
+  `goal met on ${aggregate.goalMetOn.predictive.length} of ${SEEDS.length} seeds (predictive), ${aggregate.goalMetOn.predictiveIso.length} of ${SEEDS.length} (u=${ISO_UTILISATION})`,
 );
 
 const result = {
   when: new Date().toISOString(),
-  machine: { cpus: os.cpus().length, node: process.version },
-  seed: SEED,
+  machine: {
+    cpus: os.cpus().length,
+    node: process.version,
+    loadAverage: os.loadavg().map((v) => Number(v.toFixed(2))),
+  },
+  seeds: SEEDS,
   scenario: {
     confidence: CONFIDENCE,
     isoUtilisation: ISO_UTILISATION,
@@ -602,18 +763,20 @@ const result = {
     limits: LIMITS,
     attackMax: ATTACK_MAX,
     events: EVENTS,
-    fixedReplicas: fleets.fixed.desired,
+    fixedReplicas: days[0].fixedReplicas,
     phases: PHASES.map(({ key, label, end }) => ({ key, label, ...(end !== undefined ? { endsAt: end } : {}) })),
   },
-  neededReplicaHours: needHours,
-  rows,
-  goals,
-  timelines: Object.fromEntries(
-    Object.entries(fleets).map(([k, f]) => [
-      k,
-      f.timeline.map((x) => ({ ...x, at: new Date((x.t - dayStart) * 1000).toISOString().slice(11, 19) })),
-    ]),
-  ),
+  aggregate,
+  perSeed,
+  // The full rows (phases, overload episodes) and each policy's actions, per seed.
+  days: days.map(({ seed, rows, goals, neededReplicaHours, detector, timelines }) => ({
+    seed,
+    neededReplicaHours,
+    rows,
+    goals,
+    detector,
+    timelines,
+  })),
   runSeconds: Number(((performance.now() - began) / 1000).toFixed(1)),
 };
 mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });

@@ -1,18 +1,18 @@
 #!/usr/bin/env node
-// `npm run demo:attack`: builds the demo when it is missing or stale (and installs node_modules first when
-// needed), then runs demo/dist/attack.js against the stack `npm start` runs, at the ports that run chose
-// (it leaves them in <data dir>/stack.json). Arguments pass through (`-- --normal`, `-- --watch 60`).
+// `npm run demo:attack`: builds the contract and the demo when they are missing or stale (and installs
+// node_modules first when needed), then runs demo/dist/attack.js against the stack `npm start` runs, at the ports
+// that run chose (it leaves them in <data dir>/stack.json). Arguments pass through (`-- --normal`, `-- --watch 60`).
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureBuilt } from './lib/builds.mjs';
+import { NEEDS, ensureBuilds } from './lib/builds.mjs';
 import { ensureNodeModules } from './lib/npm-deps.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dataDir = path.resolve(process.env.NTMA_DATA_DIR ?? path.join(root, '.data'));
 
-for (const step of [() => ensureNodeModules(root), () => ensureBuilt(root, 'demo')]) {
+for (const step of [() => ensureNodeModules(root), () => ensureBuilds(root, NEEDS.attack)]) {
   const result = step();
   if (!result.ok) {
     console.error(`demo:attack: ${result.message}`);

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // `npm start`: the native stack without Docker. Sets itself up first (the Debian packages, installed as root or
-// named with the apt-get command otherwise; `npm ci` when node_modules is missing or stale; the sidecar and demo
-// builds when their sources changed) and checks that its loopback ports are free. Then it starts Debian's
-// Prometheus on loopback (when PROMETHEUS_URL is unset) with the NTMA alert rules, Debian's
+// named with the apt-get command otherwise; `npm ci` when node_modules is missing or stale; the contract, sidecar,
+// demo and plugin builds when their sources changed) and checks that its loopback ports are free. Then it starts
+// Debian's Prometheus on loopback (when PROMETHEUS_URL is unset) with the NTMA alert rules, Debian's
 // Alertmanager delivering them to the sidecar's webhook, Debian's node-exporter, the demo web
 // service and its traffic generator, and the sidecar with demo/watchers.native.yml; prints the URLs.
 // When a Docker Engine answers, it also gives the automatic policy a real Compose-labelled target
@@ -15,7 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureBuilt } from './lib/builds.mjs';
+import { NEEDS, ensureBuilds } from './lib/builds.mjs';
 import { PACKAGES, ensurePackages } from './lib/deps.mjs';
 import { ensureNodeModules } from './lib/npm-deps.mjs';
 import { takenPorts } from './lib/ports.mjs';
@@ -98,8 +98,9 @@ function stop(code = 0) {
   }
 }
 
-process.on('SIGINT', () => stop(0));
-process.on('SIGTERM', () => stop(0));
+// SIGHUP too: a closed terminal sends it, and Prometheus and Alertmanager take it as "reload" and would outlive
+// npm start.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => stop(0));
 
 async function waitHttp(name, url, timeoutMs = 60000) {
   const deadline = Date.now() + timeoutMs;
@@ -124,11 +125,8 @@ function setUp() {
   if (!packages.ok) return (fail(packages.message), false);
   const modules = ensureNodeModules(root, { log: (line) => console.log(`npm start: ${line}`) });
   if (!modules.ok) return (fail(modules.message), false);
-  for (const name of ['contract', 'sidecar', 'demo']) {
-    const build = ensureBuilt(root, name);
-    if (!build.ok) return (fail(build.message), false);
-    if (build.ran) console.log(`npm start: ${build.message}`);
-  }
+  const builds = ensureBuilds(root, NEEDS.start, { log: (line) => console.log(`npm start: ${line}`) });
+  if (!builds.ok) return (fail(builds.message), false);
   console.log(`npm start: set-up checked in ${((Date.now() - started) / 1000).toFixed(1)}s`);
   return true;
 }

@@ -207,18 +207,20 @@ function finish(code) {
 }
 
 /**
- * Ctrl-C reaches the running step through the terminal and ends it. The steps run synchronously, so this
- * process's own signal handlers would run only at the very end: a step that died of SIGINT or SIGTERM ends
- * the run here instead, stopping what it started.
+ * Ctrl-C reaches the running step through the terminal and ends it; so does closing the terminal (SIGHUP). The
+ * steps run synchronously, so this process's own signal handlers would run only at the very end: a step that
+ * died of one of these signals ends the run here instead, stopping what it started. Without a SIGHUP handler a
+ * closed terminal would end this process at once and leave a Docker Engine it started running.
  */
+const ENDING_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 function interruptedBy(signal) {
-  if (signal !== 'SIGINT' && signal !== 'SIGTERM') return;
+  if (!ENDING_SIGNALS.includes(signal)) return;
   console.log(`\nnpm test: interrupted (${signal})`);
   totals.failed += 1;
   failures.push(`interrupted by ${signal}`);
   finish(130);
 }
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => interruptedBy(signal));
+for (const signal of ENDING_SIGNALS) process.on(signal, () => interruptedBy(signal));
 
 const names = only.length > 0 ? only : Object.keys(phases).filter((name) => name !== 'setup');
 const unknown = names.filter((name) => !phases[name]);

@@ -5,6 +5,7 @@
  */
 import { OrgRole, type CurrentUserDTO } from '@grafana/data';
 import { config } from '@grafana/runtime';
+import { ROUTES } from './constants';
 
 /** The RBAC actions plugin.json declares; a test keeps the two in step. */
 export const ACTIONS = {
@@ -17,6 +18,16 @@ export const ACTIONS = {
 } as const;
 
 export type Action = (typeof ACTIONS)[keyof typeof ACTIONS];
+
+/**
+ * The action each app page needs to be of use, as its `includes` entry in plugin.json names it (Grafana then leaves
+ * the page out of the nav for users without it). The Alert rules page needs none of ours: Grafana decides who
+ * reads alert rules, and its controls that change them are checked against ACTIONS.alertRulesWrite.
+ */
+export const PAGE_ACTIONS: Partial<Record<ROUTES, Action>> = {
+  [ROUTES.Overview]: ACTIONS.read,
+  [ROUTES.Audit]: ACTIONS.auditRead,
+};
 
 /** The basic role each action falls back to, as the routes' reqRole in plugin.json. */
 export const FALLBACK_ROLE: Record<Action, OrgRole> = {

@@ -3,7 +3,7 @@
  * changes state is open to Viewers, and every call the API client makes lands on a route (issue 12).
  */
 import pluginJson from './plugin.json';
-import { ACTIONS } from './permissions';
+import { ACTIONS, PAGE_ACTIONS } from './permissions';
 import {
   getAuditPage,
   getBandsForQuery,
@@ -14,7 +14,7 @@ import {
   listWatchers,
   scaleTarget,
 } from './api/client';
-import { SIDECAR_PROXY_URL } from './constants';
+import { ROUTES, SIDECAR_PROXY_URL } from './constants';
 import { installFakeBackend } from './testing/backend';
 
 jest.mock('@grafana/runtime', () => jest.requireActual('./testing/backend').mockRuntime());
@@ -168,6 +168,17 @@ describe('plugin.json routes', () => {
     expect([...holders(ACTIONS.auditRead)].sort()).toEqual(['Admin', 'Editor', 'Viewer']);
     expect([...holders(ACTIONS.scale)].sort()).toEqual(['Admin', 'Editor']);
     expect([...holders(ACTIONS.alertRulesWrite)].sort()).toEqual(['Admin', 'Editor']);
+  });
+
+  it('names on each app page in the nav the action the page checks, one Viewers hold', () => {
+    const includes = (pluginJson as { includes: Array<{ type: string; path: string; action?: string }> }).includes;
+    for (const route of Object.values(ROUTES)) {
+      const page = includes.find((i) => i.type === 'page' && i.path === `/a/%PLUGIN_ID%/${route}`);
+      expect({ route, action: page?.action }).toEqual({ route, action: PAGE_ACTIONS[route] });
+      if (page?.action) {
+        expect(holders(page.action).has('Viewer')).toBe(true);
+      }
+    }
   });
 
   it('routes every call the API client makes, to the sidecar path it names', async () => {

@@ -37,6 +37,15 @@ export const BUILDS = {
   },
 };
 const SHARED_INPUTS = ['package-lock.json', 'tsconfig.json'];
+
+/** The builds each command runs on, in order: the contract first, as every other build imports it. */
+export const NEEDS = {
+  // The plugin too: npm start tells the user to load it into their Grafana from plugin/dist, which a fresh clone
+  // does not have.
+  start: ['contract', 'sidecar', 'demo', 'plugin'],
+  // `npm run demo:attack` runs the demo's attack script, which imports the contract's compiled meaning.
+  attack: ['contract', 'demo'],
+};
 const STAMP = '.ntma-built';
 
 /** Newest modification time (ms) under `file`, or 0 when it does not exist. */
@@ -65,14 +74,27 @@ export function buildIsFresh(root, name) {
  * Builds `name` with its npm script unless it is fresh. The stamp carries the time the build started, so a file
  * saved during the build makes the next run build again. Returns { ok, ran, message }.
  */
-export function ensureBuilt(root, name, { force = false, stdio = 'inherit' } = {}) {
+export function ensureBuilt(root, name, { force = false, stdio = 'inherit', env = process.env } = {}) {
   if (!force && buildIsFresh(root, name)) return { ok: true, ran: false, message: `${name} build up to date` };
   const started = new Date();
-  const run = spawnSync('npm', ['run', 'build', '-w', name], { cwd: root, stdio });
+  const run = spawnSync('npm', ['run', 'build', '-w', name], { cwd: root, stdio, env });
   if (run.status !== 0)
     return { ok: false, ran: true, message: `${name} build failed (exit ${run.status ?? run.signal})` };
   const stamp = path.join(root, BUILDS[name].output, STAMP);
   writeFileSync(stamp, `${started.toISOString()}\n`);
   utimesSync(stamp, started, started);
   return { ok: true, ran: true, message: `${name} built` };
+}
+
+/**
+ * Each of `names` in turn (see NEEDS), built when it is stale; the first failure stops the rest, which would only
+ * build against its missing output. `log` hears of each build that ran. Returns { ok, message }.
+ */
+export function ensureBuilds(root, names, { log = () => {}, ...options } = {}) {
+  for (const name of names) {
+    const result = ensureBuilt(root, name, options);
+    if (!result.ok) return result;
+    if (result.ran) log(result.message);
+  }
+  return { ok: true, message: `builds up to date (${names.join(', ')})` };
 }

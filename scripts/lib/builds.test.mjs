@@ -1,10 +1,10 @@
 // When a build counts as fresh, on a fake workspace (no build runs here).
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { buildIsFresh } from './builds.mjs';
+import { NEEDS, buildIsFresh, ensureBuilds } from './builds.mjs';
 
 function workspace() {
   const root = mkdtempSync(path.join(tmpdir(), 'ntma-build-state-'));
@@ -40,4 +40,54 @@ test('a changed lock file makes every build stale', () => {
   touch('demo/dist/.ntma-built', 10);
   touch('package-lock.json', 20);
   assert.equal(buildIsFresh(root, 'demo'), false);
+});
+
+/**
+ * A bin directory whose `npm run build -w <name>` records the name and "builds" by creating <name>/dist, or fails
+ * for the workspace named in `failing`.
+ */
+function fakeNpm(failing = '') {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ntma-fake-npm-'));
+  writeFileSync(
+    path.join(dir, 'npm'),
+    `#!/bin/sh
+echo "$4" >> "${dir}/builds"
+[ "$4" = "${failing}" ] && exit 2
+mkdir -p "$4/dist"
+`,
+  );
+  chmodSync(path.join(dir, 'npm'), 0o755);
+  const env = { ...process.env, PATH: `${dir}:${process.env.PATH}` };
+  const builds = () => {
+    try {
+      return readFileSync(path.join(dir, 'builds'), 'utf8').trim().split('\n');
+    } catch {
+      return [];
+    }
+  };
+  return { env, builds };
+}
+
+test('npm start builds, on a fresh clone, the contract first and the plugin it tells Grafana to load; then none again', () => {
+  const { root } = workspace();
+  const { env, builds } = fakeNpm();
+  const built = [];
+  assert.equal(ensureBuilds(root, NEEDS.start, { env, stdio: 'ignore', log: (line) => built.push(line) }).ok, true);
+  assert.deepEqual(builds(), ['contract', 'sidecar', 'demo', 'plugin']);
+  assert.deepEqual(built, ['contract built', 'sidecar built', 'demo built', 'plugin built']);
+  assert.equal(ensureBuilds(root, NEEDS.start, { env, stdio: 'ignore' }).ok, true);
+  assert.equal(builds().length, 4);
+});
+
+test('demo:attack builds the contract before the demo it imports it into', () => {
+  const { env, builds } = fakeNpm();
+  assert.equal(ensureBuilds(workspace().root, NEEDS.attack, { env, stdio: 'ignore' }).ok, true);
+  assert.deepEqual(builds(), ['contract', 'demo']);
+});
+
+test('a failed build stops the builds after it and says which failed', () => {
+  const { env, builds } = fakeNpm('contract');
+  const result = ensureBuilds(workspace().root, NEEDS.start, { env, stdio: 'ignore' });
+  assert.deepEqual(result, { ok: false, ran: true, message: 'contract build failed (exit 2)' });
+  assert.deepEqual(builds(), ['contract']);
 });

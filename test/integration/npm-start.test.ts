@@ -3,7 +3,7 @@
  * on its fixed loopback ports, wires Prometheus' rules to Alertmanager and Alertmanager to the
  * sidecar with a made-up secret, gives the policy its Compose-labelled demo target, and Ctrl-C
  * stops every process, frees every port and removes the target's containers. With a port taken it names the
- * holder and the variable that moves it, and starts nothing.
+ * holder and the variable that moves it, and starts nothing. A closed terminal stops it all as Ctrl-C does.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -13,7 +13,7 @@ import path from 'node:path';
 import { NATIVE_PORTS } from '../../demo/src/stack/ports.js';
 import { alertmanager, describeWith, dockerd, prometheus } from '../support/components.js';
 import { composeReplicas } from '../support/docker.js';
-import { waitFor } from '../support/ports.js';
+import { freePort, waitFor } from '../support/ports.js';
 
 const ROOT = path.resolve(__dirname, '../..');
 const PORTS = Object.values(NATIVE_PORTS).filter((p) => p !== NATIVE_PORTS.grafana);
@@ -177,4 +177,79 @@ describeWith([prometheus, alertmanager], 'npm start with a port taken', () => {
       rmSync(dataDir, { recursive: true, force: true });
     }
   }, 60_000);
+});
+
+/** Whether `pid` is still a running process (a zombie is not). */
+function running(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+describeWith([prometheus, alertmanager], 'npm start when its terminal closes', () => {
+  it('stops every process it started, though Prometheus and Alertmanager take SIGHUP as "reload"', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'ntma-start-hup-'));
+    // Ports of its own, so this stack never meets a developer's; no Docker Engine, so no demo container either.
+    const moved: Record<string, string> = {};
+    for (const name of [
+      'NTMA_PROMETHEUS_PORT',
+      'NTMA_PORT',
+      'NTMA_ALERTMANAGER_PORT',
+      'NTMA_NODE_EXPORTER_PORT',
+      'NTMA_WEB_PORT',
+      'NTMA_LOADGEN_PORT',
+    ]) {
+      let port = await freePort();
+      while (Object.values(moved).includes(String(port))) port = await freePort();
+      moved[name] = String(port);
+    }
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      ...moved,
+      NTMA_DATA_DIR: dataDir,
+      DOCKER_HOST: `unix://${path.join(dataDir, 'no-docker.sock')}`,
+    };
+    for (const name of ['PROMETHEUS_URL', 'NTMA_WATCHERS', 'NTMA_API_TOKEN', 'NTMA_ALERT_SECRET']) delete env[name];
+    const log = path.join(dataDir, 'npm-start.log');
+    const out = openSync(log, 'a');
+    const child = spawn(process.execPath, [path.join(ROOT, 'scripts/start.mjs')], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', out, out],
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    let started: number[] = [];
+    try {
+      await waitFor(
+        'npm start to say the stack is running',
+        async () => readFileSync(log, 'utf8').includes('NTMA is running.'),
+        120_000,
+      );
+      const pid = child.pid ?? 0;
+      started = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).map(Number);
+      const names = started.map((p) => readFileSync(`/proc/${p}/comm`, 'utf8').trim());
+      expect(names).toEqual(expect.arrayContaining(['prometheus', 'prometheus-aler']));
+
+      // A closing terminal hangs up its whole foreground process group: npm start and every child it started.
+      for (const p of [pid, ...started]) process.kill(p, 'SIGHUP');
+      expect(await exited).toBe(0);
+      expect(readFileSync(log, 'utf8')).toMatch(/stopping .*prometheus.*alertmanager/);
+      await waitFor(
+        'every process npm start started to be gone',
+        async () => started.every((p) => !running(p)),
+        15_000,
+      );
+      const ports = Object.values(moved).map(Number);
+      expect((await Promise.all(ports.map(portFree))).every(Boolean)).toBe(true);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
+      await exited;
+      // Should npm start fail to, what it left running goes here, by PID, so no later test meets it.
+      for (const p of started.filter(running)) process.kill(p, 'SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 180_000);
 });

@@ -34,6 +34,11 @@ export const DecisionInputsSchema = Type.Object({
     ),
   ),
   recentPeak: MaybeNumber('Highest organic value over the last stabilisation window (null: not fully observed)'),
+  forecastBias: Type.Optional(
+    MaybeNumber(
+      'Recent bias the forecast was moved by (median of value - one-step forecast; negative: it ran high); null: none that stands out',
+    ),
+  ),
   demand: MaybeNumber(
     'Expected demand planned at the target utilisation (the actual is left out while an attack is suspected)',
   ),
@@ -43,6 +48,12 @@ export const DecisionInputsSchema = Type.Object({
       utilisation: Type.Number(),
       leadSeconds: Type.Number(),
       stabilisationSeconds: Type.Number(),
+      origin: Type.Optional(
+        Type.String({
+          description:
+            'Where perReplica came from: the label ntma.scale.capacity, or the history window it was learned from (or why it was not)',
+        }),
+      ),
     }),
     Type.Null(),
   ]),

@@ -51,6 +51,8 @@ export const testIds = {
     trainingNotice: 'data-testid ntma-panel-training-notice',
     targetSelect: 'data-testid ntma-panel-target',
   },
+  /** A page shown to a user who lacks the action it needs (components/RequireAction). */
+  notPermitted: 'data-testid ntma-not-permitted',
   scaleModal: {
     container: 'data-testid ntma-scale-service-modal',
     readOnly: 'data-testid ntma-scale-service-read-only',

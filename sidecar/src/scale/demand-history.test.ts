@@ -37,3 +37,18 @@ describe('DemandHistory', () => {
     expect(history.previous('a', 120_000)).toBe(10);
   });
 });
+
+describe('DemandHistory one-step errors', () => {
+  it('gives value - predicted of organic samples in the window, oldest first', () => {
+    const history = new DemandHistory();
+    history.record('a', 10_000, 100, false, { predicted: 120 });
+    history.record('a', 20_000, 110, false, { predicted: 115, excursion: true });
+    history.record('a', 30_000, null, false, { predicted: 118 });
+    history.record('a', 40_000, 900, true, { predicted: 118 });
+    history.record('a', 50_000, 105, false, { predicted: null });
+    history.record('a', 60_000, 112, false, { predicted: 130 });
+    expect(history.errors('a', 60_000, 60_000)).toEqual([-20, -18]);
+    expect(history.errors('a', 60_000, 30_000)).toEqual([-18]);
+    expect(history.errors('b', 60_000, 60_000)).toEqual([]);
+  });
+});

@@ -31,6 +31,7 @@ const demand = (over: Partial<DemandView> = {}, upper: (k: number) => number = (
     stepSeconds: STEP,
     observedAt: NOW - 5_000,
     actual: 8,
+    predicted: 8,
     forecast: { upper: ups, mean: ups.map((u) => u * 0.8) },
     kind: null,
     attack: false,
@@ -244,11 +245,61 @@ describe('predictive policy', () => {
       forecastPeakWindow: 19,
       forecastMean: expect.closeTo(15.2),
       recentPeak: 8,
+      forecastBias: null,
       demand: expect.closeTo(15.2),
       capacity: { perReplica: 10, utilisation: 0.5, leadSeconds: 60, stabilisationSeconds: 300 },
       desired: 4,
       bounds: { min: 1, max: 8, step: 2, cooldownSeconds: 60, attackCap: 3 },
       anomaly: { kind: 'spike', attack: false },
     });
+  });
+
+  it('plans a forecast that has run high at the level the traffic is at, shape kept', () => {
+    const wide = settings({ limits: { min: 1, max: 20, step: 10, cooldownSeconds: 60 } });
+    const settled = { live: NOW - 600_000, any: NOW - 600_000 };
+    // The model expects 36 (upper 45) but the traffic has been about 30 for the last ten steps: 8
+    // replicas at face value (36 at 5 per replica), 7 at the traffic's level (31 seen over the window).
+    const runningHigh = { bias: -10, sigma: 1, samples: 10 };
+    const atFace = decide(
+      input({
+        current: 8,
+        settings: wide,
+        lastChange: settled,
+        demand: demand({ actual: 30, recentPeak: 31 }, () => 45),
+      }),
+    );
+    expect(atFace).toMatchObject({ kind: 'hold', code: 'steady' });
+    const corrected = decide(
+      input({
+        current: 8,
+        settings: wide,
+        lastChange: settled,
+        demand: demand({ actual: 30, recentPeak: 31, forecastBias: runningHigh }, () => 45),
+      }),
+    );
+    expect(corrected).toMatchObject({ kind: 'scale', code: 'in', from: 8, to: 7 });
+    expect(corrected.inputs).toMatchObject({ forecastBias: -10, forecastPeak: 35 });
+    expect(corrected.notes.join()).toMatch(/ran above the last 10 values/);
+    // A peak ahead is still a peak ahead: the bias moves the level, not the shape.
+    const ahead = decide(
+      input({ current: 2, demand: demand({ actual: 8, forecastBias: runningHigh }, (k) => (k >= 2 ? 45 : 15)) }),
+    );
+    expect(ahead).toMatchObject({ kind: 'scale', code: 'out' });
+    expect(ahead.inputs.forecastPeak).toBe(35);
+  });
+
+  it('holds when a capacity to learn has not been learned, and says why', () => {
+    const unlearned = settings({
+      capacity: { ...capacity, perReplica: 0, origin: 'not learned from the last 1d: only 3 healthy steps' },
+    });
+    const decision = decide(input({ settings: unlearned, demand: demand({}, () => 90) }));
+    expect(decision).toMatchObject({ kind: 'hold', code: 'no_capacity' });
+    expect(decision.reason).toMatch(/capacity not learned from the last 1d: only 3 healthy steps: holding/);
+  });
+
+  it('says where a learned capacity came from', () => {
+    const learned = settings({ capacity: { ...capacity, origin: 'learned from the last 1d to ...' } });
+    const decision = decide(input({ settings: learned }));
+    expect(decision.inputs.capacity).toMatchObject({ perReplica: 10, origin: 'learned from the last 1d to ...' });
   });
 });

@@ -24,10 +24,15 @@
  * - scale-in only after the stabilisation window since the last change, and only when the forecast
  *   over the next window and the values seen over the last one fit fewer replicas by the same two
  *   rules and fall below the tolerance, so a count does not flap around a boundary;
+ * - the forecast is taken at the level the traffic is at: when its one-step errors over the last
+ *   steps show a bias that stands out from their noise (forecast-bias.ts: a model refitted over a
+ *   surge can run 20% high for hours, inside its own wide band), the whole outlook is moved by that
+ *   bias before it is planned on; its shape, and so a peak ahead, is kept;
  * - missing, stale or incomplete data holds, in both directions;
  * - dry-run (shadow) when the target or the sidecar says so.
  */
 import type { CapacityModel } from './capacity.js';
+import type { ForecastBias } from './forecast-bias.js';
 import type { ScaleSettings } from './labels.js';
 import type { LiveDemand } from '../watch/demand.js';
 
@@ -50,6 +55,11 @@ export interface DemandView extends LiveDemand {
   recentPeak: number | null;
   /** The value one watcher step before `actual`, null when unknown; a rising surge is extrapolated from it. */
   previous: number | null;
+  /**
+   * The forecast's recent bias (median of value - one-step forecast over the last organic samples),
+   * null when unknown or within the noise (forecast-bias.ts). Negative: the forecast has run high.
+   */
+  forecastBias?: ForecastBias | null;
 }
 
 export interface PredictiveInput {
@@ -79,9 +89,18 @@ export interface DecisionInputs {
   /** Highest mean of the forecast over the lead time: the expected demand, before the anomaly rules. */
   forecastMean: number | null;
   recentPeak: number | null;
+  /** The recent bias the forecast was moved by (value - forecast: negative when it ran high); null: none. */
+  forecastBias?: number | null;
   /** The expected demand planned at the target utilisation, after the anomaly rules. */
   demand: number | null;
-  capacity: { perReplica: number; utilisation: number; leadSeconds: number; stabilisationSeconds: number } | null;
+  capacity: {
+    perReplica: number;
+    utilisation: number;
+    leadSeconds: number;
+    stabilisationSeconds: number;
+    /** Where perReplica came from: the label, or the history window it was learned from (or why not). */
+    origin?: string;
+  } | null;
   /** max(ceil(demand / (perReplica x utilisation)), ceil(forecastPeak / perReplica)) before limits. */
   desired: number | null;
   bounds: { min: number; max: number; step: number; cooldownSeconds: number; attackCap: number };
@@ -132,6 +151,7 @@ export function decide(input: PredictiveInput): PredictiveDecision {
     forecastPeakWindow: null,
     forecastMean: null,
     recentPeak: demand?.recentPeak ?? null,
+    forecastBias: null,
     demand: null,
     capacity: capacity
       ? {
@@ -139,6 +159,7 @@ export function decide(input: PredictiveInput): PredictiveDecision {
           utilisation: capacity.utilisation,
           leadSeconds: capacity.leadSeconds,
           stabilisationSeconds: capacity.stabilisationSeconds,
+          ...(capacity.origin !== undefined ? { origin: capacity.origin } : {}),
         }
       : null,
     desired: null,
@@ -159,6 +180,9 @@ export function decide(input: PredictiveInput): PredictiveDecision {
   if (!capacity) {
     return hold('no_capacity', 'no capacity model (label ntma.scale.capacity): holding rather than guessing');
   }
+  if (!(capacity.perReplica > 0)) {
+    return hold('no_capacity', `capacity ${capacity.origin ?? 'not learned'}: holding rather than guessing`);
+  }
   if (!demand) return hold('no_series', 'no watched series carries this target’s demand: holding');
   if (demand.actual === null || demand.observedAt === null || !Number.isFinite(demand.actual)) {
     return hold('missing', 'the demand series has no current sample: holding, never scaling on missing data');
@@ -170,17 +194,32 @@ export function decide(input: PredictiveInput): PredictiveDecision {
       `the demand series is stale (last sample ${Math.round(age / 1000)} s ago, limit ${Math.round(input.staleAfterMs / 1000)} s): holding`,
     );
   }
+  // The outlook at the traffic's level: a bias that stands out moves it, never below zero.
+  const bias = demand.forecastBias ?? null;
+  inputs.forecastBias = bias === null ? null : bias.bias;
+  const forecast =
+    bias === null
+      ? demand.forecast
+      : {
+          mean: demand.forecast.mean.map((v) => Math.max(0, v + bias.bias)),
+          upper: demand.forecast.upper.map((v) => Math.max(0, v + bias.bias)),
+        };
+  if (bias !== null && forecast.upper.length > 0) {
+    notes.push(
+      `forecast moved by ${bias.bias > 0 ? '+' : ''}${round(bias.bias)}: it ran ${bias.bias < 0 ? 'above' : 'below'} the last ${bias.samples} values by that much (noise ${round(bias.sigma)})`,
+    );
+  }
   const leadSteps = Math.max(1, Math.ceil(capacity.leadSeconds / demand.stepSeconds));
   const windowSteps = Math.max(1, Math.ceil(capacity.stabilisationSeconds / demand.stepSeconds));
-  const forecastPeak = maxOf(demand.forecast.upper, leadSteps);
+  const forecastPeak = maxOf(forecast.upper, leadSteps);
   inputs.forecastPeak = forecastPeak;
-  const windowPeak = maxOf(demand.forecast.upper, Math.max(leadSteps, windowSteps));
+  const windowPeak = maxOf(forecast.upper, Math.max(leadSteps, windowSteps));
   inputs.forecastPeakWindow = windowPeak;
   if (forecastPeak === null) {
     return hold('no_forecast', 'no forecast yet for the demand series (its model is warming up): holding');
   }
   // A forecast without a mean (none of ours) is planned on its upper bound: never less than before.
-  const forecastMean = Math.min(maxOf(demand.forecast.mean, leadSteps) ?? forecastPeak, forecastPeak);
+  const forecastMean = Math.min(maxOf(forecast.mean, leadSteps) ?? forecastPeak, forecastPeak);
   inputs.forecastMean = forecastMean;
 
   // The flood is not demand: while an attack is suspected only the forecast counts. The actual
@@ -266,7 +305,7 @@ export function decide(input: PredictiveInput): PredictiveDecision {
     );
   }
   const meanWindow = Math.min(
-    maxOf(demand.forecast.mean, Math.max(leadSteps, windowSteps)) ?? Infinity,
+    maxOf(forecast.mean, Math.max(leadSteps, windowSteps)) ?? Infinity,
     windowPeak ?? forecastPeak,
   );
   const inExpected = Math.max(Number.isFinite(meanWindow) ? meanWindow : forecastPeak, demand.recentPeak, planned);

@@ -24,6 +24,8 @@ export interface LiveDemand {
   observedAt: number | null;
   /** Sum of the latest values; null when any series had none. */
   actual: number | null;
+  /** Sum of what the models predicted, one step ahead, for those latest values; null when any had none. */
+  predicted: number | null;
   /** Summed forecast of the next steps; empty when any series has no model yet. */
   forecast: { mean: number[]; upper: number[] };
   /** The open excursion's kind on any of the series; attack_suspected wins. */
@@ -55,6 +57,7 @@ export function readDemand(
     const stepSeconds = watcher.spec.stepSeconds;
     const steps = Math.max(1, Math.ceil(horizonSeconds / stepSeconds));
     let actual: number | null = 0;
+    let predicted: number | null = 0;
     let observedAt: number | null = Number.POSITIVE_INFINITY;
     let mean: number[] | null = new Array<number>(steps).fill(0);
     let upper: number[] = new Array<number>(steps).fill(0);
@@ -63,10 +66,12 @@ export function readDemand(
       const verdict = state.verdict;
       if (!state.present || verdict === null || verdict.value === null) {
         actual = null;
+        predicted = null;
         observedAt = null;
       } else {
         if (actual !== null) actual += verdict.value;
         if (observedAt !== null) observedAt = Math.min(observedAt, verdict.t * 1000);
+        predicted = predicted === null || verdict.forecast === null ? null : predicted + verdict.forecast;
       }
       const outlook = state.detector.outlook?.(steps) ?? null;
       if (outlook === null || mean === null) mean = null;
@@ -85,6 +90,7 @@ export function readDemand(
       stepSeconds,
       observedAt,
       actual,
+      predicted,
       forecast: mean === null ? { mean: [], upper: [] } : { mean, upper },
       kind,
       attack: kind === 'attack_suspected',
