@@ -27,6 +27,7 @@ import { alertsRoutes } from './routes/alerts.js';
 import { auditRoutes } from './routes/audit.js';
 import { auditStartupFindings } from './audit/startup-report.js';
 import { targetsRoutes } from './routes/targets.js';
+import { CapacityLearner } from './scale/capacity-learner.js';
 import { createScaler } from './scale/create.js';
 import type { Scaler } from './scale/scaler.js';
 import { anomaliesRoutes } from './routes/anomalies.js';
@@ -160,6 +161,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const watch = createWatchService(config, services, app.log);
   // The predictive policy decides on the watchers' live state, read at the moment of deciding.
   services.scaler.useDemand((query, horizonSeconds) => readDemand(watch.watchers, query, horizonSeconds));
+  services.scaler.useCapacityLearner(new CapacityLearner(services.prometheus));
   const evaluator = new AutoEvaluator(services.scaler, config.scale.evalSeconds * 1000, app.log);
   await app.register(watchersRoutes, { watch });
   await app.register(anomaliesRoutes, { anomalies: watch.anomalies });

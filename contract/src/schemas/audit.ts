@@ -48,6 +48,12 @@ export const DecisionInputsSchema = Type.Object({
       utilisation: Type.Number(),
       leadSeconds: Type.Number(),
       stabilisationSeconds: Type.Number(),
+      origin: Type.Optional(
+        Type.String({
+          description:
+            'Where perReplica came from: the label ntma.scale.capacity, or the history window it was learned from (or why it was not)',
+        }),
+      ),
     }),
     Type.Null(),
   ]),

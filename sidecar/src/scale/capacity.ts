@@ -13,6 +13,14 @@
  * | ntma.scale.stabilisation    | 300s    | scale-in waits this long and needs the forecast over it to stay low |
  * | ntma.scale.watcher          | (any)   | the watcher whose series is the demand (name from the watchers file) |
  * | ntma.scale.series           | (none)  | label matcher `name=value,name=value` choosing the series; default: the series whose `ntma_target` is this target |
+ *
+ * `ntma.scale.capacity=learn` learns the capacity from Prometheus history instead (capacity-learning.ts):
+ * the signal per running replica while the service was healthy. It needs all of
+ * `ntma.scale.learn-signal` (PromQL of the signal, e.g. requests/s), `ntma.scale.learn-replicas`
+ * (PromQL of the running replicas), `ntma.scale.learn-health` (PromQL of latency or CPU) and
+ * `ntma.scale.learn-healthy-below` (the health value below which the service was healthy), with
+ * `ntma.scale.learn-window` (default 24h, at most 7d); a missing one is a label error, and until
+ * enough healthy history is there the policy holds rather than guess.
  */
 import { parseDurationSeconds } from './labels.js';
 
@@ -23,7 +31,28 @@ export const CAPACITY_LABEL = {
   stabilisation: 'ntma.scale.stabilisation',
   watcher: 'ntma.scale.watcher',
   series: 'ntma.scale.series',
+  learnSignal: 'ntma.scale.learn-signal',
+  learnReplicas: 'ntma.scale.learn-replicas',
+  learnHealth: 'ntma.scale.learn-health',
+  learnHealthyBelow: 'ntma.scale.learn-healthy-below',
+  learnWindow: 'ntma.scale.learn-window',
 } as const;
+
+export const DEFAULT_LEARN_WINDOW_SECONDS = 86_400;
+const MAX_LEARN_WINDOW_SECONDS = 7 * 86_400;
+
+/** How to learn a target's capacity from Prometheus history (`ntma.scale.capacity=learn`). */
+export interface LearnSpec {
+  /** PromQL: the watched signal (summed over its series), e.g. the service's requests/s. */
+  signal: string;
+  /** PromQL: the replicas running (summed over its series). */
+  replicas: string;
+  /** PromQL: a latency or CPU figure (the highest of its series counts). */
+  health: string;
+  /** The service was healthy while `health` stayed below this. */
+  healthyBelow: number;
+  windowSeconds: number;
+}
 
 export const DEFAULT_UTILISATION = 0.7;
 export const DEFAULT_LEAD_SECONDS = 60;
@@ -47,6 +76,10 @@ export interface CapacityModel {
   /** Scale-in waits this long after a change, and looks this far ahead and back. */
   stabilisationSeconds: number;
   selector: DemandSelector;
+  /** Set when the capacity is learned: `perReplica` is then 0 until the scaler fills it in from history. */
+  learn?: LearnSpec;
+  /** Where `perReplica` came from, for the explanation: the label, or the history it was learned from. */
+  origin?: string;
 }
 
 function positiveNumber(labels: Record<string, string>, name: string): number | undefined {
@@ -59,14 +92,46 @@ function positiveNumber(labels: Record<string, string>, name: string): number | 
   return value;
 }
 
-function duration(labels: Record<string, string>, name: string, fallback: number): number {
+function duration(labels: Record<string, string>, name: string, fallback: number, most = 86_400): number {
   const raw = labels[name];
   if (raw === undefined || raw.trim() === '') return fallback;
   const seconds = parseDurationSeconds(raw);
-  if (seconds === undefined || seconds > 86_400) {
-    throw new Error(`label ${name}: expected seconds or a duration like 90s, 5m, 1h (at most 1 day); got "${raw}"`);
+  if (seconds === undefined || seconds > most) {
+    const limit = most === 86_400 ? '1 day' : `${most / 86_400} days`;
+    throw new Error(`label ${name}: expected seconds or a duration like 90s, 5m, 1h (at most ${limit}); got "${raw}"`);
   }
   return seconds;
+}
+
+function required(labels: Record<string, string>, name: string): string {
+  const raw = labels[name]?.trim();
+  if (!raw) {
+    throw new Error(`label ${CAPACITY_LABEL.capacity}=learn needs ${name}: without it there is nothing to learn from`);
+  }
+  return raw;
+}
+
+function readLearnSpec(labels: Record<string, string>): LearnSpec {
+  const healthyBelow = Number(required(labels, CAPACITY_LABEL.learnHealthyBelow));
+  if (!Number.isFinite(healthyBelow) || healthyBelow <= 0) {
+    throw new Error(
+      `label ${CAPACITY_LABEL.learnHealthyBelow}: expected a positive number, got "${labels[CAPACITY_LABEL.learnHealthyBelow]}"`,
+    );
+  }
+  const windowSeconds = duration(
+    labels,
+    CAPACITY_LABEL.learnWindow,
+    DEFAULT_LEARN_WINDOW_SECONDS,
+    MAX_LEARN_WINDOW_SECONDS,
+  );
+  if (windowSeconds < 3600) throw new Error(`label ${CAPACITY_LABEL.learnWindow}: at least 1h, got ${windowSeconds}s`);
+  return {
+    signal: required(labels, CAPACITY_LABEL.learnSignal),
+    replicas: required(labels, CAPACITY_LABEL.learnReplicas),
+    health: required(labels, CAPACITY_LABEL.learnHealth),
+    healthyBelow,
+    windowSeconds,
+  };
 }
 
 /** `job=web,instance=a:80` as a label map; names follow Prometheus' rules. */
@@ -87,7 +152,8 @@ export function parseMatcher(raw: string, name: string = CAPACITY_LABEL.series):
  * label's name) on a malformed value; the caller turns that into the target's label error.
  */
 export function readCapacity(labels: Record<string, string>): CapacityModel | null {
-  const perReplica = positiveNumber(labels, CAPACITY_LABEL.capacity);
+  const learn = labels[CAPACITY_LABEL.capacity]?.trim().toLowerCase() === 'learn' ? readLearnSpec(labels) : undefined;
+  const perReplica = learn ? 0 : positiveNumber(labels, CAPACITY_LABEL.capacity);
   const utilisation = positiveNumber(labels, CAPACITY_LABEL.utilisation) ?? DEFAULT_UTILISATION;
   if (utilisation < 0.05 || utilisation > 1) {
     throw new Error(`label ${CAPACITY_LABEL.utilisation}: expected 0.05..1, got ${utilisation}`);
@@ -100,5 +166,13 @@ export function readCapacity(labels: Record<string, string>): CapacityModel | nu
   const series = labels[CAPACITY_LABEL.series]?.trim();
   if (series) selector.match = parseMatcher(series);
   if (perReplica === undefined) return null;
-  return { perReplica, utilisation, leadSeconds, stabilisationSeconds, selector };
+  if (learn) return { perReplica, utilisation, leadSeconds, stabilisationSeconds, selector, learn };
+  return {
+    perReplica,
+    utilisation,
+    leadSeconds,
+    stabilisationSeconds,
+    selector,
+    origin: `label ${CAPACITY_LABEL.capacity}`,
+  };
 }

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { AuditLog } from '../audit/log.js';
 import type { LiveDemand } from '../watch/demand.js';
 import type { ScaleBackend, Workload } from './backend.js';
+import type { PrometheusReader, RangeAnswer, RangeRequest } from '../prometheus/client.js';
+import { CapacityLearner } from './capacity-learner.js';
 import { IdempotencyStore } from './idempotency.js';
 import { Scaler, type ScaleResult } from './scaler.js';
 
@@ -132,5 +134,47 @@ describe('Scaler.evaluate (the predictive policy on live demand)', () => {
     expect(view!.policy).toMatchObject({ action: 'scale', from: 1, to: 4, code: 'out' });
     expect(view!.policy.reason).toMatch(/scale out 1 -> 4/);
     expect(backend.workload.desired).toBe(1);
+  });
+
+  it('plans on a capacity learned from history, and holds while it cannot be learned', async () => {
+    backend.workload.labels = {
+      ...LABELS,
+      'ntma.scale.capacity': 'learn',
+      'ntma.scale.learn-signal': 'signal',
+      'ntma.scale.learn-replicas': 'replicas',
+      'ntma.scale.learn-health': 'latency',
+      'ntma.scale.learn-healthy-below': '0.25',
+      'ntma.scale.learn-window': '2h',
+    };
+    demand!.actual = 40;
+    let healthy = false;
+    // A day of history: 2 replicas serving 20 req/s (10 each) at 0.1 s, or at 2 s while unhealthy.
+    const reader: PrometheusReader = {
+      baseUrl: 'http://prometheus.test',
+      async queryRange(request: RangeRequest): Promise<RangeAnswer> {
+        const count = Math.floor((request.end - request.start) / request.step) + 1;
+        const value = { signal: 20, replicas: 2, latency: healthy ? 0.1 : 2 }[request.query]!;
+        return {
+          grid: { startMs: request.start * 1000, stepMs: request.step * 1000, count },
+          series: [{ labels: {}, values: Array<number>(count).fill(value) }],
+          warnings: [],
+        };
+      },
+    };
+    let clock = now;
+    scaler.useCapacityLearner(new CapacityLearner(reader, () => clock));
+    const held = await scaler.evaluate('swarm:web');
+    expect(held).toMatchObject({ decision: 'held' });
+    expect(held.reason).toMatch(/capacity not learned from the last 2h .*only 0 healthy steps/);
+    healthy = true;
+    clock += 3_600_000;
+    const decision = await scaler.evaluate('swarm:web');
+    // 40 req/s at 10 per replica x 0.5: 8 wanted, max 6, step 3.
+    expect(decision).toMatchObject({ decision: 'scaled', before: 1, after: 4 });
+    const [action] = (await scaler.audit.page({ offset: 0, limit: 1 })).items;
+    expect(action!.policy!.capacity).toMatchObject({
+      perReplica: 10,
+      origin: expect.stringMatching(/^learned from the last 2h .* over 121 healthy steps of 121/),
+    });
   });
 });

@@ -1,5 +1,13 @@
 import { DEFAULT_LIMITS, parseDurationSeconds, readScaleLabels, scaleLabelConflict } from './labels.js';
 
+const LEARN = {
+  'ntma.scale.capacity': 'learn',
+  'ntma.scale.learn-signal': 'sum(rate(http_requests_total[1m]))',
+  'ntma.scale.learn-replicas': 'count(up{job="web"} == 1)',
+  'ntma.scale.learn-health': 'histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket[1m])))',
+  'ntma.scale.learn-healthy-below': '0.25',
+};
+
 describe('readScaleLabels', () => {
   it('is not enabled without ntma.scale.enabled=true, and uses the documented defaults', () => {
     const reading = readScaleLabels({});
@@ -40,6 +48,7 @@ describe('readScaleLabels', () => {
       leadSeconds: 60,
       stabilisationSeconds: 300,
       selector: {},
+      origin: 'label ntma.scale.capacity',
     });
     const full = readScaleLabels({
       'ntma.scale.capacity': '12.5',
@@ -55,6 +64,7 @@ describe('readScaleLabels', () => {
       leadSeconds: 120,
       stabilisationSeconds: 600,
       selector: { watcher: 'demo_request_rate', match: { job: 'web', instance: 'a:80' } },
+      origin: 'label ntma.scale.capacity',
     });
     expect(readScaleLabels({ 'ntma.scale.utilisation': '0.5' }).settings.capacity).toBeNull();
   });
@@ -65,10 +75,31 @@ describe('readScaleLabels', () => {
     [{ 'ntma.scale.capacity': '5', 'ntma.scale.utilisation': '1.5' }, /ntma\.scale\.utilisation: expected 0\.05\.\.1/],
     [{ 'ntma.scale.capacity': '5', 'ntma.scale.lead': 'soon' }, /ntma\.scale\.lead/],
     [{ 'ntma.scale.capacity': '5', 'ntma.scale.series': 'job' }, /ntma\.scale\.series: expected name=value/],
+    [{ 'ntma.scale.capacity': 'learn' }, /ntma\.scale\.capacity=learn needs ntma\.scale\.learn-healthy-below/],
+    [{ ...LEARN, 'ntma.scale.learn-health': '' }, /needs ntma\.scale\.learn-health:/],
+    [{ ...LEARN, 'ntma.scale.learn-healthy-below': 'fast' }, /learn-healthy-below: expected a positive number/],
+    [{ ...LEARN, 'ntma.scale.learn-window': '30d' }, /learn-window: .*at most 7 days/],
+    [{ ...LEARN, 'ntma.scale.learn-window': '10m' }, /learn-window: at least 1h/],
   ])('refuses a malformed capacity label %o', (labels, message) => {
     const reading = readScaleLabels({ 'ntma.scale.enabled': 'true', ...labels });
     expect(reading.ok).toBe(false);
     expect(!reading.ok && reading.error).toMatch(message);
+  });
+
+  it('reads a capacity to learn from history, with a one-day window by default', () => {
+    const reading = readScaleLabels({ 'ntma.scale.enabled': 'true', ...LEARN });
+    expect(reading.ok && reading.settings.capacity).toMatchObject({
+      perReplica: 0,
+      learn: {
+        signal: 'sum(rate(http_requests_total[1m]))',
+        replicas: 'count(up{job="web"} == 1)',
+        health: 'histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket[1m])))',
+        healthyBelow: 0.25,
+        windowSeconds: 86_400,
+      },
+    });
+    const week = readScaleLabels({ ...LEARN, 'ntma.scale.learn-window': '7d' });
+    expect(week.ok && week.settings.capacity?.learn?.windowSeconds).toBe(7 * 86_400);
   });
 
   it('raises the default max to a min above it', () => {

@@ -287,4 +287,19 @@ describe('predictive policy', () => {
     expect(ahead).toMatchObject({ kind: 'scale', code: 'out' });
     expect(ahead.inputs.forecastPeak).toBe(35);
   });
+
+  it('holds when a capacity to learn has not been learned, and says why', () => {
+    const unlearned = settings({
+      capacity: { ...capacity, perReplica: 0, origin: 'not learned from the last 1d: only 3 healthy steps' },
+    });
+    const decision = decide(input({ settings: unlearned, demand: demand({}, () => 90) }));
+    expect(decision).toMatchObject({ kind: 'hold', code: 'no_capacity' });
+    expect(decision.reason).toMatch(/capacity not learned from the last 1d: only 3 healthy steps: holding/);
+  });
+
+  it('says where a learned capacity came from', () => {
+    const learned = settings({ capacity: { ...capacity, origin: 'learned from the last 1d to ...' } });
+    const decision = decide(input({ settings: learned }));
+    expect(decision.inputs.capacity).toMatchObject({ perReplica: 10, origin: 'learned from the last 1d to ...' });
+  });
 });

@@ -93,7 +93,14 @@ export interface DecisionInputs {
   forecastBias?: number | null;
   /** The expected demand planned at the target utilisation, after the anomaly rules. */
   demand: number | null;
-  capacity: { perReplica: number; utilisation: number; leadSeconds: number; stabilisationSeconds: number } | null;
+  capacity: {
+    perReplica: number;
+    utilisation: number;
+    leadSeconds: number;
+    stabilisationSeconds: number;
+    /** Where perReplica came from: the label, or the history window it was learned from (or why not). */
+    origin?: string;
+  } | null;
   /** max(ceil(demand / (perReplica x utilisation)), ceil(forecastPeak / perReplica)) before limits. */
   desired: number | null;
   bounds: { min: number; max: number; step: number; cooldownSeconds: number; attackCap: number };
@@ -152,6 +159,7 @@ export function decide(input: PredictiveInput): PredictiveDecision {
           utilisation: capacity.utilisation,
           leadSeconds: capacity.leadSeconds,
           stabilisationSeconds: capacity.stabilisationSeconds,
+          ...(capacity.origin !== undefined ? { origin: capacity.origin } : {}),
         }
       : null,
     desired: null,
@@ -171,6 +179,9 @@ export function decide(input: PredictiveInput): PredictiveDecision {
   if (settings.auto === 'off') return hold('off', 'automatic scaling is off for this target (label ntma.scale.auto)');
   if (!capacity) {
     return hold('no_capacity', 'no capacity model (label ntma.scale.capacity): holding rather than guessing');
+  }
+  if (!(capacity.perReplica > 0)) {
+    return hold('no_capacity', `capacity ${capacity.origin ?? 'not learned'}: holding rather than guessing`);
   }
   if (!demand) return hold('no_series', 'no watched series carries this target’s demand: holding');
   if (demand.actual === null || demand.observedAt === null || !Number.isFinite(demand.actual)) {

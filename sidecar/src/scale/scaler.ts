@@ -16,6 +16,7 @@ import { decide } from './policy.js';
 import type { CapacityModel } from './capacity.js';
 import { DemandHistory } from './demand-history.js';
 import { BIAS_ERRORS, forecastBias } from './forecast-bias.js';
+import type { CapacityLearner } from './capacity-learner.js';
 import { decide as decidePredictive, type DemandView, type PredictiveDecision } from './predictive.js';
 import type { DemandQuery, LiveDemand } from '../watch/demand.js';
 
@@ -86,6 +87,7 @@ export class Scaler {
   private readonly now: () => number;
   private readDemand: DemandReader | null = null;
   private readonly history = new DemandHistory();
+  private learner: CapacityLearner | null = null;
   /** The code of the last hold recorded per target, so a periodic hold is logged when it changes, not every tick. */
   private readonly lastHold = new Map<string, string>();
   private readonly replays: AlertReplayGuard;
@@ -163,7 +165,23 @@ export class Scaler {
     return Math.min(this.options.staleAfterMs, Math.max(30_000, steps));
   }
 
-  private async predict(workload: Workload, settings: ScaleSettings): Promise<PredictiveDecision> {
+  /** Learns capacities for targets with `ntma.scale.capacity=learn`; until set they hold ("not learned"). */
+  useCapacityLearner(learner: CapacityLearner): void {
+    this.learner = learner;
+  }
+
+  /** The target's settings with a learned capacity filled in (perReplica stays 0 when it could not be learned). */
+  private async withCapacity(id: string, settings: ScaleSettings): Promise<ScaleSettings> {
+    const capacity = settings.capacity;
+    if (!capacity?.learn) return settings;
+    const learned = this.learner
+      ? await this.learner.capacity(id, capacity.learn)
+      : { perReplica: null, origin: 'not learned: the sidecar has no Prometheus history reader' };
+    return { ...settings, capacity: { ...capacity, perReplica: learned.perReplica ?? 0, origin: learned.origin } };
+  }
+
+  private async predict(workload: Workload, given: ScaleSettings): Promise<PredictiveDecision> {
+    const settings = await this.withCapacity(workload.id, given);
     const [live, any] = await Promise.all([
       this.options.audit.lastChangeAt(workload.id, false),
       this.options.audit.lastChangeAt(workload.id, true),
