@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// The shape suite: the NTMA engine, R and statsmodels side by side on series of known, different
+// The shape suite: the NTMA engine, R, statsmodels and augurs side by side on series of known, different
 // shapes, every one reproducible (fixed seeds, fixed origins, nothing from the clock).
 //
-//   node bench/forecast-peers/shapes.mjs [--origins 3] [--only name,name] [--peers ntma,r,statsmodels]
+//   node bench/forecast-peers/shapes.mjs [--origins 3] [--only name,name] [--peers ntma,r,statsmodels,augurs]
 //                                        [--out results.json] [--cache dir]
 //
 // For each shape and origin every peer trains on the points before the origin, then is scored on
@@ -15,7 +15,7 @@
 // the generator's true periods (`periods` in their input); NTMA must find them itself. NAB series
 // come from the development corpus (/work/shared/nab) only; their peers use the clock rule.
 // Needs the compiled sidecar (npm run build -w sidecar); a peer that is missing is skipped. With
-// --cache, the outputs of R and statsmodels (deterministic for the same input) are kept by input
+// --cache, the outputs of R, statsmodels and augurs (deterministic for the same input) are kept by input
 // hash and reused, so re-running the suite after an engine change re-runs only NTMA.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -34,7 +34,7 @@ const origins = Number(option('origins', '3'));
 const only = option('only', '')
   .split(',')
   .filter((s) => s.length > 0);
-const peerNames = option('peers', 'ntma,r,statsmodels').split(',');
+const peerNames = option('peers', 'ntma,r,statsmodels,augurs').split(',');
 const out = option('out', undefined);
 const cache = option('cache', undefined);
 if (cache) mkdirSync(cache, { recursive: true });
@@ -51,6 +51,7 @@ const allPeers = [
     command: '/usr/bin/python3',
     args: [path.join(here, 'statsmodels-stl-arima.py')],
   },
+  { key: 'augurs', name: 'augurs MSTL+AutoETS', command: process.execPath, args: [path.join(here, 'augurs.mjs')] },
 ];
 const peers = allPeers.filter((p) => peerNames.includes(p.key));
 

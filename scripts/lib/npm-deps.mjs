@@ -40,11 +40,22 @@ function hiddenLockMatches(root) {
   }
 }
 
-/** 'missing', 'stale' or 'fresh'. A tree npm installed without our stamp is checked against npm's record. */
+/** The Node and platform part of a stamp. */
+const machineOf = (stamp) => stamp.slice(stamp.indexOf(' '));
+
+/**
+ * 'missing', 'stale' or 'fresh'. A tree npm installed without our stamp, or since our stamp was written for an
+ * older lock file (an `npm install` by hand after a pull), is checked against npm's record and stamped again.
+ */
 export function nodeModulesState(root) {
   if (!existsSync(path.join(root, 'node_modules'))) return 'missing';
   const stamp = path.join(root, STAMP);
-  if (existsSync(stamp)) return readFileSync(stamp, 'utf8') === stampFor(root) ? 'fresh' : 'stale';
+  if (existsSync(stamp)) {
+    const [have, want] = [readFileSync(stamp, 'utf8'), stampFor(root)];
+    if (have === want) return 'fresh';
+    // Installed by another Node or on another platform: its native packages are wrong whatever npm's record says.
+    if (machineOf(have) !== machineOf(want)) return 'stale';
+  }
   if (!hiddenLockMatches(root)) return 'stale';
   writeFileSync(stamp, stampFor(root));
   return 'fresh';

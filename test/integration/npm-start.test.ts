@@ -3,9 +3,10 @@
  * on its fixed loopback ports, wires Prometheus' rules to Alertmanager and Alertmanager to the
  * sidecar with a made-up secret, gives the policy its Compose-labelled demo target, and Ctrl-C
  * stops every process, frees every port and removes the target's containers. With a port taken it names the
- * holder and the variable that moves it, and starts nothing. A closed terminal stops it all as Ctrl-C does.
+ * holder and the variable that moves it, and starts nothing. On ports moved by their variables, `npm run demo:attack`
+ * finds them with no set-up of its own, and a closed terminal stops it all as Ctrl-C does.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -189,11 +190,18 @@ function running(pid: number): boolean {
   }
 }
 
-describeWith([prometheus, alertmanager], 'npm start when its terminal closes', () => {
-  it('stops every process it started, though Prometheus and Alertmanager take SIGHUP as "reload"', async () => {
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'ntma-start-hup-'));
+describeWith([prometheus, alertmanager], 'npm start on ports of its own, until its terminal closes', () => {
+  let dataDir: string;
+  let log: string;
+  let child: ChildProcess;
+  let exited: Promise<number | null>;
+  let started: number[] = [];
+  const moved: Record<string, string> = {};
+  let env: NodeJS.ProcessEnv;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(path.join(tmpdir(), 'ntma-start-moved-'));
     // Ports of its own, so this stack never meets a developer's; no Docker Engine, so no demo container either.
-    const moved: Record<string, string> = {};
     for (const name of [
       'NTMA_PROMETHEUS_PORT',
       'NTMA_PORT',
@@ -206,50 +214,75 @@ describeWith([prometheus, alertmanager], 'npm start when its terminal closes', (
       while (Object.values(moved).includes(String(port))) port = await freePort();
       moved[name] = String(port);
     }
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      ...moved,
-      NTMA_DATA_DIR: dataDir,
-      DOCKER_HOST: `unix://${path.join(dataDir, 'no-docker.sock')}`,
-    };
-    for (const name of ['PROMETHEUS_URL', 'NTMA_WATCHERS', 'NTMA_API_TOKEN', 'NTMA_ALERT_SECRET']) delete env[name];
-    const log = path.join(dataDir, 'npm-start.log');
+    env = { ...process.env, NTMA_DATA_DIR: dataDir };
+    for (const name of [
+      'PROMETHEUS_URL',
+      'NTMA_WATCHERS',
+      'NTMA_API_TOKEN',
+      'NTMA_ALERT_SECRET',
+      'NTMA_SIDECAR_URL',
+      'LOADGEN_CONTROL_URL',
+    ]) {
+      delete env[name];
+    }
+    log = path.join(dataDir, 'npm-start.log');
     const out = openSync(log, 'a');
-    const child = spawn(process.execPath, [path.join(ROOT, 'scripts/start.mjs')], {
+    child = spawn(process.execPath, [path.join(ROOT, 'scripts/start.mjs')], {
       cwd: ROOT,
-      env,
+      env: { ...env, ...moved, DOCKER_HOST: `unix://${path.join(dataDir, 'no-docker.sock')}` },
       stdio: ['ignore', out, out],
     });
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    let started: number[] = [];
-    try {
-      await waitFor(
-        'npm start to say the stack is running',
-        async () => readFileSync(log, 'utf8').includes('NTMA is running.'),
-        120_000,
-      );
-      const pid = child.pid ?? 0;
-      started = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).map(Number);
-      const names = started.map((p) => readFileSync(`/proc/${p}/comm`, 'utf8').trim());
-      expect(names).toEqual(expect.arrayContaining(['prometheus', 'prometheus-aler']));
+    exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+    await waitFor(
+      'npm start to say the stack is running',
+      async () => readFileSync(log, 'utf8').includes('NTMA is running.'),
+      120_000,
+    );
+    const pid = child.pid ?? 0;
+    started = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).map(Number);
+  }, 150_000);
 
-      // A closing terminal hangs up its whole foreground process group: npm start and every child it started.
-      for (const p of [pid, ...started]) process.kill(p, 'SIGHUP');
-      expect(await exited).toBe(0);
-      expect(readFileSync(log, 'utf8')).toMatch(/stopping .*prometheus.*alertmanager/);
-      await waitFor(
-        'every process npm start started to be gone',
-        async () => started.every((p) => !running(p)),
-        15_000,
-      );
-      const ports = Object.values(moved).map(Number);
-      expect((await Promise.all(ports.map(portFree))).every(Boolean)).toBe(true);
-    } finally {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
-      await exited;
-      // Should npm start fail to, what it left running goes here, by PID, so no later test meets it.
-      for (const p of started.filter(running)) process.kill(p, 'SIGKILL');
-      rmSync(dataDir, { recursive: true, force: true });
-    }
-  }, 180_000);
+  afterAll(async () => {
+    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
+    await exited;
+    // Should npm start fail to, what it left running goes here, by PID, so no later test meets it.
+    for (const p of started.filter(running)) process.kill(p, 'SIGKILL');
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  }, 30_000);
+
+  it('lets `npm run demo:attack` find the ports it chose, with nothing more to set up', () => {
+    // The user's environment, not the stack's: demo:attack learns the URLs from what npm start left in its data dir.
+    const attack = (...args: string[]) =>
+      spawnSync(process.execPath, [path.join(ROOT, 'scripts/demo-attack.mjs'), ...args], {
+        cwd: ROOT,
+        env,
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+    const played = attack('--watch', '3');
+    expect({ status: played.status, stderr: played.stderr }).toEqual({
+      status: 0,
+      stderr: expect.not.stringMatching(/demo:attack:/),
+    });
+    expect(played.stdout).toMatch(/^attack started at /m);
+    // Each URL it polls answered: an unreachable Prometheus, sidecar or loadgen is reported as "not available".
+    expect(played.stdout).not.toMatch(/not available/);
+    expect(played.stdout).toMatch(/^--- summary$/m);
+    const normal = attack('--normal');
+    expect(normal.status).toBe(0);
+    expect(normal.stdout).toMatch(/loadgen: back to the normal profile/);
+  }, 90_000);
+
+  it('stops every process it started when its terminal closes, though Prometheus and Alertmanager take SIGHUP as "reload"', async () => {
+    const names = started.map((p) => readFileSync(`/proc/${p}/comm`, 'utf8').trim());
+    expect(names).toEqual(expect.arrayContaining(['prometheus', 'prometheus-aler']));
+
+    // A closing terminal hangs up its whole foreground process group: npm start and every child it started.
+    for (const p of [child.pid ?? 0, ...started]) process.kill(p, 'SIGHUP');
+    expect(await exited).toBe(0);
+    expect(readFileSync(log, 'utf8')).toMatch(/stopping .*prometheus.*alertmanager/);
+    await waitFor('every process npm start started to be gone', async () => started.every((p) => !running(p)), 15_000);
+    const ports = Object.values(moved).map(Number);
+    expect((await Promise.all(ports.map(portFree))).every(Boolean)).toBe(true);
+  }, 30_000);
 });

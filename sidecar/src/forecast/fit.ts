@@ -8,10 +8,14 @@
  *
  * The training window is split: the model is fitted on all but a held-out tail, its one-step
  * errors on that tail calibrate the band, and the filter is then advanced through the tail so
- * the returned model is positioned right after the last training point (one fit, not two).
+ * the returned model is positioned right after the last training point (one ARIMA fit, not two).
+ * Where there are seasons, they are then decomposed again over the whole window and the ARIMA,
+ * its coefficients kept, re-run on the new adjusted values: a season carried forward from
+ * before the tail cost up to 20% in 60-step MASE on the shape suite (redecomposed()).
  */
 import { ARIMA_ORDER_MAX } from '@ntma/contract';
-import { ArimaFilter } from './arima-filter.js';
+import { ArimaFilter, type ArimaParams } from './arima-filter.js';
+import { mstl } from './mstl.js';
 import { differencingOrder, fitOrder, stepwiseSearch, type OrderAttempt, type SearchResult } from './arima-order.js';
 import { ARIMA_MAX_POINTS, ArimaMethod, type ArimaOrder } from './arima-wasm.js';
 import { bandScale, empiricalCalibration, symmetricCalibration, zFor, type Calibration } from './calibration.js';
@@ -236,6 +240,29 @@ function etsStage(deseasonalised: Float64Array, gaps: Float64Array, periods: num
 }
 
 /**
+ * The seasons decomposed again over the whole window, held-out tail included, and the fitted
+ * ARIMA (coefficients unchanged) run over the new seasonally adjusted values. The held-out split
+ * was for choosing and calibrating the model; the forecast should start from seasons that have
+ * seen the most recent cycle rather than carry a cycle a calibration tail old.
+ */
+function redecomposed(
+  whole: Float64Array,
+  gaps: Float64Array,
+  periods: number[],
+  params: ArimaParams,
+): { cycles: number[][]; remainder: RemainderState } {
+  const again = mstl(whole, periods);
+  const cycles = again.seasonals.map((s, i) => Array.from(s.subarray(s.length - again.periods[i]!)));
+  const tail = Math.min(params.d === 0 ? ARIMA_TAIL.stationary : ARIMA_TAIL.differenced, ARIMA_MAX_POINTS);
+  const filter = ArimaFilter.start(params);
+  for (let i = Math.max(0, whole.length - tail); i < whole.length; i++) {
+    filter.observe(Number.isNaN(gaps[i]!) && filter.warm ? null : again.deseasonalised[i]!);
+  }
+  checkBounded(filter.forecast(Math.max(60, ...periods)), again.deseasonalised.subarray(-tail));
+  return { cycles, remainder: { kind: 'arima', filter: filter.state() } };
+}
+
+/**
  * Runs a stage's filter over the held-out tail: its one-step errors calibrate the band and the
  * filter ends positioned after the last training point.
  */
@@ -388,13 +415,30 @@ function fitIn(data: Float64Array, spec: FitSpec, transform: TransformChoice): S
     for (const [label, run] of stages) {
       try {
         const stage = run();
-        const { remainder, calibration, points, forecasts } = calibrateOnTail(stage, tail, tailSpikes, cycles);
+        const calibrated = calibrateOnTail(stage, tail, tailSpikes, cycles);
+        const { calibration, points, forecasts } = calibrated;
         diagnostics.calibrationPoints = points;
+        let seasonal = { cycles, position: tailLength };
+        let remainder = calibrated.remainder;
+        if (periods.length > 0 && remainder.kind === 'arima') {
+          const whole = fillGaps(x);
+          for (const i of spikes) whole[i] = medians[i]!;
+          const mask = Float64Array.from(x);
+          for (const i of spikes) mask[i] = Number.NaN;
+          try {
+            const again = redecomposed(whole, mask, periods, remainder.filter.params);
+            seasonal = { cycles: again.cycles, position: 0 };
+            remainder = again.remainder;
+          } catch (error) {
+            // The held-out model still serves, with the seasons of the fit part.
+            diagnostics.fallbacks.push(`seasons over the whole window: ${(error as Error).message}`);
+          }
+        }
         const model = new ComposedModel({
           ...base,
           name: transformed(transform.kind, stage.name),
           family: stage.family,
-          seasonal: { cycles, position: tailLength },
+          seasonal,
           remainder,
           calibration,
         });
