@@ -99,11 +99,26 @@ function build() {
   if (!existsSync(path.join(ROOT, 'sidecar/dist/server.js'))) throw new Error('sidecar/dist/server.js was not built');
 }
 
+/**
+ * A watchers file with no watcher. With the shipped defaults the sidecar watches whatever Prometheus
+ * answers at the default URL (on a shared machine, another test's, with node-exporter in it): their
+ * backfill fits took the fit workers the bench's first request was waiting for, and their steps
+ * took main-thread time from the warm requests.
+ */
+function noWatchers() {
+  const dir = path.join(os.tmpdir(), `ntma-bench-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'no-watchers.yml');
+  writeFileSync(file, 'watchers: []\n');
+  return file;
+}
+
 async function startSidecar() {
   const port = await freePort();
   const child = spawn(process.execPath, [path.join(ROOT, 'sidecar/dist/server.js')], {
     env: {
       ...process.env,
+      NTMA_WATCHERS: noWatchers(),
       NTMA_PORT: String(port),
       NTMA_HOST: '127.0.0.1',
       NTMA_API_TOKEN: TOKEN,

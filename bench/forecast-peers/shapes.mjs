@@ -20,7 +20,7 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -305,6 +305,7 @@ function score(actual, forecast, lower, upper, scale) {
   return { mase: err / n / scale, coverage: inside / n };
 }
 
+const loadAtStart = loadavg();
 const work = mkdtempSync(path.join(tmpdir(), 'ntma-shapes-'));
 const rows = [];
 const skipped = new Set();
@@ -391,4 +392,9 @@ for (const shape of shapes) {
     );
   }
 }
-if (out) writeFileSync(out, JSON.stringify({ horizon: HORIZON, origins, summary, rows }, null, 2));
+// The machine is shared: the load averages (1, 5, 15 min) at start and end say how rough the times are.
+const machine = { measuredAt: new Date().toISOString(), loadAtStart, loadAtEnd: loadavg() };
+console.log(
+  `\nload average ${loadAtStart.map((l) => l.toFixed(1)).join(' ')} at start, ${machine.loadAtEnd.map((l) => l.toFixed(1)).join(' ')} at end`,
+);
+if (out) writeFileSync(out, JSON.stringify({ horizon: HORIZON, origins, machine, summary, rows }, null, 2));

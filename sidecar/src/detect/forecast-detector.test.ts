@@ -70,6 +70,44 @@ describe('ForecastDetector', () => {
     expect(repeat).toBeLessThan(first / 2);
   });
 
+  it('damps a spike that recurs at the same time each day (a daily job), but not a larger one or one at another time', () => {
+    const day = 86_400 / STEP;
+    const spikes = (at: (d: number) => number, size: (d: number) => number): number[] => {
+      const values = noise(1500 + 4 * day, 3);
+      for (let d = 0; d < 4; d += 1) values[at(d)] = size(d);
+      return values;
+    };
+    // Repeats of a page are damped for an hour only, so a day later only the recurrence can damp.
+    const paging = { log10p: -2.3, repeatSeconds: 3600, repeatDamping: 0.2, recurSliceSeconds: 1800 };
+    const run = (values: number[], recurPeriodSeconds: number): number[] =>
+      stream(new ForecastDetector({ stepSeconds: STEP, paging: { ...paging, recurPeriodSeconds } }), values).map(
+        (v) => v.score,
+      );
+    const daily = (d: number): number => 1500 + d * day;
+    const same = spikes(daily, () => 130);
+    const scores = run(same, 86_400);
+    const undamped = run(same, 0);
+    expect(scores[daily(0)]).toBeGreaterThan(0.6);
+    for (let d = 1; d < 4; d += 1) {
+      expect(undamped[daily(d)]).toBeGreaterThan(0.5);
+      expect(scores[daily(d)]).toBeLessThan(undamped[daily(d)]! / 2);
+    }
+    // Twice as far out as yesterday's: a new anomaly at a usual time.
+    const larger = run(
+      spikes(daily, (d) => (d === 2 ? 160 : 130)),
+      86_400,
+    );
+    expect(larger[daily(2)]).toBeGreaterThan(0.6);
+    // The same spike three hours later than yesterday's is not yesterday's job.
+    const moved = (d: number): number => daily(d) + (d === 2 ? 36 : 0);
+    expect(
+      run(
+        spikes(moved, () => 130),
+        86_400,
+      )[moved(2)],
+    ).toBeGreaterThan(0.5);
+  });
+
   it('asks for a new model when the current one is as old as its training set, then every quarter of its window', () => {
     const fit = fakeFit();
     const detector = new ForecastDetector({

@@ -14,6 +14,7 @@ import { DEFAULT_EXCURSION, ExcursionTracker, type ExcursionClassifier, type Exc
 import { ResidualCusum } from './change-point.js';
 import { DistributionShift } from './distribution-shift.js';
 import { ValueNovelty } from './novelty.js';
+import { Recurrence } from './recurrence.js';
 import { SurpriseTracker, type ChannelSpec, type SurpriseOptions } from './surprise.js';
 import { DEFAULT_TAIL, type TailOptions } from './tail-estimator.js';
 import { scoreFromLog10Tail, upperNormalQuantile } from './tail.js';
@@ -34,6 +35,14 @@ export interface PagingOptions {
   repeatSeconds: number;
   /** ...and reports only this share of its surprise (in decades). */
   repeatDamping: number;
+  /**
+   * A point no more surprising than a page-worthy surprise at the same time one period earlier (a
+   * slice either side included, since daily jobs drift by minutes) is a recurrence, a daily job
+   * rather than an anomaly, and is reported damped like a repeat. 0 turns it off.
+   */
+  recurPeriodSeconds: number;
+  /** Width of the slices of the clock a period is remembered in (see recurrence.ts). */
+  recurSliceSeconds: number;
 }
 
 /**
@@ -129,7 +138,8 @@ export const SHIFT_WINDOW_SHARE = 0.1;
  * hour, the value's level alone, and the mix of the last half hour's values against the history
  * (distribution shift). Each channel earns its place in the cross-validated score (README.md,
  * Detection); a channel of the level over an hour did not and was dropped, and neither did a
- * CUSUM of the residuals (change), which the ablation still measures.
+ * CUSUM of the residuals (change), which the ablation still measures. A surprise that recurs
+ * at the same time of day is damped like a repeated page (recurrence.ts).
  */
 export const DEFAULT_DETECTOR: Omit<ForecastDetectorOptions, 'stepSeconds'> = {
   confidence: 0.99,
@@ -153,7 +163,13 @@ export const DEFAULT_DETECTOR: Omit<ForecastDetectorOptions, 'stepSeconds'> = {
       { input: 'shift', seconds: HOUR / 2, warmup: 'abstain' },
     ],
   },
-  paging: { log10p: -2.3, repeatSeconds: 12 * HOUR, repeatDamping: 0.2 },
+  paging: {
+    log10p: -2.3,
+    repeatSeconds: 12 * HOUR,
+    repeatDamping: 0.2,
+    recurPeriodSeconds: DAY,
+    recurSliceSeconds: HOUR / 2,
+  },
   excursion: DEFAULT_EXCURSION,
 };
 
@@ -258,6 +274,7 @@ export class ForecastDetector implements StreamingDetector {
   private readonly change: ResidualCusum | null;
   private readonly shift: DistributionShift | null;
   private readonly excursions: ExcursionTracker;
+  private readonly recurrence: Recurrence | null;
   private model: FittedModel | null = null;
   private predictor: OneStepPredictor | null = null;
   private observedValues = 0;
@@ -298,6 +315,8 @@ export class ForecastDetector implements StreamingDetector {
     this.change = changeHalfLife === null ? null : new ResidualCusum(changeHalfLife);
     this.shift = shiftWindow === null ? null : new DistributionShift(shiftWindow);
     this.excursions = new ExcursionTracker(o.excursion, classify);
+    const { recurPeriodSeconds, recurSliceSeconds } = o.paging;
+    this.recurrence = recurPeriodSeconds > 0 ? new Recurrence(recurPeriodSeconds, recurSliceSeconds) : null;
   }
 
   /** The model currently in use, for reports (e.g. its name). */
@@ -501,12 +520,18 @@ export class ForecastDetector implements StreamingDetector {
     if (run && !run.accepted && run.points > BLIND_STEPS_BEFORE_REFIT) this.forcedStale = true;
   }
 
-  /** The surprise reported as the score: a repeat of what was just paged is damped. */
+  /** The surprise reported as the score: a repeat of what was just paged, or of a page a day ago at this time, is damped. */
   private pagedLog10p(log10p: number): number {
     const { paging } = this.options;
     const decades = -log10p;
     const recent = this.position - this.lastPageAt <= this.points.repeat;
-    const reported = recent && decades <= this.pagedDecades ? decades * paging.repeatDamping : decades;
+    const repeat = recent && decades <= this.pagedDecades;
+    // Judged on the detector's clock, which only moves forward.
+    const at = this.lastT!;
+    const before = this.recurrence?.periodAgo(at) ?? 0;
+    this.recurrence?.record(at, decades);
+    const recurs = before >= -paging.log10p && decades <= before;
+    const reported = repeat || recurs ? decades * paging.repeatDamping : decades;
     if (log10p <= paging.log10p) {
       this.pagedDecades = recent ? Math.max(this.pagedDecades, decades) : decades;
       this.lastPageAt = this.position;

@@ -29,10 +29,17 @@ export interface JobResults {
   fit: FitResult;
 }
 
+/**
+ * A plain loop: Array.from with a mapping function took 1.5 ms for 40,320 values (several at a
+ * loaded machine's p50), counted in the fit's time; this takes 0.3 ms.
+ */
 function toArray(values: Values): Array<number | null> {
-  return Array.from(values as ArrayLike<number | null>, (v) =>
-    typeof v === 'number' && Number.isFinite(v) ? v : null,
-  );
+  const out = new Array<number | null>(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    out[i] = typeof v === 'number' && Number.isFinite(v) ? v : null;
+  }
+  return out;
 }
 
 function fitted(train: Values, spec: FitSpec): { model: ComposedModel; base: Fitted } {

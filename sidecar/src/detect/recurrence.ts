@@ -1,0 +1,58 @@
+/**
+ * Surprise that recurs at the same time of day. A daily job (a backup, a report, a cron'd batch)
+ * makes a spike at about the same time every day; a model without a daily season (the spike is one
+ * point a day, too little for a seasonal fit) is surprised by every one, and each one is a false
+ * alarm. This keeps, per slice of the clock, the largest surprise seen in it over the last two
+ * periods, so the detector can ask whether the same slice one period ago (or a slice either side of
+ * it, since jobs drift by minutes) was just as surprising.
+ *
+ * State is two periods of slices (96 numbers for a day in half-hour slices), whatever the step.
+ */
+export class Recurrence {
+  private readonly slots: number;
+  private readonly perPeriod: number;
+  /** The slice number (time / sliceSeconds) each slot holds, or -1 while empty. */
+  private readonly slices: Float64Array;
+  private readonly peaks: Float64Array;
+
+  constructor(
+    periodSeconds: number,
+    private readonly sliceSeconds: number,
+  ) {
+    if (!(sliceSeconds > 0 && periodSeconds >= 2 * sliceSeconds)) {
+      throw new RangeError('a period must span at least two slices');
+    }
+    this.perPeriod = Math.round(periodSeconds / sliceSeconds);
+    // Two periods, so today's slices never overwrite the ones a period ago that they are compared with.
+    this.slots = 2 * this.perPeriod;
+    this.slices = new Float64Array(this.slots).fill(-1);
+    this.peaks = new Float64Array(this.slots);
+  }
+
+  /** The largest surprise (in decades) recorded one period before `t`, a slice either side included; 0 if none. */
+  periodAgo(t: number): number {
+    const slice = Math.floor(t / this.sliceSeconds);
+    let peak = 0;
+    for (let d = -1; d <= 1; d += 1) {
+      const then = slice - this.perPeriod + d;
+      const slot = this.slotOf(then);
+      if (this.slices[slot] === then) peak = Math.max(peak, this.peaks[slot]!);
+    }
+    return peak;
+  }
+
+  /** Remembers a point's surprise (in decades) in the slice of `t`. */
+  record(t: number, decades: number): void {
+    const slice = Math.floor(t / this.sliceSeconds);
+    const slot = this.slotOf(slice);
+    if (this.slices[slot] !== slice) {
+      this.slices[slot] = slice;
+      this.peaks[slot] = 0;
+    }
+    this.peaks[slot] = Math.max(this.peaks[slot]!, decades);
+  }
+
+  private slotOf(slice: number): number {
+    return ((slice % this.slots) + this.slots) % this.slots;
+  }
+}
