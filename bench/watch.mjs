@@ -50,6 +50,11 @@ const MAX_MINUTES = option('--max-minutes', 45);
 const FIT_WORKERS = option('--fit-workers', 1);
 const CAPACITY_ONLY = flag('--capacity-only');
 /** Another build of the sidecar to measure (e.g. main's, copied aside, for a before/after). */
+/** A directory for V8 CPU profiles of the measured sidecar (its main thread and fit workers), to see where time goes. */
+const PROFILE_DIR = (() => {
+  const i = args.indexOf('--profile');
+  return i >= 0 && args[i + 1] ? path.resolve(args[i + 1]) : null;
+})();
 const SIDECAR_DIST = (() => {
   const i = args.indexOf('--sidecar-dist');
   return i >= 0 && args[i + 1] ? path.resolve(args[i + 1]) : path.join(ROOT, 'sidecar/dist');
@@ -199,7 +204,7 @@ async function startSidecar(dir, prometheusUrl, watchersFile, fitWorkers) {
   const port = await freePort();
   const child = start(
     process.execPath,
-    [path.join(SIDECAR_DIST, 'server.js')],
+    [...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []), path.join(SIDECAR_DIST, 'server.js')],
     {
       NTMA_HOST: '127.0.0.1',
       NTMA_PORT: String(port),
@@ -211,6 +216,9 @@ async function startSidecar(dir, prometheusUrl, watchersFile, fitWorkers) {
       // The watcher's own queries return every series it watches; the default caps are for the bands API.
       NTMA_PROMETHEUS_MAX_SERIES: String(Math.max(10000, 2 * SERIES)),
       NTMA_PROMETHEUS_MAX_POINTS: String(Math.max(5_000_000, 2 * SERIES * (TRAIN_POINTS + 10))),
+      // Prometheus needs seconds to expand 100,000 series on a loaded machine; the default 10 s
+      // (9 s of evaluation) timed out the backfill's queries there. A watcher this wide needs it raised.
+      NTMA_PROMETHEUS_TIMEOUT_MS: '30000',
       NTMA_LOG_LEVEL: 'warn',
       DOCKER_SOCKET: path.join(dir, 'no-docker.sock'),
     },
@@ -331,32 +339,54 @@ async function capacity() {
   );
   await fetch(`${prom.url}/-/reload`, { method: 'POST' });
 
-  // Warm-up: every series gets its first model in the single fit worker.
+  // Warm-up, in two stages. Banded: every series has a model, its provisional one (simple
+  // exponential smoothing, built on the main thread as soon as its history is loaded) or its fit.
+  // Fitted: every series has its first fit from the forecast engine (the worker pool). A sidecar
+  // from before provisional models reports no `provisional` count: there both stages are the same.
   const warmupSamples = [];
+  const loads = [os.loadavg()[0]];
   let state;
   let peakRssMb = 0;
   const cpuStart = usage(sidecar.pid).cpu;
   const deadline = Date.now() + WARMUP_MINUTES * 60_000;
   let lastLogged = 0;
+  let bandedAt = null;
+  let bandedCpu = null;
+  let bandedRssMb = null;
+  let fitsAtBanded = 0;
+  const fitted = (s) => s.present + s.missing - (s.provisional ?? 0);
   while (Date.now() < deadline) {
     [state] = await watchers(sidecar.url);
     peakRssMb = Math.max(peakRssMb, usage(sidecar.pid).rssMb);
+    loads.push(os.loadavg()[0]);
     const s = state.state;
     if (s.lagSeconds !== null) warmupSamples.push(s.lagSeconds);
     if (Date.now() - lastLogged > 30000) {
-      log(`warm-up: ${s.series} series, ${s.present} with a model, ${s.warming} warming, lag ${s.lagSeconds ?? '-'} s`);
+      log(
+        `warm-up: ${s.series} series, ${s.present} banded, ${s.provisional ?? 0} of them provisional, ${s.warming} warming, lag ${s.lagSeconds ?? '-'} s, load ${os.loadavg()[0].toFixed(1)}`,
+      );
       lastLogged = Date.now();
     }
-    if (s.series >= SERIES && s.warming === 0 && s.present >= SERIES) break;
+    if (bandedAt === null && s.series >= SERIES && s.warming === 0 && s.present >= SERIES) {
+      bandedAt = (Date.now() - startedAt) / 1000;
+      bandedCpu = usage(sidecar.pid).cpu - cpuStart;
+      bandedRssMb = usage(sidecar.pid).rssMb;
+      fitsAtBanded = fitted(s);
+      log(`banded after ${bandedAt.toFixed(0)} s (${fitsAtBanded} fitted so far)`);
+    }
+    if (bandedAt !== null && (s.provisional ?? 0) === 0) break;
     await sleep(5000);
   }
   const warm = state.state;
   const warmupSeconds = (Date.now() - startedAt) / 1000;
   const warmupCpu = usage(sidecar.pid).cpu - cpuStart;
   const warmupOverloaded = overloaded;
-  const warmedUp = warm.present >= SERIES && warm.warming === 0;
+  const warmedUp = bandedAt !== null && (warm.provisional ?? 0) === 0;
+  const fittedSoFar = fitted(warm);
+  // First fits per second since the watcher was banded: the rate a cut-short warm-up projects from.
+  const fitRate = bandedAt !== null ? (fittedSoFar - fitsAtBanded) / Math.max(1, warmupSeconds - bandedAt) : null;
   log(
-    `warm-up ${warmedUp ? 'done' : 'cut short'} after ${warmupSeconds.toFixed(0)} s (${warm.present}/${SERIES} modelled)`,
+    `warm-up ${warmedUp ? 'done' : 'cut short'} after ${warmupSeconds.toFixed(0)} s (${warm.present}/${SERIES} banded, ${fittedSoFar} fitted)`,
   );
 
   // Steady window: whole steps, CPU of the process over exactly that wall time.
@@ -368,6 +398,7 @@ async function capacity() {
     await sleep(1000);
     const [w] = await watchers(sidecar.url);
     peakRssMb = Math.max(peakRssMb, usage(sidecar.pid).rssMb);
+    loads.push(os.loadavg()[0]);
     if (w.state.lastStep !== lastStep && w.state.lagSeconds !== null) {
       lastStep = w.state.lastStep;
       lags.push(w.state.lagSeconds);
@@ -408,9 +439,18 @@ async function capacity() {
     fitWorkers: FIT_WORKERS,
     historySeconds: round(historySeconds, 1),
     warmup: {
+      /** Every series banded (its provisional model or its fit): seconds from the sidecar's start. */
+      bandedSeconds: round(bandedAt, 1),
+      bandedCpuSeconds: round(bandedCpu, 1),
+      bandedRssMb: round(bandedRssMb, 0),
+      /** Every series fitted by the forecast engine (complete), or how far it got (cut short). */
       seconds: round(warmupSeconds, 1),
       complete: warmedUp,
       modelled: warm.present,
+      fitted: fittedSoFar,
+      /** First fits per second after the watcher was banded, and the fitted warm-up they project. */
+      fitsPerSecond: round(fitRate, 1),
+      projectedFittedSeconds: warmedUp || !fitRate ? null : round(warmupSeconds + (SERIES - fittedSoFar) / fitRate, 0),
       cpuSeconds: round(warmupCpu, 1),
       maxLagSeconds: round(Math.max(...warmupSamples, 0)),
       overloaded503: warmupOverloaded,
@@ -433,12 +473,17 @@ async function capacity() {
     lastError: pending.state.lastError,
     /** The sidecar's warnings and errors by message and error type (the run's directory is removed). */
     sidecarWarnings: warnings,
+    /** 1-minute load average of the machine (shared by other work): at the start, the largest seen, at the end. */
+    loadAverage: { start: round(loads[0], 1), max: round(Math.max(...loads), 1), end: round(os.loadavg()[0], 1) },
     met: {
       cpuUnderOneCore: cores < 1,
       lagUnderStep: maxLag < STEP,
       no503: overloaded === 0,
       rssUnder4GB: Math.max(peakRssMb, end.rssMb) < 4096,
-      warmupUnder10Minutes: warmedUp && warmupSeconds < 600,
+      bandedUnder10Minutes: bandedAt !== null && bandedAt < 600,
+      fittedUnder10Minutes: warmedUp && warmupSeconds < 600,
+      /** The steady window began with first fits still running (a cut-short warm-up): its CPU includes them. */
+      steadyIncludesFirstFits: !warmedUp,
       target: SERIES >= 10000,
     },
     /**

@@ -24,6 +24,12 @@ export interface Config {
   fitWorkers: number;
   /** A fit that runs longer than this is abandoned and its worker respawned. */
   fitTimeoutMs: number;
+  /**
+   * Fit time the watchers' refits of already fitted series may take on average, in thousandths
+   * of a core (first fits are not held to it): what keeps a watcher of 100,000 series, whose
+   * models all want refreshing every quarter of their window, from taking every core.
+   */
+  watchRefitMillicores: number;
   /** Requests per minute per client (address and Grafana user) on every route that is not public. */
   rateLimitPerMinute: number;
   /** Requests per minute per address, all Grafana users together; defaults to 10 × the per-client budget. */
@@ -137,6 +143,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     fitWorkers: integer(env, 'NTMA_FIT_WORKERS', cores, 1, 64),
     fitTimeoutMs: integer(env, 'NTMA_FIT_TIMEOUT_MS', 20000, 100, 600000),
+    watchRefitMillicores: integer(env, 'NTMA_WATCH_REFIT_MILLICORES', 500, 1, 64000),
     rateLimitPerMinute,
     rateLimitPerAddressPerMinute: integer(
       env,

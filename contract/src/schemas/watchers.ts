@@ -13,6 +13,12 @@ export const WatcherStateSchema = Type.Object({
     description: 'Series without a sample at the last step (stale or gone; never read as zero)',
   }),
   warming: Type.Integer({ description: 'Series still collecting history for their first model' }),
+  provisional: Type.Optional(
+    Type.Integer({
+      description:
+        'Series banded by their provisional model (simple exponential smoothing) while their first fit waits in the worker pool; counted in present or missing too',
+    }),
+  ),
   openExcursions: Type.Integer(),
   droppedSeries: Type.Integer({ description: 'Series refused at the last step because of max_series' }),
   refitsPending: Type.Integer({ description: 'Series whose refit is queued or running in the worker pool' }),

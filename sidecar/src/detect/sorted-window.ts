@@ -8,13 +8,18 @@
  * window of statistics whose relative precision is all that matters (standardised residuals) can
  * hold them in single precision: 6 bytes a value instead of 16. In that mode every value pushed or
  * asked about is first rounded to single precision, so ties stay ties and ranks stay consistent.
+ * The arrays start small and double as the window fills: a watcher of 100,000 series that has run
+ * for minutes holds minutes of statistics, not 100,000 × five empty windows of 1,000 (2.8 GB).
  */
 export type WindowPrecision = 'double' | 'single';
 
+/** Values a window holds before its first growth. */
+const INITIAL_ROOM = 32;
+
 export class SortedWindow {
-  private readonly sorted: Float64Array | Float32Array;
+  private sorted: Float64Array | Float32Array;
   /** Arrival slot (0..capacity-1) of the value at the same sorted position. */
-  private readonly slots: Uint16Array | Uint32Array;
+  private slots: Uint16Array | Uint32Array;
   /** The slot the next value takes: once full, the slot of the oldest value. */
   private head = 0;
   private count = 0;
@@ -26,8 +31,20 @@ export class SortedWindow {
   ) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('capacity must be a positive integer');
     this.single = precision === 'single';
-    this.sorted = this.single ? new Float32Array(capacity) : new Float64Array(capacity);
-    this.slots = capacity <= 0x10000 ? new Uint16Array(capacity) : new Uint32Array(capacity);
+    const room = Math.min(capacity, INITIAL_ROOM);
+    this.sorted = this.single ? new Float32Array(room) : new Float64Array(room);
+    this.slots = capacity <= 0x10000 ? new Uint16Array(room) : new Uint32Array(room);
+  }
+
+  /** Doubles the arrays (up to the capacity) when they are full and the window is not. */
+  private grow(): void {
+    const room = Math.min(this.capacity, 2 * this.sorted.length);
+    const sorted = this.single ? new Float32Array(room) : new Float64Array(room);
+    const slots = this.capacity <= 0x10000 ? new Uint16Array(room) : new Uint32Array(room);
+    sorted.set(this.sorted);
+    slots.set(this.slots);
+    this.sorted = sorted;
+    this.slots = slots;
   }
 
   get size(): number {
@@ -48,7 +65,7 @@ export class SortedWindow {
       this.sorted.copyWithin(at, at + 1, n);
       this.slots.copyWithin(at, at + 1, n);
       this.count -= 1;
-    }
+    } else if (n === this.sorted.length) this.grow();
     const at = this.upperBound(value);
     this.sorted.copyWithin(at + 1, at, this.count);
     this.slots.copyWithin(at + 1, at, this.count);

@@ -6,11 +6,31 @@ import { fitModel } from './fit.js';
 import type { ComposedModel, ModelSnapshot } from './model.js';
 import type { FitSpec } from './types.js';
 
+/** An error as it crosses the thread boundary; the pool turns it back into the matching class. */
+export interface WireError {
+  name: string;
+  message: string;
+}
+
 /** Values as sent to a worker: numbers with null (or NaN) for gaps. */
 export type Values = ReadonlyArray<number | null> | Float64Array;
 
-/** The one job a worker runs: a fit. A band is the model's one-step pass, run by its caller (bands/assemble.ts). */
-export type Job = { kind: 'fit'; train: Values; spec: FitSpec };
+/**
+ * Many series fitted in one message (the watchers' warm-up and refits): their training windows
+ * end to end in one buffer (NaN for gaps), which the pool transfers to the worker rather than
+ * copying, and `lengths` says where each ends. `lean` drops each snapshot's diagnostics in the
+ * worker: a watcher never reads them, and they were most of what crossed back.
+ */
+export interface FitBatchJob {
+  kind: 'fitBatch';
+  train: Float64Array;
+  lengths: number[];
+  spec: FitSpec;
+  lean?: boolean;
+}
+
+/** The jobs a worker runs: fits. A band is the model's one-step pass, run by its caller (bands/assemble.ts). */
+export type Job = { kind: 'fit'; train: Values; spec: FitSpec } | FitBatchJob;
 
 interface Fitted {
   /** Which model served, e.g. "mstl[1440]+arima(2,1,1)" or "seasonal-naive[1440]". */
@@ -25,9 +45,25 @@ interface Fitted {
 }
 
 export type FitResult = Fitted;
+/** One series of a batch: its fit, or why it failed (one series' failure does not fail the batch). */
+export type BatchItem = { ok: true; result: FitResult } | { ok: false; error: WireError };
 export interface JobResults {
   fit: FitResult;
+  fitBatch: BatchItem[];
 }
+
+export function toWireError(error: unknown): WireError {
+  if (error instanceof Error) return { name: error.name, message: error.message };
+  return { name: 'Error', message: String(error) };
+}
+
+const NO_DIAGNOSTICS: ModelSnapshot['diagnostics'] = {
+  periods: [],
+  fallbacks: [],
+  orders: [],
+  spikes: 0,
+  calibrationPoints: 0,
+};
 
 /**
  * A plain loop: Array.from with a mapping function took 1.5 ms for 40,320 values (several at a
@@ -52,15 +88,35 @@ function fitted(train: Values, spec: FitSpec): { model: ComposedModel; base: Fit
   };
 }
 
+function fitOne(train: Values, spec: FitSpec): FitResult {
+  const { model, base } = fitted(train, spec);
+  model.destroy();
+  return base;
+}
+
+function fitBatch(job: FitBatchJob): BatchItem[] {
+  const items: BatchItem[] = [];
+  let at = 0;
+  for (const length of job.lengths) {
+    const train = job.train.subarray(at, at + length);
+    at += length;
+    try {
+      const result = fitOne(train, job.spec);
+      if (job.lean) result.snapshot.diagnostics = NO_DIAGNOSTICS;
+      items.push({ ok: true, result });
+    } catch (error) {
+      items.push({ ok: false, error: toWireError(error) });
+    }
+  }
+  return items;
+}
+
 export function runJob<K extends Job['kind']>(job: Extract<Job, { kind: K }>): JobResults[K];
 export function runJob(job: Job): JobResults[Job['kind']] {
-  const { model, base } = fitted(job.train, job.spec);
-  try {
-    switch (job.kind) {
-      case 'fit':
-        return base;
-    }
-  } finally {
-    model.destroy();
+  switch (job.kind) {
+    case 'fit':
+      return fitOne(job.train, job.spec);
+    case 'fitBatch':
+      return fitBatch(job);
   }
 }

@@ -26,6 +26,11 @@ export class LazyForecastPool implements FitPool {
     return pool ? pool.fit(...args) : Promise.reject(new ForecastPoolClosed());
   }
 
+  fitBatch(...args: Parameters<ForecastPool['fitBatch']>): ReturnType<ForecastPool['fitBatch']> {
+    const pool = this.get();
+    return pool ? pool.fitBatch(...args) : Promise.reject(new ForecastPoolClosed());
+  }
+
   /**
    * Starts the pool now, so its workers warm up (warm-up.ts) before the first request rather
    * than during it; resolves when they have (bounded: ForecastPool.warmed). The app awaits this

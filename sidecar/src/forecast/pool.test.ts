@@ -37,6 +37,22 @@ describe('forecast worker pool', () => {
     expect(band.lower.every((l, i) => l < band.upper[i]!)).toBe(true);
   });
 
+  it('fits a batch of windows sent in one transferred buffer, one answer per window, a failure only its own', async () => {
+    pool = new ForecastPool({ workers: 1, timeoutMs: 30_000 });
+    const a = traffic(300, 3);
+    const b = traffic(200, 4);
+    const train = new Float64Array([...a, 5, ...b]);
+    const items = await pool.fitBatch(train, [300, 1, 200], spec, true);
+    // The buffer moved to the worker: this side's view of it is empty.
+    expect(train.length).toBe(0);
+    expect(items.map((item) => item.ok)).toEqual([true, false, true]);
+    const [first, , third] = items;
+    expect(first!.ok && first!.result.trainedOn).toBe(300);
+    expect(third!.ok && third!.result.trainedOn).toBe(200);
+    // Lean: a watcher never reads the fit's diagnostics, so they do not cross back.
+    expect(first!.ok && first!.result.snapshot.diagnostics.orders).toEqual([]);
+  });
+
   it('warmed() resolves once every worker says its warm-up is over', async () => {
     pool = new ForecastPool({ workers: 2, timeoutMs: 30_000 });
     const started = Date.now();

@@ -20,7 +20,7 @@ import {
   ForecastTimeout,
   ForecastWorkerCrashed,
 } from './errors.js';
-import type { FitResult, Job, JobResults, Values } from './jobs.js';
+import type { BatchItem, FitResult, Job, JobResults, Values } from './jobs.js';
 import type { JobRequest, JobResponse, WireError, WorkerMessage, WorkerRequest } from './protocol.js';
 import type { FitSpec } from './types.js';
 
@@ -77,7 +77,7 @@ interface Slot {
   retired: boolean;
 }
 
-function fromWire(error: WireError): Error {
+export function fromWire(error: WireError): Error {
   switch (error.name) {
     case 'ForecastError':
       return new ForecastError(error.message);
@@ -92,7 +92,7 @@ function fromWire(error: WireError): Error {
 }
 
 /** What the pool's users call: the bands engine and the watchers take this, not the whole class. */
-export type FitPool = Pick<ForecastPool, 'fit' | 'queueDepth' | 'close'>;
+export type FitPool = Pick<ForecastPool, 'fit' | 'fitBatch' | 'queueDepth' | 'close'>;
 
 export class ForecastPool {
   private readonly slots = new Set<Slot>();
@@ -129,6 +129,14 @@ export class ForecastPool {
   /** Fits a model; the answer carries its snapshot for the cache. */
   fit(train: Values, spec: FitSpec): Promise<FitResult> {
     return this.submit({ kind: 'fit', train, spec });
+  }
+
+  /**
+   * Fits many series in one job: `train` holds their windows end to end (NaN for gaps) and is
+   * transferred to the worker, so the caller must not use it afterwards. One answer per series.
+   */
+  fitBatch(train: Float64Array, lengths: number[], spec: FitSpec, lean = false): Promise<BatchItem[]> {
+    return this.submit({ kind: 'fitBatch', train, lengths, spec, lean });
   }
 
   submit<K extends Job['kind']>(job: Extract<Job, { kind: K }>): Promise<JobResults[K]> {
@@ -255,8 +263,14 @@ export class ForecastPool {
       const timer = setTimeout(() => this.expire(slot), this.timeoutMs);
       slot.running = { pending, timer };
       const request: JobRequest = { id: pending.id, job: pending.job };
+      // A batch's buffer moves to the worker instead of being copied.
+      const { job } = pending;
+      // (A tag test, not instanceof: a buffer made in another realm, e.g. a test's, is one too.)
+      const buffer = job.kind === 'fitBatch' ? job.train.buffer : undefined;
+      const transfer =
+        buffer && Object.prototype.toString.call(buffer) === '[object ArrayBuffer]' ? [buffer as ArrayBuffer] : [];
       try {
-        slot.worker.postMessage(request);
+        slot.worker.postMessage(request, transfer);
       } catch (error) {
         // Not cloneable (a caller passed something other than plain numbers): the worker is fine.
         clearTimeout(timer);

@@ -1,5 +1,7 @@
 /** Messages between the pool (main thread) and a fit worker. Everything here is structured-cloneable. */
-import type { Job, JobResults } from './jobs.js';
+import type { Job, JobResults, WireError } from './jobs.js';
+
+export { toWireError, type WireError } from './jobs.js';
 
 export interface JobRequest {
   id: number;
@@ -13,12 +15,6 @@ export interface CloseRequest {
 
 export type WorkerRequest = JobRequest | CloseRequest;
 
-/** An error as it crosses the thread boundary; the pool turns it back into the matching class. */
-export interface WireError {
-  name: string;
-  message: string;
-}
-
 export type JobResponse =
   { id: number; ok: true; result: JobResults[Job['kind']] } | { id: number; ok: false; error: WireError };
 
@@ -28,8 +24,3 @@ export interface WarmNotice {
 }
 
 export type WorkerMessage = JobResponse | WarmNotice;
-
-export function toWireError(error: unknown): WireError {
-  if (error instanceof Error) return { name: error.name, message: error.message };
-  return { name: 'Error', message: String(error) };
-}

@@ -5,12 +5,12 @@
 import type { Registry } from 'prom-client';
 import type { Config } from '../config.js';
 import { restoreModel, type ComposedModel, type ModelSnapshot } from '../forecast/model.js';
-import type { FitPool } from '../forecast/pool.js';
+import { fromWire, type FitPool } from '../forecast/pool.js';
 import type { HealthMetrics } from '../metrics/health.js';
 import { registerSeriesMetrics } from '../metrics/series-metrics.js';
 import type { WatchConfig } from './config.js';
 import { forecastDetectors } from './detectors.js';
-import type { AsyncFit } from './refit.js';
+import type { AsyncBatchFit, AsyncFit } from './refit.js';
 import { WatchService, type WatchLogger } from './service.js';
 import type { WatchSource } from './watcher.js';
 
@@ -45,10 +45,20 @@ export function createWatchService(config: Config, deps: WatchDependencies, logg
   const series = registerSeriesMetrics(deps.registry);
   // The worker sends the fitted model as a snapshot; it is restored here, where the detector runs.
   const fit: AsyncFit = async (values, spec) => watchedModel((await fitPool.fit(values, spec)).snapshot);
+  // Batches: the worker already dropped the diagnostics (lean), and each snapshot is a fresh copy
+  // made by the message, so the model reads it in place instead of cloning it again.
+  const fitBatch: AsyncBatchFit = async (train, lengths, spec) =>
+    (await fitPool.fitBatch(train, lengths, spec, true)).map((item) =>
+      item.ok
+        ? { model: restoreModel(item.result.snapshot, { shared: true }), fitMs: item.result.fitMs }
+        : { error: fromWire(item.error) },
+    );
   const service = new WatchService({
     config: deps.watchers,
     source: deps.prometheus,
     fit,
+    fitBatch,
+    refitCores: config.watchRefitMillicores / 1000,
     detectors: forecastDetectors,
     health,
     logger,

@@ -132,4 +132,73 @@ describe('the refit queue', () => {
     expect(started).toEqual(ids.map((id) => id.slice(1)));
     expect(queue.has('s0')).toBe(false);
   });
+
+  it('puts first fits before refits, whatever order they were asked in', async () => {
+    const { fit, pending } = manualFit();
+    const queue = new RefitQueue(fit, { maxInFlight: 1 });
+    queue.request(job('busy').job);
+    queue.request(job('refit', [1]).job);
+    queue.request({ ...job('first', [2]).job, first: true });
+    pending[0]!.resolve(new MeanModel(1, 1, 3));
+    await flush();
+    expect(pending[1]!.values).toEqual([2]);
+    expect(queue.queuedFirst).toBe(0);
+    expect(queue.queued).toBe(1);
+  });
+
+  it('fits many series in one batch message, windows end to end with gaps as NaN, one answer each', async () => {
+    const calls: Array<{ train: number[]; lengths: number[] }> = [];
+    const queue = new RefitQueue(
+      () => Promise.reject(new Error('the single fit is not used when batches are offered')),
+      {
+        maxInFlight: 1,
+        fitBatch: async (train, lengths) => {
+          calls.push({ train: Array.from(train), lengths });
+          return lengths.map((n, k) =>
+            k === 1 ? { error: new Error('no model fits') } : { model: new MeanModel(k, 1, n), fitMs: 10 },
+          );
+        },
+      },
+    );
+    // The first job starts alone (nothing else is waiting); the rest wait for its slot and go together.
+    const first = job('first', [9]);
+    const a = job('a', [1, null]);
+    const b = job('b', [3]);
+    const c = job('c', [4, 5, 6]);
+    for (const j of [first, a, b, c]) queue.request(j.job);
+    while (queue.queued > 0 || queue.inFlight > 0) await flush();
+    expect(calls.map((call) => call.lengths)).toEqual([[1], [2, 1, 3]]);
+    expect(calls[1]!.train).toEqual([1, Number.NaN, 3, 4, 5, 6]);
+    expect(a.installed).toHaveLength(1);
+    expect(b.failures).toEqual([new Error('no model fits')]);
+    expect(c.installed).toHaveLength(1);
+  });
+
+  it('holds refits to their budget of cores but never first fits', async () => {
+    let clock = 0;
+    const started: string[] = [];
+    const queue = new RefitQueue(() => Promise.reject(new Error('unused')), {
+      maxInFlight: 4,
+      maxBatch: 1,
+      refitCores: 0.1,
+      now: () => clock,
+      fitBatch: async (train, lengths) => {
+        started.push(String(train[0]));
+        // Each fit measures 1 s: a tenth of a core allows one every 10 s of wall time.
+        return lengths.map((n) => ({ model: new MeanModel(1, 1, n), fitMs: 1000 }));
+      },
+    });
+    for (let i = 0; i < 3; i++) queue.request({ ...job(`r${i}`, [i]).job });
+    for (let i = 0; i < 3; i++) queue.request({ ...job(`f${i}`, [100 + i]).job, first: true });
+    await flush();
+    // The budget starts empty: only the first fits ran.
+    expect(started).toEqual(['100', '101', '102']);
+    clock += 10_500;
+    queue.request({ ...job('f3', [103]).job, first: true });
+    await flush();
+    await flush();
+    expect(started).toEqual(['100', '101', '102', '103', '0']);
+    expect(queue.queued).toBe(2);
+    queue.stop();
+  });
 });

@@ -96,6 +96,8 @@ describe('the watch loop', () => {
     const prom = new ScriptedPrometheus(() => down);
     const { watch, registry } = service(prom);
     watch.start();
+    // The backfill tries its first query three times, 1 s and 2 s apart, before it gives up.
+    await jest.advanceTimersByTimeAsync(3000);
     await watch.ready();
     await jest.advanceTimersByTimeAsync(3500);
     const errors = await registry.getSingleMetric('ntma_prometheus_query_errors_total')!.get();

@@ -10,7 +10,7 @@ import type { HealthMetrics } from '../metrics/health.js';
 import type { SeriesSample } from '../metrics/series-metrics.js';
 import { AnomalyLog } from './anomaly-log.js';
 import type { WatchConfig } from './config.js';
-import { RefitQueue, type AsyncFit } from './refit.js';
+import { RefitQueue, type AsyncBatchFit, type AsyncFit } from './refit.js';
 import { Watcher, type DetectorFactory, type WatcherState, type WatchSource } from './watcher.js';
 
 export type WatchLogger = Pick<FastifyBaseLogger, 'info' | 'warn' | 'error' | 'debug'>;
@@ -19,6 +19,10 @@ export interface WatchServiceOptions {
   config: WatchConfig;
   source: WatchSource;
   fit: AsyncFit;
+  /** Many fits in one message (the worker pool); without it each fit is its own call. */
+  fitBatch?: AsyncBatchFit;
+  /** Cores of fit time refits of fitted series may use (RefitOptions.refitCores); no bound by default. */
+  refitCores?: number;
   detectors: DetectorFactory;
   health: HealthMetrics;
   logger: WatchLogger;
@@ -57,6 +61,8 @@ export class WatchService {
     const { health } = options;
     this.refits = new RefitQueue(options.fit, {
       maxInFlight: options.maxFitsInFlight,
+      ...(options.fitBatch ? { fitBatch: options.fitBatch } : {}),
+      ...(options.refitCores !== undefined ? { refitCores: options.refitCores } : {}),
       observe: (seconds, outcome) => health.fitDuration.observe({ source: 'watch', outcome }, seconds),
     });
     health.addQueue('watch', () => this.refits.queued);

@@ -1,7 +1,9 @@
+import type { ForecastDetector } from '../detect/forecast-detector.js';
 import { PrometheusUnavailable } from '../errors.js';
 import type { Labels } from '@ntma/contract';
 import {
   BandDetector,
+  fitMean,
   flush,
   recordingEvents,
   recordingFit,
@@ -11,8 +13,15 @@ import {
 import { AnomalyLog } from './anomaly-log.js';
 import type { WatcherSpec } from './config.js';
 import { forecastDetectors } from './detectors.js';
+import { PROVISIONAL_MODEL } from './provisional.js';
 import { RefitQueue } from './refit.js';
-import { renderTarget, Watcher, type DetectorFactory } from './watcher.js';
+import {
+  BACKFILL_ATTEMPTS,
+  BACKFILL_MIN_CHUNK_POINTS,
+  renderTarget,
+  Watcher,
+  type DetectorFactory,
+} from './watcher.js';
 
 const STEP = 15;
 const START = Math.floor(1_700_000_100 / STEP) * STEP;
@@ -95,6 +104,67 @@ describe('a watcher', () => {
       { instance: 'a', watcher: 'rx' },
       { instance: 'b', watcher: 'rx' },
     ]);
+  });
+
+  it('bands every series by its provisional model at once, and counts it until its first fit arrives', async () => {
+    const prom = new ScriptedPrometheus((_expr, t) => [{ labels: { instance: 'a' }, value: normal(t) }]);
+    const pending: Array<() => void> = [];
+    const refits = new RefitQueue(
+      (values) =>
+        new Promise((resolve) => {
+          pending.push(() => resolve(fitMean(values)));
+        }),
+      { maxInFlight: 1 },
+    );
+    // As if a warm-up had queued many first fits already: the series is banded provisionally.
+    const watcher = new Watcher(spec(), prom, forecastDetectors, refits, new AnomalyLog(10), recordingEvents(), {
+      provisionalAfterQueued: 0,
+    });
+    await watcher.backfill(START);
+    await watcher.step(START);
+    expect(pending).toHaveLength(1);
+    expect(watcher.state()).toMatchObject({ present: 1, warming: 0, provisional: 1, refitsPending: 1 });
+    expect((onlySeries(watcher).detector as ForecastDetector).currentModel()?.name).toBe(PROVISIONAL_MODEL);
+    expect(onlySeries(watcher).verdict?.forecast).toBeCloseTo(1000, -2);
+    pending[0]!();
+    await flush();
+    expect(watcher.state()).toMatchObject({ present: 1, provisional: 0, refitsPending: 0 });
+    expect((onlySeries(watcher).detector as ForecastDetector).currentModel()?.name).toBe('fake-mean');
+  });
+
+  it('tries a failed backfill chunk again, and carries one that keeps failing as a gap while the rest load', async () => {
+    const { prom, fit } = setup((_expr, t) =>
+      ['a', 'b', 'c', 'd'].map((instance) => ({ labels: { instance }, value: normal(t) })),
+    );
+    let calls = 0;
+    const flaky = {
+      query: prom.query.bind(prom),
+      // The first chunk fails once (then loads); the second fails every time.
+      queryRange: async (request: Parameters<typeof prom.queryRange>[0]) => {
+        calls++;
+        if (calls === 1 || (request.start - START) / STEP === -25) throw new Error('context deadline exceeded');
+        return prom.queryRange(request);
+      },
+    };
+    const refits = new RefitQueue(fit, { maxInFlight: 4 });
+    const watcher = new Watcher(spec(), flaky, bandDetectors, refits, new AnomalyLog(10), recordingEvents(), {
+      backfillRetryMs: 1,
+    });
+    // 4 series x 40 points against a budget of 60 samples: chunks of 15 points.
+    await watcher.backfill(START, 60);
+    await flush();
+    expect(calls).toBe(1 + 1 + BACKFILL_ATTEMPTS + 1);
+    expect(watcher.series.size).toBe(4);
+    // The failed chunk's 15 points are missing from every window, never invented.
+    expect(fit.calls.map((c) => c.values.length)).toEqual([25, 25, 25, 25]);
+  });
+
+  it('keeps a chunk of at least BACKFILL_MIN_CHUNK_POINTS points however small the sample budget', async () => {
+    const { prom, watcher } = setup((_expr, t) =>
+      ['a', 'b', 'c', 'd'].map((instance) => ({ labels: { instance }, value: normal(t) })),
+    );
+    await watcher.backfill(START, 4);
+    expect(prom.rangeCalls).toHaveLength(Math.ceil(40 / BACKFILL_MIN_CHUNK_POINTS));
   });
 
   it('runs the real detector: a spike lands above the band at its first point', async () => {

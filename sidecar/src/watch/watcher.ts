@@ -12,6 +12,7 @@ import type { Labels } from '@ntma/contract';
 import type { InstantSample } from '../prometheus/parse.js';
 import type { AnomalyLog, AnomalyRecord } from './anomaly-log.js';
 import { classify } from './classify.js';
+import { provisionalModel } from './provisional.js';
 import type { SignalRole, WatcherSpec } from './config.js';
 import type { RefitQueue } from './refit.js';
 import { BASELINE_POINTS, readingsFor, RecentValues, SignalTable } from './signals.js';
@@ -48,6 +49,15 @@ export interface WatcherEvents {
  */
 export const BACKFILL_SAMPLE_BUDGET = 250_000;
 
+/**
+ * Fewest points a backfill chunk holds, whatever the budget says. Each chunk repeats every series'
+ * labels (about as much JSON as four points), and costs Prometheus a pass over every series: at
+ * 100,000 series the budget alone gave 2-point chunks, 120 queries whose labels were most of the
+ * 1.4 GB of JSON parsed. At 8 points the labels are a third of each answer, and a chunk of 100,000
+ * series (about 30 MB) still parses in a few tenths of a second.
+ */
+export const BACKFILL_MIN_CHUNK_POINTS = 8;
+
 /** Backfilled points fed to detectors between two turns of the event loop (about 50 ms of work). */
 const BACKFILL_POINTS_PER_TURN = 20_000;
 
@@ -57,6 +67,31 @@ const BACKFILL_POINTS_PER_TURN = 20_000;
  * request (and the overload check would shed them) for that long.
  */
 export const STEP_SERIES_PER_TURN = 5_000;
+
+/** Provisional models built between two turns of the event loop (tens of microseconds each). */
+const PROVISIONAL_PER_TURN = 1_000;
+
+/**
+ * First fits already waiting before a new series is banded by a provisional model meanwhile: about
+ * one batch, a fraction of a second of the pool. A series behind fewer gets its fit about as soon,
+ * and a small watcher is banded by fitted models alone.
+ */
+export const PROVISIONAL_AFTER_QUEUED = 64;
+
+/**
+ * Tries a backfill query gets before its chunk is given up as a gap. At 100,000 series a loaded
+ * Prometheus took longer than its evaluation timeout to expand the series of the first chunk
+ * ("expanding series: context deadline exceeded"); the backfill used to end at the first failure,
+ * leaving every detector to collect half an hour of live points before its first model.
+ */
+export const BACKFILL_ATTEMPTS = 3;
+
+export interface WatcherOptions {
+  /** PROVISIONAL_AFTER_QUEUED unless a test says otherwise. */
+  provisionalAfterQueued?: number;
+  /** Wait before a failed backfill query is tried again, doubled each time; default 1,000 ms. */
+  backfillRetryMs?: number;
+}
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -90,6 +125,18 @@ export interface SeriesState {
   excursion: OpenExcursion | null;
   /** Set by the classifier hook while an excursion is being classified. */
   pendingClass: { startedAt: number; direction: 1 | -1; reasons: string[]; baselines: Baselines } | null;
+  /**
+   * What bands it: nothing yet, its provisional model while its first fit is queued or running
+   * (`provisional`) or after that fit failed (`provisional-kept`: the detector's back-off decides
+   * when it asks again), or a fitted model.
+   */
+  model: 'none' | 'provisional' | 'provisional-kept' | 'fitted';
+  /**
+   * Its fit is queued or running. Kept here rather than asked of the queue by id: counting pending
+   * refits for GET /api/v1/watchers built an id string per series per request, most of the cost of
+   * that read at 10,000 series.
+   */
+  refitQueued: boolean;
 }
 
 export interface WatcherState {
@@ -98,6 +145,8 @@ export interface WatcherState {
   present: number;
   missing: number;
   warming: number;
+  /** Series banded by their provisional model while their first fit waits (also present or missing). */
+  provisional: number;
   openExcursions: number;
   /** Series refused at the last step because of the cap. */
   droppedSeries: number;
@@ -162,6 +211,7 @@ export class Watcher {
     private readonly refits: RefitQueue,
     private readonly anomalies: AnomalyLog,
     private readonly events: WatcherEvents,
+    private readonly options: WatcherOptions = {},
   ) {
     for (const role of Object.keys(spec.signals) as SignalRole[]) {
       this.signals.set(role, new SignalTable(spec.maxSeries));
@@ -185,37 +235,33 @@ export class Watcher {
     this.status = 'backfilling';
     const step = this.spec.stepSeconds;
     const end = firstStep - step;
-    let width: number;
-    try {
-      width = (await this.source.query(this.spec.expr, end)).length;
-    } catch (error) {
-      this.fail(error);
-      return;
-    }
+    const width = await this.width(end);
+    if (width === undefined) return;
     const points = Math.floor(this.spec.trainSeconds / step);
     const start = end - (points - 1) * step;
     // Oldest chunk first: detectors take their points in time order.
-    const chunk = Math.max(1, Math.floor(sampleBudget / Math.max(1, width)));
-    try {
-      for (let first = 0; first < points && this.status === 'backfilling'; first += chunk) {
-        const from = start + first * step;
-        const to = Math.min(end, from + (chunk - 1) * step);
-        const history = await this.source.queryRange({ query: this.spec.expr, start: from, end: to, step });
-        let fed = 0;
-        for (const dense of history.series) {
-          const state = this.admit(ownLabels(dense.labels));
-          if (!state) continue;
-          dense.values.forEach((value, k) => this.observe(state, from + k * step, value, false));
-          fed += dense.values.length;
-          if (fed >= BACKFILL_POINTS_PER_TURN) {
-            // Millions of points take seconds: let the server (and other watchers) run in between.
-            fed = 0;
-            await nextTurn();
-          }
+    const chunk = Math.max(BACKFILL_MIN_CHUNK_POINTS, Math.floor(sampleBudget / Math.max(1, width)));
+    for (let first = 0; first < points && this.status === 'backfilling'; first += chunk) {
+      const from = start + first * step;
+      const to = Math.min(end, from + (chunk - 1) * step);
+      // A chunk that keeps failing is a gap in every series' history (the detectors carry it as
+      // one); the chunks after it still load.
+      const history = await this.retried(() =>
+        this.source.queryRange({ query: this.spec.expr, start: from, end: to, step }),
+      );
+      if (history === undefined) continue;
+      let fed = 0;
+      for (const dense of history.series) {
+        const state = this.admit(ownLabels(dense.labels));
+        if (!state) continue;
+        dense.values.forEach((value, k) => this.observe(state, from + k * step, value, false));
+        fed += dense.values.length;
+        if (fed >= BACKFILL_POINTS_PER_TURN) {
+          // Millions of points take seconds: let the server (and other watchers) run in between.
+          fed = 0;
+          await nextTurn();
         }
       }
-    } catch (error) {
-      this.fail(error);
     }
     const signalPoints = Math.min(points, BASELINE_POINTS);
     const signalStart = end - (signalPoints - 1) * step;
@@ -236,7 +282,41 @@ export class Watcher {
       }),
     );
     this.dropped = 0;
-    this.requestRefits();
+    await this.requestRefits();
+  }
+
+  /**
+   * How many series the expression returns at `t`, to size the backfill's chunks: asked as
+   * count(expr), a one-number answer, since the whole vector of 100,000 series is 13 MB of JSON
+   * for Prometheus to encode and the sidecar to parse, and timed out three times on a loaded
+   * machine. An expression count() does not take (a scalar) is asked as it is; undefined when
+   * that fails too (Prometheus is not answering: the backfill gives up, as a live step would).
+   */
+  private async width(t: number): Promise<number | undefined> {
+    try {
+      const [count] = await this.source.query(`count(${this.spec.expr})`, t);
+      return count?.value ?? 0;
+    } catch (error) {
+      // Prometheus refusing count() of a scalar is expected; anything else is a failed query.
+      if (errorCode(error) !== 'BAD_QUERY') this.fail(error);
+      const answer = await this.retried(() => this.source.query(this.spec.expr, t));
+      return answer?.length;
+    }
+  }
+
+  /** A backfill query, tried up to BACKFILL_ATTEMPTS times; undefined when every try failed (each is reported). */
+  private async retried<T>(query: () => Promise<T>): Promise<T | undefined> {
+    let wait = this.options.backfillRetryMs ?? 1000;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await query();
+      } catch (error) {
+        this.fail(error);
+        if (attempt >= BACKFILL_ATTEMPTS || this.status !== 'backfilling') return undefined;
+      }
+      await new Promise((resolve) => setTimeout(resolve, wait));
+      wait *= 2;
+    }
   }
 
   /** One live step at `t` (unix seconds): query, advance every detector, queue refits. */
@@ -293,7 +373,7 @@ export class Watcher {
       this.lastError = failed === null ? null : errorMessage(failed);
     }
     this.lastStep = t;
-    this.requestRefits();
+    await this.requestRefits();
   }
 
   stop(): void {
@@ -306,6 +386,7 @@ export class Watcher {
     let present = 0;
     let missing = 0;
     let warming = 0;
+    let provisional = 0;
     let open = 0;
     let pending = 0;
     for (const state of this.series.values()) {
@@ -313,8 +394,9 @@ export class Watcher {
       if (status === 'present') present++;
       else if (status === 'missing') missing++;
       else warming++;
+      if (state.model === 'provisional' || state.model === 'provisional-kept') provisional++;
       if (state.excursion) open++;
-      if (this.refits.has(this.refitId(state))) pending++;
+      if (state.refitQueued) pending++;
     }
     return {
       status: this.status,
@@ -322,6 +404,7 @@ export class Watcher {
       present,
       missing,
       warming,
+      provisional,
       openExcursions: open,
       droppedSeries: this.dropped,
       refitsPending: pending,
@@ -372,6 +455,8 @@ export class Watcher {
       recent: new RecentValues(),
       excursion: null,
       pendingClass: null,
+      model: 'none',
+      refitQueued: false,
     };
     state.detector = this.detectors(this.spec, (excursion) => this.classifyExcursion(state, excursion));
     this.series.set(key, state);
@@ -476,26 +561,50 @@ export class Watcher {
     return `${this.spec.name}\u0000${state.key}`;
   }
 
-  private requestRefits(): void {
+  /**
+   * Queues a fit for every series whose detector wants a model; a series' first fit goes to the
+   * front lane of the queue. One that has no model yet and would wait behind many other first fits
+   * (a warm-up) is banded at once by its provisional model (provisional.ts) meanwhile; its detector
+   * would not ask again until that model is old, so the watcher remembers it.
+   */
+  private async requestRefits(): Promise<void> {
+    let built = 0;
     for (const state of this.series.values()) {
-      if (!state.detector.wantsModel()) continue;
-      const id = this.refitId(state);
-      if (this.refits.has(id)) continue;
-      this.refits.request({
-        id,
+      const first = state.model !== 'fitted';
+      if (state.refitQueued || (state.model !== 'provisional' && !state.detector.wantsModel())) continue;
+      if (
+        state.model === 'none' &&
+        this.refits.queuedFirst >= (this.options.provisionalAfterQueued ?? PROVISIONAL_AFTER_QUEUED)
+      ) {
+        const model = provisionalModel(state.detector.trainingWindow(), this.spec.confidence);
+        if (model) {
+          state.detector.install(model);
+          state.model = 'provisional';
+        }
+        if (++built % PROVISIONAL_PER_TURN === 0) await nextTurn();
+        // The series may have been forgotten, or the watcher stopped, during the turn.
+        if (this.series.get(state.key) !== state || this.status === 'stopped') continue;
+      }
+      state.refitQueued = this.refits.request({
+        id: this.refitId(state),
+        first,
         input: () =>
           this.series.get(state.key) === state
             ? { values: state.detector.trainingWindow(), spec: this.fitSpec }
             : undefined,
         done: (model) => {
+          state.refitQueued = false;
           if (this.series.get(state.key) !== state) {
             model.destroy();
             return;
           }
           state.detector.install(model);
+          state.model = 'fitted';
           this.events.refit('ok');
         },
         failed: (error) => {
+          state.refitQueued = false;
+          if (state.model === 'provisional') state.model = 'provisional-kept';
           state.detector.fitFailed?.();
           this.events.refit('error', error);
         },
