@@ -3,7 +3,7 @@
  * worker thread (worker.ts) and inline (tests).
  */
 import { fitModel } from './fit.js';
-import type { ComposedModel, ModelSnapshot } from './model.js';
+import { NO_DIAGNOSTICS, type ComposedModel, type ModelSnapshot } from './model.js';
 import type { FitSpec } from './types.js';
 
 /** An error as it crosses the thread boundary; the pool turns it back into the matching class. */
@@ -56,14 +56,6 @@ export function toWireError(error: unknown): WireError {
   if (error instanceof Error) return { name: error.name, message: error.message };
   return { name: 'Error', message: String(error) };
 }
-
-const NO_DIAGNOSTICS: ModelSnapshot['diagnostics'] = {
-  periods: [],
-  fallbacks: [],
-  orders: [],
-  spikes: 0,
-  calibrationPoints: 0,
-};
 
 /**
  * A plain loop: Array.from with a mapping function took 1.5 ms for 40,320 values (several at a

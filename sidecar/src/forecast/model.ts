@@ -55,6 +55,15 @@ export interface ModelSnapshot {
   diagnostics: FitDiagnostics;
 }
 
+/** Diagnostics of a snapshot that carries none: a lean batch fit's, a restored watcher model's, a provisional one's. */
+export const NO_DIAGNOSTICS: FitDiagnostics = {
+  periods: [],
+  fallbacks: [],
+  orders: [],
+  spikes: 0,
+  calibrationPoints: 0,
+};
+
 export type Filter = ArimaFilter | SesFilter | NaiveFilter;
 
 export function restoreFilter(state: RemainderState): Filter {

@@ -4,7 +4,7 @@
  */
 import type { Registry } from 'prom-client';
 import type { Config } from '../config.js';
-import { restoreModel, type ComposedModel, type ModelSnapshot } from '../forecast/model.js';
+import { NO_DIAGNOSTICS, restoreModel, type ComposedModel, type ModelSnapshot } from '../forecast/model.js';
 import { fromWire, type FitPool } from '../forecast/pool.js';
 import type { HealthMetrics } from '../metrics/health.js';
 import { registerSeriesMetrics } from '../metrics/series-metrics.js';
@@ -22,14 +22,6 @@ export interface WatchDependencies {
   fitPool: FitPool;
   health: HealthMetrics;
 }
-
-const NO_DIAGNOSTICS: ModelSnapshot['diagnostics'] = {
-  periods: [],
-  fallbacks: [],
-  orders: [],
-  spikes: 0,
-  calibrationPoints: 0,
-};
 
 /**
  * A watched series' model, restored from the snapshot the fit worker sent. Its diagnostics (every

@@ -16,7 +16,7 @@
  * fit has to wait (see Watcher), so a small watcher is banded by its fits alone, as before.
  */
 import { symmetricCalibration } from '../forecast/calibration.js';
-import { restoreModel, type ComposedModel, type ModelSnapshot } from '../forecast/model.js';
+import { NO_DIAGNOSTICS, restoreModel, type ComposedModel, type ModelSnapshot } from '../forecast/model.js';
 import { fitSes } from '../forecast/ses.js';
 
 /** The name a provisional model reports (FittedModel.name). */
@@ -24,14 +24,6 @@ export const PROVISIONAL_MODEL = 'provisional:ets(A,N,N)';
 
 /** Fewest observed points a provisional model is built from: 20 to choose alpha, 10 held-out errors. */
 export const MIN_PROVISIONAL_POINTS = 30;
-
-const NO_DIAGNOSTICS: ModelSnapshot['diagnostics'] = {
-  periods: [],
-  fallbacks: [],
-  orders: [],
-  spikes: 0,
-  calibrationPoints: 0,
-};
 
 function rms(errors: ReadonlyArray<number>): number {
   let sum = 0;
