@@ -242,7 +242,12 @@ describeWith([prometheus, promtool], 'continuous watch against a real Prometheus
     const [latest] = await promQuery<Array<{ metric: Record<string, string> }>>('ntma_anomaly{watcher="spike"}');
     expect(latest!.metric).toMatchObject({ series: 'spike', job: 'exporter', instance: exporter.target });
 
-    // After the spike the series settles back inside its band.
+    // After the spike the series settles back inside its band. How fast depends on the model the
+    // engine fits to this series: a stationary one recovers at once, but it often picks a differenced
+    // model with MA or AR terms, which carries a spike's errors for tens of steps (and, on independent
+    // noise, swings the forecast below the series for a while). That is a known weakness of the
+    // order selection (see the README's Detection notes), not of the watch loop this test is about;
+    // the bound is the watch loop's, generous enough for the slowest model seen (about 45 s).
     await waitFor(
       'ntma_anomaly{watcher="spike"} back to 0 after the spike',
       async () => {
@@ -250,16 +255,16 @@ describeWith([prometheus, promtool], 'continuous watch against a real Prometheus
         const values = series?.values ?? [];
         return Date.now() / 1000 > start + SPIKE_SECONDS && values.length >= 2 && values.every(([, v]) => v === '0');
       },
-      25000,
+      60000,
     ).catch(async (error: unknown) => {
       process.stdout.write(await trace('spike', start));
       throw error;
     });
     if (process.env.NTMA_WATCH_TRACE) process.stdout.write(await trace('spike', start - 10));
-    const [history] = await rawSamples('ntma_anomaly{watcher="spike"}', 40);
+    const [history] = await rawSamples('ntma_anomaly{watcher="spike"}', Math.ceil(Date.now() / 1000 - start) + 5);
     const during = history!.values.filter(([t]) => t >= start && t < start + SPIKE_SECONDS).map(([, v]) => v);
     expect(during).toContain('1');
-  }, 60000);
+  }, 100000);
 
   it('labels the small-packet flood attack_suspected and the proportional rise not', async () => {
     // Both began with the spike above. Look at every kind each excursion was given since its onset:
