@@ -15,6 +15,7 @@
  * (1.2533 x sigma / sqrt(n), sigma the median absolute deviation around it x 1.4826), at two of them,
  * so ordinary noise around a good model corrects nothing.
  */
+import { quantile } from '../forecast/calibration.js';
 
 /** One-step errors kept and needed: fewer than MIN_ERRORS say nothing. */
 export const BIAS_ERRORS = 10;
@@ -30,10 +31,7 @@ export interface ForecastBias {
   samples: number;
 }
 
-function median(sorted: readonly number[]): number {
-  const n = sorted.length;
-  return n % 2 === 1 ? sorted[n >> 1]! : (sorted[n / 2 - 1]! + sorted[n / 2]!) / 2;
-}
+const median = (sorted: readonly number[]): number => quantile(sorted, 0.5);
 
 /**
  * The forecast's bias over `errors` (value - forecast, oldest first; the last BIAS_ERRORS are used),
