@@ -12,6 +12,7 @@
  *   points 20% or more off the forecast are withheld: smaller ones are mostly the model lagging a trend.
  */
 import { DEFAULT_DETECTOR, ForecastDetector, type ForecastDetectorOptions } from '../detect/forecast-detector.js';
+import type { WatcherSpec } from './config.js';
 import type { DetectorFactory } from './watcher.js';
 
 /** Fewest points a first fit is given: ARIMA's 40 observed points plus a 20-point calibration tail. */
@@ -43,8 +44,17 @@ export function watcherDetectorOptions(
   };
 }
 
-export const forecastDetectors: DetectorFactory = (spec, classify) =>
-  new ForecastDetector(
-    { ...watcherDetectorOptions(spec.stepSeconds, spec.trainSeconds), confidence: spec.confidence },
-    classify,
-  );
+/**
+ * One options object per watcher, so its detectors share their settings (ForecastDetector keeps
+ * one copy per options object) rather than holding a copy each.
+ */
+const optionsPerWatcher = new WeakMap<WatcherSpec, Partial<ForecastDetectorOptions> & { stepSeconds: number }>();
+
+export const forecastDetectors: DetectorFactory = (spec, classify) => {
+  let options = optionsPerWatcher.get(spec);
+  if (!options) {
+    options = { ...watcherDetectorOptions(spec.stepSeconds, spec.trainSeconds), confidence: spec.confidence };
+    optionsPerWatcher.set(spec, options);
+  }
+  return new ForecastDetector(options, classify);
+};
