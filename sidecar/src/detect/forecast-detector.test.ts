@@ -1,5 +1,5 @@
 import { fakeFit, fakeModel, normals } from './__fixtures__/fake-model.js';
-import { ForecastDetector } from './forecast-detector.js';
+import { ForecastDetector, type WithholdScope } from './forecast-detector.js';
 import type { Verdict } from './types.js';
 
 const STEP = 300;
@@ -290,7 +290,7 @@ describe('ForecastDetector', () => {
 
   describe('keeping an excursion out of the model (maxWithheldSeconds)', () => {
     /** A detector on 200 points of noise around 100 with a constant model installed, its predictor recording. */
-    function primed(maxWithheldPoints: number, withholdMinShare = 0) {
+    function primed(maxWithheldPoints: number, withholdMinShare = 0, withhold: WithholdScope = 'attacks') {
       const fit = fakeFit();
       const detector = new ForecastDetector(
         {
@@ -300,6 +300,7 @@ describe('ForecastDetector', () => {
           refitShare: 10,
           maxWithheldSeconds: maxWithheldPoints * STEP,
           withholdMinShare,
+          withhold,
         },
         // Withholding is for attacks: this classifier calls every upward excursion one.
         (excursion) => (excursion.direction > 0 ? 'attack_suspected' : excursion.shape),
@@ -347,6 +348,24 @@ describe('ForecastDetector', () => {
       last.observed.length = 0;
       feed(plain, [140, 141], 200);
       expect(last.observed).toEqual([140, 141]);
+    });
+
+    it("withholds every excursion, a drop or one without a classifier too, with withhold: 'excursions'", () => {
+      const { detector, model } = primed(20, 0, 'excursions');
+      feed(detector, [60, 61, 60], 200);
+      expect(model.observed).toEqual([null, null, null]);
+      const plain = new ForecastDetector({
+        stepSeconds: STEP,
+        minTrainingSeconds: 100 * STEP,
+        maxWithheldSeconds: 20 * STEP,
+        withhold: 'excursions',
+      });
+      const fit = fakeFit();
+      stream(plain, noise(200), fit);
+      const last = fit.models.at(-1)!;
+      last.observed.length = 0;
+      feed(plain, [140, 141], 200);
+      expect(last.observed).toEqual([null, null]);
     });
 
     it('feeds in-band points of an open excursion, and out-of-band points with no excursion open', () => {
