@@ -78,7 +78,13 @@ describe('ForecastDetector', () => {
       return values;
     };
     // Repeats of a page are damped for an hour only, so a day later only the recurrence can damp.
-    const paging = { log10p: -2.3, repeatSeconds: 3600, repeatDamping: 0.2, recurSliceSeconds: 1800 };
+    const paging = {
+      log10p: -2.3,
+      repeatSeconds: 3600,
+      repeatDamping: 0.2,
+      recurSliceSeconds: 1800,
+      recurMemorySeconds: 86_400,
+    };
     const run = (values: number[], recurPeriodSeconds: number): number[] =>
       stream(new ForecastDetector({ stepSeconds: STEP, paging: { ...paging, recurPeriodSeconds } }), values).map(
         (v) => v.score,
@@ -106,6 +112,34 @@ describe('ForecastDetector', () => {
         86_400,
       )[moved(2)],
     ).toBeGreaterThan(0.5);
+  });
+
+  it('damps a daily job that skips days while its last run is within the recurrence memory, and not beyond it', () => {
+    const day = 86_400 / STEP;
+    const paging = { log10p: -2.3, repeatSeconds: 3600, repeatDamping: 0.2, recurPeriodSeconds: 86_400 };
+    const at = (d: number): number => 1500 + d * day;
+    // Runs on days 0, 2 and 5: two days, then three days apart, each a little smaller than the last, so
+    // each is no more surprising than the run before it.
+    const values = noise(1500 + 6 * day, 3);
+    values[at(0)] = 140;
+    values[at(2)] = 135;
+    values[at(5)] = 125;
+    const run = (recurMemorySeconds: number): number[] =>
+      stream(
+        new ForecastDetector({ stepSeconds: STEP, paging: { ...paging, recurSliceSeconds: 1800, recurMemorySeconds } }),
+        values,
+      ).map((v) => v.score);
+    const yesterdayOnly = run(86_400);
+    const twoDays = run(2 * 86_400);
+    const threeDays = run(3 * 86_400);
+    expect(yesterdayOnly[at(0)]).toBeGreaterThan(0.6);
+    // Remembering one day, a job that skipped a day is new every time.
+    expect(yesterdayOnly[at(2)]).toBeGreaterThan(0.5);
+    expect(yesterdayOnly[at(5)]).toBeGreaterThan(0.5);
+    // Two days back catch the run two days after the last, not the one three days after it.
+    expect(twoDays[at(2)]).toBeLessThan(yesterdayOnly[at(2)]! / 2);
+    expect(twoDays[at(5)]).toBeGreaterThan(0.5);
+    expect(threeDays[at(5)]).toBeLessThan(yesterdayOnly[at(5)]! / 2);
   });
 
   it('asks for a new model when the current one is as old as its training set, then every quarter of its window', () => {

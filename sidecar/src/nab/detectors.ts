@@ -52,6 +52,7 @@ export function ablations(fit: Fit): DetectorFactory[] {
     ...surprise.channels.map((channel, k) => ntma(fit, `without-${channel.input}-${channel.seconds}s`, without(k))),
     ntma(fit, 'no-repeat-damping', { paging: { ...paging, repeatDamping: 1 } }),
     ntma(fit, 'no-daily-recurrence', { paging: { ...paging, recurPeriodSeconds: 0 } }),
+    ntma(fit, 'recurrence-one-day-back', { paging: { ...paging, recurMemorySeconds: paging.recurPeriodSeconds } }),
     ntma(fit, `with-change-${ABLATION_CHANGE_SECONDS}s`, {
       surprise: {
         ...surprise,
