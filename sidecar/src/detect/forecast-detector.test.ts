@@ -1,5 +1,5 @@
 import { fakeFit, fakeModel, normals } from './__fixtures__/fake-model.js';
-import { DEFAULT_DETECTOR, ForecastDetector } from './forecast-detector.js';
+import { DEFAULT_DETECTOR, ForecastDetector, type WithholdScope } from './forecast-detector.js';
 import type { Verdict } from './types.js';
 
 const STEP = 300;
@@ -324,7 +324,7 @@ describe('ForecastDetector', () => {
 
   describe('keeping an excursion out of the model (maxWithheldSeconds)', () => {
     /** A detector on 200 points of noise around 100 with a constant model installed, its predictor recording. */
-    function primed(maxWithheldPoints: number, withholdMinShare = 0) {
+    function primed(maxWithheldPoints: number, withholdMinShare = 0, withhold: WithholdScope = 'attacks') {
       const fit = fakeFit();
       const detector = new ForecastDetector(
         {
@@ -334,6 +334,7 @@ describe('ForecastDetector', () => {
           refitShare: 10,
           maxWithheldSeconds: maxWithheldPoints * STEP,
           withholdMinShare,
+          withhold,
           // The 100 scored points of the priming are enough to rank the channels against, so a mild point
           // is judged as the detector judges it in steady state, not by the warm-up's Gaussian tail.
           surprise: { ...DEFAULT_DETECTOR.surprise, minHistoryShare: 0.1 },
@@ -384,6 +385,24 @@ describe('ForecastDetector', () => {
       last.observed.length = 0;
       feed(plain, [140, 141], 200);
       expect(last.observed).toEqual([140, 141]);
+    });
+
+    it("withholds every excursion, a drop or one without a classifier too, with withhold: 'excursions'", () => {
+      const { detector, model } = primed(20, 0, 'excursions');
+      feed(detector, [60, 61, 60], 200);
+      expect(model.observed).toEqual([null, null, null]);
+      const plain = new ForecastDetector({
+        stepSeconds: STEP,
+        minTrainingSeconds: 100 * STEP,
+        maxWithheldSeconds: 20 * STEP,
+        withhold: 'excursions',
+      });
+      const fit = fakeFit();
+      stream(plain, noise(200), fit);
+      const last = fit.models.at(-1)!;
+      last.observed.length = 0;
+      feed(plain, [140, 141], 200);
+      expect(last.observed).toEqual([null, null]);
     });
 
     it('feeds in-band points of an open excursion, and out-of-band points with no excursion open', () => {

@@ -124,10 +124,20 @@ export interface ForecastDetectorOptions {
    * floods, the case withholding is for, are multiples of the forecast.
    */
   withholdMinShare: number;
+  /**
+   * Which excursions are withheld: `attacks` (those the classifier calls `attack_suspected`) or
+   * every `excursions` (the watchers' old setting). Measured both ways on NAB and on the live demo
+   * (README.md, Detection); kept selectable so both run the same code.
+   */
+  withhold: WithholdScope;
   surprise: DetectorSurpriseOptions;
   paging: PagingOptions;
   excursion: ExcursionOptions;
 }
+
+/** The excursions whose points may be kept from the model (see ForecastDetectorOptions.withhold). */
+export const WITHHOLD_SCOPES = ['attacks', 'excursions'] as const;
+export type WithholdScope = (typeof WITHHOLD_SCOPES)[number];
 
 const HOUR = 3600;
 const DAY = 24 * HOUR;
@@ -166,6 +176,7 @@ export const DEFAULT_DETECTOR: Omit<ForecastDetectorOptions, 'stepSeconds'> = {
   maxGapShare: 1 / 14,
   maxWithheldSeconds: 0,
   withholdMinShare: 0,
+  withhold: 'attacks',
   surprise: {
     historySeconds: 3.5 * DAY,
     // Ranked once 30% of the history is there (a day at a 5-minute step); at 10% a channel was ranked
@@ -514,11 +525,11 @@ export class ForecastDetector implements StreamingDetector {
     const limit = this.points.maxWithheld;
     if (this.withheld && this.withheld.startedAt !== open?.startedAt) this.endWithholding();
     if (!open || anomaly === 0 || anomaly !== open.direction || limit <= 0) return false;
-    // Only an attack is kept from the model. Any other excursion is learned: on the NAB corpus,
+    // By default only an attack is kept from the model. Any other excursion is learned: on the NAB corpus,
     // withholding every gross excursion for 10 minutes costs 7 points of the standard score
     // in-sample and 9 cross-validated (README.md, Detection), since most excursions of real series are
     // changes the model should follow. An attack is the one excursion the band must not learn.
-    if (this.excursions.currentKind() !== 'attack_suspected') return false;
+    if (this.options.withhold === 'attacks' && this.excursions.currentKind() !== 'attack_suspected') return false;
     this.withheld ??= { startedAt: open.startedAt, points: 0, from: this.position, accepted: false };
     const run = this.withheld;
     if (run.accepted) return false;
