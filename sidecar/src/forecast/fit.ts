@@ -208,8 +208,8 @@ function arimaStage(
     };
   } finally {
     diagnostics.orders.push(
-      ...attempts.map(({ order, drift, aicc, error }) => ({
-        order: `${orderName(order)}${drift ? '+drift' : ''}`,
+      ...attempts.map(({ order, drift, aicc, error, retried }) => ({
+        order: `${orderName(order)}${drift ? '+drift' : ''}${retried ? ` by ${retried}` : ''}`,
         ...(aicc === undefined ? {} : { aicc }),
         ...(error ? { error } : {}),
       })),
