@@ -33,7 +33,32 @@ describe('Recurrence', () => {
     expect(r.periodAgo(T0 + 2 * DAY)).toBe(1);
   });
 
-  it('rejects a period shorter than two slices', () => {
+  it('looks back over several periods when asked: a job that skips a day is still the same job', () => {
+    const r = new Recurrence(DAY, SLICE, 3);
+    r.record(T0, 4);
+    expect(r.periodAgo(T0 + DAY)).toBe(4);
+    expect(r.periodAgo(T0 + 2 * DAY + SLICE)).toBe(4);
+    expect(r.periodAgo(T0 + 3 * DAY - SLICE)).toBe(4);
+    // Four periods back is beyond its memory, and so is a time of day two slices away.
+    expect(r.periodAgo(T0 + 4 * DAY)).toBe(0);
+    expect(r.periodAgo(T0 + 2 * DAY + 2 * SLICE)).toBe(0);
+  });
+
+  it('takes the largest of the periods it looks back over, and keeps them apart from today', () => {
+    const r = new Recurrence(DAY, SLICE, 3);
+    r.record(T0, 2);
+    r.record(T0 + DAY, 5);
+    r.record(T0 + 2 * DAY, 1);
+    // Recording today (three periods after the first) must not overwrite what it is compared with.
+    r.record(T0 + 3 * DAY, 0.5);
+    expect(r.periodAgo(T0 + 3 * DAY)).toBe(5);
+    expect(r.periodAgo(T0 + 4 * DAY)).toBe(5);
+    expect(r.periodAgo(T0 + 5 * DAY)).toBe(1);
+  });
+
+  it('rejects a period shorter than two slices, and a look-back that is not a whole number of periods >= 1', () => {
     expect(() => new Recurrence(SLICE, SLICE)).toThrow(RangeError);
+    expect(() => new Recurrence(DAY, SLICE, 0)).toThrow(RangeError);
+    expect(() => new Recurrence(DAY, SLICE, 1.5)).toThrow(RangeError);
   });
 });

@@ -9,7 +9,7 @@ import { fromWire, type FitPool } from '../forecast/pool.js';
 import type { HealthMetrics } from '../metrics/health.js';
 import { registerSeriesMetrics } from '../metrics/series-metrics.js';
 import type { WatchConfig } from './config.js';
-import { forecastDetectors } from './detectors.js';
+import { forecastDetectorsWithholding } from './detectors.js';
 import type { AsyncBatchFit, AsyncFit } from './refit.js';
 import { WatchService, type WatchLogger } from './service.js';
 import type { WatchSource } from './watcher.js';
@@ -51,7 +51,7 @@ export function createWatchService(config: Config, deps: WatchDependencies, logg
     fit,
     fitBatch,
     refitCores: config.watchRefitMillicores / 1000,
-    detectors: forecastDetectors,
+    detectors: forecastDetectorsWithholding(config.watchWithhold),
     health,
     logger,
     // Twice the workers: each has its next job queued; the rest of the shared pool's queue is left
