@@ -193,15 +193,16 @@ describe('order search (stepwise AICc, like auto.arima)', () => {
     for (const v of path) expect(Math.abs(v - 100)).toBeLessThan(10);
   });
 
-  it('retries only ctsa failures of MA orders, and only a bounded number of times', () => {
+  it('retries only ctsa failures of small pure MA orders, and only a bounded number of times', () => {
     const r = rng(12);
     const noise = Array.from({ length: 1500 }, () => 100 + 10 * r.normal());
     const attempts: OrderAttempt[] = [];
     stepwiseSearch(noise, 1, ArimaMethod.Css, attempts);
     expect(attempts.filter((a) => a.retried === 'ml').length).toBeLessThanOrEqual(ML_RETRY.fits);
     for (const a of attempts.filter((b) => b.retried === 'ml')) {
+      expect(a.order.p).toBe(0);
       expect(a.order.q).toBeGreaterThan(0);
-      expect(a.order.p + a.order.q).toBeLessThanOrEqual(ML_RETRY.maxTerms);
+      expect(a.order.q).toBeLessThanOrEqual(ML_RETRY.maxQ);
     }
     // Exact ML is the retry; a search that already runs ML is not retried again.
     const ml: OrderAttempt[] = [];
