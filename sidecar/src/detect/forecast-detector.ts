@@ -29,7 +29,14 @@ export type DetectorInput = 'residual' | 'novelty' | 'change' | 'shift';
 
 /** One excursion, one page: repeats are damped so a long excursion does not page on every point. */
 export interface PagingOptions {
-  /** Surprise (log10 p) at or below which a point is worth a page. */
+  /**
+   * Surprise (log10 p) at or below which a point is worth a page: it sets the bar a repeat is
+   * measured against, keeps the repeat span going, and is what a recurrence must have reached a day
+   * earlier. One in a thousand, the finest rarity the ranked histories (MAX_HISTORY_POINTS) resolve:
+   * at one in 200 (-2.3, the excursion's opening level) moderate surprises that come several times a
+   * day kept a repeat span going for days, and a real anomaly later in it was damped (README.md,
+   * Detection).
+   */
   log10p: number;
   /** For this long after a page, a point no more surprising than the page is a repeat... */
   repeatSeconds: number;
@@ -172,7 +179,9 @@ export const DEFAULT_DETECTOR: Omit<ForecastDetectorOptions, 'stepSeconds'> = {
   withhold: 'attacks',
   surprise: {
     historySeconds: 3.5 * DAY,
-    minHistoryShare: 0.1,
+    // Ranked once 30% of the history is there (a day at a 5-minute step); at 10% a channel was ranked
+    // against its first 8 hours, and the tail estimate of so few values paged more noise (README.md, Detection).
+    minHistoryShare: 0.3,
     tail: DEFAULT_TAIL,
     channels: [
       { input: 'residual', seconds: 0 },
@@ -182,7 +191,7 @@ export const DEFAULT_DETECTOR: Omit<ForecastDetectorOptions, 'stepSeconds'> = {
     ],
   },
   paging: {
-    log10p: -2.3,
+    log10p: -3,
     repeatSeconds: 12 * HOUR,
     repeatDamping: 0.2,
     recurPeriodSeconds: DAY,
