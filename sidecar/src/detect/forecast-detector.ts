@@ -291,6 +291,35 @@ function clampResidual(residual: number): number {
   return Math.max(-MAX_RESIDUAL, Math.min(MAX_RESIDUAL, residual));
 }
 
+interface SharedSettings {
+  options: ForecastDetectorOptions;
+  points: PointSettings;
+  bandZ: number;
+  driftDecay: number;
+}
+
+const sharedSettings = new WeakMap<object, SharedSettings>();
+
+function settingsOf(given: Partial<ForecastDetectorOptions> & { stepSeconds: number }): SharedSettings {
+  const known = sharedSettings.get(given);
+  if (known) return known;
+  const o: ForecastDetectorOptions = { ...DEFAULT_DETECTOR, ...given };
+  if (!(o.stepSeconds > 0) || !Number.isFinite(o.stepSeconds)) throw new RangeError('stepSeconds must be positive');
+  if (!(o.confidence > 0 && o.confidence < 1)) throw new RangeError('confidence must be in (0, 1)');
+  if (!(o.minTrainingSeconds > 0 && o.maxTrainingSeconds >= o.minTrainingSeconds)) {
+    throw new RangeError('training spans must satisfy 0 < minTrainingSeconds <= maxTrainingSeconds');
+  }
+  const points = pointSettings(o);
+  const settings = {
+    options: o,
+    points,
+    bandZ: upperNormalQuantile((1 - o.confidence) / 2),
+    driftDecay: Math.pow(0.5, 1 / points.driftHalfLife),
+  };
+  sharedSettings.set(given, settings);
+  return settings;
+}
+
 export class ForecastDetector implements StreamingDetector {
   private readonly options: ForecastDetectorOptions;
   private readonly points: PointSettings;
@@ -325,17 +354,18 @@ export class ForecastDetector implements StreamingDetector {
   /** The excursion whose points are being withheld (its start), how many so far, and from which position. */
   private withheld: { startedAt: number; points: number; from: number; accepted: boolean } | null = null;
 
+  /**
+   * Detectors built from one options object (a watcher's factory passes the same one for every
+   * series) share its settings: at 100,000 series a copy each was a few hundred kilobytes per
+   * setting. The options must not be changed after a detector was built from them.
+   */
   constructor(options: Partial<ForecastDetectorOptions> & { stepSeconds: number }, classify?: ExcursionClassifier) {
-    this.options = { ...DEFAULT_DETECTOR, ...options };
+    const settings = settingsOf(options);
+    this.options = settings.options;
     const o = this.options;
-    if (!(o.stepSeconds > 0) || !Number.isFinite(o.stepSeconds)) throw new RangeError('stepSeconds must be positive');
-    if (!(o.confidence > 0 && o.confidence < 1)) throw new RangeError('confidence must be in (0, 1)');
-    if (!(o.minTrainingSeconds > 0 && o.maxTrainingSeconds >= o.minTrainingSeconds)) {
-      throw new RangeError('training spans must satisfy 0 < minTrainingSeconds <= maxTrainingSeconds');
-    }
-    this.points = pointSettings(o);
-    this.bandZ = upperNormalQuantile((1 - o.confidence) / 2);
-    this.driftDecay = Math.pow(0.5, 1 / this.points.driftHalfLife);
+    this.points = settings.points;
+    this.bandZ = settings.bandZ;
+    this.driftDecay = settings.driftDecay;
     this.history = new HistoryRing(this.points.maxTraining);
     this.surprise = new SurpriseTracker(this.points.surprise);
     this.novelty = new ValueNovelty(this.points.surprise.historyPoints);
@@ -605,7 +635,8 @@ export class ForecastDetector implements StreamingDetector {
  */
 class HistoryRing {
   private readonly values: Float64Array;
-  private readonly masked: Uint8Array;
+  /** Allocated with the first masked value: only attacks are withheld, so most series never need it. */
+  private masked: Uint8Array | null = null;
   private head = 0;
   /** Points ever pushed: the position of the next one. */
   private pushed = 0;
@@ -613,12 +644,12 @@ class HistoryRing {
 
   constructor(private readonly capacity: number) {
     this.values = new Float64Array(capacity);
-    this.masked = new Uint8Array(capacity);
   }
 
   push(value: number | null, masked = false): void {
     this.values[this.head] = value === null ? Number.NaN : value;
-    this.masked[this.head] = masked ? 1 : 0;
+    if (masked) this.masked ??= new Uint8Array(this.capacity);
+    if (this.masked) this.masked[this.head] = masked ? 1 : 0;
     this.head = (this.head + 1) % this.capacity;
     this.size = Math.min(this.size + 1, this.capacity);
     this.pushed += 1;
@@ -626,15 +657,17 @@ class HistoryRing {
 
   /** Unmasks every value pushed at `position` (a count of earlier pushes) or later that is still held. */
   unmaskFrom(position: number): void {
+    const masked = this.masked;
+    if (!masked) return;
     const back = Math.min(this.size, this.pushed - position);
-    for (let k = 1; k <= back; k += 1) this.masked[(this.head - k + this.capacity) % this.capacity] = 0;
+    for (let k = 1; k <= back; k += 1) masked[(this.head - k + this.capacity) % this.capacity] = 0;
   }
 
   /** The value `back` points before the end (1 = the newest). */
   fromEnd(back: number): number | null {
     const at = (this.head - back + this.capacity) % this.capacity;
     const v = this.values[at]!;
-    return Number.isNaN(v) || this.masked[at] === 1 ? null : v;
+    return Number.isNaN(v) || this.masked?.[at] === 1 ? null : v;
   }
 
   toArray(): Array<number | null> {

@@ -4,6 +4,8 @@ import { FakePrometheus, InlinePool, NaiveEngine } from '../bands/__fixtures__/f
 import { PoolBandsEngine } from '../bands/pool-engine.js';
 import type { BandsEngine } from '../bands/engine.js';
 import { loadConfig } from '../config.js';
+import { LazyForecastPool } from '../forecast/lazy-pool.js';
+import type { ForecastPool, WarmReport } from '../forecast/pool.js';
 import { warmBeforeListening, warmRequestPath } from './warm-up.js';
 
 const TOKEN = 'warm-up-test-token-0123456789abcdef';
@@ -127,5 +129,46 @@ describe('the warm-up requests before listening', () => {
       release();
       await app.close();
     }
+  });
+});
+
+describe("the fit workers' warm-up at start", () => {
+  /** A pool that reports `report` when warmed: the workers' own reports are pool.test.ts' subject. */
+  function poolReporting(report: WarmReport): LazyForecastPool {
+    const pool = { queueDepth: 0, warmed: async () => report, close: async () => undefined };
+    return new LazyForecastPool(() => pool as unknown as ForecastPool);
+  }
+
+  async function startUpLog(report: WarmReport, level: 'info' | 'warn'): Promise<unknown[][]> {
+    const app = await buildApp(loadConfig({ NTMA_API_TOKEN: TOKEN }), {
+      logger: false,
+      services: {
+        prometheus: new FakePrometheus([], () => 0),
+        bandsEngine: new NaiveEngine(),
+        fitPool: poolReporting(report),
+        readiness: [],
+        watchers: { source: '<none>', watchers: [] },
+      },
+    });
+    try {
+      return await logged(app, level, async () => {
+        await app.ready();
+      });
+    } finally {
+      await app.close();
+    }
+  }
+
+  const base: WarmReport = { workers: 2, done: 2, timedOut: false, skipped: false, slowestMs: 420, errors: [] };
+
+  it('is logged with its duration before the app is ready', async () => {
+    expect(await startUpLog(base, 'info')).toContainEqual([base, 'fit workers warmed up']);
+  });
+
+  it.each([
+    ['threw in a worker', { ...base, errors: ['the warm-up broke'] }],
+    ['ran out of time', { ...base, done: 1, timedOut: true }],
+  ])('is logged as a warning when it %s, and the app still starts', async (_, report) => {
+    expect(await startUpLog(report, 'warn')).toContainEqual([report, expect.stringMatching(/warm-up incomplete/)]);
   });
 });
