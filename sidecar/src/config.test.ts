@@ -36,6 +36,19 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ NTMA_PROMETHEUS_MAX_POINTS: '0' })).toThrow(/NTMA_PROMETHEUS_MAX_POINTS/);
   });
 
+  it("withholds only attacks from the watchers' models unless NTMA_WATCH_WITHHOLD says every excursion", () => {
+    expect(loadConfig({}).watchWithhold).toBe('attacks');
+    expect(loadConfig({ NTMA_WATCH_WITHHOLD: 'attacks' }).watchWithhold).toBe('attacks');
+    expect(loadConfig({ NTMA_WATCH_WITHHOLD: 'excursions' }).watchWithhold).toBe('excursions');
+  });
+
+  it('refuses an unknown NTMA_WATCH_WITHHOLD, naming the variable and the choices', () => {
+    expect(() => loadConfig({ NTMA_WATCH_WITHHOLD: 'all' })).toThrow(ConfigError);
+    expect(() => loadConfig({ NTMA_WATCH_WITHHOLD: 'Attacks' })).toThrow(
+      /NTMA_WATCH_WITHHOLD: expected one of attacks, excursions, got "Attacks"/,
+    );
+  });
+
   it('names the variable when a port is not a number', () => {
     expect(() => loadConfig({ NTMA_PORT: 'eighty' })).toThrow(ConfigError);
     expect(() => loadConfig({ NTMA_PORT: 'eighty' })).toThrow(/NTMA_PORT/);

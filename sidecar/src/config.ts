@@ -1,5 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
+import { WITHHOLD_SCOPES, type WithholdScope } from './detect/forecast-detector.js';
 import { DEFAULT_ANSWER_CAPS, type AnswerCaps } from './prometheus/caps.js';
 
 /** Everything the sidecar reads from its environment, validated once at start. */
@@ -30,6 +31,12 @@ export interface Config {
    * models all want refreshing every quarter of their window, from taking every core.
    */
   watchRefitMillicores: number;
+  /**
+   * NTMA_WATCH_WITHHOLD (default `attacks`): which excursions the watchers keep from their models,
+   * only those classified `attack_suspected` or every `excursions` (the old setting, measured in
+   * README.md, Detection). The NAB backtest runs the default.
+   */
+  watchWithhold: WithholdScope;
   /** Requests per minute per client (address and Grafana user) on every route that is not public. */
   rateLimitPerMinute: number;
   /** Requests per minute per address, all Grafana users together; defaults to 10 × the per-client budget. */
@@ -90,6 +97,14 @@ function boolean(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(name, `expected true or false, got "${raw}"`);
 }
 
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  const value = allowed.find((a) => a === raw);
+  if (value === undefined) throw new ConfigError(name, `expected one of ${allowed.join(', ')}, got "${raw}"`);
+  return value;
+}
+
 function httpUrl(env: Env, name: string, fallback: string): string {
   const raw = text(env, name) ?? fallback;
   let url: URL;
@@ -144,6 +159,7 @@ export function loadConfig(env: Env = process.env): Config {
     fitWorkers: integer(env, 'NTMA_FIT_WORKERS', cores, 1, 64),
     fitTimeoutMs: integer(env, 'NTMA_FIT_TIMEOUT_MS', 20000, 100, 600000),
     watchRefitMillicores: integer(env, 'NTMA_WATCH_REFIT_MILLICORES', 500, 1, 64000),
+    watchWithhold: oneOf(env, 'NTMA_WATCH_WITHHOLD', WITHHOLD_SCOPES, 'attacks'),
     rateLimitPerMinute,
     rateLimitPerAddressPerMinute: integer(
       env,

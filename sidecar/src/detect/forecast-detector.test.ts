@@ -1,5 +1,5 @@
 import { fakeFit, fakeModel, normals } from './__fixtures__/fake-model.js';
-import { ForecastDetector } from './forecast-detector.js';
+import { DEFAULT_DETECTOR, ForecastDetector, type WithholdScope } from './forecast-detector.js';
 import type { Verdict } from './types.js';
 
 const STEP = 300;
@@ -78,7 +78,13 @@ describe('ForecastDetector', () => {
       return values;
     };
     // Repeats of a page are damped for an hour only, so a day later only the recurrence can damp.
-    const paging = { log10p: -2.3, repeatSeconds: 3600, repeatDamping: 0.2, recurSliceSeconds: 1800 };
+    const paging = {
+      log10p: -2.3,
+      repeatSeconds: 3600,
+      repeatDamping: 0.2,
+      recurSliceSeconds: 1800,
+      recurMemorySeconds: 86_400,
+    };
     const run = (values: number[], recurPeriodSeconds: number): number[] =>
       stream(new ForecastDetector({ stepSeconds: STEP, paging: { ...paging, recurPeriodSeconds } }), values).map(
         (v) => v.score,
@@ -106,6 +112,34 @@ describe('ForecastDetector', () => {
         86_400,
       )[moved(2)],
     ).toBeGreaterThan(0.5);
+  });
+
+  it('damps a daily job that skips days while its last run is within the recurrence memory, and not beyond it', () => {
+    const day = 86_400 / STEP;
+    const paging = { log10p: -2.3, repeatSeconds: 3600, repeatDamping: 0.2, recurPeriodSeconds: 86_400 };
+    const at = (d: number): number => 1500 + d * day;
+    // Runs on days 0, 2 and 5: two days, then three days apart, each a little smaller than the last, so
+    // each is no more surprising than the run before it.
+    const values = noise(1500 + 6 * day, 3);
+    values[at(0)] = 140;
+    values[at(2)] = 135;
+    values[at(5)] = 125;
+    const run = (recurMemorySeconds: number): number[] =>
+      stream(
+        new ForecastDetector({ stepSeconds: STEP, paging: { ...paging, recurSliceSeconds: 1800, recurMemorySeconds } }),
+        values,
+      ).map((v) => v.score);
+    const yesterdayOnly = run(86_400);
+    const twoDays = run(2 * 86_400);
+    const threeDays = run(3 * 86_400);
+    expect(yesterdayOnly[at(0)]).toBeGreaterThan(0.6);
+    // Remembering one day, a job that skipped a day is new every time.
+    expect(yesterdayOnly[at(2)]).toBeGreaterThan(0.5);
+    expect(yesterdayOnly[at(5)]).toBeGreaterThan(0.5);
+    // Two days back catch the run two days after the last, not the one three days after it.
+    expect(twoDays[at(2)]).toBeLessThan(yesterdayOnly[at(2)]! / 2);
+    expect(twoDays[at(5)]).toBeGreaterThan(0.5);
+    expect(threeDays[at(5)]).toBeLessThan(yesterdayOnly[at(5)]! / 2);
   });
 
   it('asks for a new model when the current one is as old as its training set, then every quarter of its window', () => {
@@ -290,7 +324,7 @@ describe('ForecastDetector', () => {
 
   describe('keeping an excursion out of the model (maxWithheldSeconds)', () => {
     /** A detector on 200 points of noise around 100 with a constant model installed, its predictor recording. */
-    function primed(maxWithheldPoints: number, withholdMinShare = 0) {
+    function primed(maxWithheldPoints: number, withholdMinShare = 0, withhold: WithholdScope = 'attacks') {
       const fit = fakeFit();
       const detector = new ForecastDetector(
         {
@@ -300,6 +334,10 @@ describe('ForecastDetector', () => {
           refitShare: 10,
           maxWithheldSeconds: maxWithheldPoints * STEP,
           withholdMinShare,
+          withhold,
+          // The 100 scored points of the priming are enough to rank the channels against, so a mild point
+          // is judged as the detector judges it in steady state, not by the warm-up's Gaussian tail.
+          surprise: { ...DEFAULT_DETECTOR.surprise, minHistoryShare: 0.1 },
         },
         // Withholding is for attacks: this classifier calls every upward excursion one.
         (excursion) => (excursion.direction > 0 ? 'attack_suspected' : excursion.shape),
@@ -347,6 +385,24 @@ describe('ForecastDetector', () => {
       last.observed.length = 0;
       feed(plain, [140, 141], 200);
       expect(last.observed).toEqual([140, 141]);
+    });
+
+    it("withholds every excursion, a drop or one without a classifier too, with withhold: 'excursions'", () => {
+      const { detector, model } = primed(20, 0, 'excursions');
+      feed(detector, [60, 61, 60], 200);
+      expect(model.observed).toEqual([null, null, null]);
+      const plain = new ForecastDetector({
+        stepSeconds: STEP,
+        minTrainingSeconds: 100 * STEP,
+        maxWithheldSeconds: 20 * STEP,
+        withhold: 'excursions',
+      });
+      const fit = fakeFit();
+      stream(plain, noise(200), fit);
+      const last = fit.models.at(-1)!;
+      last.observed.length = 0;
+      feed(plain, [140, 141], 200);
+      expect(last.observed).toEqual([null, null]);
     });
 
     it('feeds in-band points of an open excursion, and out-of-band points with no excursion open', () => {

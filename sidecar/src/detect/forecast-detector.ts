@@ -29,20 +29,34 @@ export type DetectorInput = 'residual' | 'novelty' | 'change' | 'shift';
 
 /** One excursion, one page: repeats are damped so a long excursion does not page on every point. */
 export interface PagingOptions {
-  /** Surprise (log10 p) at or below which a point is worth a page. */
+  /**
+   * Surprise (log10 p) at or below which a point is worth a page: it sets the bar a repeat is
+   * measured against, keeps the repeat span going, and is what a recurrence must have reached a day
+   * earlier. One in a thousand, the finest rarity the ranked histories (MAX_HISTORY_POINTS) resolve:
+   * at one in 200 (-2.3, the excursion's opening level) moderate surprises that come several times a
+   * day kept a repeat span going for days, and a real anomaly later in it was damped (README.md,
+   * Detection).
+   */
   log10p: number;
   /** For this long after a page, a point no more surprising than the page is a repeat... */
   repeatSeconds: number;
   /** ...and reports only this share of its surprise (in decades). */
   repeatDamping: number;
   /**
-   * A point no more surprising than a page-worthy surprise at the same time one period earlier (a
-   * slice either side included, since daily jobs drift by minutes) is a recurrence, a daily job
-   * rather than an anomaly, and is reported damped like a repeat. 0 turns it off.
+   * A point no more surprising than a page-worthy surprise at the same time one period earlier, or
+   * a few periods earlier (see recurMemorySeconds; a slice either side included, since daily jobs
+   * drift by minutes), is a recurrence, a daily job rather than an anomaly, and is reported damped
+   * like a repeat. 0 turns it off.
    */
   recurPeriodSeconds: number;
   /** Width of the slices of the clock a period is remembered in (see recurrence.ts). */
   recurSliceSeconds: number;
+  /**
+   * How far back a recurrence is looked for, in whole periods (rounded, at least one): a job need
+   * not run every day. Three days raised every NAB score, in-sample and cross-validated, over one
+   * (README.md, Detection).
+   */
+  recurMemorySeconds: number;
 }
 
 /**
@@ -110,10 +124,20 @@ export interface ForecastDetectorOptions {
    * floods, the case withholding is for, are multiples of the forecast.
    */
   withholdMinShare: number;
+  /**
+   * Which excursions are withheld: `attacks` (those the classifier calls `attack_suspected`) or
+   * every `excursions` (the watchers' old setting). Measured both ways on NAB and on the live demo
+   * (README.md, Detection); kept selectable so both run the same code.
+   */
+  withhold: WithholdScope;
   surprise: DetectorSurpriseOptions;
   paging: PagingOptions;
   excursion: ExcursionOptions;
 }
+
+/** The excursions whose points may be kept from the model (see ForecastDetectorOptions.withhold). */
+export const WITHHOLD_SCOPES = ['attacks', 'excursions'] as const;
+export type WithholdScope = (typeof WITHHOLD_SCOPES)[number];
 
 const HOUR = 3600;
 const DAY = 24 * HOUR;
@@ -152,9 +176,12 @@ export const DEFAULT_DETECTOR: Omit<ForecastDetectorOptions, 'stepSeconds'> = {
   maxGapShare: 1 / 14,
   maxWithheldSeconds: 0,
   withholdMinShare: 0,
+  withhold: 'attacks',
   surprise: {
     historySeconds: 3.5 * DAY,
-    minHistoryShare: 0.1,
+    // Ranked once 30% of the history is there (a day at a 5-minute step); at 10% a channel was ranked
+    // against its first 8 hours, and the tail estimate of so few values paged more noise (README.md, Detection).
+    minHistoryShare: 0.3,
     tail: DEFAULT_TAIL,
     channels: [
       { input: 'residual', seconds: 0 },
@@ -164,11 +191,12 @@ export const DEFAULT_DETECTOR: Omit<ForecastDetectorOptions, 'stepSeconds'> = {
     ],
   },
   paging: {
-    log10p: -2.3,
+    log10p: -3,
     repeatSeconds: 12 * HOUR,
     repeatDamping: 0.2,
     recurPeriodSeconds: DAY,
     recurSliceSeconds: HOUR / 2,
+    recurMemorySeconds: 3 * DAY,
   },
   excursion: DEFAULT_EXCURSION,
 };
@@ -263,6 +291,35 @@ function clampResidual(residual: number): number {
   return Math.max(-MAX_RESIDUAL, Math.min(MAX_RESIDUAL, residual));
 }
 
+interface SharedSettings {
+  options: ForecastDetectorOptions;
+  points: PointSettings;
+  bandZ: number;
+  driftDecay: number;
+}
+
+const sharedSettings = new WeakMap<object, SharedSettings>();
+
+function settingsOf(given: Partial<ForecastDetectorOptions> & { stepSeconds: number }): SharedSettings {
+  const known = sharedSettings.get(given);
+  if (known) return known;
+  const o: ForecastDetectorOptions = { ...DEFAULT_DETECTOR, ...given };
+  if (!(o.stepSeconds > 0) || !Number.isFinite(o.stepSeconds)) throw new RangeError('stepSeconds must be positive');
+  if (!(o.confidence > 0 && o.confidence < 1)) throw new RangeError('confidence must be in (0, 1)');
+  if (!(o.minTrainingSeconds > 0 && o.maxTrainingSeconds >= o.minTrainingSeconds)) {
+    throw new RangeError('training spans must satisfy 0 < minTrainingSeconds <= maxTrainingSeconds');
+  }
+  const points = pointSettings(o);
+  const settings = {
+    options: o,
+    points,
+    bandZ: upperNormalQuantile((1 - o.confidence) / 2),
+    driftDecay: Math.pow(0.5, 1 / points.driftHalfLife),
+  };
+  sharedSettings.set(given, settings);
+  return settings;
+}
+
 export class ForecastDetector implements StreamingDetector {
   private readonly options: ForecastDetectorOptions;
   private readonly points: PointSettings;
@@ -297,17 +354,18 @@ export class ForecastDetector implements StreamingDetector {
   /** The excursion whose points are being withheld (its start), how many so far, and from which position. */
   private withheld: { startedAt: number; points: number; from: number; accepted: boolean } | null = null;
 
+  /**
+   * Detectors built from one options object (a watcher's factory passes the same one for every
+   * series) share its settings: at 100,000 series a copy each was a few hundred kilobytes per
+   * setting. The options must not be changed after a detector was built from them.
+   */
   constructor(options: Partial<ForecastDetectorOptions> & { stepSeconds: number }, classify?: ExcursionClassifier) {
-    this.options = { ...DEFAULT_DETECTOR, ...options };
+    const settings = settingsOf(options);
+    this.options = settings.options;
     const o = this.options;
-    if (!(o.stepSeconds > 0) || !Number.isFinite(o.stepSeconds)) throw new RangeError('stepSeconds must be positive');
-    if (!(o.confidence > 0 && o.confidence < 1)) throw new RangeError('confidence must be in (0, 1)');
-    if (!(o.minTrainingSeconds > 0 && o.maxTrainingSeconds >= o.minTrainingSeconds)) {
-      throw new RangeError('training spans must satisfy 0 < minTrainingSeconds <= maxTrainingSeconds');
-    }
-    this.points = pointSettings(o);
-    this.bandZ = upperNormalQuantile((1 - o.confidence) / 2);
-    this.driftDecay = Math.pow(0.5, 1 / this.points.driftHalfLife);
+    this.points = settings.points;
+    this.bandZ = settings.bandZ;
+    this.driftDecay = settings.driftDecay;
     this.history = new HistoryRing(this.points.maxTraining);
     this.surprise = new SurpriseTracker(this.points.surprise);
     this.novelty = new ValueNovelty(this.points.surprise.historyPoints);
@@ -315,8 +373,15 @@ export class ForecastDetector implements StreamingDetector {
     this.change = changeHalfLife === null ? null : new ResidualCusum(changeHalfLife);
     this.shift = shiftWindow === null ? null : new DistributionShift(shiftWindow);
     this.excursions = new ExcursionTracker(o.excursion, classify);
-    const { recurPeriodSeconds, recurSliceSeconds } = o.paging;
-    this.recurrence = recurPeriodSeconds > 0 ? new Recurrence(recurPeriodSeconds, recurSliceSeconds) : null;
+    const { recurPeriodSeconds, recurSliceSeconds, recurMemorySeconds } = o.paging;
+    this.recurrence =
+      recurPeriodSeconds > 0
+        ? new Recurrence(
+            recurPeriodSeconds,
+            recurSliceSeconds,
+            Math.max(1, Math.round(recurMemorySeconds / recurPeriodSeconds)),
+          )
+        : null;
   }
 
   /** The model currently in use, for reports (e.g. its name). */
@@ -490,11 +555,11 @@ export class ForecastDetector implements StreamingDetector {
     const limit = this.points.maxWithheld;
     if (this.withheld && this.withheld.startedAt !== open?.startedAt) this.endWithholding();
     if (!open || anomaly === 0 || anomaly !== open.direction || limit <= 0) return false;
-    // Only an attack is kept from the model. Any other excursion is learned: on the NAB corpus,
+    // By default only an attack is kept from the model. Any other excursion is learned: on the NAB corpus,
     // withholding every gross excursion for 10 minutes costs 7 points of the standard score
     // in-sample and 9 cross-validated (README.md, Detection), since most excursions of real series are
     // changes the model should follow. An attack is the one excursion the band must not learn.
-    if (this.excursions.currentKind() !== 'attack_suspected') return false;
+    if (this.options.withhold === 'attacks' && this.excursions.currentKind() !== 'attack_suspected') return false;
     this.withheld ??= { startedAt: open.startedAt, points: 0, from: this.position, accepted: false };
     const run = this.withheld;
     if (run.accepted) return false;
@@ -570,7 +635,8 @@ export class ForecastDetector implements StreamingDetector {
  */
 class HistoryRing {
   private readonly values: Float64Array;
-  private readonly masked: Uint8Array;
+  /** Allocated with the first masked value: only attacks are withheld, so most series never need it. */
+  private masked: Uint8Array | null = null;
   private head = 0;
   /** Points ever pushed: the position of the next one. */
   private pushed = 0;
@@ -578,12 +644,12 @@ class HistoryRing {
 
   constructor(private readonly capacity: number) {
     this.values = new Float64Array(capacity);
-    this.masked = new Uint8Array(capacity);
   }
 
   push(value: number | null, masked = false): void {
     this.values[this.head] = value === null ? Number.NaN : value;
-    this.masked[this.head] = masked ? 1 : 0;
+    if (masked) this.masked ??= new Uint8Array(this.capacity);
+    if (this.masked) this.masked[this.head] = masked ? 1 : 0;
     this.head = (this.head + 1) % this.capacity;
     this.size = Math.min(this.size + 1, this.capacity);
     this.pushed += 1;
@@ -591,15 +657,17 @@ class HistoryRing {
 
   /** Unmasks every value pushed at `position` (a count of earlier pushes) or later that is still held. */
   unmaskFrom(position: number): void {
+    const masked = this.masked;
+    if (!masked) return;
     const back = Math.min(this.size, this.pushed - position);
-    for (let k = 1; k <= back; k += 1) this.masked[(this.head - k + this.capacity) % this.capacity] = 0;
+    for (let k = 1; k <= back; k += 1) masked[(this.head - k + this.capacity) % this.capacity] = 0;
   }
 
   /** The value `back` points before the end (1 = the newest). */
   fromEnd(back: number): number | null {
     const at = (this.head - back + this.capacity) % this.capacity;
     const v = this.values[at]!;
-    return Number.isNaN(v) || this.masked[at] === 1 ? null : v;
+    return Number.isNaN(v) || this.masked?.[at] === 1 ? null : v;
   }
 
   toArray(): Array<number | null> {

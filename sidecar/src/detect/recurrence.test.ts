@@ -33,7 +33,50 @@ describe('Recurrence', () => {
     expect(r.periodAgo(T0 + 2 * DAY)).toBe(1);
   });
 
-  it('rejects a period shorter than two slices', () => {
+  it('names slices by lap and slot, so slice numbers past 2^31 (short slices, late times) still match', () => {
+    const r = new Recurrence(10, 0.5);
+    const t = 1_800_000_000; // slice 3.6e9
+    r.record(t, 4);
+    expect(r.periodAgo(t + 10)).toBe(4);
+    expect(r.periodAgo(t + 20)).toBe(0);
+    // The same slot one lap later is another slice.
+    expect(r.periodAgo(t + 30)).toBe(0);
+  });
+
+  it('reads a point exactly as surprising as one a period ago as a recurrence, though it keeps single precision', () => {
+    const r = new Recurrence(DAY, SLICE);
+    const decades = 2.345678912345;
+    r.record(T0, decades);
+    expect(r.periodAgo(T0 + DAY)).toBeGreaterThanOrEqual(decades);
+    expect(r.periodAgo(T0 + DAY)).toBeCloseTo(decades, 6);
+  });
+
+  it('looks back over several periods when asked: a job that skips a day is still the same job', () => {
+    const r = new Recurrence(DAY, SLICE, 3);
+    r.record(T0, 4);
+    expect(r.periodAgo(T0 + DAY)).toBe(4);
+    expect(r.periodAgo(T0 + 2 * DAY + SLICE)).toBe(4);
+    expect(r.periodAgo(T0 + 3 * DAY - SLICE)).toBe(4);
+    // Four periods back is beyond its memory, and so is a time of day two slices away.
+    expect(r.periodAgo(T0 + 4 * DAY)).toBe(0);
+    expect(r.periodAgo(T0 + 2 * DAY + 2 * SLICE)).toBe(0);
+  });
+
+  it('takes the largest of the periods it looks back over, and keeps them apart from today', () => {
+    const r = new Recurrence(DAY, SLICE, 3);
+    r.record(T0, 2);
+    r.record(T0 + DAY, 5);
+    r.record(T0 + 2 * DAY, 1);
+    // Recording today (three periods after the first) must not overwrite what it is compared with.
+    r.record(T0 + 3 * DAY, 0.5);
+    expect(r.periodAgo(T0 + 3 * DAY)).toBe(5);
+    expect(r.periodAgo(T0 + 4 * DAY)).toBe(5);
+    expect(r.periodAgo(T0 + 5 * DAY)).toBe(1);
+  });
+
+  it('rejects a period shorter than two slices, and a look-back that is not a whole number of periods >= 1', () => {
     expect(() => new Recurrence(SLICE, SLICE)).toThrow(RangeError);
+    expect(() => new Recurrence(DAY, SLICE, 0)).toThrow(RangeError);
+    expect(() => new Recurrence(DAY, SLICE, 1.5)).toThrow(RangeError);
   });
 });

@@ -1,42 +1,76 @@
 /**
  * Surprise that recurs at the same time of day. A daily job (a backup, a report, a cron'd batch)
- * makes a spike at about the same time every day; a model without a daily season (the spike is one
- * point a day, too little for a seasonal fit) is surprised by every one, and each one is a false
- * alarm. This keeps, per slice of the clock, the largest surprise seen in it over the last two
- * periods, so the detector can ask whether the same slice one period ago (or a slice either side of
- * it, since jobs drift by minutes) was just as surprising.
+ * makes a spike at about the same time on the days it runs; a model without a daily season (the
+ * spike is one point a day, too little for a seasonal fit) is surprised by every one, and each one
+ * is a false alarm. This keeps, per slice of the clock, the largest surprise seen in it over the last
+ * few periods, so the detector can ask whether the same slice on one of the last `periods` periods
+ * (or a slice either side of it, since jobs drift by minutes) was just as surprising. More than one
+ * period back, since a job need not run every day: on NAB, AWS CPU spikes came back at the same time
+ * one, two or three days apart.
  *
- * State is two periods of slices (96 numbers for a day in half-hour slices), whatever the step.
+ * State is `periods + 1` periods of slices (192 numbers for three days in half-hour slices), whatever
+ * the step.
  */
+const single = new Float32Array(1);
+const singleBits = new Uint32Array(single.buffer);
+
+/** The smallest single-precision number >= a non-negative one. */
+function roundedUp(decades: number): number {
+  single[0] = decades;
+  if (single[0]! < decades) singleBits[0] = singleBits[0]! + 1;
+  return single[0]!;
+}
+
+/** A slot that holds no slice yet: a lap no unix time reaches. */
+const EMPTY = -0x80000000;
+
 export class Recurrence {
   private readonly slots: number;
   private readonly perPeriod: number;
-  /** The slice number (time / sliceSeconds) each slot holds, or -1 while empty. */
-  private readonly slices: Float64Array;
-  private readonly peaks: Float64Array;
+  /**
+   * Which lap of the slots (slice number / slots) each slot holds, EMPTY while it holds none: with
+   * the slot, that names the slice. 32 bits where the slice number itself would need a double.
+   */
+  private readonly laps: Int32Array;
+  /**
+   * Single precision, rounded up: a surprise in decades needs no more, and a point exactly as
+   * surprising as one a period ago must still read as no more surprising than it.
+   */
+  private readonly peaks: Float32Array;
 
+  /** `periods`: how many periods back a slice is compared with (1: the same time yesterday only). */
   constructor(
     periodSeconds: number,
     private readonly sliceSeconds: number,
+    private readonly periods = 1,
   ) {
     if (!(sliceSeconds > 0 && periodSeconds >= 2 * sliceSeconds)) {
       throw new RangeError('a period must span at least two slices');
     }
+    if (!(Number.isInteger(periods) && periods >= 1)) throw new RangeError('periods must be a whole number >= 1');
     this.perPeriod = Math.round(periodSeconds / sliceSeconds);
-    // Two periods, so today's slices never overwrite the ones a period ago that they are compared with.
-    this.slots = 2 * this.perPeriod;
-    this.slices = new Float64Array(this.slots).fill(-1);
-    this.peaks = new Float64Array(this.slots);
+    // One period more than is looked back over, so today's slices never overwrite the oldest ones
+    // they are compared with.
+    this.slots = (periods + 1) * this.perPeriod;
+    // One buffer for both: one allocation per series, not two.
+    const buffer = new ArrayBuffer(8 * this.slots);
+    this.peaks = new Float32Array(buffer, 0, this.slots);
+    this.laps = new Int32Array(buffer, 4 * this.slots, this.slots).fill(EMPTY);
   }
 
-  /** The largest surprise (in decades) recorded one period before `t`, a slice either side included; 0 if none. */
+  /**
+   * The largest surprise (in decades) recorded one to `periods` periods before `t`, a slice either
+   * side included; 0 if none.
+   */
   periodAgo(t: number): number {
     const slice = Math.floor(t / this.sliceSeconds);
     let peak = 0;
-    for (let d = -1; d <= 1; d += 1) {
-      const then = slice - this.perPeriod + d;
-      const slot = this.slotOf(then);
-      if (this.slices[slot] === then) peak = Math.max(peak, this.peaks[slot]!);
+    for (let p = 1; p <= this.periods; p += 1) {
+      for (let d = -1; d <= 1; d += 1) {
+        const then = slice - p * this.perPeriod + d;
+        const slot = this.slotOf(then);
+        if (this.laps[slot] === this.lapOf(then)) peak = Math.max(peak, this.peaks[slot]!);
+      }
     }
     return peak;
   }
@@ -45,11 +79,17 @@ export class Recurrence {
   record(t: number, decades: number): void {
     const slice = Math.floor(t / this.sliceSeconds);
     const slot = this.slotOf(slice);
-    if (this.slices[slot] !== slice) {
-      this.slices[slot] = slice;
+    const lap = this.lapOf(slice);
+    if (this.laps[slot] !== lap) {
+      this.laps[slot] = lap;
       this.peaks[slot] = 0;
     }
-    this.peaks[slot] = Math.max(this.peaks[slot]!, decades);
+    this.peaks[slot] = Math.max(this.peaks[slot]!, roundedUp(decades));
+  }
+
+  /** Wraps past 2^31 laps (never, for unix times) rather than failing. */
+  private lapOf(slice: number): number {
+    return Math.floor(slice / this.slots) | 0;
   }
 
   private slotOf(slice: number): number {

@@ -39,17 +39,20 @@ export function defaultDetectors(fit: Fit): DetectorFactory[] {
 /** A CUSUM of the residuals (change-point evidence) over this half-life: measured, not kept (README.md, Detection). */
 export const ABLATION_CHANGE_SECONDS = 3600;
 
-/** The detector with one part removed at a time, and with the change channel it does not have added. */
+/** The detector with one part removed at a time, with the change channel it does not have added, and withholding every excursion. */
 export function ablations(fit: Fit): DetectorFactory[] {
   const { surprise, paging } = DEFAULT_DETECTOR;
   const without = (index: number): Partial<ForecastDetectorOptions> => ({
     surprise: { ...surprise, channels: surprise.channels.filter((_, k) => k !== index) },
   });
   return [
-    ntma(fit, 'no-withholding', { maxWithheldSeconds: 0 }),
+    // NAB has no network signals, so nothing is an attack and the default withholds nothing here;
+    // the old setting (every excursion withheld) is what differs (README.md, Detection).
+    ntma(fit, 'withhold-every-excursion', { withhold: 'excursions' }),
     ...surprise.channels.map((channel, k) => ntma(fit, `without-${channel.input}-${channel.seconds}s`, without(k))),
     ntma(fit, 'no-repeat-damping', { paging: { ...paging, repeatDamping: 1 } }),
     ntma(fit, 'no-daily-recurrence', { paging: { ...paging, recurPeriodSeconds: 0 } }),
+    ntma(fit, 'recurrence-one-day-back', { paging: { ...paging, recurMemorySeconds: paging.recurPeriodSeconds } }),
     ntma(fit, `with-change-${ABLATION_CHANGE_SECONDS}s`, {
       surprise: {
         ...surprise,

@@ -11,7 +11,13 @@
  *   Without it a flood becomes the forecast within a minute and its end reads as a drop. Only
  *   points 20% or more off the forecast are withheld: smaller ones are mostly the model lagging a trend.
  */
-import { DEFAULT_DETECTOR, ForecastDetector, type ForecastDetectorOptions } from '../detect/forecast-detector.js';
+import {
+  DEFAULT_DETECTOR,
+  ForecastDetector,
+  type ForecastDetectorOptions,
+  type WithholdScope,
+} from '../detect/forecast-detector.js';
+import type { WatcherSpec } from './config.js';
 import type { DetectorFactory } from './watcher.js';
 
 /** Fewest points a first fit is given: ARIMA's 40 observed points plus a 20-point calibration tail. */
@@ -43,8 +49,27 @@ export function watcherDetectorOptions(
   };
 }
 
-export const forecastDetectors: DetectorFactory = (spec, classify) =>
-  new ForecastDetector(
-    { ...watcherDetectorOptions(spec.stepSeconds, spec.trainSeconds), confidence: spec.confidence },
-    classify,
-  );
+/**
+ * The watchers' detectors, withholding `scope`'s excursions (NTMA_WATCH_WITHHOLD; the default,
+ * `attacks`, is DEFAULT_DETECTOR's and the backtest's). `excursions` is the old setting, kept so the
+ * live bench (bench/withhold-live.mjs) runs both ways through the same code. One options object per
+ * watcher, so its detectors share their settings (ForecastDetector keeps one copy per options
+ * object) rather than holding a copy each.
+ */
+export function forecastDetectorsWithholding(scope: WithholdScope): DetectorFactory {
+  const optionsPerWatcher = new WeakMap<WatcherSpec, Partial<ForecastDetectorOptions> & { stepSeconds: number }>();
+  return (spec, classify) => {
+    let options = optionsPerWatcher.get(spec);
+    if (!options) {
+      options = {
+        ...watcherDetectorOptions(spec.stepSeconds, spec.trainSeconds),
+        confidence: spec.confidence,
+        withhold: scope,
+      };
+      optionsPerWatcher.set(spec, options);
+    }
+    return new ForecastDetector(options, classify);
+  };
+}
+
+export const forecastDetectors: DetectorFactory = forecastDetectorsWithholding(DEFAULT_DETECTOR.withhold);
