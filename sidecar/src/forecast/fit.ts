@@ -34,6 +34,7 @@ import { NaiveFilter } from './naive.js';
 import { removeSeasonality } from './seasonality.js';
 import { fillGaps, findSpikes, normalise, observedCount, scalingOf, toSeries } from './series.js';
 import { fitSes } from './ses.js';
+import { measureSpread } from './spread.js';
 import {
   chooseTransform,
   errorsGrowWithLevel,
@@ -211,8 +212,8 @@ function arimaStage(
     };
   } finally {
     diagnostics.orders.push(
-      ...attempts.map(({ order, drift, aicc, error }) => ({
-        order: `${orderName(order)}${drift ? '+drift' : ''}`,
+      ...attempts.map(({ order, drift, aicc, error, retried }) => ({
+        order: `${orderName(order)}${drift ? '+drift' : ''}${retried ? ` by ${retried}` : ''}`,
         ...(aicc === undefined ? {} : { aicc }),
         ...(error ? { error } : {}),
       })),
@@ -417,6 +418,9 @@ function fitIn(data: Float64Array, spec: FitSpec, transform: TransformChoice): S
     const recent = new Float64Array(n);
     recent.set(deseasonalised);
     for (let k = 0; k < tailLength; k++) recent[fitLength + k] = filledTail[k]! - seasonalAt(cycles, k);
+    // Measured on the observed points only: interpolated gaps and spikes would narrow it.
+    const spiked = new Set(spikes);
+    const spread = measureSpread(recent.map((v, i) => (Number.isNaN(x[i]!) || spiked.has(i) ? Number.NaN : v)));
     const stages: Array<[string, () => Stage]> = [
       ['arima', () => arimaStage(deseasonalised, recent, fitPart, spec.model, periods, burstScale, diagnostics)],
       ['ets', () => etsStage(deseasonalised, fitPart, periods)],
@@ -450,6 +454,7 @@ function fitIn(data: Float64Array, spec: FitSpec, transform: TransformChoice): S
           seasonal,
           remainder,
           calibration,
+          ...(spread ? { spread } : {}),
         });
         const observedTail = data.subarray(fitLength);
         const heldOut = heldOutBand(forecasts, observedTail, calibration, scaling, transform.kind, spec.confidence);

@@ -52,6 +52,8 @@ export function watchedModel(snapshot: ModelSnapshot): ComposedModel {
     seasonal: unboxed(snapshot.seasonal),
     remainder: unboxed(snapshot.remainder),
     calibration: unboxed(snapshot.calibration),
+    // Always present (undefined when the fit measured none), so every watched snapshot shares one hidden class.
+    spread: snapshot.spread ? unboxed(snapshot.spread) : undefined,
     diagnostics: NO_DIAGNOSTICS,
   };
   return restoreModel(lean, { shared: true });
