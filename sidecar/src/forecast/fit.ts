@@ -16,7 +16,14 @@
 import { ARIMA_ORDER_MAX } from '@ntma/contract';
 import { ArimaFilter, burstSetting, type ArimaParams } from './arima-filter.js';
 import { mstl } from './mstl.js';
-import { differencingOrder, fitOrder, stepwiseSearch, type OrderAttempt, type SearchResult } from './arima-order.js';
+import {
+  differencingOrder,
+  fitOrder,
+  SEARCH_MAX_FITS,
+  stepwiseSearch,
+  type OrderAttempt,
+  type SearchResult,
+} from './arima-order.js';
 import { ARIMA_MAX_POINTS, ArimaMethod, type ArimaOrder } from './arima-wasm.js';
 import { bandScale, empiricalCalibration, symmetricCalibration, zFor, type Calibration } from './calibration.js';
 import { ForecastError } from './errors.js';
@@ -88,6 +95,10 @@ function validateSpec(spec: FitSpec): void {
   if (!(spec.confidence > 0 && spec.confidence < 1)) {
     throw new RangeError(`confidence: must be in (0, 1), got ${spec.confidence}`);
   }
+  const fits = spec.orderSearchFits;
+  if (fits !== undefined && !(Number.isInteger(fits) && fits >= 1)) {
+    throw new RangeError(`orderSearchFits: must be a whole number >= 1, got ${fits}`);
+  }
   if (spec.model !== 'auto') {
     for (const key of ['p', 'd', 'q'] as const) {
       const v = spec.model[key];
@@ -121,6 +132,7 @@ function chooseArima(
   recent: Float64Array,
   choice: ModelChoice,
   attempts: OrderAttempt[],
+  searchFits: number = SEARCH_MAX_FITS,
 ): SearchResult & { start: number } {
   const d = choice === 'auto' ? differencingOrder(recent.subarray(-ARIMA_TAIL.differenced)) : choice.d;
   const tail = Math.min(d === 0 ? ARIMA_TAIL.stationary : ARIMA_TAIL.differenced, ARIMA_MAX_POINTS);
@@ -131,7 +143,7 @@ function chooseArima(
   if (choice === 'auto') {
     // Candidates are compared by true CSS (milliseconds each). Exact ML costs 10-100x more and is
     // spent only when no candidate converged under CSS, which happens near unit roots.
-    best = stepwiseSearch(segment, d, ArimaMethod.Css, attempts);
+    best = stepwiseSearch(segment, d, ArimaMethod.Css, attempts, searchFits);
     if (!best) best = stepwiseSearch(segment, d, ArimaMethod.Ml, attempts, 2);
   } else {
     for (const method of [ArimaMethod.Css, ArimaMethod.Ml]) {
@@ -189,10 +201,11 @@ function arimaStage(
   periods: number[],
   burstScale: { stepSeconds: number; level: number },
   diagnostics: FitDiagnostics,
+  searchFits?: number,
 ): Stage {
   const attempts: OrderAttempt[] = [];
   try {
-    const { order, drift, fit, start } = chooseArima(deseasonalised, recent, choice, attempts);
+    const { order, drift, fit, start } = chooseArima(deseasonalised, recent, choice, attempts, searchFits);
     const sigma = Math.sqrt(fit.sigma2);
     // The fitted model's state steps over a short burst of gross outliers (arima-filter.ts).
     const burst = burstSetting(sigma, burstScale.stepSeconds, burstScale.level);
@@ -422,7 +435,20 @@ function fitIn(data: Float64Array, spec: FitSpec, transform: TransformChoice): S
     const spiked = new Set(spikes);
     const spread = measureSpread(recent.map((v, i) => (Number.isNaN(x[i]!) || spiked.has(i) ? Number.NaN : v)));
     const stages: Array<[string, () => Stage]> = [
-      ['arima', () => arimaStage(deseasonalised, recent, fitPart, spec.model, periods, burstScale, diagnostics)],
+      [
+        'arima',
+        () =>
+          arimaStage(
+            deseasonalised,
+            recent,
+            fitPart,
+            spec.model,
+            periods,
+            burstScale,
+            diagnostics,
+            spec.orderSearchFits,
+          ),
+      ],
       ['ets', () => etsStage(deseasonalised, fitPart, periods)],
     ];
     for (const [label, run] of stages) {
