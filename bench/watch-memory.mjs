@@ -9,7 +9,10 @@
  * measures what a series costs after hours.
  *
  * Usage: node bench/watch-memory.mjs [--series N] [--points P] [--skip-build] [--sidecar-dist DIR] [--label NAME]
+ *                                    [--heap-snapshot PREFIX]
  * Writes its row, under --label (default `current`), into bench/results/watch-memory.json.
+ * --heap-snapshot writes PREFIX-before.heapsnapshot and PREFIX-after.heapsnapshot (Chrome DevTools'
+ * format) around the measurement, to see which objects a series' bytes are.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -125,7 +128,12 @@ fitModel(
   Array.from({ length: TRAIN_POINTS }, (_, k) => value(0, k)),
   { stepSeconds: STEP, model: 'auto', confidence: 0.99 },
 );
+const SNAPSHOT = (() => {
+  const i = args.indexOf('--heap-snapshot');
+  return i >= 0 && args[i + 1] ? path.resolve(args[i + 1]) : null;
+})();
 const before = heap();
+if (SNAPSHOT) v8.writeHeapSnapshot(`${SNAPSHOT}-before.heapsnapshot`);
 const watcher = new Watcher(spec, source, forecastDetectors, refits, new AnomalyLog(1000), events);
 const began = Date.now();
 for (slot = 0; slot < POINTS; slot++) {
@@ -135,6 +143,7 @@ for (slot = 0; slot < POINTS; slot++) {
 }
 const seconds = (Date.now() - began) / 1000;
 const after = heap();
+if (SNAPSHOT) v8.writeHeapSnapshot(`${SNAPSHOT}-after.heapsnapshot`);
 const state = watcher.state();
 const perSeries = (key) => Math.round((after[key] - before[key]) / SERIES);
 const result = {

@@ -8,7 +8,7 @@ import type { Config } from './config.js';
 import { DEFAULT_LIMITS } from './bands/limits.js';
 import { PoolBandsEngine } from './bands/pool-engine.js';
 import { LazyForecastPool } from './forecast/lazy-pool.js';
-import { ForecastPool, WARM_WAIT_MS } from './forecast/pool.js';
+import { ForecastPool, WARM_WAIT_MS, type WarmReport } from './forecast/pool.js';
 import { createHealthMetrics, type HealthMetrics } from './metrics/health.js';
 import type { BandsEngine } from './bands/engine.js';
 import { BandsService } from './bands/service.js';
@@ -100,6 +100,20 @@ export interface BuildOptions {
   logger?: boolean | { level: string };
 }
 
+/**
+ * Says how the fit workers' warm-up went: a warm-up that failed or ran out of time is not fatal
+ * (the workers serve, colder), but the first requests will be slower, and the log says why.
+ */
+function logWarmUp(app: FastifyInstance, report: WarmReport): void {
+  if (report.timedOut || report.errors.length > 0) {
+    app.log.warn(report, 'fit workers: warm-up incomplete, the first fits will be slower; starting anyway');
+  } else if (report.skipped) {
+    app.log.info(report, 'fit workers: warm-up skipped (NTMA_FIT_WARMUP=false)');
+  } else {
+    app.log.info(report, 'fit workers warmed up');
+  }
+}
+
 /** Builds the Fastify app; never listens (server.ts does), so tests use inject() or port 0. */
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   const services = createServices(config, options.services);
@@ -169,7 +183,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   app.addHook('onReady', async () => {
     // Fit workers start and warm up now, not inside the first request (or the first watcher fit):
     // the server listens only once they have (bounded), so no request meets a cold worker.
-    await services.fitPool.warm();
+    const warm = await services.fitPool.warm();
+    if (warm) logWarmUp(app, warm);
     watch.start();
     evaluator.start();
   });

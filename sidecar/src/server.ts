@@ -1,6 +1,6 @@
 import { buildApp } from './app.js';
 import { ConfigError, isLoopback, loadConfig, type Config } from './config.js';
-import { warmRequestPath } from './http/warm-up.js';
+import { warmBeforeListening } from './http/warm-up.js';
 
 function readConfig(): Config {
   try {
@@ -45,11 +45,10 @@ async function main(): Promise<void> {
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
 
-  // Ready first (fit workers warmed up), then one request through the bands route, then listen:
-  // the first client request meets compiled code everywhere.
+  // Ready first (fit workers warmed up), then requests through the bands route (bounded, logged,
+  // never fatal), then listen: the first client request meets compiled code everywhere.
   await app.ready();
-  const status = await warmRequestPath(app, config.apiToken);
-  if (status !== 200) app.log.warn({ status }, 'the warm-up request through POST /api/v1/bands/series failed');
+  await warmBeforeListening(app, config.apiToken);
   await app.listen({ host, port: config.port });
 }
 

@@ -39,14 +39,18 @@ function binOf(rankShare: number): number {
 
 export class DistributionShift {
   private readonly ring: Uint8Array;
-  private readonly counts = new Float64Array(BINS);
+  /** Recent values per bin, in the ring's buffer (one allocation per series, not two). */
+  private readonly counts: Uint32Array;
   private head = 0;
   private filled = 0;
 
   /** `windowPoints`: how many recent values are compared with the reference. */
   constructor(windowPoints: number) {
     if (!(Number.isInteger(windowPoints) && windowPoints >= 1)) throw new RangeError('windowPoints must be >= 1');
-    this.ring = new Uint8Array(windowPoints);
+    const countsAt = 4 * Math.ceil(windowPoints / 4);
+    const buffer = new ArrayBuffer(countsAt + 4 * BINS);
+    this.ring = new Uint8Array(buffer, 0, windowPoints);
+    this.counts = new Uint32Array(buffer, countsAt, BINS);
   }
 
   /**

@@ -29,7 +29,14 @@ export type DetectorInput = 'residual' | 'novelty' | 'change' | 'shift';
 
 /** One excursion, one page: repeats are damped so a long excursion does not page on every point. */
 export interface PagingOptions {
-  /** Surprise (log10 p) at or below which a point is worth a page. */
+  /**
+   * Surprise (log10 p) at or below which a point is worth a page: it sets the bar a repeat is
+   * measured against, keeps the repeat span going, and is what a recurrence must have reached a day
+   * earlier. One in a thousand, the finest rarity the ranked histories (MAX_HISTORY_POINTS) resolve:
+   * at one in 200 (-2.3, the excursion's opening level) moderate surprises that come several times a
+   * day kept a repeat span going for days, and a real anomaly later in it was damped (README.md,
+   * Detection).
+   */
   log10p: number;
   /** For this long after a page, a point no more surprising than the page is a repeat... */
   repeatSeconds: number;
@@ -50,6 +57,14 @@ export interface PagingOptions {
    * (README.md, Detection).
    */
   recurMemorySeconds: number;
+  /**
+   * A slice of the clock that was page-worthy on every period over this span (whole periods, rounded)
+   * holds a pattern, not an anomaly: a point there is damped however surprising. A daily job whose
+   * spikes grow a little each day otherwise pages every day, each spike a little more surprising than
+   * the last. Three days removed four false positives of NAB's AWS files and lost no window; two days
+   * lost realTraffic windows (two anomalies on consecutive days). 0 turns it off.
+   */
+  recurPatternSeconds: number;
 }
 
 /**
@@ -172,7 +187,9 @@ export const DEFAULT_DETECTOR: Omit<ForecastDetectorOptions, 'stepSeconds'> = {
   withhold: 'attacks',
   surprise: {
     historySeconds: 3.5 * DAY,
-    minHistoryShare: 0.1,
+    // Ranked once 30% of the history is there (a day at a 5-minute step); at 10% a channel was ranked
+    // against its first 8 hours, and the tail estimate of so few values paged more noise (README.md, Detection).
+    minHistoryShare: 0.3,
     tail: DEFAULT_TAIL,
     channels: [
       { input: 'residual', seconds: 0 },
@@ -182,12 +199,13 @@ export const DEFAULT_DETECTOR: Omit<ForecastDetectorOptions, 'stepSeconds'> = {
     ],
   },
   paging: {
-    log10p: -2.3,
+    log10p: -3,
     repeatSeconds: 12 * HOUR,
     repeatDamping: 0.2,
     recurPeriodSeconds: DAY,
     recurSliceSeconds: HOUR / 2,
     recurMemorySeconds: 3 * DAY,
+    recurPatternSeconds: 3 * DAY,
   },
   excursion: DEFAULT_EXCURSION,
 };
@@ -282,6 +300,35 @@ function clampResidual(residual: number): number {
   return Math.max(-MAX_RESIDUAL, Math.min(MAX_RESIDUAL, residual));
 }
 
+interface SharedSettings {
+  options: ForecastDetectorOptions;
+  points: PointSettings;
+  bandZ: number;
+  driftDecay: number;
+}
+
+const sharedSettings = new WeakMap<object, SharedSettings>();
+
+function settingsOf(given: Partial<ForecastDetectorOptions> & { stepSeconds: number }): SharedSettings {
+  const known = sharedSettings.get(given);
+  if (known) return known;
+  const o: ForecastDetectorOptions = { ...DEFAULT_DETECTOR, ...given };
+  if (!(o.stepSeconds > 0) || !Number.isFinite(o.stepSeconds)) throw new RangeError('stepSeconds must be positive');
+  if (!(o.confidence > 0 && o.confidence < 1)) throw new RangeError('confidence must be in (0, 1)');
+  if (!(o.minTrainingSeconds > 0 && o.maxTrainingSeconds >= o.minTrainingSeconds)) {
+    throw new RangeError('training spans must satisfy 0 < minTrainingSeconds <= maxTrainingSeconds');
+  }
+  const points = pointSettings(o);
+  const settings = {
+    options: o,
+    points,
+    bandZ: upperNormalQuantile((1 - o.confidence) / 2),
+    driftDecay: Math.pow(0.5, 1 / points.driftHalfLife),
+  };
+  sharedSettings.set(given, settings);
+  return settings;
+}
+
 export class ForecastDetector implements StreamingDetector {
   private readonly options: ForecastDetectorOptions;
   private readonly points: PointSettings;
@@ -294,6 +341,9 @@ export class ForecastDetector implements StreamingDetector {
   private readonly shift: DistributionShift | null;
   private readonly excursions: ExcursionTracker;
   private readonly recurrence: Recurrence | null;
+  /** Periods a recurrence is looked for over, and periods a slice must have paged on to be a pattern (0: off). */
+  private readonly recurMemoryPeriods: number;
+  private readonly recurPatternPeriods: number;
   private model: FittedModel | null = null;
   private predictor: OneStepPredictor | null = null;
   private observedValues = 0;
@@ -316,17 +366,18 @@ export class ForecastDetector implements StreamingDetector {
   /** The excursion whose points are being withheld (its start), how many so far, and from which position. */
   private withheld: { startedAt: number; points: number; from: number; accepted: boolean } | null = null;
 
+  /**
+   * Detectors built from one options object (a watcher's factory passes the same one for every
+   * series) share its settings: at 100,000 series a copy each was a few hundred kilobytes per
+   * setting. The options must not be changed after a detector was built from them.
+   */
   constructor(options: Partial<ForecastDetectorOptions> & { stepSeconds: number }, classify?: ExcursionClassifier) {
-    this.options = { ...DEFAULT_DETECTOR, ...options };
+    const settings = settingsOf(options);
+    this.options = settings.options;
     const o = this.options;
-    if (!(o.stepSeconds > 0) || !Number.isFinite(o.stepSeconds)) throw new RangeError('stepSeconds must be positive');
-    if (!(o.confidence > 0 && o.confidence < 1)) throw new RangeError('confidence must be in (0, 1)');
-    if (!(o.minTrainingSeconds > 0 && o.maxTrainingSeconds >= o.minTrainingSeconds)) {
-      throw new RangeError('training spans must satisfy 0 < minTrainingSeconds <= maxTrainingSeconds');
-    }
-    this.points = pointSettings(o);
-    this.bandZ = upperNormalQuantile((1 - o.confidence) / 2);
-    this.driftDecay = Math.pow(0.5, 1 / this.points.driftHalfLife);
+    this.points = settings.points;
+    this.bandZ = settings.bandZ;
+    this.driftDecay = settings.driftDecay;
     this.history = new HistoryRing(this.points.maxTraining);
     this.surprise = new SurpriseTracker(this.points.surprise);
     this.novelty = new ValueNovelty(this.points.surprise.historyPoints);
@@ -334,13 +385,19 @@ export class ForecastDetector implements StreamingDetector {
     this.change = changeHalfLife === null ? null : new ResidualCusum(changeHalfLife);
     this.shift = shiftWindow === null ? null : new DistributionShift(shiftWindow);
     this.excursions = new ExcursionTracker(o.excursion, classify);
-    const { recurPeriodSeconds, recurSliceSeconds, recurMemorySeconds } = o.paging;
+    const { recurPeriodSeconds, recurSliceSeconds, recurMemorySeconds, recurPatternSeconds } = o.paging;
+    this.recurMemoryPeriods =
+      recurPeriodSeconds > 0 ? Math.max(1, Math.round(recurMemorySeconds / recurPeriodSeconds)) : 0;
+    this.recurPatternPeriods =
+      recurPeriodSeconds > 0 && recurPatternSeconds > 0
+        ? Math.max(1, Math.round(recurPatternSeconds / recurPeriodSeconds))
+        : 0;
     this.recurrence =
       recurPeriodSeconds > 0
         ? new Recurrence(
             recurPeriodSeconds,
             recurSliceSeconds,
-            Math.max(1, Math.round(recurMemorySeconds / recurPeriodSeconds)),
+            Math.max(this.recurMemoryPeriods, this.recurPatternPeriods),
           )
         : null;
   }
@@ -554,9 +611,13 @@ export class ForecastDetector implements StreamingDetector {
     const repeat = recent && decades <= this.pagedDecades;
     // Judged on the detector's clock, which only moves forward.
     const at = this.lastT!;
-    const before = this.recurrence?.periodAgo(at) ?? 0;
+    const pageWorthy = -paging.log10p;
+    const before = this.recurrence?.periodAgo(at, this.recurMemoryPeriods) ?? 0;
+    const pattern =
+      this.recurPatternPeriods > 0 &&
+      this.recurrence?.periodsReaching(at, pageWorthy, this.recurPatternPeriods) === this.recurPatternPeriods;
     this.recurrence?.record(at, decades);
-    const recurs = before >= -paging.log10p && decades <= before;
+    const recurs = before >= pageWorthy && (decades <= before || pattern);
     const reported = repeat || recurs ? decades * paging.repeatDamping : decades;
     if (log10p <= paging.log10p) {
       this.pagedDecades = recent ? Math.max(this.pagedDecades, decades) : decades;
@@ -596,7 +657,8 @@ export class ForecastDetector implements StreamingDetector {
  */
 class HistoryRing {
   private readonly values: Float64Array;
-  private readonly masked: Uint8Array;
+  /** Allocated with the first masked value: only attacks are withheld, so most series never need it. */
+  private masked: Uint8Array | null = null;
   private head = 0;
   /** Points ever pushed: the position of the next one. */
   private pushed = 0;
@@ -604,12 +666,12 @@ class HistoryRing {
 
   constructor(private readonly capacity: number) {
     this.values = new Float64Array(capacity);
-    this.masked = new Uint8Array(capacity);
   }
 
   push(value: number | null, masked = false): void {
     this.values[this.head] = value === null ? Number.NaN : value;
-    this.masked[this.head] = masked ? 1 : 0;
+    if (masked) this.masked ??= new Uint8Array(this.capacity);
+    if (this.masked) this.masked[this.head] = masked ? 1 : 0;
     this.head = (this.head + 1) % this.capacity;
     this.size = Math.min(this.size + 1, this.capacity);
     this.pushed += 1;
@@ -617,15 +679,17 @@ class HistoryRing {
 
   /** Unmasks every value pushed at `position` (a count of earlier pushes) or later that is still held. */
   unmaskFrom(position: number): void {
+    const masked = this.masked;
+    if (!masked) return;
     const back = Math.min(this.size, this.pushed - position);
-    for (let k = 1; k <= back; k += 1) this.masked[(this.head - k + this.capacity) % this.capacity] = 0;
+    for (let k = 1; k <= back; k += 1) masked[(this.head - k + this.capacity) % this.capacity] = 0;
   }
 
   /** The value `back` points before the end (1 = the newest). */
   fromEnd(back: number): number | null {
     const at = (this.head - back + this.capacity) % this.capacity;
     const v = this.values[at]!;
-    return Number.isNaN(v) || this.masked[at] === 1 ? null : v;
+    return Number.isNaN(v) || this.masked?.[at] === 1 ? null : v;
   }
 
   toArray(): Array<number | null> {

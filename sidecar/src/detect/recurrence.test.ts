@@ -33,6 +33,24 @@ describe('Recurrence', () => {
     expect(r.periodAgo(T0 + 2 * DAY)).toBe(1);
   });
 
+  it('names slices by lap and slot, so slice numbers past 2^31 (short slices, late times) still match', () => {
+    const r = new Recurrence(10, 0.5);
+    const t = 1_800_000_000; // slice 3.6e9
+    r.record(t, 4);
+    expect(r.periodAgo(t + 10)).toBe(4);
+    expect(r.periodAgo(t + 20)).toBe(0);
+    // The same slot one lap later is another slice.
+    expect(r.periodAgo(t + 30)).toBe(0);
+  });
+
+  it('reads a point exactly as surprising as one a period ago as a recurrence, though it keeps single precision', () => {
+    const r = new Recurrence(DAY, SLICE);
+    const decades = 2.345678912345;
+    r.record(T0, decades);
+    expect(r.periodAgo(T0 + DAY)).toBeGreaterThanOrEqual(decades);
+    expect(r.periodAgo(T0 + DAY)).toBeCloseTo(decades, 6);
+  });
+
   it('looks back over several periods when asked: a job that skips a day is still the same job', () => {
     const r = new Recurrence(DAY, SLICE, 3);
     r.record(T0, 4);
@@ -54,6 +72,24 @@ describe('Recurrence', () => {
     expect(r.periodAgo(T0 + 3 * DAY)).toBe(5);
     expect(r.periodAgo(T0 + 4 * DAY)).toBe(5);
     expect(r.periodAgo(T0 + 5 * DAY)).toBe(1);
+  });
+
+  it('counts the periods that reached a surprise in the slice, over as many periods as asked and it keeps', () => {
+    const r = new Recurrence(DAY, SLICE, 3);
+    r.record(T0 - 3 * DAY, 4);
+    r.record(T0 - 2 * DAY + SLICE, 3.5);
+    r.record(T0 - DAY, 2);
+    expect(r.periodsReaching(T0, 3)).toBe(2);
+    expect(r.periodsReaching(T0, 2)).toBe(3);
+    expect(r.periodsReaching(T0, 5)).toBe(0);
+    // Asked over fewer periods, only those count; asked over more than it keeps, only what it keeps.
+    expect(r.periodsReaching(T0, 2, 1)).toBe(1);
+    expect(r.periodsReaching(T0, 2, 10)).toBe(3);
+    expect(r.periodAgo(T0, 1)).toBe(2);
+    expect(r.periodAgo(T0, 2)).toBe(3.5);
+    expect(r.periodAgo(T0)).toBe(4);
+    // A slice two away on each day is another time of day.
+    expect(r.periodsReaching(T0 + 2 * SLICE, 2)).toBe(1);
   });
 
   it('rejects a period shorter than two slices, and a look-back that is not a whole number of periods >= 1', () => {

@@ -11,12 +11,32 @@
  * State is `periods + 1` periods of slices (192 numbers for three days in half-hour slices), whatever
  * the step.
  */
+const single = new Float32Array(1);
+const singleBits = new Uint32Array(single.buffer);
+
+/** The smallest single-precision number >= a non-negative one. */
+function roundedUp(decades: number): number {
+  single[0] = decades;
+  if (single[0]! < decades) singleBits[0] = singleBits[0]! + 1;
+  return single[0]!;
+}
+
+/** A slot that holds no slice yet: a lap no unix time reaches. */
+const EMPTY = -0x80000000;
+
 export class Recurrence {
   private readonly slots: number;
   private readonly perPeriod: number;
-  /** The slice number (time / sliceSeconds) each slot holds, or -1 while empty. */
-  private readonly slices: Float64Array;
-  private readonly peaks: Float64Array;
+  /**
+   * Which lap of the slots (slice number / slots) each slot holds, EMPTY while it holds none: with
+   * the slot, that names the slice. 32 bits where the slice number itself would need a double.
+   */
+  private readonly laps: Int32Array;
+  /**
+   * Single precision, rounded up: a surprise in decades needs no more, and a point exactly as
+   * surprising as one a period ago must still read as no more surprising than it.
+   */
+  private readonly peaks: Float32Array;
 
   /** `periods`: how many periods back a slice is compared with (1: the same time yesterday only). */
   constructor(
@@ -32,23 +52,40 @@ export class Recurrence {
     // One period more than is looked back over, so today's slices never overwrite the oldest ones
     // they are compared with.
     this.slots = (periods + 1) * this.perPeriod;
-    this.slices = new Float64Array(this.slots).fill(-1);
-    this.peaks = new Float64Array(this.slots);
+    // One buffer for both: one allocation per series, not two.
+    const buffer = new ArrayBuffer(8 * this.slots);
+    this.peaks = new Float32Array(buffer, 0, this.slots);
+    this.laps = new Int32Array(buffer, 4 * this.slots, this.slots).fill(EMPTY);
   }
 
   /**
-   * The largest surprise (in decades) recorded one to `periods` periods before `t`, a slice either
-   * side included; 0 if none.
+   * The largest surprise (in decades) recorded one to `periods` periods before `t` (at most the
+   * constructor's), a slice either side included; 0 if none.
    */
-  periodAgo(t: number): number {
+  periodAgo(t: number, periods = this.periods): number {
+    let peak = 0;
+    for (let p = 1; p <= Math.min(periods, this.periods); p += 1) peak = Math.max(peak, this.peakOf(t, p));
+    return peak;
+  }
+
+  /**
+   * How many of the `periods` periods before `t` (at most the constructor's) reached at least
+   * `decades` in the same slice or one either side: a daily job shows on every one of them.
+   */
+  periodsReaching(t: number, decades: number, periods = this.periods): number {
+    let reached = 0;
+    for (let p = 1; p <= Math.min(periods, this.periods); p += 1) if (this.peakOf(t, p) >= decades) reached += 1;
+    return reached;
+  }
+
+  /** The largest surprise recorded `p` periods before `t`, a slice either side included; 0 if none. */
+  private peakOf(t: number, p: number): number {
     const slice = Math.floor(t / this.sliceSeconds);
     let peak = 0;
-    for (let p = 1; p <= this.periods; p += 1) {
-      for (let d = -1; d <= 1; d += 1) {
-        const then = slice - p * this.perPeriod + d;
-        const slot = this.slotOf(then);
-        if (this.slices[slot] === then) peak = Math.max(peak, this.peaks[slot]!);
-      }
+    for (let d = -1; d <= 1; d += 1) {
+      const then = slice - p * this.perPeriod + d;
+      const slot = this.slotOf(then);
+      if (this.laps[slot] === this.lapOf(then)) peak = Math.max(peak, this.peaks[slot]!);
     }
     return peak;
   }
@@ -57,11 +94,17 @@ export class Recurrence {
   record(t: number, decades: number): void {
     const slice = Math.floor(t / this.sliceSeconds);
     const slot = this.slotOf(slice);
-    if (this.slices[slot] !== slice) {
-      this.slices[slot] = slice;
+    const lap = this.lapOf(slice);
+    if (this.laps[slot] !== lap) {
+      this.laps[slot] = lap;
       this.peaks[slot] = 0;
     }
-    this.peaks[slot] = Math.max(this.peaks[slot]!, decades);
+    this.peaks[slot] = Math.max(this.peaks[slot]!, roundedUp(decades));
+  }
+
+  /** Wraps past 2^31 laps (never, for unix times) rather than failing. */
+  private lapOf(slice: number): number {
+    return Math.floor(slice / this.slots) | 0;
   }
 
   private slotOf(slice: number): number {

@@ -1,7 +1,7 @@
 import { reference } from './__fixtures__/reference.js';
 import { arma, rng } from './__fixtures__/simulate.js';
 import { ArimaFilter } from './arima-filter.js';
-import { kpssStatistic, SEARCH_MAX_FITS, stepwiseSearch, type OrderAttempt } from './arima-order.js';
+import { kpssStatistic, ML_RETRY, SEARCH_MAX_FITS, stepwiseSearch, type OrderAttempt } from './arima-order.js';
 import { arimaPackageForecast, ArimaMethod, fitArima, type ArimaOrder } from './arima-wasm.js';
 import { zFor } from './calibration.js';
 import { fitModel } from './fit.js';
@@ -144,7 +144,9 @@ describe('order search (stepwise AICc, like auto.arima)', () => {
       const found = stepwiseSearch(ar2(1000, seed, 0.5, 0.3), 0, ArimaMethod.Css, attempts);
       expect(found!.order.p).toBeGreaterThanOrEqual(1);
       expect(found!.order.p + found!.order.q).toBeGreaterThanOrEqual(2);
-      expect(attempts.length).toBeLessThanOrEqual(SEARCH_MAX_FITS);
+      // The fit budget counts CSS fits; the ML retries of failed ones have a budget of their own.
+      expect(attempts.filter((a) => !a.retried).length).toBeLessThanOrEqual(SEARCH_MAX_FITS);
+      expect(attempts.filter((a) => a.retried).length).toBeLessThanOrEqual(ML_RETRY.fits);
       const noise = stepwiseSearch(ar2(1000, seed + 10, 0, 0), 0, ArimaMethod.Css, []);
       if (noise!.order.p + noise!.order.q === 0) plain++;
     }
@@ -160,6 +162,52 @@ describe('order search (stepwise AICc, like auto.arima)', () => {
     level = 0;
     const walk = Array.from({ length: 1500 }, () => (level += r.normal()));
     expect(stepwiseSearch(walk, 1, ArimaMethod.Css, [])!.drift).toBe(false);
+  });
+
+  it('estimates an MA order by exact ML where CSS fails, so a final spike is not carried over the horizon', () => {
+    // A noisy level differenced once (what KPSS asks for when the level wanders, as on NAB's elb
+    // request counts) has an MA root near -1, where ctsa's CSS fails for every MA order. Without
+    // the ML retry the search ends on AR terms of the differences, which repeat the last value.
+    const r = rng(11);
+    const y = Array.from({ length: 1500 }, () => 100 + 10 * r.normal());
+    y[y.length - 1] = 180;
+    const cssOnly = fitArima(y, { p: 0, d: 1, q: 1 }, ArimaMethod.Css);
+    expect(cssOnly.retval).not.toBe(1);
+    const attempts: OrderAttempt[] = [];
+    const found = stepwiseSearch(y, 1, ArimaMethod.Css, attempts)!;
+    expect(found.order.q).toBeGreaterThanOrEqual(1);
+    expect(found.fit.coefficients.theta[0]!).toBeLessThan(-0.8);
+    const retried = attempts.filter((a) => a.retried === 'ml');
+    expect(retried.length).toBeGreaterThanOrEqual(1);
+    expect(retried.length).toBeLessThanOrEqual(ML_RETRY.fits);
+    // Every retry follows a recorded CSS failure of the same order.
+    for (const a of retried) {
+      const failed = attempts.find(
+        (b) => !b.retried && b.order.q === a.order.q && b.order.p === a.order.p && b.drift === a.drift,
+      );
+      expect(failed?.error).toMatch(/^ctsa failed/);
+    }
+    const filter = run(ArimaFilter.start({ ...found.fit.coefficients, d: 1 }), y);
+    const path = filter.forecast(60);
+    // The local level absorbs a small share of the spike: well inside one noise sd of 100.
+    for (const v of path) expect(Math.abs(v - 100)).toBeLessThan(10);
+  });
+
+  it('retries only ctsa failures of small pure MA orders, and only a bounded number of times', () => {
+    const r = rng(12);
+    const noise = Array.from({ length: 1500 }, () => 100 + 10 * r.normal());
+    const attempts: OrderAttempt[] = [];
+    stepwiseSearch(noise, 1, ArimaMethod.Css, attempts);
+    expect(attempts.filter((a) => a.retried === 'ml').length).toBeLessThanOrEqual(ML_RETRY.fits);
+    for (const a of attempts.filter((b) => b.retried === 'ml')) {
+      expect(a.order.p).toBe(0);
+      expect(a.order.q).toBeGreaterThan(0);
+      expect(a.order.q).toBeLessThanOrEqual(ML_RETRY.maxQ);
+    }
+    // Exact ML is the retry; a search that already runs ML is not retried again.
+    const ml: OrderAttempt[] = [];
+    stepwiseSearch(noise.slice(-300), 1, ArimaMethod.Ml, ml, 2);
+    expect(ml.some((a) => a.retried)).toBe(false);
   });
 
   it('fits with drift forecast along the slope, in the model the engine serves', () => {

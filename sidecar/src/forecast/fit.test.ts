@@ -219,4 +219,15 @@ describe('snapshots', () => {
     expect(() => model.forecast(1, 0.95)).toThrow(/destroyed/);
     expect(copy.forecast(1, 0.95).mean).toHaveLength(1);
   });
+
+  it('spends at most orderSearchFits fits on the order search when asked, and refuses a bound below one', () => {
+    const values = Array.from({ length: 240 }, (_, i) => 100 + 10 * Math.sin(i / 5) + ((i * 7919) % 17) / 3);
+    const bounded = fitModel(values, { stepSeconds: 15, model: 'auto', confidence: 0.99, orderSearchFits: 2 });
+    expect(bounded.diagnostics.orders.length).toBeLessThanOrEqual(2);
+    const full = fitModel(values, { stepSeconds: 15, model: 'auto', confidence: 0.99 });
+    expect(full.diagnostics.orders.length).toBeGreaterThan(2);
+    expect(() => fitModel(values, { stepSeconds: 15, model: 'auto', confidence: 0.99, orderSearchFits: 0 })).toThrow(
+      RangeError,
+    );
+  });
 });

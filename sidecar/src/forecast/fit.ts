@@ -14,9 +14,16 @@
  * before the tail cost up to 20% in 60-step MASE on the shape suite (redecomposed()).
  */
 import { ARIMA_ORDER_MAX } from '@ntma/contract';
-import { ArimaFilter, type ArimaParams } from './arima-filter.js';
+import { ArimaFilter, burstSetting, type ArimaParams } from './arima-filter.js';
 import { mstl } from './mstl.js';
-import { differencingOrder, fitOrder, stepwiseSearch, type OrderAttempt, type SearchResult } from './arima-order.js';
+import {
+  differencingOrder,
+  fitOrder,
+  SEARCH_MAX_FITS,
+  stepwiseSearch,
+  type OrderAttempt,
+  type SearchResult,
+} from './arima-order.js';
 import { ARIMA_MAX_POINTS, ArimaMethod, type ArimaOrder } from './arima-wasm.js';
 import { bandScale, empiricalCalibration, symmetricCalibration, zFor, type Calibration } from './calibration.js';
 import { ForecastError } from './errors.js';
@@ -34,6 +41,7 @@ import { NaiveFilter } from './naive.js';
 import { removeSeasonality } from './seasonality.js';
 import { fillGaps, findSpikes, normalise, observedCount, scalingOf, toSeries } from './series.js';
 import { fitSes } from './ses.js';
+import { measureSpread } from './spread.js';
 import {
   chooseTransform,
   errorsGrowWithLevel,
@@ -87,6 +95,10 @@ function validateSpec(spec: FitSpec): void {
   if (!(spec.confidence > 0 && spec.confidence < 1)) {
     throw new RangeError(`confidence: must be in (0, 1), got ${spec.confidence}`);
   }
+  const fits = spec.orderSearchFits;
+  if (fits !== undefined && !(Number.isInteger(fits) && fits >= 1)) {
+    throw new RangeError(`orderSearchFits: must be a whole number >= 1, got ${fits}`);
+  }
   if (spec.model !== 'auto') {
     for (const key of ['p', 'd', 'q'] as const) {
       const v = spec.model[key];
@@ -120,6 +132,7 @@ function chooseArima(
   recent: Float64Array,
   choice: ModelChoice,
   attempts: OrderAttempt[],
+  searchFits: number = SEARCH_MAX_FITS,
 ): SearchResult & { start: number } {
   const d = choice === 'auto' ? differencingOrder(recent.subarray(-ARIMA_TAIL.differenced)) : choice.d;
   const tail = Math.min(d === 0 ? ARIMA_TAIL.stationary : ARIMA_TAIL.differenced, ARIMA_MAX_POINTS);
@@ -130,7 +143,7 @@ function chooseArima(
   if (choice === 'auto') {
     // Candidates are compared by true CSS (milliseconds each). Exact ML costs 10-100x more and is
     // spent only when no candidate converged under CSS, which happens near unit roots.
-    best = stepwiseSearch(segment, d, ArimaMethod.Css, attempts);
+    best = stepwiseSearch(segment, d, ArimaMethod.Css, attempts, searchFits);
     if (!best) best = stepwiseSearch(segment, d, ArimaMethod.Ml, attempts, 2);
   } else {
     for (const method of [ArimaMethod.Css, ArimaMethod.Ml]) {
@@ -186,18 +199,22 @@ function arimaStage(
   gaps: Float64Array,
   choice: ModelChoice,
   periods: number[],
+  burstScale: { stepSeconds: number; level: number },
   diagnostics: FitDiagnostics,
+  searchFits?: number,
 ): Stage {
   const attempts: OrderAttempt[] = [];
   try {
-    const { order, drift, fit, start } = chooseArima(deseasonalised, recent, choice, attempts);
-    const filter = ArimaFilter.start({ ...fit.coefficients, d: order.d });
+    const { order, drift, fit, start } = chooseArima(deseasonalised, recent, choice, attempts, searchFits);
+    const sigma = Math.sqrt(fit.sigma2);
+    // The fitted model's state steps over a short burst of gross outliers (arima-filter.ts).
+    const burst = burstSetting(sigma, burstScale.stepSeconds, burstScale.level);
+    const filter = ArimaFilter.start({ ...fit.coefficients, d: order.d, ...(burst ? { burst } : {}) });
     // Gaps advance on the forecast even though ctsa saw interpolated values there; only the
     // first d + p points, before the filter can forecast, take the interpolated value.
     for (let i = start; i < deseasonalised.length; i++) {
       filter.observe(Number.isNaN(gaps[i]!) && filter.warm ? null : deseasonalised[i]!);
     }
-    const sigma = Math.sqrt(fit.sigma2);
     checkVariance(sigma, deseasonalised.subarray(start));
     checkBounded(filter.forecast(Math.max(60, ...periods)), deseasonalised.subarray(start));
     return {
@@ -208,8 +225,8 @@ function arimaStage(
     };
   } finally {
     diagnostics.orders.push(
-      ...attempts.map(({ order, drift, aicc, error }) => ({
-        order: `${orderName(order)}${drift ? '+drift' : ''}`,
+      ...attempts.map(({ order, drift, aicc, error, retried }) => ({
+        order: `${orderName(order)}${drift ? '+drift' : ''}${retried ? ` by ${retried}` : ''}`,
         ...(aicc === undefined ? {} : { aicc }),
         ...(error ? { error } : {}),
       })),
@@ -353,6 +370,12 @@ function fitIn(data: Float64Array, spec: FitSpec, transform: TransformChoice): S
   const observed = observedCount(data);
   const raw = transform.kind === 'none' ? data : data.map((v) => (Number.isNaN(v) ? v : forward(transform.kind, v)));
   const scaling = scalingOf(raw);
+  // The level in model units, for the burst rule's share of it; in a transformed space a share of
+  // the level is no fixed distance, so there the rule is in sigmas alone.
+  const burstScale = {
+    stepSeconds: spec.stepSeconds,
+    level: transform.kind === 'none' ? scaling.center / scaling.scale : 0,
+  };
   const x = normalise(raw, scaling);
   if (!Number.isFinite(scaling.scale) || x.some((v, i) => !Number.isNaN(raw[i]!) && !Number.isFinite(v))) {
     throw new ForecastError('values are too large to model in double precision');
@@ -408,8 +431,24 @@ function fitIn(data: Float64Array, spec: FitSpec, transform: TransformChoice): S
     const recent = new Float64Array(n);
     recent.set(deseasonalised);
     for (let k = 0; k < tailLength; k++) recent[fitLength + k] = filledTail[k]! - seasonalAt(cycles, k);
+    // Measured on the observed points only: interpolated gaps and spikes would narrow it.
+    const spiked = new Set(spikes);
+    const spread = measureSpread(recent.map((v, i) => (Number.isNaN(x[i]!) || spiked.has(i) ? Number.NaN : v)));
     const stages: Array<[string, () => Stage]> = [
-      ['arima', () => arimaStage(deseasonalised, recent, fitPart, spec.model, periods, diagnostics)],
+      [
+        'arima',
+        () =>
+          arimaStage(
+            deseasonalised,
+            recent,
+            fitPart,
+            spec.model,
+            periods,
+            burstScale,
+            diagnostics,
+            spec.orderSearchFits,
+          ),
+      ],
       ['ets', () => etsStage(deseasonalised, fitPart, periods)],
     ];
     for (const [label, run] of stages) {
@@ -441,6 +480,7 @@ function fitIn(data: Float64Array, spec: FitSpec, transform: TransformChoice): S
           seasonal,
           remainder,
           calibration,
+          ...(spread ? { spread } : {}),
         });
         const observedTail = data.subarray(fitLength);
         const heldOut = heldOutBand(forecasts, observedTail, calibration, scaling, transform.kind, spec.confidence);

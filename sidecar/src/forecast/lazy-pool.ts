@@ -1,5 +1,5 @@
 import { ForecastPoolClosed } from './errors.js';
-import type { FitPool, ForecastPool } from './pool.js';
+import type { FitPool, ForecastPool, WarmReport } from './pool.js';
 
 /**
  * The app's one forecast worker pool, shared by the bands API and the watchers so that the fit
@@ -33,11 +33,11 @@ export class LazyForecastPool implements FitPool {
 
   /**
    * Starts the pool now, so its workers warm up (warm-up.ts) before the first request rather
-   * than during it; resolves when they have (bounded: ForecastPool.warmed). The app awaits this
-   * before it listens.
+   * than during it; resolves when they have (bounded: ForecastPool.warmed), with how it went
+   * (undefined once closed). The app awaits this before it listens, and logs the report.
    */
-  async warm(): Promise<void> {
-    await this.get()?.warmed();
+  async warm(): Promise<WarmReport | undefined> {
+    return this.get()?.warmed();
   }
 
   async close(): Promise<void> {

@@ -9,6 +9,7 @@ import { bandScale, zFor, type Calibration } from './calibration.js';
 import { NaiveFilter, type NaiveState } from './naive.js';
 import type { TrustedCheck } from './seasonality.js';
 import { SesFilter, type SesState } from './ses.js';
+import { spreadCap, type Spread } from './spread.js';
 import { forward, inverse, type TransformChoice, type TransformKind } from './transform.js';
 import type { FittedModel, Interval, OneStepPredictor } from './types.js';
 
@@ -52,6 +53,11 @@ export interface ModelSnapshot {
   seasonal: { cycles: number[][]; position: number };
   remainder: RemainderState;
   calibration: Calibration;
+  /**
+   * How far the seasonally adjusted training values moved over h steps (spread.ts): a cap on the
+   * multi-step interval. Absent (older snapshots, naive fallbacks, short windows): no cap.
+   */
+  spread?: Spread;
   diagnostics: FitDiagnostics;
 }
 
@@ -201,7 +207,12 @@ export class ComposedModel implements FittedModel {
     const kind = this.snap.transform ?? 'none';
     for (let i = 0; i < h; i++) {
       const x = path[i]! + seasonalAt(seasonal.cycles, seasonal.position + i) + band.shift;
-      const half = z * band.sigma * Math.sqrt(growth[i]!);
+      // Never narrower than the one-step band, never wider than the h-step spread allows.
+      const sigma = Math.max(
+        band.sigma,
+        Math.min(band.sigma * Math.sqrt(growth[i]!), spreadCap(this.snap.spread, i + 1)),
+      );
+      const half = z * sigma;
       // The back-transformed centre is the median forecast; the interval maps back exactly.
       mean.push(inverse(kind, center + scale * x));
       lower.push(inverse(kind, center + scale * (x - half)));

@@ -14,6 +14,7 @@ import type { FitSpec } from './types.js';
 
 const spec: FitSpec = { stepSeconds: 60, model: 'auto', confidence: 0.95 };
 const crashingWorker = new URL('./__fixtures__/crashing-worker.mjs', import.meta.url);
+const failedWarmUpWorker = new URL('./__fixtures__/failed-warm-up-worker.mjs', import.meta.url);
 
 describe('forecast worker pool', () => {
   let pool: ForecastPool | undefined;
@@ -56,9 +57,10 @@ describe('forecast worker pool', () => {
   it('warmed() resolves once every worker says its warm-up is over', async () => {
     pool = new ForecastPool({ workers: 2, timeoutMs: 30_000 });
     const started = Date.now();
-    await pool.warmed(20_000);
+    const report = await pool.warmed(20_000);
     // Well before the bound: the workers said so (jest skips the warm-up fit itself, not the notice).
     expect(Date.now() - started).toBeLessThan(15_000);
+    expect(report).toEqual({ workers: 2, done: 2, timedOut: false, skipped: true, slowestMs: 0, errors: [] });
     await expect(pool.fit(traffic(300, 12), spec)).resolves.toMatchObject({ trainedOn: 300 });
   });
 
@@ -66,8 +68,22 @@ describe('forecast worker pool', () => {
     // The fixture worker sends no warm notice.
     pool = new ForecastPool({ workers: 1, timeoutMs: 30_000, workerUrl: crashingWorker });
     const started = Date.now();
-    await pool.warmed(200);
+    const report = await pool.warmed(200);
     expect(Date.now() - started).toBeGreaterThanOrEqual(150);
+    expect(report).toMatchObject({ workers: 1, done: 0, timedOut: true });
+  });
+
+  it('warmed() reports a warm-up that threw, and the worker still fits', async () => {
+    pool = new ForecastPool({ workers: 1, timeoutMs: 30_000, workerUrl: failedWarmUpWorker });
+    expect(await pool.warmed(20_000)).toEqual({
+      workers: 1,
+      done: 1,
+      timedOut: false,
+      skipped: false,
+      slowestMs: 7,
+      errors: ['the warm-up broke'],
+    });
+    await expect(pool.fit(traffic(300, 12), spec)).resolves.toMatchObject({ trainedOn: 300 });
   });
 
   it('passes domain errors back as their own class', async () => {

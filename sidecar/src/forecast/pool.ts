@@ -21,7 +21,7 @@ import {
   ForecastWorkerCrashed,
 } from './errors.js';
 import type { BatchItem, FitResult, Job, JobResults, Values } from './jobs.js';
-import type { JobRequest, JobResponse, WireError, WorkerMessage, WorkerRequest } from './protocol.js';
+import type { JobRequest, JobResponse, WarmNotice, WireError, WorkerMessage, WorkerRequest } from './protocol.js';
 import type { FitSpec } from './types.js';
 
 export interface ForecastPoolOptions {
@@ -60,6 +60,22 @@ const GRACEFUL_STOP_MS = 5000;
  */
 export const WARM_WAIT_MS = 15_000;
 
+/** How the workers' warm-up went, as warmed() found it: for the app's start-up log. */
+export interface WarmReport {
+  /** Workers in service. */
+  workers: number;
+  /** Of those, how many said their warm-up is over (skipped or failed included). */
+  done: number;
+  /** warmed() stopped waiting at its bound with some worker still warming up. */
+  timedOut: boolean;
+  /** NTMA_FIT_WARMUP=false: the workers ran no warm-up fits. */
+  skipped: boolean;
+  /** The slowest finished warm-up, in milliseconds. */
+  slowestMs: number;
+  /** What failed warm-ups threw (such a worker serves, colder). */
+  errors: string[];
+}
+
 interface Pending {
   id: number;
   job: Job;
@@ -70,8 +86,8 @@ interface Pending {
 interface Slot {
   worker: Worker;
   online: boolean;
-  /** The worker said its warm-up is over (protocol.ts' WarmNotice). */
-  warm: boolean;
+  /** What the worker said when its warm-up was over (protocol.ts' WarmNotice); unset until then. */
+  warm?: WarmNotice;
   running?: { pending: Pending; timer: NodeJS.Timeout };
   /** Set when we terminate it ourselves, so its exit is not reported as a crash. */
   retired: boolean;
@@ -152,20 +168,33 @@ export class ForecastPool {
 
   /**
    * Resolves once every worker has finished its warm-up (or ended), or after `timeoutMs`, whichever
-   * comes first; never rejects. The app awaits it before it listens.
+   * comes first, with how it went; never rejects. The app awaits it before it listens.
    */
-  warmed(timeoutMs = WARM_WAIT_MS): Promise<void> {
-    if (this.allWarm()) return Promise.resolve();
-    return new Promise<void>((resolve) => {
+  warmed(timeoutMs = WARM_WAIT_MS): Promise<WarmReport> {
+    if (this.allWarm()) return Promise.resolve(this.warmReport());
+    return new Promise<WarmReport>((resolve) => {
       const done = (): void => {
         clearTimeout(timer);
         const i = this.warmWaiters.indexOf(done);
         if (i >= 0) this.warmWaiters.splice(i, 1);
-        resolve();
+        resolve(this.warmReport());
       };
       const timer = setTimeout(done, timeoutMs);
       this.warmWaiters.push(done);
     });
+  }
+
+  private warmReport(): WarmReport {
+    const live = [...this.slots].filter((slot) => !slot.retired);
+    const notices = live.flatMap((slot) => (slot.warm ? [slot.warm] : []));
+    return {
+      workers: live.length,
+      done: notices.length,
+      timedOut: notices.length < live.length,
+      skipped: notices.length > 0 && notices.every((n) => n.skipped === true),
+      slowestMs: Math.max(0, ...notices.map((n) => n.ms)),
+      errors: notices.flatMap((n) => (n.error === undefined ? [] : [n.error])),
+    };
   }
 
   /** Rejects waiting and running jobs with ForecastPoolClosed and stops every worker. */
@@ -219,14 +248,14 @@ export class ForecastPool {
     const worker = new Worker(this.workerUrl);
     // Idle workers must not keep the process alive; a running job holds its timeout timer.
     worker.unref();
-    const slot: Slot = { worker, online: false, warm: false, retired: false };
+    const slot: Slot = { worker, online: false, retired: false };
     this.slots.add(slot);
     worker.on('online', () => {
       slot.online = true;
     });
     worker.on('message', (message: WorkerMessage) => {
       if ('warm' in message) {
-        slot.warm = true;
+        slot.warm = message;
         this.checkWarm();
       } else this.answer(slot, message);
     });

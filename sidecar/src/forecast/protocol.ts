@@ -21,6 +21,12 @@ export type JobResponse =
 /** Sent once by a worker when its warm-up is over (or skipped): from then on a job meets compiled code. */
 export interface WarmNotice {
   warm: true;
+  /** How long the warm-up fits took, in milliseconds (0 when skipped). */
+  ms: number;
+  /** NTMA_FIT_WARMUP=false: no warm-up fits ran. */
+  skipped?: boolean;
+  /** What the warm-up threw, if it did: the worker still serves, colder; the app logs it. */
+  error?: string;
 }
 
 export type WorkerMessage = JobResponse | WarmNotice;

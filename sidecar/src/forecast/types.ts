@@ -24,6 +24,12 @@ export interface FitSpec {
    * asked for (the forecast shape bench does, NTMA_TRANSFORM=auto).
    */
   transform?: 'auto' | 'none';
+  /**
+   * Most ARIMA fits the automatic order search may spend (default SEARCH_MAX_FITS, arima-order.ts).
+   * The fits are most of a fit's time; a watcher's first fit of a warm-up spends fewer (a bounded
+   * first model that bands its series sooner), and its scheduled refit the full search.
+   */
+  orderSearchFits?: number;
 }
 
 /** A point forecast with its band; arrays are aligned. */

@@ -27,17 +27,21 @@ port.on('message', (request: WorkerRequest) => {
   port.postMessage(response);
 });
 
-// Before the first job (jobs that arrive meanwhile wait in the port's queue): a warm-up that
-// fails costs nothing but the warmth; the job that follows reports any real problem itself.
-// NTMA_FIT_WARMUP=false skips it: the unit tests start and stop pools by the dozen, and a worker
-// ended while V8 still compiles its warm-up in the background can abort the process (Node 20).
-if (process.env.NTMA_FIT_WARMUP !== 'false') {
+// Before the first job (jobs that arrive meanwhile wait in the port's queue). A warm-up that fails
+// costs nothing but the warmth, so the worker serves anyway; the notice says what went wrong and
+// the app logs it. NTMA_FIT_WARMUP=false skips it: the unit tests start and stop pools by the
+// dozen, and a worker ended while V8 still compiles its warm-up in the background can abort the
+// process (Node 20).
+function warmUpNotice(): WarmNotice {
+  if (process.env.NTMA_FIT_WARMUP === 'false') return { warm: true, ms: 0, skipped: true };
+  const started = performance.now();
   try {
     warmUp();
-  } catch {
-    // deliberately ignored: see above
+    return { warm: true, ms: Math.round(performance.now() - started) };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { warm: true, ms: Math.round(performance.now() - started), error: message };
   }
 }
 // The pool waits for this before the app listens, so the first request meets a warm worker.
-const warm: WarmNotice = { warm: true };
-port.postMessage(warm);
+port.postMessage(warmUpNotice());

@@ -1,53 +1,141 @@
 /**
- * One request through POST /api/v1/bands/series before the server listens. A fresh process
- * compiles a route's code on first use: Fastify's body validator and answer serialiser, the
- * bands service; the first real request used to pay that (tens of milliseconds on an idle core,
- * hundreds on a loaded one). The warm-up series have too few training values to fit, so it
- * takes no fit worker, touches no model cache and records no fit; it validates, lays out, and
- * serialises an answer like any request, once for each series form. Its series are as long as a
- * week at one minute, and numbers where a request has numbers: V8 compiles a loop (the body
- * validator's, the finite-number walk's, the grid's, the serialiser's) once it has run long
- * enough, so a short warm-up left a first week-long request running those loops uncompiled.
+ * Requests through POST /api/v1/bands/series before the server listens. A fresh process compiles
+ * a route's code on first use: Fastify's body validator and answer serialiser, the finite-number
+ * walk, the grid, the model cache, the hand-off to a fit worker, the snapshot restore and the
+ * one-step pass that scores each point; the first real request used to pay that (tens of
+ * milliseconds on an idle core, hundreds on a loaded one). So the warm-up does what a request
+ * does, fit included: a day of minute traffic trains a model (one fit in one worker, which the
+ * fit workers' own warm-up has already made warm), and the day after it is banded, with a spike
+ * and a gap in it so that the excursion branches run too. It goes once in each series form, then
+ * once more, answered from the model cache. Its series are as long as a week at one minute: V8
+ * compiles a loop (the validator's, the finite-number walk's, the grid's) once it has run long
+ * enough, and a short warm-up left a first week-long request running those loops uncompiled. The
+ * week's first days are gaps (history that does not exist yet, which the model skips), so the fit
+ * and the answer stay a day long and the warm-up costs a fraction of a second.
+ *
+ * The warm-up's one fit is a fit like any other: it counts in ntma_fit_duration_seconds and its
+ * model takes one slot of the model cache (keyed on its own training values, which no real series
+ * shares).
  */
 import type { FastifyInstance } from 'fastify';
 
 const STEP_SECONDS = 60;
 /** A week and an hour of minutes, as many values as the largest common request carries. */
 const POINTS = 10_140;
-/** The training window, in points: a short one, so that nearly all values fall in the banded range. */
-const TRAIN_POINTS = 100;
-/** Training values only from here: 39, fewer than the 40 a fit needs, so the answer is unbanded. */
-const FIRST_VALUE = TRAIN_POINTS - 39;
+/** The training window, in points: six days, of which only the last has values. */
+const TRAIN_POINTS = 8640;
+/** Values from here on (the training window's last day, the panel's usual request); gaps before. */
+const FIRST_VALUE = TRAIN_POINTS - 1440;
 /** A fixed, 10-minute aligned start (2023-11-14): nothing here depends on the clock. */
 const START = 1_699_999_800;
+/** A spike well past the band, a few hours into the banded range. */
+const SPIKE = { from: TRAIN_POINTS + 300, points: 6 };
+/** A short gap later on. */
+const GAP = { from: TRAIN_POINTS + 900, points: 3 };
+/**
+ * How long the server waits for the warm-up at most before it listens anyway: a warm-up takes well
+ * under a second on an idle machine; past this something is wrong, and serving beats waiting.
+ */
+export const WARM_REQUEST_WAIT_MS = 20_000;
 
-function value(i: number): number | null {
-  return i < FIRST_VALUE ? null : 100.25 + (i % 7);
+/** xorshift32 in [-0.5, 0.5): deterministic noise, so the warm-up does the same work every time. */
+function noise(seed: number): () => number {
+  let state = seed >>> 0 || 1;
+  return () => {
+    state ^= state << 13;
+    state >>>= 0;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    state >>>= 0;
+    return state / 4294967296 - 0.5;
+  };
+}
+
+/** Request-rate-like traffic at one minute: a daily cycle, noise, one spike and one gap. */
+function values(): Array<number | null> {
+  const next = noise(18);
+  return Array.from({ length: POINTS }, (_, i) => {
+    if (i < FIRST_VALUE || (i >= GAP.from && i < GAP.from + GAP.points)) return null;
+    const day = (2 * Math.PI * i) / 1440;
+    const level = 1000 + 300 * Math.sin(day) + 40 * next();
+    return i >= SPIKE.from && i < SPIKE.from + SPIKE.points ? level * 4 : level;
+  });
 }
 
 /** The request, built once per call: both series forms, so both validator branches compile. */
 function body(): object {
-  const values = Array.from({ length: POINTS }, (_, i) => value(i));
+  const v = values();
   return {
     series: [
-      { id: 'warm-up-points', labels: {}, points: values.map((v, i) => [START + i * STEP_SECONDS, v]) },
-      { id: 'warm-up-values', labels: {}, start: START, values },
+      { id: 'warm-up-points', labels: {}, points: v.map((x, i) => [START + i * STEP_SECONDS, x]) },
+      { id: 'warm-up-values', labels: {}, start: START, values: v },
     ],
     step: STEP_SECONDS,
     train: TRAIN_POINTS * STEP_SECONDS,
   };
 }
 
-/**
- * Sends the warm-up request in process (no socket). Returns its status; anything but 200 is the
- * caller's to log, never a reason not to start.
- */
-export async function warmRequestPath(app: FastifyInstance, apiToken: string | undefined): Promise<number> {
+/** What one warm-up request answered: its status, and whether every series came back banded. */
+export interface WarmAnswer {
+  status: number;
+  banded: boolean;
+}
+
+async function warmOnce(app: FastifyInstance, apiToken: string | undefined, payload: object): Promise<WarmAnswer> {
   const response = await app.inject({
     method: 'POST',
     url: '/api/v1/bands/series',
     headers: apiToken === undefined ? {} : { authorization: `Bearer ${apiToken}` },
-    payload: body(),
+    payload,
   });
-  return response.statusCode;
+  if (response.statusCode !== 200) return { status: response.statusCode, banded: false };
+  const answer = response.json<{ series: Array<{ model: string }> }>();
+  return { status: 200, banded: answer.series.every((s) => s.model !== 'none') };
+}
+
+/**
+ * Sends the warm-up requests in process (no socket): a fitted one, then the same one answered from
+ * the cache. Returns the first that went wrong, else the last; anything but a banded 200 is the
+ * caller's to log, never a reason not to start.
+ */
+export async function warmRequestPath(app: FastifyInstance, apiToken: string | undefined): Promise<WarmAnswer> {
+  const payload = body();
+  const fitted = await warmOnce(app, apiToken, payload);
+  if (fitted.status !== 200 || !fitted.banded) return fitted;
+  return warmOnce(app, apiToken, payload);
+}
+
+/**
+ * The warm-up as server.ts runs it before listening: bounded by `waitMs`, logged either way, and
+ * never thrown. A warm-up that fails or hangs costs the first requests their speed, not the
+ * server its start; the log says which happened.
+ */
+export async function warmBeforeListening(
+  app: FastifyInstance,
+  apiToken: string | undefined,
+  waitMs = WARM_REQUEST_WAIT_MS,
+): Promise<void> {
+  const started = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), waitMs);
+  });
+  try {
+    const outcome = await Promise.race([warmRequestPath(app, apiToken), timeout]);
+    const ms = Math.round(performance.now() - started);
+    if (outcome === 'timeout') {
+      app.log.warn({ ms }, 'the warm-up request through POST /api/v1/bands/series did not finish; listening anyway');
+    } else if (outcome.status !== 200 || !outcome.banded) {
+      app.log.warn(
+        { ...outcome, ms },
+        'the warm-up request through POST /api/v1/bands/series failed; listening anyway',
+      );
+    } else {
+      app.log.info({ ms }, 'warmed up the bands request path (one fit, one cached answer)');
+    }
+  } catch (error) {
+    app.log.warn({ err: error }, 'the warm-up request through POST /api/v1/bands/series threw; listening anyway');
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -11,6 +11,7 @@ import { registerSeriesMetrics } from '../metrics/series-metrics.js';
 import type { WatchConfig } from './config.js';
 import { forecastDetectorsWithholding } from './detectors.js';
 import type { AsyncBatchFit, AsyncFit } from './refit.js';
+import { unboxed } from './model-layout.js';
 import { WatchService, type WatchLogger } from './service.js';
 import type { WatchSource } from './watcher.js';
 
@@ -23,13 +24,39 @@ export interface WatchDependencies {
   health: HealthMetrics;
 }
 
+/** Model names, one string each however many series share one ("arima(1,0,1)"); a few dozen distinct. */
+const modelNames = new Map<string, string>();
+
 /**
  * A watched series' model, restored from the snapshot the fit worker sent. Its diagnostics (every
  * order tried, every period checked) explain a bands answer; a watcher never reads them, and
- * with one model per series they were a few kilobytes a series.
+ * with one model per series they were a few kilobytes a series. Its arrays are rebuilt unboxed
+ * (model-layout.ts), a fresh copy the model then reads in place.
  */
 export function watchedModel(snapshot: ModelSnapshot): ComposedModel {
-  return restoreModel({ ...snapshot, diagnostics: NO_DIAGNOSTICS });
+  let name = modelNames.get(snapshot.name);
+  if (name === undefined) {
+    name = snapshot.name;
+    if (modelNames.size < 10_000) modelNames.set(name, name);
+  }
+  // Written out rather than spread: a spread snapshot got a hidden class of its own (300 bytes a series).
+  const lean: ModelSnapshot = {
+    version: snapshot.version,
+    name,
+    family: snapshot.family,
+    trainedOn: snapshot.trainedOn,
+    confidence: snapshot.confidence,
+    center: snapshot.center,
+    scale: snapshot.scale,
+    transform: snapshot.transform ?? 'none',
+    seasonal: unboxed(snapshot.seasonal),
+    remainder: unboxed(snapshot.remainder),
+    calibration: unboxed(snapshot.calibration),
+    // Always present (undefined when the fit measured none), so every watched snapshot shares one hidden class.
+    spread: snapshot.spread ? unboxed(snapshot.spread) : undefined,
+    diagnostics: NO_DIAGNOSTICS,
+  };
+  return restoreModel(lean, { shared: true });
 }
 
 export function createWatchService(config: Config, deps: WatchDependencies, logger: WatchLogger): WatchService {
@@ -37,12 +64,11 @@ export function createWatchService(config: Config, deps: WatchDependencies, logg
   const series = registerSeriesMetrics(deps.registry);
   // The worker sends the fitted model as a snapshot; it is restored here, where the detector runs.
   const fit: AsyncFit = async (values, spec) => watchedModel((await fitPool.fit(values, spec)).snapshot);
-  // Batches: the worker already dropped the diagnostics (lean), and each snapshot is a fresh copy
-  // made by the message, so the model reads it in place instead of cloning it again.
+  // Batches: the worker already dropped the diagnostics (lean).
   const fitBatch: AsyncBatchFit = async (train, lengths, spec) =>
     (await fitPool.fitBatch(train, lengths, spec, true)).map((item) =>
       item.ok
-        ? { model: restoreModel(item.result.snapshot, { shared: true }), fitMs: item.result.fitMs }
+        ? { model: watchedModel(item.result.snapshot), fitMs: item.result.fitMs }
         : { error: fromWire(item.error) },
     );
   const service = new WatchService({

@@ -17,6 +17,7 @@ import {
   type ForecastDetectorOptions,
   type WithholdScope,
 } from '../detect/forecast-detector.js';
+import type { WatcherSpec } from './config.js';
 import type { DetectorFactory } from './watcher.js';
 
 /** Fewest points a first fit is given: ARIMA's 40 observed points plus a 20-point calibration tail. */
@@ -51,14 +52,24 @@ export function watcherDetectorOptions(
 /**
  * The watchers' detectors, withholding `scope`'s excursions (NTMA_WATCH_WITHHOLD; the default,
  * `attacks`, is DEFAULT_DETECTOR's and the backtest's). `excursions` is the old setting, kept so the
- * live bench (bench/withhold-live.mjs) runs both ways through the same code.
+ * live bench (bench/withhold-live.mjs) runs both ways through the same code. One options object per
+ * watcher, so its detectors share their settings (ForecastDetector keeps one copy per options
+ * object) rather than holding a copy each.
  */
 export function forecastDetectorsWithholding(scope: WithholdScope): DetectorFactory {
-  return (spec, classify) =>
-    new ForecastDetector(
-      { ...watcherDetectorOptions(spec.stepSeconds, spec.trainSeconds), confidence: spec.confidence, withhold: scope },
-      classify,
-    );
+  const optionsPerWatcher = new WeakMap<WatcherSpec, Partial<ForecastDetectorOptions> & { stepSeconds: number }>();
+  return (spec, classify) => {
+    let options = optionsPerWatcher.get(spec);
+    if (!options) {
+      options = {
+        ...watcherDetectorOptions(spec.stepSeconds, spec.trainSeconds),
+        confidence: spec.confidence,
+        withhold: scope,
+      };
+      optionsPerWatcher.set(spec, options);
+    }
+    return new ForecastDetector(options, classify);
+  };
 }
 
 export const forecastDetectors: DetectorFactory = forecastDetectorsWithholding(DEFAULT_DETECTOR.withhold);

@@ -66,7 +66,8 @@ const MAX_SAVED_SECONDS = 2;
 
 /** Jobs in arrival order from `head` on; a head index, not shift(), since a warm-up queues one per series. */
 class Lane {
-  private jobs: RefitJob[] = [];
+  /** Taken jobs are cleared at once: a job's closures hold its series, which may be forgotten meanwhile. */
+  private jobs: Array<RefitJob | undefined> = [];
   private head = 0;
 
   get size(): number {
@@ -79,7 +80,8 @@ class Lane {
 
   take(): RefitJob | undefined {
     if (this.head >= this.jobs.length) return undefined;
-    const job = this.jobs[this.head++]!;
+    const job = this.jobs[this.head]!;
+    this.jobs[this.head++] = undefined;
     if (this.head >= 1024 && this.head * 2 >= this.jobs.length) {
       // Drop the taken half now and then, so the array does not hold every job ever queued.
       this.jobs = this.jobs.slice(this.head);
@@ -89,7 +91,7 @@ class Lane {
   }
 
   drain(): RefitJob[] {
-    const rest = this.jobs.slice(this.head);
+    const rest = this.jobs.slice(this.head) as RefitJob[];
     this.jobs = [];
     this.head = 0;
     return rest;

@@ -18,6 +18,7 @@ import { RefitQueue } from './refit.js';
 import {
   BACKFILL_ATTEMPTS,
   BACKFILL_MIN_CHUNK_POINTS,
+  FIRST_FIT_SEARCH_FITS,
   renderTarget,
   Watcher,
   type DetectorFactory,
@@ -93,7 +94,13 @@ describe('a watcher', () => {
     expect(prom.rangeCalls).toEqual([{ query: 'traffic', start: START - 40 * STEP, end: START - STEP, step: STEP }]);
     expect(fit.calls).toHaveLength(2);
     expect(fit.calls[0]!.values).toHaveLength(40);
-    expect(fit.calls[0]!.spec).toEqual({ stepSeconds: STEP, model: 'auto', confidence: 0.99 });
+    // A first fit bounds its order search; refits search fully.
+    expect(fit.calls[0]!.spec).toEqual({
+      stepSeconds: STEP,
+      model: 'auto',
+      confidence: 0.99,
+      orderSearchFits: FIRST_FIT_SEARCH_FITS,
+    });
 
     await watcher.step(START);
     const state = watcher.state();
