@@ -131,6 +131,8 @@ function pushFront(history: number[], value: number, size: number): void {
 
 export class ArimaFilter {
   private readonly c: number[];
+  /** Side of the last step's innovation beyond its limit (0: within), kept here so a step allocates nothing. */
+  private side: -1 | 0 | 1 = 0;
 
   private constructor(private readonly s: ArimaFilterState) {
     this.c = integrationWeights(s.params.d);
@@ -215,9 +217,10 @@ export class ArimaFilter {
    */
   observe(value: number | null): number | null {
     const burst = this.s.params.burst;
-    if (!burst) return this.step(value, Number.POSITIVE_INFINITY).innovation;
+    if (!burst) return this.step(value, Number.POSITIVE_INFINITY);
     const open = this.s.outlier;
-    const { innovation, side } = this.step(value, burst.limit, true);
+    const innovation = this.step(value, burst.limit, true);
+    const side = this.side;
     const gap = value === null || !Number.isFinite(value);
     // A level taken as new is followed until the series is back within the limit of its forecast.
     if (!gap && this.s.following !== undefined && side !== this.s.following) delete this.s.following;
@@ -250,7 +253,7 @@ export class ArimaFilter {
    * One step of the recursion; a point whose innovation is beyond `limit` is stepped over as a gap.
    * With `track`, such a point that opens a run first saves the position to rewind to.
    */
-  private step(value: number | null, limit: number, track = false): { innovation: number | null; side: -1 | 0 | 1 } {
+  private step(value: number | null, limit: number, track = false): number | null {
     const { d, phi, theta, mean } = this.s.params;
     this.resetIfDiverged();
     const forecast = this.rawPeek();
@@ -261,12 +264,14 @@ export class ArimaFilter {
     let innovation: number | null = null;
     let side: -1 | 0 | 1 = 0;
     let state = 0;
+    this.side = 0;
     if (this.s.seen >= d) {
       if (!gap && this.warm) {
         innovation = x - forecast;
         state = innovation;
         if (Math.abs(innovation) > limit) {
           side = innovation > 0 ? 1 : -1;
+          this.side = side;
           if (this.s.following !== side) {
             if (track && this.s.outlier?.side !== side) {
               // Saved before the state moves (the range already holds the raw value; a replay widens it the same way).
@@ -291,7 +296,7 @@ export class ArimaFilter {
       }
     }
     this.s.seen++;
-    return { innovation, side };
+    return innovation;
   }
 
   /** Mean path of the next h levels (the state is not changed). */
