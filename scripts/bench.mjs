@@ -2,6 +2,8 @@
 // `npm run bench`: builds the sidecar once, then runs each benchmark under bench/ in turn. Each
 // prints its table and writes bench/results/<name>.json. Benchmarks never gate CI; a benchmark that
 // fails is reported and the others still run. `npm run bench -- bands` runs only the named ones.
+// Benches not in `all` run only when named, since each takes a long stretch of the shared machine:
+// `npm run bench -- withhold-live` (about 20 minutes: both withholding settings on the live stack).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';

@@ -1,5 +1,5 @@
 import { fakeFit, fakeModel, normals } from './__fixtures__/fake-model.js';
-import { DEFAULT_DETECTOR, ForecastDetector, type WithholdScope } from './forecast-detector.js';
+import { ForecastDetector, type WithholdScope } from './forecast-detector.js';
 import type { Verdict } from './types.js';
 
 const STEP = 300;
@@ -84,6 +84,7 @@ describe('ForecastDetector', () => {
       repeatDamping: 0.2,
       recurSliceSeconds: 1800,
       recurMemorySeconds: 86_400,
+      recurPatternSeconds: 0,
     };
     const run = (values: number[], recurPeriodSeconds: number): number[] =>
       stream(new ForecastDetector({ stepSeconds: STEP, paging: { ...paging, recurPeriodSeconds } }), values).map(
@@ -126,7 +127,10 @@ describe('ForecastDetector', () => {
     values[at(5)] = 125;
     const run = (recurMemorySeconds: number): number[] =>
       stream(
-        new ForecastDetector({ stepSeconds: STEP, paging: { ...paging, recurSliceSeconds: 1800, recurMemorySeconds } }),
+        new ForecastDetector({
+          stepSeconds: STEP,
+          paging: { ...paging, recurSliceSeconds: 1800, recurMemorySeconds, recurPatternSeconds: 0 },
+        }),
         values,
       ).map((v) => v.score);
     const yesterdayOnly = run(86_400);
@@ -140,6 +144,35 @@ describe('ForecastDetector', () => {
     expect(twoDays[at(2)]).toBeLessThan(yesterdayOnly[at(2)]! / 2);
     expect(twoDays[at(5)]).toBeGreaterThan(0.5);
     expect(threeDays[at(5)]).toBeLessThan(yesterdayOnly[at(5)]! / 2);
+  });
+
+  it('damps a daily spike that grows each day once it has paged on every day of the pattern span, not before', () => {
+    const day = 86_400 / STEP;
+    const at = (d: number): number => 1500 + d * day;
+    // A daily job whose spike grows every day: each is more surprising than the day before's.
+    const values = noise(1500 + 5 * day, 3);
+    for (let d = 0; d < 5; d += 1) values[at(d)] = [106, 108, 113, 119, 128][d]!;
+    const paging = {
+      log10p: -2.3,
+      repeatSeconds: 3600,
+      repeatDamping: 0.2,
+      recurPeriodSeconds: 86_400,
+      recurSliceSeconds: 1800,
+      recurMemorySeconds: 3 * 86_400,
+    };
+    const run = (recurPatternSeconds: number): number[] =>
+      stream(new ForecastDetector({ stepSeconds: STEP, paging: { ...paging, recurPatternSeconds } }), values).map(
+        (v) => v.score,
+      );
+    const off = run(0);
+    const threeDays = run(3 * 86_400);
+    // Without the pattern rule every larger spike pages.
+    for (let d = 1; d < 5; d += 1) expect(off[at(d)]).toBeGreaterThan(0.5);
+    // With it, days 1 and 2 still page (fewer than three earlier days paged there), days 3 and 4 do not.
+    expect(threeDays[at(1)]).toBeCloseTo(off[at(1)]!, 12);
+    expect(threeDays[at(2)]).toBeCloseTo(off[at(2)]!, 12);
+    expect(threeDays[at(3)]).toBeLessThan(off[at(3)]! / 2);
+    expect(threeDays[at(4)]).toBeLessThan(off[at(4)]! / 2);
   });
 
   it('asks for a new model when the current one is as old as its training set, then every quarter of its window', () => {
@@ -335,9 +368,6 @@ describe('ForecastDetector', () => {
           maxWithheldSeconds: maxWithheldPoints * STEP,
           withholdMinShare,
           withhold,
-          // The 100 scored points of the priming are enough to rank the channels against, so a mild point
-          // is judged as the detector judges it in steady state, not by the warm-up's Gaussian tail.
-          surprise: { ...DEFAULT_DETECTOR.surprise, minHistoryShare: 0.1 },
         },
         // Withholding is for attacks: this classifier calls every upward excursion one.
         (excursion) => (excursion.direction > 0 ? 'attack_suspected' : excursion.shape),

@@ -74,6 +74,24 @@ describe('Recurrence', () => {
     expect(r.periodAgo(T0 + 5 * DAY)).toBe(1);
   });
 
+  it('counts the periods that reached a surprise in the slice, over as many periods as asked and it keeps', () => {
+    const r = new Recurrence(DAY, SLICE, 3);
+    r.record(T0 - 3 * DAY, 4);
+    r.record(T0 - 2 * DAY + SLICE, 3.5);
+    r.record(T0 - DAY, 2);
+    expect(r.periodsReaching(T0, 3)).toBe(2);
+    expect(r.periodsReaching(T0, 2)).toBe(3);
+    expect(r.periodsReaching(T0, 5)).toBe(0);
+    // Asked over fewer periods, only those count; asked over more than it keeps, only what it keeps.
+    expect(r.periodsReaching(T0, 2, 1)).toBe(1);
+    expect(r.periodsReaching(T0, 2, 10)).toBe(3);
+    expect(r.periodAgo(T0, 1)).toBe(2);
+    expect(r.periodAgo(T0, 2)).toBe(3.5);
+    expect(r.periodAgo(T0)).toBe(4);
+    // A slice two away on each day is another time of day.
+    expect(r.periodsReaching(T0 + 2 * SLICE, 2)).toBe(1);
+  });
+
   it('rejects a period shorter than two slices, and a look-back that is not a whole number of periods >= 1', () => {
     expect(() => new Recurrence(SLICE, SLICE)).toThrow(RangeError);
     expect(() => new Recurrence(DAY, SLICE, 0)).toThrow(RangeError);

@@ -59,18 +59,33 @@ export class Recurrence {
   }
 
   /**
-   * The largest surprise (in decades) recorded one to `periods` periods before `t`, a slice either
-   * side included; 0 if none.
+   * The largest surprise (in decades) recorded one to `periods` periods before `t` (at most the
+   * constructor's), a slice either side included; 0 if none.
    */
-  periodAgo(t: number): number {
+  periodAgo(t: number, periods = this.periods): number {
+    let peak = 0;
+    for (let p = 1; p <= Math.min(periods, this.periods); p += 1) peak = Math.max(peak, this.peakOf(t, p));
+    return peak;
+  }
+
+  /**
+   * How many of the `periods` periods before `t` (at most the constructor's) reached at least
+   * `decades` in the same slice or one either side: a daily job shows on every one of them.
+   */
+  periodsReaching(t: number, decades: number, periods = this.periods): number {
+    let reached = 0;
+    for (let p = 1; p <= Math.min(periods, this.periods); p += 1) if (this.peakOf(t, p) >= decades) reached += 1;
+    return reached;
+  }
+
+  /** The largest surprise recorded `p` periods before `t`, a slice either side included; 0 if none. */
+  private peakOf(t: number, p: number): number {
     const slice = Math.floor(t / this.sliceSeconds);
     let peak = 0;
-    for (let p = 1; p <= this.periods; p += 1) {
-      for (let d = -1; d <= 1; d += 1) {
-        const then = slice - p * this.perPeriod + d;
-        const slot = this.slotOf(then);
-        if (this.laps[slot] === this.lapOf(then)) peak = Math.max(peak, this.peaks[slot]!);
-      }
+    for (let d = -1; d <= 1; d += 1) {
+      const then = slice - p * this.perPeriod + d;
+      const slot = this.slotOf(then);
+      if (this.laps[slot] === this.lapOf(then)) peak = Math.max(peak, this.peaks[slot]!);
     }
     return peak;
   }

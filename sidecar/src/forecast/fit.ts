@@ -14,7 +14,7 @@
  * before the tail cost up to 20% in 60-step MASE on the shape suite (redecomposed()).
  */
 import { ARIMA_ORDER_MAX } from '@ntma/contract';
-import { ArimaFilter, type ArimaParams } from './arima-filter.js';
+import { ArimaFilter, burstSetting, type ArimaParams } from './arima-filter.js';
 import { mstl } from './mstl.js';
 import {
   differencingOrder,
@@ -199,19 +199,22 @@ function arimaStage(
   gaps: Float64Array,
   choice: ModelChoice,
   periods: number[],
+  burstScale: { stepSeconds: number; level: number },
   diagnostics: FitDiagnostics,
   searchFits?: number,
 ): Stage {
   const attempts: OrderAttempt[] = [];
   try {
     const { order, drift, fit, start } = chooseArima(deseasonalised, recent, choice, attempts, searchFits);
-    const filter = ArimaFilter.start({ ...fit.coefficients, d: order.d });
+    const sigma = Math.sqrt(fit.sigma2);
+    // The fitted model's state steps over a short burst of gross outliers (arima-filter.ts).
+    const burst = burstSetting(sigma, burstScale.stepSeconds, burstScale.level);
+    const filter = ArimaFilter.start({ ...fit.coefficients, d: order.d, ...(burst ? { burst } : {}) });
     // Gaps advance on the forecast even though ctsa saw interpolated values there; only the
     // first d + p points, before the filter can forecast, take the interpolated value.
     for (let i = start; i < deseasonalised.length; i++) {
       filter.observe(Number.isNaN(gaps[i]!) && filter.warm ? null : deseasonalised[i]!);
     }
-    const sigma = Math.sqrt(fit.sigma2);
     checkVariance(sigma, deseasonalised.subarray(start));
     checkBounded(filter.forecast(Math.max(60, ...periods)), deseasonalised.subarray(start));
     return {
@@ -367,6 +370,12 @@ function fitIn(data: Float64Array, spec: FitSpec, transform: TransformChoice): S
   const observed = observedCount(data);
   const raw = transform.kind === 'none' ? data : data.map((v) => (Number.isNaN(v) ? v : forward(transform.kind, v)));
   const scaling = scalingOf(raw);
+  // The level in model units, for the burst rule's share of it; in a transformed space a share of
+  // the level is no fixed distance, so there the rule is in sigmas alone.
+  const burstScale = {
+    stepSeconds: spec.stepSeconds,
+    level: transform.kind === 'none' ? scaling.center / scaling.scale : 0,
+  };
   const x = normalise(raw, scaling);
   if (!Number.isFinite(scaling.scale) || x.some((v, i) => !Number.isNaN(raw[i]!) && !Number.isFinite(v))) {
     throw new ForecastError('values are too large to model in double precision');
@@ -428,7 +437,17 @@ function fitIn(data: Float64Array, spec: FitSpec, transform: TransformChoice): S
     const stages: Array<[string, () => Stage]> = [
       [
         'arima',
-        () => arimaStage(deseasonalised, recent, fitPart, spec.model, periods, diagnostics, spec.orderSearchFits),
+        () =>
+          arimaStage(
+            deseasonalised,
+            recent,
+            fitPart,
+            spec.model,
+            periods,
+            burstScale,
+            diagnostics,
+            spec.orderSearchFits,
+          ),
       ],
       ['ets', () => etsStage(deseasonalised, fitPart, periods)],
     ];

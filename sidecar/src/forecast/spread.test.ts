@@ -11,7 +11,7 @@ function noise(n: number, seed: number): Float64Array {
 describe('h-step spread of the training values', () => {
   it('is flat for noise around a level and grows like sqrt(h) for a random walk', () => {
     const flat = measureSpread(noise(3000, 1))!;
-    expect(flat.horizons).toEqual(SPREAD_HORIZONS.filter((h) => h <= 512));
+    expect(flat.sigma).toHaveLength(SPREAD_HORIZONS.length);
     // |x_{t+h} - x_t| of unit white noise: normal with variance 2 at every h.
     for (const s of flat.sigma) {
       expect(s).toBeGreaterThan(1.2);
@@ -20,7 +20,7 @@ describe('h-step spread of the training values', () => {
     let level = 0;
     const walk = Float64Array.from(noise(3000, 2), (e) => (level += e));
     const wandering = measureSpread(walk)!;
-    const at = (h: number): number => wandering.sigma[wandering.horizons.indexOf(h)]!;
+    const at = (h: number): number => wandering.sigma[SPREAD_HORIZONS.indexOf(h)]!;
     expect(at(16) / at(4)).toBeGreaterThan(1.5);
     expect(at(16) / at(4)).toBeLessThan(2.6);
   });
@@ -32,17 +32,21 @@ describe('h-step spread of the training values', () => {
     for (const s of gappy.sigma) expect(Number.isFinite(s)).toBe(true);
     expect(measureSpread(noise(150, 4))).toBeUndefined();
     // 300 points: 298 pairs at h = 2 but fewer than 200 at h = 128.
-    expect(measureSpread(noise(300, 5))!.horizons.at(-1)).toBeLessThan(128);
+    const short = measureSpread(noise(300, 5))!;
+    expect(SPREAD_HORIZONS[short.sigma.length - 1]).toBeLessThan(128);
   });
 
   it('caps nothing at one step or past the last horizon, and interpolates between horizons', () => {
-    const spread = { horizons: [2, 8], sigma: [1, 4] };
+    // Measured at 2, 4 and 8 steps (SPREAD_HORIZONS begins 2, 4, 8).
+    expect(SPREAD_HORIZONS.slice(0, 3)).toEqual([2, 4, 8]);
+    const spread = { sigma: [1, 4, 16] };
     expect(spreadCap(spread, 1)).toBe(Number.POSITIVE_INFINITY);
     expect(spreadCap(undefined, 30)).toBe(Number.POSITIVE_INFINITY);
     expect(spreadCap(spread, 9)).toBe(Number.POSITIVE_INFINITY);
     expect(spreadCap(spread, 2)).toBeCloseTo(1, 12);
-    expect(spreadCap(spread, 4)).toBeCloseTo(2, 12);
-    expect(spreadCap(spread, 8)).toBeCloseTo(4, 12);
+    expect(spreadCap(spread, 3)).toBeCloseTo(4 ** Math.log2(1.5), 12);
+    expect(spreadCap(spread, 4)).toBeCloseTo(4, 12);
+    expect(spreadCap(spread, 8)).toBeCloseTo(16, 12);
   });
 });
 
@@ -72,7 +76,7 @@ describe('the multi-step interval under the spread cap', () => {
   it('holds a capped 60-step interval to the spread the data showed, which still covers what follows', () => {
     const model = fitModel(shifted(7), spec);
     const snapshot = model.snapshot();
-    const narrowed = restoreModel({ ...snapshot, spread: { horizons: [2, 512], sigma: [1e-6, 1e-6] } });
+    const narrowed = restoreModel({ ...snapshot, spread: { sigma: SPREAD_HORIZONS.map(() => 1e-6) } });
     const band = narrowed.forecast(60, 0.95);
     const oneStep = (band.upper[0]! - band.lower[0]!) / 2;
     // The floor: a multi-step band is never narrower than the one-step band.

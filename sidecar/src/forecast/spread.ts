@@ -3,7 +3,7 @@
  * h steps in the training window. The model's h-step variance (psi weights times the calibrated
  * one-step scale) assumes the model is right all the way out; a differenced model of a level that
  * in fact reverts keeps widening its band as a random walk's would. On the shape suite the 60-step
- * intervals of such fits (trend + AR noise, daily @1m, NAB ec2, grok and rds) needed only 0.3-0.6
+ * intervals of such fits (trend + AR noise, daily @1m, NAB ec2, grok and rds) needed only 0.06-0.6
  * of their width for 95% coverage. Carrying the last value forward h steps is a forecast any model
  * should match, so its 95% error over the training window (robust: a quantile, not a variance) is a
  * width a 95% interval never needs to exceed. Where the series does wander as the model says, that
@@ -21,9 +21,11 @@ export const SPREAD_MIN_PAIRS = 200;
 const SPREAD_LEVEL = 0.95;
 
 export interface Spread {
-  /** Horizons measured, ascending. */
-  horizons: number[];
-  /** The h-step change's SPREAD_LEVEL quantile over its z: a normal-equivalent scale (model units). */
+  /**
+   * At SPREAD_HORIZONS[i] for each i: the h-step change's SPREAD_LEVEL quantile over its z, a
+   * normal-equivalent scale (model units). Only the horizons are implied, not stored: a watched
+   * series keeps one of these, and 100,000 of them are watched.
+   */
   sigma: number[];
 }
 
@@ -34,7 +36,6 @@ export interface Spread {
 export function measureSpread(x: Float64Array): Spread | undefined {
   const from = Math.max(0, x.length - SPREAD_POINTS);
   const z = zFor(SPREAD_LEVEL);
-  const horizons: number[] = [];
   const sigma: number[] = [];
   const changes = new Float64Array(x.length - from);
   for (const h of SPREAD_HORIZONS) {
@@ -46,10 +47,9 @@ export function measureSpread(x: Float64Array): Spread | undefined {
     if (m < SPREAD_MIN_PAIRS) break;
     const s = quantile(Array.from(changes.subarray(0, m).sort()), SPREAD_LEVEL) / z;
     if (!(s > 0) || !Number.isFinite(s)) break;
-    horizons.push(h);
     sigma.push(s);
   }
-  return horizons.length > 0 ? { horizons, sigma } : undefined;
+  return sigma.length > 0 ? { sigma } : undefined;
 }
 
 /**
@@ -59,9 +59,10 @@ export function measureSpread(x: Float64Array): Spread | undefined {
  */
 export function spreadCap(spread: Spread | undefined, h: number): number {
   if (!spread || h <= 1) return Number.POSITIVE_INFINITY;
-  const { horizons, sigma } = spread;
+  const { sigma } = spread;
+  const horizons = SPREAD_HORIZONS;
   if (h <= horizons[0]!) return sigma[0]!;
-  for (let i = 1; i < horizons.length; i++) {
+  for (let i = 1; i < sigma.length; i++) {
     if (h > horizons[i]!) continue;
     const w = Math.log(h / horizons[i - 1]!) / Math.log(horizons[i]! / horizons[i - 1]!);
     return Math.exp((1 - w) * Math.log(sigma[i - 1]!) + w * Math.log(sigma[i]!));
