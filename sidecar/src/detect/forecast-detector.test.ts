@@ -1,5 +1,5 @@
 import { fakeFit, fakeModel, normals } from './__fixtures__/fake-model.js';
-import { DEFAULT_DETECTOR, ForecastDetector, type WithholdScope } from './forecast-detector.js';
+import { ForecastDetector, type WithholdScope } from './forecast-detector.js';
 import type { Verdict } from './types.js';
 
 const STEP = 300;
@@ -368,9 +368,6 @@ describe('ForecastDetector', () => {
           maxWithheldSeconds: maxWithheldPoints * STEP,
           withholdMinShare,
           withhold,
-          // The 100 scored points of the priming are enough to rank the channels against, so a mild point
-          // is judged as the detector judges it in steady state, not by the warm-up's Gaussian tail.
-          surprise: { ...DEFAULT_DETECTOR.surprise, minHistoryShare: 0.1 },
         },
         // Withholding is for attacks: this classifier calls every upward excursion one.
         (excursion) => (excursion.direction > 0 ? 'attack_suspected' : excursion.shape),

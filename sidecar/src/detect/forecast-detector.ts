@@ -187,9 +187,10 @@ export const DEFAULT_DETECTOR: Omit<ForecastDetectorOptions, 'stepSeconds'> = {
   withhold: 'attacks',
   surprise: {
     historySeconds: 3.5 * DAY,
-    // Ranked once 30% of the history is there (a day at a 5-minute step); at 10% a channel was ranked
-    // against its first 8 hours, and the tail estimate of so few values paged more noise (README.md, Detection).
-    minHistoryShare: 0.3,
+    // 30% (a day at a 5-minute step) scored 0.2 higher on NAB, but at a 1 s step it judged a watcher's
+    // first five minutes by the warm-up's normal tail, and a spike right after held ntma_anomaly for up to
+    // 56 s instead of 21 (bench/spike-recovery.mjs; README.md, Detection).
+    minHistoryShare: 0.1,
     tail: DEFAULT_TAIL,
     channels: [
       { input: 'residual', seconds: 0 },
