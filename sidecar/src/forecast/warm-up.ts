@@ -12,38 +12,26 @@
  */
 import { fitModel } from './fit.js';
 import type { FitSpec } from './types.js';
+import { seededNoise } from './seeded-noise.js';
 
 const SPEC: FitSpec = { stepSeconds: 60, model: 'auto', confidence: 0.95 };
 
-/** xorshift32 noise in [-0.5, 0.5): deterministic, so the warm-up does the same work every time. */
-function noise(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    return state / 4294967296 - 0.5;
-  };
-}
-
 /** Two days of a 4-hour cycle at 1-minute steps: the period finder and MSTL run. */
 function seasonal(seed: number): number[] {
-  const next = noise(seed);
+  const next = seededNoise(seed);
   return Array.from({ length: 2880 }, (_, t) => 100 + 20 * Math.sin((2 * Math.PI * t) / 240) + 6 * next());
 }
 
 /** A day of a level that wanders (a random walk plus noise): no season, a differenced ARIMA. */
 function wandering(seed: number): number[] {
-  const next = noise(seed);
+  const next = seededNoise(seed);
   let level = 1000;
   return Array.from({ length: 1440 }, () => (level += 4 * next()) + 20 * next());
 }
 
 /** A day of request-rate-like traffic at 1-minute steps: a daily cycle and AR(1) noise. */
 function dailyTraffic(seed: number): number[] {
-  const next = noise(seed);
+  const next = seededNoise(seed);
   let ar = 0;
   return Array.from({ length: 1440 }, (_, t) => {
     ar = 0.6 * ar + 40 * next();

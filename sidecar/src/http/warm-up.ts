@@ -18,6 +18,7 @@
  * shares).
  */
 import type { FastifyInstance } from 'fastify';
+import { seededNoise } from '../forecast/seeded-noise.js';
 
 const STEP_SECONDS = 60;
 /** A week and an hour of minutes, as many values as the largest common request carries. */
@@ -38,22 +39,9 @@ const GAP = { from: TRAIN_POINTS + 900, points: 3 };
  */
 export const WARM_REQUEST_WAIT_MS = 20_000;
 
-/** xorshift32 in [-0.5, 0.5): deterministic noise, so the warm-up does the same work every time. */
-function noise(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    return state / 4294967296 - 0.5;
-  };
-}
-
 /** Request-rate-like traffic at one minute: a daily cycle, noise, one spike and one gap. */
 function values(): Array<number | null> {
-  const next = noise(18);
+  const next = seededNoise(18);
   return Array.from({ length: POINTS }, (_, i) => {
     if (i < FIRST_VALUE || (i >= GAP.from && i < GAP.from + GAP.points)) return null;
     const day = (2 * Math.PI * i) / 1440;
