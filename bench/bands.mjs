@@ -25,7 +25,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
-import { createServer } from 'node:net';
+import { freePort } from './processes.mjs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -73,17 +73,6 @@ function percentile(values, p) {
 
 function round(value, digits = 1) {
   return value === null || value === undefined || !Number.isFinite(value) ? null : Number(value.toFixed(digits));
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Compiles the sidecar (tsc emits even when another part has a type error; the bench only needs dist/). */

@@ -27,13 +27,13 @@
  *                             [--max-minutes M] [--capacity-only] [--sidecar-dist DIR] [--fit-workers N]
  * Needs: prometheus and promtool on PATH (scripts/install-deps).
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, URLSearchParams } from 'node:url';
+import { freePort, sleep, start, stopAll, until, which } from './processes.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -72,39 +72,6 @@ function log(message) {
   process.stderr.write(`bench watch: ${message}\n`);
 }
 
-function which(binary) {
-  const found = spawnSync('sh', ['-c', `command -v ${binary}`], { encoding: 'utf8' }).stdout.trim();
-  if (!found) throw new Error(`${binary} not found on PATH (scripts/install-deps)`);
-  return found;
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createNetServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(what, probe, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  let last;
-  while (Date.now() < deadline) {
-    try {
-      if (await probe()) return;
-    } catch (error) {
-      last = error;
-    }
-    await sleep(250);
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${last.message}` : ''}`);
-}
-
 /** Deterministic noise in [-1, 1] per (key, slot), so history and live agree. */
 function noise(key, slot) {
   let h = 2166136261;
@@ -132,32 +99,6 @@ function median(values) {
 }
 
 const round = (v, digits = 2) => (Number.isFinite(v) ? Number(v.toFixed(digits)) : null);
-
-/** A started child process that is stopped (SIGTERM, then SIGKILL) on cleanup. */
-const children = [];
-function start(command, argv, env, logFile) {
-  const out = openSync(logFile, 'a');
-  const child = spawn(command, argv, { env: { ...process.env, ...env }, stdio: ['ignore', out, out] });
-  children.push(child);
-  return child;
-}
-async function stopAll() {
-  await Promise.all(
-    children.map(
-      (child) =>
-        new Promise((resolve) => {
-          if (child.exitCode !== null || child.signalCode !== null) return resolve();
-          const kill = setTimeout(() => child.kill('SIGKILL'), 10000);
-          child.once('exit', () => {
-            clearTimeout(kill);
-            resolve();
-          });
-          child.kill('SIGTERM');
-        }),
-    ),
-  );
-  children.length = 0;
-}
 
 /** Prometheus on a free port with `scrapeConfig` (YAML lines) and an optional pre-filled TSDB. */
 async function startPrometheus(dir, scrapeConfig, interval) {

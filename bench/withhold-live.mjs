@@ -28,13 +28,13 @@
  * Usage: node bench/withhold-live.mjs [--skip-build] [--seed N] [--max-minutes M]
  * Needs: prometheus and promtool on PATH (scripts/install-deps).
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, sleep, start, stopAll, until, which } from './processes.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -85,42 +85,10 @@ const EVENTS = [
 ];
 const SCENARIO_SECONDS = 1140;
 
-function log(message) {
-  process.stderr.write(`bench withhold-live: ${message}\n`);
-}
-
-function which(binary) {
-  const found = spawnSync('sh', ['-c', `command -v ${binary}`], { encoding: 'utf8' }).stdout.trim();
-  if (!found) throw new Error(`${binary} not found on PATH (scripts/install-deps)`);
-  return found;
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createNetServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const round = (v, digits = 1) => (Number.isFinite(v) ? Number(v.toFixed(digits)) : null);
 
-async function until(what, probe, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  let last;
-  while (Date.now() < deadline) {
-    try {
-      if (await probe()) return;
-    } catch (error) {
-      last = error;
-    }
-    await sleep(500);
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${last.message}` : ''}`);
+function log(message) {
+  process.stderr.write(`bench withhold-live: ${message}\n`);
 }
 
 /** Seeded noise in [-1, 1] per (key, slot), so the backfill and the live series agree. */
@@ -186,31 +154,6 @@ function exposition(labels) {
   ];
 }
 
-const children = [];
-function start(command, argv, env, logFile) {
-  const out = openSync(logFile, 'a');
-  const child = spawn(command, argv, { env: { ...process.env, ...env }, stdio: ['ignore', out, out] });
-  children.push(child);
-  return child;
-}
-async function stopAll() {
-  await Promise.all(
-    children.map(
-      (child) =>
-        new Promise((resolve) => {
-          if (child.exitCode !== null || child.signalCode !== null) return resolve();
-          const kill = setTimeout(() => child.kill('SIGKILL'), 10000);
-          child.once('exit', () => {
-            clearTimeout(kill);
-            resolve();
-          });
-          child.kill('SIGTERM');
-        }),
-    ),
-  );
-  children.length = 0;
-}
-
 /** The history before now, as TSDB blocks, so the watchers' first fit comes at their first step. */
 function backfill(dir, labels, now) {
   const from = Math.floor((now - HISTORY_SECONDS) / STEP) * STEP;
@@ -263,7 +206,7 @@ async function startPrometheus(dir, target) {
     path.join(dir, 'prometheus.log'),
   );
   const url = `http://127.0.0.1:${port}`;
-  await until('Prometheus ready', async () => (await fetch(`${url}/-/ready`)).ok, 60000);
+  await until('Prometheus ready', async () => (await fetch(`${url}/-/ready`)).ok, 60000, 500);
   return url;
 }
 
@@ -311,7 +254,7 @@ async function startSidecar(dir, prometheusUrl, watchers, withhold) {
     path.join(dir, `sidecar-${withhold}.log`),
   );
   const url = `http://127.0.0.1:${port}`;
-  await until(`sidecar (${withhold}) healthy`, async () => (await fetch(`${url}/healthz`)).ok, 60000);
+  await until(`sidecar (${withhold}) healthy`, async () => (await fetch(`${url}/healthz`)).ok, 60000, 500);
   return url;
 }
 
@@ -490,6 +433,7 @@ async function main() {
     'a model on both sidecars',
     async () => (await Promise.all(SETTINGS.map((s) => reading(sidecars[s])))).every((r) => r.anomaly !== null),
     5 * 60_000,
+    500,
   );
   origin = Math.ceil(Date.now() / 1000);
   const loadAtStart = os.loadavg();
