@@ -1,20 +1,9 @@
+import { rng } from './__fixtures__/simulate.js';
 import { fitModel } from './fit.js';
-
-/** mulberry32: independent-looking deterministic uniforms in [0, 1). */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 /** A level of 100 with ±5% independent noise per point: the live watch test's normal traffic. */
 function flat(seed: number, n: number): number[] {
-  const random = generator(seed);
+  const { uniform: random } = rng(seed);
   return Array.from({ length: n }, () => 100 * (1 + 0.05 * (2 * random() - 1)));
 }
 
