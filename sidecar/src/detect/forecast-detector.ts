@@ -19,6 +19,7 @@ import { SurpriseTracker, type ChannelSpec, type SurpriseOptions } from './surpr
 import { DEFAULT_TAIL, type TailOptions } from './tail-estimator.js';
 import { scoreFromLog10Tail, upperNormalQuantile } from './tail.js';
 import type { StreamingDetector, Verdict } from './types.js';
+import { Arena } from './arena.js';
 
 /**
  * What a channel watches: the standardised forecast residual, the value's distance from its
@@ -400,13 +401,7 @@ export class ForecastDetector implements StreamingDetector {
     this.points = settings.points;
     this.bandZ = settings.bandZ;
     this.driftDecay = settings.driftDecay;
-    this.history = new HistoryRing(this.points.maxTraining);
-    this.surprise = new SurpriseTracker(this.points.surprise);
-    this.novelty = new ValueNovelty(this.points.surprise.historyPoints);
     const { changeHalfLife, shiftWindow } = this.points;
-    this.change = changeHalfLife === null ? null : new ResidualCusum(changeHalfLife);
-    this.shift = shiftWindow === null ? null : new DistributionShift(shiftWindow);
-    this.excursions = new ExcursionTracker(o.excursion, classify);
     const { recurPeriodSeconds, recurSliceSeconds, recurMemorySeconds, recurPatternSeconds } = o.paging;
     this.recurMemoryPeriods =
       recurPeriodSeconds > 0 ? Math.max(1, Math.round(recurMemorySeconds / recurPeriodSeconds)) : 0;
@@ -414,14 +409,27 @@ export class ForecastDetector implements StreamingDetector {
       recurPeriodSeconds > 0 && recurPatternSeconds > 0
         ? Math.max(1, Math.round(recurPatternSeconds / recurPeriodSeconds))
         : 0;
+    const recurPeriods = Math.max(this.recurMemoryPeriods, this.recurPatternPeriods);
+    // The arrays sized now in one buffer (arena.ts): the training ring, the run rings, the shift's
+    // ring and the recurrence.
+    const fixed = new Arena([
+      8 * this.points.maxTraining,
+      ...SurpriseTracker.ringParts(this.points.surprise),
+      ...(shiftWindow === null ? [] : DistributionShift.parts(shiftWindow)),
+      ...(recurPeriodSeconds > 0 ? Recurrence.parts(recurPeriodSeconds, recurSliceSeconds, recurPeriods) : []),
+    ]);
+    this.history = new HistoryRing(this.points.maxTraining, fixed);
+    // The full cells of the four statistic windows (4 bytes a value) and the level window (8) in one
+    // buffer, allocated when the first of them fills.
+    const { historyPoints, channels } = this.points.surprise;
+    const windows = new Arena([...channels.map(() => 4 * historyPoints), 8 * historyPoints]);
+    this.surprise = new SurpriseTracker(this.points.surprise, windows, fixed);
+    this.novelty = new ValueNovelty(historyPoints, windows);
+    this.change = changeHalfLife === null ? null : new ResidualCusum(changeHalfLife);
+    this.shift = shiftWindow === null ? null : new DistributionShift(shiftWindow, fixed);
+    this.excursions = new ExcursionTracker(o.excursion, classify);
     this.recurrence =
-      recurPeriodSeconds > 0
-        ? new Recurrence(
-            recurPeriodSeconds,
-            recurSliceSeconds,
-            Math.max(this.recurMemoryPeriods, this.recurPatternPeriods),
-          )
-        : null;
+      recurPeriodSeconds > 0 ? new Recurrence(recurPeriodSeconds, recurSliceSeconds, recurPeriods, fixed) : null;
   }
 
   /** The model currently in use, for reports (e.g. its name). */
@@ -691,8 +699,11 @@ class HistoryRing {
   private pushed = 0;
   size = 0;
 
-  constructor(private readonly capacity: number) {
-    this.values = new Float64Array(capacity);
+  constructor(
+    private readonly capacity: number,
+    arena: Arena | null = null,
+  ) {
+    this.values = arena?.float64(capacity) ?? new Float64Array(capacity);
   }
 
   push(value: number | null, masked = false): void {
