@@ -76,3 +76,19 @@ test('jest saying it failed, with nothing else counted, still fails', () => {
   assert.equal(countJestReport(report({}), false).failed, 1);
   assert.equal(countJestReport(report({ numFailedTestSuites: 1 }), true).failed, 1);
 });
+
+test('a real jest run that writes its report and never exits is killed and counted from its report', () => {
+  const started = Date.now();
+  const result = runJest({
+    root,
+    config: 'scripts/lib/fixtures/jest-hangs-at-exit/jest.config.cjs',
+    stdio: 'ignore',
+    ci: true,
+    exitWaitMs: 2000,
+  });
+  assert.equal(result.hungAtExit, true);
+  assert.deepEqual([result.passed, result.failed, result.skipped], [1, 0, 0]);
+  assert.match(result.problems.join('\n'), /did not exit within 2 s; killed/);
+  // Killed soon after its report, not left to run: jest alone would wait forever.
+  assert.ok(Date.now() - started < 30_000, `took ${Date.now() - started} ms`);
+});

@@ -194,6 +194,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     await watch.stop();
     await services.bandsEngine.close();
     await services.fitPool.close();
+    const stuck = services.fitPool.stuckWorkers;
+    if (stuck > 0) {
+      app.log.warn({ stuck }, 'fit workers did not end after terminate(); the process may need a SIGKILL to exit');
+    }
     services.prometheus.close();
   });
 

@@ -28,7 +28,7 @@ export function bandOver(model: FittedModel, observed: ReadonlyArray<number | nu
   for (const value of observed) {
     const next = predictor.peek();
     sigma = next.sigma;
-    forecast.push(next.mean);
+    forecast.push(next.point ?? next.mean);
     lower.push(next.mean - z * next.sigma);
     upper.push(next.mean + z * next.sigma);
     predictor.observe(value);

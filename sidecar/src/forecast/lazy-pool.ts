@@ -17,6 +17,11 @@ export class LazyForecastPool implements FitPool {
     return this.pool !== undefined;
   }
 
+  /** Workers that would not end when the pool closed (ForecastPool.stuckWorkers). */
+  get stuckWorkers(): number {
+    return this.pool?.stuckWorkers ?? 0;
+  }
+
   get queueDepth(): number {
     return this.pool?.queueDepth ?? 0;
   }

@@ -134,14 +134,16 @@ class Predictor implements OneStepPredictor {
     this.kind = snap.transform ?? 'none';
   }
 
-  peek(): { mean: number; sigma: number } {
+  peek(): { mean: number; sigma: number; point?: number } {
     const { center, scale, seasonal } = this.snap;
     const x = this.filter.peek() + seasonalAt(seasonal.cycles, this.position) + this.band.shift;
     // Across gaps (missing data, or points a detector keeps from the model) the forecast is a
     // multi-step one and its band must widen as the model's own error variance says; a one-step
     // band there turns a slow trend into a false alarm that never ends.
     const growth = this.blind === 0 ? 1 : varianceGrowth(this.filter, this.blind + 1)[this.blind]!;
-    return toDataUnits(this.kind, center + scale * x, scale * this.band.sigma * Math.sqrt(growth), this.z);
+    const u = center + scale * x;
+    const band = toDataUnits(this.kind, u, scale * this.band.sigma * Math.sqrt(growth), this.z);
+    return this.kind === 'none' ? band : { ...band, point: inverse(this.kind, u) };
   }
 
   observe(value: number | null): void {

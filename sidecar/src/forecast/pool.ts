@@ -20,9 +20,11 @@ import {
   ForecastTimeout,
   ForecastWorkerCrashed,
 } from './errors.js';
+import { endThread } from './end-thread.js';
 import type { BatchItem, FitResult, Job, JobResults, Values } from './jobs.js';
-import type { JobRequest, JobResponse, WarmNotice, WireError, WorkerMessage, WorkerRequest } from './protocol.js';
+import type { JobRequest, JobResponse, WarmNotice, WireError, WorkerMessage } from './protocol.js';
 import type { FitSpec } from './types.js';
+import { applyWorkerFlags } from './worker-flags.js';
 
 export interface ForecastPoolOptions {
   /** Worker threads (config.fitWorkers). */
@@ -54,6 +56,14 @@ export function defaultWorkerUrl(): URL {
 
 /** How long a stopping worker may take to finish the job or warm-up in hand before it is terminated. */
 const GRACEFUL_STOP_MS = 5000;
+/**
+ * The same for a worker that has not yet said it is warm (still loading and compiling the engine):
+ * ending it then is what terminate() handles worst, and on a loaded machine the start alone can take
+ * longer than the above.
+ */
+const STARTING_STOP_MS = 20_000;
+/** How long a terminated worker may take to end before we stop waiting (end-thread.ts says why). */
+const TERMINATE_WAIT_MS = 5000;
 /**
  * How long warmed() waits at most: a warm-up takes a fraction of a second on an idle core, several
  * on a loaded machine; past this the app starts anyway and the first jobs wait in the workers' queues.
@@ -119,6 +129,7 @@ export class ForecastPool {
   private readonly workerUrl: URL;
   private nextId = 1;
   private closed = false;
+  private stuck = 0;
   private readonly warmWaiters: Array<() => void> = [];
 
   constructor(options: ForecastPoolOptions) {
@@ -140,6 +151,11 @@ export class ForecastPool {
     let n = 0;
     for (const slot of this.slots) if (slot.running) n++;
     return n;
+  }
+
+  /** Worker threads that were terminated and still had not ended TERMINATE_WAIT_MS later. */
+  get stuckWorkers(): number {
+    return this.stuck;
   }
 
   /** Fits a model; the answer carries its snapshot for the cache. */
@@ -197,7 +213,10 @@ export class ForecastPool {
     };
   }
 
-  /** Rejects waiting and running jobs with ForecastPoolClosed and stops every worker. */
+  /**
+   * Rejects waiting and running jobs with ForecastPoolClosed and stops every worker. Resolves once
+   * each has ended or been given up on (bounded: GRACEFUL_STOP_MS + TERMINATE_WAIT_MS).
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -208,34 +227,17 @@ export class ForecastPool {
     await Promise.allSettled(exits);
   }
 
-  /**
-   * Ends a worker by asking it to close its port, so its thread ends as a thread ends on its own:
-   * after V8's background compile jobs for it have drained. terminate() while such a job runs
-   * (a worker still warming up, or just done with a fit) can abort the whole process with a Node
-   * assertion in NodePlatform::ForIsolate. A worker that has not ended in time is terminated.
-   */
-  private stop(slot: Slot): Promise<void> {
+  /** Takes a slot out of service and ends its thread (end-thread.ts), bounded. */
+  private async stop(slot: Slot): Promise<void> {
     slot.retired = true;
     if (slot.running) {
       clearTimeout(slot.running.timer);
       slot.running.pending.reject(new ForecastPoolClosed());
       slot.running = undefined;
     }
-    return new Promise<void>((resolve) => {
-      const terminate = (): void => void slot.worker.terminate().finally(resolve);
-      const timer = setTimeout(terminate, GRACEFUL_STOP_MS);
-      slot.worker.once('exit', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      try {
-        const request: WorkerRequest = { close: true };
-        slot.worker.postMessage(request);
-      } catch {
-        clearTimeout(timer);
-        terminate();
-      }
-    });
+    const graceMs = slot.warm ? GRACEFUL_STOP_MS : STARTING_STOP_MS;
+    const end = await endThread(slot.worker, { graceMs, terminateWaitMs: TERMINATE_WAIT_MS });
+    if (end === 'stuck') this.stuck += 1;
   }
 
   private idleSlot(): Slot | undefined {
@@ -245,6 +247,7 @@ export class ForecastPool {
 
   private spawn(): void {
     if (this.closed) return;
+    applyWorkerFlags();
     const worker = new Worker(this.workerUrl);
     // Idle workers must not keep the process alive; a running job holds its timeout timer.
     worker.unref();

@@ -105,6 +105,24 @@ describe('variance-stabilising transform', () => {
     expect(intervalScore(band, 0.95)).toBeCloseTo((6 + 40 * 6) / 3, 9);
   });
 
+  it("draws a transformed model's one-step forecast at its median, below the skewed band's centre", () => {
+    const y = counts(2016 + 288, 5);
+    const model = fitModel(y.slice(0, 2016), { stepSeconds: 300, model: 'auto', confidence: 0.95, transform: 'auto' });
+    expect(model.name).toMatch(/^sqrt\+/);
+    const held = y.slice(2016);
+    const band = bandOver(model, held, 0.95);
+    let below = 0;
+    held.forEach((v, i) => {
+      const centre = (band.lower[i]! + band.upper[i]!) / 2;
+      expect(band.forecast[i]).toBeLessThan(centre);
+      expect(band.forecast[i]).toBeGreaterThan(band.lower[i]!);
+      if (v < band.forecast[i]!) below++;
+    });
+    // A median: about half the counts fall below it (the band's centre would leave about two thirds below).
+    expect(below / held.length).toBeGreaterThan(0.38);
+    expect(below / held.length).toBeLessThan(0.62);
+  });
+
   it('keeps a log model positive and its interval around the data', () => {
     const y = multiplicative(4320, 4);
     const model = fitModel(y, { stepSeconds: 60, model: 'auto', confidence: 0.95, transform: 'auto' });

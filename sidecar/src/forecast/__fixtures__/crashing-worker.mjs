@@ -8,7 +8,13 @@ import { parentPort } from 'node:worker_threads';
 
 const { runJob } = await import(new URL('../../../dist/forecast/jobs.js', import.meta.url).href);
 
-parentPort.on('message', ({ id, job }) => {
+parentPort.on('message', (request) => {
+  // Asked to stop: end the way the real worker does, so closing a pool of these ends no thread mid-job.
+  if ('close' in request) {
+    parentPort.close();
+    return;
+  }
+  const { id, job } = request;
   if (job.train.length === 13) process.exit(13);
   if (job.train.length === 15) for (;;);
   if (job.train.length === 14) {
