@@ -455,7 +455,7 @@ export class ForecastDetector implements StreamingDetector {
     if (!this.model || this.forcedStale) return true;
     // While an excursion's points are held the model that has not seen it is the one to keep: a scheduled
     // refit would train on a window ending in a run of gaps and step over them on its own trend.
-    if (this.withheld && !this.withheld.released) return false;
+    if (this.withheld && !this.withheld.released && this.withheld.points > 0) return false;
     const age = this.modelAge;
     if (age >= p.refitEvery) return true;
     // While history is short, each refit on twice the data is a much better model.
