@@ -11,6 +11,7 @@
  * numbers with a count per bin: O(log n) per point, one byte per recent point of state.
  */
 import type { SortedWindow } from './sorted-window.js';
+import type { Arena } from './arena.js';
 
 /**
  * Bin edges as quantiles of the reference: finer in the tails, where a shift shows first, and a
@@ -44,13 +45,28 @@ export class DistributionShift {
   private head = 0;
   private filled = 0;
 
-  /** `windowPoints`: how many recent values are compared with the reference. */
-  constructor(windowPoints: number) {
+  /**
+   * `windowPoints`: how many recent values are compared with the reference. `arena`: the detector's
+   * buffer for arrays sized at construction, with room for parts(windowPoints) (arena.ts).
+   */
+  constructor(windowPoints: number, arena: Arena | null = null) {
     if (!(Number.isInteger(windowPoints) && windowPoints >= 1)) throw new RangeError('windowPoints must be >= 1');
-    const countsAt = 4 * Math.ceil(windowPoints / 4);
-    const buffer = new ArrayBuffer(countsAt + 4 * BINS);
-    this.ring = new Uint8Array(buffer, 0, windowPoints);
-    this.counts = new Uint32Array(buffer, countsAt, BINS);
+    const ring = arena?.uint8(windowPoints);
+    const counts = arena?.uint32(BINS);
+    if (ring && counts) {
+      this.ring = ring;
+      this.counts = counts;
+    } else {
+      const countsAt = 4 * Math.ceil(windowPoints / 4);
+      const buffer = new ArrayBuffer(countsAt + 4 * BINS);
+      this.ring = new Uint8Array(buffer, 0, windowPoints);
+      this.counts = new Uint32Array(buffer, countsAt, BINS);
+    }
+  }
+
+  /** Bytes of the arrays a shift over `windowPoints` keeps (an arena's parts). */
+  static parts(windowPoints: number): number[] {
+    return [windowPoints, 4 * BINS];
   }
 
   /**

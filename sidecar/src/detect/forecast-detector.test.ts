@@ -1,5 +1,6 @@
 import { fakeFit, fakeModel, normals } from './__fixtures__/fake-model.js';
-import { ForecastDetector, type WithholdScope } from './forecast-detector.js';
+import { DEFAULT_DETECTOR, ForecastDetector, type WithholdScope } from './forecast-detector.js';
+import { scoreFromLog10Tail } from './tail.js';
 import type { Verdict } from './types.js';
 
 const STEP = 300;
@@ -70,6 +71,31 @@ describe('ForecastDetector', () => {
     expect(repeat).toBeLessThan(first / 2);
   });
 
+  it('reports one page for an escalating onset: a larger spike within the quiet hour after a loud one is damped, not after it', () => {
+    // A loud spike, then one further out a few steps later (an onset that escalates), then the same
+    // larger spike again after the quiet hour, when only the 12-hour repeat bar applies.
+    const values = [...noise(1500), 108, ...noise(3, 5), 200, ...noise(20, 6), 1000];
+    const run = (quietSeconds: number): number[] =>
+      stream(
+        new ForecastDetector({
+          stepSeconds: STEP,
+          paging: { ...DEFAULT_DETECTOR.paging, quietSeconds, recurPeriodSeconds: 0 },
+        }),
+        values,
+      ).map((v) => v.score);
+    const off = run(0);
+    const quiet = run(3600);
+    const loud = scoreFromLog10Tail(DEFAULT_DETECTOR.paging.quietLog10p);
+    expect(quiet[1500]).toBeCloseTo(off[1500]!, 12);
+    expect(quiet[1500]).toBeGreaterThan(loud);
+    // Without the quiet hour the escalation pages again (it beats the bar the first spike set).
+    expect(off[1504]).toBeGreaterThan(0.6);
+    expect(quiet[1504]).toBeLessThan(0.5);
+    // 25 steps (over two hours) later the quiet hour is over: a spike beyond the bar pages again.
+    expect(quiet[1525]).toBeGreaterThan(0.5);
+    expect(quiet[1525]).toBeCloseTo(off[1525]!, 12);
+  });
+
   it('damps a spike that recurs at the same time each day (a daily job), but not a larger one or one at another time', () => {
     const day = 86_400 / STEP;
     const spikes = (at: (d: number) => number, size: (d: number) => number): number[] => {
@@ -85,6 +111,8 @@ describe('ForecastDetector', () => {
       recurSliceSeconds: 1800,
       recurMemorySeconds: 86_400,
       recurPatternSeconds: 0,
+      quietSeconds: 0,
+      quietLog10p: -4.5,
     };
     const run = (values: number[], recurPeriodSeconds: number): number[] =>
       stream(new ForecastDetector({ stepSeconds: STEP, paging: { ...paging, recurPeriodSeconds } }), values).map(
@@ -117,7 +145,14 @@ describe('ForecastDetector', () => {
 
   it('damps a daily job that skips days while its last run is within the recurrence memory, and not beyond it', () => {
     const day = 86_400 / STEP;
-    const paging = { log10p: -2.3, repeatSeconds: 3600, repeatDamping: 0.2, recurPeriodSeconds: 86_400 };
+    const paging = {
+      log10p: -2.3,
+      repeatSeconds: 3600,
+      repeatDamping: 0.2,
+      recurPeriodSeconds: 86_400,
+      quietSeconds: 0,
+      quietLog10p: -4.5,
+    };
     const at = (d: number): number => 1500 + d * day;
     // Runs on days 0, 2 and 5: two days, then three days apart, each a little smaller than the last, so
     // each is no more surprising than the run before it.
@@ -159,6 +194,8 @@ describe('ForecastDetector', () => {
       recurPeriodSeconds: 86_400,
       recurSliceSeconds: 1800,
       recurMemorySeconds: 3 * 86_400,
+      quietSeconds: 0,
+      quietLog10p: -4.5,
     };
     const run = (recurPatternSeconds: number): number[] =>
       stream(new ForecastDetector({ stepSeconds: STEP, paging: { ...paging, recurPatternSeconds } }), values).map(

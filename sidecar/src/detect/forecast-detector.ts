@@ -25,6 +25,7 @@ import { SurpriseTracker, type ChannelSpec, type SurpriseOptions } from './surpr
 import { DEFAULT_TAIL, type TailOptions } from './tail-estimator.js';
 import { scoreFromLog10Tail, upperNormalQuantile } from './tail.js';
 import type { StreamingDetector, Verdict } from './types.js';
+import { Arena } from './arena.js';
 
 /**
  * What a channel watches: the standardised forecast residual, the value's distance from its
@@ -71,6 +72,20 @@ export interface PagingOptions {
    * lost realTraffic windows (two anomalies on consecutive days). 0 turns it off.
    */
   recurPatternSeconds: number;
+  /**
+   * For this long after a point reported at or beyond `quietLog10p` (a loud page), every later
+   * point is reported damped like a repeat, however surprising. An excursion's onset often
+   * escalates for a few steps (each point a little beyond the bar the last one set), and each step
+   * was another page of the same event: on NAB these were a tenth of the false positives. 0 turns
+   * it off. Acts on the score only, never on the band, the excursion or `ntma_anomaly`.
+   */
+  quietSeconds: number;
+  /**
+   * Reported surprise (log10 p, after damping) that starts the quiet span. Well past the page
+   * level (-3) and past the half score (-4): at -4 or -3.5 an ordinary page started it and a real
+   * anomaly a few points later was silenced (README.md, Detection).
+   */
+  quietLog10p: number;
 }
 
 /**
@@ -222,6 +237,8 @@ export const DEFAULT_DETECTOR: Omit<ForecastDetectorOptions, 'stepSeconds'> = {
     recurSliceSeconds: HOUR / 2,
     recurMemorySeconds: 3 * DAY,
     recurPatternSeconds: 3 * DAY,
+    quietSeconds: HOUR,
+    quietLog10p: -4.5,
   },
   excursion: DEFAULT_EXCURSION,
 };
@@ -238,6 +255,8 @@ interface PointSettings {
   /** Points an excursion is held while it may yet be named (pendingWithheldSeconds, rounded down). */
   pendingWithheld: number;
   repeat: number;
+  /** The quiet span after a loud page (0: off). */
+  quiet: number;
   /** The CUSUM's half-life and the shift's recent window, when those channels are configured. */
   changeHalfLife: number | null;
   shiftWindow: number | null;
@@ -275,6 +294,7 @@ export function pointSettings(o: ForecastDetectorOptions): PointSettings {
     maxWithheld: o.maxWithheldSeconds > 0 ? pointsIn(o.maxWithheldSeconds, step) : 0,
     pendingWithheld: Math.floor(o.pendingWithheldSeconds / step),
     repeat: pointsIn(o.paging.repeatSeconds, step),
+    quiet: o.paging.quietSeconds > 0 ? pointsIn(o.paging.quietSeconds, step) : 0,
     changeHalfLife: spanOf(o, 'change', Number.POSITIVE_INFINITY),
     shiftWindow: spanOf(o, 'shift', Math.max(1, Math.floor(SHIFT_WINDOW_SHARE * history))),
     surprise: {
@@ -396,6 +416,8 @@ export class ForecastDetector implements StreamingDetector {
   private driftSquare = 1;
   private lastPageAt = Number.NEGATIVE_INFINITY;
   private pagedDecades = 0;
+  /** Position of the last point reported at or beyond the quiet level (see PagingOptions.quietSeconds). */
+  private loudAt = Number.NEGATIVE_INFINITY;
   /** The open excursion's withholding, if its points are being (or were) kept from the model. */
   private withheld: WithholdingRun | null = null;
   /**
@@ -419,13 +441,7 @@ export class ForecastDetector implements StreamingDetector {
     this.points = settings.points;
     this.bandZ = settings.bandZ;
     this.driftDecay = settings.driftDecay;
-    this.history = new HistoryRing(this.points.maxTraining);
-    this.surprise = new SurpriseTracker(this.points.surprise);
-    this.novelty = new ValueNovelty(this.points.surprise.historyPoints);
     const { changeHalfLife, shiftWindow } = this.points;
-    this.change = changeHalfLife === null ? null : new ResidualCusum(changeHalfLife);
-    this.shift = shiftWindow === null ? null : new DistributionShift(shiftWindow);
-    this.excursions = new ExcursionTracker(o.excursion, classify);
     const { recurPeriodSeconds, recurSliceSeconds, recurMemorySeconds, recurPatternSeconds } = o.paging;
     this.recurMemoryPeriods =
       recurPeriodSeconds > 0 ? Math.max(1, Math.round(recurMemorySeconds / recurPeriodSeconds)) : 0;
@@ -433,14 +449,27 @@ export class ForecastDetector implements StreamingDetector {
       recurPeriodSeconds > 0 && recurPatternSeconds > 0
         ? Math.max(1, Math.round(recurPatternSeconds / recurPeriodSeconds))
         : 0;
+    const recurPeriods = Math.max(this.recurMemoryPeriods, this.recurPatternPeriods);
+    // The arrays sized now in one buffer (arena.ts): the training ring, the run rings, the shift's
+    // ring and the recurrence.
+    const fixed = new Arena([
+      8 * this.points.maxTraining,
+      ...SurpriseTracker.ringParts(this.points.surprise),
+      ...(shiftWindow === null ? [] : DistributionShift.parts(shiftWindow)),
+      ...(recurPeriodSeconds > 0 ? Recurrence.parts(recurPeriodSeconds, recurSliceSeconds, recurPeriods) : []),
+    ]);
+    this.history = new HistoryRing(this.points.maxTraining, fixed);
+    // The full cells of the four statistic windows (4 bytes a value) and the level window (8) in one
+    // buffer, allocated when the first of them fills.
+    const { historyPoints, channels } = this.points.surprise;
+    const windows = new Arena([...channels.map(() => 4 * historyPoints), 8 * historyPoints]);
+    this.surprise = new SurpriseTracker(this.points.surprise, windows, fixed);
+    this.novelty = new ValueNovelty(historyPoints, windows);
+    this.change = changeHalfLife === null ? null : new ResidualCusum(changeHalfLife);
+    this.shift = shiftWindow === null ? null : new DistributionShift(shiftWindow, fixed);
+    this.excursions = new ExcursionTracker(o.excursion, classify);
     this.recurrence =
-      recurPeriodSeconds > 0
-        ? new Recurrence(
-            recurPeriodSeconds,
-            recurSliceSeconds,
-            Math.max(this.recurMemoryPeriods, this.recurPatternPeriods),
-          )
-        : null;
+      recurPeriodSeconds > 0 ? new Recurrence(recurPeriodSeconds, recurSliceSeconds, recurPeriods, fixed) : null;
   }
 
   /** The model currently in use, for reports (e.g. its name). */
@@ -745,7 +774,10 @@ export class ForecastDetector implements StreamingDetector {
     if (run.points > BLIND_STEPS_BEFORE_REFIT) this.forcedStale = true;
   }
 
-  /** The surprise reported as the score: a repeat of what was just paged, or of a page a day ago at this time, is damped. */
+  /**
+   * The surprise reported as the score: a repeat of what was just paged, of a page a day ago at
+   * this time, or anything within the quiet span after a loud page, is damped.
+   */
   private pagedLog10p(log10p: number): number {
     const { paging } = this.options;
     const decades = -log10p;
@@ -760,7 +792,9 @@ export class ForecastDetector implements StreamingDetector {
       this.recurrence?.periodsReaching(at, pageWorthy, this.recurPatternPeriods) === this.recurPatternPeriods;
     this.recurrence?.record(at, decades);
     const recurs = before >= pageWorthy && (decades <= before || pattern);
-    const reported = repeat || recurs ? decades * paging.repeatDamping : decades;
+    const quiet = this.position - this.loudAt <= this.points.quiet;
+    const reported = repeat || recurs || quiet ? decades * paging.repeatDamping : decades;
+    if (this.points.quiet > 0 && reported >= -paging.quietLog10p) this.loudAt = this.position;
     if (log10p <= paging.log10p) {
       this.pagedDecades = recent ? Math.max(this.pagedDecades, decades) : decades;
       this.lastPageAt = this.position;
@@ -806,8 +840,11 @@ class HistoryRing {
   private pushed = 0;
   size = 0;
 
-  constructor(private readonly capacity: number) {
-    this.values = new Float64Array(capacity);
+  constructor(
+    private readonly capacity: number,
+    arena: Arena | null = null,
+  ) {
+    this.values = arena?.float64(capacity) ?? new Float64Array(capacity);
   }
 
   push(value: number | null, masked = false): void {

@@ -4,6 +4,7 @@
  * seeing that the series now lives somewhere it has not lived recently.
  */
 import { SortedWindow } from './sorted-window.js';
+import type { Arena } from './arena.js';
 
 /** Below this share of the value, an offset or spread is rounding, not signal. */
 const NEGLIGIBLE_SHARE = 1e-9;
@@ -11,8 +12,9 @@ const NEGLIGIBLE_SHARE = 1e-9;
 export class ValueNovelty {
   private readonly values: SortedWindow;
 
-  constructor(historyPoints: number) {
-    this.values = new SortedWindow(historyPoints);
+  /** `arena`: the detector's buffer for its full windows (arena.ts), if it has one. */
+  constructor(historyPoints: number, arena: Arena | null = null) {
+    this.values = new SortedWindow(historyPoints, 'double', arena);
   }
 
   /** The values seen so far (the last historyPoints): the reference a distribution shift is judged against. */

@@ -43,6 +43,20 @@ describe('Recurrence', () => {
     expect(r.periodAgo(t + 30)).toBe(0);
   });
 
+  it('keeps a slot apart from the same slot many laps earlier, and from before 1970', () => {
+    const r = new Recurrence(10, 0.5);
+    const t = 1_700_000_000;
+    r.record(t, 4);
+    expect(r.periodAgo(t + 10)).toBe(4);
+    // A lap is 20 s here; 1,000 and 70,000 laps later (past 65,535, where a 16-bit lap number repeats) the slot is stale.
+    expect(r.periodAgo(t + 10 + 20 * 1000)).toBe(0);
+    expect(r.periodAgo(t + 10 + 20 * 70_000)).toBe(0);
+    const early = new Recurrence(DAY, SLICE, 3);
+    early.record(-5 * DAY, 3);
+    expect(early.periodAgo(-4 * DAY)).toBe(3);
+    expect(early.periodAgo(-DAY)).toBe(0);
+  });
+
   it('reads a point exactly as surprising as one a period ago as a recurrence, though it keeps single precision', () => {
     const r = new Recurrence(DAY, SLICE);
     const decades = 2.345678912345;

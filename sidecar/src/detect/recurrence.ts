@@ -11,6 +11,8 @@
  * State is `periods + 1` periods of slices (192 numbers for three days in half-hour slices), whatever
  * the step.
  */
+import type { Arena } from './arena.js';
+
 const single = new Float32Array(1);
 const singleBits = new Uint32Array(single.buffer);
 
@@ -21,17 +23,23 @@ function roundedUp(decades: number): number {
   return single[0]!;
 }
 
-/** A slot that holds no slice yet: a lap no unix time reaches. */
-const EMPTY = -0x80000000;
+/**
+ * Distinct lap tags (1..LAP_TAGS; 0 is a slot that holds no slice yet): a slot written LAP_TAGS laps
+ * ago would pass for this lap.
+ */
+const LAP_TAGS = 0xffff;
 
 export class Recurrence {
   private readonly slots: number;
   private readonly perPeriod: number;
   /**
-   * Which lap of the slots (slice number / slots) each slot holds, EMPTY while it holds none: with
-   * the slot, that names the slice. 32 bits where the slice number itself would need a double.
+   * Which lap of the slots (slice number / slots) each slot holds, as a 16-bit tag (lapOf), 0 while
+   * it holds none: with the slot, that names the slice. Two bytes a slot where the lap itself
+   * took four (384 bytes a series at three days of half-hour slices). A tag repeats after 65,535
+   * laps (718 years of four-day laps), and only a slot left unwritten that long could pass for a
+   * recent one.
    */
-  private readonly laps: Int32Array;
+  private readonly laps: Uint16Array;
   /**
    * Single precision, rounded up: a surprise in decades needs no more, and a point exactly as
    * surprising as one a period ago must still read as no more surprising than it.
@@ -39,23 +47,45 @@ export class Recurrence {
   private readonly peaks: Float32Array;
 
   /** `periods`: how many periods back a slice is compared with (1: the same time yesterday only). */
+  /** `arena`: the detector's buffer for arrays sized at construction, with room for parts() (arena.ts). */
   constructor(
     periodSeconds: number,
     private readonly sliceSeconds: number,
     private readonly periods = 1,
+    arena: Arena | null = null,
   ) {
     if (!(sliceSeconds > 0 && periodSeconds >= 2 * sliceSeconds)) {
       throw new RangeError('a period must span at least two slices');
     }
     if (!(Number.isInteger(periods) && periods >= 1)) throw new RangeError('periods must be a whole number >= 1');
     this.perPeriod = Math.round(periodSeconds / sliceSeconds);
-    // One period more than is looked back over, so today's slices never overwrite the oldest ones
-    // they are compared with.
-    this.slots = (periods + 1) * this.perPeriod;
-    // One buffer for both: one allocation per series, not two.
-    const buffer = new ArrayBuffer(8 * this.slots);
-    this.peaks = new Float32Array(buffer, 0, this.slots);
-    this.laps = new Int32Array(buffer, 4 * this.slots, this.slots).fill(EMPTY);
+    this.slots = Recurrence.slots(periodSeconds, sliceSeconds, periods);
+    // A zeroed buffer is every slot empty.
+    const peaks = arena?.float32(this.slots);
+    const laps = arena?.uint16(this.slots);
+    if (peaks && laps) {
+      this.peaks = peaks;
+      this.laps = laps;
+    } else {
+      // One buffer for both: one allocation per series, not two.
+      const buffer = new ArrayBuffer(6 * this.slots);
+      this.peaks = new Float32Array(buffer, 0, this.slots);
+      this.laps = new Uint16Array(buffer, 4 * this.slots, this.slots);
+    }
+  }
+
+  /**
+   * Slots kept: one period more than is looked back over, so today's slices never overwrite the
+   * oldest ones they are compared with.
+   */
+  private static slots(periodSeconds: number, sliceSeconds: number, periods: number): number {
+    return (periods + 1) * Math.round(periodSeconds / sliceSeconds);
+  }
+
+  /** Bytes of the arrays a recurrence of these settings keeps (an arena's parts). */
+  static parts(periodSeconds: number, sliceSeconds: number, periods = 1): number[] {
+    const slots = Recurrence.slots(periodSeconds, sliceSeconds, periods);
+    return [4 * slots, 2 * slots];
   }
 
   /**
@@ -102,9 +132,10 @@ export class Recurrence {
     this.peaks[slot] = Math.max(this.peaks[slot]!, roundedUp(decades));
   }
 
-  /** Wraps past 2^31 laps (never, for unix times) rather than failing. */
+  /** The lap's tag, 1..LAP_TAGS (never 0, an empty slot), for any lap, negative ones (times before 1970) included. */
   private lapOf(slice: number): number {
-    return Math.floor(slice / this.slots) | 0;
+    const lap = Math.floor(slice / this.slots);
+    return (((lap % LAP_TAGS) + LAP_TAGS) % LAP_TAGS) + 1;
   }
 
   private slotOf(slice: number): number {

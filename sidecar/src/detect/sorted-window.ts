@@ -17,6 +17,8 @@
  *   Uint32Array of the value's single-precision bits, rounded to what is left above the slot, 4
  *   bytes a value; at a capacity of 1,000 a 14-bit mantissa, a relative error under 3.1e-5.
  */
+import type { Arena } from './arena.js';
+
 export type WindowPrecision = 'double' | 'statistic';
 
 /** Values a window holds before its first growth. */
@@ -50,9 +52,11 @@ export class SortedWindow {
   /** `statistic` layout: single-precision bits dropped below the kept value. */
   private readonly dropBits: number;
 
+  /** `arena`: where the full-size cells come from (one buffer for a detector's windows); else a buffer of its own. */
   constructor(
     readonly capacity: number,
     precision: WindowPrecision = 'double',
+    private readonly arena: Arena | null = null,
   ) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('capacity must be a positive integer');
     this.statistic = precision === 'statistic';
@@ -66,6 +70,10 @@ export class SortedWindow {
   }
 
   private allocate(room: number): Float64Array | Uint32Array {
+    if (room === this.capacity && this.arena !== null) {
+      const cells = this.statistic ? this.arena.uint32(room) : this.arena.float64(room);
+      if (cells !== null) return cells;
+    }
     return this.statistic ? new Uint32Array(room) : new Float64Array(room);
   }
 

@@ -9,6 +9,7 @@
 import { SortedWindow } from './sorted-window.js';
 import { DEFAULT_TAIL, log10Exceedance, type TailOptions } from './tail-estimator.js';
 import { log10TwoSidedNormalTail } from './tail.js';
+import type { Arena } from './arena.js';
 
 export interface ChannelSpec<Input extends string> {
   input: Input;
@@ -69,16 +70,19 @@ class Channel {
   private sum = 0;
   readonly history: SortedWindow;
 
+  /** `windows`: where its window's full cells come from; `rings`: where its run ring does (arena.ts). */
   constructor(
     readonly points: number,
     historyPoints: number,
+    windows: Arena | null,
+    rings: Arena | null,
   ) {
     if (!(Number.isInteger(points) && points >= 1))
       throw new RangeError('a channel horizon must be a whole number >= 1');
-    this.recent = points > 1 ? new Float32Array(points) : null;
+    this.recent = points > 1 ? (rings?.float32(points) ?? new Float32Array(points)) : null;
     // A statistic is non-negative and in standard units: a 14-bit mantissa (a relative error under
     // 3.1e-5) ranks it as well as double precision, in 4 bytes a value with its arrival slot.
-    this.history = new SortedWindow(historyPoints, 'statistic');
+    this.history = new SortedWindow(historyPoints, 'statistic', windows);
   }
 
   /** |mean of the last k inputs| scaled by √k: the size of a standard normal if they are independent. */
@@ -101,9 +105,22 @@ export class SurpriseTracker<Input extends string> {
   /** One per channel spec, in the options' order; the specs themselves are read from the (shared) options. */
   private readonly channels: Channel[];
 
-  constructor(private readonly options: SurpriseOptions<Input>) {
+  /**
+   * `windows`: the detector's buffer for its windows' full cells; `rings`: its buffer for the run
+   * channels' rings, sized by ringParts (arena.ts). Without them each array is a buffer of its own.
+   */
+  constructor(
+    private readonly options: SurpriseOptions<Input>,
+    windows: Arena | null = null,
+    rings: Arena | null = null,
+  ) {
     if (options.channels.length === 0) throw new RangeError('at least one channel is needed');
-    this.channels = options.channels.map((spec) => new Channel(spec.points, options.historyPoints));
+    this.channels = options.channels.map((spec) => new Channel(spec.points, options.historyPoints, windows, rings));
+  }
+
+  /** Bytes of each run ring the channels of `options` keep (an arena's parts). */
+  static ringParts(options: Pick<SurpriseOptions<string>, 'channels'>): number[] {
+    return options.channels.filter((spec) => spec.points > 1).map((spec) => 4 * spec.points);
   }
 
   /** Feeds one point's inputs (all finite); returns the combined surprise. */

@@ -136,6 +136,20 @@ describe('ArimaFilter bursts', () => {
     expect(forecasts(restored, rest)).toEqual(forecasts(original, rest));
   });
 
+  it('moves a restored filter without touching the state it came from, so one state restores many filters', () => {
+    const original = ArimaFilter.start({ ...OSCILLATING, burst: { limit: 4, points: 5 } });
+    forecasts(original, base.slice(0, 200));
+    const state = original.state();
+    const frozen = structuredClone(state);
+    const one = ArimaFilter.restore(state);
+    const other = ArimaFilter.restore(state);
+    const rest = [...base.slice(200, 230), 90, 91, ...base.slice(230, 260)];
+    const expected = forecasts(original, rest);
+    expect(forecasts(one, rest)).toEqual(expected);
+    expect(state).toEqual(frozen);
+    expect(forecasts(other, rest)).toEqual(expected);
+  });
+
   it('applies only where a burst is shorter than BURST_SECONDS at the step', () => {
     expect(burstSetting(0.5, 1)).toEqual({ limit: 2, points: BURST_SECONDS });
     expect(burstSetting(0.5, 5)).toEqual({ limit: 2, points: Math.floor(BURST_SECONDS / 5) });

@@ -121,6 +121,48 @@ function integrationWeights(d: number): number[] {
   return Array.from({ length: d }, (_, i) => (i % 2 === 0 ? 1 : -1) * binomial(d, i + 1));
 }
 
+/**
+ * Numbers copied into an array of unboxed doubles: map() builds its result by element kind, where
+ * a structured clone (a snapshot that crossed a thread, or structuredClone itself) holds each number
+ * boxed, 20 bytes where a double takes 8, and every number the filter later writes into such an
+ * array is a fresh allocation.
+ */
+function unboxedCopy(values: readonly number[]): number[] {
+  return values.map((v) => v);
+}
+
+/**
+ * The history of an order that keeps none (levels at d = 0, differences at p = 0, innovations at
+ * q = 0): step() never writes to it, so every such filter shares this one (frozen, so a write would
+ * fail loudly rather than reach another series).
+ */
+const NEVER_FILLED = Object.freeze([]) as unknown as number[];
+
+/**
+ * The state a restored filter moves, copied: the recursion's arrays unboxed, and the parameters,
+ * which a filter never changes, shared with the state it came from rather than cloned. A watched
+ * series keeps one model and one predictor restored from it, so a clone of the parameters was a
+ * second copy per series.
+ */
+function movableCopy(state: ArimaFilterState): ArimaFilterState {
+  const { d, phi, theta } = state.params;
+  const copy: ArimaFilterState = {
+    params: state.params,
+    levels: d === 0 ? NEVER_FILLED : unboxedCopy(state.levels),
+    diffs: phi.length === 0 ? NEVER_FILLED : unboxedCopy(state.diffs),
+    innovations: theta.length === 0 ? NEVER_FILLED : unboxedCopy(state.innovations),
+    seen: state.seen,
+  };
+  if (state.range) copy.range = [state.range[0], state.range[1]];
+  if (state.resets !== undefined) copy.resets = state.resets;
+  if (state.outlier) copy.outlier = structuredClone(state.outlier);
+  if (state.following !== undefined) copy.following = state.following;
+  return copy;
+}
+
+/** The weights for d = 0, 1, 2 (the orders fitted), built once: a filter only reads them. */
+const WEIGHTS_BY_D: ReadonlyArray<readonly number[]> = [0, 1, 2].map(integrationWeights);
+
 /** Newest-first history of at most `size` values, updated in place (this runs once per point). */
 function pushFront(history: number[], value: number, size: number): void {
   if (size === 0) return;
@@ -130,12 +172,13 @@ function pushFront(history: number[], value: number, size: number): void {
 }
 
 export class ArimaFilter {
-  private readonly c: number[];
+  private readonly c: readonly number[];
   /** Side of the last step's innovation beyond its limit (0: within), kept here so a step allocates nothing. */
   private side: -1 | 0 | 1 = 0;
 
   private constructor(private readonly s: ArimaFilterState) {
-    this.c = integrationWeights(s.params.d);
+    // Shared with every filter of the same d (one array per watched series' predictor otherwise).
+    this.c = WEIGHTS_BY_D[s.params.d] ?? integrationWeights(s.params.d);
   }
 
   static start(params: ArimaParams): ArimaFilter {
@@ -143,7 +186,7 @@ export class ArimaFilter {
   }
 
   static restore(state: ArimaFilterState): ArimaFilter {
-    return new ArimaFilter(structuredClone(state));
+    return new ArimaFilter(movableCopy(state));
   }
 
   state(): ArimaFilterState {
@@ -260,7 +303,14 @@ export class ArimaFilter {
     const gap = value === null || !Number.isFinite(value);
     if (gap && Number.isNaN(forecast)) throw new RangeError('a gap before the filter has any history');
     let x = gap ? forecast : value;
-    if (!gap) this.s.range = this.s.range ? [Math.min(this.s.range[0], x), Math.max(this.s.range[1], x)] : [x, x];
+    if (!gap) {
+      // Widened in place: a new pair every point was an allocation per series per step (no copy shares it).
+      const range = this.s.range;
+      if (range) {
+        if (x < range[0]) range[0] = x;
+        if (x > range[1]) range[1] = x;
+      } else this.s.range = [x, x];
+    }
     let innovation: number | null = null;
     let side: -1 | 0 | 1 = 0;
     let state = 0;

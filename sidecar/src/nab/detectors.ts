@@ -54,6 +54,7 @@ export function ablations(fit: Fit): DetectorFactory[] {
     ntma(fit, 'no-daily-recurrence', { paging: { ...paging, recurPeriodSeconds: 0 } }),
     ntma(fit, 'recurrence-one-day-back', { paging: { ...paging, recurMemorySeconds: paging.recurPeriodSeconds } }),
     ntma(fit, 'no-recurrence-pattern', { paging: { ...paging, recurPatternSeconds: 0 } }),
+    ntma(fit, 'no-quiet-hour', { paging: { ...paging, quietSeconds: 0 } }),
     ntma(fit, `with-change-${ABLATION_CHANGE_SECONDS}s`, {
       surprise: {
         ...surprise,

@@ -103,6 +103,32 @@ describe('labelKey', () => {
   it('ignores label order', () => {
     expect(labelKey({ a: '1', b: '2' })).toBe(labelKey({ b: '2', a: '1' }));
     expect(labelKey({ a: '1' })).not.toBe(labelKey({ a: '2' }));
+    expect(labelKey({ job: 'x', zone: 'b', Region: 'eu' })).toBe(labelKey({ Region: 'eu', job: 'x', zone: 'b' }));
+  });
+
+  it('tells apart label sets whose names and values run together the same way', () => {
+    // Each pair writes the same characters in the same order when names and values are simply joined.
+    const pairs: Array<[Record<string, string>, Record<string, string>]> = [
+      [{ a: 'x', b: 'y' }, { a: `x${labelKey({ b: 'y' })}` }],
+      [
+        { a: '1:b', c: '' },
+        { a: '1', b: '', c: '' },
+      ],
+      [
+        { a: '', b: 'c' },
+        { a: 'b', c: '' },
+      ],
+      [{ a: 'x=y' }, { 'a=x': 'y' }],
+      [{}, { a: '' }],
+    ];
+    for (const [one, other] of pairs) expect(labelKey(one)).not.toBe(labelKey(other));
+  });
+
+  it('leaves out the label it is told to, wherever it is listed', () => {
+    const own = labelKey({ instance: 'h:9', job: 'node' });
+    expect(labelKey({ __name__: 'up', instance: 'h:9', job: 'node' }, '__name__')).toBe(own);
+    expect(labelKey({ job: 'node', __name__: 'up', instance: 'h:9' }, '__name__')).toBe(own);
+    expect(labelKey({ __name__: 'up', instance: 'h:9', job: 'node' })).not.toBe(own);
   });
 });
 

@@ -72,18 +72,43 @@ export function sampleValue(raw: unknown): number | null {
 function labelsOf(metric: unknown): Labels {
   const labels: Labels = {};
   if (isRecord(metric)) {
-    for (const [name, value] of Object.entries(metric)) if (typeof value === 'string') labels[name] = value;
+    // for...in rather than Object.entries: no pair array per label of every sample of every step.
+    for (const name in metric) {
+      const value = metric[name];
+      if (typeof value === 'string') labels[name] = value;
+    }
   }
   return labels;
 }
 
-/** A stable identity for a label set, independent of the order Prometheus lists labels in. */
-export function labelKey(labels: Labels): string {
-  return JSON.stringify(
-    Object.keys(labels)
-      .sort()
-      .map((name) => [name, labels[name]]),
-  );
+/**
+ * A stable identity for a label set, independent of the order Prometheus lists labels in: each
+ * label written as its name's length, the name, its value's length and the value, in name order, so
+ * no text inside a name or value can read as another label. `except` names a label left out (a
+ * watcher tells its series apart without `__name__`). Built in one pass over labels that arrive in
+ * name order, as Prometheus lists them; the JSON key it replaces (sorted names, an array of pairs,
+ * JSON.stringify) cost about 0.2 s of every step of a watcher of 100,000 series.
+ */
+export function labelKey(labels: Labels, except?: string): string {
+  let key = '';
+  let previous = '';
+  for (const name in labels) {
+    if (name === except) continue;
+    if (name < previous) return sortedLabelKey(labels, except);
+    previous = name;
+    key += labelPart(name, labels[name]!);
+  }
+  return key;
+}
+
+function sortedLabelKey(labels: Labels, except: string | undefined): string {
+  let key = '';
+  for (const name of Object.keys(labels).sort()) if (name !== except) key += labelPart(name, labels[name]!);
+  return key;
+}
+
+function labelPart(name: string, value: string): string {
+  return `${name.length}:${name}${value.length}:${value}`;
 }
 
 function resultOf(data: unknown, expected: string[]): { resultType: string; result: unknown[] } {

@@ -414,6 +414,36 @@ describe('a watcher', () => {
     expect(watcher.state().droppedSeries).toBe(1);
   });
 
+  it('takes samples that differ only in __name__ as one series, fed once a step, and refuses a label set once', async () => {
+    let updates = 0;
+    const counting: DetectorFactory = (s, classify) => {
+      const detector = bandDetectors(s, classify);
+      const update = detector.update.bind(detector);
+      detector.update = (t, value) => {
+        updates++;
+        return update(t, value);
+      };
+      return detector;
+    };
+    const { watcher, events } = setup(
+      (_expr, t) => [
+        { labels: { __name__: 'rx_a', instance: 'x' }, value: normal(t) },
+        { labels: { instance: 'x', __name__: 'rx_b' }, value: normal(t) + 1 },
+        { labels: { __name__: 'rx_a', instance: 'y' }, value: normal(t) },
+        { labels: { __name__: 'rx_b', instance: 'y' }, value: normal(t) },
+      ],
+      { maxSeries: 1 },
+      counting,
+    );
+    await watcher.step(START);
+    await watcher.step(START + STEP);
+    expect([...watcher.series.values()].map((state) => state.labels)).toEqual([{ instance: 'x' }]);
+    expect(updates).toBe(2);
+    expect(events.capHits).toEqual([1, 1]);
+    expect(watcher.state()).toMatchObject({ series: 1, missing: 0, droppedSeries: 1 });
+    expect(onlySeries(watcher).present).toBe(true);
+  });
+
   it('caps each companion signal at max_series series and says how many it refused', async () => {
     const { watcher, events } = setup(
       (expr, t) =>

@@ -9,7 +9,7 @@ import type { ExcursionKind, StreamingDetector, Verdict } from '../detect/types.
 import type { FitSpec } from '../forecast/types.js';
 import type { RangeAnswer, RangeOptions, RangeRequest } from '../prometheus/client.js';
 import type { Labels } from '@ntma/contract';
-import type { InstantSample } from '../prometheus/parse.js';
+import { labelKey, type InstantSample } from '../prometheus/parse.js';
 import type { AnomalyLog, AnomalyRecord } from './anomaly-log.js';
 import { classify } from './classify.js';
 import { provisionalModel } from './provisional.js';
@@ -145,6 +145,11 @@ export interface SeriesState {
    * that read at 10,000 series.
    */
   refitQueued: boolean;
+  /**
+   * The watcher's step count when a sample of it last arrived: a step tells the series it saw from
+   * the ones it did not by this mark, not by a set of 100,000 keys built and searched every step.
+   */
+  seenAtStep: number;
 }
 
 export interface WatcherState {
@@ -167,14 +172,6 @@ export interface WatcherState {
 function ownLabels(labels: Labels): Labels {
   const { __name__: _name, ...rest } = labels;
   return rest;
-}
-
-function keyOf(labels: Labels): string {
-  return JSON.stringify(
-    Object.keys(labels)
-      .sort()
-      .map((name) => [name, labels[name]]),
-  );
 }
 
 /** `ntma_target` from the watcher's template, or null when a label it names is missing. */
@@ -210,6 +207,8 @@ export class Watcher {
   private dropped = 0;
   private lastStep: number | null = null;
   private lastError: string | null = null;
+  /** Live steps taken (SeriesState.seenAtStep); a small integer, so the mark on each series stays unboxed. */
+  private steps = 0;
   lagSeconds: number | null = null;
   /** A series missing this many steps in a row is forgotten (its ntma_* series disappear). */
   readonly forgetAfterSteps: number;
@@ -358,24 +357,26 @@ export class Watcher {
       // forgetting them; it is our outage, not theirs.
       for (const state of this.series.values()) this.observe(state, t, null, false);
     } else {
-      const seen = new Set<string>();
-      let refused = 0;
+      const step = ++this.steps;
+      // Only series refused at the cap are remembered by key (two answers with one label set count once).
+      let refusedKeys: Set<string> | null = null;
       let advanced = 0;
       for (const sample of main.value) {
         if (++advanced % STEP_SERIES_PER_TURN === 0) await nextTurn();
-        const labels = ownLabels(sample.labels);
-        const key = keyOf(labels);
-        if (seen.has(key)) continue;
-        seen.add(key);
-        const state = this.series.get(key) ?? this.admit(labels, key);
+        // Series differing only in __name__ are one series to a watcher (their ntma_* series would be one).
+        const key = labelKey(sample.labels, '__name__');
+        const state = this.series.get(key) ?? this.admit(ownLabels(sample.labels), key);
         if (!state) {
-          refused++;
+          (refusedKeys ??= new Set()).add(key);
           continue;
         }
+        if (state.seenAtStep === step) continue;
+        state.seenAtStep = step;
         this.observe(state, t, sample.value);
       }
+      const refused = refusedKeys?.size ?? 0;
       for (const state of this.series.values()) {
-        if (seen.has(state.key)) continue;
+        if (state.seenAtStep === step) continue;
         this.observe(state, t, null);
         if (state.missingSteps >= this.forgetAfterSteps) this.forget(state);
       }
@@ -442,7 +443,7 @@ export class Watcher {
   }
 
   /** A new series, unless the watcher is at its cardinality cap. */
-  private admit(labels: Labels, key: string = keyOf(labels)): SeriesState | undefined {
+  private admit(labels: Labels, key: string = labelKey(labels)): SeriesState | undefined {
     const existing = this.series.get(key);
     if (existing) return existing;
     if (this.series.size >= this.spec.maxSeries) return undefined;
@@ -468,6 +469,7 @@ export class Watcher {
       pendingClass: null,
       model: 'none',
       refitQueued: false,
+      seenAtStep: 0,
     };
     state.detector = this.detectors(this.spec, (excursion) => this.classifyExcursion(state, excursion));
     this.series.set(key, state);
