@@ -10,7 +10,13 @@
  * points before it and on that point only.
  */
 import type { FittedModel, Interval, OneStepPredictor } from '../forecast/types.js';
-import { DEFAULT_EXCURSION, ExcursionTracker, type ExcursionClassifier, type ExcursionOptions } from './excursion.js';
+import {
+  DEFAULT_EXCURSION,
+  ExcursionTracker,
+  type Excursion,
+  type ExcursionClassifier,
+  type ExcursionOptions,
+} from './excursion.js';
 import { ResidualCusum } from './change-point.js';
 import { DistributionShift } from './distribution-shift.js';
 import { ValueNovelty } from './novelty.js';
@@ -141,7 +147,15 @@ export interface ForecastDetectorOptions {
    */
   maxWithheldSeconds: number;
   /**
-   * Only points further than this share of the forecast from it are withheld. A deviation of a few
+   * Any excursion's out-of-band points are held from the model this long after it opened, while the
+   * classifier may yet call it an attack (its signals, read through a rate window, rise over that
+   * window); called one, they stay held (up to maxWithheldSeconds), else they are given back. In whole
+   * points at the step, rounded down: at a step longer than this it holds nothing. 0 holds nothing.
+   */
+  pendingWithheldSeconds: number;
+  /**
+   * Only points further than this share of the level the excursion left (the forecast at its first
+   * point) from it are withheld. A deviation of a few
    * percent on a smooth series is far more often the model lagging a trend than an attack, and
    * keeping it from the model turns the lag into a false alarm that lasts `maxWithheldSeconds`;
    * floods, the case withholding is for, are multiples of the forecast.
@@ -198,6 +212,7 @@ export const DEFAULT_DETECTOR: Omit<ForecastDetectorOptions, 'stepSeconds'> = {
   fitBackoffSeconds: 12 * HOUR,
   maxGapShare: 1 / 14,
   maxWithheldSeconds: 0,
+  pendingWithheldSeconds: 0,
   withholdMinShare: 0,
   withhold: 'attacks',
   surprise: {
@@ -237,6 +252,8 @@ interface PointSettings {
   fitBackoff: number;
   maxGap: number;
   maxWithheld: number;
+  /** Points an excursion is held while it may yet be named (pendingWithheldSeconds, rounded down). */
+  pendingWithheld: number;
   repeat: number;
   /** The quiet span after a loud page (0: off). */
   quiet: number;
@@ -275,6 +292,7 @@ export function pointSettings(o: ForecastDetectorOptions): PointSettings {
     fitBackoff: pointsIn(o.fitBackoffSeconds, step),
     maxGap: Math.max(1, Math.round(o.maxGapShare * maxTraining)),
     maxWithheld: o.maxWithheldSeconds > 0 ? pointsIn(o.maxWithheldSeconds, step) : 0,
+    pendingWithheld: Math.floor(o.pendingWithheldSeconds / step),
     repeat: pointsIn(o.paging.repeatSeconds, step),
     quiet: o.paging.quietSeconds > 0 ? pointsIn(o.paging.quietSeconds, step) : 0,
     changeHalfLife: spanOf(o, 'change', Number.POSITIVE_INFINITY),
@@ -313,6 +331,20 @@ const MIN_SIGMA_SHARE = 1e-9;
  * extrapolation. Counted in model steps, not time: the error grows per step of the model.
  */
 const BLIND_STEPS_BEFORE_REFIT = 3;
+
+/** The withholding of one excursion's points (see ForecastDetector.withholds). */
+interface WithholdingRun {
+  /** The excursion's start (its stamp), to tell it from the next one. */
+  startedAt: number;
+  /** Position of the first point masked, or of the excursion's first point before any is. */
+  from: number;
+  /** Points masked so far. */
+  points: number;
+  /** The excursion was named one to withhold (an attack, or any excursion with withhold: 'excursions'). */
+  named: boolean;
+  /** Its points were given back to the model: never named in time, or too long to be an excursion. */
+  released: boolean;
+}
 
 /** A residual beyond a trillion sigmas (1e300 against a band of 1) is kept finite so running moments stay finite. */
 const MAX_RESIDUAL = 1e12;
@@ -386,8 +418,16 @@ export class ForecastDetector implements StreamingDetector {
   private pagedDecades = 0;
   /** Position of the last point reported at or beyond the quiet level (see PagingOptions.quietSeconds). */
   private loudAt = Number.NEGATIVE_INFINITY;
-  /** The excursion whose points are being withheld (its start), how many so far, and from which position. */
-  private withheld: { startedAt: number; points: number; from: number; accepted: boolean } | null = null;
+  /** The open excursion's withholding, if its points are being (or were) kept from the model. */
+  private withheld: WithholdingRun | null = null;
+  /**
+   * The open excursion, the position of its first point and the band it left (the forecast there
+   * and the band's half-width): withholding judges points against that band, not against a
+   * forecast that may since have followed the excursion. Null while none is open.
+   */
+  private opened: { excursion: Readonly<Excursion>; position: number; level: number; halfWidth: number } | null = null;
+  /** Position at which earlier points were last masked: a fit on a window read before it learned them. */
+  private maskedAt = Number.NEGATIVE_INFINITY;
 
   /**
    * Detectors built from one options object (a watcher's factory passes the same one for every
@@ -442,6 +482,9 @@ export class ForecastDetector implements StreamingDetector {
     if (this.position < this.backoffUntil) return false;
     if (this.observedValues < p.minTraining) return false;
     if (!this.model || this.forcedStale) return true;
+    // While an excursion's points are held the model that has not seen it is the one to keep: a scheduled
+    // refit would train on a window ending in a run of gaps and step over them on its own trend.
+    if (this.withheld && !this.withheld.released && this.withheld.points > 0) return false;
     const age = this.modelAge;
     if (age >= p.refitEvery) return true;
     // While history is short, each refit on twice the data is a much better model.
@@ -473,6 +516,11 @@ export class ForecastDetector implements StreamingDetector {
     this.forcedStale = false;
     this.driftMean = 0;
     this.driftSquare = 1;
+    // Fitted on a window read before some of its points were taken back (rewind()): it learned them.
+    const run = this.withheld;
+    if (run && !run.released && this.windowTakenAt <= this.maskedAt && this.windowTakenAt > run.from) {
+      this.forcedStale = true;
+    }
   }
 
   /**
@@ -573,10 +621,10 @@ export class ForecastDetector implements StreamingDetector {
     });
     const band: Verdict['anomaly'] = v > upper ? 1 : v < lower ? -1 : 0;
     const kind = this.excursions.update({ t, value: v, forecast, residual, band, log10p: excursionLog10p, holdLog10p });
+    this.followOpening(forecast, upper - forecast);
     // Reported with the excursion's hysteresis, so the side does not flap while the model settles.
     const anomaly = this.excursions.direction(band);
-    const gross = Math.abs(v - forecast) > this.options.withholdMinShare * Math.abs(forecast);
-    const withhold = this.withholds(gross ? band : 0);
+    const withhold = this.withholds(v);
     // A withheld point says nothing about the model's fit to normal traffic: it must not count as drift.
     if (!withhold) {
       this.trackDrift(residual);
@@ -593,28 +641,63 @@ export class ForecastDetector implements StreamingDetector {
     return { t, value: v, forecast, lower, upper, residual, score, anomaly, kind };
   }
 
+  /** Beyond the band the open excursion left, on its side, and further than `share` of the level it left. */
+  private beyondOpening(value: number, direction: 1 | -1, share: number): boolean {
+    const opened = this.opened!;
+    const off = (value - opened.level) * direction;
+    return off > opened.halfWidth && off > share * Math.abs(opened.level);
+  }
+
+  /** Remembers where the open excursion began and the band it left. */
+  private followOpening(forecast: number, halfWidth: number): void {
+    const open = this.excursions.current();
+    if (!open) this.opened = null;
+    else if (this.opened?.excursion !== open) {
+      this.opened = { excursion: open, position: this.position, level: forecast, halfWidth };
+    }
+  }
+
   /**
-   * Whether the point just scored stays out of the model. Only points out of band on the side of
-   * an open excursion are: an in-band point inside it is normal traffic the model should see, and
-   * keeps the state in step with reality.
+   * Whether the point just scored stays out of the model. Only points of an open excursion beyond
+   * the band it left, on its side, and further than withholdMinShare from the level it left are: an
+   * in-band point inside it is normal traffic the model should see. Judged against the band the
+   * excursion left rather than the current forecast, which a model trained or stepping over gaps may
+   * have moved.
+   *
+   * Which excursions: by default only an attack (see ForecastDetectorOptions.withhold). The classifier
+   * names one only once its signals have risen far enough, tens of seconds into a flood read through a
+   * rate window, and the points before that, learned, carried the forecast up with the flood until
+   * the excursion closed, sometimes before it was ever named. So every excursion's points are held
+   * for pendingWithheldSeconds while it may yet be named; named, they stay held (and its earlier
+   * points are taken back, see rewind()); not named in that time, they are given back to the model.
    */
-  private withholds(anomaly: Verdict['anomaly']): boolean {
+  private withholds(value: number): boolean {
     const open = this.excursions.current();
     const limit = this.points.maxWithheld;
     if (this.withheld && this.withheld.startedAt !== open?.startedAt) this.endWithholding();
-    if (!open || anomaly === 0 || anomaly !== open.direction || limit <= 0) return false;
-    // By default only an attack is kept from the model. Any other excursion is learned: on the NAB corpus,
-    // withholding every gross excursion for 10 minutes costs 7 points of the standard score
-    // in-sample and 9 cross-validated (README.md, Detection), since most excursions of real series are
-    // changes the model should follow. An attack is the one excursion the band must not learn.
-    if (this.options.withhold === 'attacks' && this.excursions.currentKind() !== 'attack_suspected') return false;
-    this.withheld ??= { startedAt: open.startedAt, points: 0, from: this.position, accepted: false };
+    if (!open || limit <= 0) return false;
+    // Any excursion but an attack is learned by default: on the NAB corpus, withholding every gross
+    // excursion for 10 minutes costs 7 points of the standard score in-sample and 9 cross-validated
+    // (README.md, Detection), since most excursions of real series are changes the model should follow.
+    const named = this.options.withhold === 'excursions' || this.excursions.currentKind() === 'attack_suspected';
+    const pending = this.points.pendingWithheld;
+    if (!named && pending === 0 && !this.withheld) return false;
+    this.withheld ??= { startedAt: open.startedAt, from: this.position, points: 0, named: false, released: false };
     const run = this.withheld;
-    if (run.accepted) return false;
+    if (run.released) return false;
+    if (named && !run.named) {
+      run.named = true;
+      this.rewind(run, open.direction);
+    }
+    if (!run.named && this.position - this.opened!.position >= pending) {
+      // Not named while it could be: an organic excursion, learned after all.
+      this.release(run);
+      return false;
+    }
+    if (!this.beyondOpening(value, open.direction, this.options.withholdMinShare)) return false;
     if (run.points >= limit) {
       // It has lasted too long to be an excursion from this model's normal: learn it, refit on it.
-      this.history.unmaskFrom(run.from);
-      run.accepted = true;
+      this.release(run);
       this.forcedStale = true;
       return false;
     }
@@ -623,14 +706,72 @@ export class ForecastDetector implements StreamingDetector {
   }
 
   /**
-   * The excursion that withheld points closed or gave way to one on the other side. A long blind
+   * Withholds the points of the open excursion scored before it was named that lie beyond the band
+   * it left, on its side, however close to that band: the first points of a ramp are the ones that
+   * set a model of a smooth series on its way up (it reads a step in a rate as the start of a
+   * rate window's ramp), so the 20% rule that keeps a lagging trend in the model does not apply
+   * to an excursion already known to be an attack. Then it re-runs the model's state from the end of its training window without them (a one-step state
+   * cannot be undone point by point). A model whose training window held some of them learned them,
+   * and a refit on the masked window is asked for.
+   */
+  private rewind(run: WithholdingRun, direction: 1 | -1): void {
+    const opened = this.opened!;
+    let first = -1;
+    for (let position = opened.position; position < this.position; position += 1) {
+      const back = this.position - position;
+      const value = this.history.fromEnd(back);
+      if (value === null || !this.beyondOpening(value, direction, 0)) continue;
+      this.history.mask(back);
+      if (first < 0) first = position;
+      run.points += 1;
+    }
+    if (first < 0) return;
+    run.from = Math.min(run.from, first);
+    this.maskedAt = this.position;
+    if (this.modelEnd > first) this.forcedStale = true;
+    this.replayModel();
+  }
+
+  /** Gives a run's points back to the model: unmasked in the history and replayed into its state. */
+  private release(run: WithholdingRun): void {
+    run.released = true;
+    if (run.points === 0) return;
+    this.history.unmaskFrom(run.from);
+    this.replayModel();
+  }
+
+  /**
+   * Rebuilds the model's one-step state from the end of its training window over the history as it
+   * is masked now. Past what the history holds, a refit on it is asked for instead.
+   */
+  private replayModel(): void {
+    if (!this.model) return;
+    const back = this.position - this.modelEnd;
+    if (back > this.history.size) {
+      this.forcedStale = true;
+      return;
+    }
+    const predictor = this.model.predictor(this.options.confidence);
+    for (let k = back; k >= 1; k -= 1) predictor.observe(this.history.fromEnd(k));
+    this.predictor = predictor;
+  }
+
+  /**
+   * The excursion whose points were held closed or gave way to one on the other side. A long blind
    * stretch leaves the model's state on its own extrapolation; a refit on the masked window puts
-   * it back on the data without having learned the excursion.
+   * it back on the data without having learned the excursion. Points held while it was not (yet)
+   * named go back into the history (an organic excursion is learned), but the state, already past
+   * it, is not re-run: stepped over, a short excursion is not carried into the next forecasts.
    */
   private endWithholding(): void {
     const run = this.withheld;
     this.withheld = null;
-    if (run && !run.accepted && run.points > BLIND_STEPS_BEFORE_REFIT) this.forcedStale = true;
+    if (!run || run.released) return;
+    if (!run.named) {
+      if (run.points > 0) this.history.unmaskFrom(run.from);
+      return;
+    }
+    if (run.points > BLIND_STEPS_BEFORE_REFIT) this.forcedStale = true;
   }
 
   /**
@@ -692,7 +833,7 @@ export class ForecastDetector implements StreamingDetector {
  */
 class HistoryRing {
   private readonly values: Float64Array;
-  /** Allocated with the first masked value: only attacks are withheld, so most series never need it. */
+  /** Allocated while a value is masked: most series never withhold a point, or only for a minute. */
   private masked: Uint8Array | null = null;
   private head = 0;
   /** Points ever pushed: the position of the next one. */
@@ -721,6 +862,15 @@ class HistoryRing {
     if (!masked) return;
     const back = Math.min(this.size, this.pushed - position);
     for (let k = 1; k <= back; k += 1) masked[(this.head - k + this.capacity) % this.capacity] = 0;
+    // Every excursion at a fine step is held for a minute and most are given back: a series keeps the
+    // mask only while it holds a withheld point, not for good after its first excursion.
+    if (masked.indexOf(1) < 0) this.masked = null;
+  }
+
+  /** Masks the value `back` points before the end (1 = the newest), as if it had been pushed masked. */
+  mask(back: number): void {
+    this.masked ??= new Uint8Array(this.capacity);
+    this.masked[(this.head - back + this.capacity) % this.capacity] = 1;
   }
 
   /** The value `back` points before the end (1 = the newest). */

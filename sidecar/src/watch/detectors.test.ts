@@ -8,6 +8,7 @@ describe('watcherDetectorOptions', () => {
       maxTrainingSeconds: 600,
       minTrainingSeconds: 300,
       maxWithheldSeconds: 300,
+      pendingWithheldSeconds: 60,
       withholdMinShare: 0.2,
     });
   });
@@ -19,6 +20,7 @@ describe('watcherDetectorOptions', () => {
       maxTrainingSeconds: 6 * 3600,
       minTrainingSeconds: 3 * 3600,
       maxWithheldSeconds: 600,
+      pendingWithheldSeconds: 60,
       withholdMinShare: 0.2,
     });
   });
@@ -29,5 +31,7 @@ describe('watcherDetectorOptions', () => {
     expect(watcherDetectorOptions(300, 60 * 86_400).minTrainingSeconds).toBe(DEFAULT_DETECTOR.minTrainingSeconds);
     // A 10-point window leaves room to withhold 5: half of it.
     expect(watcherDetectorOptions(1, 10).maxWithheldSeconds).toBe(5);
+    // So is the first minute's hold while an excursion may yet be named an attack.
+    expect(watcherDetectorOptions(1, 10).pendingWithheldSeconds).toBe(5);
   });
 });

@@ -9,7 +9,9 @@
  *   model (see ForecastDetectorOptions.maxWithheldSeconds) for up to ten minutes, and never more
  *   than half the window, since a fit on a window that is mostly gaps falls back to a naive model.
  *   Without it a flood becomes the forecast within a minute and its end reads as a drop. Only
- *   points 20% or more off the forecast are withheld: smaller ones are mostly the model lagging a trend.
+ *   points 20% or more off the level the excursion left are withheld: smaller ones are mostly the
+ *   model lagging a trend. Any excursion's are held for its first minute (a rate window) while the
+ *   classifier may yet call it an attack, and given back if it does not.
  */
 import {
   DEFAULT_DETECTOR,
@@ -24,6 +26,15 @@ import type { DetectorFactory } from './watcher.js';
 export const MIN_FIRST_FIT_POINTS = 60;
 /** Longest an excursion is kept from the model before it counts as the new normal. */
 export const WITHHOLD_SECONDS = 600;
+/**
+ * How long any excursion's points are held from the model while the classifier may yet call it an
+ * attack (ForecastDetectorOptions.pendingWithheldSeconds): a rate window, the usual 1m of the
+ * watchers' expressions. A flood read through rate over 1m reaches the classifier's x3 about halfway
+ * up its minute-long ramp; learned meanwhile, the ramp carried the forecast up with it and the
+ * excursion sometimes closed before it was named (README.md, Detection). At a step longer than this
+ * (NAB's 5 minutes) nothing is held.
+ */
+export const WITHHOLD_PENDING_SECONDS = 60;
 /** Smallest deviation, as a share of the forecast, that is kept from the model (see ForecastDetectorOptions). */
 export const WITHHOLD_MIN_SHARE = 0.2;
 
@@ -32,7 +43,12 @@ export function watcherDetectorOptions(
   trainSeconds: number,
 ): Pick<
   ForecastDetectorOptions,
-  'stepSeconds' | 'maxTrainingSeconds' | 'minTrainingSeconds' | 'maxWithheldSeconds' | 'withholdMinShare'
+  | 'stepSeconds'
+  | 'maxTrainingSeconds'
+  | 'minTrainingSeconds'
+  | 'maxWithheldSeconds'
+  | 'pendingWithheldSeconds'
+  | 'withholdMinShare'
 > {
   const trainingPoints = Math.floor(trainSeconds / stepSeconds);
   const firstFitPoints = Math.min(
@@ -45,6 +61,7 @@ export function watcherDetectorOptions(
     maxTrainingSeconds: trainingPoints * stepSeconds,
     minTrainingSeconds: firstFitPoints * stepSeconds,
     maxWithheldSeconds: Math.min(WITHHOLD_SECONDS, Math.floor(trainingPoints / 2) * stepSeconds),
+    pendingWithheldSeconds: Math.min(WITHHOLD_PENDING_SECONDS, Math.floor(trainingPoints / 2) * stepSeconds),
     withholdMinShare: WITHHOLD_MIN_SHARE,
   };
 }
