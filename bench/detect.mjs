@@ -19,10 +19,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2);
+import { fileURLToPath } from 'node:url';
+import { ROOT, args, buildSidecar, flag, loadSidecar, option } from './cli.mjs';
 
 if (typeof globalThis.gc !== 'function') {
   const again = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), ...args], {
@@ -31,25 +29,16 @@ if (typeof globalThis.gc !== 'function') {
   process.exit(again.status ?? 1);
 }
 
-const flag = (name) => args.includes(name);
-const option = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 && args[i + 1] !== undefined ? Number(args[i + 1]) : fallback;
-};
 const QUICK = flag('--quick');
 const SERIES = option('--series', QUICK ? 50 : 100);
 const POINTS = option('--points', QUICK ? 1000 : 1500);
 const STEP = 15;
 const TRAIN_SECONDS = 3600;
 
-if (!flag('--skip-build')) {
-  const build = spawnSync('npm', ['run', 'build', '-w', 'sidecar'], { cwd: ROOT, stdio: 'inherit' });
-  if (build.status !== 0) throw new Error('the sidecar does not build');
-}
-const load = (p) => import(pathToFileURL(path.join(ROOT, 'sidecar/dist', p)).href);
-const { ForecastDetector, DEFAULT_DETECTOR } = await load('detect/forecast-detector.js');
-const { watcherDetectorOptions } = await load('watch/detectors.js');
-const { fit } = await load('forecast/fit.js');
+buildSidecar();
+const { ForecastDetector, DEFAULT_DETECTOR } = await loadSidecar('detect/forecast-detector.js');
+const { watcherDetectorOptions } = await loadSidecar('watch/detectors.js');
+const { fit } = await loadSidecar('forecast/fit.js');
 
 /** A small deterministic generator, so every run sees the same series. */
 function lcg(seed) {

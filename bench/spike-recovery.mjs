@@ -12,16 +12,8 @@
  * orders the engine picks on windows of independent noise. Writes nothing; never part of `npm test`.
  * Usage: node bench/spike-recovery.mjs [--skip-build] [--seeds N] [--windows N]
  */
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { args, buildSidecar, loadSidecar, option } from './cli.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 && args[i + 1] !== undefined ? Number(args[i + 1]) : fallback;
-};
 const SEEDS = option('--seeds', 12);
 const WINDOWS = option('--windows', 12);
 const STEP = 1;
@@ -38,14 +30,10 @@ const TRACE = option('--trace', 0);
  */
 const LIVE = args.includes('--live');
 
-if (!args.includes('--skip-build')) {
-  const build = spawnSync('npm', ['run', 'build', '-w', 'sidecar'], { cwd: ROOT, stdio: 'inherit' });
-  if (build.status !== 0) throw new Error('the sidecar does not build');
-}
-const load = (p) => import(pathToFileURL(path.join(ROOT, 'sidecar/dist', p)).href);
-const { ForecastDetector } = await load('detect/forecast-detector.js');
-const { watcherDetectorOptions } = await load('watch/detectors.js');
-const { fit } = await load('forecast/fit.js');
+buildSidecar();
+const { ForecastDetector } = await loadSidecar('detect/forecast-detector.js');
+const { watcherDetectorOptions } = await loadSidecar('watch/detectors.js');
+const { fit } = await loadSidecar('forecast/fit.js');
 
 /** mulberry32: a small deterministic generator with independent-looking output. */
 function generator(seed) {

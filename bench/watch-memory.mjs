@@ -21,13 +21,8 @@ import path from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
+import { ROOT, args, buildSidecar, option } from './cli.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 && args[i + 1] !== undefined ? Number(args[i + 1]) : fallback;
-};
 const SERIES = option('--series', 500);
 const LABEL = (() => {
   const i = args.indexOf('--label');
@@ -50,10 +45,7 @@ if (typeof globalThis.gc !== 'function') {
   process.exit(child.status ?? 1);
 }
 
-if (!args.includes('--skip-build')) {
-  const build = spawnSync('npm', ['run', 'build', '-w', 'sidecar'], { cwd: ROOT, stdio: 'inherit' });
-  if (build.status !== 0) throw new Error('the sidecar does not build');
-}
+buildSidecar();
 
 const DIST = (() => {
   const i = args.indexOf('--sidecar-dist');

@@ -27,21 +27,15 @@
  *                             [--max-minutes M] [--capacity-only] [--sidecar-dist DIR] [--fit-workers N]
  * Needs: prometheus and promtool on PATH (scripts/install-deps).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, URLSearchParams } from 'node:url';
+import { URLSearchParams } from 'node:url';
 import { freePort, sleep, start, stopAll, until, which } from './processes.mjs';
+import { ROOT, args, buildSidecar, flag, option } from './cli.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2);
-const flag = (name) => args.includes(name);
-const option = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 && args[i + 1] !== undefined ? Number(args[i + 1]) : fallback;
-};
 const QUICK = flag('--quick');
 const SERIES = option('--series', QUICK ? 2000 : 10000);
 const WARMUP_MINUTES = option('--warmup-minutes', QUICK ? 8 : 20);
@@ -579,10 +573,7 @@ function writeCapacityRow(cap, started) {
 }
 
 async function main() {
-  if (!flag('--skip-build')) {
-    const build = spawnSync('npm', ['run', 'build', '-w', 'sidecar'], { cwd: ROOT, stdio: 'inherit' });
-    if (build.status !== 0) throw new Error('the sidecar does not build');
-  }
+  buildSidecar();
   const started = Date.now();
   // A bound on the whole run: a 100,000-series row must not run away on a shared 2-core machine.
   setTimeout(() => {

@@ -28,21 +28,14 @@
  * Usage: node bench/withhold-live.mjs [--skip-build] [--seed N] [--max-minutes M]
  * Needs: prometheus and promtool on PATH (scripts/install-deps).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { freePort, sleep, start, stopAll, until, which } from './processes.mjs';
+import { ROOT, buildSidecar, option } from './cli.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2);
-const flag = (name) => args.includes(name);
-const option = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 && args[i + 1] !== undefined ? Number(args[i + 1]) : fallback;
-};
 const SEED = option('--seed', 1);
 const MAX_MINUTES = option('--max-minutes', 30);
 const SETTINGS = ['attacks', 'excursions'];
@@ -402,10 +395,7 @@ function table(results) {
 }
 
 async function main() {
-  if (!flag('--skip-build')) {
-    const build = spawnSync('npm', ['run', 'build', '-w', 'sidecar'], { cwd: ROOT, stdio: 'inherit' });
-    if (build.status !== 0) throw new Error('the sidecar does not build');
-  }
+  buildSidecar();
   const started = Date.now();
   setTimeout(() => {
     log(`stopped after --max-minutes ${MAX_MINUTES}`);

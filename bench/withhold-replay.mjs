@@ -21,16 +21,8 @@
  * Usage: node bench/withhold-replay.mjs [--skip-build] [--seeds N] [--from S] [--settings attacks,excursions]
  *        [--trace SEED [--trace-from S --trace-to S]] (prints value, forecast, band, residual, score, side, kind, model)
  */
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { args, buildSidecar, loadSidecar, option } from './cli.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 && args[i + 1] !== undefined ? Number(args[i + 1]) : fallback;
-};
 const SEEDS = option('--seeds', 8);
 const FROM = option('--from', 1);
 const TRACE = option('--trace', 0);
@@ -39,17 +31,13 @@ const TRACE_FROM = option('--trace-from', 780);
 const TRACE_TO = option('--trace-to', 1100);
 const SETTINGS = (args.includes('--settings') ? args[args.indexOf('--settings') + 1] : 'attacks,excursions').split(',');
 
-if (!args.includes('--skip-build')) {
-  const build = spawnSync('npm', ['run', 'build', '-w', 'sidecar'], { cwd: ROOT, stdio: 'inherit' });
-  if (build.status !== 0) throw new Error('the sidecar does not build');
-}
-const load = (p) => import(pathToFileURL(path.join(ROOT, 'sidecar/dist', p)).href);
-const { ForecastDetector } = await load('detect/forecast-detector.js');
-const { watcherDetectorOptions } = await load('watch/detectors.js');
-const { FIRST_FIT_SEARCH_FITS } = await load('watch/watcher.js');
-const { classify } = await load('watch/classify.js');
-const { RecentValues } = await load('watch/signals.js');
-const { fit } = await load('forecast/fit.js');
+buildSidecar();
+const { ForecastDetector } = await loadSidecar('detect/forecast-detector.js');
+const { watcherDetectorOptions } = await loadSidecar('watch/detectors.js');
+const { FIRST_FIT_SEARCH_FITS } = await loadSidecar('watch/watcher.js');
+const { classify } = await loadSidecar('watch/classify.js');
+const { RecentValues } = await loadSidecar('watch/signals.js');
+const { fit } = await loadSidecar('forecast/fit.js');
 
 // The live bench's setup (bench/withhold-live.mjs): keep the two in step.
 const STEP = 5;
