@@ -35,48 +35,23 @@ import os from 'node:os';
 import path from 'node:path';
 import { freePort, sleep, start, stopAll, until, which } from './processes.mjs';
 import { ROOT, buildSidecar, option } from './cli.mjs';
+import {
+  EVENTS,
+  RATE_WINDOW,
+  SCENARIO_SECONDS,
+  STEP,
+  TRAIN_SECONDS,
+  scenarioRates,
+  seededNoise,
+} from './withhold-scenario.mjs';
 
 const SEED = option('--seed', 1);
 const MAX_MINUTES = option('--max-minutes', 30);
 const SETTINGS = ['attacks', 'excursions'];
-/** The native demo's scrape interval and watcher step (demo/watchers.native.yml). */
-const STEP = 5;
-const TRAIN_SECONDS = 600;
 /** History written before the start: the training window, the rate window and some slack. */
 const HISTORY_SECONDS = 1800;
-/** The rate window of the demo's watcher expressions: an event reaches the watcher spread over it. */
-const RATE_WINDOW = 60;
 const TOKEN = 'bench-token-0123456789abcdef';
 const WATCHER = 'host_rx_packets';
-
-/** Normal traffic: packets per second and bytes per packet. */
-const PACKETS = 2000;
-const PACKET_BYTES = 600;
-
-/**
- * The scenario, in seconds from its origin (once both sidecars have a model; a quiet minute first).
- * Factors multiply the normal packet and byte rates; `sign` is the side ntma_anomaly should take.
- * The level shift stays to the end (a new normal), and is judged until the flood starts, 420 s
- * later: longer than the 300 s an excursion may be withheld (half the window). The flood comes
- * last, on top of the new normal, since a model that learned it carries it in its 10-minute window
- * and a wider band would hide whatever came next.
- */
-const EVENTS = [
-  { name: 'benign spike', kind: 'organic', start: 60, seconds: 30, packets: 3, bytes: 3, sign: 1 },
-  { name: 'drop', kind: 'organic', start: 210, seconds: 60, packets: 0.3, bytes: 0.3, sign: -1 },
-  {
-    name: 'level shift (stays)',
-    kind: 'organic',
-    start: 390,
-    seconds: 750,
-    stays: true,
-    packets: 1.6,
-    bytes: 1.6,
-    sign: 1,
-  },
-  { name: 'flood', kind: 'attack', start: 810, seconds: 150, packets: 5, bytes: 1.4, sign: 1 },
-];
-const SCENARIO_SECONDS = 1140;
 
 const round = (v, digits = 1) => (Number.isFinite(v) ? Number(v.toFixed(digits)) : null);
 
@@ -84,46 +59,14 @@ function log(message) {
   process.stderr.write(`bench withhold-live: ${message}\n`);
 }
 
-/** Seeded noise in [-1, 1] per (key, slot), so the backfill and the live series agree. */
-function noise(key, second) {
-  let h = 2166136261 ^ SEED;
-  const text = `${key}:${Math.floor(second)}`;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 16777619);
-  }
-  return ((h >>> 0) / 0xffffffff) * 2 - 1;
-}
+const noise = seededNoise(SEED);
 
 /** Unix seconds of the scenario's origin; null until the sidecars are ready (no event before it). */
 let origin = null;
 
-/** The product of the active events' factors (the flood rides on the shifted level). */
-function factors(t) {
-  const f = { packets: 1, bytes: 1 };
-  if (origin === null) return f;
-  const s = t - origin;
-  for (const e of EVENTS) {
-    if (s >= e.start && s < e.start + e.seconds) {
-      f.packets *= e.packets;
-      f.bytes *= e.bytes;
-    }
-  }
-  return f;
-}
-
-/**
- * Normal traffic: a slow hourly swell of ±5% with ±10% noise held for each scrape interval (the
- * 1-minute rate averages twelve of them, so the watched series moves about 2% from step to step);
- * events multiply it.
- */
+/** The scripted rates at unix second `t`: events only once the scenario has its origin. */
 function rates(t) {
-  const slot = Math.floor(t / STEP);
-  const base = PACKETS * (1 + 0.05 * Math.sin((2 * Math.PI * t) / 3600)) * (1 + 0.1 * noise('p', slot));
-  const f = factors(t);
-  const packets = base * f.packets;
-  const bytes = base * PACKET_BYTES * (1 + 0.05 * noise('b', slot)) * f.bytes;
-  return { packets, bytes };
+  return scenarioRates(noise, t, origin === null ? null : t - origin);
 }
 
 /** The two counters, advanced by the midpoint rule so rate() in Prometheus reads the scripted rates back. */

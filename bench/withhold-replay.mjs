@@ -22,6 +22,15 @@
  *        [--trace SEED [--trace-from S --trace-to S]] (prints value, forecast, band, residual, score, side, kind, model)
  */
 import { args, buildSidecar, loadSidecar, option } from './cli.mjs';
+import {
+  EVENTS,
+  RATE_WINDOW,
+  SCENARIO_SECONDS,
+  STEP,
+  TRAIN_SECONDS,
+  scenarioRates,
+  seededNoise,
+} from './withhold-scenario.mjs';
 
 const SEEDS = option('--seeds', 8);
 const FROM = option('--from', 1);
@@ -39,48 +48,13 @@ const { classify } = await loadSidecar('watch/classify.js');
 const { RecentValues } = await loadSidecar('watch/signals.js');
 const { fit } = await loadSidecar('forecast/fit.js');
 
-// The live bench's setup (bench/withhold-live.mjs): keep the two in step.
-const STEP = 5;
-const TRAIN_SECONDS = 600;
-const RATE_WINDOW = 60;
 const CONFIDENCE = 0.99;
-const PACKETS = 2000;
-const PACKET_BYTES = 600;
-const EVENTS = [
-  { name: 'benign spike', start: 60, seconds: 30, packets: 3, bytes: 3, sign: 1 },
-  { name: 'drop', start: 210, seconds: 60, packets: 0.3, bytes: 0.3, sign: -1 },
-  { name: 'level shift (stays)', start: 390, seconds: 750, stays: true, packets: 1.6, bytes: 1.6, sign: 1 },
-  { name: 'flood', start: 810, seconds: 150, packets: 5, bytes: 1.4, sign: 1 },
-];
-const SCENARIO_SECONDS = 1140;
 /** The watcher's backfill: its training window before the origin (the live bench starts once both sidecars band). */
 const BACKFILL_SECONDS = TRAIN_SECONDS + 60;
 
-function noiseFor(seed) {
-  return (key, second) => {
-    let h = 2166136261 ^ seed;
-    const text = `${key}:${Math.floor(second)}`;
-    for (let i = 0; i < text.length; i++) {
-      h ^= text.charCodeAt(i);
-      h = Math.imul(h, 16777619);
-    }
-    return ((h >>> 0) / 0xffffffff) * 2 - 1;
-  };
-}
-
-/** Per-second scripted rates, as the live exporter's, from `origin` (scenario seconds). */
+/** Per-second scripted rates, as the live exporter's, `t` seconds from the scenario's origin. */
 function scriptedRates(seed, t) {
-  const noise = noiseFor(seed);
-  const slot = Math.floor(t / STEP);
-  const base = PACKETS * (1 + 0.05 * Math.sin((2 * Math.PI * t) / 3600)) * (1 + 0.1 * noise('p', slot));
-  const f = { packets: 1, bytes: 1 };
-  for (const e of EVENTS) {
-    if (t >= e.start && t < e.start + e.seconds) {
-      f.packets *= e.packets;
-      f.bytes *= e.bytes;
-    }
-  }
-  return { packets: base * f.packets, bytes: base * PACKET_BYTES * (1 + 0.05 * noise('b', slot)) * f.bytes };
+  return scenarioRates(seededNoise(seed), t, t);
 }
 
 /** The counters at every scrape (every STEP s from -BACKFILL - RATE_WINDOW, at `phase`). */
