@@ -25,7 +25,8 @@
  * Bounded: about 20 minutes of events, the whole run stopped after --max-minutes (default 30),
  * every child killed on exit. Loopback only.
  *
- * Usage: node bench/withhold-live.mjs [--skip-build] [--seed N] [--max-minutes M]
+ * Usage: node bench/withhold-live.mjs [--skip-build] [--seed N] [--max-minutes M] [--timeline FILE]
+ * (--timeline writes every second's reading of both sidecars, value and forecast included, to FILE)
  * Needs: prometheus and promtool on PATH (scripts/install-deps).
  */
 import { execFileSync } from 'node:child_process';
@@ -34,7 +35,7 @@ import { createServer } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort, sleep, start, stopAll, until, which } from './processes.mjs';
-import { ROOT, buildSidecar, option } from './cli.mjs';
+import { ROOT, args, buildSidecar, option } from './cli.mjs';
 import {
   EVENTS,
   RATE_WINDOW,
@@ -48,6 +49,7 @@ import {
 const SEED = option('--seed', 1);
 const MAX_MINUTES = option('--max-minutes', 30);
 const SETTINGS = ['attacks', 'excursions'];
+const TIMELINE = args.includes('--timeline') ? args[args.indexOf('--timeline') + 1] : null;
 /** History written before the start: the training window, the rate window and some slack. */
 const HISTORY_SECONDS = 1800;
 const TOKEN = 'bench-token-0123456789abcdef';
@@ -401,6 +403,7 @@ async function main() {
   rmSync(dir, { recursive: true, force: true });
 
   const results = Object.fromEntries(SETTINGS.map((s) => [s, score(timelines[s])]));
+  if (TIMELINE) writeFileSync(TIMELINE, `${JSON.stringify({ seed: SEED, origin, timelines })}\n`);
   console.log(
     `\nwithholding live (seed ${SEED}, ${STEP} s step, ${TRAIN_SECONDS / 60} min window, rate over ${RATE_WINDOW} s; load ${loadAtStart[0].toFixed(1)} -> ${loadAtEnd[0].toFixed(1)})`,
   );

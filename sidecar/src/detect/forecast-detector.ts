@@ -332,6 +332,13 @@ const MIN_SIGMA_SHARE = 1e-9;
  */
 const BLIND_STEPS_BEFORE_REFIT = 3;
 
+/**
+ * The span of the series' own values before an excursion that says where the series stood when it
+ * opened (see ForecastDetector.followOpening): a rate window, as the classifier's baselines are
+ * medians of the traffic before the excursion too. At least three points at a coarse step.
+ */
+const OPENING_LEVEL_SECONDS = 60;
+
 /** The withholding of one excursion's points (see ForecastDetector.withholds). */
 interface WithholdingRun {
   /** The excursion's start (its stamp), to tell it from the next one. */
@@ -648,13 +655,39 @@ export class ForecastDetector implements StreamingDetector {
     return off > opened.halfWidth && off > share * Math.abs(opened.level);
   }
 
-  /** Remembers where the open excursion began and the band it left. */
+  /**
+   * Remembers where the open excursion began and the band it left. The level it left is the
+   * forecast there, unless the series itself stood outside that band just before (the median of
+   * its last OPENING_LEVEL_SECONDS of values the model was fed): then the forecast had already been
+   * carried off, by a model's own error (a fit that overshot a spike's end, a state stepping over a
+   * gap on its own trend) or by the first points of the rise it had learned before the excursion
+   * opened, and the series' own level is the one it left. Judged from such a forecast, the series'
+   * ordinary values were held from the model as if they were a flood, which kept it wrong and
+   * flagged for the whole hold (README.md, Detection: live, forecasts of 786 and then -93 on a level
+   * of 2,000); and a flood's points were judged against a level the ramp had already doubled.
+   */
   private followOpening(forecast: number, halfWidth: number): void {
     const open = this.excursions.current();
     if (!open) this.opened = null;
     else if (this.opened?.excursion !== open) {
-      this.opened = { excursion: open, position: this.position, level: forecast, halfWidth };
+      const recent = this.recentLevel();
+      const level = recent !== null && Math.abs(recent - forecast) > halfWidth ? recent : forecast;
+      this.opened = { excursion: open, position: this.position, level, halfWidth };
     }
+  }
+
+  /** Median of the values fed to the model over the last OPENING_LEVEL_SECONDS (null: fewer than 3). */
+  private recentLevel(): number | null {
+    const span = Math.max(3, Math.round(OPENING_LEVEL_SECONDS / this.options.stepSeconds));
+    const values: number[] = [];
+    for (let back = 1; back <= Math.min(span, this.history.size); back += 1) {
+      const value = this.history.fromEnd(back);
+      if (value !== null) values.push(value);
+    }
+    if (values.length < 3) return null;
+    values.sort((a, b) => a - b);
+    const mid = values.length >> 1;
+    return values.length % 2 === 1 ? values[mid]! : (values[mid - 1]! + values[mid]!) / 2;
   }
 
   /**
@@ -680,7 +713,9 @@ export class ForecastDetector implements StreamingDetector {
     // excursion for 10 minutes costs 7 points of the standard score in-sample and 9 cross-validated
     // (README.md, Detection), since most excursions of real series are changes the model should follow.
     const named = this.options.withhold === 'excursions' || this.excursions.currentKind() === 'attack_suspected';
-    const pending = this.points.pendingWithheld;
+    // Only a rise may yet be named: an attack is traffic that rises (the watchers' classifier never
+    // names a drop one), and holding a fall kept a model that had followed a spike from seeing its end.
+    const pending = open.direction > 0 ? this.points.pendingWithheld : 0;
     if (!named && pending === 0 && !this.withheld) return false;
     this.withheld ??= { startedAt: open.startedAt, from: this.position, points: 0, named: false, released: false };
     const run = this.withheld;
@@ -694,7 +729,11 @@ export class ForecastDetector implements StreamingDetector {
       this.release(run);
       return false;
     }
-    if (!this.beyondOpening(value, open.direction, this.options.withholdMinShare)) return false;
+    // Once named an attack, every point beyond the band it left is the attack's (as rewind() judges
+    // the points before the naming): the tail of its ramp down, fed to a model that stepped over the
+    // flood, set it on a trend away from the level and the end read as a drop.
+    const share = run.named && this.options.withhold === 'attacks' ? 0 : this.options.withholdMinShare;
+    if (!this.beyondOpening(value, open.direction, share)) return false;
     if (run.points >= limit) {
       // It has lasted too long to be an excursion from this model's normal: learn it, refit on it.
       this.release(run);
@@ -716,8 +755,17 @@ export class ForecastDetector implements StreamingDetector {
    */
   private rewind(run: WithholdingRun, direction: 1 | -1): void {
     const opened = this.opened!;
+    // The rise began before the excursion opened (its surprise builds over a few points): take back
+    // the run of points just before the opening that lie beyond the band it left, up to a rate window.
+    let start = opened.position;
+    const reach = Math.max(1, Math.round(OPENING_LEVEL_SECONDS / this.options.stepSeconds));
+    while (start > opened.position - reach && this.position - start + 1 <= this.history.size) {
+      const value = this.history.fromEnd(this.position - start + 1);
+      if (value === null || !this.beyondOpening(value, direction, 0)) break;
+      start -= 1;
+    }
     let first = -1;
-    for (let position = opened.position; position < this.position; position += 1) {
+    for (let position = start; position < this.position; position += 1) {
       const back = this.position - position;
       const value = this.history.fromEnd(back);
       if (value === null || !this.beyondOpening(value, direction, 0)) continue;
