@@ -485,11 +485,18 @@ describe('ForecastDetector', () => {
     });
 
     it('feeds an excursion that stays within withholdMinShare of the forecast: a lagging trend, not a flood', () => {
-      const { detector, model } = primed(20, 0.2);
+      const { detector, model } = primed(20, 0.2, 'excursions');
       // 110-115 are far out of the band (100 +- 2.58) but within 20% of the forecast; 140 is not.
       const verdicts = feed(detector, [110, 112, 115, 140, 113], 200);
       expect(verdicts.slice(0, 3).every((v) => v.anomaly === 1)).toBe(true);
       expect(model.observed).toEqual([110, 112, 115, null, 113]);
+    });
+
+    it('keeps every point beyond the band of an excursion named an attack, however close to the level it left', () => {
+      // The classifier's signals say it is an attack; its points within 20% (a flood's ramp down) are the attack's too.
+      const { detector, model } = primed(20, 0.2);
+      feed(detector, [110, 112, 115, 140, 113, 100.5], 200);
+      expect(model.observed).toEqual([null, null, null, null, null, 100.5]);
     });
 
     it('asks for a refit on the masked window once a long withheld excursion is over', () => {

@@ -147,15 +147,17 @@ export interface ForecastDetectorOptions {
    */
   maxWithheldSeconds: number;
   /**
-   * Any excursion's out-of-band points are held from the model this long after it opened, while the
-   * classifier may yet call it an attack (its signals, read through a rate window, rise over that
-   * window); called one, they stay held (up to maxWithheldSeconds), else they are given back. In whole
+   * Any rising excursion's out-of-band points are held from the model this long after it opened, while
+   * the classifier may yet call it an attack (its signals, read through a rate window, rise over that
+   * window); called one, they stay held (up to maxWithheldSeconds), else they are given back. A fall is
+   * never held: an attack is traffic that rises. In whole
    * points at the step, rounded down: at a step longer than this it holds nothing. 0 holds nothing.
    */
   pendingWithheldSeconds: number;
   /**
    * Only points further than this share of the level the excursion left (the forecast at its first
-   * point) from it are withheld. A deviation of a few
+   * point, or the series' own recent level if the forecast had left it: see followOpening) from it are
+   * withheld, until it is named an attack: then every point beyond the band it left is. A deviation of a few
    * percent on a smooth series is far more often the model lagging a trend than an attack, and
    * keeping it from the model turns the lag into a false alarm that lasts `maxWithheldSeconds`;
    * floods, the case withholding is for, are multiples of the forecast.
@@ -339,6 +341,16 @@ const BLIND_STEPS_BEFORE_REFIT = 3;
  */
 const OPENING_LEVEL_SECONDS = 60;
 
+/**
+ * After a withheld run ends, the refit it asks for waits this long. At once, the window ended in a
+ * run of gaps and the one or two points fed since: the fit calibrated its band on them (its held-out
+ * tail is a fifth of the window, two minutes of a watcher's ten) and chose orders on them, and its
+ * narrow, swinging band flagged the series' return point by point. Two minutes: that tail, observed.
+ * Replayed (16 seeds, live start, fits 1 or 2 steps late), flagged seconds past the flood's rate
+ * window median 22.5 / 20 s -> 17.5 / 10 s, max 100 s -> 70 / 65 s (README.md, Detection).
+ */
+const REFIT_AFTER_WITHHOLDING_SECONDS = 120;
+
 /** The withholding of one excursion's points (see ForecastDetector.withholds). */
 interface WithholdingRun {
   /** The excursion's start (its stamp), to tell it from the next one. */
@@ -435,6 +447,8 @@ export class ForecastDetector implements StreamingDetector {
   private opened: { excursion: Readonly<Excursion>; position: number; level: number; halfWidth: number } | null = null;
   /** Position at which earlier points were last masked: a fit on a window read before it learned them. */
   private maskedAt = Number.NEGATIVE_INFINITY;
+  /** No refit before this position: the end of a withheld run plus REFIT_AFTER_WITHHOLDING_SECONDS. */
+  private refitNotBefore = 0;
 
   /**
    * Detectors built from one options object (a watcher's factory passes the same one for every
@@ -488,7 +502,10 @@ export class ForecastDetector implements StreamingDetector {
     const p = this.points;
     if (this.position < this.backoffUntil) return false;
     if (this.observedValues < p.minTraining) return false;
-    if (!this.model || this.forcedStale) return true;
+    if (!this.model) return true;
+    // Just after a withheld run the window ends in gaps and a few points: see REFIT_AFTER_WITHHOLDING_SECONDS.
+    if (this.position < this.refitNotBefore) return false;
+    if (this.forcedStale) return true;
     // While an excursion's points are held the model that has not seen it is the one to keep: a scheduled
     // refit would train on a window ending in a run of gaps and step over them on its own trend.
     if (this.withheld && !this.withheld.released && this.withheld.points > 0) return false;
@@ -819,7 +836,10 @@ export class ForecastDetector implements StreamingDetector {
       if (run.points > 0) this.history.unmaskFrom(run.from);
       return;
     }
-    if (run.points > BLIND_STEPS_BEFORE_REFIT) this.forcedStale = true;
+    if (run.points > BLIND_STEPS_BEFORE_REFIT) {
+      this.forcedStale = true;
+      this.refitNotBefore = this.position + pointsIn(REFIT_AFTER_WITHHOLDING_SECONDS, this.options.stepSeconds);
+    }
   }
 
   /**

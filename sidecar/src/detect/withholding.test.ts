@@ -86,23 +86,28 @@ function run(
   // As the watchers' worker pool does, a fit asked for after a step's point arrives `fitDelay` steps
   // later (0: at once, as the backtest fits), its window read when it was asked for.
   let inFlight: { model: FittedModel; at: number } | null = null;
+  /** The training windows fitted, with the index of the point before which each was read. */
+  const fits: Array<{ at: number; window: ReadonlyArray<number | null> }> = [];
+  const fitAt = (at: number): FittedModel => {
+    const window = detector.trainingWindow();
+    fits.push({ at, window });
+    return fitTrend(window, { stepSeconds: STEP, model: 'auto', confidence: 0.99 });
+  };
   const verdicts: Verdict[] = values.map((value, i) => {
     if (inFlight && i >= inFlight.at) {
       detector.install(inFlight.model);
       inFlight = null;
     }
-    if (fitDelay === 0 && detector.wantsModel())
-      detector.install(fitTrend(detector.trainingWindow(), { stepSeconds: STEP, model: 'auto', confidence: 0.99 }));
+    if (fitDelay === 0 && detector.wantsModel()) detector.install(fitAt(i));
     current = value;
     const verdict = detector.update(T0 + i * STEP, value);
     if (fitDelay > 0 && !inFlight && detector.wantsModel()) {
-      const model = fitTrend(detector.trainingWindow(), { stepSeconds: STEP, model: 'auto', confidence: 0.99 });
-      inFlight = { model, at: i + fitDelay };
+      inFlight = { model: fitAt(i + 1), at: i + fitDelay };
     }
     if (namedAt === null && verdict.kind === 'attack_suspected') namedAt = i;
     return verdict;
   });
-  return { detector, verdicts, namedAt };
+  return { detector, verdicts, namedAt, fits };
 }
 
 const flaggedShare = (verdicts: Verdict[], from: number, to: number): number =>
@@ -181,6 +186,18 @@ describe('withholding a flood the classifier names late', () => {
     // So the forecast never left the level it had, and the series' return reads as no drop.
     expect(verdicts.slice(200, values.length).every((v) => Math.abs(v.forecast! - LEVEL) < 0.1 * LEVEL)).toBe(true);
     expect(verdicts.slice(200 + up.length + plateau.length + down.length).some((v) => v.anomaly === -1)).toBe(false);
+  });
+
+  it('refits two minutes after a held flood, not on a window that ends in its gaps and a point or two', () => {
+    const { values, floodEnd } = floodSeries();
+    const { verdicts, fits } = run(values);
+    const closed = verdicts.findIndex((v, i) => i >= floodEnd && v.kind === null);
+    expect(closed).toBeGreaterThan(floodEnd);
+    const next = fits.find((f) => f.at > floodEnd);
+    expect(next).toBeDefined();
+    expect(next!.at).toBeGreaterThanOrEqual(closed + 120 / STEP);
+    // The window it is given ends in two minutes of the series' return, so its band is calibrated on them.
+    expect(next!.window.slice(-120 / STEP).every((v) => v !== null)).toBe(true);
   });
 
   it('gives a fall to the model at once: a drop is never an attack, so it is not held while it may be named one', () => {
