@@ -10,8 +10,10 @@
  *   than half the window, since a fit on a window that is mostly gaps falls back to a naive model.
  *   Without it a flood becomes the forecast within a minute and its end reads as a drop. Only
  *   points 20% or more off the level the excursion left are withheld: smaller ones are mostly the
- *   model lagging a trend. Any excursion's are held for its first minute (a rate window) while the
- *   classifier may yet call it an attack, and given back if it does not.
+ *   model lagging a trend. Any rise's are held for its first minute (a rate window) while the
+ *   classifier may yet call it an attack, and given back if it does not; a fall is never held (the
+ *   classifier never names one). "The level it left" is the series' own recent level when the forecast
+ *   had already left it (forecast-detector.ts, followOpening).
  */
 import {
   DEFAULT_DETECTOR,
@@ -27,7 +29,7 @@ export const MIN_FIRST_FIT_POINTS = 60;
 /** Longest an excursion is kept from the model before it counts as the new normal. */
 export const WITHHOLD_SECONDS = 600;
 /**
- * How long any excursion's points are held from the model while the classifier may yet call it an
+ * How long any rising excursion's points are held from the model while the classifier may yet call it an
  * attack (ForecastDetectorOptions.pendingWithheldSeconds): a rate window, the usual 1m of the
  * watchers' expressions. A flood read through rate over 1m reaches the classifier's x3 about halfway
  * up its minute-long ramp; learned meanwhile, the ramp carried the forecast up with it and the
