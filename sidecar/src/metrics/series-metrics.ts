@@ -25,11 +25,14 @@ export interface SeriesSample {
   kind: string | null;
 }
 
-/** Where the samples come from (the watch service); called once per gauge per scrape. */
+/** Where the samples come from (the watch service); walked once per scrape of /metrics (once per gauge by prom-client's own rendering). */
 export type SeriesSampleSource = () => Iterable<SeriesSample>;
 
-type Value = { labels: Labels; value: number };
-type Pick = (sample: SeriesSample) => Value | null;
+/** What one gauge exports of a sample: its value (null: no sample) and, for kind info, its own labels. */
+interface Pick {
+  value(sample: SeriesSample): number | null;
+  labels?(sample: SeriesSample): Labels;
+}
 
 /** Series rendered between two turns of the event loop (a few milliseconds of string work). */
 export const EXPOSITION_SERIES_PER_TURN = 2000;
@@ -56,29 +59,31 @@ function labelText(labels: Labels): string {
 
 /**
  * A gauge whose values are computed at scrape time from the series source. prom-client renders
- * it like any gauge (tests and small registries); the /metrics route asks `exposition()` instead,
- * which gives the same text without blocking the event loop: at 100,000 watched series a scrape
- * is 700,000 lines, seconds of work that would otherwise stall the watch loop and make the
- * overload check shed requests.
+ * it like any gauge (tests and small registries); the /metrics route renders the gauges of one
+ * source together instead (SeriesFamilies.render), which gives the same text without blocking the
+ * event loop: at 100,000 watched series a scrape is 600,000 lines, seconds of work that would
+ * otherwise stall the watch loop and make the overload check shed requests.
  */
 class SeriesGauge extends Gauge<string> {
   constructor(
     registry: Registry,
-    private readonly metricName: string,
+    readonly metricName: string,
     private readonly helpText: string,
-    private readonly source: () => SeriesSampleSource | undefined,
-    private readonly pick: Pick,
+    readonly families: SeriesFamilies,
+    readonly pick: Pick,
   ) {
     super({ name: metricName, help: helpText, registers: [registry] });
   }
 
   override async get(): ReturnType<Gauge<string>['get']> {
-    const values: Value[] = [];
-    const samples = this.source();
+    const values: Array<{ labels: Labels; value: number }> = [];
+    const samples = this.families.source();
     if (samples) {
       for (const sample of samples()) {
-        const value = this.pick(sample);
-        if (value !== null && Number.isFinite(value.value)) values.push(value);
+        const value = this.pick.value(sample);
+        if (value !== null && Number.isFinite(value)) {
+          values.push({ labels: this.pick.labels?.(sample) ?? sample.labels, value });
+        }
       }
     }
     // The base gauge holds no values of its own; it supplies name, help and type.
@@ -86,35 +91,67 @@ class SeriesGauge extends Gauge<string> {
     return { ...base, values };
   }
 
-  /** The metric in the text exposition format, rendered in slices that yield to the event loop. */
-  async exposition(): Promise<string> {
+  /** `# HELP` and `# TYPE`, as prom-client writes them. */
+  header(): string {
     const help = this.helpText.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
-    const name = this.metricName;
-    const chunks = [`# HELP ${name} ${help}\n# TYPE ${name} gauge`];
-    const samples = this.source();
-    if (samples) {
-      let lines: string[] = [];
-      let seen = 0;
-      for (const sample of samples()) {
-        const value = this.pick(sample);
-        if (value !== null && Number.isFinite(value.value)) {
-          lines.push(`${name}${labelText(value.labels)} ${value.value}`);
-        }
-        if (++seen % EXPOSITION_SERIES_PER_TURN === 0) {
-          if (lines.length > 0) chunks.push(lines.join('\n'));
-          lines = [];
-          await new Promise((resolve) => setImmediate(resolve));
-        }
-      }
-      if (lines.length > 0) chunks.push(lines.join('\n'));
-    }
-    return chunks.join('\n');
+    return `# HELP ${this.metricName} ${help}\n# TYPE ${this.metricName} gauge`;
   }
 }
 
-/** A metric that renders its own exposition text (see SeriesGauge). */
+/**
+ * The gauges of one source, rendered together: one pass over the samples for all of them (each
+ * gauge walking the watchers on its own built every sample object seven times and looked up every
+ * label text seven times), yielding to the event loop every EXPOSITION_SERIES_PER_TURN series.
+ */
+class SeriesFamilies {
+  readonly gauges: SeriesGauge[] = [];
+  current: SeriesSampleSource | undefined;
+
+  source(): SeriesSampleSource | undefined {
+    return this.current;
+  }
+
+  /**
+   * Each gauge's text in the exposition format, in pieces that join with '\n' into what
+   * prom-client renders for it: its header, then its lines a slice at a time.
+   */
+  async render(): Promise<Map<SeriesGauge, string[]>> {
+    const gauges = this.gauges;
+    const pieces = gauges.map((gauge) => [gauge.header()]);
+    const samples = this.current;
+    if (samples) {
+      const lines: string[][] = gauges.map(() => []);
+      const flush = (): void => {
+        for (let g = 0; g < gauges.length; g++) {
+          if (lines[g]!.length === 0) continue;
+          pieces[g]!.push(lines[g]!.join('\n'));
+          lines[g] = [];
+        }
+      };
+      let seen = 0;
+      for (const sample of samples()) {
+        const own = labelText(sample.labels);
+        for (let g = 0; g < gauges.length; g++) {
+          const { metricName, pick } = gauges[g]!;
+          const value = pick.value(sample);
+          if (value === null || !Number.isFinite(value)) continue;
+          const text = pick.labels ? labelText(pick.labels(sample)) : own;
+          lines[g]!.push(`${metricName}${text} ${value}`);
+        }
+        if (++seen % EXPOSITION_SERIES_PER_TURN === 0) {
+          flush();
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      }
+      flush();
+    }
+    return new Map(gauges.map((gauge, g) => [gauge, pieces[g]!]));
+  }
+}
+
+/** A metric that renders itself with the others of its source (see SeriesFamilies). */
 export interface SelfRendering {
-  exposition(): Promise<string>;
+  readonly families: { render(): Promise<Map<unknown, string[]>> };
 }
 
 export function rendersItself(metric: unknown): metric is SelfRendering {
@@ -122,10 +159,7 @@ export function rendersItself(metric: unknown): metric is SelfRendering {
 }
 
 function field(key: 'actual' | 'forecast' | 'lower' | 'upper' | 'anomaly' | 'score'): Pick {
-  return (sample) => {
-    const value = sample[key];
-    return value === null ? null : { labels: sample.labels, value };
-  };
+  return { value: (sample) => sample[key] };
 }
 
 /**
@@ -147,10 +181,9 @@ export interface SeriesMetrics {
 }
 
 export function registerSeriesMetrics(registry: Registry): SeriesMetrics {
-  let current: SeriesSampleSource | undefined;
-  const source = (): SeriesSampleSource | undefined => current;
+  const families = new SeriesFamilies();
   const gauge = (name: string, help: string, pick: Pick): void => {
-    new SeriesGauge(registry, name, help, source, pick);
+    families.gauges.push(new SeriesGauge(registry, name, help, families, pick));
   };
   gauge(
     'ntma_actual',
@@ -185,11 +218,14 @@ export function registerSeriesMetrics(registry: Registry): SeriesMetrics {
   gauge(
     'ntma_anomaly_kind_info',
     'Always 1 while an excursion is open on the watched series; the kind label says what it looks like (spike, drop, level_shift, sustained, attack_suspected). Absent when none is open.',
-    (sample) => (sample.kind === null ? null : { labels: kindLabels(sample.labels, sample.kind), value: 1 }),
+    {
+      value: (sample) => (sample.kind === null ? null : 1),
+      labels: (sample) => kindLabels(sample.labels, sample.kind!),
+    },
   );
   return {
     setSource(next) {
-      current = next;
+      families.current = next;
     },
   };
 }
