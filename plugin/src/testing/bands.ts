@@ -12,11 +12,17 @@ export function fakeBands(halfWidth = 1) {
   return (request: BackendSrvRequest): FakeAnswer => {
     const body = request.data as BandsSeriesRequest;
     const series: SeriesBand[] = body.series.map((sent) => {
-      // The panel sends points; the compact form (start + values) is for other clients.
-      if (!('points' in sent)) {
-        throw new Error('fakeBands takes series sent as points only');
-      }
-      const { id, labels, points } = sent;
+      // A series on an even grid comes in the compact form (start + values, `step` apart): back to points.
+      const { id, labels } = sent;
+      const points: Array<[number, number | null]> =
+        'points' in sent
+          ? sent.points
+          : sent.values.map((v, i) => {
+              if (body.step === undefined) {
+                throw new Error('a series sent as start + values needs the request step');
+              }
+              return [sent.start + i * Number(body.step), v];
+            });
       const split = Math.floor(points.length / 2);
       const train = points.slice(0, split).flatMap(([, v]) => (v === null ? [] : [v]));
       const mean = train.reduce((a, b) => a + b, 0) / Math.max(1, train.length);

@@ -27,4 +27,20 @@ describe('ValueNovelty', () => {
     for (let i = 0; i < 10; i += 1) constant.update(3);
     expect(constant.update(3)).toBe(0);
   });
+
+  it('does not read a familiar burst as novel when the bursts thin out below one value in twenty', () => {
+    // A disk that writes in bursts: zeros, some small writes, and bursts of 100. With 6% of the
+    // window non-zero the 90% range sees the bursts; at 4% it sees only the small writes, and the
+    // same burst would read hundreds of spreads away.
+    const burstSize = (burstEvery: number, smallEvery: number): number => {
+      const novelty = new ValueNovelty(1000);
+      for (let i = 0; i < 1000; i += 1) novelty.update(i % burstEvery === 0 ? 100 : i % smallEvery === 0 ? 0.1 : 0);
+      return novelty.update(100);
+    };
+    const dense = burstSize(17, 1000);
+    const sparse = burstSize(25, 7);
+    expect(dense).toBeGreaterThan(1);
+    expect(sparse).toBeGreaterThan(1);
+    expect(sparse / dense).toBeLessThan(3);
+  });
 });

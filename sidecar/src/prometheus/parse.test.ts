@@ -132,6 +132,13 @@ describe('labelKey', () => {
   });
 });
 
+/** The data of a successful answer's text, as the client reads it. */
+function dataOf(body: string): unknown {
+  const envelope = parseEnvelope(body);
+  if (!envelope.ok) throw new Error(`not a successful answer: ${body}`);
+  return envelope.data;
+}
+
 describe('parseInstant', () => {
   it('reads a vector with gaps for non-finite values', () => {
     const samples = parseInstant({
@@ -145,6 +152,28 @@ describe('parseInstant', () => {
       { labels: { job: 'a' }, t: 10, value: 3 },
       { labels: { job: 'b' }, t: 10, value: null },
     ]);
+  });
+
+  it('keeps only string label values, and never an own "__proto__", from a malformed metric', () => {
+    const [odd] = parseInstant(
+      dataOf(
+        '{"status":"success","data":{"resultType":"vector","result":' +
+          '[{"metric":{"job":"a","n":5,"o":{"x":"y"},"__proto__":"p"},"value":[10,"1"]}]}}',
+      ),
+    );
+    expect(odd!.labels).toEqual({ job: 'a' });
+    expect(Object.keys(odd!.labels)).toEqual(['job']);
+    expect(Object.getPrototypeOf(odd!.labels)).toBe(Object.prototype);
+    expect(labelKey(odd!.labels)).toBe(labelKey({ job: 'a' }));
+  });
+
+  it("reads a Prometheus answer's label sets as they came, in their order", () => {
+    const body =
+      '{"status":"success","data":{"resultType":"vector","result":' +
+      '[{"metric":{"__name__":"up","instance":"h:9100","job":"node"},"value":[10,"1"]}]}}';
+    const [sample] = parseInstant(dataOf(body));
+    expect(sample!.labels).toEqual({ __name__: 'up', instance: 'h:9100', job: 'node' });
+    expect(Object.keys(sample!.labels)).toEqual(['__name__', 'instance', 'job']);
   });
 
   it('reads a scalar as one unlabelled sample', () => {

@@ -70,13 +70,23 @@ export function sampleValue(raw: unknown): number | null {
 }
 
 function labelsOf(metric: unknown): Labels {
-  const labels: Labels = {};
-  if (isRecord(metric)) {
-    // for...in rather than Object.entries: no pair array per label of every sample of every step.
-    for (const name in metric) {
-      const value = metric[name];
-      if (typeof value === 'string') labels[name] = value;
+  if (!isRecord(metric)) return {};
+  // Prometheus sends every label value as a string, so the parsed object is the label set as it is: a
+  // copy per sample was 100,000 objects on every step of a wide watcher, most of them promoted to the
+  // old generation while the step worked through its samples. Only an odd object is copied, without
+  // what is not a string (and without an own "__proto__", which a copy never had either).
+  let plain = true;
+  for (const name in metric) {
+    if (typeof metric[name] !== 'string' || name === '__proto__') {
+      plain = false;
+      break;
     }
+  }
+  if (plain) return metric as Labels;
+  const labels: Labels = {};
+  for (const name in metric) {
+    const value = metric[name];
+    if (typeof value === 'string') labels[name] = value;
   }
   return labels;
 }

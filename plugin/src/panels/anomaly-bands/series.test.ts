@@ -1,6 +1,6 @@
 import { createDataFrame, FieldType } from '@grafana/data';
 import { seriesFrame } from '../../testing/panelProps';
-import { groupByStep, seriesFromFrames } from './series';
+import { groupByStep, requestSeries, seriesFromFrames } from './series';
 
 describe('seriesFromFrames', () => {
   it('turns each numeric field into a series of [unix seconds, value] with its labels and the queried step', () => {
@@ -50,5 +50,34 @@ describe('groupByStep', () => {
     const slower = { ...series[1]!, stepSeconds: 300 };
     expect(groupByStep([series[0]!, slower]).map((g) => g.length)).toEqual([1, 1]);
     expect(groupByStep(series).map((g) => g.length)).toEqual([2]);
+  });
+});
+
+describe('requestSeries', () => {
+  it('sends a series on its step grid in the compact form, gaps kept as nulls', () => {
+    const [one] = seriesFromFrames([seriesFrame({ device: 'eth0' }, [1, 2, null, 4])], 60_000);
+    expect(requestSeries(one!)).toEqual({
+      id: one!.key,
+      labels: { device: 'eth0' },
+      start: 1_700_000_000,
+      values: [1, 2, null, 4],
+    });
+  });
+
+  it('sends points when a timestamp is missing or off the grid, or the step is not known', () => {
+    const [one] = seriesFromFrames([seriesFrame({ device: 'eth0' }, [1, 2, 3, 4])], 60_000);
+    const missing = { ...one!, points: one!.points.filter((_, i) => i !== 2) };
+    expect(requestSeries(missing)).toEqual({ id: one!.key, labels: { device: 'eth0' }, points: missing.points });
+    const off = { ...one!, points: one!.points.map(([t, v], i): [number, number | null] => [i === 3 ? t + 1 : t, v]) };
+    expect(requestSeries(off)).toHaveProperty('points', off.points);
+    const unknown = { ...one!, stepSeconds: undefined };
+    expect(requestSeries(unknown)).toHaveProperty('points', one!.points);
+    const single = { ...one!, points: one!.points.slice(0, 1) };
+    expect(requestSeries(single)).toHaveProperty('points', single.points);
+  });
+
+  it('sends points when the frame queried a step other than its spacing', () => {
+    const [one] = seriesFromFrames([seriesFrame({ device: 'eth0' }, [1, 2, 3])], 30_000);
+    expect(requestSeries(one!)).toHaveProperty('points', one!.points);
   });
 });

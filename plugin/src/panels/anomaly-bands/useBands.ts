@@ -3,7 +3,7 @@ import { type DataFrame } from '@grafana/data';
 import { getBandsForQuery, getBandsForSeries, listAnomalies } from '../../api/client';
 import type { AnomalyRecord, BandsAnswer, ModelChoice, SeriesBand } from '@ntma/contract';
 import { type AsyncData, useAsyncData } from '../../hooks/useAsyncData';
-import { groupByStep, type InputSeries, seriesFromFrames } from './series';
+import { groupByStep, type InputSeries, requestSeries, seriesFromFrames } from './series';
 import { type BandSource, sameSeries, type SidecarQuery } from './source';
 
 export interface BandRequestOptions {
@@ -59,7 +59,7 @@ async function bandsForSeries(input: InputSeries[], options: BandOptions) {
   const answers: BandsAnswer[] = await Promise.all(
     groupByStep(input).map((group) =>
       getBandsForSeries({
-        series: group.map((s) => ({ id: s.key, labels: s.labels, points: s.points })),
+        series: group.map(requestSeries),
         ...(group[0]?.stepSeconds ? { step: group[0].stepSeconds } : {}),
         confidence: options.confidence,
         model: options.model,
