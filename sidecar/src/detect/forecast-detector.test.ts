@@ -96,6 +96,34 @@ describe('ForecastDetector', () => {
     expect(quiet[1525]).toBeCloseTo(off[1525]!, 12);
   });
 
+  it('lets the repeat bar fade: a page kept going by smaller pages no longer damps, hours later, what it once would', () => {
+    // One loud burst, then a page-worthy spike every two hours that keeps the 12-hour repeat span going,
+    // then, 17 hours after the burst (past the span the burst alone would have kept), a spike larger than
+    // those but far smaller than the burst.
+    const values = noise(1500 + 240, 4);
+    values[1500] = 1000;
+    for (let k = 1; k <= 8; k += 1) values[1500 + 24 * k] = 112;
+    values[1704] = 160;
+    const run = (repeatHalfLifeSeconds: number): number[] =>
+      stream(
+        new ForecastDetector({
+          stepSeconds: STEP,
+          paging: { ...DEFAULT_DETECTOR.paging, repeatHalfLifeSeconds, quietSeconds: 0, recurPeriodSeconds: 0 },
+        }),
+        values,
+      ).map((v) => v.score);
+    const never = run(0);
+    const fading = run(2 * 3600);
+    expect(never[1500]).toBeGreaterThan(0.6);
+    expect(fading[1500]).toBeCloseTo(never[1500]!, 12);
+    // Fading, the bar is back near the page level long before: the spike pages...
+    expect(fading[1704]).toBeGreaterThan(0.5);
+    // ...where, never fading, the burst's bar still stands and it is reported as a repeat of it.
+    expect(never[1704]).toBeLessThan(fading[1704]! / 2);
+    // A repeat soon after a page is still damped either way.
+    expect(fading[1524]).toBeLessThan(0.5);
+  });
+
   it('damps a spike that recurs at the same time each day (a daily job), but not a larger one or one at another time', () => {
     const day = 86_400 / STEP;
     const spikes = (at: (d: number) => number, size: (d: number) => number): number[] => {
@@ -108,6 +136,7 @@ describe('ForecastDetector', () => {
       log10p: -2.3,
       repeatSeconds: 3600,
       repeatDamping: 0.2,
+      repeatHalfLifeSeconds: 0,
       recurSliceSeconds: 1800,
       recurMemorySeconds: 86_400,
       recurPatternSeconds: 0,
@@ -149,6 +178,7 @@ describe('ForecastDetector', () => {
       log10p: -2.3,
       repeatSeconds: 3600,
       repeatDamping: 0.2,
+      repeatHalfLifeSeconds: 0,
       recurPeriodSeconds: 86_400,
       quietSeconds: 0,
       quietLog10p: -4.5,
@@ -191,6 +221,7 @@ describe('ForecastDetector', () => {
       log10p: -2.3,
       repeatSeconds: 3600,
       repeatDamping: 0.2,
+      repeatHalfLifeSeconds: 0,
       recurPeriodSeconds: 86_400,
       recurSliceSeconds: 1800,
       recurMemorySeconds: 3 * 86_400,

@@ -50,6 +50,15 @@ export interface PagingOptions {
   /** ...and reports only this share of its surprise (in decades). */
   repeatDamping: number;
   /**
+   * The bar a repeat is measured against fades back toward the page level (`log10p`) with this
+   * half-life, counted from when the bar was set or last raised (0: it never fades). Later pages
+   * keep the repeat span going without raising the bar, so on a bursty series a bar set by one loud
+   * burst otherwise stood for days and damped a real anomaly under it (NAB: `c0d644` #2 under a bar
+   * set 17 hours earlier, `grok_asg_anomaly` #1 under one set 19.5 hours earlier). A day: README.md,
+   * Detection.
+   */
+  repeatHalfLifeSeconds: number;
+  /**
    * A point no more surprising than a page-worthy surprise at the same time one period earlier, or
    * a few periods earlier (see recurMemorySeconds; a slice either side included, since daily jobs
    * drift by minutes), is a recurrence, a daily job rather than an anomaly, and is reported damped
@@ -235,6 +244,7 @@ export const DEFAULT_DETECTOR: Omit<ForecastDetectorOptions, 'stepSeconds'> = {
     log10p: -3,
     repeatSeconds: 12 * HOUR,
     repeatDamping: 0.2,
+    repeatHalfLifeSeconds: DAY,
     recurPeriodSeconds: DAY,
     recurSliceSeconds: HOUR / 2,
     recurMemorySeconds: 3 * DAY,
@@ -257,6 +267,8 @@ interface PointSettings {
   /** Points an excursion is held while it may yet be named (pendingWithheldSeconds, rounded down). */
   pendingWithheld: number;
   repeat: number;
+  /** Half-life of the repeat bar's height above the page level (0: it never fades). */
+  repeatHalfLife: number;
   /** The quiet span after a loud page (0: off). */
   quiet: number;
   /** The CUSUM's half-life and the shift's recent window, when those channels are configured. */
@@ -296,6 +308,7 @@ export function pointSettings(o: ForecastDetectorOptions): PointSettings {
     maxWithheld: o.maxWithheldSeconds > 0 ? pointsIn(o.maxWithheldSeconds, step) : 0,
     pendingWithheld: Math.floor(o.pendingWithheldSeconds / step),
     repeat: pointsIn(o.paging.repeatSeconds, step),
+    repeatHalfLife: o.paging.repeatHalfLifeSeconds > 0 ? pointsIn(o.paging.repeatHalfLifeSeconds, step) : 0,
     quiet: o.paging.quietSeconds > 0 ? pointsIn(o.paging.quietSeconds, step) : 0,
     changeHalfLife: spanOf(o, 'change', Number.POSITIVE_INFINITY),
     shiftWindow: spanOf(o, 'shift', Math.max(1, Math.floor(SHIFT_WINDOW_SHARE * history))),
@@ -435,6 +448,8 @@ export class ForecastDetector implements StreamingDetector {
   private driftSquare = 1;
   private lastPageAt = Number.NEGATIVE_INFINITY;
   private pagedDecades = 0;
+  /** Position where the repeat bar (pagedDecades) was set or last raised: it fades from there. */
+  private pagedSetAt = Number.NEGATIVE_INFINITY;
   /** Position of the last point reported at or beyond the quiet level (see PagingOptions.quietSeconds). */
   private loudAt = Number.NEGATIVE_INFINITY;
   /** The open excursion's withholding, if its points are being (or were) kept from the model. */
@@ -850,10 +865,11 @@ export class ForecastDetector implements StreamingDetector {
     const { paging } = this.options;
     const decades = -log10p;
     const recent = this.position - this.lastPageAt <= this.points.repeat;
-    const repeat = recent && decades <= this.pagedDecades;
+    const pageWorthy = -paging.log10p;
+    const bar = this.repeatBar(pageWorthy);
+    const repeat = recent && decades <= bar;
     // Judged on the detector's clock, which only moves forward.
     const at = this.lastT!;
-    const pageWorthy = -paging.log10p;
     const before = this.recurrence?.periodAgo(at, this.recurMemoryPeriods) ?? 0;
     const pattern =
       this.recurPatternPeriods > 0 &&
@@ -864,10 +880,21 @@ export class ForecastDetector implements StreamingDetector {
     const reported = repeat || recurs || quiet ? decades * paging.repeatDamping : decades;
     if (this.points.quiet > 0 && reported >= -paging.quietLog10p) this.loudAt = this.position;
     if (log10p <= paging.log10p) {
-      this.pagedDecades = recent ? Math.max(this.pagedDecades, decades) : decades;
+      if (!recent || decades > bar) {
+        this.pagedDecades = decades;
+        this.pagedSetAt = this.position;
+      }
       this.lastPageAt = this.position;
     }
     return -reported;
+  }
+
+  /** The repeat bar now, in decades: its height above the page level halves every repeatHalfLife. */
+  private repeatBar(pageWorthy: number): number {
+    const halfLife = this.points.repeatHalfLife;
+    if (halfLife === 0 || this.pagedDecades <= pageWorthy) return this.pagedDecades;
+    const fade = Math.pow(0.5, (this.position - this.pagedSetAt) / halfLife);
+    return pageWorthy + (this.pagedDecades - pageWorthy) * fade;
   }
 
   /** Feeds a point to the model state and the training history; a withheld one goes in as a gap. */

@@ -40,8 +40,8 @@ import {
 import { NaiveFilter } from './naive.js';
 import { removeSeasonality } from './seasonality.js';
 import { fillGaps, findSpikes, normalise, observedCount, scalingOf, toSeries } from './series.js';
-import { fitSes } from './ses.js';
-import { measureSpread } from './spread.js';
+import { fitSes, SesFilter } from './ses.js';
+import { measureSpread, type InnovationFilter, type Spread } from './spread.js';
 import {
   chooseTransform,
   errorsGrowWithLevel,
@@ -280,6 +280,20 @@ function redecomposed(
 }
 
 /**
+ * A filter with the stage's coefficients that has seen nothing, for measuring its h-step errors
+ * (spread.ts). Without the burst rule: the innovation form of those errors holds for the linear
+ * recursion, and a burst is what the band should have held, not stepped over.
+ */
+function unfitted(remainder: RemainderState): InnovationFilter {
+  if (remainder.kind === 'arima') {
+    const { burst: _burst, ...linear } = remainder.filter.params;
+    return ArimaFilter.start(linear);
+  }
+  if (remainder.kind === 'ets') return SesFilter.start(remainder.filter.alpha);
+  throw new Error('a naive model has no h-step errors to measure');
+}
+
+/**
  * Runs a stage's filter over the held-out tail: its one-step errors calibrate the band and the
  * filter ends positioned after the last training point.
  */
@@ -433,7 +447,7 @@ function fitIn(data: Float64Array, spec: FitSpec, transform: TransformChoice): S
     for (let k = 0; k < tailLength; k++) recent[fitLength + k] = filledTail[k]! - seasonalAt(cycles, k);
     // Measured on the observed points only: interpolated gaps and spikes would narrow it.
     const spiked = new Set(spikes);
-    const spread = measureSpread(recent.map((v, i) => (Number.isNaN(x[i]!) || spiked.has(i) ? Number.NaN : v)));
+    const spreadInput = recent.map((v, i) => (Number.isNaN(x[i]!) || spiked.has(i) ? Number.NaN : v));
     const stages: Array<[string, () => Stage]> = [
       [
         'arima',
@@ -454,6 +468,13 @@ function fitIn(data: Float64Array, spec: FitSpec, transform: TransformChoice): S
     for (const [label, run] of stages) {
       try {
         const stage = run();
+        // The cap is an addition to a model that has served without it: never a reason to drop one.
+        let spread: Spread | undefined;
+        try {
+          spread = measureSpread(unfitted(stage.remainder), spreadInput);
+        } catch (error) {
+          diagnostics.fallbacks.push(`h-step errors not measured: ${(error as Error).message}`);
+        }
         const calibrated = calibrateOnTail(stage, tail, tailSpikes, cycles);
         const { calibration, points, forecasts } = calibrated;
         diagnostics.calibrationPoints = points;

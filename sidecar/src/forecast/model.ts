@@ -54,8 +54,8 @@ export interface ModelSnapshot {
   remainder: RemainderState;
   calibration: Calibration;
   /**
-   * How far the seasonally adjusted training values moved over h steps (spread.ts): a cap on the
-   * multi-step interval. Absent (older snapshots, naive fallbacks, short windows): no cap.
+   * The model's own h-step errors over the recent training window, relative to its one-step errors
+   * there (spread.ts): a cap on the multi-step interval. Absent (naive fallbacks, short windows): no cap.
    */
   spread?: Spread;
   diagnostics: FitDiagnostics;
@@ -209,10 +209,10 @@ export class ComposedModel implements FittedModel {
     const kind = this.snap.transform ?? 'none';
     for (let i = 0; i < h; i++) {
       const x = path[i]! + seasonalAt(seasonal.cycles, seasonal.position + i) + band.shift;
-      // Never narrower than the one-step band, never wider than the h-step spread allows.
+      // Never narrower than the one-step band, never wider than the model's own h-step errors allow.
       const sigma = Math.max(
         band.sigma,
-        Math.min(band.sigma * Math.sqrt(growth[i]!), spreadCap(this.snap.spread, i + 1)),
+        Math.min(band.sigma * Math.sqrt(growth[i]!), spreadCap(this.snap.spread, i + 1, band.sigma)),
       );
       const half = z * sigma;
       // The back-transformed centre is the median forecast; the interval maps back exactly.

@@ -12,6 +12,11 @@ export interface SesState {
 export class SesFilter {
   private constructor(private readonly s: SesState) {}
 
+  /** A filter that takes its level from the first value it observes. */
+  static start(alpha: number): SesFilter {
+    return new SesFilter({ alpha, level: Number.NaN });
+  }
+
   static restore(state: SesState): SesFilter {
     return new SesFilter({ ...state });
   }
@@ -31,6 +36,10 @@ export class SesFilter {
   /** A gap keeps the level (advancing on the forecast); returns the innovation or null on a gap. */
   observe(value: number | null): number | null {
     if (value === null || !Number.isFinite(value)) return null;
+    if (Number.isNaN(this.s.level)) {
+      this.s.level = value;
+      return null;
+    }
     const innovation = value - this.s.level;
     this.s.level += this.s.alpha * innovation;
     return innovation;

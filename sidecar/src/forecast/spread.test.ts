@@ -1,6 +1,8 @@
 import { rng } from './__fixtures__/simulate.js';
 import { fitModel } from './fit.js';
 import { restoreModel } from './model.js';
+import { ArimaFilter } from './arima-filter.js';
+import { quantile, zFor } from './calibration.js';
 import { measureSpread, SPREAD_HORIZONS, spreadCap } from './spread.js';
 
 function noise(n: number, seed: number): Float64Array {
@@ -8,45 +10,97 @@ function noise(n: number, seed: number): Float64Array {
   return Float64Array.from({ length: n }, () => r.normal());
 }
 
-describe('h-step spread of the training values', () => {
-  it('is flat for noise around a level and grows like sqrt(h) for a random walk', () => {
-    const flat = measureSpread(noise(3000, 1))!;
+describe("the model's own h-step errors", () => {
+  const level = (): ArimaFilter => ArimaFilter.start({ phi: [], theta: [], d: 0, mean: 0 });
+  const walk = (): ArimaFilter => ArimaFilter.start({ phi: [], theta: [], d: 1, mean: 0 });
+
+  it('are flat for a mean on noise and grow like sqrt(h) for a random walk on one', () => {
+    const flat = measureSpread(level(), noise(3000, 1))!;
     expect(flat.sigma).toHaveLength(SPREAD_HORIZONS.length);
-    // |x_{t+h} - x_t| of unit white noise: normal with variance 2 at every h.
-    for (const s of flat.sigma) {
-      expect(s).toBeGreaterThan(1.2);
-      expect(s).toBeLessThan(1.65);
-    }
-    let level = 0;
-    const walk = Float64Array.from(noise(3000, 2), (e) => (level += e));
-    const wandering = measureSpread(walk)!;
+    for (const s of flat.sigma) expect(s / flat.oneStep).toBeGreaterThan(0.8);
+    for (const s of flat.sigma) expect(s / flat.oneStep).toBeLessThan(1.25);
+    let sum = 0;
+    const wandering = measureSpread(
+      walk(),
+      Float64Array.from(noise(3000, 2), (e) => (sum += e)),
+    )!;
     const at = (h: number): number => wandering.sigma[SPREAD_HORIZONS.indexOf(h)]!;
     expect(at(16) / at(4)).toBeGreaterThan(1.5);
     expect(at(16) / at(4)).toBeLessThan(2.6);
   });
 
-  it('skips pairs with a gap, and measures nothing on a window too short for a horizon', () => {
-    const x = noise(3000, 3);
-    for (let i = 0; i < x.length; i += 3) x[i] = Number.NaN;
-    const gappy = measureSpread(x)!;
-    for (const s of gappy.sigma) expect(Number.isFinite(s)).toBe(true);
-    expect(measureSpread(noise(150, 4))).toBeUndefined();
-    // 300 points: 298 pairs at h = 2 but fewer than 200 at h = 128.
-    const short = measureSpread(noise(300, 5))!;
-    expect(SPREAD_HORIZONS[short.sigma.length - 1]).toBeLessThan(128);
+  it('stay at the one-step size for a differenced model of a level that reverts, whose psi weights say sqrt(h)', () => {
+    // Last value carried forward on noise around a level: every error is the difference of two
+    // independent draws, one step ahead or sixty.
+    const spread = measureSpread(walk(), noise(3000, 3))!;
+    expect(spread.oneStep).toBeGreaterThan(1.2);
+    expect(spread.oneStep).toBeLessThan(1.65);
+    expect(spreadCap(spread, 60, 1)).toBeGreaterThan(0.8);
+    expect(spreadCap(spread, 60, 1)).toBeLessThan(1.25);
   });
 
-  it('caps nothing at one step or past the last horizon, and interpolates between horizons', () => {
+  it('are the errors of forecasts from past origins, read off the one-step innovations', () => {
+    const r = rng(4);
+    let a = 0;
+    const x = Float64Array.from({ length: 500 }, (_, t) => {
+      a = 0.7 * a + r.normal();
+      return t % 37 === 11 ? Number.NaN : 0.01 * t + a;
+    });
+    const params = { phi: [0.5], theta: [-0.3], d: 1, mean: 0.01 };
+    const spread = measureSpread(ArimaFilter.start(params), x)!;
+    // The same errors the long way: a filter that has seen x[0..t] forecasts h steps from every
+    // second origin (500 points, 250 origins) once it has seen 50 points.
+    const filter = ArimaFilter.start(params);
+    const errors = SPREAD_HORIZONS.map(() => [] as number[]);
+    for (let t = 0; t < x.length; t++) {
+      filter.observe(Number.isNaN(x[t]!) ? null : x[t]!);
+      if (t < 50 || t % 2 !== 0 || Number.isNaN(x[t]!)) continue;
+      const path = filter.forecast(SPREAD_HORIZONS[SPREAD_HORIZONS.length - 1]!);
+      SPREAD_HORIZONS.forEach((h, i) => {
+        if (t + h < x.length && !Number.isNaN(x[t + h]!)) errors[i]!.push(Math.abs(x[t + h]! - path[h - 1]!));
+      });
+    }
+    const measured = errors.filter((e) => e.length >= 100);
+    expect(spread.sigma).toHaveLength(measured.length);
+    measured.forEach((e, i) => {
+      const direct =
+        quantile(
+          e.sort((p, q) => p - q),
+          0.95,
+        ) / zFor(0.95);
+      expect(spread.sigma[i]).toBeCloseTo(direct, 9);
+    });
+  });
+
+  it('skip gaps, and measure nothing on a window too short for a horizon', () => {
+    const r = rng(5);
+    const x = noise(3000, 5).map((v) => (r.uniform() < 0.3 ? Number.NaN : v));
+    const gappy = measureSpread(level(), x)!;
+    for (const s of gappy.sigma) expect(Number.isFinite(s)).toBe(true);
+    // Gaps where the stretch begins, before a differenced filter has levels to step over them on.
+    const leading = noise(300, 8);
+    leading.fill(Number.NaN, 0, 3);
+    leading[4] = Number.NaN;
+    const twice = ArimaFilter.start({ phi: [], theta: [-0.5], d: 2, mean: 0 });
+    expect(measureSpread(twice, leading)?.sigma.length).toBeGreaterThan(0);
+    expect(measureSpread(level(), noise(120, 6))).toBeUndefined();
+    // 300 points: errors from origin 50 on, so 248 at h = 2 but fewer than 100 at h = 256.
+    const short = measureSpread(level(), noise(300, 7))!;
+    expect(SPREAD_HORIZONS[short.sigma.length - 1]).toBe(128);
+  });
+
+  it('cap nothing at one step or past the last horizon, interpolate between horizons, and scale to the one-step band', () => {
     // Measured at 2, 4 and 8 steps (SPREAD_HORIZONS begins 2, 4, 8).
     expect(SPREAD_HORIZONS.slice(0, 3)).toEqual([2, 4, 8]);
-    const spread = { sigma: [1, 4, 16] };
-    expect(spreadCap(spread, 1)).toBe(Number.POSITIVE_INFINITY);
-    expect(spreadCap(undefined, 30)).toBe(Number.POSITIVE_INFINITY);
-    expect(spreadCap(spread, 9)).toBe(Number.POSITIVE_INFINITY);
-    expect(spreadCap(spread, 2)).toBeCloseTo(1, 12);
-    expect(spreadCap(spread, 3)).toBeCloseTo(4 ** Math.log2(1.5), 12);
-    expect(spreadCap(spread, 4)).toBeCloseTo(4, 12);
-    expect(spreadCap(spread, 8)).toBeCloseTo(16, 12);
+    const spread = { sigma: [1, 4, 16], oneStep: 0.5 };
+    expect(spreadCap(spread, 1, 1)).toBe(Number.POSITIVE_INFINITY);
+    expect(spreadCap(undefined, 30, 1)).toBe(Number.POSITIVE_INFINITY);
+    expect(spreadCap(spread, 9, 1)).toBe(Number.POSITIVE_INFINITY);
+    expect(spreadCap(spread, 2, 0.5)).toBeCloseTo(1, 12);
+    expect(spreadCap(spread, 3, 0.5)).toBeCloseTo(4 ** Math.log2(1.5), 12);
+    expect(spreadCap(spread, 4, 0.5)).toBeCloseTo(4, 12);
+    expect(spreadCap(spread, 8, 0.5)).toBeCloseTo(16, 12);
+    expect(spreadCap(spread, 8, 1)).toBeCloseTo(32, 12);
   });
 });
 
@@ -76,7 +130,7 @@ describe('the multi-step interval under the spread cap', () => {
   it('holds a capped 60-step interval to the spread the data showed, which still covers what follows', () => {
     const model = fitModel(shifted(7), spec);
     const snapshot = model.snapshot();
-    const narrowed = restoreModel({ ...snapshot, spread: { sigma: SPREAD_HORIZONS.map(() => 1e-6) } });
+    const narrowed = restoreModel({ ...snapshot, spread: { sigma: SPREAD_HORIZONS.map(() => 1e-6), oneStep: 1 } });
     const band = narrowed.forecast(60, 0.95);
     const oneStep = (band.upper[0]! - band.lower[0]!) / 2;
     // The floor: a multi-step band is never narrower than the one-step band.

@@ -1,71 +1,138 @@
 /**
- * A cap on the multi-step interval from how far the seasonally adjusted series itself moved over
- * h steps in the training window. The model's h-step variance (psi weights times the calibrated
- * one-step scale) assumes the model is right all the way out; a differenced model of a level that
- * in fact reverts keeps widening its band as a random walk's would. On the shape suite the 60-step
- * intervals of such fits (trend + AR noise, daily @1m, NAB ec2, grok and rds) needed only 0.06-0.6
- * of their width for 95% coverage. Carrying the last value forward h steps is a forecast any model
- * should match, so its 95% error over the training window (robust: a quantile, not a variance) is a
- * width a 95% interval never needs to exceed. Where the series does wander as the model says, that
- * error is the wider one and nothing changes; the one-step band is never touched.
+ * A cap on the multi-step interval from the model's own h-step errors over the recent training
+ * window. The model's h-step variance (psi weights times the calibrated one-step scale) assumes the
+ * model is right all the way out; a differenced model of a level that in fact reverts keeps
+ * widening its band as a random walk's would. On the shape suite the 60-step intervals of such fits
+ * (trend + AR noise, daily @1m, NAB ec2, grok and rds) needed only 0.06-0.6 of their width for 95%
+ * coverage. What the model's forecasts from past origins actually missed by, h steps out, is a width
+ * a 95% interval never needs to exceed.
+ *
+ * The errors are read relative to the model's one-step errors measured the same way: the cap is
+ * the calibrated one-step scale times (h-step error / one-step error), both 95% quantiles of |error|
+ * over the same stretch. The ratio is what carries over: the stretch mixes in-sample points (where
+ * the seasonal decomposition has absorbed some noise, so every error there is smaller than it will
+ * be) with the held-out tail, and may reach back to a calmer or noisier regime than the one the
+ * one-step band was calibrated on. Until 2026-12-02 the cap was the spread of the values' own
+ * h-step changes, |x_{t+h} - x_t|, in model units: the error of carrying the last value forward,
+ * which counts the noise of the last value as well as that of the target, so on noise around a
+ * level it was sqrt(2) too wide (60-step coverage 0.98-0.99 on NAB ec2, grok and rds).
  */
 import { quantile, zFor } from './calibration.js';
 
-/** Horizons (steps) the spread is measured at; others are interpolated between them (log-log). */
+/** Horizons (steps) the errors are measured at; others are interpolated between them (log-log). */
 export const SPREAD_HORIZONS: readonly number[] = [2, 4, 8, 16, 32, 64, 128, 256, 512];
 /** Most recent points measured on: the level a forecast starts from changes over longer stretches. */
 export const SPREAD_POINTS = 2000;
-/** Fewest pairs (t, t + h) for a horizon to be measured; longer horizons are left uncapped. */
-export const SPREAD_MIN_PAIRS = 200;
-/** The quantile of |x_{t+h} - x_t| taken, expressed as a normal scale (divided by its z). */
+/** Forecast origins sampled in that stretch: enough for a 95% quantile, few enough to be cheap. */
+export const SPREAD_ORIGINS = 250;
+/** Fewest errors for a horizon to be measured; longer horizons are left uncapped. */
+export const SPREAD_MIN_ERRORS = 100;
+/** Points the filter runs over before the stretch, so its state has forgotten where it started. */
+const WARM_UP = 200;
+/** Fewest points a filter has seen before its errors count (a short window has no warm-up before it). */
+const MIN_SEEN = 50;
+/** Observed values a filter is given before it may be fed a gap: enough levels for d = 2. */
+const LEADING_VALUES = 2;
+/** The quantile of |error| taken, expressed as a normal scale (divided by its z). */
 const SPREAD_LEVEL = 0.95;
 
 export interface Spread {
   /**
-   * At SPREAD_HORIZONS[i] for each i: the h-step change's SPREAD_LEVEL quantile over its z, a
-   * normal-equivalent scale (model units). Only the horizons are implied, not stored: a watched
-   * series keeps one of these, and 100,000 of them are watched.
+   * At SPREAD_HORIZONS[i] for each i: the model's h-step |error| SPREAD_LEVEL quantile over its z
+   * (model units). Only the horizons are implied, not stored: a watched series keeps one of these,
+   * and 100,000 of them are watched.
    */
   sigma: number[];
+  /** The one-step figure measured the same way: the cap is relative to it. */
+  oneStep: number;
+}
+
+/** What the innovation form of the h-step errors needs of a model's filter. */
+export interface InnovationFilter {
+  /** The one-step error of `value` (null on a gap), the state then moved on. */
+  observe(value: number | null): number | null;
+  /** Weights of past innovations in the value j steps on: x_{t+h} - f_t(h) = sum_{j<h} psi_j e_{t+h-j}. */
+  psi(h: number): number[];
+}
+
+function scaleOf(errors: number[], z: number): number {
+  return (
+    quantile(
+      errors.sort((a, b) => a - b),
+      SPREAD_LEVEL,
+    ) / z
+  );
 }
 
 /**
- * The spread of h-step changes of `x` (model units, gaps as NaN: pairs with a gap are skipped).
- * Undefined when no horizon has enough pairs (a short window: no cap).
+ * The h-step errors of a model over the last SPREAD_POINTS points of `x` (model units, gaps and
+ * spikes as NaN). `filter` has seen nothing and carries the fitted coefficients. Its one-step
+ * innovations are collected in one pass; the error of the forecast from origin t at h steps is then
+ * sum_{j<h} psi_j e_{t+h-j} exactly, for a linear filter with its coefficients fixed (a gap's
+ * innovation is zero: the filter moved on its forecast), so no forecast is run from any origin.
+ * Undefined when no horizon has enough errors (a short window: no cap).
  */
-export function measureSpread(x: Float64Array): Spread | undefined {
-  const from = Math.max(0, x.length - SPREAD_POINTS);
-  const z = zFor(SPREAD_LEVEL);
-  const sigma: number[] = [];
-  const changes = new Float64Array(x.length - from);
-  for (const h of SPREAD_HORIZONS) {
-    let m = 0;
-    for (let t = from; t + h < x.length; t++) {
-      const c = Math.abs(x[t + h]! - x[t]!);
-      if (!Number.isNaN(c)) changes[m++] = c;
+export function measureSpread(filter: InnovationFilter, x: Float64Array): Spread | undefined {
+  const n = x.length;
+  const from = Math.max(0, n - SPREAD_POINTS);
+  const warmFrom = Math.max(0, from - WARM_UP);
+  const innovations = new Float64Array(n);
+  const ones: number[] = [];
+  let fed = 0;
+  for (let t = warmFrom; t < n; t++) {
+    const v = x[t]!;
+    // A filter cannot step over a gap before it has levels to difference (d <= 2); the errors
+    // counted all come after MIN_SEEN points, so leading gaps are simply not fed.
+    if (Number.isNaN(v) && fed < LEADING_VALUES) continue;
+    fed++;
+    const e = filter.observe(Number.isNaN(v) ? null : v);
+    if (e === null || !Number.isFinite(e)) continue;
+    innovations[t] = e;
+    if (t >= from && t - warmFrom >= MIN_SEEN) ones.push(Math.abs(e));
+  }
+  if (ones.length < SPREAD_MIN_ERRORS) return undefined;
+  const psi = filter.psi(SPREAD_HORIZONS[SPREAD_HORIZONS.length - 1]!);
+  const errors = SPREAD_HORIZONS.map(() => [] as number[]);
+  const stride = Math.max(1, Math.floor((n - from) / SPREAD_ORIGINS));
+  for (let t = from; t < n; t += stride) {
+    if (t - warmFrom < MIN_SEEN || Number.isNaN(x[t]!)) continue;
+    for (let i = 0; i < SPREAD_HORIZONS.length; i++) {
+      const h = SPREAD_HORIZONS[i]!;
+      if (t + h >= n) break;
+      if (Number.isNaN(x[t + h]!)) continue;
+      let e = 0;
+      for (let j = 0; j < h; j++) e += psi[j]! * innovations[t + h - j]!;
+      errors[i]!.push(Math.abs(e));
     }
-    if (m < SPREAD_MIN_PAIRS) break;
-    const s = quantile(Array.from(changes.subarray(0, m).sort()), SPREAD_LEVEL) / z;
+  }
+  const z = zFor(SPREAD_LEVEL);
+  const oneStep = scaleOf(ones, z);
+  if (!(oneStep > 0) || !Number.isFinite(oneStep)) return undefined;
+  const sigma: number[] = [];
+  for (const e of errors) {
+    if (e.length < SPREAD_MIN_ERRORS) break;
+    const s = scaleOf(e, z);
     if (!(s > 0) || !Number.isFinite(s)) break;
     sigma.push(s);
   }
-  return sigma.length > 0 ? { sigma } : undefined;
+  return sigma.length > 0 ? { sigma, oneStep } : undefined;
 }
 
 /**
- * The cap on the h-step scale (h >= 1 steps ahead): infinite at one step, past the last measured
- * horizon and without a spread; at least the first measured scale below it; log-log interpolated
- * between measured horizons.
+ * The cap on the h-step scale (h >= 1 steps ahead) for a model whose calibrated one-step scale is
+ * `oneStepSigma`: infinite at one step, past the last measured horizon and without a spread; at
+ * least the first measured scale below it; log-log interpolated between measured horizons.
  */
-export function spreadCap(spread: Spread | undefined, h: number): number {
+export function spreadCap(spread: Spread | undefined, h: number, oneStepSigma: number): number {
   if (!spread || h <= 1) return Number.POSITIVE_INFINITY;
-  const { sigma } = spread;
+  const { sigma, oneStep } = spread;
+  const unit = oneStepSigma / oneStep;
   const horizons = SPREAD_HORIZONS;
-  if (h <= horizons[0]!) return sigma[0]!;
+  if (h <= horizons[0]!) return unit * sigma[0]!;
   for (let i = 1; i < sigma.length; i++) {
     if (h > horizons[i]!) continue;
     const w = Math.log(h / horizons[i - 1]!) / Math.log(horizons[i]! / horizons[i - 1]!);
-    return Math.exp((1 - w) * Math.log(sigma[i - 1]!) + w * Math.log(sigma[i]!));
+    return unit * Math.exp((1 - w) * Math.log(sigma[i - 1]!) + w * Math.log(sigma[i]!));
   }
   return Number.POSITIVE_INFINITY;
 }

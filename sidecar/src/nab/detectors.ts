@@ -51,6 +51,7 @@ export function ablations(fit: Fit): DetectorFactory[] {
     ntma(fit, 'withhold-every-excursion', { withhold: 'excursions' }),
     ...surprise.channels.map((channel, k) => ntma(fit, `without-${channel.input}-${channel.seconds}s`, without(k))),
     ntma(fit, 'no-repeat-damping', { paging: { ...paging, repeatDamping: 1 } }),
+    ntma(fit, 'repeat-bar-never-fades', { paging: { ...paging, repeatHalfLifeSeconds: 0 } }),
     ntma(fit, 'no-daily-recurrence', { paging: { ...paging, recurPeriodSeconds: 0 } }),
     ntma(fit, 'recurrence-one-day-back', { paging: { ...paging, recurMemorySeconds: paging.recurPeriodSeconds } }),
     ntma(fit, 'no-recurrence-pattern', { paging: { ...paging, recurPatternSeconds: 0 } }),
