@@ -110,6 +110,32 @@ describe('ExcursionTracker', () => {
     expect(sides.at(-1)).toBe(0);
   });
 
+  it('does not turn +1/-1 every step when, with no excursion open, a settling model swings across its band', () => {
+    const tracker = new ExcursionTracker();
+    const report = (values: number[], surprising = false): number[] =>
+      values.map((value, i) => {
+        const p = point(i * STEP, value, surprising);
+        tracker.update(p);
+        return tracker.direction(p.band);
+      });
+    // Out of band on alternate sides, never surprising enough to open an excursion.
+    const sides = report([100, 104, 96, 104, 96, 104, 96, 100]);
+    expect(tracker.current()).toBeNull();
+    expect(sides).toEqual([0, 1, 0, 0, 0, 0, 0, 0]);
+    const turns = sides.filter((side, i) => i > 0 && side !== 0 && side === -sides[i - 1]!).length;
+    expect(turns).toBe(0);
+  });
+
+  it('still reports, with no excursion open, a side held two points in a row and a side reached from the band', () => {
+    const tracker = new ExcursionTracker();
+    const sides = [100, 104, 96, 96, 96, 100, 104, 100, 96].map((value, i) => {
+      const p = point(i * STEP, value, false);
+      tracker.update(p);
+      return tracker.direction(p.band);
+    });
+    expect(sides).toEqual([0, 1, 0, -1, -1, 0, 1, 0, -1]);
+  });
+
   it('keeps one excursion through an in-band point on the other side of the forecast', () => {
     const tracker = new ExcursionTracker();
     expect(feed(tracker, [100, 60, 101, 60])).toEqual([null, 'drop', 'drop', 'drop']);

@@ -120,6 +120,9 @@ export class ExcursionTracker {
   private readonly opposite = new Run();
   private outOfBandSeconds = 0;
   private lastT: number | null = null;
+  /** The band side of the point fed before the last one, and of the last one. */
+  private previousBand: -1 | 0 | 1 = 0;
+  private lastBand: -1 | 0 | 1 = 0;
   private sum = 0;
   private sumSq = 0;
 
@@ -141,16 +144,24 @@ export class ExcursionTracker {
 
   /**
    * The side of the band to report for the point just fed: the open excursion's direction while
-   * one is open (through its recovery and through brief crossings), else the point's own side.
+   * one is open (through its recovery and through brief crossings), else the point's own side,
+   * except that a point straight across the band from the one before it reports 0. Those points
+   * were not surprising enough to open an excursion, and a model still settling after a flood
+   * swings above and below its band on alternate steps: reported as they come, `ntma_anomaly`
+   * turned +1/-1 every step for a minute (a live idle run, seed 4 of bench/withhold-live.mjs).
+   * One side held for two points in a row is reported from the second.
    */
   direction(band: -1 | 0 | 1): -1 | 0 | 1 {
-    return this.open ? this.open.direction : band;
+    if (this.open) return this.open.direction;
+    return band !== 0 && this.previousBand === -band ? 0 : band;
   }
 
   /** Feeds one scored point; returns the kind of the excursion open after it, or null. */
   update(point: ExcursionInput): ExcursionKind | null {
     const gap = this.lastT === null ? 0 : Math.max(0, point.t - this.lastT);
     this.lastT = point.t;
+    this.previousBand = this.lastBand;
+    this.lastBand = point.band;
     if (this.open) {
       const crossed = this.crossed(this.open, point);
       if (crossed) this.opposite.extend(gap);

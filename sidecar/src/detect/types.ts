@@ -24,7 +24,8 @@ export interface Verdict {
   score: number;
   /**
    * -1 below the band, 0 inside, 1 above; while an excursion is open (through its recovery), the
-   * excursion's side, so a series settling back after a flood does not flap between +1 and -1.
+   * excursion's side, so a series settling back after a flood does not flap between +1 and -1; with
+   * none open, 0 for a point straight across the band from the one before (detect/excursion.ts).
    */
   anomaly: -1 | 0 | 1;
   /** Set while an excursion is open. */
