@@ -18,6 +18,7 @@ import { pathToFileURL } from 'node:url';
 import Fastify from 'fastify';
 import { Registry } from 'prom-client';
 import { ROOT, args, buildSidecar, option } from './cli.mjs';
+import { noise } from './series-noise.mjs';
 
 const SERIES = option('--series', 100_000);
 const RUNS = option('--runs', 6);
@@ -30,16 +31,6 @@ const load = (file) => import(pathToFileURL(path.join(DIST, file)).href);
 const { registerSeriesMetrics } = await load('metrics/series-metrics.js');
 const { createHealthMetrics } = await load('metrics/health.js');
 const { exposition, metricsRoutes } = await load('routes/metrics.js');
-
-/** Deterministic noise in [-1, 1] per (series, slot), as in watch.mjs. */
-function noise(i, slot) {
-  let h = 2166136261 ^ Math.imul(i + 1, 2654435761);
-  h = Math.imul(h ^ slot, 16777619);
-  h ^= h >>> 13;
-  h = Math.imul(h, 2246822507);
-  h ^= h >>> 16;
-  return ((h >>> 0) / 0xffffffff) * 2 - 1;
-}
 
 // A watcher keeps one labels object per series for life; the samples are rebuilt every scrape, as
 // the watch service's generator builds them.

@@ -22,6 +22,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
 import { ROOT, args, buildSidecar, option } from './cli.mjs';
+import { noise } from './series-noise.mjs';
 
 const SERIES = option('--series', 500);
 const LABEL = (() => {
@@ -67,16 +68,6 @@ function heap() {
   const h = v8.getHeapStatistics();
   const m = process.memoryUsage();
   return { used: h.used_heap_size, external: m.external, rss: m.rss };
-}
-
-/** Deterministic noise in [-1, 1] per (series, slot), as in watch.mjs. */
-function noise(i, slot) {
-  let h = 2166136261 ^ Math.imul(i + 1, 2654435761);
-  h = Math.imul(h ^ slot, 16777619);
-  h ^= h >>> 13;
-  h = Math.imul(h, 2246822507);
-  h ^= h >>> 16;
-  return ((h >>> 0) / 0xffffffff) * 2 - 1;
 }
 
 const spec = {

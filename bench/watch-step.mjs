@@ -27,6 +27,7 @@ import { setImmediate } from 'node:timers';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { ROOT, args, flag, option } from './cli.mjs';
+import { noise } from './series-noise.mjs';
 
 const value = (name) => {
   const i = args.indexOf(name);
@@ -63,15 +64,6 @@ const idle = () => ({
   install() {},
 });
 
-/** Deterministic noise in [-1, 1] per (series, slot), as in watch.mjs. */
-function noise(i, slot) {
-  let h = 2166136261 ^ Math.imul(i + 1, 2654435761);
-  h = Math.imul(h ^ slot, 16777619);
-  h ^= h >>> 13;
-  h = Math.imul(h, 2246822507);
-  h ^= h >>> 16;
-  return ((h >>> 0) / 0xffffffff) * 2 - 1;
-}
 const level = (i, slot) => 100 * (1 + (i % 100)) * (1 + 0.05 * noise(i, slot));
 
 const spec = {
