@@ -7,7 +7,7 @@
  * puts it) is estimated again by exact ML on a shorter stretch, so the search does not end on an
  * AR-only model that carries the last spike for the whole horizon.
  */
-import { ArimaFilter } from './arima-filter.js';
+import { ArimaFilter, innovationSquares, type ArimaParams, type InnovationSquares } from './arima-filter.js';
 import { ArimaMethod, fitArima, type ArimaCoefficients, type ArimaOrder } from './arima-wasm.js';
 
 /** KPSS level-stationarity statistic with a Bartlett long-run variance (urca's "mu" test). */
@@ -146,6 +146,21 @@ export function driftOf(x: ArrayLike<number>): number {
   return x.length > 1 ? (x[x.length - 1]! - x[0]!) / (x.length - 1) : 0;
 }
 
+/** The innovations of the filter itself, where innovationSquares() declines (a diverging recursion). */
+function filteredSquares(params: ArimaParams, x: ArrayLike<number>): InnovationSquares {
+  const filter = ArimaFilter.start(params);
+  let ss = 0;
+  let count = 0;
+  for (let i = 0; i < x.length; i++) {
+    const e = filter.observe(x[i]!);
+    if (e !== null) {
+      ss += e * e;
+      count++;
+    }
+  }
+  return { ss, count };
+}
+
 /**
  * Fits one order and scores it. Throws with a reason when ctsa reports failure or the
  * coefficients are not finite, so the caller can try the next candidate or fall back. With
@@ -184,16 +199,8 @@ export function fitOrder(
     checkAdmissible(coefficients.phi, coefficients.theta);
   }
   if (drift) coefficients = { ...coefficients, mean: slope };
-  const filter = ArimaFilter.start({ ...coefficients, d: order.d });
-  let ss = 0;
-  let count = 0;
-  for (let i = 0; i < x.length; i++) {
-    const e = filter.observe(x[i]!);
-    if (e !== null) {
-      ss += e * e;
-      count++;
-    }
-  }
+  const params = { ...coefficients, d: order.d };
+  const { ss, count } = innovationSquares(params, x) ?? filteredSquares(params, x);
   const sigma2 = count > 0 ? ss / count : Number.NaN;
   if (!(sigma2 > 0) || !Number.isFinite(sigma2)) throw new Error(`degenerate innovation variance (${sigma2})`);
   return { coefficients: { ...coefficients, sigma2 }, sigma2, aicc: aicc(count, sigma2, k) };

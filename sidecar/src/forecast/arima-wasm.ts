@@ -48,7 +48,7 @@ interface EmscriptenModule {
 
 interface ArimaInstance {
   model: number | null;
-  train(ts: number[]): ArimaInstance;
+  train(ts: ArrayLike<number>): ArimaInstance;
   predict(length: number): [number[], number[]];
   destroy(): void;
 }
@@ -134,20 +134,22 @@ function readCoefficients(module: EmscriptenModule, handle: number, order: Arima
   };
 }
 
-function checkInput(values: ArrayLike<number>, order: ArimaOrder): number[] {
+function checkInput(values: ArrayLike<number>, order: ArimaOrder): ArrayLike<number> {
   if (values.length > ARIMA_MAX_POINTS) throw new RangeError(`arima takes at most ${ARIMA_MAX_POINTS} points`);
-  const series = Array.from(values);
   // The package forward-fills NaN except at the ends; gaps must be filled before this point.
-  if (!series.every(Number.isFinite)) throw new RangeError('arima input must be finite');
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i])) throw new RangeError('arima input must be finite');
+  }
   if (order.p < 0 || order.d < 0 || order.q < 0) throw new RangeError('arima order must be non-negative');
-  return series;
+  // The package copies the values into a plain array of its own (load.js prepare()), so no copy here.
+  return values;
 }
 
 function withModel<T>(
   values: ArrayLike<number>,
   order: ArimaOrder,
   method: ArimaMethod,
-  use: (rt: Runtime, model: ArimaInstance, series: number[]) => T,
+  use: (rt: Runtime, model: ArimaInstance, series: ArrayLike<number>) => T,
 ): T {
   const series = checkInput(values, order);
   const rt = load();
