@@ -40,9 +40,30 @@ function dailyTraffic(seed: number): number[] {
   });
 }
 
-function exercise(values: number[]): void {
-  const model = fitModel(values, SPEC);
-  model.forecast(60, SPEC.confidence);
+/**
+ * Two thousand minutes of a level that jumps by tens of sigmas every few hours: the period finder
+ * weighs the spacing of the steps as a season, and the order search runs on a differenced level.
+ */
+function levelSteps(seed: number): number[] {
+  const next = seededNoise(seed);
+  let level = 100;
+  return Array.from({ length: 2000 }, (_, t) => {
+    if (t % 400 === 200) level += next() < 0 ? -30 : 30;
+    return level + 2 * next();
+  });
+}
+
+/** A week of event counts at 5-minute steps on a 12-hour cycle: small integers whose noise grows with the level. */
+function counts(seed: number): number[] {
+  const next = seededNoise(seed);
+  return Array.from({ length: 2016 }, (_, t) =>
+    Math.max(0, Math.round(6 + 5 * Math.sin((2 * Math.PI * t) / 144) + 2.5 * next())),
+  );
+}
+
+function exercise(values: number[], spec: FitSpec = SPEC): void {
+  const model = fitModel(values, spec);
+  model.forecast(60, spec.confidence);
   const predictor = model.predictor();
   for (let t = 0; t < 60; t++) {
     predictor.peek();
@@ -56,5 +77,7 @@ export function warmUp(): void {
     exercise(seasonal(seed));
     exercise(wandering(seed));
     exercise(dailyTraffic(seed));
+    exercise(levelSteps(seed));
+    exercise(counts(seed), { ...SPEC, stepSeconds: 300 });
   }
 }
