@@ -7,15 +7,18 @@
 // input:  {"values": [number|null, ...], "step": seconds, "horizon": points, "level": 0.95,
 //          "observed": [...] (optional: values after the training window for a one-step band)}
 // output: {"forecast": [...], "lower": [...], "upper": [...], "fitMs": ms, "model": "...",
-//          "coldFitMs": ms, "band": {"forecast", "lower", "upper"} when "observed" was given}
+//          "coldFitMs": ms, "warmingFitMs": ms, "workerFitMs": ms, "workerFirstFitMs": ms, "band": {"forecast", "lower", "upper"} when "observed" was given}
 //
 // coldFitMs is the first fit, which also pays WASM instantiation and JIT compilation; warmingFitMs the median of the
 // next five (NTMA_REPEATS sets how many), while V8 is still compiling the hot paths (the first fits of a new worker);
 // fitMs the median of five more after NTMA_WARMUP (default 10) untimed ones, what a fit worker that has served a few
 // requests spends per uncached request (no model cache involved). On a 2,880-point 4-hour cycle the three were
 // about 250, 160 and 55 ms at a load of 6: the first dozen fits of a process are not its steady state.
+// workerFirstFitMs and workerFitMs are what a sidecar fit worker pays after its start-up warm-up (ntma-worker.mjs): its
+// first fit of this series and the median of the next five (workerWarmUpMs: that warm-up).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
 
 const { fitModel } = await import(new URL('../../sidecar/dist/forecast/fit.js', import.meta.url).href);
 const { bandOver } = await import(new URL('../../sidecar/dist/forecast/bands.js', import.meta.url).href);
@@ -58,6 +61,24 @@ const output = {
   model: warm.model.name,
 };
 delete output.mean;
+// What a sidecar fit worker pays after its own warm-up (ntma-worker.mjs); NTMA_WORKER=0 skips it (about a second).
+if (process.env.NTMA_WORKER !== '0') {
+  const { applyWorkerFlags } = await import(
+    new URL('../../sidecar/dist/forecast/worker-flags.js', import.meta.url).href
+  );
+  applyWorkerFlags();
+  const worker = new Worker(new URL('./ntma-worker.mjs', import.meta.url), {
+    workerData: { values: input.values, spec, horizon },
+  });
+  const measured = await new Promise((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  await worker.terminate();
+  output.workerFitMs = measured.workerFitMs;
+  output.workerFirstFitMs = measured.workerFirstFitMs;
+  output.workerWarmUpMs = measured.warmUpMs;
+}
 if (Array.isArray(input.observed)) {
   const { forecast, lower, upper } = bandOver(warm.model, input.observed, spec.confidence);
   output.band = { forecast, lower, upper };

@@ -352,6 +352,9 @@ try {
           model: result.model,
           fitMs: result.fitMs,
           ...(result.warmingFitMs === undefined ? {} : { warmingFitMs: result.warmingFitMs }),
+          ...(result.workerFitMs === undefined
+            ? {}
+            : { workerFirstFitMs: result.workerFirstFitMs, workerFitMs: result.workerFitMs }),
           mase1: one.mase,
           cover1: one.coverage,
           mase60: multi.mase,
@@ -382,6 +385,12 @@ for (const shape of shapes) {
       runs: mine.length,
       fitMsP50: median(mine.map((r) => r.fitMs)),
       ...(mine[0].warmingFitMs === undefined ? {} : { warmingFitMsP50: median(mine.map((r) => r.warmingFitMs)) }),
+      ...(mine[0].workerFitMs === undefined
+        ? {}
+        : {
+            workerFirstFitMsP50: median(mine.map((r) => r.workerFirstFitMs)),
+            workerFitMsP50: median(mine.map((r) => r.workerFitMs)),
+          }),
       mase1: mean(mine.map((r) => r.mase1)),
       cover1: mean(mine.map((r) => r.cover1)),
       mase60: mean(mine.map((r) => r.mase60)),
