@@ -1,7 +1,7 @@
 import { ArimaFilter, innovationSquares, type ArimaParams } from './arima-filter.js';
 import { fitOrder, stepwiseSearch, type OrderAttempt } from './arima-order.js';
 import { ArimaMethod } from './arima-wasm.js';
-import { seededNoise } from './seeded-noise.js';
+import { seededNoise } from '../seeded-random.js';
 
 /** The sum the order search used to take: the filter itself, point by point. */
 function filterSquares(params: ArimaParams, x: ArrayLike<number>): { ss: number; count: number } {
