@@ -72,6 +72,19 @@ function exercise(values: number[], spec: FitSpec = SPEC): void {
   model.destroy();
 }
 
+/**
+ * Orders fitted outright on a short wandering level after the searched fits: a model without AR
+ * terms, without MA terms or without differencing keeps its coefficients and history in arrays of
+ * another kind (empty or shared), and code V8 compiled for one kind is thrown away when it meets
+ * another. Met in the warm-up, it is compiled for all of them before any request.
+ */
+const OUTRIGHT: ReadonlyArray<FitSpec['model']> = [
+  { p: 0, d: 1, q: 0 },
+  { p: 1, d: 0, q: 0 },
+  { p: 0, d: 1, q: 1 },
+  { p: 1, d: 1, q: 0 },
+];
+
 export function warmUp(): void {
   for (const seed of [1, 2]) {
     exercise(seasonal(seed));
@@ -80,4 +93,6 @@ export function warmUp(): void {
     exercise(levelSteps(seed));
     exercise(counts(seed), { ...SPEC, stepSeconds: 300 });
   }
+  const short = wandering(3).slice(-600);
+  for (const model of OUTRIGHT) exercise(short, { ...SPEC, model });
 }
