@@ -5,8 +5,10 @@
  * run, so the warm-up runs the paths requests take: a seasonal series that MSTL decomposes, a
  * wandering level with no season (differenced ARIMA, the most common request of all), and a day of
  * minute traffic (a daily cycle with autocorrelated noise: the panel's default request, whose one
- * cycle the period check weighs and rejects before the order search), each more than once. Done
- * here, a request never meets a cold worker once the pool has started. The series are fixed (a
+ * cycle the period check weighs and rejects before the order search), a level that steps, and a
+ * week of 5-minute counts, each more than once; then a few orders fitted outright. Done here, a
+ * request never meets a cold worker once the pool has started (the first fits after it still
+ * compile some code: worker threads compile synchronously, worker-flags.ts). The series are fixed (a
  * seeded generator, no clock), so every worker warms up the same way; a fit leaves nothing behind
  * that a later fit reads (determinism.test.ts), so the warm-up changes no answer, only its speed.
  */
