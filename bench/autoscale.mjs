@@ -48,6 +48,7 @@ if (!process.argv.includes('--skip-build')) {
 const dist = (p) => import(pathToFileURL(path.join(ROOT, 'sidecar/dist', p)).href);
 const { ForecastDetector } = await dist('detect/forecast-detector.js');
 const { watcherDetectorOptions } = await dist('watch/detectors.js');
+const { mulberry32 } = await dist('seeded-random.js');
 const { fitModel } = await dist('forecast/fit.js');
 const { classify } = await dist('watch/classify.js');
 const { decide: decidePredictive } = await dist('scale/predictive.js');
@@ -132,16 +133,6 @@ function phaseOf(d) {
   return 'diurnal';
 }
 
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 /** Reseeded at the start of each day (runDay). */
 let random = mulberry32(SEEDS[0]);
 const gaussian = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());

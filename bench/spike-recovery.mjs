@@ -34,22 +34,11 @@ buildSidecar();
 const { ForecastDetector } = await loadSidecar('detect/forecast-detector.js');
 const { watcherDetectorOptions } = await loadSidecar('watch/detectors.js');
 const { fit } = await loadSidecar('forecast/fit.js');
-
-/** mulberry32: a small deterministic generator with independent-looking output. */
-function generator(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
+const { mulberry32 } = await loadSidecar('seeded-random.js');
 
 /** Scripted rate per whole second, and the samples irate reads at a scrape phase in [0, 1). */
 function series(seed, length, spikeAt) {
-  const random = generator(seed);
+  const random = mulberry32(seed);
   const phase = random();
   const rate = Array.from({ length: length + 1 }, (_, k) => {
     const level = 100 * (1 + 0.05 * (2 * random() - 1));
@@ -61,7 +50,7 @@ function series(seed, length, spikeAt) {
 const spec = { stepSeconds: STEP, model: 'auto', confidence: CONFIDENCE };
 
 function run(seed) {
-  const random = generator(seed * 7919);
+  const random = mulberry32(seed * 7919);
   const spikeAt = LIVE ? HISTORY + 5 + Math.floor(random() * 25) : HISTORY + 30 + Math.floor(random() * 60);
   const values = series(seed, spikeAt + SPIKE_SECONDS + AFTER, spikeAt);
   const detector = new ForecastDetector({ ...watcherDetectorOptions(STEP, TRAIN_SECONDS), confidence: CONFIDENCE });
@@ -127,7 +116,7 @@ console.log(
 const picks = new Map();
 for (let w = 1; w <= WINDOWS; w++) {
   for (const mixed of [false, true]) {
-    const random = generator(1000 + w);
+    const random = mulberry32(1000 + w);
     const raw = Array.from({ length: TRAIN_SECONDS + 1 }, () => 100 * (1 + 0.05 * (2 * random() - 1)));
     const window = mixed ? raw.slice(0, -1).map((v, k) => 0.5 * v + 0.5 * raw[k + 1]) : raw.slice(0, -1);
     const name = `${mixed ? 'irate-mixed' : 'iid'}: ${fit(window, spec).name}`;

@@ -22,9 +22,15 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+const { mulberry32 } = await import(pathToFileURL(path.join(here, '../../sidecar/dist/seeded-random.js')).href).catch(
+  (error) => {
+    console.error(`shapes: the sidecar is not built (run \`npm run build -w sidecar\`): ${error.message}`);
+    process.exit(1);
+  },
+);
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
   const i = args.indexOf(`--${name}`);
@@ -55,16 +61,9 @@ const allPeers = [
 ];
 const peers = allPeers.filter((p) => peerNames.includes(p.key));
 
-/** mulberry32 with Box-Muller normals and Knuth/normal-approximation Poisson draws. */
+/** The sidecar's seeded mulberry32 with Box-Muller normals and Knuth/normal-approximation Poisson draws. */
 function rng(seed) {
-  let state = seed >>> 0;
-  const uniform = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const uniform = mulberry32(seed);
   const normal = () => {
     let u = 0;
     while (u === 0) u = uniform();

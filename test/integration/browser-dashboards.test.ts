@@ -25,7 +25,8 @@ import {
   type BandsAnswer,
   type SeriesBand,
 } from '@ntma/contract';
-import { seededUniform, type KnownSeries } from '../support/backfill.js';
+import { xorshift32 } from '../../sidecar/src/seeded-random.js';
+import { type KnownSeries } from '../support/backfill.js';
 import { chromium, describeWith, prometheus, promtool } from '../support/components.js';
 import { startBackfilledBrowserStack, type BrowserStack } from '../harness/stack.js';
 
@@ -96,7 +97,7 @@ function substitute(text: string): string {
  * without one lags a daily curve on its own (a forecasting limit, not what this test is about).
  */
 function injectedRates(seed: number): number[] {
-  const uniform = seededUniform(seed);
+  const uniform = xorshift32(seed);
   const count = (END - HISTORY) / SCRAPE + 1;
   return Array.from({ length: count }, (_, i) => {
     const t = HISTORY + i * SCRAPE;

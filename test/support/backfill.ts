@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { xorshift32 } from '../../sidecar/src/seeded-random.js';
 import { promtool } from './components.js';
 
 /** One series of known history: value i sits at start + i·step; null is no sample at all. */
@@ -85,22 +86,9 @@ export function cleanBackfill(backfilled: Backfilled): void {
   rmSync(backfilled.dir, { recursive: true, force: true });
 }
 
-/** Uniform numbers in [0, 1), the same sequence for the same seed (xorshift32: no dependency). */
-export function seededUniform(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    return state / 4294967296;
-  };
-}
-
 /** Values of a daily cycle with noise, like traffic: deterministic for a given seed. */
 export function dailyTraffic(count: number, stepSeconds: number, start: number, seed = 1): number[] {
-  const uniform = seededUniform(seed);
+  const uniform = xorshift32(seed);
   const gaussian = (): number => Math.sqrt(-2 * Math.log(uniform() || 1e-12)) * Math.cos(2 * Math.PI * uniform());
   return Array.from({ length: count }, (_, i) => {
     const t = start + i * stepSeconds;

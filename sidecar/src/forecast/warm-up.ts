@@ -12,7 +12,7 @@
  */
 import { fitModel } from './fit.js';
 import type { FitSpec } from './types.js';
-import { seededNoise } from './seeded-noise.js';
+import { seededNoise } from '../seeded-random.js';
 
 const SPEC: FitSpec = { stepSeconds: 60, model: 'auto', confidence: 0.95 };
 

@@ -14,7 +14,8 @@ import { FakePrometheus, NaiveEngine } from '../bands/__fixtures__/fakes.js';
 import { IdempotencyStore } from '../scale/idempotency.js';
 import { Scaler, type ScaleResult } from '../scale/scaler.js';
 import { ALERT_SECRET, secureApp, TOKEN, type SecureApp } from './__fixtures__/secure-app.js';
-import { bodyFor, paramFor, queryFor, rng } from './__fixtures__/fuzz.js';
+import { mulberry32 } from '../seeded-random.js';
+import { bodyFor, paramFor, queryFor } from './__fixtures__/fuzz.js';
 import { MemoryBackend } from './__fixtures__/memory-backend.js';
 
 const SEED = Number(process.env.NTMA_FUZZ_SEED ?? 20261201);
@@ -104,7 +105,7 @@ describe('fuzz: every route, its body, query and path parameters', () => {
 
   it('never answers 5xx, stays up and keeps the audit log readable', async () => {
     // Bounded: a few thousand requests, about a minute on a busy two-core machine.
-    const random = rng(SEED);
+    const random = mulberry32(SEED);
     const routes = s.app.declaredRoutes();
     const seen = new Map<number, number>();
     const failures: string[] = [];

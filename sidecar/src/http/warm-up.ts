@@ -18,7 +18,7 @@
  * shares).
  */
 import type { FastifyInstance } from 'fastify';
-import { seededNoise } from '../forecast/seeded-noise.js';
+import { seededNoise } from '../seeded-random.js';
 
 const STEP_SECONDS = 60;
 /** A week and an hour of minutes, as many values as the largest common request carries. */

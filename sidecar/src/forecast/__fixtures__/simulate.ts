@@ -1,15 +1,10 @@
 /** Seeded series for the forecasting tests: reproducible without R. */
 
-/** A small deterministic generator (mulberry32) with Gaussian draws (Box-Muller). */
+import { mulberry32 } from '../../seeded-random.js';
+
+/** The shared seeded generator (mulberry32) with Gaussian draws (Box-Muller). */
 export function rng(seed: number): { uniform(): number; normal(): number } {
-  let state = seed >>> 0;
-  const uniform = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const uniform = mulberry32(seed);
   return {
     uniform,
     normal(): number {

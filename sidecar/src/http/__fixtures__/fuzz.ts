@@ -5,18 +5,6 @@
  * seed, so a failure can be replayed.
  */
 
-/** mulberry32: tiny, seedable, good enough to pick cases. */
-export function rng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** JSON text spliced in verbatim, for what JSON.stringify cannot write (1e400, deep nesting). */
 export class Raw {
   constructor(readonly text: string) {}
