@@ -33,6 +33,8 @@ const spec = {
   model: 'auto',
   confidence: input.level ?? 0.95,
   transform: process.env.NTMA_TRANSFORM ?? 'auto',
+  // A two-step season where the data alternate (periods.ts); off by default, like the transform.
+  alternation: process.env.NTMA_ALTERNATION ?? 'auto',
 };
 const horizon = input.horizon ?? 60;
 

@@ -1,5 +1,5 @@
 import { reference } from './__fixtures__/reference.js';
-import { arma, coverage, traffic } from './__fixtures__/simulate.js';
+import { arma, coverage, rng, traffic } from './__fixtures__/simulate.js';
 import { bandOver } from './bands.js';
 import { ForecastError } from './errors.js';
 import { fit, fitModel } from './fit.js';
@@ -32,6 +32,31 @@ describe('fit: MSTL + ARIMA like stlf(method = "arima")', () => {
     expect(model.diagnostics.periods).toEqual([expect.objectContaining({ period: 288, rejected: null })]);
     expect(model.diagnostics.orders.length).toBeGreaterThan(1);
     expect(model.diagnostics.calibrationPoints).toBeGreaterThanOrEqual(20);
+  });
+
+  it('carries an alternation from one step to the next over the horizon as a two-step season', () => {
+    // Even and odd 5-minute points a point apart around a level, as NAB's rds CPU after its step.
+    const r = rng(18);
+    const y = Array.from({ length: 3060 }, (_, t) => 14.5 + 0.5 * (t % 2 === 0 ? -1 : 1) + 0.5 * r.normal());
+    const fiveMinute: FitSpec = { ...minute, stepSeconds: 300 };
+    // Not looked for unless asked (an ACF period of a few steps may still carry it).
+    expect(fitModel(y.slice(0, 3000), fiveMinute).diagnostics.periods.map((c) => c.period)).not.toContain(2);
+    const model = fitModel(y.slice(0, 3000), { ...fiveMinute, alternation: 'auto' });
+    expect(model.name).toMatch(/^mstl\[2\]\+/);
+    const trusted = model.diagnostics.periods.filter((c) => c.rejected === null);
+    expect(trusted).toEqual([expect.objectContaining({ period: 2, source: 'alternation' })]);
+    const { mean } = model.forecast(60, 0.95);
+    // Every even step forecast below the odd one after it, to the end of the horizon.
+    for (let h = 0; h < 60; h += 2) expect(mean[h + 1]! - mean[h]!).toBeGreaterThan(0.5);
+    const future = y.slice(3000);
+    const level = mean.reduce((a, b) => a + b, 0) / mean.length;
+    expect(meanAbs(mean, future)).toBeLessThan(
+      0.8 *
+        meanAbs(
+          mean.map(() => level),
+          future,
+        ),
+    );
   });
 
   it('fits an explicit order as asked', () => {

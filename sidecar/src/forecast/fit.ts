@@ -435,7 +435,9 @@ function fitIn(data: Float64Array, spec: FitSpec, transform: TransformChoice): S
       fitPart[i] = Number.NaN;
     }
     diagnostics.spikes = spikes.length;
-    const { decomposition, checks } = removeSeasonality(filled, spec.stepSeconds);
+    const { decomposition, checks } = removeSeasonality(filled, spec.stepSeconds, {
+      alternation: spec.alternation === 'auto',
+    });
     diagnostics.periods = checks;
     const { periods, seasonals, deseasonalised } = decomposition;
     if (periods.length > 0) naiveLag = periods[0]!;

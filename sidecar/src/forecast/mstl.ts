@@ -26,6 +26,13 @@ function seasonalWindow(index: number): number {
 }
 
 /**
+ * Seasonal window of a two-step season (an alternation, periods.ts), in cycles: the few hundred
+ * points its check learnt the amplitude from. R's 11 cycles would be 22 points, over which the
+ * season follows the noise (and one spike): on NAB rds the one-step MASE went 1.45 -> 1.64 with it.
+ */
+export const ALTERNATION_SEASONAL_WINDOW = 201;
+
+/**
  * Decomposes a gap-free series; periods that do not fit more than twice into it are dropped (R keeps
  * those below n / 2, and STL needs n > 2 x period: exactly two cycles would throw).
  */
@@ -39,11 +46,15 @@ export function mstl(y: ArrayLike<number>, periods: ReadonlyArray<number>): Deco
     return { periods: [], seasonals: [], trend: Float64Array.from(y), deseasonalised, remainder: new Float64Array(n) };
   }
   const iterations = usable.length > 1 ? 2 : 1;
+  // The longer periods keep R's windows by their own rank: an alternation does not widen the day's.
+  const windows = usable.map((period, i) =>
+    period === 2 ? ALTERNATION_SEASONAL_WINDOW : seasonalWindow(usable[0] === 2 ? i - 1 : i),
+  );
   for (let iteration = 0; iteration < iterations; iteration++) {
     usable.forEach((period, i) => {
       const seasonal = seasonals[i]!;
       for (let t = 0; t < n; t++) deseasonalised[t]! += seasonal[t]!;
-      const fit = stl(deseasonalised, period, { seasonalWindow: seasonalWindow(i) });
+      const fit = stl(deseasonalised, period, { seasonalWindow: windows[i]! });
       seasonals[i] = fit.seasonal;
       for (let t = 0; t < n; t++) deseasonalised[t]! -= fit.seasonal[t]!;
       trend = fit.trend;

@@ -6,10 +6,23 @@
  * earlier cycles must predict the last cycle's detrended values better than no profile at all.
  * Noise fails that test however much of it STL would absorb, because a profile of noise adds its
  * own error to the held-out cycle instead of removing some.
+ *
+ * The shortest season, a value that alternates from one step to the next (NAB's rds CPU: its even
+ * and odd 5-minute points differ by about a point for days, against a point-to-point noise of half
+ * that), has a check of its own (alternationGain): it is a season only where the alternation learnt
+ * from the last few hundred points still holds over the next few dozen.
  */
 
-/** Shortest period looked for: below it an alternating AR(1) pattern looks seasonal. */
+/** Shortest period the ACF is searched for: below it an alternating AR(1) pattern looks seasonal. */
 export const MIN_PERIOD = 4;
+/**
+ * The alternation check: the amplitude is learnt over `window` points and must predict each of
+ * the last `blocks` blocks of `block` points (a forecast horizon each) better than no alternation.
+ * An AR(1) with a negative coefficient alternates too, but its phase wanders within tens of
+ * points, so an amplitude learnt over hundreds averages to nothing and predicts no block. The
+ * phase may flip (rds's did at a change of level): the window follows the most recent stretch.
+ */
+export const ALTERNATION = { window: 400, block: 60, blocks: 4 } as const;
 /** Smallest autocorrelation at a peak for it to become a candidate (biased estimator). */
 export const MIN_ACF = 0.1;
 /** Rise of a peak over the trough before it: a smoothly decaying ACF (AR noise, a trend) has none. */
@@ -22,7 +35,7 @@ export const MIN_PROMINENCE = 0.1;
 export const MIN_GAIN = 0.1;
 /** Autocorrelation candidates kept (highest first) before the gain checks. */
 const MAX_ACF_CANDIDATES = 3;
-/** Most periods a model takes (MSTL cost grows with each). */
+/** Most periods a model takes (MSTL cost grows with each), an alternation (period 2) aside. */
 export const MAX_PERIODS = 2;
 /** Longest series whose ACF is computed point by point; longer ones are block-averaged first. */
 const ACF_POINTS = 4096;
@@ -34,8 +47,8 @@ const WEEK_SECONDS = 7 * DAY_SECONDS;
 
 export interface PeriodCheck {
   period: number;
-  /** Where the candidate came from: the step's day/week, or a peak of the autocorrelation. */
-  source: 'clock' | 'acf';
+  /** Where the candidate came from: the step's day/week, a peak of the autocorrelation, or period 2's own check. */
+  source: 'clock' | 'acf' | 'alternation';
   /** Why it was dropped, or null when trusted. */
   rejected: string | null;
   /** Autocorrelation at the period (detrended series). */
@@ -307,6 +320,73 @@ export function heldOutGain(y: ArrayLike<number>, period: number): number {
   return a > 0 ? 1 - b / a : 0;
 }
 
+/**
+ * Each point less the mean of its neighbours, halved: (2 y_t - y_{t-1} - y_{t+1}) / 4. A level or a
+ * slope cancels and an alternation c (-1)^t passes whole, which a detrending moving average one
+ * cycle (two points) wide would not give: it is not centred.
+ */
+function alternationResidual(y: ArrayLike<number>): Float64Array {
+  const n = y.length;
+  const d = new Float64Array(n);
+  for (let t = 1; t < n - 1; t++) d[t] = (2 * y[t]! - y[t - 1]! - y[t + 1]!) / 4;
+  return d;
+}
+
+/** Median of (-1)^t d_t over [from, to): the alternation's amplitude there, a spike or two ignored. */
+function amplitude(d: Float64Array, from: number, to: number): number {
+  const signed = new Float64Array(to - from);
+  for (let t = from; t < to; t++) signed[t - from] = t % 2 === 0 ? d[t]! : -d[t]!;
+  return median(signed);
+}
+
+/** Points the alternation check needs: a window to learn from before the first held-out block. */
+export const ALTERNATION_MIN_POINTS = ALTERNATION.window + ALTERNATION.blocks * ALTERNATION.block + 1;
+
+/**
+ * Held-out gain of an alternation from one step to the next (period 2): each of the last few
+ * blocks is predicted by the amplitude of the window before it, and the gain is the share of
+ * those blocks' absolute deviation (capped against spikes, as heldOutGain's) that it removes.
+ * NaN when the series is too short to hold out a block.
+ */
+export function alternationGain(y: ArrayLike<number>): number {
+  const n = y.length;
+  if (n < ALTERNATION_MIN_POINTS) return Number.NaN;
+  const d = alternationResidual(y);
+  const { window, block, blocks } = ALTERNATION;
+  // The last point has no successor to centre on: the held-out blocks end one before it.
+  const first = n - 1 - blocks * block;
+  const without = new Float64Array(blocks * block);
+  const withAmplitude = new Float64Array(blocks * block);
+  for (let b = 0; b < blocks; b++) {
+    const start = first + b * block;
+    const c = amplitude(d, start - window, start);
+    for (let t = start; t < start + block; t++) {
+      without[t - first] = Math.abs(d[t]!);
+      withAmplitude[t - first] = Math.abs(d[t]! - (t % 2 === 0 ? c : -c));
+    }
+  }
+  const cap = ERROR_CAP * Math.max(median(without), median(withAmplitude));
+  let a = 0;
+  let b = 0;
+  for (let i = 0; i < without.length; i++) {
+    a += Math.min(without[i]!, cap);
+    b += Math.min(withAmplitude[i]!, cap);
+  }
+  return a > 0 ? 1 - b / a : 0;
+}
+
+/** y less its alternation, the amplitude taken window by window from the end (it may change phase). */
+function removeAlternation(y: Float64Array): Float64Array {
+  const d = alternationResidual(y);
+  const out = Float64Array.from(y);
+  for (let to = y.length; to > 0; to -= ALTERNATION.window) {
+    const from = Math.max(0, to - ALTERNATION.window);
+    const c = amplitude(d, from, to);
+    for (let t = from; t < to; t++) out[t]! -= t % 2 === 0 ? c : -c;
+  }
+  return out;
+}
+
 /** y minus its phase profile over the whole series (after detrending), for checking the next period. */
 function removeProfile(y: Float64Array, period: number): Float64Array {
   const trend = movingAverage(y, period);
@@ -316,12 +396,22 @@ function removeProfile(y: Float64Array, period: number): Float64Array {
   return y.map((v, t) => v - profile[t % period]!);
 }
 
+export interface PeriodOptions {
+  /** Check for an alternation (period 2) as well; FitSpec.alternation says why it is asked for. */
+  alternation?: boolean;
+}
+
 /**
  * Candidate periods of a gap-free series and the verdict on each, shortest first. Accepted
  * periods are checked in turn on what the shorter accepted ones leave, so a week is trusted only
- * for what it adds to the day, and a harmonic of an accepted period adds nothing.
+ * for what it adds to the day, and a harmonic of an accepted period adds nothing. An alternation
+ * (period 2), when asked for, comes first and is listed only when trusted.
  */
-export function findPeriods(y: ArrayLike<number>, stepSeconds: number): PeriodCheck[] {
+export function findPeriods(
+  y: ArrayLike<number>,
+  stepSeconds: number,
+  { alternation: lookForAlternation = false }: PeriodOptions = {},
+): PeriodCheck[] {
   const n = y.length;
   const clock = clockPeriods(stepSeconds, n);
   const candidates = new Map<number, { source: 'clock' | 'acf'; acf?: number }>();
@@ -334,6 +424,12 @@ export function findPeriods(y: ArrayLike<number>, stepSeconds: number): PeriodCh
   }
   const checks: PeriodCheck[] = [];
   let rest: Float64Array = Float64Array.from(y);
+  // Reported only when trusted: every series long enough is checked, and almost none alternates.
+  const alternation = lookForAlternation ? alternationGain(y) : Number.NaN;
+  if (alternation >= MIN_GAIN) {
+    checks.push({ period: 2, source: 'alternation', rejected: null, gain: alternation });
+    rest = removeAlternation(rest);
+  }
   for (const period of [...candidates.keys()].sort((a, b) => a - b)) {
     const { source, acf } = candidates.get(period)!;
     const base = { period, source, ...(acf === undefined ? {} : { acf }) };
@@ -341,7 +437,8 @@ export function findPeriods(y: ArrayLike<number>, stepSeconds: number): PeriodCh
       checks.push({ ...base, rejected: `fewer than two cycles (${(n / period).toFixed(2)})` });
       continue;
     }
-    if (checks.filter((c) => c.rejected === null).length >= MAX_PERIODS) {
+    // An alternation does not count: its STL pass is cheap, and it must not cost a day its week.
+    if (checks.filter((c) => c.rejected === null && c.period !== 2).length >= MAX_PERIODS) {
       checks.push({ ...base, rejected: `already ${MAX_PERIODS} periods` });
       continue;
     }

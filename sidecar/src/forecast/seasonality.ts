@@ -4,7 +4,7 @@
  * seasonal strength is reported alongside, for the answer's diagnostics.
  */
 import { mstl, seasonalStrength, type Decomposition } from './mstl.js';
-import { findPeriods, type PeriodCheck } from './periods.js';
+import { findPeriods, type PeriodOptions, type PeriodCheck } from './periods.js';
 
 export { clockPeriods, type PeriodCheck } from './periods.js';
 
@@ -19,8 +19,8 @@ export interface SeasonalFit {
 }
 
 /** Decomposes y (gap-free) by the periods that pass the checks. */
-export function removeSeasonality(y: Float64Array, stepSeconds: number): SeasonalFit {
-  const checks: TrustedCheck[] = findPeriods(y, stepSeconds);
+export function removeSeasonality(y: Float64Array, stepSeconds: number, options: PeriodOptions = {}): SeasonalFit {
+  const checks: TrustedCheck[] = findPeriods(y, stepSeconds, options);
   const trusted = checks.filter((c) => c.rejected === null).map((c) => c.period);
   const decomposition = mstl(y, trusted);
   decomposition.periods.forEach((period, i) => {

@@ -1,7 +1,7 @@
 import { reference } from './__fixtures__/reference.js';
 import { arma, rng, traffic } from './__fixtures__/simulate.js';
 import { mstl } from './mstl.js';
-import { acfPeaks, clockPeriods, findPeriods, type PeriodCheck } from './periods.js';
+import { acfPeaks, alternationGain, clockPeriods, findPeriods, MIN_GAIN, type PeriodCheck } from './periods.js';
 import { removeSeasonality } from './seasonality.js';
 import { stl } from './stl.js';
 
@@ -114,6 +114,47 @@ describe('period finder', () => {
     expect(trusted(findPeriods(y, 300))).toEqual([288, 2016]);
     const noWeekend = traffic(288 * 21, 4, { day: 288 }).map((v, t) => (weekend(t) ? v + 6 : v));
     expect(trusted(findPeriods(noWeekend, 300))).toEqual([288]);
+  });
+
+  /** A level with noise whose even and odd points differ by 2c, the phase flipping at `flip`. */
+  function alternating(n: number, seed: number, c: number, flip = n): number[] {
+    const r = rng(seed);
+    return Array.from({ length: n }, (_, t) => 14 + (t < flip ? c : -c) * (t % 2 === 0 ? 1 : -1) + 0.5 * r.normal());
+  }
+
+  it('trusts an alternation from one step to the next, even after its phase flips', () => {
+    for (let seed = 1; seed <= 5; seed++) {
+      const checks = findPeriods(alternating(3000, seed, 0.5, 2200), 300, { alternation: true });
+      expect(trusted(checks)).toEqual([2]);
+      expect(checks[0]).toMatchObject({ period: 2, source: 'alternation', rejected: null });
+      expect(checks[0]!.gain).toBeGreaterThan(MIN_GAIN);
+    }
+  });
+
+  it('finds no alternation in white noise, nor in AR(1) noise with a negative coefficient', () => {
+    for (let seed = 1; seed <= 10; seed++) {
+      const r = rng(seed);
+      const white = Array.from({ length: 3000 }, () => r.normal());
+      expect(alternationGain(white)).toBeLessThan(MIN_GAIN / 2);
+      expect(trusted(findPeriods(white, 300, { alternation: true }))).toEqual([]);
+      // It alternates from point to point too, but its phase wanders within tens of points (nearer
+      // -1 it holds for hundreds, and there carrying it over a horizon is right).
+      const negative = arma(3000, seed + 200, { phi: -0.8, theta: 0 });
+      expect(alternationGain(negative)).toBeLessThan(MIN_GAIN);
+      expect(trusted(findPeriods(negative, 300, { alternation: true }))).toEqual([]);
+    }
+  });
+
+  it('leaves a short series unchecked for an alternation', () => {
+    expect(alternationGain(alternating(600, 1, 0.5))).toBeNaN();
+  });
+
+  it('keeps the day and the week beside an alternation', () => {
+    const weekend = (t: number): boolean => Math.floor(t / 288) % 7 >= 5;
+    const y = traffic(288 * 21, 4, { day: 288 }).map((v, t) => (weekend(t) ? v - 20 : v) + 3 * (t % 2 === 0 ? 1 : -1));
+    expect(trusted(findPeriods(y, 300, { alternation: true }))).toEqual([2, 288, 2016]);
+    // Only when asked for.
+    expect(trusted(findPeriods(y, 300))).toEqual([288, 2016]);
   });
 
   // Its speed is measured by the bench, not asserted here: a time limit makes a test flaky on a loaded machine.
