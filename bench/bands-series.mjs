@@ -3,6 +3,9 @@
  * bands.mjs and bands-peers.mjs.
  */
 import { createHash } from 'node:crypto';
+import { loadSidecar } from './cli.mjs';
+
+const { xorshift32 } = await loadSidecar('seeded-random.js');
 
 const DAY = 86400;
 
@@ -48,17 +51,10 @@ export function seriesDigest() {
   };
 }
 
-/** xorshift32: reproducible noise for a seed, no dependency. */
+/** The sidecar's xorshift32, moved half a step up so a draw is never 0 (its logarithm is taken). */
 function uniformFrom(seed) {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    return (state + 0.5) / 4294967296;
-  };
+  const uniform = xorshift32(seed);
+  return () => uniform() + 0.5 / 4294967296;
 }
 
 /**
