@@ -77,6 +77,22 @@ const median = (xs) => {
 const round = (v, d = 1) => (v === null || !Number.isFinite(v) ? null : Number(v.toFixed(d)));
 
 /**
+ * The series every peer is given, in order: per size a few seeds of the bench's traffic from `start` (a
+ * fixed instant, SERIES_START), trained on `size` points with `holdout` after them.
+ */
+export function peerSeries({ sizes, holdout, step, start, quick }) {
+  const series = [];
+  for (const size of sizes) {
+    // Long series are slow for the peers (statsmodels most); one seed bounds the run.
+    const seeds = quick || size > 10080 ? 1 : 3;
+    for (let seed = 0; seed < seeds; seed++) {
+      series.push({ size, seed, values: generateTraffic(size + holdout, step, start, 9000 + seed) });
+    }
+  }
+  return series;
+}
+
+/**
  * For each size: a few seeds of the bench's traffic, trained on `size` points, forecast over the
  * held-out hour. MASE uses one scale for every peer (in-sample mean |y_t - y_{t-1}|); the speed
  * ratio is peer fit time over ours, both timed inside their runner (no process start-up).
@@ -95,30 +111,25 @@ export async function runPeers({ root, sizes, holdout, step, start, quick, log }
   const work = mkdtempSync(path.join(tmpdir(), 'ntma-bench-peers-'));
   const results = new Map(); // `${size}/${peer}` -> [{fitMs, mase, coverage, model}]
   try {
-    for (const size of sizes) {
-      // Long series are slow for the peers (statsmodels most); one seed bounds the run.
-      const seeds = quick || size > 10080 ? 1 : 3;
-      for (let seed = 0; seed < seeds; seed++) {
-        const values = generateTraffic(size + holdout, step, start, 9000 + seed);
-        const train = values.slice(0, size);
-        const test = values.slice(size);
-        const input = { values: train, step, horizon: holdout, level: 0.95 };
-        for (const peer of peers) {
-          const key = `${size}/${peer.name}`;
-          if (skipped.some((s) => s.peer === peer.name && s.points === size)) continue;
-          try {
-            log(`peer ${peer.name} on ${size} points (seed ${seed})`);
-            const out = run(peer, input, work);
-            const entry = {
-              fitMs: out.fitMs,
-              mase: mase(train, test, out.forecast, 1),
-              coverage: coverage(test, out.lower, out.upper),
-              model: out.model,
-            };
-            results.set(key, [...(results.get(key) ?? []), entry]);
-          } catch (error) {
-            skipped.push({ peer: peer.name, points: size, reason: error.message });
-          }
+    for (const { size, seed, values } of peerSeries({ sizes, holdout, step, start, quick })) {
+      const train = values.slice(0, size);
+      const test = values.slice(size);
+      const input = { values: train, step, horizon: holdout, level: 0.95 };
+      for (const peer of peers) {
+        const key = `${size}/${peer.name}`;
+        if (skipped.some((s) => s.peer === peer.name && s.points === size)) continue;
+        try {
+          log(`peer ${peer.name} on ${size} points (seed ${seed})`);
+          const out = run(peer, input, work);
+          const entry = {
+            fitMs: out.fitMs,
+            mase: mase(train, test, out.forecast, 1),
+            coverage: coverage(test, out.lower, out.upper),
+            model: out.model,
+          };
+          results.set(key, [...(results.get(key) ?? []), entry]);
+        } catch (error) {
+          skipped.push({ peer: peer.name, points: size, reason: error.message });
         }
       }
     }

@@ -23,5 +23,13 @@ export function buildSidecar() {
   if (build.status !== 0) throw new Error('the sidecar does not build');
 }
 
-/** Imports a module of the built sidecar, e.g. loadSidecar('detect/forecast-detector.js'). */
-export const loadSidecar = (file) => import(pathToFileURL(path.join(ROOT, 'sidecar/dist', file)).href);
+/**
+ * Imports a module of the built sidecar, e.g. loadSidecar('detect/forecast-detector.js'); exits with what to
+ * run when the sidecar is not built (a bench that imports one at load time runs before its own build).
+ */
+export const loadSidecar = (file) =>
+  import(pathToFileURL(path.join(ROOT, 'sidecar/dist', file)).href).catch((error) => {
+    if (error?.code !== 'ERR_MODULE_NOT_FOUND') throw error;
+    console.error(`the sidecar is not built: run \`npm run build -w sidecar\` (${error.message})`);
+    process.exit(1);
+  });

@@ -22,15 +22,11 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { loadSidecar } from '../cli.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const { mulberry32 } = await import(pathToFileURL(path.join(here, '../../sidecar/dist/seeded-random.js')).href).catch(
-  (error) => {
-    console.error(`shapes: the sidecar is not built (run \`npm run build -w sidecar\`): ${error.message}`);
-    process.exit(1);
-  },
-);
+const { mulberry32 } = await loadSidecar('seeded-random.js');
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
   const i = args.indexOf(`--${name}`);

@@ -94,6 +94,26 @@ describe('calibrated bands', () => {
     expect(rate).toBeLessThan(0.98);
   });
 
+  it('is integrated when the window held a level change, even one older than its last 4,000 points', () => {
+    // A week of minute traffic trained up to Friday noon holds its weekend 2.5-4 days back, beyond the
+    // stretch the differenced ARIMA is fitted on. A unit-root test on that stretch alone called the level
+    // stationary, and the one-step band reverted to the weekday level all Saturday (issue 18: 0.49
+    // coverage of that held-out day against 0.95-0.98 at the other weekday origins). Here: a level 6 lower
+    // for 1,400 of 6,000 points, then 6 lower again after training; a stationary model covered 52% and
+    // 48% of the 600 points after, at the same band width.
+    let inside = 0;
+    for (const seed of [21, 22]) {
+      const y = arma(6600, seed).map((v, i) => v - (i >= 500 && i < 1900 ? 6 : 0) - (i >= 6000 ? 6 : 0));
+      const model = fit(y.slice(0, 6000), minute);
+      expect(model.name).toMatch(/^arima\(\d,1,\d\)/);
+      const held = y.slice(6000);
+      const band = bandOver(model, held, 0.95);
+      inside += coverage(held, band.lower, band.upper) / 2;
+    }
+    // An over-differenced model follows a step slowly (81% and 89% here), but it follows.
+    expect(inside).toBeGreaterThan(0.75);
+  });
+
   it('widens with the horizon', () => {
     const model = fit(traffic(1440, 4), minute);
     const { lower, upper } = model.forecast(60, 0.95);

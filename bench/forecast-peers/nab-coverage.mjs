@@ -1,0 +1,130 @@
+#!/usr/bin/env node
+// Coverage of NTMA's nominal 95% bands on the NAB development corpus, over more origins and points
+// than the shape suite scores: the suite's NAB rows are three origins of 60 correlated points, so
+// one origin moves a coverage by several points. Here every series of the chosen directories is
+// fitted at `--origins` cut points a day apart, walking back from the end, and scored on the day
+// after each (one-step band over 288 points, and within its first 60, where the suite looks) and
+// on the 60-step interval. Points inside NAB's labelled anomaly windows are left out by default
+// (`--with-anomalies` keeps them): the bands are for normal behaviour. Misses below and above the
+// band are counted apart, so a skewed band shows. Reads only /work/shared/nab (or NAB_DIR).
+//
+//   node bench/forecast-peers/nab-coverage.mjs [--origins 6] [--train 4032] [--dirs realAWSCloudwatch,realTraffic]
+//                                              [--with-anomalies] [--transform auto|none]
+//
+// Needs the compiled sidecar (npm run build -w sidecar).
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+
+const { fitModel } = await import(new URL('../../sidecar/dist/forecast/fit.js', import.meta.url).href);
+const { bandOver } = await import(new URL('../../sidecar/dist/forecast/bands.js', import.meta.url).href);
+
+const argv = process.argv.slice(2);
+const option = (name, fallback) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : fallback;
+};
+const origins = Number(option('origins', '6'));
+const trainMax = Number(option('train', '4032'));
+const dirs = option('dirs', 'realAWSCloudwatch,realTraffic').split(',');
+const transform = option('transform', 'auto');
+const withAnomalies = argv.includes('--with-anomalies');
+const nabRoot = process.env.NAB_DIR ?? '/work/shared/nab';
+const STEP = 300;
+const DAY = 288;
+const HORIZON = 60;
+
+/** Values and their timestamps on the 5-minute grid (missing timestamps become gaps). */
+function load(file) {
+  const rows = readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((line) => {
+      const [ts, v] = line.split(',');
+      return { t: Date.parse(`${ts.replace(' ', 'T')}Z`) / 1000, v: Number(v) };
+    });
+  const values = [];
+  const times = [];
+  let next = rows[0].t;
+  for (const { t, v } of rows) {
+    while (next < t) {
+      values.push(null);
+      times.push(next);
+      next += STEP;
+    }
+    if (t === next) {
+      values.push(v);
+      times.push(t);
+      next += STEP;
+    }
+  }
+  return { values, times };
+}
+
+const labels = JSON.parse(readFileSync(path.join(nabRoot, 'labels', 'combined_windows.json'), 'utf8'));
+const toSeconds = (s) => Date.parse(`${s.replace(' ', 'T')}Z`) / 1000;
+
+const tally = () => ({ n: 0, below: 0, above: 0 });
+const add = (into, from) => {
+  into.n += from.n;
+  into.below += from.below;
+  into.above += from.above;
+};
+const count = (c, v, lo, hi) => {
+  c.n++;
+  if (v < lo) c.below++;
+  else if (v > hi) c.above++;
+};
+const cover = (c) => (c.n === 0 ? '-' : (1 - (c.below + c.above) / c.n).toFixed(3));
+const side = (c, key) => (c.n === 0 ? '-' : (c[key] / c.n).toFixed(3));
+
+const total = { day: tally(), first: tally(), multi: tally() };
+console.log(
+  `| series | origins | 1-step cover, next day (below / above) | 1-step cover, first 60 | 60-step cover (below / above) |`,
+);
+console.log('|---|---|---|---|---|');
+for (const dir of dirs) {
+  for (const name of readdirSync(path.join(nabRoot, 'data', dir)).sort()) {
+    const { values, times } = load(path.join(nabRoot, 'data', dir, name));
+    const train = Math.min(trainMax, values.length - DAY - origins * DAY);
+    if (train < 500) continue;
+    const windows = (labels[`${dir}/${name}`] ?? []).map(([a, b]) => [toSeconds(a), toSeconds(b)]);
+    const scored = (i) => withAnomalies || !windows.some(([a, b]) => times[i] >= a && times[i] <= b);
+    const series = { day: tally(), first: tally(), multi: tally() };
+    let fitted = 0;
+    for (let k = 0; k < origins; k++) {
+      const end = values.length - k * DAY - DAY;
+      const future = values.slice(end, end + DAY);
+      let model;
+      try {
+        model = fitModel(values.slice(end - train, end), {
+          stepSeconds: STEP,
+          model: 'auto',
+          confidence: 0.95,
+          transform,
+        });
+      } catch {
+        continue; // a window of gaps: nothing to score
+      }
+      fitted++;
+      const band = bandOver(model, future, 0.95);
+      const multi = model.forecast(HORIZON, 0.95);
+      future.forEach((v, i) => {
+        if (v === null || !scored(end + i)) return;
+        count(series.day, v, band.lower[i], band.upper[i]);
+        if (i < HORIZON) {
+          count(series.first, v, band.lower[i], band.upper[i]);
+          count(series.multi, v, multi.lower[i], multi.upper[i]);
+        }
+      });
+    }
+    if (series.day.n === 0) continue;
+    for (const key of Object.keys(total)) add(total[key], series[key]);
+    console.log(
+      `| ${name.replace('.csv', '')} | ${fitted} | ${cover(series.day)} (${side(series.day, 'below')} / ${side(series.day, 'above')}) | ${cover(series.first)} | ${cover(series.multi)} (${side(series.multi, 'below')} / ${side(series.multi, 'above')}) |`,
+    );
+  }
+}
+console.log(
+  `| all (${total.day.n} points) | | ${cover(total.day)} (${side(total.day, 'below')} / ${side(total.day, 'above')}) | ${cover(total.first)} | ${cover(total.multi)} (${side(total.multi, 'below')} / ${side(total.multi, 'above')}) |`,
+);
