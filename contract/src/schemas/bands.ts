@@ -121,7 +121,11 @@ export const SeriesBandSchema = Type.Object({
   labels: LabelsSchema,
   timestamps: Type.Array(Type.Number(), { description: 'Unix seconds; every array below is aligned with it' }),
   actual: Type.Array(MaybeNumberSchema, { description: 'null is a gap (no sample, NaN, ±Inf, stale), never a zero' }),
-  forecast: Type.Array(MaybeNumberSchema, { description: 'One-step-ahead forecast from data before each point' }),
+  forecast: Type.Array(MaybeNumberSchema, {
+    description:
+      'One-step-ahead forecast from data before each point: the median, so for a model fitted in sqrt or log ' +
+      'space (its name starts "sqrt+" or "log+") it lies below the middle of [lower, upper]',
+  }),
   lower: Type.Array(MaybeNumberSchema),
   upper: Type.Array(MaybeNumberSchema),
   score: Type.Array(Type.Number(), {

@@ -4,6 +4,7 @@ import { zFor } from '../forecast/calibration.js';
 import { severityOf } from '@ntma/contract';
 import { assembleSeries } from './assemble.js';
 import { scriptedModel } from './__fixtures__/fakes.js';
+import type { BandModel } from './engine.js';
 
 const ID = { id: 's1', labels: {} };
 /** These tests check verdicts against a fixed band; the model is scripted, so nothing is withheld. */
@@ -28,6 +29,21 @@ describe('assembleSeries', () => {
     expect(band.lower).toEqual([9, 9, 9]);
     expect(band.upper).toEqual([11, 11, 11]);
     expect(band.fitMs).toBe(12.3);
+  });
+
+  it("reports the predictor's point forecast (a transformed model's median) and bands around its centre", () => {
+    const skewed: BandModel = {
+      ...trace([], 1),
+      predictor: (confidence) => ({
+        peek: () => ({ mean: 10, sigma: 1 / zFor(confidence), point: 9.5 }),
+        observe: () => {},
+      }),
+    };
+    const band = assembleSeries(ID, gridOf(0, 60, 60), [10.8, 9.2], skewed, 0, 0.95, NONE);
+    expect(band.forecast).toEqual([9.5, 9.5]);
+    expect(band.lower).toEqual([9, 9]);
+    expect(band.upper).toEqual([11, 11]);
+    expect(band.anomaly).toEqual([false, false]);
   });
 
   it('flags points outside the band, scores the edge at the confidence and counts coverage', () => {

@@ -91,6 +91,9 @@ export function assembleSeries(
     const next = predictor.peek();
     const mean = finite(next.mean + step);
     if (mean !== null) forecasts[j] = mean;
+    // The band is mean +- z sigma; the forecast reported is the predictor's point forecast, which for a model
+    // fitted in sqrt or log space is its median, below the skewed band's centre (types.ts, OneStepPredictor).
+    const point = mean === null ? null : finite((next.point ?? next.mean) + step);
     const sigma = finite(next.sigma);
     const lower = mean !== null && sigma !== null ? finite(mean - z * sigma) : null;
     const upper = mean !== null && sigma !== null ? finite(mean + z * sigma) : null;
@@ -125,7 +128,7 @@ export function assembleSeries(
     if (i < 0) continue;
     band.timestamps[i] = timeAt(grid, i);
     band.actual[i] = value;
-    band.forecast[i] = mean;
+    band.forecast[i] = point;
     band.lower[i] = lower;
     band.upper[i] = upper;
     band.score[i] = score;

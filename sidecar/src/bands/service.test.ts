@@ -1,7 +1,9 @@
 import { BadQuery, PayloadTooLarge, PrometheusUnavailable } from '../errors.js';
-import { FakePrometheus, NaiveEngine } from './__fixtures__/fakes.js';
+import { FakePrometheus, InlinePool, NaiveEngine } from './__fixtures__/fakes.js';
 import { ForecastError } from '../forecast/errors.js';
-import { BandsService } from './service.js';
+import { BANDS_FIT_OPTIONS, BandsService } from './service.js';
+import { PoolBandsEngine } from './pool-engine.js';
+import { mulberry32 } from '../seeded-random.js';
 import { DEFAULT_LIMITS } from './limits.js';
 
 const START = 1699999800;
@@ -50,7 +52,13 @@ describe('BandsService.forQuery', () => {
       confidence: 0.99,
       model: { p: 1, d: 1, q: 1 },
     });
-    expect(engine.jobs[0]!.spec).toEqual({ stepSeconds: 60, confidence: 0.99, model: { p: 1, d: 1, q: 1 } });
+    expect(engine.jobs[0]!.spec).toEqual({
+      stepSeconds: 60,
+      confidence: 0.99,
+      model: { p: 1, d: 1, q: 1 },
+      transform: 'auto',
+      alternation: 'auto',
+    });
     expect(engine.jobs[0]!.train).toHaveLength(10080);
   });
 
@@ -146,6 +154,53 @@ describe('BandsService.forQuery', () => {
 });
 
 describe('BandsService.forSeries', () => {
+  it('asks the engine for the data-checked transform and alternation, which the detector does not', async () => {
+    const engine = new NaiveEngine();
+    const service = new BandsService(new FakePrometheus([], () => null), engine);
+    await service.forSeries({
+      series: [{ id: 's', labels: {}, start: START, values: Array.from({ length: 100 }, (_, i) => i) }],
+      step: 60,
+    });
+    expect(engine.jobs[0]!.spec).toMatchObject({ transform: 'auto', alternation: 'auto' });
+    expect(BANDS_FIT_OPTIONS).toEqual({ transform: 'auto', alternation: 'auto' });
+  });
+
+  it("bands counts in sqrt space and reports the model's median as the forecast, below the band's centre", async () => {
+    // Counts whose rate follows a 12-hour cycle at 5-minute steps: the noise grows with the level.
+    const uniform = mulberry32(5);
+    const values = Array.from({ length: 2016 + 288 }, (_, t) => {
+      const limit = Math.exp(-(20 + 18 * Math.sin((2 * Math.PI * t) / 144)));
+      let k = 0;
+      for (let p = uniform(); p > limit; p *= uniform()) k++;
+      return k;
+    });
+    const service = new BandsService(
+      new FakePrometheus([], () => null),
+      new PoolBandsEngine({ pool: new InlinePool().asPool() }),
+    );
+    const answer = await service.forSeries({
+      series: [{ id: 'counts', labels: {}, start: START, values }],
+      step: 300,
+      train: 2016 * 300,
+    });
+    const s = answer.series[0]!;
+    expect(s.model).toMatch(/^sqrt\+/);
+    let below = 0;
+    let banded = 0;
+    s.forecast.forEach((f, i) => {
+      const [lower, upper, actual] = [s.lower[i]!, s.upper[i]!, s.actual[i]!];
+      expect(f).toBeLessThan((lower + upper) / 2);
+      expect(f).toBeGreaterThan(lower);
+      banded++;
+      if (actual < f!) below++;
+    });
+    expect(banded).toBeGreaterThan(250);
+    // A median: about half the counts fall below it (the band's centre is z^2 s^2, about one count, above it).
+    expect(below / banded).toBeGreaterThan(0.38);
+    expect(below / banded).toBeLessThan(0.62);
+    expect(s.coverage).toBeGreaterThan(0.9);
+  });
+
   const points = (n: number, f: (i: number) => number | null, t0 = START): Array<[number, number | null]> =>
     Array.from({ length: n }, (_, i) => [t0 + i * 60, f(i)]);
 

@@ -20,8 +20,8 @@ export interface FitSpec {
    * the transform cost the NAB detector 7 points (57.4 against 64.4, standard profile,
    * in-sample), its band widening at the high levels where NAB's anomalies are. Even with the
    * check it cost 1.2 points in-sample and cross-validated (65.3 against 66.5; 78.8 against 80.0),
-   * with 26 false positives on realTraffic instead of 6, so 'none' is the default and 'auto' is
-   * asked for (the forecast shape bench does, NTMA_TRANSFORM=auto).
+   * with 26 false positives on realTraffic instead of 6, so 'none' is the default and the detector keeps
+   * it; the bands API asks for 'auto' (bands/service.ts, BANDS_FIT_OPTIONS), as the forecast shape bench does.
    */
   transform?: 'auto' | 'none';
   /**
@@ -31,7 +31,7 @@ export interface FitSpec {
    * look. It halves NAB rds's one-step error and cuts its 60-step error by a tenth on the shape
    * bench, which asks for it (NTMA_ALTERNATION=auto), but it also finds alternations in three more of
    * NAB's CloudWatch CPU series, where it cost the detector a false positive (standard 77.1 ->
-   * 77.0 in-sample, 84.4 -> 84.0 cross-validated, 2026-12-02), so the detector does not ask.
+   * 77.0 in-sample, 84.4 -> 84.0 cross-validated, 2026-12-02), so the detector does not ask; the bands API does.
    */
   alternation?: 'auto' | 'none';
   /**
