@@ -54,6 +54,8 @@ describe('the built sidecar at start', () => {
     child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     await waitFor(`the built sidecar at ${url}`, async () => (await fetch(`${url}/healthz`)).ok, 90_000);
+    // The answer can arrive before the log lines written ahead of it have been read off the pipe.
+    await waitFor('the sidecar to log that it listens', async () => output.includes('Server listening'), 10_000);
   }, 100_000);
 
   afterAll(async () => {
@@ -66,6 +68,9 @@ describe('the built sidecar at start', () => {
   });
 
   it('warms its fit workers, then the bands route, and only then listens', () => {
+    // A warm-up that timed out or failed says so in a warning; name it, rather than only its missing line.
+    const warnings = lines().filter((line) => Number(line.level) >= 40 && /warm/.test(line.msg));
+    expect(warnings).toEqual([]);
     const messages = lines().map((line) => line.msg);
     const workers = messages.indexOf('fit workers warmed up');
     const route = messages.findIndex((m) => m.startsWith('warmed up the bands request path'));
