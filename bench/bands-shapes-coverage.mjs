@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
  * What a panel's band holds on the two shapes whose noise grows with the level: counts (Poisson, a 12-hour cycle
- * at 5 minutes) and noise proportional to a level that swings 10x over the day (1 minute), generated exactly as the
- * shape suite does (bench/forecast-peers/shapes.mjs, same seeds). Each series goes through the bands service
+ * at 5 minutes) and noise proportional to a level that swings 10x over the day (1 minute), drawn from the
+ * shape suite's own generators (bench/forecast-peers/shape-series.mjs, same seeds). Each series goes through the bands service
  * in-process (BandsService.forSeries, the real fit run inline instead of in a worker), which trains on the shape
  * suite's window and bands the day after it; printed per shape: the coverage of the 95% band over the origins,
  * the models, their fit times (inline, one thread), and the share of points whose reported forecast lies below the band's centre (a median under a
@@ -16,61 +16,19 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { ROOT, args, option } from './cli.mjs';
+import { DAY_1M, DAY_5M, SYNTHETIC_SHAPES } from './forecast-peers/shape-series.mjs';
 
 const root = path.resolve(args.includes('--root') ? args[args.indexOf('--root') + 1] : ROOT);
 const origins = option('--origins', 6);
 const load = (file) => import(pathToFileURL(path.join(root, 'sidecar/dist', file)).href);
-const { mulberry32 } = await load('seeded-random.js');
 const { BandsService } = await load('bands/service.js');
 const { PoolBandsEngine } = await load('bands/pool-engine.js');
 const { runJob } = await load('forecast/jobs.js');
 
-/** The shape suite's generator: mulberry32 with Box-Muller normals and Knuth Poisson draws (lambda here <= 11). */
-function rng(seed) {
-  const uniform = mulberry32(seed);
-  const normal = () => {
-    let u = 0;
-    while (u === 0) u = uniform();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * uniform());
-  };
-  const poisson = (lambda) => {
-    const limit = Math.exp(-lambda);
-    let k = 0;
-    let p = uniform();
-    while (p > limit) {
-      k++;
-      p *= uniform();
-    }
-    return k;
-  };
-  return { normal, poisson };
-}
-
+/** The suite's two shapes whose noise grows with the level, each banded over the day after its training window. */
 const SHAPES = [
-  {
-    name: 'poisson-12h@5m',
-    step: 300,
-    train: 7 * 288,
-    band: 288,
-    make: (n, seed) => {
-      const r = rng(seed);
-      return Array.from({ length: n }, (_, t) => r.poisson(6 + 5 * Math.sin((2 * Math.PI * t) / 144)));
-    },
-  },
-  {
-    name: 'level-noise@1m',
-    step: 60,
-    train: 3 * 1440,
-    band: 1440,
-    make: (n, seed) => {
-      const r = rng(seed);
-      let a = 0;
-      return Array.from({ length: n }, (_, t) => {
-        a = 0.5 * a + 0.08 * r.normal();
-        return (275 + 225 * Math.sin((2 * Math.PI * t) / 1440)) * Math.exp(a);
-      });
-    },
-  },
+  { ...SYNTHETIC_SHAPES.find((shape) => shape.name === 'poisson-12h@5m'), band: DAY_5M },
+  { ...SYNTHETIC_SHAPES.find((shape) => shape.name === 'level-noise@1m'), band: DAY_1M },
 ];
 
 const pool = { fit: async (train, spec) => runJob({ kind: 'fit', train, spec }), close: async () => {} };

@@ -1,0 +1,169 @@
+/**
+ * The shape suite's synthetic series (issue 18): fixed seeds, nothing from the clock. Shared by the suite
+ * (shapes.mjs), which scores every peer on them, and bench/bands-shapes-coverage.mjs, which sends two of them
+ * through the bands service.
+ */
+import { loadSidecar } from '../cli.mjs';
+
+const { mulberry32 } = await loadSidecar('seeded-random.js');
+
+/** The sidecar's seeded mulberry32 with Box-Muller normals and Knuth/normal-approximation Poisson draws. */
+export function rng(seed) {
+  const uniform = mulberry32(seed);
+  const normal = () => {
+    let u = 0;
+    while (u === 0) u = uniform();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * uniform());
+  };
+  const poisson = (lambda) => {
+    if (lambda > 60) return Math.max(0, Math.round(lambda + Math.sqrt(lambda) * normal()));
+    const limit = Math.exp(-lambda);
+    let k = 0;
+    let p = uniform();
+    while (p > limit) {
+      k++;
+      p *= uniform();
+    }
+    return k;
+  };
+  return { uniform, normal, poisson };
+}
+
+export const DAY_1M = 1440;
+export const DAY_5M = 288;
+
+/** Daily cycle with a second harmonic, quieter weekends, wandering level, AR(1) noise. */
+function traffic(n, seed, { day, amplitude = 30, noise = 3, weekend = 0.2, level = 200 }) {
+  const r = rng(seed);
+  const y = [];
+  let a = 0;
+  let l = level;
+  for (let t = 0; t < n; t++) {
+    a = 0.7 * a + noise * r.normal();
+    l += 0.02 * noise * r.normal();
+    const phase = (t % day) / day;
+    const off = Math.floor(t / day) % 7 >= 5 ? -weekend * amplitude : 0;
+    y.push(l + amplitude * Math.sin(2 * Math.PI * phase) + 0.4 * amplitude * Math.cos(4 * Math.PI * phase) + off + a);
+  }
+  return y;
+}
+
+/** Each shape: a step, a training length, the true periods, and a generator of train + horizon points. */
+export const SYNTHETIC_SHAPES = [
+  {
+    name: 'cycle-4h@1m',
+    step: 60,
+    train: 2880,
+    periods: [240],
+    make: (n, seed) => {
+      const r = rng(seed);
+      let a = 0;
+      return Array.from({ length: n }, (_, t) => {
+        a = 0.6 * a + 2 * r.normal();
+        return 100 + 20 * Math.sin((2 * Math.PI * t) / 240) + a;
+      });
+    },
+  },
+  {
+    name: 'trend+AR@1m',
+    step: 60,
+    train: 2000,
+    periods: [],
+    make: (n, seed) => {
+      const r = rng(seed);
+      let a1 = 0;
+      let a2 = 0;
+      return Array.from({ length: n }, (_, t) => {
+        const a = 0.5 * a1 + 0.3 * a2 + 2 * r.normal();
+        a2 = a1;
+        a1 = a;
+        return 50 + 0.02 * t + a;
+      });
+    },
+  },
+  {
+    name: 'daily@1m',
+    step: 60,
+    train: 7 * DAY_1M,
+    periods: [DAY_1M],
+    make: (n, s) => traffic(n, s, { day: DAY_1M, weekend: 0 }),
+  },
+  {
+    name: 'daily+weekly@1m',
+    step: 60,
+    // More than two weeks (R takes a period only below half the length), ending as a weekend starts.
+    train: 19 * DAY_1M,
+    periods: [DAY_1M, 7 * DAY_1M],
+    make: (n, s) => traffic(n, s, { day: DAY_1M, weekend: 1 }),
+  },
+  {
+    name: 'daily@5m',
+    step: 300,
+    train: 7 * DAY_5M,
+    periods: [DAY_5M],
+    make: (n, s) => traffic(n, s, { day: DAY_5M, weekend: 0 }),
+  },
+  {
+    name: 'daily+weekly@5m',
+    step: 300,
+    train: 21 * DAY_5M,
+    periods: [DAY_5M, 7 * DAY_5M],
+    make: (n, s) => traffic(n, s, { day: DAY_5M, weekend: 1 }),
+  },
+  {
+    name: 'poisson-12h@5m',
+    step: 300,
+    train: 7 * DAY_5M,
+    periods: [144],
+    make: (n, seed) => {
+      const r = rng(seed);
+      return Array.from({ length: n }, (_, t) => r.poisson(6 + 5 * Math.sin((2 * Math.PI * t) / 144)));
+    },
+  },
+  {
+    name: 'level-noise@1m',
+    step: 60,
+    train: 3 * DAY_1M,
+    periods: [DAY_1M],
+    make: (n, seed) => {
+      // Noise proportional to a level that swings 10x over the day (traffic in bytes/s).
+      const r = rng(seed);
+      let a = 0;
+      return Array.from({ length: n }, (_, t) => {
+        a = 0.5 * a + 0.08 * r.normal();
+        const level = 275 + 225 * Math.sin((2 * Math.PI * t) / DAY_1M);
+        return level * Math.exp(a);
+      });
+    },
+  },
+  {
+    name: 'counter-resets@1m',
+    step: 60,
+    train: 2000,
+    periods: [],
+    make: (n, seed) => {
+      // A raw counter (increments ~ Poisson(50)) that restarts from zero now and then.
+      const r = rng(seed);
+      let c = 1e4 * seed;
+      return Array.from({ length: n }, (_, t) => {
+        if (t > 0 && t % 700 === 350) c = 0;
+        c += r.poisson(50);
+        return c;
+      });
+    },
+  },
+  {
+    name: 'level-steps@1m',
+    step: 60,
+    train: 2000,
+    periods: [],
+    make: (n, seed) => {
+      const r = rng(seed);
+      let level = 100;
+      return Array.from({ length: n }, (_, t) => {
+        if (t % 400 === 200) level += 30 * (r.uniform() < 0.5 ? -1 : 1);
+        return level + 2 * r.normal();
+      });
+    },
+  },
+];
