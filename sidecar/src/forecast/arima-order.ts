@@ -147,7 +147,7 @@ export function driftOf(x: ArrayLike<number>): number {
 }
 
 /** The innovations of the filter itself, where innovationSquares() declines (a diverging recursion). */
-function filteredSquares(params: ArimaParams, x: ArrayLike<number>): InnovationSquares {
+export function filteredSquares(params: ArimaParams, x: ArrayLike<number>): InnovationSquares {
   const filter = ArimaFilter.start(params);
   let ss = 0;
   let count = 0;

@@ -1,22 +1,7 @@
 import { ArimaFilter, innovationSquares, type ArimaParams } from './arima-filter.js';
-import { fitOrder, stepwiseSearch, type OrderAttempt } from './arima-order.js';
+import { filteredSquares, fitOrder, stepwiseSearch, type OrderAttempt } from './arima-order.js';
 import { ArimaMethod } from './arima-wasm.js';
 import { seededNoise } from '../seeded-random.js';
-
-/** The sum the order search used to take: the filter itself, point by point. */
-function filterSquares(params: ArimaParams, x: ArrayLike<number>): { ss: number; count: number } {
-  const filter = ArimaFilter.start(params);
-  let ss = 0;
-  let count = 0;
-  for (let i = 0; i < x.length; i++) {
-    const e = filter.observe(x[i]!);
-    if (e !== null) {
-      ss += e * e;
-      count++;
-    }
-  }
-  return { ss, count };
-}
 
 /** A wandering level with AR noise and a slope: every order below has something to fit. */
 function series(seed: number, n: number): Float64Array {
@@ -49,9 +34,9 @@ describe('innovationSquares (the order search AICc without the filter)', () => {
   it.each(cases)('equals the filter to the bit for %o', (params) => {
     const fast = innovationSquares(params, x);
     expect(fast).toBeDefined();
-    expect(fast).toEqual(filterSquares(params, x));
+    expect(fast).toEqual(filteredSquares(params, x));
     // toEqual compares numbers with Object.is: the same double, not merely a close one.
-    expect(Object.is(fast!.ss, filterSquares(params, x).ss)).toBe(true);
+    expect(Object.is(fast!.ss, filteredSquares(params, x).ss)).toBe(true);
   });
 
   it('declines where the filter divergence guard would reset the state, and on a gap', () => {
@@ -77,7 +62,7 @@ describe('innovationSquares (the order search AICc without the filter)', () => {
       for (const { order, drift, aicc } of scored) {
         const fit = fitOrder(y, order, ArimaMethod.Css, drift);
         const params = { ...fit.coefficients, d: order.d };
-        const { ss, count } = filterSquares(params, y);
+        const { ss, count } = filteredSquares(params, y);
         expect(fit.sigma2).toBe(ss / count);
         expect(fit.aicc).toBe(aicc);
       }

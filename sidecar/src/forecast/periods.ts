@@ -286,6 +286,20 @@ function median(values: Float64Array): number {
 }
 
 /**
+ * Share of the held-out absolute deviation a season removes, each deviation capped at ERROR_CAP medians so
+ * that a spike or two decides nothing.
+ */
+function cappedGain(without: Float64Array, withSeason: Float64Array): number {
+  const cap = ERROR_CAP * Math.max(median(without), median(withSeason));
+  let a = 0;
+  let b = 0;
+  for (let i = 0; i < without.length; i++) {
+    a += Math.min(without[i]!, cap);
+    b += Math.min(withSeason[i]!, cap);
+  }
+  return a > 0 ? 1 - b / a : 0;
+}
+/**
  * Held-out gain of a period: the series is detrended by a moving average one cycle wide (which
  * removes the level but not the season); each of the last few cycles is predicted by the phase
  * profile of the cycles before it, and the gain is the share of those cycles' absolute deviation
@@ -310,14 +324,7 @@ export function heldOutGain(y: ArrayLike<number>, period: number): number {
       withProfile[t - first] = Math.abs(d[t]! - profile[t % period]!);
     }
   }
-  const cap = ERROR_CAP * Math.max(median(without), median(withProfile));
-  let a = 0;
-  let b = 0;
-  for (let i = 0; i < without.length; i++) {
-    a += Math.min(without[i]!, cap);
-    b += Math.min(withProfile[i]!, cap);
-  }
-  return a > 0 ? 1 - b / a : 0;
+  return cappedGain(without, withProfile);
 }
 
 /**
@@ -365,14 +372,7 @@ export function alternationGain(y: ArrayLike<number>): number {
       withAmplitude[t - first] = Math.abs(d[t]! - (t % 2 === 0 ? c : -c));
     }
   }
-  const cap = ERROR_CAP * Math.max(median(without), median(withAmplitude));
-  let a = 0;
-  let b = 0;
-  for (let i = 0; i < without.length; i++) {
-    a += Math.min(without[i]!, cap);
-    b += Math.min(withAmplitude[i]!, cap);
-  }
-  return a > 0 ? 1 - b / a : 0;
+  return cappedGain(without, withAmplitude);
 }
 
 /** y less its alternation, the amplitude taken window by window from the end (it may change phase). */
