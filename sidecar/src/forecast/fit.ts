@@ -474,15 +474,16 @@ function fitIn(data: Float64Array, spec: FitSpec, transform: TransformChoice): S
     for (const [label, run] of stages) {
       try {
         const stage = run();
-        // The cap is an addition to a model that has served without it: never a reason to drop one.
+        const calibrated = calibrateOnTail(stage, tail, tailSpikes, cycles);
+        const { calibration, points, forecasts } = calibrated;
+        // Measured once the stage is calibrated, so a stage that fails there costs no h-step pass. The
+        // cap is an addition to a model that has served without it: never a reason to drop one.
         let spread: Spread | undefined;
         try {
           spread = measureSpread(unfitted(stage.remainder), spreadInput);
         } catch (error) {
           diagnostics.fallbacks.push(`h-step errors not measured: ${(error as Error).message}`);
         }
-        const calibrated = calibrateOnTail(stage, tail, tailSpikes, cycles);
-        const { calibration, points, forecasts } = calibrated;
         diagnostics.calibrationPoints = points;
         let seasonal = { cycles, position: tailLength };
         let remainder = calibrated.remainder;
