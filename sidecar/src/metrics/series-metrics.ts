@@ -77,7 +77,7 @@ class SeriesGauge extends Gauge<string> {
 
   override async get(): ReturnType<Gauge<string>['get']> {
     const values: Array<{ labels: Labels; value: number }> = [];
-    const samples = this.families.source();
+    const samples = this.families.current;
     if (samples) {
       for (const sample of samples()) {
         const value = this.pick.value(sample);
@@ -106,10 +106,6 @@ class SeriesGauge extends Gauge<string> {
 class SeriesFamilies {
   readonly gauges: SeriesGauge[] = [];
   current: SeriesSampleSource | undefined;
-
-  source(): SeriesSampleSource | undefined {
-    return this.current;
-  }
 
   /**
    * Each gauge's text in the exposition format, in pieces that join with '\n' into what
