@@ -34,7 +34,7 @@ export interface Config {
   /**
    * NTMA_WATCH_WITHHOLD (default `attacks`): which excursions the watchers keep from their models,
    * only those classified `attack_suspected` or every `excursions` (the old setting, measured in
-   * README.md, Detection). The NAB backtest runs the default.
+   * docs/detection.md). The NAB backtest runs the default.
    */
   watchWithhold: WithholdScope;
   /** Requests per minute per client (address and Grafana user) on every route that is not public. */

@@ -42,7 +42,7 @@ function labelText(labels: Labels): string {
  * can be repeated. It is not independent from one second to the next: FNV-1a without a final mix
  * hashes consecutive seconds to values a multiple of one prime apart, a slow staircase. With a
  * final mix (murmur3's) it is independent, and the watch test then meets the detector's warm-up
- * after a first fit (README.md, Detection: still open), so it stays a staircase until that is fixed.
+ * after a first fit (docs/detection.md: still open), so it stays a staircase until that is fixed.
  */
 export function noise(key: string, second: number): number {
   let h = 2166136261;

@@ -41,8 +41,7 @@ export interface PagingOptions {
    * measured against, keeps the repeat span going, and is what a recurrence must have reached a day
    * earlier. One in a thousand, the finest rarity the ranked histories (MAX_HISTORY_POINTS) resolve:
    * at one in 200 (-2.3, the excursion's opening level) moderate surprises that come several times a
-   * day kept a repeat span going for days, and a real anomaly later in it was damped (README.md,
-   * Detection).
+   * day kept a repeat span going for days, and a real anomaly later in it was damped (docs/detection.md).
    */
   log10p: number;
   /** For this long after a page, a point no more surprising than the page is a repeat... */
@@ -54,8 +53,7 @@ export interface PagingOptions {
    * half-life, counted from when the bar was set or last raised (0: it never fades). Later pages
    * keep the repeat span going without raising the bar, so on a bursty series a bar set by one loud
    * burst otherwise stood for days and damped a real anomaly under it (NAB: `c0d644` #2 under a bar
-   * set 17 hours earlier, `grok_asg_anomaly` #1 under one set 19.5 hours earlier). A day: README.md,
-   * Detection.
+   * set 17 hours earlier, `grok_asg_anomaly` #1 under one set 19.5 hours earlier). A day: docs/detection.md.
    */
   repeatHalfLifeSeconds: number;
   /**
@@ -70,7 +68,7 @@ export interface PagingOptions {
   /**
    * How far back a recurrence is looked for, in whole periods (rounded, at least one): a job need
    * not run every day. Three days raised every NAB score, in-sample and cross-validated, over one
-   * (README.md, Detection).
+   * (docs/detection.md).
    */
   recurMemorySeconds: number;
   /**
@@ -92,7 +90,7 @@ export interface PagingOptions {
   /**
    * Reported surprise (log10 p, after damping) that starts the quiet span. Well past the page
    * level (-3) and past the half score (-4): at -4 or -3.5 an ordinary page started it and a real
-   * anomaly a few points later was silenced (README.md, Detection).
+   * anomaly a few points later was silenced (docs/detection.md).
    */
   quietLog10p: number;
 }
@@ -175,7 +173,7 @@ export interface ForecastDetectorOptions {
   /**
    * Which excursions are withheld: `attacks` (those the classifier calls `attack_suspected`) or
    * every `excursions` (the watchers' old setting). Measured both ways on NAB and on the live demo
-   * (README.md, Detection); kept selectable so both run the same code.
+   * (docs/detection.md); kept selectable so both run the same code.
    */
   withhold: WithholdScope;
   surprise: DetectorSurpriseOptions;
@@ -208,8 +206,8 @@ export const SHIFT_WINDOW_SHARE = 0.1;
  * The one configuration every series gets; per-series tuning is deliberately not offered.
  * Chosen on the NAB development corpus (see nab/): a model's residual alone and over half an
  * hour, the value's level alone, and the mix of the last half hour's values against the history
- * (distribution shift). Each channel earns its place in the cross-validated score (README.md,
- * Detection); a channel of the level over an hour did not and was dropped, and neither did a
+ * (distribution shift). Each channel earns its place in the cross-validated score
+ * (docs/detection.md); a channel of the level over an hour did not and was dropped, and neither did a
  * CUSUM of the residuals (change), which the ablation still measures. A surprise that recurs
  * at the same time of day is damped like a repeated page (recurrence.ts).
  */
@@ -230,7 +228,7 @@ export const DEFAULT_DETECTOR: Omit<ForecastDetectorOptions, 'stepSeconds'> = {
     historySeconds: 3.5 * DAY,
     // 30% (a day at a 5-minute step) scored 0.2 higher on NAB, but at a 1 s step it judged a watcher's
     // first five minutes by the warm-up's normal tail, and a spike right after held ntma_anomaly for up to
-    // 56 s instead of 21 (bench/spike-recovery.mjs; README.md, Detection).
+    // 56 s instead of 21 (bench/spike-recovery.mjs; docs/detection.md).
     minHistoryShare: 0.1,
     tail: DEFAULT_TAIL,
     channels: [
@@ -360,7 +358,7 @@ const OPENING_LEVEL_SECONDS = 60;
  * tail is a fifth of the window, two minutes of a watcher's ten) and chose orders on them, and its
  * narrow, swinging band flagged the series' return point by point. Two minutes: that tail, observed.
  * Replayed (16 seeds, live start, fits 1 or 2 steps late), flagged seconds past the flood's rate
- * window median 22.5 / 20 s -> 17.5 / 10 s, max 100 s -> 70 / 65 s (README.md, Detection).
+ * window median 22.5 / 20 s -> 17.5 / 10 s, max 100 s -> 70 / 65 s (docs/detection.md).
  */
 const REFIT_AFTER_WITHHOLDING_SECONDS = 120;
 
@@ -695,7 +693,7 @@ export class ForecastDetector implements StreamingDetector {
    * gap on its own trend) or by the first points of the rise it had learned before the excursion
    * opened, and the series' own level is the one it left. Judged from such a forecast, the series'
    * ordinary values were held from the model as if they were a flood, which kept it wrong and
-   * flagged for the whole hold (README.md, Detection: live, forecasts of 786 and then -93 on a level
+   * flagged for the whole hold (docs/detection.md: live, forecasts of 786 and then -93 on a level
    * of 2,000); and a flood's points were judged against a level the ramp had already doubled.
    */
   private followOpening(forecast: number, halfWidth: number): void {
@@ -743,7 +741,7 @@ export class ForecastDetector implements StreamingDetector {
     if (!open || limit <= 0) return false;
     // Any excursion but an attack is learned by default: on the NAB corpus, withholding every gross
     // excursion for 10 minutes costs 7 points of the standard score in-sample and 9 cross-validated
-    // (README.md, Detection), since most excursions of real series are changes the model should follow.
+    // (docs/detection.md), since most excursions of real series are changes the model should follow.
     const named = this.options.withhold === 'excursions' || this.excursions.currentKind() === 'attack_suspected';
     // Only a rise may yet be named: an attack is traffic that rises (the watchers' classifier never
     // names a drop one), and holding a fall kept a model that had followed a spike from seeing its end.

@@ -29,7 +29,7 @@ export class ValueNovelty {
    * a normal sigma). The 90% range alone collapses whenever fewer than one value in twenty
    * differs from the usual one: a disk that writes in bursts went from a spread of 1.4e7 to 8e3 as
    * its bursts thinned out, and a burst it had made a dozen times in the last 3.5 days read as 14,500 spreads,
-   * six decades of surprise (NAB: 72.3 -> 74.5 in-sample; README.md, Detection).
+   * six decades of surprise (NAB: 72.3 -> 74.5 in-sample; docs/detection.md).
    */
   update(value: number): number {
     const values = this.values;

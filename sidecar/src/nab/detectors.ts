@@ -36,7 +36,7 @@ export function defaultDetectors(fit: Fit): DetectorFactory[] {
   return [ntma(fit, DETECTOR_NAME), { name: BASELINE_NAME, create: () => new WindowedGaussianDetector() }];
 }
 
-/** A CUSUM of the residuals (change-point evidence) over this half-life: measured, not kept (README.md, Detection). */
+/** A CUSUM of the residuals (change-point evidence) over this half-life: measured, not kept (docs/detection.md). */
 export const ABLATION_CHANGE_SECONDS = 3600;
 
 /** The detector with one part removed at a time, with the change channel it does not have added, and withholding every excursion. */
@@ -47,7 +47,7 @@ export function ablations(fit: Fit): DetectorFactory[] {
   });
   return [
     // NAB has no network signals, so nothing is an attack and the default withholds nothing here;
-    // the old setting (every excursion withheld) is what differs (README.md, Detection).
+    // the old setting (every excursion withheld) is what differs (docs/detection.md).
     ntma(fit, 'withhold-every-excursion', { withhold: 'excursions' }),
     ...surprise.channels.map((channel, k) => ntma(fit, `without-${channel.input}-${channel.seconds}s`, without(k))),
     ntma(fit, 'no-repeat-damping', { paging: { ...paging, repeatDamping: 1 } }),

@@ -33,7 +33,7 @@ export const WITHHOLD_SECONDS = 600;
  * attack (ForecastDetectorOptions.pendingWithheldSeconds): a rate window, the usual 1m of the
  * watchers' expressions. A flood read through rate over 1m reaches the classifier's x3 about halfway
  * up its minute-long ramp; learned meanwhile, the ramp carried the forecast up with it and the
- * excursion sometimes closed before it was named (README.md, Detection). At a step longer than this
+ * excursion sometimes closed before it was named (docs/detection.md). At a step longer than this
  * (NAB's 5 minutes) nothing is held.
  */
 export const WITHHOLD_PENDING_SECONDS = 60;
