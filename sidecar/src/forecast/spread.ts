@@ -1,18 +1,21 @@
 /**
- * A cap on the multi-step interval from the model's own h-step errors over the recent training
- * window. The model's h-step variance (psi weights times the calibrated one-step scale) assumes the
- * model is right all the way out; a differenced model of a level that in fact reverts keeps
- * widening its band as a random walk's would. On the shape suite the 60-step intervals of such fits
- * (trend + AR noise, daily @1m, NAB ec2, grok and rds) needed only 0.06-0.6 of their width for 95%
- * coverage. What the model's forecasts from past origins actually missed by, h steps out, is a width
- * a 95% interval never needs to exceed.
+ * The multi-step interval's width from the model's own h-step errors over the recent training window.
+ * The model's h-step variance (psi weights times the calibrated one-step scale) assumes the model is
+ * right all the way out. It is not: a differenced model of a level that in fact reverts keeps
+ * widening its band as a random walk's would (on the shape suite the 60-step intervals of such fits,
+ * trend + AR noise, daily @1m, NAB ec2, grok and rds, needed only 0.06-0.6 of their width for 95%
+ * coverage), and a model that misses a drift (an ARIMA without it on a counter's climb) or a level
+ * that steps errs h steps out by far more than its psi weights say (a counter's 60-step interval held
+ * 14% of what followed once its one-step band was calibrated). What the model's forecasts from past
+ * origins actually missed by, h steps out, is the width, both ways, as the one-step band is the
+ * held-out one-step errors' (until 2026-12-02 it was only a cap on the psi width: issue 18, cover18).
  *
- * The errors are read relative to the model's one-step errors measured the same way: the cap is
+ * The errors are read relative to the model's one-step errors measured the same way: the width is
  * the calibrated one-step scale times (h-step error / one-step error), both 95% quantiles of |error|
  * over the same stretch. The ratio is what carries over: the stretch mixes in-sample points (where
  * the seasonal decomposition has absorbed some noise, so every error there is smaller than it will
  * be) with the held-out tail, and may reach back to a calmer or noisier regime than the one the
- * one-step band was calibrated on. Until 2026-12-02 the cap was the spread of the values' own
+ * one-step band was calibrated on. Before that the cap was the spread of the values' own
  * h-step changes, |x_{t+h} - x_t|, in model units: the error of carrying the last value forward,
  * which counts the noise of the last value as well as that of the target, so on noise around a
  * level it was sqrt(2) too wide (60-step coverage 0.98-0.99 on NAB ec2, grok and rds).
@@ -25,7 +28,7 @@ export const SPREAD_HORIZONS: readonly number[] = [2, 4, 8, 16, 32, 64, 128, 256
 export const SPREAD_POINTS = 2000;
 /** Forecast origins sampled in that stretch: enough for a 95% quantile, few enough to be cheap. */
 export const SPREAD_ORIGINS = 250;
-/** Fewest errors for a horizon to be measured; longer horizons are left uncapped. */
+/** Fewest errors for a horizon to be measured; longer horizons are left to the psi weights. */
 export const SPREAD_MIN_ERRORS = 100;
 /** Points the filter runs over before the stretch, so its state has forgotten where it started. */
 const WARM_UP = 200;
@@ -43,7 +46,7 @@ export interface Spread {
    * and 100,000 of them are watched.
    */
   sigma: number[];
-  /** The one-step figure measured the same way: the cap is relative to it. */
+  /** The one-step figure measured the same way: the width is relative to it. */
   oneStep: number;
 }
 
@@ -108,7 +111,7 @@ function hStepErrors(
  * innovations are collected in one pass; the error of the forecast from origin t at h steps is then
  * sum_{j<h} psi_j e_{t+h-j} exactly, for a linear filter with its coefficients fixed (a gap's
  * innovation is zero: the filter moved on its forecast), so no forecast is run from any origin.
- * Undefined when no horizon has enough errors (a short window: no cap).
+ * Undefined when no horizon has enough errors (a short window: the psi weights alone).
  */
 export function measureSpread(filter: InnovationFilter, x: Float64Array): Spread | undefined {
   const n = x.length;
@@ -147,12 +150,13 @@ export function measureSpread(filter: InnovationFilter, x: Float64Array): Spread
 }
 
 /**
- * The cap on the h-step scale (h >= 1 steps ahead) for a model whose calibrated one-step scale is
- * `oneStepSigma`: infinite at one step, past the last measured horizon and without a spread; at
- * least the first measured scale below it; log-log interpolated between measured horizons.
+ * The h-step scale (h >= 1 steps ahead) for a model whose calibrated one-step scale is `oneStepSigma`,
+ * from its measured h-step errors: undefined at one step, past the last measured horizon and without
+ * a spread (the psi weights then say it); the first measured scale below it; log-log interpolated
+ * between measured horizons.
  */
-export function spreadCap(spread: Spread | undefined, h: number, oneStepSigma: number): number {
-  if (!spread || h <= 1) return Number.POSITIVE_INFINITY;
+export function spreadScale(spread: Spread | undefined, h: number, oneStepSigma: number): number | undefined {
+  if (!spread || h <= 1) return undefined;
   const { sigma, oneStep } = spread;
   const unit = oneStepSigma / oneStep;
   const horizons = SPREAD_HORIZONS;
@@ -162,5 +166,5 @@ export function spreadCap(spread: Spread | undefined, h: number, oneStepSigma: n
     const w = Math.log(h / horizons[i - 1]!) / Math.log(horizons[i]! / horizons[i - 1]!);
     return unit * Math.exp((1 - w) * Math.log(sigma[i - 1]!) + w * Math.log(sigma[i]!));
   }
-  return Number.POSITIVE_INFINITY;
+  return undefined;
 }
