@@ -18,7 +18,7 @@ function run(filter: ArimaFilter, values: ReadonlyArray<number | null>): ArimaFi
 /** h-step forecast variance from the filter's psi weights. */
 function variances(filter: ArimaFilter, h: number, sigma2: number): number[] {
   let sum = 0;
-  return filter.psi(h).map((psi) => (sum += psi * psi) * sigma2);
+  return Array.from(filter.psi(h), (psi) => (sum += psi * psi) * sigma2);
 }
 
 describe('ARIMA one-step filter', () => {

@@ -20,7 +20,7 @@
  * which counts the noise of the last value as well as that of the target, so on noise around a
  * level it was sqrt(2) too wide (60-step coverage 0.98-0.99 on NAB ec2, grok and rds).
  */
-import { quantile, zFor } from './calibration.js';
+import { zFor } from './calibration.js';
 
 /** Horizons (steps) the errors are measured at; others are interpolated between them (log-log). */
 export const SPREAD_HORIZONS: readonly number[] = [2, 4, 8, 16, 32, 64, 128, 256, 512];
@@ -55,16 +55,54 @@ export interface InnovationFilter {
   /** The one-step error of `value` (null on a gap), the state then moved on. */
   observe(value: number | null): number | null;
   /** Weights of past innovations in the value j steps on: x_{t+h} - f_t(h) = sum_{j<h} psi_j e_{t+h-j}. */
-  psi(h: number): number[];
+  psi(h: number): Float64Array;
 }
 
-function scaleOf(errors: number[], z: number): number {
-  return (
-    quantile(
-      errors.sort((a, b) => a - b),
-      SPREAD_LEVEL,
-    ) / z
-  );
+/**
+ * The SPREAD_LEVEL quantile of the first `count` values of `errors` over z, sorted in place. The
+ * errors are kept in typed arrays: measureSpread runs in a fit worker's first requests, and plain
+ * arrays there took the element kind of whatever the first values were (small integers on a count
+ * series, doubles elsewhere), so code V8 compiled for one kind was thrown away at the other and
+ * compiled again, 20-35 ms a time, in the first fits a request meets.
+ */
+function scaleOf(errors: Float64Array, count: number, z: number): number {
+  const sorted = errors.subarray(0, count).sort();
+  // R's type 7, as calibration.ts's quantile, on a typed array of its own so that one's feedback stays apart.
+  const h = (count - 1) * SPREAD_LEVEL;
+  const lo = Math.floor(h);
+  const hi = Math.min(count - 1, lo + 1);
+  return (sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!)) / z;
+}
+
+/**
+ * The h-step |errors| from every sampled origin, one typed array per horizon: the first counts[i]
+ * values of the i-th (`counts` is filled in; an object returned with both cost a deoptimisation
+ * at every call of a worker's first fits on a gappy series).
+ */
+function hStepErrors(
+  psi: Float64Array,
+  innovations: Float64Array,
+  x: Float64Array,
+  from: number,
+  warmFrom: number,
+  counts: Int32Array,
+): Float64Array[] {
+  const n = x.length;
+  const stride = Math.max(1, Math.floor((n - from) / SPREAD_ORIGINS));
+  const origins = Math.ceil((n - from) / stride);
+  const errors = SPREAD_HORIZONS.map(() => new Float64Array(origins));
+  for (let t = from; t < n; t += stride) {
+    if (t - warmFrom < MIN_SEEN || Number.isNaN(x[t]!)) continue;
+    for (let i = 0; i < SPREAD_HORIZONS.length; i++) {
+      const h = SPREAD_HORIZONS[i]!;
+      if (t + h >= n) break;
+      if (Number.isNaN(x[t + h]!)) continue;
+      let e = 0;
+      for (let j = 0; j < h; j++) e += psi[j]! * innovations[t + h - j]!;
+      errors[i]![counts[i]!++] = Math.abs(e);
+    }
+  }
+  return errors;
 }
 
 /**
@@ -80,7 +118,8 @@ export function measureSpread(filter: InnovationFilter, x: Float64Array): Spread
   const from = Math.max(0, n - SPREAD_POINTS);
   const warmFrom = Math.max(0, from - WARM_UP);
   const innovations = new Float64Array(n);
-  const ones: number[] = [];
+  const ones = new Float64Array(n - from);
+  let oneCount = 0;
   let fed = 0;
   for (let t = warmFrom; t < n; t++) {
     const v = x[t]!;
@@ -91,30 +130,19 @@ export function measureSpread(filter: InnovationFilter, x: Float64Array): Spread
     const e = filter.observe(Number.isNaN(v) ? null : v);
     if (e === null || !Number.isFinite(e)) continue;
     innovations[t] = e;
-    if (t >= from && t - warmFrom >= MIN_SEEN) ones.push(Math.abs(e));
+    if (t >= from && t - warmFrom >= MIN_SEEN) ones[oneCount++] = Math.abs(e);
   }
-  if (ones.length < SPREAD_MIN_ERRORS) return undefined;
+  if (oneCount < SPREAD_MIN_ERRORS) return undefined;
   const psi = filter.psi(SPREAD_HORIZONS[SPREAD_HORIZONS.length - 1]!);
-  const errors = SPREAD_HORIZONS.map(() => [] as number[]);
-  const stride = Math.max(1, Math.floor((n - from) / SPREAD_ORIGINS));
-  for (let t = from; t < n; t += stride) {
-    if (t - warmFrom < MIN_SEEN || Number.isNaN(x[t]!)) continue;
-    for (let i = 0; i < SPREAD_HORIZONS.length; i++) {
-      const h = SPREAD_HORIZONS[i]!;
-      if (t + h >= n) break;
-      if (Number.isNaN(x[t + h]!)) continue;
-      let e = 0;
-      for (let j = 0; j < h; j++) e += psi[j]! * innovations[t + h - j]!;
-      errors[i]!.push(Math.abs(e));
-    }
-  }
+  const counts = new Int32Array(SPREAD_HORIZONS.length);
+  const errors = hStepErrors(psi, innovations, x, from, warmFrom, counts);
   const z = zFor(SPREAD_LEVEL);
-  const oneStep = scaleOf(ones, z);
+  const oneStep = scaleOf(ones, oneCount, z);
   if (!(oneStep > 0) || !Number.isFinite(oneStep)) return undefined;
   const sigma: number[] = [];
-  for (const e of errors) {
-    if (e.length < SPREAD_MIN_ERRORS) break;
-    const s = scaleOf(e, z);
+  for (let i = 0; i < errors.length; i++) {
+    if (counts[i]! < SPREAD_MIN_ERRORS) break;
+    const s = scaleOf(errors[i]!, counts[i]!, z);
     if (!(s > 0) || !Number.isFinite(s)) break;
     sigma.push(s);
   }
