@@ -170,12 +170,7 @@ export function filteredSquares(params: ArimaParams, x: ArrayLike<number>): Inno
  * `drift` (d = 1 only) ctsa fits the series less its average slope, and the slope becomes the
  * filter's mean difference; (0, d, 0) needs no optimiser at all.
  */
-export function fitOrder(
-  x: ArrayLike<number>,
-  order: ArimaOrder,
-  method: ArimaMethod,
-  drift = false,
-): OrderFit {
+export function fitOrder(x: ArrayLike<number>, order: ArimaOrder, method: ArimaMethod, drift = false): OrderFit {
   if (drift && order.d !== 1) throw new Error('drift needs d = 1');
   const k = order.p + order.q + (order.d === 0 || drift ? 1 : 0);
   const usable = x.length - order.d;
@@ -209,10 +204,7 @@ export function fitOrder(
  */
 function retryable(order: ArimaOrder, method: ArimaMethod, message: string): boolean {
   return (
-    method === ArimaMethod.Css &&
-    order.q > order.p &&
-    order.q <= ML_RETRY.maxQ &&
-    message.startsWith('ctsa failed')
+    method === ArimaMethod.Css && order.q > order.p && order.q <= ML_RETRY.maxQ && message.startsWith('ctsa failed')
   );
 }
 
