@@ -2,7 +2,7 @@ import { SlabPool } from './slab.js';
 
 describe('SlabPool', () => {
   it('cuts slabs into equal slots, one slab after another', () => {
-    const pool = new SlabPool(24, { slabBytes: 100 });
+    const pool = new SlabPool(24, { slabBytes: 90 });
     expect(pool.slotsPerSlab).toBe(4);
     const slots = Array.from({ length: 5 }, () => pool.acquire()!);
     expect(slots.map((s) => s.offset)).toEqual([0, 24, 48, 72, 0]);
@@ -34,21 +34,20 @@ describe('SlabPool', () => {
     expect(pool.acquire()?.index).toBe(held[2]!.index);
   });
 
-  it('drops a slab whose slots are all free, but keeps one empty slab as a spare', () => {
+  it('drops a slab whose slots are all free, and cuts a new one when needed', () => {
     const pool = new SlabPool(8, { slabBytes: 16 });
     const slots = Array.from({ length: 6 }, () => pool.acquire()!);
     expect(pool.slabCount).toBe(3);
     pool.release(slots[0]!.index);
-    pool.release(slots[1]!.index);
-    // The first slab is empty: kept as the spare.
     expect(pool.slabCount).toBe(3);
-    pool.release(slots[2]!.index);
-    pool.release(slots[3]!.index);
-    // The second is empty too: dropped, the spare stays.
+    pool.release(slots[1]!.index);
+    // The first slab is empty: dropped.
     expect(pool.slabCount).toBe(2);
-    // The spare is used again before a new slab is cut; a dropped slab's number is reused.
-    const again = Array.from({ length: 4 }, () => pool.acquire()!);
-    expect(new Set([...again, slots[4]!, slots[5]!].map((s) => s.index)).size).toBe(6);
+    // The free slot of the second slab goes first, then a new slab takes the dropped one's number.
+    pool.release(slots[2]!.index);
+    const again = Array.from({ length: 3 }, () => pool.acquire()!);
+    expect(again[0]!.index).toBe(slots[2]!.index);
+    expect(new Set([...again, slots[3]!, slots[4]!, slots[5]!].map((s) => s.index)).size).toBe(6);
     expect([pool.slabCount, pool.slotsInUse]).toEqual([3, 6]);
   });
 
