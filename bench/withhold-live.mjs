@@ -66,9 +66,17 @@ const noise = seededNoise(SEED);
 /** Unix seconds of the scenario's origin; null until the sidecars are ready (no event before it). */
 let origin = null;
 
+/**
+ * Unix second the traffic's own clock starts from: the run's start, on the scrape grid. The swell's
+ * phase and the noise are read on this clock, not the wall clock's, so every run with a seed plays
+ * the same traffic and its events meet the swell at the same phase, give or take the seconds the
+ * sidecars take to band the series (the wall clock put them at any phase of the hour).
+ */
+let anchor = 0;
+
 /** The scripted rates at unix second `t`: events only once the scenario has its origin. */
 function rates(t) {
-  return scenarioRates(noise, t, origin === null ? null : t - origin);
+  return scenarioRates(noise, t - anchor, origin === null ? null : t - origin);
 }
 
 /** The two counters, advanced by the midpoint rule so rate() in Prometheus reads the scripted rates back. */
@@ -358,7 +366,9 @@ async function main() {
   const target = `127.0.0.1:${exporter.address().port}`;
   // The labels Prometheus gives the live samples, so the backfilled history is the same series.
   const labels = `{device="wl0",instance="${target}",job="node"}`;
-  backfill(dir, labels, Date.now() / 1000);
+  const now = Date.now() / 1000;
+  anchor = Math.floor(now / STEP) * STEP;
+  backfill(dir, labels, now);
   const prometheus = await startPrometheus(dir, target);
   const watchers = watchersFile(dir);
   const sidecars = {};

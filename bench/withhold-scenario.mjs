@@ -50,8 +50,8 @@ export function seededNoise(seed) {
 }
 
 /**
- * Packets and bytes per second at unix second `t`, `s` seconds into the scenario (null before its
- * origin: normal traffic only). Normal traffic is a slow hourly swell of ±5% with ±10% noise held
+ * Packets and bytes per second at second `t` of the traffic's clock (the swell and the noise follow
+ * it), `s` seconds into the scenario (null before its origin: normal traffic only). Normal traffic is a slow hourly swell of ±5% with ±10% noise held
  * for each scrape interval (the 1-minute rate averages twelve of them, so the watched series moves
  * about 2% from step to step); the active events' factors multiply it (the flood rides on the
  * shifted level).

@@ -437,25 +437,33 @@ export class ArimaFilter {
     return out;
   }
 
-  /** psi weights of the full (integrated) model: var(h-step error) = sigma^2 * sum_{j<h} psi_j^2. */
-  psi(h: number): number[] {
-    const { phi, theta } = this.s.params;
+  /**
+   * psi weights of the full (integrated) model: var(h-step error) = sigma^2 * sum_{j<h} psi_j^2.
+   * Typed arrays throughout: a model without AR or MA terms gives whole numbers (a random walk's
+   * are all 1), and plain arrays of them had another element kind than a fitted model's, so the
+   * code V8 had compiled for one was thrown away at the other in a fit worker's first requests.
+   */
+  psi(h: number): Float64Array {
+    const { phi, theta, d } = this.s.params;
     // AR polynomial of the levels: (1 - sum phi B^i)(1 - B)^d, written as x_t = sum a_k x_{t-k} + ...
-    let poly = [1, ...phi.map((v) => -v)];
-    for (let i = 0; i < this.s.params.d; i++) {
-      const next = new Array<number>(poly.length + 1).fill(0);
-      poly.forEach((v, k) => {
-        next[k]! += v;
-        next[k + 1]! -= v;
-      });
+    let poly = new Float64Array(phi.length + 1);
+    poly[0] = 1;
+    for (let i = 0; i < phi.length; i++) poly[i + 1] = -phi[i]!;
+    for (let i = 0; i < d; i++) {
+      const next = new Float64Array(poly.length + 1);
+      for (let k = 0; k < poly.length; k++) {
+        next[k]! += poly[k]!;
+        next[k + 1]! -= poly[k]!;
+      }
       poly = next;
     }
-    const a = poly.slice(1).map((v) => -v);
-    const psi = [1];
+    const a = poly.subarray(1).map((v) => -v);
+    const psi = new Float64Array(Math.max(1, h));
+    psi[0] = 1;
     for (let j = 1; j < h; j++) {
       let v = j <= theta.length ? theta[j - 1]! : 0;
       for (let k = 1; k <= Math.min(j, a.length); k++) v += a[k - 1]! * psi[j - k]!;
-      psi.push(v);
+      psi[j] = v;
     }
     return psi;
   }

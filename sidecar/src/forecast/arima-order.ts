@@ -4,7 +4,7 @@
  * a KPSS test, then a stepwise search over (p, q) and drift, compared by the AICc of their
  * conditional-sum-of-squares innovations, with a cap on the number of fits. An MA order whose CSS
  * fit fails (ctsa's CSS breaks down near an MA unit root, where an over-differenced noisy level
- * puts it) is estimated again by exact ML on a shorter stretch, so the search does not end on an
+ * puts it) is estimated again by exact ML on the same segment, so the search does not end on an
  * AR-only model that carries the last spike for the whole horizon.
  */
 import { ArimaFilter, innovationSquares, type ArimaParams, type InnovationSquares } from './arima-filter.js';
@@ -118,16 +118,19 @@ export interface OrderAttempt {
 }
 
 /**
- * Exact-ML retries of failed CSS fits per search, the most recent points they estimate on, and
- * the largest MA order retried (pure MA orders only). ML costs 10-100x a CSS fit and grows with
- * the length; a few hundred points pin down one or two MA coefficients, and the AICc is still taken
- * over the whole segment, so it stays comparable. Orders with AR terms are not retried: on the
- * shape suite the ML fits of (2,1,2) (an MA pair summing to about -1, with drift: a deterministic
- * trend) won the AICc on NAB grok and trend + AR noise and forecast far worse (60-step MASE 0.28 ->
- * 1.96 and 1.35 -> 1.53); retrying (1,1,1) as well changed no shape but cost the NAB backtest 1.9
- * points (one detection on realTraffic speed_t4013, 69.5 -> 67.6 standard in-sample).
+ * Exact-ML retries of failed CSS fits per search, and the largest MA order retried. ML costs 10-100x
+ * a CSS fit; it estimates on the same segment as the search (1,500 points differenced, 500 not), so
+ * its AICc is comparable and its coefficients see as much of the level as the CSS fits'. Only orders
+ * with more MA than AR terms are retried: (0,d,1), (0,d,2) and (1,d,2), where the failure is CSS's
+ * near an MA unit root. On the shape suite the ML fits of (2,1,2) (an MA pair summing to about -1,
+ * with drift: a deterministic trend) won the AICc on NAB grok and trend + AR noise and forecast far
+ * worse (60-step MASE 0.28 -> 1.96 and 1.35 -> 1.53); retrying (1,1,1) cost the NAB backtest a
+ * detection each time it was tried (69.5 -> 67.6, and 77.4 -> 75.3 standard in-sample). (1,1,2) is
+ * what a wandering level under AR(1) noise needs once differenced: without its retry daily @1m's
+ * search ended on (0,1,2), whose level follows the last points' noise (60-step MASE 1.64 -> 1.35 at
+ * eight origins; issue 18). On 500 points its ML fit landed on the MA unit root and was refused.
  */
-export const ML_RETRY = { fits: 3, points: 500, maxQ: 2 } as const;
+export const ML_RETRY = { fits: 3, maxQ: 2 } as const;
 
 /** AICc from n innovations of variance sigma2 and k estimated coefficients (sigma2 counted too). */
 export function aicc(n: number, sigma2: number, k: number): number {
@@ -167,13 +170,7 @@ export function filteredSquares(params: ArimaParams, x: ArrayLike<number>): Inno
  * `drift` (d = 1 only) ctsa fits the series less its average slope, and the slope becomes the
  * filter's mean difference; (0, d, 0) needs no optimiser at all.
  */
-export function fitOrder(
-  x: ArrayLike<number>,
-  order: ArimaOrder,
-  method: ArimaMethod,
-  drift = false,
-  estimateOn = x.length,
-): OrderFit {
+export function fitOrder(x: ArrayLike<number>, order: ArimaOrder, method: ArimaMethod, drift = false): OrderFit {
   if (drift && order.d !== 1) throw new Error('drift needs d = 1');
   const k = order.p + order.q + (order.d === 0 || drift ? 1 : 0);
   const usable = x.length - order.d;
@@ -185,13 +182,7 @@ export function fitOrder(
   if (order.p === 0 && order.q === 0) {
     coefficients = { order, phi: [], theta: [], mean: order.d === 0 ? mean(x) : 0, sigma2: Number.NaN, retval: 1 };
   } else {
-    // `estimateOn` < length: the coefficients come from the most recent stretch only (a cheaper
-    // ML fit); the innovations below, and so the AICc, still cover all of x.
-    const from = Math.max(0, x.length - estimateOn);
-    const input =
-      drift || from > 0
-        ? Float64Array.from({ length: x.length - from }, (_, i) => x[from + i]! - slope * (from + i))
-        : x;
+    const input = drift ? Float64Array.from({ length: x.length }, (_, i) => x[i]! - slope * i) : x;
     coefficients = fitArima(input, order, method);
     if (coefficients.retval !== 1) throw new Error(`ctsa failed (code ${coefficients.retval})`);
     const all = [...coefficients.phi, ...coefficients.theta, coefficients.mean, coefficients.sigma2];
@@ -208,16 +199,12 @@ export function fitOrder(
 
 /**
  * A CSS failure worth one exact-ML retry: ctsa's own failure code (not our admissibility checks,
- * which ML would most likely trip as well) on a small pure MA order, where CSS is the weak
- * estimator. AR-only orders fail CSS only on genuinely explosive data.
+ * which ML would most likely trip as well) on a small order with more MA than AR terms, where CSS
+ * is the weak estimator. AR-only orders fail CSS only on genuinely explosive data.
  */
 function retryable(order: ArimaOrder, method: ArimaMethod, message: string): boolean {
   return (
-    method === ArimaMethod.Css &&
-    order.p === 0 &&
-    order.q > 0 &&
-    order.q <= ML_RETRY.maxQ &&
-    message.startsWith('ctsa failed')
+    method === ArimaMethod.Css && order.q > order.p && order.q <= ML_RETRY.maxQ && message.startsWith('ctsa failed')
   );
 }
 
@@ -263,7 +250,7 @@ export function stepwiseSearch(
       if (!retryable(order, method, message) || retries >= ML_RETRY.fits) return false;
       retries++;
       try {
-        const fit = fitOrder(x, order, ArimaMethod.Ml, drift, ML_RETRY.points);
+        const fit = fitOrder(x, order, ArimaMethod.Ml, drift);
         attempts.push({ order, drift, aicc: fit.aicc, retried: 'ml' });
         return consider(order, drift, fit);
       } catch (retryError) {

@@ -114,6 +114,33 @@ describe('calibrated bands', () => {
     expect(inside).toBeGreaterThan(0.75);
   });
 
+  it("is not set by a counter's reset in the fit part: the band holds about 95%, the 60-step interval too", () => {
+    // A raw counter (increments 50 +- 7) from 1e7 that restarts from zero at 350 and 1,050: the two
+    // resets made the in-sample RMS the floor, 4,000x the held-out errors' scale, and the band held every
+    // point (issue 18, the shape suite's counter-resets@1m; its 60-step interval held 14% once the floor
+    // went and the psi weights of an ARIMA without drift gave its width).
+    let inside1 = 0;
+    let inside60 = 0;
+    for (const seed of [31, 32, 33]) {
+      const r = rng(seed);
+      let c = 1e7;
+      const y = Array.from({ length: 2600 }, (_, t) => {
+        if (t === 350 || t === 1050) c = 0;
+        return (c += 50 + 7 * r.normal());
+      });
+      const model = fit(y.slice(0, 2000), minute);
+      const held = y.slice(2000, 2600);
+      const band = bandOver(model, held, 0.95);
+      expect(band.sigma).toBeLessThan(200);
+      inside1 += coverage(held, band.lower, band.upper) / 3;
+      const ahead = model.forecast(60, 0.95);
+      inside60 += coverage(held.slice(0, 60), ahead.lower, ahead.upper) / 3;
+    }
+    expect(inside1).toBeGreaterThan(0.9);
+    expect(inside1).toBeLessThan(0.98);
+    expect(inside60).toBeGreaterThan(0.85);
+  });
+
   it('widens with the horizon', () => {
     const model = fit(traffic(1440, 4), minute);
     const { lower, upper } = model.forecast(60, 0.95);

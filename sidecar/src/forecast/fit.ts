@@ -25,7 +25,15 @@ import {
   type SearchResult,
 } from './arima-order.js';
 import { ARIMA_MAX_POINTS, ArimaMethod, type ArimaOrder } from './arima-wasm.js';
-import { bandScale, empiricalCalibration, symmetricCalibration, zFor, type Calibration } from './calibration.js';
+import {
+  bandScale,
+  empiricalCalibration,
+  MIN_CALIBRATION_ERRORS,
+  quantile,
+  symmetricCalibration,
+  zFor,
+  type Calibration,
+} from './calibration.js';
 import { ForecastError } from './errors.js';
 import {
   ComposedModel,
@@ -80,8 +88,39 @@ interface Stage {
   name: string;
   family: 'arima' | 'ets';
   remainder: RemainderState;
-  /** In-sample innovation scale (normalised units). */
+  /** In-sample innovation scale (normalised units): the fit's RMS, which the burst rule and the checks read. */
   sigma: number;
+  /**
+   * The scale the one-step band's floor is measured against (calibration.ts): `sigma`, unless a few gross
+   * errors (a counter's reset, a jump of the level by thousands of its noise) dominate it; then the RMS of the
+   * other in-sample innovations. On the shape suite's counter a reset made the floor 4,000x the held-out
+   * errors' scale and the band held every point.
+   */
+  bandSigma: number;
+}
+
+/**
+ * How many times the 95% quantile of the in-sample |innovations| an error may be and still count in the
+ * scale the band's floor reads: no noise a 95% band is drawn for has a tail that long (a Cauchy's, at
+ * 0.05% of its points), so only breaks are left out: a counter's reset (10^3-10^6 times its increments'
+ * noise on the shape suite's counter), a jump of the level by orders of magnitude.
+ */
+export const GROSS_ERROR_FACTOR = 100;
+
+/** The RMS of the in-sample innovations without the gross errors (see GROSS_ERROR_FACTOR). */
+function floorSigma(absErrors: number[], rms: number): number {
+  if (absErrors.length < MIN_CALIBRATION_ERRORS) return rms;
+  const sorted = [...absErrors].sort((a, b) => a - b);
+  const limit = GROSS_ERROR_FACTOR * quantile(sorted, 0.95);
+  if (!(limit > 0) || sorted[sorted.length - 1]! <= limit) return rms;
+  let ss = 0;
+  let count = 0;
+  for (const e of sorted) {
+    if (e > limit) break;
+    ss += e * e;
+    count++;
+  }
+  return Math.sqrt(ss / count);
 }
 
 /**
@@ -216,8 +255,11 @@ function arimaStage(
     const filter = ArimaFilter.start({ ...fit.coefficients, d: order.d, ...(burst ? { burst } : {}) });
     // Gaps advance on the forecast even though ctsa saw interpolated values there; only the
     // first d + p points, before the filter can forecast, take the interpolated value.
+    const absErrors: number[] = [];
     for (let i = start; i < deseasonalised.length; i++) {
-      filter.observe(Number.isNaN(gaps[i]!) && filter.warm ? null : deseasonalised[i]!);
+      const gap = Number.isNaN(gaps[i]!);
+      const e = filter.observe(gap && filter.warm ? null : deseasonalised[i]!);
+      if (!gap && e !== null && Number.isFinite(e)) absErrors.push(Math.abs(e));
     }
     checkVariance(sigma, deseasonalised.subarray(start));
     checkBounded(filter.forecast(Math.max(60, ...periods)), deseasonalised.subarray(start));
@@ -226,6 +268,7 @@ function arimaStage(
       family: 'arima',
       remainder: { kind: 'arima', filter: filter.state() },
       sigma,
+      bandSigma: floorSigma(absErrors, sigma),
     };
   } finally {
     diagnostics.orders.push(
@@ -241,14 +284,15 @@ function arimaStage(
 function etsStage(deseasonalised: Float64Array, gaps: Float64Array, periods: number[]): Stage {
   const filter = fitSes(deseasonalised);
   let ss = 0;
-  let count = 0;
+  const absErrors: number[] = [];
   for (let i = 0; i < deseasonalised.length; i++) {
     const e = filter.observe(Number.isNaN(gaps[i]!) ? null : deseasonalised[i]!);
     if (e !== null && i > 0) {
       ss += e * e;
-      count++;
+      absErrors.push(Math.abs(e));
     }
   }
+  const count = absErrors.length;
   const sigma = Math.sqrt(ss / Math.max(1, count));
   checkVariance(sigma, deseasonalised);
   checkBounded(filter.forecast(1), deseasonalised);
@@ -257,6 +301,7 @@ function etsStage(deseasonalised: Float64Array, gaps: Float64Array, periods: num
     family: 'ets',
     remainder: { kind: 'ets', filter: filter.state() },
     sigma,
+    bandSigma: floorSigma(absErrors, sigma),
   };
 }
 
@@ -326,7 +371,7 @@ function calibrateOnTail(
   }
   return {
     remainder: stateOf(filter),
-    calibration: symmetricCalibration(errors, stage.sigma),
+    calibration: symmetricCalibration(errors, stage.bandSigma),
     points: errors.length,
     forecasts,
   };
@@ -477,7 +522,7 @@ function fitIn(data: Float64Array, spec: FitSpec, transform: TransformChoice): S
         const calibrated = calibrateOnTail(stage, tail, tailSpikes, cycles);
         const { calibration, points, forecasts } = calibrated;
         // Measured once the stage is calibrated, so a stage that fails there costs no h-step pass. The
-        // cap is an addition to a model that has served without it: never a reason to drop one.
+        // measured width is an addition to a model that has served without it: never a reason to drop one.
         let spread: Spread | undefined;
         try {
           spread = measureSpread(unfitted(stage.remainder), spreadInput);

@@ -9,7 +9,7 @@ import { bandScale, zFor, type Calibration } from './calibration.js';
 import { NaiveFilter, type NaiveState } from './naive.js';
 import type { TrustedCheck } from './seasonality.js';
 import { SesFilter, type SesState } from './ses.js';
-import { spreadCap, type Spread } from './spread.js';
+import { spreadScale, type Spread } from './spread.js';
 import { forward, inverse, type TransformChoice, type TransformKind } from './transform.js';
 import type { FittedModel, Interval, OneStepPredictor } from './types.js';
 
@@ -55,7 +55,7 @@ export interface ModelSnapshot {
   calibration: Calibration;
   /**
    * The model's own h-step errors over the recent training window, relative to its one-step errors
-   * there (spread.ts): a cap on the multi-step interval. Absent (naive fallbacks, short windows): no cap.
+   * there (spread.ts): the multi-step interval's width. Absent (naive fallbacks, short windows): the psi weights'.
    */
   spread?: Spread;
   diagnostics: FitDiagnostics;
@@ -209,11 +209,10 @@ export class ComposedModel implements FittedModel {
     const kind = this.snap.transform ?? 'none';
     for (let i = 0; i < h; i++) {
       const x = path[i]! + seasonalAt(seasonal.cycles, seasonal.position + i) + band.shift;
-      // Never narrower than the one-step band, never wider than the model's own h-step errors allow.
-      const sigma = Math.max(
-        band.sigma,
-        Math.min(band.sigma * Math.sqrt(growth[i]!), spreadCap(this.snap.spread, i + 1, band.sigma)),
-      );
+      // As wide as the model's own h-step errors were (spread.ts), where they were measured; the psi
+      // weights' growth elsewhere; never narrower than the one-step band.
+      const measured = spreadScale(this.snap.spread, i + 1, band.sigma);
+      const sigma = Math.max(band.sigma, measured ?? band.sigma * Math.sqrt(growth[i]!));
       const half = z * sigma;
       // The back-transformed centre is the median forecast; the interval maps back exactly.
       mean.push(inverse(kind, center + scale * x));

@@ -50,8 +50,10 @@ export class SesFilter {
   }
 
   /** psi_0 = 1, psi_j = alpha: var(h-step) = sigma^2 (1 + (h - 1) alpha^2). */
-  psi(h: number): number[] {
-    return Array.from({ length: h }, (_, j) => (j === 0 ? 1 : this.s.alpha));
+  psi(h: number): Float64Array {
+    const psi = new Float64Array(h).fill(this.s.alpha);
+    if (h > 0) psi[0] = 1;
+    return psi;
   }
 }
 

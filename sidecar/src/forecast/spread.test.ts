@@ -3,7 +3,7 @@ import { fitModel } from './fit.js';
 import { restoreModel } from './model.js';
 import { ArimaFilter } from './arima-filter.js';
 import { quantile, zFor } from './calibration.js';
-import { measureSpread, SPREAD_HORIZONS, spreadCap } from './spread.js';
+import { measureSpread, SPREAD_HORIZONS, spreadScale } from './spread.js';
 
 function noise(n: number, seed: number): Float64Array {
   const r = rng(seed);
@@ -35,8 +35,8 @@ describe("the model's own h-step errors", () => {
     const spread = measureSpread(walk(), noise(3000, 3))!;
     expect(spread.oneStep).toBeGreaterThan(1.2);
     expect(spread.oneStep).toBeLessThan(1.65);
-    expect(spreadCap(spread, 60, 1)).toBeGreaterThan(0.8);
-    expect(spreadCap(spread, 60, 1)).toBeLessThan(1.25);
+    expect(spreadScale(spread, 60, 1)).toBeGreaterThan(0.8);
+    expect(spreadScale(spread, 60, 1)).toBeLessThan(1.25);
   });
 
   it('are the errors of forecasts from past origins, read off the one-step innovations', () => {
@@ -89,45 +89,58 @@ describe("the model's own h-step errors", () => {
     expect(SPREAD_HORIZONS[short.sigma.length - 1]).toBe(128);
   });
 
-  it('cap nothing at one step or past the last horizon, interpolate between horizons, and scale to the one-step band', () => {
+  it('say nothing at one step or past the last horizon, interpolate between horizons, and scale to the one-step band', () => {
     // Measured at 2, 4 and 8 steps (SPREAD_HORIZONS begins 2, 4, 8).
     expect(SPREAD_HORIZONS.slice(0, 3)).toEqual([2, 4, 8]);
     const spread = { sigma: [1, 4, 16], oneStep: 0.5 };
-    expect(spreadCap(spread, 1, 1)).toBe(Number.POSITIVE_INFINITY);
-    expect(spreadCap(undefined, 30, 1)).toBe(Number.POSITIVE_INFINITY);
-    expect(spreadCap(spread, 9, 1)).toBe(Number.POSITIVE_INFINITY);
-    expect(spreadCap(spread, 2, 0.5)).toBeCloseTo(1, 12);
-    expect(spreadCap(spread, 3, 0.5)).toBeCloseTo(4 ** Math.log2(1.5), 12);
-    expect(spreadCap(spread, 4, 0.5)).toBeCloseTo(4, 12);
-    expect(spreadCap(spread, 8, 0.5)).toBeCloseTo(16, 12);
-    expect(spreadCap(spread, 8, 1)).toBeCloseTo(32, 12);
+    expect(spreadScale(spread, 1, 1)).toBeUndefined();
+    expect(spreadScale(undefined, 30, 1)).toBeUndefined();
+    expect(spreadScale(spread, 9, 1)).toBeUndefined();
+    expect(spreadScale(spread, 2, 0.5)).toBeCloseTo(1, 12);
+    expect(spreadScale(spread, 3, 0.5)).toBeCloseTo(4 ** Math.log2(1.5), 12);
+    expect(spreadScale(spread, 4, 0.5)).toBeCloseTo(4, 12);
+    expect(spreadScale(spread, 8, 0.5)).toBeCloseTo(16, 12);
+    expect(spreadScale(spread, 8, 1)).toBeCloseTo(32, 12);
   });
 });
 
-describe('the multi-step interval under the spread cap', () => {
+describe('the multi-step interval from the measured h-step errors', () => {
   // Noise around a level that shifts once: KPSS asks for a difference, yet the level stays put after.
   function shifted(seed: number): number[] {
     const r = rng(seed);
     return Array.from({ length: 3000 }, (_, i) => (i < 1200 ? 100 : 110) + 2 * r.normal());
   }
   const spec = { stepSeconds: 60, model: 'auto' as const, confidence: 0.95 };
+  const half = (b: { lower: number[]; upper: number[] }, i: number): number => (b.upper[i]! - b.lower[i]!) / 2;
 
-  it('keeps the one-step band and never widens the interval beyond the uncapped one', () => {
+  it('keeps the one-step band and the forecast, and is narrower than the psi weights say on a level that reverts', () => {
     const model = fitModel(shifted(6), spec);
     const snapshot = model.snapshot();
     expect(snapshot.spread).toBeDefined();
-    const uncapped = restoreModel({ ...snapshot, spread: undefined }).forecast(300, 0.95);
-    const capped = model.forecast(300, 0.95);
-    const half = (b: { lower: number[]; upper: number[] }, i: number): number => (b.upper[i]! - b.lower[i]!) / 2;
-    expect(half(capped, 0)).toBeCloseTo(half(uncapped, 0), 9);
+    const psiOnly = restoreModel({ ...snapshot, spread: undefined }).forecast(300, 0.95);
+    const measured = model.forecast(300, 0.95);
+    expect(half(measured, 0)).toBeCloseTo(half(psiOnly, 0), 9);
     for (let i = 0; i < 300; i++) {
-      expect(half(capped, i)).toBeLessThanOrEqual(half(uncapped, i) + 1e-9);
-      expect(half(capped, i)).toBeGreaterThanOrEqual(half(capped, 0) - 1e-9);
-      expect(capped.mean[i]).toBe(uncapped.mean[i]);
+      expect(half(measured, i)).toBeGreaterThanOrEqual(half(measured, 0) - 1e-9);
+      expect(measured.mean[i]).toBe(psiOnly.mean[i]);
     }
+    expect(half(measured, 59)).toBeLessThan(half(psiOnly, 59));
   });
 
-  it('holds a capped 60-step interval to the spread the data showed, which still covers what follows', () => {
+  it("widens past the psi weights where the model's h-step errors were wider, and uses them past the last horizon", () => {
+    const model = fitModel(shifted(9), spec);
+    const snapshot = model.snapshot();
+    const oneStep = snapshot.spread!.oneStep;
+    // Errors that grew as h (a missed drift) where the psi weights of the fitted model say far less.
+    const drifting = restoreModel({ ...snapshot, spread: { sigma: SPREAD_HORIZONS.map((h) => h * oneStep), oneStep } });
+    const band = drifting.forecast(600, 0.95);
+    expect(half(band, 59) / half(band, 0)).toBeCloseTo(60, 6);
+    const psiOnly = restoreModel({ ...snapshot, spread: undefined }).forecast(600, 0.95);
+    expect(half(band, 59)).toBeGreaterThan(half(psiOnly, 59));
+    expect(half(band, 599)).toBeCloseTo(half(psiOnly, 599), 9);
+  });
+
+  it('holds a 60-step interval to the spread the data showed, which still covers what follows', () => {
     const model = fitModel(shifted(7), spec);
     const snapshot = model.snapshot();
     const narrowed = restoreModel({ ...snapshot, spread: { sigma: SPREAD_HORIZONS.map(() => 1e-6), oneStep: 1 } });

@@ -1,23 +1,26 @@
 /**
- * A cap on the multi-step interval from the model's own h-step errors over the recent training
- * window. The model's h-step variance (psi weights times the calibrated one-step scale) assumes the
- * model is right all the way out; a differenced model of a level that in fact reverts keeps
- * widening its band as a random walk's would. On the shape suite the 60-step intervals of such fits
- * (trend + AR noise, daily @1m, NAB ec2, grok and rds) needed only 0.06-0.6 of their width for 95%
- * coverage. What the model's forecasts from past origins actually missed by, h steps out, is a width
- * a 95% interval never needs to exceed.
+ * The multi-step interval's width from the model's own h-step errors over the recent training window.
+ * The model's h-step variance (psi weights times the calibrated one-step scale) assumes the model is
+ * right all the way out. It is not: a differenced model of a level that in fact reverts keeps
+ * widening its band as a random walk's would (on the shape suite the 60-step intervals of such fits,
+ * trend + AR noise, daily @1m, NAB ec2, grok and rds, needed only 0.06-0.6 of their width for 95%
+ * coverage), and a model that misses a drift (an ARIMA without it on a counter's climb) or a level
+ * that steps errs h steps out by far more than its psi weights say (a counter's 60-step interval held
+ * 14% of what followed once its one-step band was calibrated). What the model's forecasts from past
+ * origins actually missed by, h steps out, is the width, both ways, as the one-step band is the
+ * held-out one-step errors' (until 2026-12-02 it was only a cap on the psi width: issue 18, cover18).
  *
- * The errors are read relative to the model's one-step errors measured the same way: the cap is
+ * The errors are read relative to the model's one-step errors measured the same way: the width is
  * the calibrated one-step scale times (h-step error / one-step error), both 95% quantiles of |error|
  * over the same stretch. The ratio is what carries over: the stretch mixes in-sample points (where
  * the seasonal decomposition has absorbed some noise, so every error there is smaller than it will
  * be) with the held-out tail, and may reach back to a calmer or noisier regime than the one the
- * one-step band was calibrated on. Until 2026-12-02 the cap was the spread of the values' own
+ * one-step band was calibrated on. Before that the cap was the spread of the values' own
  * h-step changes, |x_{t+h} - x_t|, in model units: the error of carrying the last value forward,
  * which counts the noise of the last value as well as that of the target, so on noise around a
  * level it was sqrt(2) too wide (60-step coverage 0.98-0.99 on NAB ec2, grok and rds).
  */
-import { quantile, zFor } from './calibration.js';
+import { zFor } from './calibration.js';
 
 /** Horizons (steps) the errors are measured at; others are interpolated between them (log-log). */
 export const SPREAD_HORIZONS: readonly number[] = [2, 4, 8, 16, 32, 64, 128, 256, 512];
@@ -25,7 +28,7 @@ export const SPREAD_HORIZONS: readonly number[] = [2, 4, 8, 16, 32, 64, 128, 256
 export const SPREAD_POINTS = 2000;
 /** Forecast origins sampled in that stretch: enough for a 95% quantile, few enough to be cheap. */
 export const SPREAD_ORIGINS = 250;
-/** Fewest errors for a horizon to be measured; longer horizons are left uncapped. */
+/** Fewest errors for a horizon to be measured; longer horizons are left to the psi weights. */
 export const SPREAD_MIN_ERRORS = 100;
 /** Points the filter runs over before the stretch, so its state has forgotten where it started. */
 const WARM_UP = 200;
@@ -43,7 +46,7 @@ export interface Spread {
    * and 100,000 of them are watched.
    */
   sigma: number[];
-  /** The one-step figure measured the same way: the cap is relative to it. */
+  /** The one-step figure measured the same way: the width is relative to it. */
   oneStep: number;
 }
 
@@ -52,16 +55,54 @@ export interface InnovationFilter {
   /** The one-step error of `value` (null on a gap), the state then moved on. */
   observe(value: number | null): number | null;
   /** Weights of past innovations in the value j steps on: x_{t+h} - f_t(h) = sum_{j<h} psi_j e_{t+h-j}. */
-  psi(h: number): number[];
+  psi(h: number): Float64Array;
 }
 
-function scaleOf(errors: number[], z: number): number {
-  return (
-    quantile(
-      errors.sort((a, b) => a - b),
-      SPREAD_LEVEL,
-    ) / z
-  );
+/**
+ * The SPREAD_LEVEL quantile of the first `count` values of `errors` over z, sorted in place. The
+ * errors are kept in typed arrays: measureSpread runs in a fit worker's first requests, and plain
+ * arrays there took the element kind of whatever the first values were (small integers on a count
+ * series, doubles elsewhere), so code V8 compiled for one kind was thrown away at the other and
+ * compiled again, 20-35 ms a time, in the first fits a request meets.
+ */
+function scaleOf(errors: Float64Array, count: number, z: number): number {
+  const sorted = errors.subarray(0, count).sort();
+  // R's type 7, as calibration.ts's quantile, on a typed array of its own so that one's feedback stays apart.
+  const h = (count - 1) * SPREAD_LEVEL;
+  const lo = Math.floor(h);
+  const hi = Math.min(count - 1, lo + 1);
+  return (sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!)) / z;
+}
+
+/**
+ * The h-step |errors| from every sampled origin, one typed array per horizon: the first counts[i]
+ * values of the i-th (`counts` is filled in; an object returned with both cost a deoptimisation
+ * at every call of a worker's first fits on a gappy series).
+ */
+function hStepErrors(
+  psi: Float64Array,
+  innovations: Float64Array,
+  x: Float64Array,
+  from: number,
+  warmFrom: number,
+  counts: Int32Array,
+): Float64Array[] {
+  const n = x.length;
+  const stride = Math.max(1, Math.floor((n - from) / SPREAD_ORIGINS));
+  const origins = Math.ceil((n - from) / stride);
+  const errors = SPREAD_HORIZONS.map(() => new Float64Array(origins));
+  for (let t = from; t < n; t += stride) {
+    if (t - warmFrom < MIN_SEEN || Number.isNaN(x[t]!)) continue;
+    for (let i = 0; i < SPREAD_HORIZONS.length; i++) {
+      const h = SPREAD_HORIZONS[i]!;
+      if (t + h >= n) break;
+      if (Number.isNaN(x[t + h]!)) continue;
+      let e = 0;
+      for (let j = 0; j < h; j++) e += psi[j]! * innovations[t + h - j]!;
+      errors[i]![counts[i]!++] = Math.abs(e);
+    }
+  }
+  return errors;
 }
 
 /**
@@ -70,14 +111,15 @@ function scaleOf(errors: number[], z: number): number {
  * innovations are collected in one pass; the error of the forecast from origin t at h steps is then
  * sum_{j<h} psi_j e_{t+h-j} exactly, for a linear filter with its coefficients fixed (a gap's
  * innovation is zero: the filter moved on its forecast), so no forecast is run from any origin.
- * Undefined when no horizon has enough errors (a short window: no cap).
+ * Undefined when no horizon has enough errors (a short window: the psi weights alone).
  */
 export function measureSpread(filter: InnovationFilter, x: Float64Array): Spread | undefined {
   const n = x.length;
   const from = Math.max(0, n - SPREAD_POINTS);
   const warmFrom = Math.max(0, from - WARM_UP);
   const innovations = new Float64Array(n);
-  const ones: number[] = [];
+  const ones = new Float64Array(n - from);
+  let oneCount = 0;
   let fed = 0;
   for (let t = warmFrom; t < n; t++) {
     const v = x[t]!;
@@ -88,30 +130,19 @@ export function measureSpread(filter: InnovationFilter, x: Float64Array): Spread
     const e = filter.observe(Number.isNaN(v) ? null : v);
     if (e === null || !Number.isFinite(e)) continue;
     innovations[t] = e;
-    if (t >= from && t - warmFrom >= MIN_SEEN) ones.push(Math.abs(e));
+    if (t >= from && t - warmFrom >= MIN_SEEN) ones[oneCount++] = Math.abs(e);
   }
-  if (ones.length < SPREAD_MIN_ERRORS) return undefined;
+  if (oneCount < SPREAD_MIN_ERRORS) return undefined;
   const psi = filter.psi(SPREAD_HORIZONS[SPREAD_HORIZONS.length - 1]!);
-  const errors = SPREAD_HORIZONS.map(() => [] as number[]);
-  const stride = Math.max(1, Math.floor((n - from) / SPREAD_ORIGINS));
-  for (let t = from; t < n; t += stride) {
-    if (t - warmFrom < MIN_SEEN || Number.isNaN(x[t]!)) continue;
-    for (let i = 0; i < SPREAD_HORIZONS.length; i++) {
-      const h = SPREAD_HORIZONS[i]!;
-      if (t + h >= n) break;
-      if (Number.isNaN(x[t + h]!)) continue;
-      let e = 0;
-      for (let j = 0; j < h; j++) e += psi[j]! * innovations[t + h - j]!;
-      errors[i]!.push(Math.abs(e));
-    }
-  }
+  const counts = new Int32Array(SPREAD_HORIZONS.length);
+  const errors = hStepErrors(psi, innovations, x, from, warmFrom, counts);
   const z = zFor(SPREAD_LEVEL);
-  const oneStep = scaleOf(ones, z);
+  const oneStep = scaleOf(ones, oneCount, z);
   if (!(oneStep > 0) || !Number.isFinite(oneStep)) return undefined;
   const sigma: number[] = [];
-  for (const e of errors) {
-    if (e.length < SPREAD_MIN_ERRORS) break;
-    const s = scaleOf(e, z);
+  for (let i = 0; i < errors.length; i++) {
+    if (counts[i]! < SPREAD_MIN_ERRORS) break;
+    const s = scaleOf(errors[i]!, counts[i]!, z);
     if (!(s > 0) || !Number.isFinite(s)) break;
     sigma.push(s);
   }
@@ -119,12 +150,13 @@ export function measureSpread(filter: InnovationFilter, x: Float64Array): Spread
 }
 
 /**
- * The cap on the h-step scale (h >= 1 steps ahead) for a model whose calibrated one-step scale is
- * `oneStepSigma`: infinite at one step, past the last measured horizon and without a spread; at
- * least the first measured scale below it; log-log interpolated between measured horizons.
+ * The h-step scale (h >= 1 steps ahead) for a model whose calibrated one-step scale is `oneStepSigma`,
+ * from its measured h-step errors: undefined at one step, past the last measured horizon and without
+ * a spread (the psi weights then say it); the first measured scale below it; log-log interpolated
+ * between measured horizons.
  */
-export function spreadCap(spread: Spread | undefined, h: number, oneStepSigma: number): number {
-  if (!spread || h <= 1) return Number.POSITIVE_INFINITY;
+export function spreadScale(spread: Spread | undefined, h: number, oneStepSigma: number): number | undefined {
+  if (!spread || h <= 1) return undefined;
   const { sigma, oneStep } = spread;
   const unit = oneStepSigma / oneStep;
   const horizons = SPREAD_HORIZONS;
@@ -134,5 +166,5 @@ export function spreadCap(spread: Spread | undefined, h: number, oneStepSigma: n
     const w = Math.log(h / horizons[i - 1]!) / Math.log(horizons[i]! / horizons[i - 1]!);
     return unit * Math.exp((1 - w) * Math.log(sigma[i - 1]!) + w * Math.log(sigma[i]!));
   }
-  return Number.POSITIVE_INFINITY;
+  return undefined;
 }
