@@ -62,12 +62,41 @@ const { restoreModel } = await import(dist('forecast/model.js'));
 // The watchers' own restore; a build from before it (the baseline) restored the snapshot as it came.
 const watchedModel = (await import(dist('watch/create.js'))).watchedModel ?? restoreModel;
 
+/**
+ * Resident bytes of the process by kind of mapping (Linux): `[heap]` is glibc's main arena (small
+ * allocations, e.g. typed arrays' backing stores under the mmap threshold); everything else anonymous
+ * is V8's heap pages, large (mmap'd) allocations and other threads' malloc arenas. Zero elsewhere.
+ */
+function residentByMapping() {
+  let brk = 0;
+  let anonymous = 0;
+  try {
+    let name = '';
+    for (const line of readFileSync('/proc/self/smaps', 'utf8').split('\n')) {
+      const header = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+      if (header) name = header[1];
+      else if (line.startsWith('Rss:') && name === '[heap]') brk += 1024 * Number(line.split(/\s+/)[1]);
+      else if (line.startsWith('Anonymous:')) anonymous += 1024 * Number(line.split(/\s+/)[1]);
+    }
+  } catch {
+    // Not Linux: the fields stay 0.
+  }
+  return { brk, anonymous };
+}
+
 function heap() {
   globalThis.gc();
   globalThis.gc();
   const h = v8.getHeapStatistics();
   const m = process.memoryUsage();
-  return { used: h.used_heap_size, external: m.external, rss: m.rss };
+  return {
+    used: h.used_heap_size,
+    heapTotal: m.heapTotal,
+    external: m.external,
+    arrayBuffers: m.arrayBuffers,
+    rss: m.rss,
+    ...residentByMapping(),
+  };
 }
 
 const spec = {
@@ -119,6 +148,7 @@ const before = heap();
 if (SNAPSHOT) v8.writeHeapSnapshot(`${SNAPSHOT}-before.heapsnapshot`);
 const watcher = new Watcher(spec, source, forecastDetectors, refits, new AnomalyLog(1000), events);
 const began = Date.now();
+const loadAtStart = os.loadavg().map((x) => Math.round(x * 10) / 10);
 for (slot = 0; slot < POINTS; slot++) {
   await watcher.step(start + slot * STEP);
   // Let every queued fit run (in this thread) before the next step, so each series has a model.
@@ -144,7 +174,16 @@ const result = {
     external: perSeries('external'),
     total: perSeries('used') + perSeries('external'),
     rss: perSeries('rss'),
+    // Where RSS went: V8's committed heap (used or not), and resident bytes of glibc's main heap
+    // (brk) against all anonymous memory.
+    heapCommitted: perSeries('heapTotal'),
+    arrayBuffers: perSeries('arrayBuffers'),
+    mallocHeapRss: perSeries('brk'),
+    anonymousRss: perSeries('anonymous'),
   },
+  rssEndMB: Math.round(after.rss / 2 ** 20),
+  loadAverageStart: loadAtStart,
+  loadAverageEnd: os.loadavg().map((x) => Math.round(x * 10) / 10),
 };
 console.log(JSON.stringify(result, null, 2));
 // Rows are kept side by side under --label (e.g. a baseline build measured with --sidecar-dist).
