@@ -485,22 +485,18 @@ export class ForecastDetector implements StreamingDetector {
         : 0;
     const recurPeriods = Math.max(this.recurMemoryPeriods, this.recurPatternPeriods);
     // The arrays sized now in one buffer (arena.ts): the training ring, the run rings, the shift's
-    // ring and the recurrence. Both arenas are slots of shared slabs, given back when this detector
-    // is collected: no array they hand out leaves it.
-    const fixed = new Arena(
-      [
-        8 * this.points.maxTraining,
-        ...SurpriseTracker.ringParts(this.points.surprise),
-        ...(shiftWindow === null ? [] : DistributionShift.parts(shiftWindow)),
-        ...(recurPeriodSeconds > 0 ? Recurrence.parts(recurPeriodSeconds, recurSliceSeconds, recurPeriods) : []),
-      ],
-      this,
-    );
+    // ring and the recurrence.
+    const fixed = new Arena([
+      8 * this.points.maxTraining,
+      ...SurpriseTracker.ringParts(this.points.surprise),
+      ...(shiftWindow === null ? [] : DistributionShift.parts(shiftWindow)),
+      ...(recurPeriodSeconds > 0 ? Recurrence.parts(recurPeriodSeconds, recurSliceSeconds, recurPeriods) : []),
+    ]);
     this.history = new HistoryRing(this.points.maxTraining, fixed);
     // The full cells of the four statistic windows (4 bytes a value) and the level window (8) in one
     // buffer, allocated when the first of them fills.
     const { historyPoints, channels } = this.points.surprise;
-    const windows = new Arena([...channels.map(() => 4 * historyPoints), 8 * historyPoints], this);
+    const windows = new Arena([...channels.map(() => 4 * historyPoints), 8 * historyPoints]);
     this.surprise = new SurpriseTracker(this.points.surprise, windows, fixed);
     this.novelty = new ValueNovelty(historyPoints, windows);
     this.change = changeHalfLife === null ? null : new ResidualCusum(changeHalfLife);

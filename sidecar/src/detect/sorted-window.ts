@@ -17,8 +17,7 @@
  *   Uint32Array of the value's single-precision bits, rounded to what is left above the slot, 4
  *   bytes a value; at a capacity of 1,000 a 14-bit mantissa, a relative error under 3.1e-5.
  */
-import { type Arena, slabPool } from './arena.js';
-import type { SlabPool } from './slab.js';
+import type { Arena } from './arena.js';
 
 export type WindowPrecision = 'double' | 'statistic';
 
@@ -28,18 +27,6 @@ const INITIAL_ROOM = 32;
 export const MAX_WINDOW_CAPACITY = 1 << 20;
 /** Largest `statistic` window: its values keep 32 - ⌈log2 capacity⌉ bits (a 12-bit mantissa at this bound). */
 export const MAX_STATISTIC_CAPACITY = 1 << 12;
-
-/**
- * The slot a window's growing cells take in a slab of their size (slab.ts), while it has one. A
- * window gives the slot back itself when its cells grow (the old cells are its own and are dropped
- * there), and through the registry if it is collected before its cells reach full size.
- */
-interface CellLease {
-  pool: SlabPool;
-  index: number;
-}
-
-const cellLeases = new FinalizationRegistry<CellLease>((lease) => lease.pool.release(lease.index));
 
 /** Scratch views for moving between a double or a single and its bits (one thread, never re-entered). */
 const f64 = new Float64Array(1);
@@ -64,15 +51,8 @@ export class SortedWindow {
   private readonly slotMask: number;
   /** `statistic` layout: single-precision bits dropped below the kept value. */
   private readonly dropBits: number;
-  /** The slab slot of the cells while they grow (windows in an arena only); null once full or without a slot. */
-  private lease: CellLease | null = null;
 
-  /**
-   * `arena`: where the full-size cells come from (one buffer for a detector's windows); else a buffer
-   * of its own. A window in an owned arena also takes its growing cells from shared slabs: freed in
-   * the malloc heap, the cells of each doubling left holes that stayed resident for good once every
-   * window had its full cells (bench/watch-memory.mjs, 16 KB a series).
-   */
+  /** `arena`: where the full-size cells come from (one buffer for a detector's windows); else a buffer of its own. */
   constructor(
     readonly capacity: number,
     precision: WindowPrecision = 'double',
@@ -94,43 +74,14 @@ export class SortedWindow {
       const cells = this.statistic ? this.arena.uint32(room) : this.arena.float64(room);
       if (cells !== null) return cells;
     }
-    if (room < this.capacity && this.arena?.pooled) {
-      const pool = slabPool((this.statistic ? 4 : 8) * room);
-      const slot = pool.acquire();
-      if (slot !== null) {
-        this.takeLease(pool, slot.index);
-        return this.statistic
-          ? new Uint32Array(slot.buffer, slot.offset, room)
-          : new Float64Array(slot.buffer, slot.offset, room);
-      }
-    }
     return this.statistic ? new Uint32Array(room) : new Float64Array(room);
-  }
-
-  private takeLease(pool: SlabPool, index: number): void {
-    if (this.lease === null) {
-      this.lease = { pool, index };
-      cellLeases.register(this, this.lease, this.lease);
-    } else {
-      this.lease.pool = pool;
-      this.lease.index = index;
-    }
   }
 
   /** Doubles the cells (up to the capacity) when they are full and the window is not. */
   private grow(): void {
-    const held = this.lease === null ? null : { pool: this.lease.pool, index: this.lease.index };
     const cells = this.allocate(Math.min(this.capacity, 2 * this.cells.length));
     cells.set(this.cells);
     this.cells = cells;
-    if (held === null) return;
-    // The old cells were this window's alone and are dropped now: their slot can go to another window.
-    held.pool.release(held.index);
-    if (this.lease!.pool === held.pool && this.lease!.index === held.index) {
-      // The new cells did not come from a slab: nothing is leased any more.
-      cellLeases.unregister(this.lease!);
-      this.lease = null;
-    }
   }
 
   get size(): number {
