@@ -107,10 +107,13 @@ interface Stage {
  */
 export const GROSS_ERROR_FACTOR = 100;
 
-/** The RMS of the in-sample innovations without the gross errors (see GROSS_ERROR_FACTOR). */
+/**
+ * The RMS of the in-sample innovations without the gross errors (see GROSS_ERROR_FACTOR). Sorts
+ * `absErrors` in place: each caller collects them for this alone.
+ */
 function floorSigma(absErrors: number[], rms: number): number {
   if (absErrors.length < MIN_CALIBRATION_ERRORS) return rms;
-  const sorted = [...absErrors].sort((a, b) => a - b);
+  const sorted = absErrors.sort((a, b) => a - b);
   const limit = GROSS_ERROR_FACTOR * quantile(sorted, 0.95);
   if (!(limit > 0) || sorted[sorted.length - 1]! <= limit) return rms;
   let ss = 0;
