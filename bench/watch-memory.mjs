@@ -9,8 +9,10 @@
  * measures what a series costs after hours.
  *
  * Usage: node bench/watch-memory.mjs [--series N] [--points P] [--skip-build] [--sidecar-dist DIR] [--label NAME]
- *                                    [--heap-snapshot PREFIX]
- * Writes its row, under --label (default `current`), into bench/results/watch-memory.json.
+ *                                    [--heap-snapshot PREFIX] [--results FILE]
+ * Writes its row, under --label (default `current`), into bench/results/watch-memory.json (or --results FILE).
+ * V8 flags given to node (`node --max-semi-space-size=4 bench/watch-memory.mjs`) and the environment (e.g.
+ * MALLOC_ARENA_MAX) reach the measuring process, and are recorded in the row.
  * --heap-snapshot writes PREFIX-before.heapsnapshot and PREFIX-after.heapsnapshot (Chrome DevTools'
  * format) around the measurement, to see which objects a series' bytes are.
  */
@@ -70,18 +72,45 @@ const watchedModel = (await import(dist('watch/create.js'))).watchedModel ?? res
 function residentByMapping() {
   let brk = 0;
   let anonymous = 0;
+  let v8Pages = 0;
+  let threadArenas = 0;
   try {
-    let name = '';
+    const mappings = [];
+    let current = null;
     for (const line of readFileSync('/proc/self/smaps', 'utf8').split('\n')) {
-      const header = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
-      if (header) name = header[1];
-      else if (line.startsWith('Rss:') && name === '[heap]') brk += 1024 * Number(line.split(/\s+/)[1]);
-      else if (line.startsWith('Anonymous:')) anonymous += 1024 * Number(line.split(/\s+/)[1]);
+      const header = /^([0-9a-f]+)-([0-9a-f]+) (\S+) \S+ \S+ \S+\s*(.*)$/.exec(line);
+      if (header) {
+        current = { start: parseInt(header[1], 16), end: parseInt(header[2], 16), perms: header[3], name: header[4] };
+        current.rss = 0;
+        current.anonymous = 0;
+        mappings.push(current);
+      } else if (current && line.startsWith('Rss:')) current.rss = 1024 * Number(line.split(/\s+/)[1]);
+      else if (current && line.startsWith('Anonymous:')) current.anonymous = 1024 * Number(line.split(/\s+/)[1]);
+    }
+    const ARENA = 64 * 2 ** 20;
+    for (const [i, m] of mappings.entries()) {
+      anonymous += m.anonymous;
+      if (m.name === '[heap]') brk += m.rss;
+      else if (m.name !== '' || m.anonymous === 0) continue;
+      // glibc's thread arenas are 64 MB reservations on a 64 MB boundary, read-write up to what is in use.
+      else if (m.start % ARENA === 0 && (mappings[i + 1]?.end ?? m.end) - m.start <= ARENA && m.perms.startsWith('rw'))
+        threadArenas += m.anonymous;
+      // V8's pages are 256 KB chunks on a 256 KB boundary (a large object's chunk is larger, on the same boundary).
+      else if (m.start % 2 ** 18 === 0 && m.perms.startsWith('rw')) v8Pages += m.anonymous;
     }
   } catch {
     // Not Linux: the fields stay 0.
   }
-  return { brk, anonymous };
+  return { brk, anonymous, v8Pages, threadArenas };
+}
+
+/** Each V8 space's used, committed and physically resident bytes. */
+function spaces() {
+  const out = {};
+  for (const s of v8.getHeapSpaceStatistics()) {
+    out[s.space_name] = { used: s.space_used_size, committed: s.space_size, physical: s.physical_space_size };
+  }
+  return out;
 }
 
 function heap() {
@@ -95,6 +124,8 @@ function heap() {
     external: m.external,
     arrayBuffers: m.arrayBuffers,
     rss: m.rss,
+    physical: h.total_physical_size,
+    spaces: spaces(),
     ...residentByMapping(),
   };
 }
@@ -155,6 +186,8 @@ for (slot = 0; slot < POINTS; slot++) {
   while (refits.queued > 0 || refits.inFlight > 0) await nextTurn();
 }
 const seconds = (Date.now() - began) / 1000;
+// What the process held with the garbage of its last steps, before the collection the figures are taken after.
+const rssUncollectedMB = Math.round(process.memoryUsage().rss / 2 ** 20);
 const after = heap();
 if (SNAPSHOT) v8.writeHeapSnapshot(`${SNAPSHOT}-after.heapsnapshot`);
 const state = watcher.state();
@@ -169,6 +202,8 @@ const result = {
   trainPoints: TRAIN_POINTS,
   modelled: state.present,
   seconds: Math.round(seconds),
+  // The process' CPU over the whole run (both threads of work: the steps and the in-thread fits, and GC).
+  cpuSeconds: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1e6),
   bytesPerSeries: {
     heap: perSeries('used'),
     external: perSeries('external'),
@@ -180,14 +215,32 @@ const result = {
     arrayBuffers: perSeries('arrayBuffers'),
     mallocHeapRss: perSeries('brk'),
     anonymousRss: perSeries('anonymous'),
+    // V8's resident pages, and glibc's thread arenas (V8's helper threads' mallocs), from the mappings.
+    heapPhysical: perSeries('physical'),
+    v8PagesRss: perSeries('v8Pages'),
+    threadArenasRss: perSeries('threadArenas'),
   },
+  // Per V8 space, bytes a series: used / committed / resident.
+  spacesPerSeries: Object.fromEntries(
+    Object.keys(after.spaces).map((name) => {
+      const delta = (key) => Math.round((after.spaces[name][key] - (before.spaces[name]?.[key] ?? 0)) / SERIES);
+      return [name, { used: delta('used'), committed: delta('committed'), physical: delta('physical') }];
+    }),
+  ),
+  nodeFlags: process.execArgv.filter((a) => a !== '--expose-gc'),
+  mallocEnv: Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('MALLOC_'))),
   rssEndMB: Math.round(after.rss / 2 ** 20),
+  rssUncollectedMB,
+  rssPeakMB: Math.round(process.resourceUsage().maxRSS / 1024),
   loadAverageStart: loadAtStart,
   loadAverageEnd: os.loadavg().map((x) => Math.round(x * 10) / 10),
 };
 console.log(JSON.stringify(result, null, 2));
 // Rows are kept side by side under --label (e.g. a baseline build measured with --sidecar-dist).
-const out = path.join(ROOT, 'bench/results/watch-memory.json');
+const out = (() => {
+  const i = args.indexOf('--results');
+  return i >= 0 && args[i + 1] ? path.resolve(args[i + 1]) : path.join(ROOT, 'bench/results/watch-memory.json');
+})();
 let rows = {};
 try {
   rows = JSON.parse(readFileSync(out, 'utf8')).rows ?? {};
