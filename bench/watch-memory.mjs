@@ -101,7 +101,22 @@ function residentByMapping() {
   } catch {
     // Not Linux: the fields stay 0.
   }
-  return { brk, anonymous, v8Pages, threadArenas };
+  return { brk, anonymous, v8Pages, threadArenas, ...rssByKind() };
+}
+
+/** The kernel's own split of RSS (Linux): anonymous, file-backed and shared-memory pages. */
+function rssByKind() {
+  const kinds = { rssAnon: 0, rssFile: 0, rssShmem: 0 };
+  try {
+    for (const line of readFileSync('/proc/self/status', 'utf8').split('\n')) {
+      const [name, kb] = line.split(/:\s+/);
+      const key = { RssAnon: 'rssAnon', RssFile: 'rssFile', RssShmem: 'rssShmem' }[name];
+      if (key) kinds[key] = 1024 * parseInt(kb, 10);
+    }
+  } catch {
+    // Not Linux.
+  }
+  return kinds;
 }
 
 /** Each V8 space's used, committed and physically resident bytes. */
@@ -219,6 +234,10 @@ const result = {
     heapPhysical: perSeries('physical'),
     v8PagesRss: perSeries('v8Pages'),
     threadArenasRss: perSeries('threadArenas'),
+    // The kernel's counters behind RSS (/proc/self/status).
+    rssAnon: perSeries('rssAnon'),
+    rssFile: perSeries('rssFile'),
+    rssShmem: perSeries('rssShmem'),
   },
   // Per V8 space, bytes a series: used / committed / resident.
   spacesPerSeries: Object.fromEntries(
