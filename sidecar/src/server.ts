@@ -1,5 +1,6 @@
 import { buildApp } from './app.js';
 import { ConfigError, isLoopback, loadConfig, type Config } from './config.js';
+import { applyHeapFlags } from './heap-flags.js';
 import { warmBeforeListening } from './http/warm-up.js';
 
 function readConfig(): Config {
@@ -15,6 +16,7 @@ function readConfig(): Config {
 }
 
 async function main(): Promise<void> {
+  applyHeapFlags();
   const config = readConfig();
   let host = config.host;
   const unauthenticated = config.apiToken === undefined;
