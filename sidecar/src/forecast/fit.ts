@@ -19,6 +19,7 @@ import { mstl } from './mstl.js';
 import {
   differencingOrder,
   fitOrder,
+  overDifferenced,
   SEARCH_MAX_FITS,
   stepwiseSearch,
   type OrderAttempt,
@@ -181,16 +182,26 @@ function chooseArima(
   searchFits: number = SEARCH_MAX_FITS,
 ): SearchResult & { start: number } {
   const d = choice === 'auto' ? differencingOrder(recent) : choice.d;
-  const tail = Math.min(d === 0 ? ARIMA_TAIL.stationary : ARIMA_TAIL.differenced, ARIMA_MAX_POINTS);
-  const start = Math.max(0, deseasonalised.length - tail);
-  const searchTail = d === 0 ? SEARCH_TAIL.stationary : SEARCH_TAIL.differenced;
-  const segment = deseasonalised.subarray(Math.max(start, deseasonalised.length - searchTail));
+  const stretch = (order: number): { start: number; segment: Float64Array } => {
+    const tail = Math.min(order === 0 ? ARIMA_TAIL.stationary : ARIMA_TAIL.differenced, ARIMA_MAX_POINTS);
+    const start = Math.max(0, deseasonalised.length - tail);
+    const searchTail = order === 0 ? SEARCH_TAIL.stationary : SEARCH_TAIL.differenced;
+    return { start, segment: deseasonalised.subarray(Math.max(start, deseasonalised.length - searchTail)) };
+  };
+  const { start, segment } = stretch(d);
   let best: SearchResult | undefined;
   if (choice === 'auto') {
     // Candidates are compared by true CSS (milliseconds each). Exact ML costs 10-100x more and is
     // spent only when no candidate converged under CSS, which happens near unit roots.
     best = stepwiseSearch(segment, d, ArimaMethod.Css, attempts, searchFits);
     if (!best) best = stepwiseSearch(segment, d, ArimaMethod.Ml, attempts, 2);
+    if (d === 1 && overDifferenced(attempts)) {
+      // The likelihood put the differenced level's MA(1) on its unit root: the level does not wander,
+      // whatever KPSS said, and a differenced model would carry the last points' noise over the horizon.
+      const level = stretch(0);
+      const stationary = stepwiseSearch(level.segment, 0, ArimaMethod.Css, attempts, searchFits);
+      if (stationary) return { ...stationary, start: level.start };
+    }
   } else {
     for (const method of [ArimaMethod.Css, ArimaMethod.Ml]) {
       try {
