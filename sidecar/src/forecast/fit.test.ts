@@ -141,6 +141,29 @@ describe('calibrated bands', () => {
     expect(inside60).toBeGreaterThan(0.85);
   });
 
+  it('reads the one-step band off errors the coefficients never saw: the held-out tail moves the band, not the fit', () => {
+    // The last 20% of the window (500 of 2,500 points) is held out. With the order fixed, no choice reads
+    // it (the unit-root test, which does, is skipped), so the coefficients must not depend on it; the
+    // band must, since its errors are read there (issue 18, cover19: no look-ahead into the calibration).
+    // The second window's tail is another process (AR -0.6, three times the noise): a fit that saw it
+    // would move its coefficients by far more than the optimiser's tolerance (the scaling, read on the
+    // whole window, differs, so they agree to about 1e-5, not to the last digit).
+    const calm = arma(2500, 7);
+    const other = arma(500, 8, { phi: -0.6, theta: 0, sd: 3 });
+    const noisy = calm.map((v, i) => (i < 2000 ? v : other[i - 2000]!));
+    const order: FitSpec = { ...minute, model: { p: 1, d: 0, q: 1 } };
+    const a = fitModel(calm, order).snapshot();
+    const b = fitModel(noisy, order).snapshot();
+    if (a.remainder.kind !== 'arima' || b.remainder.kind !== 'arima') throw new Error('expected ARIMA fits');
+    const { phi: phiA, theta: thetaA } = a.remainder.filter.params;
+    const { phi: phiB, theta: thetaB } = b.remainder.filter.params;
+    expect(phiB[0]!).toBeCloseTo(phiA[0]!, 4);
+    expect(thetaB[0]!).toBeCloseTo(thetaA[0]!, 4);
+    const sigmaA = fit(calm, order).sigma;
+    const sigmaB = fit(noisy, order).sigma;
+    expect(sigmaB / sigmaA).toBeGreaterThan(3);
+  });
+
   it('widens with the horizon', () => {
     const model = fit(traffic(1440, 4), minute);
     const { lower, upper } = model.forecast(60, 0.95);

@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+// Coverage of NTMA's nominal 95% bands on the shape suite's synthetic shapes at origins of random phase. The
+// suite (shapes.mjs) fits every shape at a fixed training length, so a shape whose breaks come on a fixed
+// schedule (level steps: a jump at t mod 400 = 200; counter resets: a reset at t mod 700 = 350) never has one
+// inside its 60-step horizon, and an interval calibrated for breaks at their real rate holds more there than
+// 95%. Here each origin cuts the shape's training length out of a longer series at an offset drawn uniformly
+// over 2,800 steps (a whole number of both schedules), with seeds other than the suite's, and the one-step band
+// and 60-step interval are scored on the 60 points after it; the 60-step coverage is also given by thirds of
+// the horizon. NTMA only, fitted in-process as the suite's NTMA runner fits (transform and alternation 'auto').
+//
+//   node bench/forecast-peers/random-origins.mjs [--origins 40] [--only level-steps@1m,counter-resets@1m] [--seed 1]
+//
+// Needs the compiled sidecar (npm run build -w sidecar).
+import { SYNTHETIC_SHAPES, rng } from './shape-series.mjs';
+
+const { fitModel } = await import(new URL('../../sidecar/dist/forecast/fit.js', import.meta.url).href);
+const { bandOver } = await import(new URL('../../sidecar/dist/forecast/bands.js', import.meta.url).href);
+
+const argv = process.argv.slice(2);
+const option = (name, fallback) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : fallback;
+};
+const origins = Number(option('origins', '40'));
+const only = option('only', 'level-steps@1m,counter-resets@1m').split(',');
+const seed = Number(option('seed', '1'));
+const HORIZON = 60;
+const PHASES = 2800;
+const LEVEL = 0.95;
+
+const tally = () => ({ n: 0, inside: 0 });
+const cover = (c) => (c.n === 0 ? '-' : (c.inside / c.n).toFixed(3));
+const count = (c, v, lo, hi) => {
+  c.n++;
+  if (v >= lo && v <= hi) c.inside++;
+};
+
+console.log(
+  `| shape | origins | 1-step cover | 60-step cover | 60-step, steps 1-20 / 21-40 / 41-60 | 60-step, seasonal models (origins) / others (origins) |`,
+);
+console.log('|---|---|---|---|---|---|');
+for (const shape of SYNTHETIC_SHAPES) {
+  if (!only.includes(shape.name)) continue;
+  const draw = rng(seed);
+  const one = tally();
+  const multi = tally();
+  const thirds = [tally(), tally(), tally()];
+  // Split by whether the model took a season: a break schedule read as a season is the model's choice, not its interval.
+  const seasonal = { ...tally(), origins: 0 };
+  const other = { ...tally(), origins: 0 };
+  for (let k = 0; k < origins; k++) {
+    const offset = Math.floor(draw.uniform() * PHASES);
+    // Seeds 500,001 and up: the suite's are 1,007-8,007 (origin k: 1000 (k + 1) + 7).
+    const y = shape.make(offset + shape.train + HORIZON, 500001 + 1000 * seed + k);
+    const train = y.slice(offset, offset + shape.train);
+    const future = y.slice(offset + shape.train);
+    const model = fitModel(train, {
+      stepSeconds: shape.step,
+      model: 'auto',
+      confidence: LEVEL,
+      transform: 'auto',
+      alternation: 'auto',
+    });
+    const band = bandOver(model, future, LEVEL);
+    const interval = model.forecast(HORIZON, LEVEL);
+    const split = /mstl\[/.test(model.name) ? seasonal : other;
+    split.origins++;
+    future.forEach((v, i) => {
+      count(one, v, band.lower[i], band.upper[i]);
+      count(multi, v, interval.lower[i], interval.upper[i]);
+      count(thirds[Math.floor((3 * i) / HORIZON)], v, interval.lower[i], interval.upper[i]);
+      count(split, v, interval.lower[i], interval.upper[i]);
+    });
+  }
+  console.log(
+    `| ${shape.name} | ${origins} | ${cover(one)} | ${cover(multi)} | ${thirds.map(cover).join(' / ')} | ` +
+      `${cover(seasonal)} (${seasonal.origins}) / ${cover(other)} (${other.origins}) |`,
+  );
+}
