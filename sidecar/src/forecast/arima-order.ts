@@ -197,7 +197,12 @@ export function fitOrder(x: ArrayLike<number>, order: ArimaOrder, method: ArimaM
   if (order.p === 0 && order.q === 0) {
     coefficients = { order, phi: [], theta: [], mean: order.d === 0 ? mean(x) : 0, sigma2: Number.NaN, retval: 1 };
   } else {
-    const input = drift ? Float64Array.from({ length: x.length }, (_, i) => x[i]! - slope * i) : x;
+    let input = x;
+    if (drift) {
+      const detrended = new Float64Array(x.length);
+      for (let i = 0; i < x.length; i++) detrended[i] = x[i]! - slope * i;
+      input = detrended;
+    }
     coefficients = fitArima(input, order, method);
     if (coefficients.retval !== 1) throw new Error(`ctsa failed (code ${coefficients.retval})`);
     const all = [...coefficients.phi, ...coefficients.theta, coefficients.mean, coefficients.sigma2];

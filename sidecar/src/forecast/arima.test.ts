@@ -65,6 +65,29 @@ describe('ARIMA one-step filter', () => {
     }
   });
 
+  it.each([
+    [{ p: 2, d: 1, q: 2 }, ArimaMethod.Css, true],
+    [{ p: 3, d: 1, q: 1 }, ArimaMethod.Css, true],
+    [{ p: 1, d: 0, q: 1 }, ArimaMethod.Css, false],
+    [{ p: 0, d: 1, q: 2 }, ArimaMethod.Ml, true],
+  ])(
+    "calls ctsa with the bytes the package's own train() gives it: the same coefficients to the bit (%j)",
+    (order, method, typed) => {
+      const noise = arma(1500, 23, { phi: 0.5, theta: -0.3, mean: 0 });
+      let level = 40;
+      const values = order.d === 0 ? noise.map((e) => e + 40) : noise.map((e) => (level += e));
+      // The search hands ctsa a typed subarray, the outright orders a plain array.
+      const y = typed ? Float64Array.from([0, ...values, 0]).subarray(1, values.length + 1) : values;
+      expect(fitArima(y, order, method)).toEqual(arimaPackageForecast(y, order, method, 1).coefficients);
+    },
+  );
+
+  it('refuses a series too short for the order before ctsa sees it, as the package does', () => {
+    expect(() => fitArima([1, 3, 2, 4, 3, 5, 4, 6, 5], { p: 1, d: 0, q: 0 }, ArimaMethod.Css)).toThrow(
+      'Series too short (9 values). Minimum length for these parameters is 10',
+    );
+  });
+
   it("fits the same CSS coefficients as R's Arima(method = 'CSS')", () => {
     for (const c of reference.arima) {
       const fitted = fitArima(c.values, orderOf(c.order), ArimaMethod.Css);

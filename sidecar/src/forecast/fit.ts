@@ -30,7 +30,6 @@ import {
   bandScale,
   empiricalCalibration,
   MIN_CALIBRATION_ERRORS,
-  quantile,
   symmetricCalibration,
   zFor,
   type Calibration,
@@ -109,22 +108,28 @@ interface Stage {
 export const GROSS_ERROR_FACTOR = 100;
 
 /**
- * The RMS of the in-sample innovations without the gross errors (see GROSS_ERROR_FACTOR). Sorts
- * `absErrors` in place: each caller collects them for this alone.
+ * The RMS of the in-sample innovations without the gross errors (see GROSS_ERROR_FACTOR), from the
+ * first `count` of `absErrors`, which it sorts in place: each caller collects them for this alone, in a
+ * typed array (numeric sort without a comparator; calibration.ts's type-7 quantile, computed here so
+ * that its feedback stays with its own callers' arrays).
  */
-function floorSigma(absErrors: number[], rms: number): number {
-  if (absErrors.length < MIN_CALIBRATION_ERRORS) return rms;
-  const sorted = absErrors.sort((a, b) => a - b);
-  const limit = GROSS_ERROR_FACTOR * quantile(sorted, 0.95);
-  if (!(limit > 0) || sorted[sorted.length - 1]! <= limit) return rms;
+function floorSigma(absErrors: Float64Array, count: number, rms: number): number {
+  if (count < MIN_CALIBRATION_ERRORS) return rms;
+  const sorted = absErrors.subarray(0, count).sort();
+  const h = (count - 1) * 0.95;
+  const lo = Math.floor(h);
+  const hi = Math.min(count - 1, lo + 1);
+  const limit = GROSS_ERROR_FACTOR * (sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!));
+  if (!(limit > 0) || sorted[count - 1]! <= limit) return rms;
   let ss = 0;
-  let count = 0;
-  for (const e of sorted) {
+  let kept = 0;
+  for (let i = 0; i < count; i++) {
+    const e = sorted[i]!;
     if (e > limit) break;
     ss += e * e;
-    count++;
+    kept++;
   }
-  return Math.sqrt(ss / count);
+  return Math.sqrt(ss / kept);
 }
 
 /**
@@ -310,11 +315,12 @@ function arimaStage(
     const filter = ArimaFilter.start({ ...fit.coefficients, d: order.d, ...(burst ? { burst } : {}) });
     // Gaps advance on the forecast even though ctsa saw interpolated values there; only the
     // first d + p points, before the filter can forecast, take the interpolated value.
-    const absErrors: number[] = [];
+    const absErrors = new Float64Array(deseasonalised.length - start);
+    let count = 0;
     for (let i = start; i < deseasonalised.length; i++) {
       const gap = Number.isNaN(gaps[i]!);
       const e = filter.observe(gap && filter.warm ? null : deseasonalised[i]!);
-      if (!gap && e !== null && Number.isFinite(e)) absErrors.push(Math.abs(e));
+      if (!gap && e !== null && Number.isFinite(e)) absErrors[count++] = Math.abs(e);
     }
     checkVariance(sigma, deseasonalised.subarray(start));
     checkBounded(filter.forecast(Math.max(60, ...periods)), deseasonalised.subarray(start));
@@ -323,7 +329,7 @@ function arimaStage(
       family: 'arima',
       remainder: { kind: 'arima', filter: filter.state() },
       sigma,
-      bandSigma: floorSigma(absErrors, sigma),
+      bandSigma: floorSigma(absErrors, count, sigma),
     };
   } finally {
     diagnostics.orders.push(
@@ -339,15 +345,15 @@ function arimaStage(
 function etsStage(deseasonalised: Float64Array, gaps: Float64Array, periods: number[]): Stage {
   const filter = fitSes(deseasonalised);
   let ss = 0;
-  const absErrors: number[] = [];
+  const absErrors = new Float64Array(deseasonalised.length);
+  let count = 0;
   for (let i = 0; i < deseasonalised.length; i++) {
     const e = filter.observe(Number.isNaN(gaps[i]!) ? null : deseasonalised[i]!);
     if (e !== null && i > 0) {
       ss += e * e;
-      absErrors.push(Math.abs(e));
+      absErrors[count++] = Math.abs(e);
     }
   }
-  const count = absErrors.length;
   const sigma = Math.sqrt(ss / Math.max(1, count));
   checkVariance(sigma, deseasonalised);
   checkBounded(filter.forecast(1), deseasonalised);
@@ -356,7 +362,7 @@ function etsStage(deseasonalised: Float64Array, gaps: Float64Array, periods: num
     family: 'ets',
     remainder: { kind: 'ets', filter: filter.state() },
     sigma,
-    bandSigma: floorSigma(absErrors, sigma),
+    bandSigma: floorSigma(absErrors, count, sigma),
   };
 }
 
