@@ -226,7 +226,9 @@ function chooseArima(
     }
   }
   if (!best) throw new Error(`no ARIMA order converged (${attempts.length} tried)`);
-  return { ...best, start };
+  // A literal, not a spread: the spread's clone of the search result took another map in a warmed worker's first
+  // fits, and arimaStage, compiled for the one it had seen, was thrown away and compiled again (15-45 ms).
+  return { order: best.order, drift: best.drift, fit: best.fit, start };
 }
 
 /**
@@ -367,6 +369,20 @@ function etsStage(deseasonalised: Float64Array, gaps: Float64Array, periods: num
 }
 
 /**
+ * The last cycle of each seasonal component, what the model carries forward. A loop rather than a
+ * `map` callback: a closure that runs once or twice per fit had no type feedback yet after the warm-up,
+ * and the function TurboFan had inlined it into was thrown away at a worker's first requests.
+ */
+function lastCycles(seasonals: Float64Array[], periods: number[]): number[][] {
+  const cycles: number[][] = [];
+  for (let i = 0; i < seasonals.length; i++) {
+    const s = seasonals[i]!;
+    cycles.push(Array.from(s.subarray(s.length - periods[i]!)));
+  }
+  return cycles;
+}
+
+/**
  * The seasons decomposed again over the whole window, held-out tail included, and the fitted
  * ARIMA (coefficients unchanged) run over the new seasonally adjusted values. The held-out split
  * was for choosing and calibrating the model; the forecast should start from seasons that have
@@ -379,7 +395,7 @@ function redecomposed(
   params: ArimaParams,
 ): { cycles: number[][]; remainder: RemainderState } {
   const again = mstl(whole, periods);
-  const cycles = again.seasonals.map((s, i) => Array.from(s.subarray(s.length - again.periods[i]!)));
+  const cycles = lastCycles(again.seasonals, again.periods);
   const tail = Math.min(params.d === 0 ? ARIMA_TAIL.stationary : ARIMA_TAIL.differenced, ARIMA_MAX_POINTS);
   const filter = ArimaFilter.start(params);
   for (let i = Math.max(0, whole.length - tail); i < whole.length; i++) {
@@ -551,7 +567,7 @@ function fitIn(data: Float64Array, spec: FitSpec, transform: TransformChoice): S
     diagnostics.periods = checks;
     const { periods, seasonals, deseasonalised } = decomposition;
     if (periods.length > 0) naiveLag = periods[0]!;
-    const cycles = seasonals.map((s, i) => Array.from(s.subarray(s.length - periods[i]!)));
+    const cycles = lastCycles(seasonals, periods);
     // The deseasonalised series carried through the held-out tail, for the unit-root test only.
     const filledTail = fillGaps(Float64Array.from(tail, (v, k) => (tailSpikes.has(k) ? Number.NaN : v)));
     const recent = new Float64Array(n);
