@@ -90,9 +90,22 @@ export function rootsOutsideUnitCircle(a: readonly number[], limit = MAX_REFLECT
  * so the filter diverges after the fit even though its first forecasts look fine.
  */
 export function checkAdmissible(phi: readonly number[], theta: readonly number[]): void {
-  if (!rootsOutsideUnitCircle(phi)) throw new Error(`non-stationary AR part (phi ${fmt(phi)})`);
+  if (!rootsOutsideUnitCircle(phi)) throw new InadmissibleFit(`non-stationary AR part (phi ${fmt(phi)})`, theta);
   // 1 + sum theta_j z^j = 1 - sum (-theta_j) z^j.
-  if (!rootsOutsideUnitCircle(theta.map((t) => -t))) throw new Error(`non-invertible MA part (theta ${fmt(theta)})`);
+  if (!rootsOutsideUnitCircle(theta.map((t) => -t))) {
+    throw new InadmissibleFit(`non-invertible MA part (theta ${fmt(theta)})`, theta);
+  }
+}
+
+/** A fit refused by checkAdmissible, with the MA coefficients it landed on. */
+export class InadmissibleFit extends Error {
+  constructor(
+    message: string,
+    readonly theta: readonly number[],
+  ) {
+    super(message);
+    this.name = 'InadmissibleFit';
+  }
 }
 
 function fmt(v: readonly number[]): string {
@@ -115,6 +128,8 @@ export interface OrderAttempt {
   aicc?: number;
   /** Set when the coefficients came from the exact-ML retry of a failed CSS fit. */
   retried?: 'ml';
+  /** Set when that retry put an MA(1) of the differences on its unit root (see overDifferenced). */
+  maUnitRoot?: true;
 }
 
 /**
@@ -182,7 +197,12 @@ export function fitOrder(x: ArrayLike<number>, order: ArimaOrder, method: ArimaM
   if (order.p === 0 && order.q === 0) {
     coefficients = { order, phi: [], theta: [], mean: order.d === 0 ? mean(x) : 0, sigma2: Number.NaN, retval: 1 };
   } else {
-    const input = drift ? Float64Array.from({ length: x.length }, (_, i) => x[i]! - slope * i) : x;
+    let input = x;
+    if (drift) {
+      const detrended = new Float64Array(x.length);
+      for (let i = 0; i < x.length; i++) detrended[i] = x[i]! - slope * i;
+      input = detrended;
+    }
     coefficients = fitArima(input, order, method);
     if (coefficients.retval !== 1) throw new Error(`ctsa failed (code ${coefficients.retval})`);
     const all = [...coefficients.phi, ...coefficients.theta, coefficients.mean, coefficients.sigma2];
@@ -254,7 +274,13 @@ export function stepwiseSearch(
         attempts.push({ order, drift, aicc: fit.aicc, retried: 'ml' });
         return consider(order, drift, fit);
       } catch (retryError) {
-        attempts.push({ order, drift, error: `ml retry: ${(retryError as Error).message}`, retried: 'ml' });
+        attempts.push({
+          order,
+          drift,
+          error: `ml retry: ${(retryError as Error).message}`,
+          retried: 'ml',
+          ...(onMaUnitRoot(order, drift, retryError) ? { maUnitRoot: true as const } : {}),
+        });
       }
     }
     return false;
@@ -291,4 +317,35 @@ export function stepwiseSearch(
     }
   }
   return best;
+}
+
+/**
+ * True when the exact-ML fit of (0,1,1) without drift put its MA coefficient on -1, the root of
+ * 1 + theta z at z = 1. Differencing then cancels against the MA factor: (1 - B)(1 - B)^-1 leaves
+ * the undifferenced series as white noise around a constant, i.e. the differencing was not needed.
+ * ML's estimate of a unit MA root "piles up" exactly there when the level does not wander (it is
+ * the likelihood's own maximum at the boundary, not an optimiser's accident), while a level that
+ * does wander, however slowly under its noise, keeps theta inside. KPSS (the LM test of that same
+ * hypothesis, theta = -1) rejects a stationary series 5% of the time by design and more often once
+ * MSTL has left a little of a season in the remainder; this is the likelihood's second opinion.
+ * Only that order is read: with drift, theta = -1 is a linear trend, which an undifferenced model
+ * without one would lose; with AR or more MA terms a factor near (1 - B) in the MA part is common
+ * to a wandering level under AR noise too (a random-walk level far quieter than its noise: daily
+ * traffic on the shape suite), where dropping the difference cost 60-step accuracy.
+ */
+function onMaUnitRoot(order: ArimaOrder, drift: boolean, error: unknown): boolean {
+  return (
+    order.p === 0 &&
+    order.d === 1 &&
+    order.q === 1 &&
+    !drift &&
+    error instanceof InadmissibleFit &&
+    error.theta.length === 1 &&
+    error.theta[0]! <= -MAX_REFLECTION
+  );
+}
+
+/** Whether a d = 1 search met the MA unit root of onMaUnitRoot: the caller should search d = 0 instead. */
+export function overDifferenced(attempts: readonly OrderAttempt[]): boolean {
+  return attempts.some((a) => a.maUnitRoot === true);
 }

@@ -1,7 +1,15 @@
 import { reference } from './__fixtures__/reference.js';
 import { arma, rng } from './__fixtures__/simulate.js';
 import { ArimaFilter } from './arima-filter.js';
-import { kpssStatistic, ML_RETRY, SEARCH_MAX_FITS, stepwiseSearch, type OrderAttempt } from './arima-order.js';
+import {
+  differencingOrder,
+  kpssStatistic,
+  ML_RETRY,
+  overDifferenced,
+  SEARCH_MAX_FITS,
+  stepwiseSearch,
+  type OrderAttempt,
+} from './arima-order.js';
 import { arimaPackageForecast, ArimaMethod, fitArima, type ArimaOrder } from './arima-wasm.js';
 import { zFor } from './calibration.js';
 import { fitModel } from './fit.js';
@@ -55,6 +63,29 @@ describe('ARIMA one-step filter', () => {
     if (method === ArimaMethod.Ml) {
       variances(filter, 20, own.coefficients.sigma2).forEach((v, i) => expect(v / own.mse[i]!).toBeCloseTo(1, 6));
     }
+  });
+
+  it.each([
+    [{ p: 2, d: 1, q: 2 }, ArimaMethod.Css, true],
+    [{ p: 3, d: 1, q: 1 }, ArimaMethod.Css, true],
+    [{ p: 1, d: 0, q: 1 }, ArimaMethod.Css, false],
+    [{ p: 0, d: 1, q: 2 }, ArimaMethod.Ml, true],
+  ])(
+    "calls ctsa with the bytes the package's own train() gives it: the same coefficients to the bit (%j)",
+    (order, method, typed) => {
+      const noise = arma(1500, 23, { phi: 0.5, theta: -0.3, mean: 0 });
+      let level = 40;
+      const values = order.d === 0 ? noise.map((e) => e + 40) : noise.map((e) => (level += e));
+      // The search hands ctsa a typed subarray, the outright orders a plain array.
+      const y = typed ? Float64Array.from([0, ...values, 0]).subarray(1, values.length + 1) : values;
+      expect(fitArima(y, order, method)).toEqual(arimaPackageForecast(y, order, method, 1).coefficients);
+    },
+  );
+
+  it('refuses a series too short for the order before ctsa sees it, as the package does', () => {
+    expect(() => fitArima([1, 3, 2, 4, 3, 5, 4, 6, 5], { p: 1, d: 0, q: 0 }, ArimaMethod.Css)).toThrow(
+      'Series too short (9 values). Minimum length for these parameters is 10',
+    );
   });
 
   it("fits the same CSS coefficients as R's Arima(method = 'CSS')", () => {
@@ -229,6 +260,63 @@ describe('order search (stepwise AICc, like auto.arima)', () => {
     const ml: OrderAttempt[] = [];
     stepwiseSearch(noise.slice(-300), 1, ArimaMethod.Ml, ml, 2);
     expect(ml.some((a) => a.retried)).toBe(false);
+  });
+
+  it('flags the MA unit root of a differenced level that does not wander, and never of one that does', () => {
+    // White noise differenced is an MA(1) with theta = -1 exactly; exact ML puts its estimate on that
+    // boundary in a large share of samples (the "pile-up"). A level that wanders keeps theta inside,
+    // however quiet its walk under the noise (here a twentieth of the noise's sd per step).
+    let noiseFlagged = 0;
+    let walkFlagged = 0;
+    for (let seed = 1; seed <= 8; seed++) {
+      const r = rng(seed);
+      const noise = Array.from({ length: 1500 }, () => 100 + 10 * r.normal());
+      const attempts: OrderAttempt[] = [];
+      stepwiseSearch(noise, 1, ArimaMethod.Css, attempts);
+      if (overDifferenced(attempts)) noiseFlagged++;
+      // Only an ML retry of (0,1,1) without drift is read.
+      for (const a of attempts.filter((b) => b.maUnitRoot)) {
+        expect(a).toMatchObject({ order: { p: 0, d: 1, q: 1 }, drift: false, retried: 'ml' });
+        expect(a.error).toMatch(/non-invertible MA part/);
+      }
+      let level = 100;
+      const walk = Array.from({ length: 1500 }, () => (level += 0.5 * r.normal()) + 10 * r.normal());
+      const walked: OrderAttempt[] = [];
+      stepwiseSearch(walk, 1, ArimaMethod.Css, walked);
+      if (overDifferenced(walked)) walkFlagged++;
+    }
+    expect(noiseFlagged).toBeGreaterThanOrEqual(3);
+    expect(walkFlagged).toBe(0);
+  });
+
+  it('fits a level KPSS wrongly calls wandering undifferenced once ML puts its MA(1) on the unit root', () => {
+    // Seed 88's white noise is one of the 5% KPSS rejects (issue 18: Poisson counts on the shape suite
+    // got (0,1,1) + drift that way, and carried a slope over the horizon).
+    const r = rng(88);
+    const y = Array.from({ length: 1500 }, () => 100 + 10 * r.normal());
+    expect(differencingOrder(y)).toBe(1);
+    const model = fitModel(y, { stepSeconds: 60, model: 'auto', confidence: 0.95 });
+    expect(model.name).toMatch(/^arima\(\d,0,\d\)$/);
+    const orders = model.diagnostics.orders.map((o) => o.order);
+    expect(orders).toContain('(0,1,1) by ml');
+    const path = model.forecast(60, 0.95).mean;
+    for (const v of path) expect(Math.abs(v - 100)).toBeLessThan(2);
+  });
+
+  it('keeps the differenced model where the held-out tail shows the level moved after the MA unit root', () => {
+    // Noise around 100 whose last 150 points (inside the held-out tail) sit 25 higher: on the part the
+    // search fits, exact ML puts the differenced MA(1) on its unit root, but the undifferenced model
+    // would revert the tail to 100, and the tail says so.
+    const r = rng(1);
+    const y = Array.from({ length: 1500 }, (_, i) => 100 + 10 * r.normal() + (i >= 1350 ? 25 : 0));
+    const attempts: OrderAttempt[] = [];
+    stepwiseSearch(y.slice(0, 1200), 1, ArimaMethod.Css, attempts);
+    expect(overDifferenced(attempts)).toBe(true);
+    const model = fitModel(y, { stepSeconds: 60, model: 'auto', confidence: 0.95 });
+    expect(model.name).toMatch(/^arima\(\d,1,\d\)/);
+    // The undifferenced alternative was searched, and not taken.
+    expect(model.diagnostics.orders.some((o) => /^\(\d,0,\d\)/.test(o.order))).toBe(true);
+    expect(model.forecast(1, 0.95).mean[0]!).toBeGreaterThan(112.5);
   });
 
   it('fits with drift forecast along the slope, in the model the engine serves', () => {

@@ -19,6 +19,7 @@ import { mstl } from './mstl.js';
 import {
   differencingOrder,
   fitOrder,
+  overDifferenced,
   SEARCH_MAX_FITS,
   stepwiseSearch,
   type OrderAttempt,
@@ -29,7 +30,6 @@ import {
   bandScale,
   empiricalCalibration,
   MIN_CALIBRATION_ERRORS,
-  quantile,
   symmetricCalibration,
   zFor,
   type Calibration,
@@ -108,22 +108,28 @@ interface Stage {
 export const GROSS_ERROR_FACTOR = 100;
 
 /**
- * The RMS of the in-sample innovations without the gross errors (see GROSS_ERROR_FACTOR). Sorts
- * `absErrors` in place: each caller collects them for this alone.
+ * The RMS of the in-sample innovations without the gross errors (see GROSS_ERROR_FACTOR), from the
+ * first `count` of `absErrors`, which it sorts in place: each caller collects them for this alone, in a
+ * typed array (numeric sort without a comparator; calibration.ts's type-7 quantile, computed here so
+ * that its feedback stays with its own callers' arrays).
  */
-function floorSigma(absErrors: number[], rms: number): number {
-  if (absErrors.length < MIN_CALIBRATION_ERRORS) return rms;
-  const sorted = absErrors.sort((a, b) => a - b);
-  const limit = GROSS_ERROR_FACTOR * quantile(sorted, 0.95);
-  if (!(limit > 0) || sorted[sorted.length - 1]! <= limit) return rms;
+function floorSigma(absErrors: Float64Array, count: number, rms: number): number {
+  if (count < MIN_CALIBRATION_ERRORS) return rms;
+  const sorted = absErrors.subarray(0, count).sort();
+  const h = (count - 1) * 0.95;
+  const lo = Math.floor(h);
+  const hi = Math.min(count - 1, lo + 1);
+  const limit = GROSS_ERROR_FACTOR * (sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!));
+  if (!(limit > 0) || sorted[count - 1]! <= limit) return rms;
   let ss = 0;
-  let count = 0;
-  for (const e of sorted) {
+  let kept = 0;
+  for (let i = 0; i < count; i++) {
+    const e = sorted[i]!;
     if (e > limit) break;
     ss += e * e;
-    count++;
+    kept++;
   }
-  return Math.sqrt(ss / count);
+  return Math.sqrt(ss / kept);
 }
 
 /**
@@ -181,16 +187,32 @@ function chooseArima(
   searchFits: number = SEARCH_MAX_FITS,
 ): SearchResult & { start: number } {
   const d = choice === 'auto' ? differencingOrder(recent) : choice.d;
-  const tail = Math.min(d === 0 ? ARIMA_TAIL.stationary : ARIMA_TAIL.differenced, ARIMA_MAX_POINTS);
-  const start = Math.max(0, deseasonalised.length - tail);
-  const searchTail = d === 0 ? SEARCH_TAIL.stationary : SEARCH_TAIL.differenced;
-  const segment = deseasonalised.subarray(Math.max(start, deseasonalised.length - searchTail));
+  const stretch = (order: number): { start: number; segment: Float64Array } => {
+    const tail = Math.min(order === 0 ? ARIMA_TAIL.stationary : ARIMA_TAIL.differenced, ARIMA_MAX_POINTS);
+    const start = Math.max(0, deseasonalised.length - tail);
+    const searchTail = order === 0 ? SEARCH_TAIL.stationary : SEARCH_TAIL.differenced;
+    return { start, segment: deseasonalised.subarray(Math.max(start, deseasonalised.length - searchTail)) };
+  };
+  const { start, segment } = stretch(d);
   let best: SearchResult | undefined;
   if (choice === 'auto') {
     // Candidates are compared by true CSS (milliseconds each). Exact ML costs 10-100x more and is
     // spent only when no candidate converged under CSS, which happens near unit roots.
     best = stepwiseSearch(segment, d, ArimaMethod.Css, attempts, searchFits);
     if (!best) best = stepwiseSearch(segment, d, ArimaMethod.Ml, attempts, 2);
+    if (best && d === 1 && overDifferenced(attempts)) {
+      // The likelihood put the differenced level's MA(1) on its unit root: the level does not wander,
+      // whatever KPSS said, and a differenced model would carry the last points' noise over the horizon.
+      // The held-out tail (which the search did not see) can still show a level or a slope that moved;
+      // there the differenced model is kept.
+      const level = stretch(0);
+      const stationary = stepwiseSearch(level.segment, 0, ArimaMethod.Css, attempts, searchFits);
+      if (stationary) {
+        const undifferenced = heldOutPathError(stationary, level.start, deseasonalised, recent);
+        const differenced = heldOutPathError(best, start, deseasonalised, recent);
+        if (!(undifferenced > (1 + OVERDIFFERENCED_MARGIN) * differenced)) return { ...stationary, start: level.start };
+      }
+    }
   } else {
     for (const method of [ArimaMethod.Css, ArimaMethod.Ml]) {
       try {
@@ -204,7 +226,44 @@ function chooseArima(
     }
   }
   if (!best) throw new Error(`no ARIMA order converged (${attempts.length} tried)`);
-  return { ...best, start };
+  // A literal, not a spread: the spread's clone of the search result took another map in a warmed worker's first
+  // fits, and arimaStage, compiled for the one it had seen, was thrown away and compiled again (15-45 ms).
+  return { order: best.order, drift: best.drift, fit: best.fit, start };
+}
+
+/**
+ * How much worse on the held-out tail an undifferenced model may forecast than the differenced one
+ * and still replace it where the MA unit root says the differencing was not needed: the likelihood
+ * has spoken for it already, so the tail only overrules it when it clearly disagrees (the share the
+ * transform must win by, TRANSFORM_MIN_GAIN). On NAB (six origins a day apart on every 5-minute
+ * series, 162 fits) the rule without this check cost 60-step MASE 1.109 -> 1.137: a CPU series
+ * whose differenced model with drift scored 0.18 got 1.37 undifferenced (issue 18, acc19).
+ */
+export const OVERDIFFERENCED_MARGIN = 0.05;
+/** Forecast horizon, and the origins per horizon, of the held-out comparison. */
+const HELD_OUT_PATH = { horizon: 60, originsPerHorizon: 6 } as const;
+
+/**
+ * Sum of the absolute errors of a fitted order's forecast paths over the held-out tail of `recent`
+ * (the part past `fitted`): the filter runs over the fitted stretch from `start`, then through the
+ * tail, forecasting up to HELD_OUT_PATH.horizon steps from evenly spaced origins. Infinite when the
+ * tail is empty.
+ */
+function heldOutPathError(result: SearchResult, start: number, fitted: Float64Array, recent: Float64Array): number {
+  const filter = ArimaFilter.start({ ...result.fit.coefficients, d: result.order.d });
+  for (let i = start; i < fitted.length; i++) filter.observe(fitted[i]!);
+  const horizon = Math.min(HELD_OUT_PATH.horizon, recent.length - fitted.length);
+  if (horizon < 1) return Number.POSITIVE_INFINITY;
+  const every = Math.max(1, Math.round(horizon / HELD_OUT_PATH.originsPerHorizon));
+  let sum = 0;
+  for (let i = fitted.length; i + horizon <= recent.length; i++) {
+    if ((i - fitted.length) % every === 0) {
+      const path = filter.forecast(horizon);
+      for (let h = 0; h < horizon; h++) sum += Math.abs(recent[i + h]! - path[h]!);
+    }
+    filter.observe(recent[i]!);
+  }
+  return sum;
 }
 
 function range(x: Float64Array): { min: number; max: number } {
@@ -258,11 +317,12 @@ function arimaStage(
     const filter = ArimaFilter.start({ ...fit.coefficients, d: order.d, ...(burst ? { burst } : {}) });
     // Gaps advance on the forecast even though ctsa saw interpolated values there; only the
     // first d + p points, before the filter can forecast, take the interpolated value.
-    const absErrors: number[] = [];
+    const absErrors = new Float64Array(deseasonalised.length - start);
+    let count = 0;
     for (let i = start; i < deseasonalised.length; i++) {
       const gap = Number.isNaN(gaps[i]!);
       const e = filter.observe(gap && filter.warm ? null : deseasonalised[i]!);
-      if (!gap && e !== null && Number.isFinite(e)) absErrors.push(Math.abs(e));
+      if (!gap && e !== null && Number.isFinite(e)) absErrors[count++] = Math.abs(e);
     }
     checkVariance(sigma, deseasonalised.subarray(start));
     checkBounded(filter.forecast(Math.max(60, ...periods)), deseasonalised.subarray(start));
@@ -271,7 +331,7 @@ function arimaStage(
       family: 'arima',
       remainder: { kind: 'arima', filter: filter.state() },
       sigma,
-      bandSigma: floorSigma(absErrors, sigma),
+      bandSigma: floorSigma(absErrors, count, sigma),
     };
   } finally {
     diagnostics.orders.push(
@@ -287,15 +347,15 @@ function arimaStage(
 function etsStage(deseasonalised: Float64Array, gaps: Float64Array, periods: number[]): Stage {
   const filter = fitSes(deseasonalised);
   let ss = 0;
-  const absErrors: number[] = [];
+  const absErrors = new Float64Array(deseasonalised.length);
+  let count = 0;
   for (let i = 0; i < deseasonalised.length; i++) {
     const e = filter.observe(Number.isNaN(gaps[i]!) ? null : deseasonalised[i]!);
     if (e !== null && i > 0) {
       ss += e * e;
-      absErrors.push(Math.abs(e));
+      absErrors[count++] = Math.abs(e);
     }
   }
-  const count = absErrors.length;
   const sigma = Math.sqrt(ss / Math.max(1, count));
   checkVariance(sigma, deseasonalised);
   checkBounded(filter.forecast(1), deseasonalised);
@@ -304,8 +364,22 @@ function etsStage(deseasonalised: Float64Array, gaps: Float64Array, periods: num
     family: 'ets',
     remainder: { kind: 'ets', filter: filter.state() },
     sigma,
-    bandSigma: floorSigma(absErrors, sigma),
+    bandSigma: floorSigma(absErrors, count, sigma),
   };
+}
+
+/**
+ * The last cycle of each seasonal component, what the model carries forward. A loop rather than a
+ * `map` callback: a closure that runs once or twice per fit had no type feedback yet after the warm-up,
+ * and the function TurboFan had inlined it into was thrown away at a worker's first requests.
+ */
+function lastCycles(seasonals: Float64Array[], periods: number[]): number[][] {
+  const cycles: number[][] = [];
+  for (let i = 0; i < seasonals.length; i++) {
+    const s = seasonals[i]!;
+    cycles.push(Array.from(s.subarray(s.length - periods[i]!)));
+  }
+  return cycles;
 }
 
 /**
@@ -321,7 +395,7 @@ function redecomposed(
   params: ArimaParams,
 ): { cycles: number[][]; remainder: RemainderState } {
   const again = mstl(whole, periods);
-  const cycles = again.seasonals.map((s, i) => Array.from(s.subarray(s.length - again.periods[i]!)));
+  const cycles = lastCycles(again.seasonals, again.periods);
   const tail = Math.min(params.d === 0 ? ARIMA_TAIL.stationary : ARIMA_TAIL.differenced, ARIMA_MAX_POINTS);
   const filter = ArimaFilter.start(params);
   for (let i = Math.max(0, whole.length - tail); i < whole.length; i++) {
@@ -493,7 +567,7 @@ function fitIn(data: Float64Array, spec: FitSpec, transform: TransformChoice): S
     diagnostics.periods = checks;
     const { periods, seasonals, deseasonalised } = decomposition;
     if (periods.length > 0) naiveLag = periods[0]!;
-    const cycles = seasonals.map((s, i) => Array.from(s.subarray(s.length - periods[i]!)));
+    const cycles = lastCycles(seasonals, periods);
     // The deseasonalised series carried through the held-out tail, for the unit-root test only.
     const filledTail = fillGaps(Float64Array.from(tail, (v, k) => (tailSpikes.has(k) ? Number.NaN : v)));
     const recent = new Float64Array(n);

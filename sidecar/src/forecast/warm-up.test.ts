@@ -1,8 +1,27 @@
-import { warmUp } from './warm-up.js';
+import { fitModel } from './fit.js';
+import { warmUp, warmUpFits } from './warm-up.js';
 
 describe('worker warm-up', () => {
   it('runs a full fit, forecast and one-step pass without throwing, every time', () => {
     expect(() => warmUp()).not.toThrow();
     expect(() => warmUp()).not.toThrow();
+  });
+
+  it("takes the paths requests take: the bands API's checks, a transform, a season, a counter, outright orders", () => {
+    const fits = warmUpFits();
+    const searched = fits.filter(({ spec }) => spec.model === 'auto');
+    // Every searched fit asks for what the bands API asks for; the outright orders for nothing, as watchers do.
+    expect(searched.every(({ spec }) => spec.transform === 'auto' && spec.alternation === 'auto')).toBe(true);
+    expect(fits.filter(({ spec }) => spec.model !== 'auto' && spec.transform === undefined)).toHaveLength(4);
+    const names = searched.map(({ values, spec }) => {
+      const model = fitModel(values, spec);
+      const { name } = model;
+      model.destroy();
+      return name;
+    });
+    expect(names.some((name) => /^sqrt\+mstl\[\d+\]\+arima/.test(name))).toBe(true);
+    expect(names.some((name) => /^mstl\[\d+\]\+arima/.test(name))).toBe(true);
+    // The counter: no season, a differenced AR search that runs to the fit budget.
+    expect(names.some((name) => /^arima\(3,1,[01]\)/.test(name))).toBe(true);
   });
 });
