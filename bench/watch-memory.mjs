@@ -128,9 +128,16 @@ function spaces() {
   return out;
 }
 
-function heap() {
+/** How long V8's background threads get to unmap the pages a collection emptied before RSS is read. */
+const SETTLE_MS = 3000;
+
+async function heap() {
   globalThis.gc();
   globalThis.gc();
+  // RSS read at once still counts the pages the collection emptied (a compacting one empties many): V8
+  // releases them from a background thread (at 100,000 series 6 KB a series of RSS were still mapped).
+  const rssAtOnce = process.memoryUsage().rss;
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
   const h = v8.getHeapStatistics();
   const m = process.memoryUsage();
   return {
@@ -139,6 +146,7 @@ function heap() {
     external: m.external,
     arrayBuffers: m.arrayBuffers,
     rss: m.rss,
+    rssAtOnce,
     physical: h.total_physical_size,
     spaces: spaces(),
     ...residentByMapping(),
@@ -190,7 +198,7 @@ const SNAPSHOT = (() => {
   const i = args.indexOf('--heap-snapshot');
   return i >= 0 && args[i + 1] ? path.resolve(args[i + 1]) : null;
 })();
-const before = heap();
+const before = await heap();
 if (SNAPSHOT) v8.writeHeapSnapshot(`${SNAPSHOT}-before.heapsnapshot`);
 const watcher = new Watcher(spec, source, forecastDetectors, refits, new AnomalyLog(1000), events);
 const began = Date.now();
@@ -203,7 +211,7 @@ for (slot = 0; slot < POINTS; slot++) {
 const seconds = (Date.now() - began) / 1000;
 // What the process held with the garbage of its last steps, before the collection the figures are taken after.
 const rssUncollectedMB = Math.round(process.memoryUsage().rss / 2 ** 20);
-const after = heap();
+const after = await heap();
 if (SNAPSHOT) v8.writeHeapSnapshot(`${SNAPSHOT}-after.heapsnapshot`);
 const state = watcher.state();
 const perSeries = (key) => Math.round((after[key] - before[key]) / SERIES);
@@ -224,6 +232,8 @@ const result = {
     external: perSeries('external'),
     total: perSeries('used') + perSeries('external'),
     rss: perSeries('rss'),
+    // RSS read right after the collection, before V8 has unmapped the pages it emptied (the figure before this field).
+    rssAtOnce: perSeries('rssAtOnce'),
     // Where RSS went: V8's committed heap (used or not), and resident bytes of glibc's main heap
     // (brk) against all anonymous memory.
     heapCommitted: perSeries('heapTotal'),
