@@ -16,6 +16,12 @@ export function option(name, fallback) {
   return i >= 0 && args[i + 1] !== undefined ? Number(args[i + 1]) : fallback;
 }
 
+/** The word after `--name` as given (a list, a path, a name), or `fallback` when it is not given. */
+export function textOption(name, fallback) {
+  const i = args.indexOf(name);
+  return i >= 0 && args[i + 1] !== undefined ? args[i + 1] : fallback;
+}
+
 /** Builds the sidecar (npm run build -w sidecar) unless --skip-build was given; throws if it fails. */
 export function buildSidecar() {
   if (flag('--skip-build')) return;

@@ -15,16 +15,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { option, textOption } from '../cli.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : fallback;
-};
-const seeds = Number(option('seeds', '5'));
-const sizes = option('sizes', '1440,10080').split(',').map(Number);
-const out = option('out', undefined);
+const seeds = option('--seeds', 5);
+const sizes = textOption('--sizes', '1440,10080').split(',').map(Number);
+const out = textOption('--out', undefined);
 const HOUR = 60;
 const DAY = 1440;
 

@@ -14,20 +14,16 @@
 // Needs the compiled sidecar (npm run build -w sidecar).
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { flag, loadSidecar, option, textOption } from '../cli.mjs';
 
-const { fitModel } = await import(new URL('../../sidecar/dist/forecast/fit.js', import.meta.url).href);
-const { bandOver } = await import(new URL('../../sidecar/dist/forecast/bands.js', import.meta.url).href);
+const { fitModel } = await loadSidecar('forecast/fit.js');
+const { bandOver } = await loadSidecar('forecast/bands.js');
 
-const argv = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? argv[i + 1] : fallback;
-};
-const origins = Number(option('origins', '6'));
-const trainMax = Number(option('train', '4032'));
-const dirs = option('dirs', 'realAWSCloudwatch,realTraffic').split(',');
-const transform = option('transform', 'auto');
-const withAnomalies = argv.includes('--with-anomalies');
+const origins = option('--origins', 6);
+const trainMax = option('--train', 4032);
+const dirs = textOption('--dirs', 'realAWSCloudwatch,realTraffic').split(',');
+const transform = textOption('--transform', 'auto');
+const withAnomalies = flag('--with-anomalies');
 const nabRoot = process.env.NAB_DIR ?? '/work/shared/nab';
 const STEP = 300;
 const DAY = 288;

@@ -19,9 +19,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
+import { loadSidecar } from '../cli.mjs';
 
-const { fitModel } = await import(new URL('../../sidecar/dist/forecast/fit.js', import.meta.url).href);
-const { bandOver } = await import(new URL('../../sidecar/dist/forecast/bands.js', import.meta.url).href);
+const { fitModel } = await loadSidecar('forecast/fit.js');
+const { bandOver } = await loadSidecar('forecast/bands.js');
 
 const [source, target] = process.argv.slice(2);
 if (!source || !target) {

@@ -12,18 +12,14 @@
 //
 // Needs the compiled sidecar (npm run build -w sidecar).
 import { SYNTHETIC_SHAPES, rng } from './shape-series.mjs';
+import { loadSidecar, option, textOption } from '../cli.mjs';
 
-const { fitModel } = await import(new URL('../../sidecar/dist/forecast/fit.js', import.meta.url).href);
-const { bandOver } = await import(new URL('../../sidecar/dist/forecast/bands.js', import.meta.url).href);
+const { fitModel } = await loadSidecar('forecast/fit.js');
+const { bandOver } = await loadSidecar('forecast/bands.js');
 
-const argv = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? argv[i + 1] : fallback;
-};
-const origins = Number(option('origins', '40'));
-const only = option('only', 'level-steps@1m,counter-resets@1m').split(',');
-const seed = Number(option('seed', '1'));
+const origins = option('--origins', 40);
+const only = textOption('--only', 'level-steps@1m,counter-resets@1m').split(',');
+const seed = option('--seed', 1);
 const HORIZON = 60;
 const PHASES = 2800;
 const LEVEL = 0.95;

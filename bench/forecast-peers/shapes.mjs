@@ -24,20 +24,16 @@ import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DAY_5M, SYNTHETIC_SHAPES } from './shape-series.mjs';
+import { option, textOption } from '../cli.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : fallback;
-};
-const origins = Number(option('origins', '3'));
-const only = option('only', '')
+const origins = option('--origins', 3);
+const only = textOption('--only', '')
   .split(',')
   .filter((s) => s.length > 0);
-const peerNames = option('peers', 'ntma,r,statsmodels,augurs').split(',');
-const out = option('out', undefined);
-const cache = option('cache', undefined);
+const peerNames = textOption('--peers', 'ntma,r,statsmodels,augurs').split(',');
+const out = textOption('--out', undefined);
+const cache = textOption('--cache', undefined);
 if (cache) mkdirSync(cache, { recursive: true });
 const nabRoot = process.env.NAB_DIR ?? '/work/shared/nab';
 const HORIZON = 60;
