@@ -238,7 +238,7 @@ function retryable(order: ArimaOrder, method: ArimaMethod, message: string): boo
  * How many times the 95% quantile of a segment's |differences| one of them must be to count as a break: as
  * fit.ts's GROSS_ERROR_FACTOR, no noise an ARIMA is fitted to has a tail that long, so only a counter's reset
  * (10^3-10^6 times its increments on the shape suite's counter) or a jump of the level by orders of magnitude
- * gets there; a level step of the suite (30 against a noise of 2) is 3-5 times it.
+ * gets there; a level step of the suite (30 against a noise of 2) is 5-6 times it.
  */
 export const BREAK_FACTOR = 100;
 
