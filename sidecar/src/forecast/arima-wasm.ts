@@ -167,11 +167,12 @@ function withModel<T>(
   values: ArrayLike<number>,
   order: ArimaOrder,
   method: ArimaMethod,
+  optimizer: ArimaOptimizer,
   use: (rt: Runtime, model: ArimaInstance, series: ArrayLike<number>) => T,
 ): T {
   const series = checkInput(values, order);
   const rt = load();
-  const model = new rt.ARIMA({ p: order.p, d: order.d, q: order.q, method, optimizer: 6, verbose: false });
+  const model = new rt.ARIMA({ p: order.p, d: order.d, q: order.q, method, optimizer, verbose: false });
   try {
     model.train(series);
     return use(rt, model, series);
@@ -188,12 +189,22 @@ function withModel<T>(
   }
 }
 
-/** Options the package passes ctsa by default and this module keeps: L-BFGS, no printing. */
-const OPTIMIZER = 6;
+/**
+ * ctsa's optimisers (its optimc library's numbering) that fits use. L-BFGS is the package's default and every
+ * fit's unless asked otherwise; BFGS is what the order search asks for on a series whose differences have
+ * breaks (arima-order.ts, searchOptimizer): there L-BFGS spent 2-4 times as long on the same coefficients.
+ */
+export const ArimaOptimizer = { Lbfgs: 6, Bfgs: 5 } as const;
+export type ArimaOptimizer = (typeof ArimaOptimizer)[keyof typeof ArimaOptimizer];
 const NO_EXOG = new Uint8Array(0);
 
 /** Fits a non-seasonal ARIMA and returns its coefficients; the WASM model is freed before returning. */
-export function fitArima(values: ArrayLike<number>, order: ArimaOrder, method: ArimaMethod): ArimaCoefficients {
+export function fitArima(
+  values: ArrayLike<number>,
+  order: ArimaOrder,
+  method: ArimaMethod,
+  optimizer: ArimaOptimizer = ArimaOptimizer.Lbfgs,
+): ArimaCoefficients {
   checkInput(values, order);
   // The package's own guard against series too short for ctsa (it traps on them), with its message.
   const minLength = order.d + Math.max(order.p + order.q, 10);
@@ -218,7 +229,7 @@ export function fitArima(values: ArrayLike<number>, order: ArimaOrder, method: A
       0,
       values.length,
       method,
-      OPTIMIZER,
+      optimizer,
       false,
     );
     return readCoefficients(rt.module, handle, order, values.length);
@@ -243,8 +254,9 @@ export function arimaPackageForecast(
   order: ArimaOrder,
   method: ArimaMethod,
   horizon: number,
+  optimizer: ArimaOptimizer = ArimaOptimizer.Lbfgs,
 ): { coefficients: ArimaCoefficients; mean: number[]; mse: number[] } {
-  return withModel(values, order, method, (rt, model, series) => {
+  return withModel(values, order, method, optimizer, (rt, model, series) => {
     const coefficients = readCoefficients(rt.module, model.model ?? 0, order, series.length);
     const [mean, mse] = model.predict(horizon);
     return { coefficients, mean, mse };

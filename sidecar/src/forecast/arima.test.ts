@@ -10,7 +10,7 @@ import {
   stepwiseSearch,
   type OrderAttempt,
 } from './arima-order.js';
-import { arimaPackageForecast, ArimaMethod, fitArima, type ArimaOrder } from './arima-wasm.js';
+import { arimaPackageForecast, ArimaMethod, ArimaOptimizer, fitArima, type ArimaOrder } from './arima-wasm.js';
 import { zFor } from './calibration.js';
 import { fitModel } from './fit.js';
 
@@ -66,19 +66,22 @@ describe('ARIMA one-step filter', () => {
   });
 
   it.each([
-    [{ p: 2, d: 1, q: 2 }, ArimaMethod.Css, true],
-    [{ p: 3, d: 1, q: 1 }, ArimaMethod.Css, true],
-    [{ p: 1, d: 0, q: 1 }, ArimaMethod.Css, false],
-    [{ p: 0, d: 1, q: 2 }, ArimaMethod.Ml, true],
+    [{ p: 2, d: 1, q: 2 }, ArimaMethod.Css, true, ArimaOptimizer.Lbfgs],
+    [{ p: 3, d: 1, q: 1 }, ArimaMethod.Css, true, ArimaOptimizer.Lbfgs],
+    [{ p: 1, d: 0, q: 1 }, ArimaMethod.Css, false, ArimaOptimizer.Lbfgs],
+    [{ p: 0, d: 1, q: 2 }, ArimaMethod.Ml, true, ArimaOptimizer.Lbfgs],
+    [{ p: 3, d: 1, q: 2 }, ArimaMethod.Css, true, ArimaOptimizer.Bfgs],
   ])(
-    "calls ctsa with the bytes the package's own train() gives it: the same coefficients to the bit (%j)",
-    (order, method, typed) => {
+    "calls ctsa with the bytes the package's own train() gives it: the same coefficients to the bit (%j, %s, %s, optimizer %s)",
+    (order, method, typed, optimizer) => {
       const noise = arma(1500, 23, { phi: 0.5, theta: -0.3, mean: 0 });
       let level = 40;
       const values = order.d === 0 ? noise.map((e) => e + 40) : noise.map((e) => (level += e));
       // The search hands ctsa a typed subarray, the outright orders a plain array.
       const y = typed ? Float64Array.from([0, ...values, 0]).subarray(1, values.length + 1) : values;
-      expect(fitArima(y, order, method)).toEqual(arimaPackageForecast(y, order, method, 1).coefficients);
+      expect(fitArima(y, order, method, optimizer)).toEqual(
+        arimaPackageForecast(y, order, method, 1, optimizer).coefficients,
+      );
     },
   );
 
