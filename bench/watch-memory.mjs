@@ -9,7 +9,9 @@
  * measures what a series costs after hours.
  *
  * Usage: node bench/watch-memory.mjs [--series N] [--points P] [--skip-build] [--sidecar-dist DIR] [--label NAME]
- *                                    [--heap-snapshot PREFIX] [--results FILE]
+ *                                    [--heap-snapshot PREFIX] [--results FILE] [--no-heap-flags]
+ * The sidecar's own V8 heap settings (heap-flags.js of the build measured, as server.js applies them at start)
+ * are applied first, so the figures are the sidecar's; --no-heap-flags measures without them.
  * Writes its row, under --label (default `current`), into bench/results/watch-memory.json (or --results FILE).
  * V8 flags given to node (`node --max-semi-space-size=4 bench/watch-memory.mjs`) and the environment (e.g.
  * MALLOC_ARENA_MAX) reach the measuring process, and are recorded in the row.
@@ -63,6 +65,19 @@ const { fitModel } = await import(dist('forecast/fit.js'));
 const { restoreModel } = await import(dist('forecast/model.js'));
 // The watchers' own restore; a build from before it (the baseline) restored the snapshot as it came.
 const watchedModel = (await import(dist('watch/create.js'))).watchedModel ?? restoreModel;
+// As server.js does at start; a build from before heap-flags.js has none to apply.
+const heapFlags = args.includes('--no-heap-flags')
+  ? []
+  : await import(dist('heap-flags.js')).then(
+      ({ HEAP_FLAGS, applyHeapFlags }) => {
+        applyHeapFlags();
+        return [...HEAP_FLAGS];
+      },
+      (error) => {
+        if (error?.code !== 'ERR_MODULE_NOT_FOUND') throw error;
+        return [];
+      },
+    );
 
 /**
  * Resident bytes of the process by kind of mapping (Linux): `[heap]` is glibc's main arena (small
@@ -257,6 +272,7 @@ const result = {
     }),
   ),
   nodeFlags: process.execArgv.filter((a) => a !== '--expose-gc'),
+  heapFlags,
   mallocEnv: Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('MALLOC_'))),
   rssEndMB: Math.round(after.rss / 2 ** 20),
   rssUncollectedMB,
