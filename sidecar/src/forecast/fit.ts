@@ -500,7 +500,8 @@ function naiveModel(
 
 /** A model fitted in one space (the values, or their square root or log), with its held-out band. */
 interface SpaceFit {
-  model: ComposedModel;
+  /** The model; its last steps run only when it is asked for, since a rejected candidate needs only its band. */
+  build: () => ComposedModel;
   /** Absent when the naive fallback served (it has no held-out tail to judge it on). */
   heldOut?: HeldOutBand;
 }
@@ -598,49 +599,54 @@ function fitIn(data: Float64Array, spec: FitSpec, transform: TransformChoice): S
         const stage = run();
         const calibrated = calibrateOnTail(stage, tail, tailSpikes, cycles);
         const { calibration, points, forecasts } = calibrated;
-        // Measured once the stage is calibrated, so a stage that fails there costs no h-step pass. The
-        // measured width is an addition to a model that has served without it: never a reason to drop one.
-        let spread: Spread | undefined;
-        try {
-          spread = measureSpread(unfitted(stage.remainder), spreadInput);
-        } catch (error) {
-          diagnostics.fallbacks.push(`h-step errors not measured: ${(error as Error).message}`);
-        }
         diagnostics.calibrationPoints = points;
-        let seasonal = { cycles, position: tailLength };
-        let remainder = calibrated.remainder;
-        if (periods.length > 0 && remainder.kind === 'arima') {
-          const whole = fillGaps(x);
-          for (const i of spikes) whole[i] = medians[i]!;
-          const mask = Float64Array.from(x);
-          for (const i of spikes) mask[i] = Number.NaN;
-          try {
-            const again = redecomposed(whole, mask, periods, remainder.filter.params);
-            seasonal = { cycles: again.cycles, position: 0 };
-            remainder = again.remainder;
-          } catch (error) {
-            // The held-out model still serves, with the seasons of the fit part.
-            diagnostics.fallbacks.push(`seasons over the whole window: ${(error as Error).message}`);
-          }
-        }
-        const model = new ComposedModel({
-          ...base,
-          name: transformed(transform.kind, stage.name),
-          family: stage.family,
-          seasonal,
-          remainder,
-          calibration,
-          ...(spread ? { spread } : {}),
-        });
         const observedTail = data.subarray(fitLength);
         const heldOut = heldOutBand(forecasts, observedTail, calibration, scaling, transform.kind, spec.confidence);
-        return { model, heldOut };
+        // What only a kept model needs (its h-step width, the seasons over the whole window) is computed when it
+        // is kept: where the transform wins, the plain model served only for its held-out band. Neither step can
+        // drop the stage (each catches its own failure), so when it runs changes nothing.
+        const build = (): ComposedModel => {
+          // The measured width is an addition to a model that has served without it: never a reason to drop one.
+          let spread: Spread | undefined;
+          try {
+            spread = measureSpread(unfitted(stage.remainder), spreadInput);
+          } catch (error) {
+            diagnostics.fallbacks.push(`h-step errors not measured: ${(error as Error).message}`);
+          }
+          let seasonal = { cycles, position: tailLength };
+          let remainder = calibrated.remainder;
+          if (periods.length > 0 && remainder.kind === 'arima') {
+            const whole = fillGaps(x);
+            for (const i of spikes) whole[i] = medians[i]!;
+            const mask = Float64Array.from(x);
+            for (const i of spikes) mask[i] = Number.NaN;
+            try {
+              const again = redecomposed(whole, mask, periods, remainder.filter.params);
+              seasonal = { cycles: again.cycles, position: 0 };
+              remainder = again.remainder;
+            } catch (error) {
+              // The held-out model still serves, with the seasons of the fit part.
+              diagnostics.fallbacks.push(`seasons over the whole window: ${(error as Error).message}`);
+            }
+          }
+          return new ComposedModel({
+            ...base,
+            name: transformed(transform.kind, stage.name),
+            family: stage.family,
+            seasonal,
+            remainder,
+            calibration,
+            ...(spread ? { spread } : {}),
+          });
+        };
+        return { build, heldOut };
       } catch (error) {
         diagnostics.fallbacks.push(`${label}: ${(error as Error).message}`);
       }
     }
   }
-  return { model: naiveModel(x, naiveLag, base) };
+  const naive = naiveModel(x, naiveLag, base);
+  return { build: () => naive };
 }
 
 /**
@@ -665,14 +671,14 @@ export function fitModel(values: ReadonlyArray<number | null> | Float64Array, sp
   if (observed < 2) throw new ForecastError(`need at least 2 observed values to forecast, got ${observed} of ${n}`);
   const candidate: TransformChoice =
     spec.transform === 'auto' ? chooseTransform(data) : { kind: 'none', reason: 'not asked for' };
-  if (candidate.kind === 'none') return fitIn(data, spec, candidate).model;
+  if (candidate.kind === 'none') return fitIn(data, spec, candidate).build();
   const declined = (reason: string): TransformChoice => ({ kind: 'none', slope: candidate.slope, reason });
   const plain = fitIn(data, spec, declined(''));
-  if (!plain.heldOut) return withTransform(plain.model, declined(`${candidate.kind} not tried: no held-out tail`));
+  if (!plain.heldOut) return withTransform(plain.build(), declined(`${candidate.kind} not tried: no held-out tail`));
   const growth = errorsGrowWithLevel(plain.heldOut);
   if (!growth.grows) {
     return withTransform(
-      plain.model,
+      plain.build(),
       declined(`${candidate.reason}, but held-out errors do not grow with it (${growth.reason})`),
     );
   }
@@ -681,9 +687,9 @@ export function fitModel(values: ReadonlyArray<number | null> | Float64Array, sp
   const otherScore = other.heldOut ? intervalScore(other.heldOut, spec.confidence) : Number.POSITIVE_INFINITY;
   const scores = `held-out interval score ${otherScore.toPrecision(3)} with ${candidate.kind}, ${plainScore.toPrecision(3)} without`;
   if (otherScore < (1 - TRANSFORM_MIN_GAIN) * plainScore) {
-    return withTransform(other.model, { ...candidate, reason: `${candidate.reason}; ${scores}` });
+    return withTransform(other.build(), { ...candidate, reason: `${candidate.reason}; ${scores}` });
   }
-  return withTransform(plain.model, declined(`${candidate.reason}, but ${scores}`));
+  return withTransform(plain.build(), declined(`${candidate.reason}, but ${scores}`));
 }
 
 /** The model with its diagnostics saying which transform was chosen and why. */

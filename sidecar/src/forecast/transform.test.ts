@@ -123,6 +123,19 @@ describe('variance-stabilising transform', () => {
     expect(below / held.length).toBeLessThan(0.62);
   });
 
+  it('builds the kept candidate in full: its measured h-step width and its seasons over the whole window', () => {
+    const y = counts(2016 + 288, 5).slice(0, 2016);
+    const spec = { stepSeconds: 300, model: 'auto', confidence: 0.95, transform: 'auto' } as const;
+    const model = fitModel(y, spec);
+    expect(model.name).toMatch(/^sqrt\+mstl\[144\]\+/);
+    const snapshot = model.snapshot();
+    expect(snapshot.spread).toBeDefined();
+    // Position 0: the seasons were decomposed again over the whole window, held-out tail included.
+    expect(snapshot.seasonal.position).toBe(0);
+    expect(snapshot.diagnostics.calibrationPoints).toBeGreaterThan(0);
+    expect(fitModel(y, spec).snapshot()).toEqual(snapshot);
+  });
+
   it('keeps a log model positive and its interval around the data', () => {
     const y = multiplicative(4320, 4);
     const model = fitModel(y, { stepSeconds: 60, model: 'auto', confidence: 0.95, transform: 'auto' });

@@ -7,7 +7,7 @@ describe('worker warm-up', () => {
     expect(() => warmUp()).not.toThrow();
   });
 
-  it("takes the paths requests take: the bands API's checks, a transform, a season, a counter, outright orders", () => {
+  it("takes the paths requests take: the bands API's checks, a transform, seasons over a level and a wandering one, a counter, outright orders", () => {
     const fits = warmUpFits();
     const searched = fits.filter(({ spec }) => spec.model === 'auto');
     // Every searched fit asks for what the bands API asks for; the outright orders for nothing, as watchers do.
@@ -20,7 +20,11 @@ describe('worker warm-up', () => {
       return name;
     });
     expect(names.some((name) => /^sqrt\+mstl\[\d+\]\+arima/.test(name))).toBe(true);
-    expect(names.some((name) => /^mstl\[\d+\]\+arima/.test(name))).toBe(true);
+    expect(names.some((name) => /^mstl\[\d+\]\+arima\(\d,0,/.test(name))).toBe(true);
+    // A season over a wandering level: the re-decomposition runs a differenced filter.
+    expect(names.some((name) => /^mstl\[\d+\]\+arima\(\d,1,/.test(name))).toBe(true);
+    // Counts differenced in the square root's space too, as the suite's Poisson counts at some origins.
+    expect(names.some((name) => /^sqrt\+mstl\[\d+\]\+arima\(\d,1,/.test(name))).toBe(true);
     // The counter: no season, a differenced AR search that runs to the fit budget.
     expect(names.some((name) => /^arima\(3,1,[01]\)/.test(name))).toBe(true);
   });

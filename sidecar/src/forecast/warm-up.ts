@@ -6,7 +6,8 @@
  * wandering level with no season (differenced ARIMA, the most common request of all), and a day of
  * minute traffic (a daily cycle with autocorrelated noise: the panel's default request, whose one
  * cycle the period check weighs and rejects before the order search), a level that steps, a week of
- * 5-minute counts and a counter that resets, each more than once; then a few orders fitted outright. Done here, a
+ * 5-minute counts and a counter that resets, each more than once; a third round of the seasonal ones (one on a
+ * wandering level) and a fourth of the counts; then a few orders fitted outright. Done here, a
  * request never meets a cold worker once the pool has started (the first fits after it still
  * compile some code: worker threads compile synchronously, worker-flags.ts). The series are fixed (a
  * seeded generator, no clock), so every worker warms up the same way; a fit leaves nothing behind
@@ -22,6 +23,21 @@ const SPEC: FitSpec = { stepSeconds: 60, model: 'auto', confidence: 0.95 };
 function seasonal(seed: number): number[] {
   const next = seededNoise(seed);
   return Array.from({ length: 2880 }, (_, t) => 100 + 20 * Math.sin((2 * Math.PI * t) / 240) + 6 * next());
+}
+
+/**
+ * Two days of the 4-hour cycle on a level that wanders: MSTL removes the season and KPSS differences what is
+ * left, so the re-decomposition over the whole window runs a differenced filter (the seasonal series above
+ * leave a stationary remainder; without this a seasonal request whose remainder is differenced threw
+ * TurboFan's code for `redecomposed` away at its first property read of the differenced path).
+ */
+function seasonalWandering(seed: number): number[] {
+  const next = seededNoise(seed);
+  let level = 100;
+  return Array.from(
+    { length: 2880 },
+    (_, t) => (level += 0.5 * next()) + 20 * Math.sin((2 * Math.PI * t) / 240) + 3 * next(),
+  );
 }
 
 /** A day of a level that wanders (a random walk plus noise): no season, a differenced ARIMA. */
@@ -137,6 +153,16 @@ export function warmUpFits(): WarmUpFit[] {
       { values: counter(seed), spec: searched },
     );
   }
+  // More rounds of the seasonal paths only: MSTL, the re-decomposition, the transform's interval score and the
+  // season checks run once or twice per fit, and after two rounds V8 still compiled them (2-7 ms each) in a worker's
+  // first requests on seasonal series; after a third round (and a fourth of the counts, which fit twice: in the
+  // values and in their square root) it has done so here.
+  fits.push(
+    { values: seasonalWandering(3), spec: searched },
+    { values: counts(3), spec: { ...searched, stepSeconds: 300 } },
+    { values: seasonal(3), spec: searched },
+    { values: counts(4), spec: { ...searched, stepSeconds: 300 } },
+  );
   const short = wandering(3).slice(-600);
   for (const model of OUTRIGHT) fits.push({ values: short, spec: { ...SPEC, model } });
   return fits;
