@@ -26,7 +26,7 @@ const PROCESSING_ALLOWANCE_SECONDS = 0.5;
 const HISTORY_SECONDS = 330;
 const SPIKE_SECONDS = 6;
 /** From the spike's detection until ntma_anomaly is back to 0 (see the test for what it is made of). */
-const RECOVERY_BOUND_SECONDS = 30;
+const RECOVERY_BOUND_SECONDS = 70;
 
 const WATCHERS = `
 defaults:
@@ -257,9 +257,12 @@ describeWith([prometheus, promtool], 'continuous watch against a real Prometheus
     // After the spike the series settles back inside its band, and the excursion closes once it has
     // been back for its close delay (10 s). The model steps over the spike (a burst, arima-filter.ts)
     // rather than carrying it into its next forecasts; before it did, this took up to about 45 s.
-    // Live it now takes 18 to 23 s from detection; bench/spike-recovery.mjs puts the tail at up to
-    // 21 steps after the spike's end (noise leaving the band while the excursion closes), i.e. about
-    // 27 s from detection, hence the bound.
+    // Live it usually takes 18 to 25 s from detection. The tail is longer: noise that leaves the band
+    // while the excursion closes restarts its close delay. bench/spike-recovery.mjs over 1,000 seeds
+    // (2026-12-03): 10 steps after the spike's end at the median, 26 or fewer in 97.8%, 44 or fewer in
+    // 99.7%, 61 at most; a bound of 30 s from detection (about 22 steps) failed CI once (still 1 at
+    // 30 s, every point in band). 70 s covers the spike (6 s), the longest of those 1,000 and the
+    // three zero samples read here.
     await waitFor(
       'ntma_anomaly{watcher="spike"} back to 0 after the spike',
       async () => {
