@@ -5,7 +5,10 @@
  * it weakly); each must then earn its place by a held-out gain: the phase profile learnt from the
  * earlier cycles must predict the last cycle's detrended values better than no profile at all.
  * Noise fails that test however much of it STL would absorb, because a profile of noise adds its
- * own error to the held-out cycle instead of removing some.
+ * own error to the held-out cycle instead of removing some. The gain must hold around a running median
+ * too, not only around the moving average: a level that jumps on a schedule and is flat between jumps
+ * is no season, yet a moving average turns each jump into a ramp that repeats whenever the jumps keep
+ * one sign for a few cycles.
  *
  * The shortest season, a value that alternates from one step to the next (NAB's rds CPU: its even
  * and odd 5-minute points differ by about a point for days, against a point-to-point noise of half
@@ -55,6 +58,8 @@ export interface PeriodCheck {
   acf?: number;
   /** Held-out gain of the phase profile (1 = the profile explains the last cycle entirely). */
   gain?: number;
+  /** The same with the level a running median instead of a mean (heldOutGainAroundMedian); only where gain passed. */
+  medianGain?: number;
 }
 
 /** Day and week in points for this step, when they are whole enough to be periods. */
@@ -247,6 +252,19 @@ function movingAverage(y: ArrayLike<number>, width: number): Float64Array {
   return out;
 }
 
+const INSERTION_SORT_MAX = 32;
+
+/** x[0..m) sorted in place (ascending), returned. */
+function insertionSorted(x: Float64Array, m: number): Float64Array {
+  for (let i = 1; i < m; i++) {
+    const v = x[i]!;
+    let j = i - 1;
+    for (; j >= 0 && x[j]! > v; j--) x[j + 1] = x[j]!;
+    x[j + 1] = v;
+  }
+  return x;
+}
+
 /**
  * Detrended value per phase over y[0..end), centred on zero: the median over cycles once there
  * are three (one spike or outage in a cycle must not become part of the season), else the mean.
@@ -264,7 +282,8 @@ function phaseProfile(d: Float64Array, period: number, end: number): Float64Arra
       profile[k] = s / m;
       continue;
     }
-    const sorted = scratch.subarray(0, m).sort();
+    // A few cycles (the usual case) are sorted in place: a view and a library sort per phase cost more.
+    const sorted = m <= INSERTION_SORT_MAX ? insertionSorted(scratch, m) : scratch.subarray(0, m).sort();
     profile[k] = m % 2 === 1 ? sorted[(m - 1) / 2]! : (sorted[m / 2 - 1]! + sorted[m / 2]!) / 2;
   }
   let mean = 0;
@@ -279,10 +298,47 @@ const HELD_OUT_CYCLES = 3;
 /** Absolute errors are capped at this many times their median, so one spike cannot decide. */
 const ERROR_CAP = 5;
 
+/** Median by selection (Hoare's quickselect, median-of-three pivots): the held-out checks take several per period. */
 function median(values: Float64Array): number {
-  const sorted = Float64Array.from(values).sort();
-  const m = sorted.length;
-  return m % 2 === 1 ? sorted[(m - 1) / 2]! : (sorted[m / 2 - 1]! + sorted[m / 2]!) / 2;
+  const x = Float64Array.from(values);
+  const m = x.length;
+  const upper = m >> 1;
+  selectInPlace(x, upper);
+  if (m % 2 === 1) return x[upper]!;
+  // Everything below `upper` is now no larger than x[upper]: the lower middle value is their maximum.
+  let lower = -Infinity;
+  for (let i = 0; i < upper; i++) if (x[i]! > lower) lower = x[i]!;
+  return (lower + x[upper]!) / 2;
+}
+
+/** Rearranges x so that x[k] is its k-th smallest value, nothing larger before it and nothing smaller after. */
+function selectInPlace(x: Float64Array, k: number): void {
+  let lo = 0;
+  let hi = x.length - 1;
+  while (hi > lo) {
+    const mid = (lo + hi) >> 1;
+    // Median of three as the pivot: sorted (as many series are, in stretches) input stays linear.
+    const a = x[lo]!;
+    const b = x[mid]!;
+    const c = x[hi]!;
+    const pivot = a < b ? (b < c ? b : a < c ? c : a) : a < c ? a : b < c ? c : b;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (x[i]! < pivot) i++;
+      while (x[j]! > pivot) j--;
+      if (i <= j) {
+        const t = x[i]!;
+        x[i] = x[j]!;
+        x[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return;
+  }
 }
 
 /**
@@ -306,12 +362,89 @@ function cappedGain(without: Float64Array, withSeason: Float64Array): number {
  * (capped against spikes) that the profiles remove.
  */
 export function heldOutGain(y: ArrayLike<number>, period: number): number {
+  return gainAround(y, period, movingAverage(y, period));
+}
+
+/**
+ * heldOutGain with the level taken as a running median one cycle wide instead of the mean. A series that
+ * is flat between jumps on a schedule (a level that steps every 400 points) leaves a moving average's
+ * ramps across every jump, the same ramp in every cycle when the jumps happen to keep one sign, which
+ * the mean's check takes for a season; the median follows the jump within a few points and leaves only
+ * the noise. A real season is the same to both: any statistic over a whole cycle of it is a constant.
+ */
+export function heldOutGainAroundMedian(y: ArrayLike<number>, period: number): number {
+  const level = runningMedian(y, period);
+  // Centred, as the profiles are: a median over a cycle is not the cycle's mean.
+  let offset = 0;
+  for (let t = 0; t < y.length; t++) offset += y[t]! - level[t]!;
+  offset /= y.length;
+  for (let t = 0; t < y.length; t++) level[t]! += offset;
+  return gainAround(y, period, level);
+}
+
+/** Blocks per cycle over which runningMedian slides: finer would cost more and follow a jump no better. */
+const MEDIAN_BLOCKS = 200;
+
+/**
+ * Centred running median one cycle wide, of block means (a cycle is about MEDIAN_BLOCKS blocks, so a
+ * jump is followed to within a block); held at the nearest full window within half a window of
+ * either end, as movingAverage is.
+ */
+export function runningMedian(y: ArrayLike<number>, period: number): Float64Array {
+  const n = y.length;
+  const block = Math.max(1, Math.ceil(period / MEDIAN_BLOCKS));
+  const m = Math.floor(n / block);
+  const width = Math.min(m, Math.max(1, Math.round(period / block)));
+  const means = new Float64Array(m);
+  for (let i = 0; i < m; i++) {
+    let s = 0;
+    for (let j = 0; j < block; j++) s += y[i * block + j]!;
+    means[i] = s / block;
+  }
+  // The window kept sorted as it slides: one removal and one insertion by binary search per block.
+  const sorted = means.slice(0, width).sort();
+  const medians = new Float64Array(m - width + 1);
+  const middle = (): number =>
+    width % 2 === 1 ? sorted[(width - 1) / 2]! : (sorted[width / 2 - 1]! + sorted[width / 2]!) / 2;
+  medians[0] = middle();
+  for (let start = 1; start + width <= m; start++) {
+    const out = means[start - 1]!;
+    let i = lowerBound(sorted, width, out);
+    sorted.copyWithin(i, i + 1, width);
+    const v = means[start + width - 1]!;
+    i = lowerBound(sorted, width - 1, v);
+    sorted.copyWithin(i + 1, i, width - 1);
+    sorted[i] = v;
+    medians[start] = middle();
+  }
+  const level = new Float64Array(n);
+  const before = Math.floor(width / 2);
+  for (let t = 0; t < n; t++) {
+    const b = Math.min(Math.floor(t / block), m - 1);
+    level[t] = medians[Math.min(Math.max(b - before, 0), m - width)]!;
+  }
+  return level;
+}
+
+/** First index in sorted[0..length) whose value is not below v. */
+function lowerBound(sorted: Float64Array, length: number, v: number): number {
+  let lo = 0;
+  let hi = length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The held-out gain of a period in y less `level` (heldOutGain's, for any level). */
+function gainAround(y: ArrayLike<number>, period: number, level: Float64Array): number {
   const n = y.length;
   const cycles = Math.floor(n / period);
   if (cycles < 2) return Number.NaN;
-  const trend = movingAverage(y, period);
   const d = new Float64Array(n);
-  for (let t = 0; t < n; t++) d[t] = y[t]! - trend[t]!;
+  for (let t = 0; t < n; t++) d[t] = y[t]! - level[t]!;
   const held = Math.min(HELD_OUT_CYCLES, cycles - 1);
   const first = n - held * period;
   const without = new Float64Array(n - first);
@@ -443,8 +576,16 @@ export function findPeriods(
       continue;
     }
     const gain = heldOutGain(rest, period);
-    const rejected = gain >= MIN_GAIN ? null : `no held-out gain (${gain.toFixed(2)} < ${MIN_GAIN})`;
-    checks.push({ ...base, rejected, gain });
+    if (!(gain >= MIN_GAIN)) {
+      checks.push({ ...base, rejected: `no held-out gain (${gain.toFixed(2)} < ${MIN_GAIN})`, gain });
+      continue;
+    }
+    const medianGain = heldOutGainAroundMedian(rest, period);
+    const rejected =
+      medianGain >= MIN_GAIN
+        ? null
+        : `no held-out gain around a running median (${medianGain.toFixed(2)} < ${MIN_GAIN})`;
+    checks.push({ ...base, rejected, gain, medianGain });
     if (rejected === null) rest = removeProfile(rest, period);
   }
   return checks;

@@ -116,6 +116,36 @@ describe('period finder', () => {
     expect(trusted(findPeriods(noWeekend, 300))).toEqual([288]);
   });
 
+  /** A level that jumps by +-30 every 400 points (at `phase`), the sign drawn at random or always `sign`. */
+  function levelSteps(n: number, seed: number, phase: number, sign?: 1 | -1): number[] {
+    const r = rng(seed);
+    let level = 100;
+    return Array.from({ length: n }, (_, t) => {
+      if (t % 400 === phase) level += 30 * (sign ?? (r.uniform() < 0.5 ? -1 : 1));
+      return level + 2 * r.normal();
+    });
+  }
+
+  it('finds no period in a level that steps on a schedule, of random sign or of one sign', () => {
+    const nearSchedule = (checks: PeriodCheck[]): number[] => trusted(checks).filter((p) => Math.abs(p - 400) < 40);
+    for (let seed = 1; seed <= 24; seed++) {
+      const phase = (97 * seed) % 400;
+      // Four cycles (the shape suite's fit part): one schedule in eight steps the same way four times, a
+      // sawtooth on a trend to a moving average, which the running median's check turns down. Two cycles of
+      // 800 repeat when the signs alternate (+-+-), a square wave the data cannot tell from a season; STL
+      // takes no period with only two cycles, so the model has none either way.
+      const four = Float64Array.from(levelSteps(1600, seed, phase));
+      expect(trusted(findPeriods(four, 60)).filter((p) => p !== 800)).toEqual([]);
+      expect(removeSeasonality(four, 60).decomposition.periods).toEqual([]);
+      // Longer, a run of signs may repeat at a multiple of 400 by chance (two cycles or so of +-+, +-+), but
+      // the schedule itself is never a season.
+      expect(nearSchedule(findPeriods(levelSteps(3000, seed, phase), 60))).toEqual([]);
+      const stairs = findPeriods(levelSteps(1600, seed, phase, seed % 2 === 0 ? 1 : -1), 60);
+      expect(trusted(stairs)).toEqual([]);
+      expect(stairs.find((c) => c.period === 400)?.rejected).toMatch(/running median/);
+    }
+  });
+
   /** A level with noise whose even and odd points differ by 2c, the phase flipping at `flip`. */
   function alternating(n: number, seed: number, c: number, flip = n): number[] {
     const r = rng(seed);
