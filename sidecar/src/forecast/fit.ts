@@ -11,7 +11,9 @@
  * the returned model is positioned right after the last training point (one ARIMA fit, not two).
  * Where there are seasons, they are then decomposed again over the whole window and the ARIMA,
  * its coefficients kept, re-run on the new adjusted values: a season carried forward from
- * before the tail cost up to 20% in 60-step MASE on the shape suite (redecomposed()).
+ * before the tail cost up to 20% in 60-step MASE on the shape suite (redecomposed()). Where asked
+ * (`endOutliers`), the window's last point moves that state by at most a large ordinary innovation
+ * if the held-out tail says an outlier's move does not last (end-outliers.ts).
  */
 import { ARIMA_ORDER_MAX } from '@ntma/contract';
 import { ArimaFilter, burstSetting, type ArimaParams } from './arima-filter.js';
@@ -34,6 +36,7 @@ import {
   zFor,
   type Calibration,
 } from './calibration.js';
+import { clippingCheck, clippingPays, END_OUTLIER, observeClipped } from './end-outliers.js';
 import { ForecastError } from './errors.js';
 import {
   ComposedModel,
@@ -393,13 +396,17 @@ function redecomposed(
   gaps: Float64Array,
   periods: number[],
   params: ArimaParams,
+  endLimit: number,
 ): { cycles: number[][]; remainder: RemainderState } {
   const again = mstl(whole, periods);
   const cycles = lastCycles(again.seasonals, again.periods);
   const tail = Math.min(params.d === 0 ? ARIMA_TAIL.stationary : ARIMA_TAIL.differenced, ARIMA_MAX_POINTS);
   const filter = ArimaFilter.start(params);
+  const clipFrom = whole.length - END_OUTLIER.points;
   for (let i = Math.max(0, whole.length - tail); i < whole.length; i++) {
-    filter.observe(Number.isNaN(gaps[i]!) && filter.warm ? null : again.deseasonalised[i]!);
+    const v = Number.isNaN(gaps[i]!) && filter.warm ? Number.NaN : again.deseasonalised[i]!;
+    if (i >= clipFrom) observeClipped(filter, v, endLimit);
+    else filter.observe(Number.isNaN(v) ? null : v);
   }
   checkBounded(filter.forecast(Math.max(60, ...periods)), again.deseasonalised.subarray(-tail));
   return { cycles, remainder: { kind: 'arima', filter: filter.state() } };
@@ -420,6 +427,17 @@ function unfitted(remainder: RemainderState): InnovationFilter {
 }
 
 /**
+ * The innovation limit the window's last point enters the forecast's state with (end-outliers.ts):
+ * END_OUTLIER.sigmas in-sample sigmas, where the held-out tail says clipping such a point pays;
+ * otherwise none. In sample, since the last point is in sample for the seasons it is adjusted by.
+ */
+function endOutlierLimit(stage: Stage, tail: Float64Array, spikes: ReadonlySet<number>, cycles: number[][]): number {
+  const adjusted = Float64Array.from(tail, (v, k) => (spikes.has(k) ? Number.NaN : v - seasonalAt(cycles, k)));
+  const check = clippingCheck(restoreFilter(stage.remainder), adjusted);
+  return clippingPays(check) ? END_OUTLIER.sigmas * stage.sigma : Number.POSITIVE_INFINITY;
+}
+
+/**
  * Runs a stage's filter over the held-out tail: its one-step errors calibrate the band and the
  * filter ends positioned after the last training point.
  */
@@ -428,8 +446,10 @@ function calibrateOnTail(
   tail: Float64Array,
   spikes: ReadonlySet<number>,
   cycles: number[][],
+  endLimit: number,
 ): { remainder: RemainderState; calibration: Calibration; points: number; forecasts: Float64Array } {
   const filter = restoreFilter(stage.remainder);
+  const clipFrom = tail.length - END_OUTLIER.points;
   const errors: number[] = [];
   const forecasts = new Float64Array(tail.length).fill(Number.NaN);
   for (let k = 0; k < tail.length; k++) {
@@ -444,7 +464,9 @@ function calibrateOnTail(
     if (!Number.isFinite(e)) throw new Error('non-finite one-step error on the held-out tail');
     // A spike counts in the band's width (it is what the band will meet) but does not move the state.
     errors.push(e);
-    filter.observe(spikes.has(k) ? null : v - s);
+    if (spikes.has(k)) filter.observe(null);
+    else if (k >= clipFrom) observeClipped(filter, v - s, endLimit);
+    else filter.observe(v - s);
   }
   return {
     remainder: stateOf(filter),
@@ -597,7 +619,9 @@ function fitIn(data: Float64Array, spec: FitSpec, transform: TransformChoice): S
     for (const [label, run] of stages) {
       try {
         const stage = run();
-        const calibrated = calibrateOnTail(stage, tail, tailSpikes, cycles);
+        const endLimit =
+          spec.endOutliers === 'auto' ? endOutlierLimit(stage, tail, tailSpikes, cycles) : Number.POSITIVE_INFINITY;
+        const calibrated = calibrateOnTail(stage, tail, tailSpikes, cycles, endLimit);
         const { calibration, points, forecasts } = calibrated;
         diagnostics.calibrationPoints = points;
         const observedTail = data.subarray(fitLength);
@@ -621,7 +645,7 @@ function fitIn(data: Float64Array, spec: FitSpec, transform: TransformChoice): S
             const mask = Float64Array.from(x);
             for (const i of spikes) mask[i] = Number.NaN;
             try {
-              const again = redecomposed(whole, mask, periods, remainder.filter.params);
+              const again = redecomposed(whole, mask, periods, remainder.filter.params, endLimit);
               seasonal = { cycles: again.cycles, position: 0 };
               remainder = again.remainder;
             } catch (error) {
