@@ -41,9 +41,9 @@ export interface FitSpec {
    * the 60-step paths err more (end-outliers.ts). 'none', the default, takes the last point as it is.
    * On the shape bench (which asks for it) NAB rds's 60-step MASE fell 1.426 -> 1.107 at its three
    * origins, a dip at one window's end no longer carried over the horizon, and no other shape moved by
-   * more than 0.002; over 156 NAB forecasts 1.078 -> 1.051. The detector does not ask: its refits
-   * then cost the NAB backtest a false positive (standard 77.42 -> 77.35 in-sample, 84.61 -> 84.54
-   * cross-validated, 2026-12-03, issue 18, nab21); the bands API does.
+   * more than 0.001; over 156 NAB forecasts 1.074 -> 1.047 (bench/forecast-peers/nab-mase.mjs). The
+   * detector does not ask: its refits then cost the NAB backtest a false positive (standard 77.42 ->
+   * 77.35 in-sample, 84.61 -> 84.54 cross-validated, 2026-12-03, issue 18, nab21); the bands API does.
    */
   endOutliers?: 'auto' | 'none';
   /**
