@@ -39,6 +39,9 @@ const spec = {
   transform: process.env.NTMA_TRANSFORM ?? 'auto',
   // A two-step season where the data alternate (periods.ts); off by default, like the transform.
   alternation: process.env.NTMA_ALTERNATION ?? 'auto',
+  // The window's last point clipped where the held-out tail says outliers do not last (end-outliers.ts); off
+  // by default in the engine, asked for by the bands API, like the two above.
+  endOutliers: process.env.NTMA_END_OUTLIERS ?? 'auto',
 };
 const horizon = input.horizon ?? 60;
 

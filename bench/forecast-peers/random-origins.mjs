@@ -6,7 +6,7 @@
 // 95%. Here each origin cuts the shape's training length out of a longer series at an offset drawn uniformly
 // over 2,800 steps (a whole number of both schedules), with seeds other than the suite's, and the one-step band
 // and 60-step interval are scored on the 60 points after it; the 60-step coverage is also given by thirds of
-// the horizon. NTMA only, fitted in-process as the suite's NTMA runner fits (transform and alternation 'auto').
+// the horizon. NTMA only, fitted in-process as the suite's NTMA runner fits (transform, alternation and endOutliers 'auto').
 //
 //   node bench/forecast-peers/random-origins.mjs [--origins 40] [--only level-steps@1m,counter-resets@1m] [--seed 1]
 //
@@ -56,6 +56,7 @@ for (const shape of SYNTHETIC_SHAPES) {
       confidence: LEVEL,
       transform: 'auto',
       alternation: 'auto',
+      endOutliers: 'auto',
     });
     const band = bandOver(model, future, LEVEL);
     const interval = model.forecast(HORIZON, LEVEL);

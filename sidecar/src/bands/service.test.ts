@@ -58,6 +58,7 @@ describe('BandsService.forQuery', () => {
       model: { p: 1, d: 1, q: 1 },
       transform: 'auto',
       alternation: 'auto',
+      endOutliers: 'auto',
     });
     expect(engine.jobs[0]!.train).toHaveLength(10080);
   });
@@ -154,15 +155,15 @@ describe('BandsService.forQuery', () => {
 });
 
 describe('BandsService.forSeries', () => {
-  it('asks the engine for the data-checked transform and alternation, which the detector does not', async () => {
+  it('asks the engine for the data-checked transform, alternation and end outlier, which the detector does not', async () => {
     const engine = new NaiveEngine();
     const service = new BandsService(new FakePrometheus([], () => null), engine);
     await service.forSeries({
       series: [{ id: 's', labels: {}, start: START, values: Array.from({ length: 100 }, (_, i) => i) }],
       step: 60,
     });
-    expect(engine.jobs[0]!.spec).toMatchObject({ transform: 'auto', alternation: 'auto' });
-    expect(BANDS_FIT_OPTIONS).toEqual({ transform: 'auto', alternation: 'auto' });
+    expect(engine.jobs[0]!.spec).toMatchObject({ transform: 'auto', alternation: 'auto', endOutliers: 'auto' });
+    expect(BANDS_FIT_OPTIONS).toEqual({ transform: 'auto', alternation: 'auto', endOutliers: 'auto' });
   });
 
   it("bands counts in sqrt space and reports the model's median as the forecast, below the band's centre", async () => {

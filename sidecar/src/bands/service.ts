@@ -23,16 +23,17 @@ import { withholdRule } from './withhold.js';
 export const DEFAULT_CONFIDENCE = 0.95;
 
 /**
- * The engine's two data-checked options, both asked for here and not by the detector (watch/, cli/backtest.ts).
+ * The engine's three data-checked options, all asked for here and not by the detector (watch/, cli/backtest.ts).
  * Each is kept per series only where the training window's held-out tail accepts it (fit.ts, periods.ts), and
  * each cost the NAB detector a little (types.ts says by how much): the detector scores anomalies at the busy
  * end, where a transformed band is wider. A band drawn on a panel is judged by whether it holds, and without
  * the transform a Poisson or noise-proportional-to-level series' 95% band held 0.78-0.88 on the shape suite
- * (0.95-0.96 with it). With both asked for here, the shape suite (which asks for both) measures what a panel gets.
+ * (0.95-0.96 with it). With all three asked for here, the shape suite (which asks for them) measures what a panel gets.
  */
-export const BANDS_FIT_OPTIONS: Readonly<Pick<FitSpec, 'transform' | 'alternation'>> = {
+export const BANDS_FIT_OPTIONS: Readonly<Pick<FitSpec, 'transform' | 'alternation' | 'endOutliers'>> = {
   transform: 'auto',
   alternation: 'auto',
+  endOutliers: 'auto',
 };
 
 export interface BandOptions {

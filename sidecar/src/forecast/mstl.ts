@@ -1,7 +1,8 @@
 /**
  * MSTL (Bandara, Hyndman & Bergmeir, 2021) as R's `forecast::mstl` runs it: STL once per period,
  * shortest first, iterated twice when there are several periods, each with a wider seasonal
- * window (11, 15, ...). The trend is the last STL pass's trend.
+ * window (11, 15, ... by default; the caller may widen the first, fit.ts does where the level is
+ * stationary). The trend is the last STL pass's trend.
  *
  * Why not `@bsull/augurs/mstl`: its JS binding exposes fit/predict/predictInSample of MSTL+AutoETS
  * only, never the decomposition, so neither the remainder that ARIMA must model nor the seasonal
@@ -20,9 +21,15 @@ export interface Decomposition {
   remainder: Float64Array;
 }
 
-/** R's default seasonal windows: 7 + 4 * i for the i-th period. */
-function seasonalWindow(index: number): number {
-  return 7 + 4 * (index + 1);
+/** R's default seasonal window of the first period, in cycles; the i-th period's is 4 * i wider (11, 15, ...). */
+export const R_SEASONAL_WINDOW = 11;
+
+export interface MstlOptions {
+  /**
+   * The first period's seasonal window in cycles (odd, >= 3); each further period's is 4 cycles wider, as
+   * R's `7 + 4 * seq(6)`. Default R_SEASONAL_WINDOW.
+   */
+  seasonalWindow?: number;
 }
 
 /**
@@ -36,7 +43,7 @@ export const ALTERNATION_SEASONAL_WINDOW = 201;
  * Decomposes a gap-free series; periods that do not fit more than twice into it are dropped (R keeps
  * those below n / 2, and STL needs n > 2 x period: exactly two cycles would throw).
  */
-export function mstl(y: ArrayLike<number>, periods: ReadonlyArray<number>): Decomposition {
+export function mstl(y: ArrayLike<number>, periods: ReadonlyArray<number>, options: MstlOptions = {}): Decomposition {
   const n = y.length;
   const usable = [...new Set(periods)].filter((p) => p >= 2 && p < n / 2).sort((a, b) => a - b);
   const deseasonalised = Float64Array.from(y);
@@ -47,8 +54,9 @@ export function mstl(y: ArrayLike<number>, periods: ReadonlyArray<number>): Deco
   }
   const iterations = usable.length > 1 ? 2 : 1;
   // The longer periods keep R's windows by their own rank: an alternation does not widen the day's.
+  const first = options.seasonalWindow ?? R_SEASONAL_WINDOW;
   const windows = usable.map((period, i) =>
-    period === 2 ? ALTERNATION_SEASONAL_WINDOW : seasonalWindow(usable[0] === 2 ? i - 1 : i),
+    period === 2 ? ALTERNATION_SEASONAL_WINDOW : first + 4 * (usable[0] === 2 ? i - 1 : i),
   );
   for (let iteration = 0; iteration < iterations; iteration++) {
     usable.forEach((period, i) => {

@@ -29,6 +29,14 @@ describe('STL and MSTL against R', () => {
     expect(maxAbsDiff(out.remainder, r.remainder)).toBeLessThan(1e-9);
   });
 
+  it("widens the first period's seasonal window when asked, and R's 11 cycles otherwise", () => {
+    const { values } = reference.mstl;
+    expect(maxAbsDiff(mstl(values, [24]).seasonals[0]!, stl(values, 24, { seasonalWindow: 11 }).seasonal)).toBe(0);
+    const wide = mstl(values, [24], { seasonalWindow: 21 }).seasonals[0]!;
+    expect(maxAbsDiff(wide, stl(values, 24, { seasonalWindow: 21 }).seasonal)).toBe(0);
+    expect(maxAbsDiff(wide, mstl(values, [24]).seasonals[0]!)).toBeGreaterThan(0.01);
+  });
+
   it('drops periods that do not fit twice, as R does', () => {
     const out = mstl(reference.mstl.values.slice(0, 300), [24, 168]);
     expect(out.periods).toEqual([24]);

@@ -11,7 +11,11 @@ describe('worker warm-up', () => {
     const fits = warmUpFits();
     const searched = fits.filter(({ spec }) => spec.model === 'auto');
     // Every searched fit asks for what the bands API asks for; the outright orders for nothing, as watchers do.
-    expect(searched.every(({ spec }) => spec.transform === 'auto' && spec.alternation === 'auto')).toBe(true);
+    expect(
+      searched.every(
+        ({ spec }) => spec.transform === 'auto' && spec.alternation === 'auto' && spec.endOutliers === 'auto',
+      ),
+    ).toBe(true);
     expect(fits.filter(({ spec }) => spec.model !== 'auto' && spec.transform === undefined)).toHaveLength(4);
     const names = searched.map(({ values, spec }) => {
       const model = fitModel(values, spec);

@@ -100,8 +100,12 @@ function counter(seed: number): number[] {
   });
 }
 
-/** What the bands API asks for (bands/service.ts): the variance transform and the alternation checked. */
-const BANDS: Pick<FitSpec, 'transform' | 'alternation'> = { transform: 'auto', alternation: 'auto' };
+/** What the bands API asks for (bands/service.ts): the variance transform, the alternation and the end outlier checked. */
+const BANDS: Pick<FitSpec, 'transform' | 'alternation' | 'endOutliers'> = {
+  transform: 'auto',
+  alternation: 'auto',
+  endOutliers: 'auto',
+};
 
 function exercise(values: number[], spec: FitSpec = SPEC): void {
   const model = fitModel(values, spec);
@@ -135,7 +139,7 @@ export interface WarmUpFit {
 
 /**
  * The warm-up's fits in the order they run. The searched ones ask for what the bands API asks for
- * (the transform and alternation checks: chooseTransform, the second fit in the transformed space,
+ * (the transform, alternation and end-outlier checks: chooseTransform, the second fit in the transformed space,
  * alternationGain); before, none did, and a worker compiled those paths in its first requests (a
  * warmed worker's first fit of the suite's Poisson counts, 4-hour cycle and level steps 20-40% over its
  * later ones). The orders fitted outright ask for nothing, the path the watchers' fits take.
