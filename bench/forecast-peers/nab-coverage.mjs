@@ -15,6 +15,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { flag, loadSidecar, option, textOption } from '../cli.mjs';
+import { loadNabGrid } from './series-tools.mjs';
 
 const { fitModel } = await loadSidecar('forecast/fit.js');
 const { bandOver } = await loadSidecar('forecast/bands.js');
@@ -28,34 +29,6 @@ const nabRoot = process.env.NAB_DIR ?? '/work/shared/nab';
 const STEP = 300;
 const DAY = 288;
 const HORIZON = 60;
-
-/** Values and their timestamps on the 5-minute grid (missing timestamps become gaps). */
-function load(file) {
-  const rows = readFileSync(file, 'utf8')
-    .trim()
-    .split('\n')
-    .slice(1)
-    .map((line) => {
-      const [ts, v] = line.split(',');
-      return { t: Date.parse(`${ts.replace(' ', 'T')}Z`) / 1000, v: Number(v) };
-    });
-  const values = [];
-  const times = [];
-  let next = rows[0].t;
-  for (const { t, v } of rows) {
-    while (next < t) {
-      values.push(null);
-      times.push(next);
-      next += STEP;
-    }
-    if (t === next) {
-      values.push(v);
-      times.push(t);
-      next += STEP;
-    }
-  }
-  return { values, times };
-}
 
 const labels = JSON.parse(readFileSync(path.join(nabRoot, 'labels', 'combined_windows.json'), 'utf8'));
 const toSeconds = (s) => Date.parse(`${s.replace(' ', 'T')}Z`) / 1000;
@@ -81,7 +54,7 @@ console.log(
 console.log('|---|---|---|---|---|');
 for (const dir of dirs) {
   for (const name of readdirSync(path.join(nabRoot, 'data', dir)).sort()) {
-    const { values, times } = load(path.join(nabRoot, 'data', dir, name));
+    const { values, times } = loadNabGrid(path.join(nabRoot, 'data', dir, name), STEP);
     const train = Math.min(trainMax, values.length - DAY - origins * DAY);
     if (train < 500) continue;
     const windows = (labels[`${dir}/${name}`] ?? []).map(([a, b]) => [toSeconds(a), toSeconds(b)]);

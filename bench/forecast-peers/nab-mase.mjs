@@ -12,9 +12,10 @@
 //        [--alternation auto|none] [--end-outliers auto|none] [--out fits.json]
 //
 // Needs the compiled sidecar (npm run build -w sidecar).
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadSidecar, option, textOption } from '../cli.mjs';
+import { loadNabGrid, naiveScale } from './series-tools.mjs';
 
 const { fitModel } = await loadSidecar('forecast/fit.js');
 
@@ -34,46 +35,10 @@ const nabRoot = process.env.NAB_DIR ?? '/work/shared/nab';
 const DAY = 288;
 const HORIZON = 60;
 
-/** Values on the 5-minute grid (missing timestamps become gaps). */
-function load(file) {
-  const rows = readFileSync(file, 'utf8')
-    .trim()
-    .split('\n')
-    .slice(1)
-    .map((line) => {
-      const [ts, v] = line.split(',');
-      return { t: Date.parse(`${ts.replace(' ', 'T')}Z`) / 1000, v: Number(v) };
-    });
-  const values = [];
-  let next = rows[0].t;
-  for (const { t, v } of rows) {
-    while (next < t) {
-      values.push(null);
-      next += spec.stepSeconds;
-    }
-    if (t === next) {
-      values.push(v);
-      next += spec.stepSeconds;
-    }
-  }
-  return values;
-}
-
-function naiveScale(train) {
-  let s = 0;
-  let n = 0;
-  for (let i = 1; i < train.length; i++) {
-    if (train[i] === null || train[i - 1] === null) continue;
-    s += Math.abs(train[i] - train[i - 1]);
-    n++;
-  }
-  return s / Math.max(1, n);
-}
-
 const fits = [];
 for (const dir of dirs) {
   for (const name of readdirSync(path.join(nabRoot, 'data', dir)).sort()) {
-    const values = load(path.join(nabRoot, 'data', dir, name));
+    const { values } = loadNabGrid(path.join(nabRoot, 'data', dir, name), spec.stepSeconds);
     const train = Math.min(trainMax, values.length - HORIZON - origins * DAY);
     if (train < 1000) continue;
     for (let k = 0; k < origins; k++) {

@@ -25,6 +25,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DAY_5M, SYNTHETIC_SHAPES } from './shape-series.mjs';
 import { option, textOption } from '../cli.mjs';
+import { naiveScale } from './series-tools.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const origins = option('--origins', 3);
@@ -112,17 +113,6 @@ const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
-
-function naiveScale(train) {
-  let s = 0;
-  let n = 0;
-  for (let i = 1; i < train.length; i++) {
-    if (train[i] === null || train[i - 1] === null) continue;
-    s += Math.abs(train[i] - train[i - 1]);
-    n++;
-  }
-  return s / Math.max(1, n);
-}
 
 function score(actual, forecast, lower, upper, scale) {
   let err = 0;

@@ -1,0 +1,46 @@
+// What the forecast-peers scripts share about series: a NAB file read onto its step grid, and the
+// scale every MASE here is divided by.
+import { readFileSync } from 'node:fs';
+
+/**
+ * A NAB data file's values on a grid of `stepSeconds` from its first timestamp, with their times;
+ * a timestamp the file lacks becomes a gap (null), one off the grid is dropped.
+ */
+export function loadNabGrid(file, stepSeconds) {
+  const rows = readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((line) => {
+      const [ts, v] = line.split(',');
+      return { t: Date.parse(`${ts.replace(' ', 'T')}Z`) / 1000, v: Number(v) };
+    });
+  const values = [];
+  const times = [];
+  let next = rows[0].t;
+  for (const { t, v } of rows) {
+    while (next < t) {
+      values.push(null);
+      times.push(next);
+      next += stepSeconds;
+    }
+    if (t === next) {
+      values.push(v);
+      times.push(t);
+      next += stepSeconds;
+    }
+  }
+  return { values, times };
+}
+
+/** MASE's scale: the training window's mean |y_t - y_{t-1}| over adjacent observed pairs. */
+export function naiveScale(train) {
+  let s = 0;
+  let n = 0;
+  for (let i = 1; i < train.length; i++) {
+    if (train[i] === null || train[i - 1] === null) continue;
+    s += Math.abs(train[i] - train[i - 1]);
+    n++;
+  }
+  return s / Math.max(1, n);
+}
