@@ -25,14 +25,17 @@
  * two runs on different days send the same bodies; seriesSha256 in the results is a digest of every series
  * the run generated (the peers' inputs included, also with --no-peers) to check that.
  *
- * Usage: node bench/bands.mjs [--quick] [--skip-build] [--no-peers]
+ * Usage: node bench/bands.mjs [--quick] [--skip-build] [--no-peers] [--out file]
  * --quick takes fewer runs, one seed per coverage origin instead of three (all seven origins still).
  * --no-peers skips the R and statsmodels comparison (minutes of R fits) and carries the last
  * measured comparison over from bench/results/bands.json, saying when it was taken.
+ * --out writes the results to that file instead of bench/results/bands.json (a trial run that must not
+ * replace the committed figures).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
+import { textOption } from './cli.mjs';
 import { freePort } from './processes.mjs';
 import os from 'node:os';
 import path from 'node:path';
@@ -46,6 +49,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const QUICK = process.argv.includes('--quick');
 const SKIP_BUILD = process.argv.includes('--skip-build');
 const NO_PEERS = process.argv.includes('--no-peers');
+const OUT = path.resolve(textOption('--out', path.join(ROOT, 'bench/results/bands.json')));
 const TOKEN = 'bench-token-0123456789abcdef';
 const STEP = 60;
 const HOLDOUT = 60;
@@ -548,10 +552,9 @@ async function main() {
   for (const skipped of results.peers.skipped) process.stdout.write(`skipped ${skipped.peer}: ${skipped.reason}\n`);
   table('Issue 3 targets', results.targets);
 
-  const out = path.join(ROOT, 'bench/results');
-  mkdirSync(out, { recursive: true });
-  writeFileSync(path.join(out, 'bands.json'), `${JSON.stringify(results, null, 2)}\n`);
-  process.stdout.write(`\nwrote ${path.relative(ROOT, path.join(out, 'bands.json'))}\n`);
+  mkdirSync(path.dirname(OUT), { recursive: true });
+  writeFileSync(OUT, `${JSON.stringify(results, null, 2)}\n`);
+  process.stdout.write(`\nwrote ${path.relative(process.cwd(), OUT)}\n`);
 }
 
 main().catch((error) => {
