@@ -1,7 +1,8 @@
 import { BadQuery, PayloadTooLarge, PrometheusUnavailable } from '../errors.js';
 import { FakePrometheus, InlinePool, NaiveEngine } from './__fixtures__/fakes.js';
 import { ForecastError } from '../forecast/errors.js';
-import { BANDS_FIT_OPTIONS, BandsService } from './service.js';
+import { BANDS_FIT_OPTIONS } from '../forecast/bands-options.js';
+import { BandsService } from './service.js';
 import { PoolBandsEngine } from './pool-engine.js';
 import { mulberry32 } from '../seeded-random.js';
 import { DEFAULT_LIMITS } from './limits.js';

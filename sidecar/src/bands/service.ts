@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { BadRequest, PayloadTooLarge, errorCodeOf } from '../errors.js';
 import { modelKey } from '../forecast/cache.js';
+import { BANDS_FIT_OPTIONS } from '../forecast/bands-options.js';
 import { ForecastError } from '../forecast/errors.js';
 import type { FitSpec, ModelChoice } from '../forecast/types.js';
 import { endMs, type Grid } from '../series/grid.js';
@@ -21,20 +22,6 @@ import { checkPointCount, queryLayout, seriesLayout, type Layout } from './windo
 import { withholdRule } from './withhold.js';
 
 export const DEFAULT_CONFIDENCE = 0.95;
-
-/**
- * The engine's three data-checked options, all asked for here and not by the detector (watch/, cli/backtest.ts).
- * Each is kept per series only where the training window's held-out tail accepts it (fit.ts, periods.ts), and
- * each cost the NAB detector a little (types.ts says by how much): the detector scores anomalies at the busy
- * end, where a transformed band is wider. A band drawn on a panel is judged by whether it holds, and without
- * the transform a Poisson or noise-proportional-to-level series' 95% band held 0.78-0.88 on the shape suite
- * (0.95-0.96 with it). With all three asked for here, the shape suite (which asks for them) measures what a panel gets.
- */
-export const BANDS_FIT_OPTIONS: Readonly<Pick<FitSpec, 'transform' | 'alternation' | 'endOutliers'>> = {
-  transform: 'auto',
-  alternation: 'auto',
-  endOutliers: 'auto',
-};
 
 export interface BandOptions {
   /** Training window: a duration ("7d") or seconds. */

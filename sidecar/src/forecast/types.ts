@@ -21,7 +21,7 @@ export interface FitSpec {
    * in-sample), its band widening at the high levels where NAB's anomalies are. Even with the
    * check it cost 1.2 points in-sample and cross-validated (65.3 against 66.5; 78.8 against 80.0),
    * with 26 false positives on realTraffic instead of 6, so 'none' is the default and the detector keeps
-   * it; the bands API asks for 'auto' (bands/service.ts, BANDS_FIT_OPTIONS), as the forecast shape bench does.
+   * it; the bands API asks for 'auto' (BANDS_FIT_OPTIONS, forecast/bands-options.ts), as the forecast shape bench does.
    */
   transform?: 'auto' | 'none';
   /**

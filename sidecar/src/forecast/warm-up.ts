@@ -13,6 +13,7 @@
  * seeded generator, no clock), so every worker warms up the same way; a fit leaves nothing behind
  * that a later fit reads (determinism.test.ts), so the warm-up changes no answer, only its speed.
  */
+import { BANDS_FIT_OPTIONS } from './bands-options.js';
 import { fitModel } from './fit.js';
 import type { FitSpec } from './types.js';
 import { seededNoise } from '../seeded-random.js';
@@ -100,13 +101,6 @@ function counter(seed: number): number[] {
   });
 }
 
-/** What the bands API asks for (bands/service.ts): the variance transform, the alternation and the end outlier checked. */
-const BANDS: Pick<FitSpec, 'transform' | 'alternation' | 'endOutliers'> = {
-  transform: 'auto',
-  alternation: 'auto',
-  endOutliers: 'auto',
-};
-
 function exercise(values: number[], spec: FitSpec = SPEC): void {
   const model = fitModel(values, spec);
   model.forecast(60, spec.confidence);
@@ -145,7 +139,7 @@ export interface WarmUpFit {
  * later ones). The orders fitted outright ask for nothing, the path the watchers' fits take.
  */
 export function warmUpFits(): WarmUpFit[] {
-  const searched = { ...SPEC, ...BANDS };
+  const searched = { ...SPEC, ...BANDS_FIT_OPTIONS };
   const fits: WarmUpFit[] = [];
   for (const seed of [1, 2]) {
     fits.push(
