@@ -15,6 +15,7 @@
  * that), has a check of its own (alternationGain): it is a season only where the alternation learnt
  * from the last few hundred points still holds over the next few dozen.
  */
+import { medianOfSorted } from './series.js';
 
 /** Shortest period the ACF is searched for: below it an alternating AR(1) pattern looks seasonal. */
 export const MIN_PERIOD = 4;
@@ -404,9 +405,7 @@ export function runningMedian(y: ArrayLike<number>, period: number): Float64Arra
   // The window kept sorted as it slides: one removal and one insertion by binary search per block.
   const sorted = means.slice(0, width).sort();
   const medians = new Float64Array(m - width + 1);
-  const middle = (): number =>
-    width % 2 === 1 ? sorted[(width - 1) / 2]! : (sorted[width / 2 - 1]! + sorted[width / 2]!) / 2;
-  medians[0] = middle();
+  medians[0] = medianOfSorted(sorted);
   for (let start = 1; start + width <= m; start++) {
     const out = means[start - 1]!;
     let i = lowerBound(sorted, width, out);
@@ -415,7 +414,7 @@ export function runningMedian(y: ArrayLike<number>, period: number): Float64Arra
     i = lowerBound(sorted, width - 1, v);
     sorted.copyWithin(i + 1, i, width - 1);
     sorted[i] = v;
-    medians[start] = middle();
+    medians[start] = medianOfSorted(sorted);
   }
   const level = new Float64Array(n);
   const before = Math.floor(width / 2);

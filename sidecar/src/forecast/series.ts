@@ -25,7 +25,8 @@ export function observedCount(x: Float64Array): number {
   return n;
 }
 
-function median(sorted: Float64Array): number {
+/** The median of an ascending array. */
+export function medianOfSorted(sorted: Float64Array): number {
   const n = sorted.length;
   return n % 2 === 1 ? sorted[(n - 1) / 2]! : (sorted[n / 2 - 1]! + sorted[n / 2]!) / 2;
 }
@@ -34,9 +35,9 @@ function median(sorted: Float64Array): number {
 export function scalingOf(x: Float64Array): Scaling {
   const observed = x.filter((v) => !Number.isNaN(v)).sort();
   if (observed.length === 0) return { center: 0, scale: 1 };
-  const center = median(observed);
+  const center = medianOfSorted(observed);
   const deviations = observed.map((v) => Math.abs(v - center)).sort();
-  let scale = 1.4826 * median(deviations);
+  let scale = 1.4826 * medianOfSorted(deviations);
   if (!(scale > 0)) {
     let ss = 0;
     for (const v of observed) ss += (v - center) ** 2;
