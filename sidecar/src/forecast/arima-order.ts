@@ -180,6 +180,15 @@ export function filteredSquares(params: ArimaParams, x: ArrayLike<number>): Inno
 }
 
 /**
+ * fitOrder's optimiser when its caller names none (an explicit order: fit.ts's chooseArima). A module constant, not
+ * `ArimaOptimizer.Lbfgs` in the parameter list: the order search always names one, so that property read had no type
+ * feedback when a worker's warm-up compiled fitOrder on searches, and its first explicit order threw the compiled
+ * code away ("insufficient type feedback for generic named access"); it was compiled again, 25-40 ms at load 5,
+ * in the middle of the requests that came next (issue 18, cnt22).
+ */
+const DEFAULT_OPTIMIZER: ArimaOptimizer = ArimaOptimizer.Lbfgs;
+
+/**
  * Fits one order and scores it. Throws with a reason when ctsa reports failure or the
  * coefficients are not finite, so the caller can try the next candidate or fall back. With
  * `drift` (d = 1 only) ctsa fits the series less its average slope, and the slope becomes the
@@ -190,7 +199,7 @@ export function fitOrder(
   order: ArimaOrder,
   method: ArimaMethod,
   drift = false,
-  optimizer: ArimaOptimizer = ArimaOptimizer.Lbfgs,
+  optimizer: ArimaOptimizer = DEFAULT_OPTIMIZER,
 ): OrderFit {
   if (drift && order.d !== 1) throw new Error('drift needs d = 1');
   const k = order.p + order.q + (order.d === 0 || drift ? 1 : 0);
