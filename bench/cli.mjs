@@ -11,12 +11,20 @@ export const args = process.argv.slice(2);
 /** Whether `--name` is on the command line. */
 export const flag = (name) => args.includes(name);
 
-/** A script's usage: its leading comment block (after any #! line), without the comment marks. */
+/**
+ * A script's usage: its leading comment (after any #! line), either `//` lines or one block comment, without the
+ * comment marks.
+ */
 export function usageOf(source) {
   const lines = source.split('\n');
+  let i = lines[0]?.startsWith('#!') ? 1 : 0;
   const usage = [];
-  for (let i = lines[0]?.startsWith('#!') ? 1 : 0; i < lines.length && lines[i].startsWith('//'); i++) {
-    usage.push(lines[i].replace(/^\/\/ ?/, ''));
+  if (lines[i]?.startsWith('/*')) {
+    for (i += 1; i < lines.length && !lines[i].trimStart().startsWith('*/'); i++) {
+      usage.push(lines[i].replace(/^\s*\* ?/, ''));
+    }
+  } else {
+    for (; i < lines.length && lines[i].startsWith('//'); i++) usage.push(lines[i].replace(/^\/\/ ?/, ''));
   }
   return usage.join('\n');
 }

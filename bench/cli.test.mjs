@@ -10,6 +10,9 @@ test('usageOf takes the leading comment block after the #! line, without the com
     '#!/usr/bin/env node\n// What it does.\n//\n//   node x.mjs [--n 3]\nimport a from "a";\n// not usage\n';
   assert.equal(usageOf(source), 'What it does.\n\n  node x.mjs [--n 3]');
   assert.equal(usageOf('import a from "a";\n'), '');
+  const block =
+    '#!/usr/bin/env node\n/**\n * What it does.\n *\n * Usage: node y.mjs [--quick]\n */\nimport b from "b";\n';
+  assert.equal(usageOf(block), 'What it does.\n\nUsage: node y.mjs [--quick]');
 });
 
 test('a bench given --help prints its usage and exits at once, before its run starts', () => {
