@@ -7,12 +7,17 @@
 // over 2,800 steps (a whole number of both schedules), with seeds other than the suite's, and the one-step band
 // and 60-step interval are scored on the 60 points after it; the 60-step coverage is also given by thirds of
 // the horizon. NTMA only, fitted in-process as the suite's NTMA runner fits (transform, alternation and endOutliers 'auto').
+// The one-step and 60-step coverages carry a standard error over origins (each origin's 60 points are one
+// correlated draw, so the spread of the origins' coverages is what a figure is uncertain by). `--phase0` cuts every
+// origin where the suite cuts (offset 0: the cycles' phase the suite forecasts from) with this bench's seeds, to tell
+// a coverage the suite's phase has from one its eight origins drew.
 //
 //   node bench/forecast-peers/random-origins.mjs [--origins 40] [--only level-steps@1m,counter-resets@1m] [--seed 1]
+//                                                [--phase0]
 //
 // Needs the compiled sidecar (npm run build -w sidecar).
 import { SYNTHETIC_SHAPES, rng } from './shape-series.mjs';
-import { loadSidecar, option, textOption } from '../cli.mjs';
+import { flag, loadSidecar, option, textOption } from '../cli.mjs';
 
 const { fitModel } = await loadSidecar('forecast/fit.js');
 const { bandOver } = await loadSidecar('forecast/bands.js');
@@ -20,19 +25,27 @@ const { bandOver } = await loadSidecar('forecast/bands.js');
 const origins = option('--origins', 40);
 const only = textOption('--only', 'level-steps@1m,counter-resets@1m').split(',');
 const seed = option('--seed', 1);
+const phase0 = flag('--phase0');
 const HORIZON = 60;
 const PHASES = 2800;
 const LEVEL = 0.95;
 
 const tally = () => ({ n: 0, inside: 0 });
 const cover = (c) => (c.n === 0 ? '-' : (c.inside / c.n).toFixed(3));
+/** The coverage over origins, with its standard error from the spread of the origins' own coverages. */
+const coverWithError = (perOrigin) => {
+  const n = perOrigin.length;
+  const mean = perOrigin.reduce((a, b) => a + b, 0) / n;
+  const variance = perOrigin.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, n - 1);
+  return `${mean.toFixed(3)} ± ${Math.sqrt(variance / n).toFixed(3)}`;
+};
 const count = (c, v, lo, hi) => {
   c.n++;
   if (v >= lo && v <= hi) c.inside++;
 };
 
 console.log(
-  `| shape | origins | 1-step cover | 60-step cover | 60-step, steps 1-20 / 21-40 / 41-60 | 60-step, seasonal models (origins) / others (origins) |`,
+  `| shape | origins | 1-step cover ± s.e. | 60-step cover ± s.e. | 60-step, steps 1-20 / 21-40 / 41-60 | 60-step, seasonal models (origins) / others (origins) |`,
 );
 console.log('|---|---|---|---|---|---|');
 for (const shape of SYNTHETIC_SHAPES) {
@@ -40,12 +53,15 @@ for (const shape of SYNTHETIC_SHAPES) {
   const draw = rng(seed);
   const one = tally();
   const multi = tally();
+  const onePerOrigin = [];
+  const multiPerOrigin = [];
   const thirds = [tally(), tally(), tally()];
   // Split by whether the model took a season: a break schedule read as a season is the model's choice, not its interval.
   const seasonal = { ...tally(), origins: 0 };
   const other = { ...tally(), origins: 0 };
   for (let k = 0; k < origins; k++) {
-    const offset = Math.floor(draw.uniform() * PHASES);
+    const drawn = Math.floor(draw.uniform() * PHASES);
+    const offset = phase0 ? 0 : drawn;
     // Seeds 500,001 and up: the suite's are 1,007-8,007 (origin k: 1000 (k + 1) + 7).
     const y = shape.make(offset + shape.train + HORIZON, 500001 + 1000 * seed + k);
     const train = y.slice(offset, offset + shape.train);
@@ -62,15 +78,18 @@ for (const shape of SYNTHETIC_SHAPES) {
     const interval = model.forecast(HORIZON, LEVEL);
     const split = /mstl\[/.test(model.name) ? seasonal : other;
     split.origins++;
+    const before = { one: one.inside, multi: multi.inside };
     future.forEach((v, i) => {
       count(one, v, band.lower[i], band.upper[i]);
       count(multi, v, interval.lower[i], interval.upper[i]);
       count(thirds[Math.floor((3 * i) / HORIZON)], v, interval.lower[i], interval.upper[i]);
       count(split, v, interval.lower[i], interval.upper[i]);
     });
+    onePerOrigin.push((one.inside - before.one) / HORIZON);
+    multiPerOrigin.push((multi.inside - before.multi) / HORIZON);
   }
   console.log(
-    `| ${shape.name} | ${origins} | ${cover(one)} | ${cover(multi)} | ${thirds.map(cover).join(' / ')} | ` +
+    `| ${shape.name} | ${origins} | ${coverWithError(onePerOrigin)} | ${coverWithError(multiPerOrigin)} | ${thirds.map(cover).join(' / ')} | ` +
       `${cover(seasonal)} (${seasonal.origins}) / ${cover(other)} (${other.origins}) |`,
   );
 }

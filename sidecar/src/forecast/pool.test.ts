@@ -15,6 +15,7 @@ import type { FitSpec } from './types.js';
 const spec: FitSpec = { stepSeconds: 60, model: 'auto', confidence: 0.95 };
 const crashingWorker = new URL('./__fixtures__/crashing-worker.mjs', import.meta.url);
 const failedWarmUpWorker = new URL('./__fixtures__/failed-warm-up-worker.mjs', import.meta.url);
+const neverWarmWorker = new URL('./__fixtures__/never-warm-worker.mjs', import.meta.url);
 
 describe('forecast worker pool', () => {
   let pool: ForecastPool | undefined;
@@ -65,8 +66,7 @@ describe('forecast worker pool', () => {
   });
 
   it('warmed() gives up after its bound when a worker never says it is warm', async () => {
-    // The fixture worker sends no warm notice.
-    pool = new ForecastPool({ workers: 1, timeoutMs: 30_000, workerUrl: crashingWorker });
+    pool = new ForecastPool({ workers: 1, timeoutMs: 30_000, workerUrl: neverWarmWorker });
     const started = Date.now();
     const report = await pool.warmed(200);
     expect(Date.now() - started).toBeGreaterThanOrEqual(150);
@@ -104,6 +104,20 @@ describe('forecast worker pool', () => {
     await expect(pool.fit(traffic(15, 3), spec)).rejects.toThrow(ForecastTimeout);
     const next = await pool.fit(traffic(300, 4), spec);
     expect(next.trainedOn).toBe(300);
+  });
+
+  it('close() waits for a worker replaced while stuck in a fit to be terminated', async () => {
+    const terminate = jest.spyOn(Worker.prototype, 'terminate');
+    try {
+      pool = new ForecastPool({ workers: 1, timeoutMs: 200, workerUrl: crashingWorker });
+      await expect(pool.fit(traffic(15, 3), spec)).rejects.toThrow(ForecastTimeout);
+      // The stuck thread gets its grace to end on its own, then terminate(); close() outlives both.
+      await pool.close();
+      expect(terminate).toHaveBeenCalledTimes(1);
+      expect(pool.stuckWorkers).toBe(0);
+    } finally {
+      terminate.mockRestore();
+    }
   });
 
   it('rejects the job of a worker that exits, then keeps serving', async () => {

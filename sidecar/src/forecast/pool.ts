@@ -130,6 +130,8 @@ export class ForecastPool {
   private nextId = 1;
   private closed = false;
   private stuck = 0;
+  /** Stops of replaced workers still in flight: close() waits for them as for its own. */
+  private readonly stopping = new Set<Promise<void>>();
   private readonly warmWaiters: Array<() => void> = [];
 
   constructor(options: ForecastPoolOptions) {
@@ -215,7 +217,8 @@ export class ForecastPool {
 
   /**
    * Rejects waiting and running jobs with ForecastPoolClosed and stops every worker. Resolves once
-   * each has ended or been given up on (bounded: GRACEFUL_STOP_MS + TERMINATE_WAIT_MS).
+   * each has ended or been given up on, workers replaced earlier and still ending included (bounded:
+   * STARTING_STOP_MS + TERMINATE_WAIT_MS).
    */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -224,7 +227,7 @@ export class ForecastPool {
     const exits = [...this.slots].map((slot) => this.stop(slot));
     this.slots.clear();
     this.checkWarm();
-    await Promise.allSettled(exits);
+    await Promise.allSettled([...exits, ...this.stopping]);
   }
 
   /** Takes a slot out of service and ends its thread (end-thread.ts), bounded. */
@@ -351,7 +354,11 @@ export class ForecastPool {
     slot.retired = true;
     this.slots.delete(slot);
     this.checkWarm();
-    if (!exited) void this.stop(slot);
+    if (!exited) {
+      // A replaced worker may still be spinning in a fit: close() must not resolve before it ends.
+      const stopped = this.stop(slot).finally(() => this.stopping.delete(stopped));
+      this.stopping.add(stopped);
+    }
     if (this.closed) return;
     if (respawn) this.spawn();
     // Otherwise the next waiting job spawns one (pump), so a broken script fails jobs, not loops.

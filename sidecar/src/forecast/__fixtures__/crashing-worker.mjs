@@ -4,6 +4,8 @@
 //   - training series of exactly 13 values: process.exit(13) (like a fatal WASM abort)
 //   - training series of exactly 14 values: an uncaught exception outside the job handler
 //   - training series of exactly 15 values: spins forever (a fit that never returns)
+// It says it is warm at once, as the real worker does under jest, so the pool stops it with a warm
+// worker's grace.
 import { parentPort } from 'node:worker_threads';
 
 const { runJob } = await import(new URL('../../../dist/forecast/jobs.js', import.meta.url).href);
@@ -29,3 +31,4 @@ parentPort.on('message', (request) => {
     parentPort.postMessage({ id, ok: false, error: { name: error.name, message: error.message } });
   }
 });
+parentPort.postMessage({ warm: true, ms: 0, skipped: true });
