@@ -29,32 +29,26 @@
  * and aggregate); --trace (one seed) writes one CSV row per watcher step (the value, the forecast the
  * predictive policy saw, each policy's replicas); AUTOSCALE_DEBUG=1 logs each refit.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ROOT, buildSidecar, loadSidecar } from './cli.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const arg = (name, fallback) => {
   const found = process.argv.find((a) => a.startsWith(`--${name}=`));
   return found ? Number(found.slice(name.length + 3)) : fallback;
 };
-if (!process.argv.includes('--skip-build')) {
-  const build = spawnSync('npm', ['run', 'build', '-w', 'sidecar'], { cwd: ROOT, stdio: 'inherit' });
-  if (build.status !== 0) process.exit(1);
-}
-const dist = (p) => import(pathToFileURL(path.join(ROOT, 'sidecar/dist', p)).href);
-const { ForecastDetector } = await dist('detect/forecast-detector.js');
-const { watcherDetectorOptions } = await dist('watch/detectors.js');
-const { mulberry32 } = await dist('seeded-random.js');
-const { fitModel } = await dist('forecast/fit.js');
-const { classify } = await dist('watch/classify.js');
-const { decide: decidePredictive } = await dist('scale/predictive.js');
-const { DemandHistory } = await dist('scale/demand-history.js');
-const { BIAS_ERRORS, forecastBias } = await dist('scale/forecast-bias.js');
-const { decide: decideAlert } = await dist('scale/policy.js');
+buildSidecar();
+const { ForecastDetector } = await loadSidecar('detect/forecast-detector.js');
+const { watcherDetectorOptions } = await loadSidecar('watch/detectors.js');
+const { mulberry32 } = await loadSidecar('seeded-random.js');
+const { fitModel } = await loadSidecar('forecast/fit.js');
+const { classify } = await loadSidecar('watch/classify.js');
+const { decide: decidePredictive } = await loadSidecar('scale/predictive.js');
+const { DemandHistory } = await loadSidecar('scale/demand-history.js');
+const { BIAS_ERRORS, forecastBias } = await loadSidecar('scale/forecast-bias.js');
+const { decide: decideAlert } = await loadSidecar('scale/policy.js');
 
 // ---- scenario -------------------------------------------------------------------------------
 /**

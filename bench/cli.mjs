@@ -1,6 +1,7 @@
-// What the bench scripts share: the repository root, their command line, and the built sidecar
-// they run against (built first unless --skip-build).
+// What the bench scripts share: the repository root, their command line (`--help` prints a script's usage and
+// runs nothing), and the built sidecar they run against (built first unless --skip-build).
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -9,6 +10,31 @@ export const args = process.argv.slice(2);
 
 /** Whether `--name` is on the command line. */
 export const flag = (name) => args.includes(name);
+
+/**
+ * A script's usage: its leading comment (after any #! line), either `//` lines or one block comment, without the
+ * comment marks.
+ */
+export function usageOf(source) {
+  const lines = source.split('\n');
+  let i = lines[0]?.startsWith('#!') ? 1 : 0;
+  const usage = [];
+  if (lines[i]?.startsWith('/*')) {
+    for (i += 1; i < lines.length && !lines[i].trimStart().startsWith('*/'); i++) {
+      usage.push(lines[i].replace(/^\s*\* ?/, ''));
+    }
+  } else {
+    for (; i < lines.length && lines[i].startsWith('//'); i++) usage.push(lines[i].replace(/^\/\/ ?/, ''));
+  }
+  return usage.join('\n');
+}
+
+// Before the importing script's body runs (ESM evaluates this module first): a bench asked for help must not
+// start a run that takes minutes and writes results.
+if (flag('--help') || flag('-h')) {
+  process.stdout.write(`${usageOf(readFileSync(process.argv[1], 'utf8'))}\n`);
+  process.exit(0);
+}
 
 /** The number after `--name`, or `fallback` when it is not given. */
 export function option(name, fallback) {

@@ -13,16 +13,15 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
+import { ROOT, flag } from './cli.mjs';
 import { freePort } from './processes.mjs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const QUICK = process.argv.includes('--quick');
-const SKIP_BUILD = process.argv.includes('--skip-build');
+const QUICK = flag('--quick');
+const SKIP_BUILD = flag('--skip-build');
 const RUNS = QUICK ? 2 : 5;
 const TOKEN = 'bench-token-0123456789abcdef';
 const SOCKET = process.env.DOCKER_SOCKET ?? '/var/run/docker.sock';

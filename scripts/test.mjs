@@ -71,11 +71,13 @@ function jest(title, config, extra = []) {
 }
 
 /** The set-up scripts' node:test files (scripts/lib/*.test.mjs). */
+/** The node:test files of the scripts' and the benches' shared modules. */
 function scriptTests() {
-  const dir = path.join(root, 'scripts/lib');
-  return readdirSync(dir)
-    .filter((name) => name.endsWith('.test.mjs'))
-    .map((name) => path.join('scripts/lib', name));
+  return ['scripts/lib', 'bench'].flatMap((dir) =>
+    readdirSync(path.join(root, dir))
+      .filter((name) => name.endsWith('.test.mjs'))
+      .map((name) => path.join(dir, name)),
+  );
 }
 
 const phases = {

@@ -12,8 +12,8 @@
  * Where there are seasons, they are then decomposed again over the whole window and the ARIMA,
  * its coefficients kept, re-run on the new adjusted values: a season carried forward from
  * before the tail cost up to 20% in 60-step MASE on the shape suite (redecomposed()). Where asked
- * (`endOutliers`), the window's last point moves that state by at most a large ordinary innovation
- * if the held-out tail says an outlier's move does not last (end-outliers.ts).
+ * (`endOutliers`), each of the window's last two points moves that state by at most a large ordinary
+ * innovation unless the held-out tail says an outlier's move lasts (end-outliers.ts).
  */
 import { ARIMA_ORDER_MAX } from '@ntma/contract';
 import { ArimaFilter, burstSetting, type ArimaParams } from './arima-filter.js';
@@ -491,9 +491,10 @@ function unfitted(remainder: RemainderState): InnovationFilter {
 }
 
 /**
- * The innovation limit the window's last point enters the forecast's state with (end-outliers.ts):
- * END_OUTLIER.sigmas in-sample sigmas, where the held-out tail says clipping such a point pays;
- * otherwise none. In sample, since the last point is in sample for the seasons it is adjusted by.
+ * The innovation limit the window's last END_OUTLIER.points points enter the forecast's state with
+ * (end-outliers.ts): END_OUTLIER.sigmas in-sample sigmas, unless the held-out tail says clipping such
+ * points errs more; otherwise none. In sample, since the last points are in sample for the seasons
+ * they are adjusted by.
  */
 function endOutlierLimit(stage: Stage, tail: Float64Array, spikes: ReadonlySet<number>, cycles: number[][]): number {
   const adjusted = Float64Array.from(tail, (v, k) => (spikes.has(k) ? Number.NaN : v - seasonalAt(cycles, k)));
