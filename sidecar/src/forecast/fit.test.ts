@@ -111,6 +111,39 @@ describe('fit: MSTL + ARIMA like stlf(method = "arima")', () => {
     expect(maxDiff(carried, r.subarray(r.length - 288))).toBeLessThan(1e-9);
   });
 
+  it('drops a drift the held-out tail disagrees with: a level that steps now and then is no slope', () => {
+    // A level that steps by 30 every 400 points under noise of 2, four steps down in the fit part (the first
+    // 1,600 points) and one more in the held-out tail: the AICc takes a drift (the jumps spread as a slope),
+    // the tail's flat stretches forecast better without. The shape suite's level steps at origin 0.
+    const stairs = (seed: number): number[] => {
+      const r = rng(seed);
+      let level = 100;
+      return Array.from({ length: 2060 }, (_, t) => {
+        if (t % 400 === 200) level -= 30;
+        return level + 2 * r.normal();
+      });
+    };
+    for (const seed of [5, 6, 7]) {
+      const y = stairs(seed);
+      const model = fitModel(y.slice(0, 2000), minute);
+      expect(model.name).toMatch(/^arima\(\d,1,\d\)$/);
+      const orders = model.diagnostics.orders.map((o) => o.order);
+      expect(orders.some((o) => o.endsWith('+drift'))).toBe(true);
+      // Flat over the horizon: the last level, not a slope of -0.075 a step (4.5 over 60 steps).
+      const { mean } = model.forecast(60, 0.95);
+      expect(Math.abs(mean[59]! - mean[0]!)).toBeLessThan(0.5);
+      expect(meanAbs(mean, y.slice(2000))).toBeLessThan(2);
+    }
+    // A level that climbs under AR noise keeps its drift: the tail confirms it.
+    const r = rng(8);
+    let a = 0;
+    const trend = Array.from({ length: 2000 }, (_, t) => {
+      a = 0.7 * a + 2 * r.normal();
+      return 50 + 0.02 * t + a;
+    });
+    expect(fitModel(trend, minute).name).toMatch(/^arima\(\d,1,\d\)\+drift$/);
+  });
+
   it('fits an explicit order as asked', () => {
     const model = fit(arma(600, 2), { ...minute, model: { p: 2, d: 0, q: 1 } });
     expect(model.name).toBe('arima(2,0,1)');
