@@ -7,10 +7,9 @@
  * minute traffic (a daily cycle with autocorrelated noise: the panel's default request, whose one
  * cycle the period check weighs and rejects before the order search), a level that steps, a week of
  * 5-minute counts and a counter that resets, each more than once; a third round of the seasonal ones (one on a
- * wandering level) and a fourth of the counts; then a few orders fitted outright, and last a counter and a
- * wandering level once more. Done here, a request never meets a cold worker once the pool has started (the
- * first fits after it still compile some code: worker threads compile synchronously, worker-flags.ts). The
- * series are fixed (a
+ * wandering level) and a fourth of the counts; then a few orders fitted outright. Done here, a
+ * request never meets a cold worker once the pool has started (the first fits after it still
+ * compile some code: worker threads compile synchronously, worker-flags.ts). The series are fixed (a
  * seeded generator, no clock), so every worker warms up the same way; a fit leaves nothing behind
  * that a later fit reads (determinism.test.ts), so the warm-up changes no answer, only its speed.
  */
@@ -164,11 +163,6 @@ export function warmUpFits(): WarmUpFit[] {
   );
   const short = wandering(3).slice(-600);
   for (const model of OUTRIGHT) fits.push({ values: short, spec: { ...SPEC, model } });
-  // Last, a counter and a wandering level again (the cheapest searched fits, 5-10 ms each): a function that the
-  // rounds above push over V8's threshold at their very end is compiled in the next fit that calls it, and without
-  // these that was a request's. After the outright orders checkBounded was left so, and was compiled in the first
-  // fit of every shape of the speed suite (3-9 ms at load 5-7; on the counter a third of its first fit).
-  fits.push({ values: counter(3), spec: searched }, { values: wandering(4), spec: searched });
   return fits;
 }
 
