@@ -23,10 +23,11 @@
  * hour after it, and the diurnal rest), beside what a policy with perfect knowledge would need.
  *
  * Usage: node bench/autoscale.mjs [--skip-build] [--seeds=1..10 | --seeds=1,7,42 | --seed=N]
- *        [--start=SECONDS] [--trace=FILE]
+ *        [--start=SECONDS] [--trace=FILE] [--out=FILE]
  * Runs the day once per seed (default 1..10), prints each day's table, then one line per seed and the
- * mean over the seeds, and whether the goal held on each. Writes bench/results/autoscale.json (per seed
- * and aggregate); --trace (one seed) writes one CSV row per watcher step (the value, the forecast the
+ * mean over the seeds, and whether the goal held on each. A run of the default seeds writes
+ * bench/results/autoscale.json (per seed and aggregate); a run of chosen seeds writes only to --out=FILE, so a
+ * trial cannot replace the committed ten-seed file with fewer seeds. --trace (one seed) writes one CSV row per watcher step (the value, the forecast the
  * predictive policy saw, each policy's replicas); AUTOSCALE_DEBUG=1 logs each refit.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -764,5 +765,11 @@ const result = {
   })),
   runSeconds: Number(((performance.now() - began) / 1000).toFixed(1)),
 };
-mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
-writeFileSync(path.join(ROOT, 'bench/results/autoscale.json'), `${JSON.stringify(result, null, 2)}\n`);
+const chosenSeeds = process.argv.some((a) => a.startsWith('--seed=') || a.startsWith('--seeds='));
+const outArg = process.argv.find((a) => a.startsWith('--out='))?.slice('--out='.length);
+const out = outArg ? path.resolve(outArg) : chosenSeeds ? undefined : path.join(ROOT, 'bench/results/autoscale.json');
+if (out) {
+  mkdirSync(path.dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+  console.log(`wrote ${path.relative(process.cwd(), out)}`);
+} else console.log('results not written: chosen seeds write only to --out=FILE');
