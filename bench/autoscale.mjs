@@ -36,9 +36,11 @@ import { performance } from 'node:perf_hooks';
 import path from 'node:path';
 import { ROOT, buildSidecar, loadSidecar } from './cli.mjs';
 
+/** The text after `--name=` on the command line (this bench's options take that form), or undefined. */
+const textArg = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const arg = (name, fallback) => {
-  const found = process.argv.find((a) => a.startsWith(`--${name}=`));
-  return found ? Number(found.slice(name.length + 3)) : fallback;
+  const found = textArg(name);
+  return found !== undefined ? Number(found) : fallback;
 };
 buildSidecar();
 const { ForecastDetector } = await loadSidecar('detect/forecast-detector.js');
@@ -57,9 +59,9 @@ const { decide: decideAlert } = await loadSidecar('scale/policy.js');
  * day of noise (and so different refits and excursions); the goal must hold on every one of them.
  */
 function parseSeeds() {
-  const one = process.argv.find((a) => a.startsWith('--seed='));
-  if (one) return [Number(one.slice('--seed='.length))];
-  const raw = process.argv.find((a) => a.startsWith('--seeds='))?.slice('--seeds='.length) ?? '1..10';
+  const one = textArg('seed');
+  if (one !== undefined) return [Number(one)];
+  const raw = textArg('seeds') ?? '1..10';
   const range = /^(\d+)\.\.(\d+)$/.exec(raw);
   const seeds = range
     ? Array.from({ length: Number(range[2]) - Number(range[1]) + 1 }, (_, k) => Number(range[1]) + k)
@@ -398,7 +400,7 @@ function alertPolicy(fleet) {
 
 // ---- run ---------------------------------------------------------------------------------------
 /** --trace=FILE: one CSV row per watcher step (the forecast each policy saw, the replicas each had); one seed only. */
-const tracePath = process.argv.find((a) => a.startsWith('--trace='))?.slice('--trace='.length);
+const tracePath = textArg('trace');
 if (tracePath && SEEDS.length > 1) {
   console.error('--trace needs a single --seed=N');
   process.exit(2);
@@ -765,8 +767,8 @@ const result = {
   })),
   runSeconds: Number(((performance.now() - began) / 1000).toFixed(1)),
 };
-const chosenSeeds = process.argv.some((a) => a.startsWith('--seed=') || a.startsWith('--seeds='));
-const outArg = process.argv.find((a) => a.startsWith('--out='))?.slice('--out='.length);
+const chosenSeeds = textArg('seed') !== undefined || textArg('seeds') !== undefined;
+const outArg = textArg('out');
 const out = outArg ? path.resolve(outArg) : chosenSeeds ? undefined : path.join(ROOT, 'bench/results/autoscale.json');
 if (out) {
   mkdirSync(path.dirname(out), { recursive: true });
