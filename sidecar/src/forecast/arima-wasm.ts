@@ -12,6 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { withoutChiinv } from './ctsa-patch.js';
 
 /** An ARIMA order; seasonal terms are never requested (MSTL owns the season, and s >= 48 breaks ctsa). */
 export interface ArimaOrder {
@@ -77,14 +78,23 @@ export const ARIMA_MAX_POINTS = 8190;
 
 let runtime: Runtime | undefined;
 
+const require = createRequire(import.meta.url);
+const packageDir = (): string => path.dirname(require.resolve('arima'));
+
+/** The package's WASM as it ships: the same bytes as its base64 wrapper/native.bin.js, without decoding 280 kB of text. */
+export function packageWasm(): Uint8Array {
+  return readFileSync(path.join(packageDir(), 'wasm', 'native.wasm'));
+}
+
 /** Instantiated lazily, once per thread; dropped after a trap because the heap may be corrupt. */
 function load(): Runtime {
-  if (runtime) return runtime;
-  const require = createRequire(import.meta.url);
-  const dir = path.dirname(require.resolve('arima'));
+  runtime ??= instantiate(withoutChiinv(packageWasm()).bytes);
+  return runtime;
+}
+
+function instantiate(wasmBinary: Uint8Array): Runtime {
+  const dir = packageDir();
   const factory = require(path.join(dir, 'wasm', 'native-sync.js')) as (options: object) => EmscriptenModule;
-  // The same bytes as the package's base64 wrapper/native.bin.js, without decoding 280 kB of text.
-  const wasmBinary = readFileSync(path.join(dir, 'wasm', 'native.wasm'));
   const bind = require(path.join(dir, 'load.js')) as (m: EmscriptenModule) => ArimaConstructor;
   const module = factory({
     wasmBinary,
@@ -97,13 +107,12 @@ function load(): Runtime {
     },
   });
   const series = ['array', 'array', ...Array<string>(10).fill('number'), 'boolean'];
-  runtime = {
+  return {
     module,
     ARIMA: bind(module),
     fitSarimax: module.cwrap('fit_sarimax', 'number', series),
     freeSarimax: module.cwrap('free_sarimax', null, ['number']),
   };
-  return runtime;
 }
 
 // Offsets in struct sarimax_set (wasm32).
@@ -198,6 +207,42 @@ export const ArimaOptimizer = { Lbfgs: 6, Bfgs: 5 } as const;
 export type ArimaOptimizer = (typeof ArimaOptimizer)[keyof typeof ArimaOptimizer];
 const NO_EXOG = new Uint8Array(0);
 
+/** The package's own guard against series too short for ctsa (it traps on them), with its message. */
+function checkLength(values: ArrayLike<number>, order: ArimaOrder): void {
+  const minLength = order.d + Math.max(order.p + order.q, 10);
+  if (values.length < minLength) {
+    throw new Error(`Series too short (${values.length} values). Minimum length for these parameters is ${minLength}`);
+  }
+}
+
+/** ctsa's fit of a checked series; returns the handle of its model, which the caller frees. */
+function callFit(
+  rt: Runtime,
+  values: ArrayLike<number>,
+  order: ArimaOrder,
+  method: ArimaMethod,
+  optimizer: ArimaOptimizer,
+): number {
+  const bytes = new Uint8Array(Float64Array.from(values).buffer);
+  // fit_sarimax(series, exog, p, d, q, P, D, Q, s, exog columns, length, method, optimizer, verbose)
+  return rt.fitSarimax(
+    bytes,
+    NO_EXOG,
+    order.p,
+    order.d,
+    order.q,
+    0,
+    0,
+    0,
+    0,
+    0,
+    values.length,
+    method,
+    optimizer,
+    false,
+  );
+}
+
 /** Fits a non-seasonal ARIMA and returns its coefficients; the WASM model is freed before returning. */
 export function fitArima(
   values: ArrayLike<number>,
@@ -206,32 +251,11 @@ export function fitArima(
   optimizer: ArimaOptimizer = ArimaOptimizer.Lbfgs,
 ): ArimaCoefficients {
   checkInput(values, order);
-  // The package's own guard against series too short for ctsa (it traps on them), with its message.
-  const minLength = order.d + Math.max(order.p + order.q, 10);
-  if (values.length < minLength) {
-    throw new Error(`Series too short (${values.length} values). Minimum length for these parameters is ${minLength}`);
-  }
+  checkLength(values, order);
   const rt = load();
-  const bytes = new Uint8Array(Float64Array.from(values).buffer);
   let handle = 0;
   try {
-    // fit_sarimax(series, exog, p, d, q, P, D, Q, s, exog columns, length, method, optimizer, verbose)
-    handle = rt.fitSarimax(
-      bytes,
-      NO_EXOG,
-      order.p,
-      order.d,
-      order.q,
-      0,
-      0,
-      0,
-      0,
-      0,
-      values.length,
-      method,
-      optimizer,
-      false,
-    );
+    handle = callFit(rt, values, order, method, optimizer);
     return readCoefficients(rt.module, handle, order, values.length);
   } catch (error) {
     // A trap can leave ctsa's heap half-written; the next fit gets a fresh instance.
@@ -246,6 +270,33 @@ export function fitArima(
       }
     }
   }
+}
+
+/**
+ * Fits over an instance of its own of `wasm` that return every byte ctsa leaves for a fit: the model struct and,
+ * behind it, the block of coefficients, mean, residuals and covariance matrix (ctsa-patch.test.ts compares two
+ * builds of the package's WASM with it).
+ */
+export function fitImages(
+  wasm: Uint8Array,
+): (values: ArrayLike<number>, order: ArimaOrder, method: ArimaMethod, optimizer: ArimaOptimizer) => Uint8Array {
+  const rt = instantiate(wasm);
+  return (values, order, method, optimizer) => {
+    checkInput(values, order);
+    checkLength(values, order);
+    const handle = callFit(rt, values, order, method, optimizer);
+    try {
+      const struct = rt.module.HEAP32[handle >> 2]!;
+      // sarimax_init: one allocation, the struct and then its params: p + q + mean + N - d values, ncoeff^2 covariances.
+      const params = rt.module.HEAP32[(struct + OFF.phi) >> 2]!;
+      const mean = order.d === 0 ? 1 : 0;
+      const coefficients = order.p + order.q + mean;
+      const doubles = coefficients + values.length - order.d + coefficients * coefficients;
+      return Uint8Array.from(new Uint8Array(rt.module.HEAPF64.buffer, struct, params - struct + 8 * doubles));
+    } finally {
+      rt.freeSarimax(handle);
+    }
+  };
 }
 
 /** The package's own forecast (Kalman filter, AS 182), used as the reference for our predictor. */
