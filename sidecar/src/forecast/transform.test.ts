@@ -1,6 +1,7 @@
 import { rng, traffic } from './__fixtures__/simulate.js';
 import { bandOver } from './bands.js';
 import { fitModel } from './fit.js';
+import type { ComposedModel } from './model.js';
 import {
   chooseTransform,
   COUNT_ROOT_SHIFT,
@@ -38,6 +39,36 @@ function counts(n: number, seed: number, rate = (t: number) => 20 + 18 * Math.si
   });
 }
 
+/**
+ * The one-step band's coverage over the held-out points after the training window of three seeds' series, apart
+ * where the true level is under `quietBelow` and over `busyAbove`; `check` sees each fitted model.
+ */
+function coverageByLevel(
+  series: (seed: number) => number[],
+  { train, stepSeconds }: { train: number; stepSeconds: number },
+  level: (t: number) => number,
+  [quietBelow, busyAbove]: [number, number],
+  check: (model: ComposedModel) => void,
+): number[] {
+  const quiet = { inside: 0, total: 0 };
+  const busy = { inside: 0, total: 0 };
+  for (let seed = 1; seed <= 3; seed++) {
+    const y = series(seed);
+    const model = fitModel(y.slice(0, train), { stepSeconds, model: 'auto', confidence: 0.95, transform: 'auto' });
+    check(model);
+    const held = y.slice(train);
+    const band = bandOver(model, held, 0.95);
+    held.forEach((v, i) => {
+      const at = level(train + i);
+      const bucket = at < quietBelow ? quiet : at > busyAbove ? busy : undefined;
+      if (!bucket) return;
+      bucket.total++;
+      if (v >= band.lower[i]! && v <= band.upper[i]!) bucket.inside++;
+    });
+  }
+  return [quiet, busy].map(({ inside, total }) => inside / total);
+}
+
 describe('variance-stabilising transform', () => {
   it('takes logs of multiplicative noise, square roots of counts, and leaves additive noise alone', () => {
     expect(chooseTransform(Float64Array.from(multiplicative(4320, 1))).kind).toBe('log');
@@ -54,25 +85,16 @@ describe('variance-stabilising transform', () => {
   });
 
   it('holds a 95% one-step band at the quiet and the busy end of the day', () => {
-    const quiet = { inside: 0, total: 0 };
-    const busy = { inside: 0, total: 0 };
-    for (let seed = 1; seed <= 3; seed++) {
-      const y = multiplicative(4320 + 1440, seed);
-      const model = fitModel(y.slice(0, 4320), { stepSeconds: 60, model: 'auto', confidence: 0.95, transform: 'auto' });
-      expect(model.name).toMatch(/^log\+mstl\[1440\]\+/);
-      const held = y.slice(4320);
-      const band = bandOver(model, held, 0.95);
-      held.forEach((v, i) => {
-        const level = 275 + 225 * Math.sin((2 * Math.PI * (4320 + i)) / 1440);
-        const bucket = level < 200 ? quiet : level > 350 ? busy : undefined;
-        if (!bucket) return;
-        bucket.total++;
-        if (v >= band.lower[i]! && v <= band.upper[i]!) bucket.inside++;
-      });
-    }
-    for (const { inside, total } of [quiet, busy]) {
-      expect(inside / total).toBeGreaterThan(0.9);
-      expect(inside / total).toBeLessThan(0.99);
+    const covered = coverageByLevel(
+      (seed) => multiplicative(4320 + 1440, seed),
+      { train: 4320, stepSeconds: 60 },
+      (t) => 275 + 225 * Math.sin((2 * Math.PI * t) / 1440),
+      [200, 350],
+      (model) => expect(model.name).toMatch(/^log\+mstl\[1440\]\+/),
+    );
+    for (const share of covered) {
+      expect(share).toBeGreaterThan(0.9);
+      expect(share).toBeLessThan(0.99);
     }
   });
 
@@ -182,31 +204,19 @@ describe('variance-stabilising transform', () => {
   it('holds a 95% one-step band over counts of mean 1 to 11 at the quiet and the busy end of the cycle', () => {
     // The plain root's band held 0.92 of the quiet end's counts and 0.965 of the busy end's (issue 18, poi23).
     const rate = (t: number) => 6 + 5 * Math.sin((2 * Math.PI * t) / 144);
-    const quiet = { inside: 0, total: 0 };
-    const busy = { inside: 0, total: 0 };
-    for (let seed = 1; seed <= 3; seed++) {
-      const y = counts(2016 + 288, seed, rate);
-      const model = fitModel(y.slice(0, 2016), {
-        stepSeconds: 300,
-        model: 'auto',
-        confidence: 0.95,
-        transform: 'auto',
-      });
-      expect(model.name).toMatch(/^sqrt\+mstl\[144\]\+/);
-      expect(model.snapshot().rootShift).toBe(COUNT_ROOT_SHIFT);
-      const held = y.slice(2016);
-      const band = bandOver(model, held, 0.95);
-      held.forEach((v, i) => {
-        const level = rate(2016 + i);
-        const bucket = level < 4 ? quiet : level > 8 ? busy : undefined;
-        if (!bucket) return;
-        bucket.total++;
-        if (v >= band.lower[i]! && v <= band.upper[i]!) bucket.inside++;
-      });
-    }
-    for (const { inside, total } of [quiet, busy]) {
-      expect(inside / total).toBeGreaterThan(0.93);
-      expect(inside / total).toBeLessThan(0.96);
+    const covered = coverageByLevel(
+      (seed) => counts(2016 + 288, seed, rate),
+      { train: 2016, stepSeconds: 300 },
+      rate,
+      [4, 8],
+      (model) => {
+        expect(model.name).toMatch(/^sqrt\+mstl\[144\]\+/);
+        expect(model.snapshot().rootShift).toBe(COUNT_ROOT_SHIFT);
+      },
+    );
+    for (const share of covered) {
+      expect(share).toBeGreaterThan(0.93);
+      expect(share).toBeLessThan(0.96);
     }
     // Counts halved are no counts: their root model's band stays in its own space.
     const halved = counts(2016, 1, rate).map((v) => v / 2);
