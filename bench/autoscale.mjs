@@ -10,7 +10,8 @@
  *   stabilisation on the highest recommendation, no action on missing metrics);
  * - today's alert-driven policy: scale/policy.ts `decide` on alerts drawn from the same detector's
  *   verdicts (above band for 2 minutes: out; below for 2 minutes: in; attack_suspected: out, capped;
- *   a NoData alert during the outage), re-sent every minute while firing;
+ *   a NoData alert during the outage), re-sent every minute while firing, with the watcher's value
+ *   now and its highest over the last 5 minutes as the load its scale-in is held to;
  * - a fixed fleet sized for the day's legitimate peak at the target utilisation.
  *
  * Service model: each ready replica serves C requests/s; a new replica serves after START seconds;
@@ -360,9 +361,18 @@ function alertPolicy(fleet) {
   let above = 0;
   let below = 0;
   let lastChange = null;
+  /** The load per replica right after the last change (policy.ts holds scale-ins to it), as the scaler keeps it. */
+  let reference = null;
   let lastSent = -Infinity;
+  const limits = { ...LIMITS, step: 2, cooldownSeconds: 300 };
+  /** The watcher's values, newest first, as far back as the stabilisation window (the cooldown). */
+  const recent = [];
+  const windowSteps = limits.cooldownSeconds / STEP;
   return (t, view, series, minuteBoundary) => {
     if (!minuteBoundary) return;
+    recent.unshift(view.actual);
+    recent.length = Math.min(recent.length, windowSteps);
+    const observed = recent.length === windowSteps && recent.every((v) => v !== null);
     const verdict = series.verdict;
     const alerts = [];
     if (view.actual === null) {
@@ -382,8 +392,16 @@ function alertPolicy(fleet) {
         { target: 'x', firing: true, value: view.actual, observedAt: t * 1000, ...alert },
         {
           current: fleet.desired,
-          settings: { ...settings(), limits: { ...LIMITS, step: 2, cooldownSeconds: 300 }, capacity: null },
+          settings: { ...settings(), limits, capacity: null },
           lastChange: { live: lastChange, any: lastChange },
+          // The watcher's latest value, as the scaler reads it for the target.
+          load: {
+            value: view.actual,
+            observedAt: view.actual === null ? null : view.observedAt,
+            windowPeak: observed ? Math.max(...recent) : null,
+            windowSeconds: limits.cooldownSeconds,
+          },
+          reference: { live: reference, any: reference },
           now: t * 1000,
           staleAfterMs: 300_000,
           defaultAttackMax: ATTACK_MAX,
@@ -393,6 +411,7 @@ function alertPolicy(fleet) {
       if (decision.kind === 'scale') {
         fleet.set(t, decision.to, `alert ${alert.kind}: ${alert.direction}`);
         lastChange = t * 1000;
+        if (decision.perReplica !== undefined) reference = { perReplica: decision.perReplica, at: t * 1000 };
       }
     }
   };

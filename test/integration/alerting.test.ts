@@ -346,6 +346,10 @@ describeWith([prometheus], 'alert rules and watchers against a real Prometheus',
         capacity: null,
       },
       lastChange: { live: null, any: null },
+      // The watchers' reading of the load (the low series' actual, 5, all of the last 5 minutes) and 5 per
+      // replica after the last change: one replica carries it, so the drop may take its step.
+      load: { value: 5, observedAt: now, windowPeak: 5, windowSeconds: 300 },
+      reference: { live: { perReplica: 5, at: now - 600_000 }, any: null },
       now,
       staleAfterMs: 300_000,
       defaultAttackMax: 3,

@@ -56,10 +56,14 @@ import { fitSes, SesFilter } from './ses.js';
 import { measureSpread, type InnovationFilter, type Spread } from './spread.js';
 import {
   chooseTransform,
+  COUNT_ROOT_SHIFT,
+  countRootBand,
+  countRootError,
   errorsGrowWithLevel,
   forward,
   intervalScore,
   inverse,
+  wholeNumbers,
   type HeldOutBand,
   type TransformChoice,
   type TransformKind,
@@ -512,6 +516,7 @@ function calibrateOnTail(
   spikes: ReadonlySet<number>,
   cycles: number[][],
   endLimit: number,
+  bandErrorOf: (observed: number, forecast: number) => number,
 ): { remainder: RemainderState; calibration: Calibration; points: number; forecasts: Float64Array } {
   const filter = restoreFilter(stage.remainder);
   const clipFrom = tail.length - END_OUTLIER.points;
@@ -528,7 +533,7 @@ function calibrateOnTail(
     const e = v - forecasts[k]!;
     if (!Number.isFinite(e)) throw new Error('non-finite one-step error on the held-out tail');
     // A spike counts in the band's width (it is what the band will meet) but does not move the state.
-    errors.push(e);
+    errors.push(bandErrorOf(v, forecasts[k]!));
     if (spikes.has(k)) filter.observe(null);
     else if (k >= clipFrom) observeClipped(filter, v - s, endLimit);
     else filter.observe(v - s);
@@ -548,6 +553,7 @@ function heldOutBand(
   scaling: { center: number; scale: number },
   kind: TransformKind,
   confidence: number,
+  rootShift: number,
 ): HeldOutBand {
   const { shift, sigma } = bandScale(calibration, confidence);
   const half = zFor(confidence) * sigma;
@@ -557,8 +563,14 @@ function heldOutBand(
     const y = observed[k]!;
     if (Number.isNaN(f) || Number.isNaN(y)) continue;
     band.actual.push(y);
-    band.lower.push(inverse(kind, scaling.center + scaling.scale * (f + shift - half)));
-    band.upper.push(inverse(kind, scaling.center + scaling.scale * (f + shift + half)));
+    if (rootShift > 0) {
+      const edges = countRootBand(scaling.center + scaling.scale * (f + shift), scaling.scale * half, rootShift);
+      band.lower.push(edges.lower);
+      band.upper.push(edges.upper);
+    } else {
+      band.lower.push(inverse(kind, scaling.center + scaling.scale * (f + shift - half)));
+      band.upper.push(inverse(kind, scaling.center + scaling.scale * (f + shift + half)));
+    }
   }
   return band;
 }
@@ -605,6 +617,13 @@ function fitIn(data: Float64Array, spec: FitSpec, transform: TransformChoice): S
     level: transform.kind === 'none' ? scaling.center / scaling.scale : 0,
   };
   const x = normalise(raw, scaling);
+  const rootShift = transform.kind === 'sqrt' && wholeNumbers(data) ? COUNT_ROOT_SHIFT : 0;
+  // The band's one-step errors, in normalised units: in the root of the counts plus rootShift where it applies.
+  const { center, scale } = scaling;
+  const bandErrorOf =
+    rootShift === 0
+      ? (v: number, f: number): number => v - f
+      : (v: number, f: number): number => countRootError(center + scale * v, center + scale * f, rootShift) / scale;
   if (!Number.isFinite(scaling.scale) || x.some((v, i) => !Number.isNaN(raw[i]!) && !Number.isFinite(v))) {
     throw new ForecastError('values are too large to model in double precision');
   }
@@ -686,11 +705,19 @@ function fitIn(data: Float64Array, spec: FitSpec, transform: TransformChoice): S
         const stage = run();
         const endLimit =
           spec.endOutliers === 'auto' ? endOutlierLimit(stage, tail, tailSpikes, cycles) : Number.POSITIVE_INFINITY;
-        const calibrated = calibrateOnTail(stage, tail, tailSpikes, cycles, endLimit);
+        const calibrated = calibrateOnTail(stage, tail, tailSpikes, cycles, endLimit, bandErrorOf);
         const { calibration, points, forecasts } = calibrated;
         diagnostics.calibrationPoints = points;
         const observedTail = data.subarray(fitLength);
-        const heldOut = heldOutBand(forecasts, observedTail, calibration, scaling, transform.kind, spec.confidence);
+        const heldOut = heldOutBand(
+          forecasts,
+          observedTail,
+          calibration,
+          scaling,
+          transform.kind,
+          spec.confidence,
+          rootShift,
+        );
         // What only a kept model needs (its h-step width, the seasons over the whole window) is computed when it
         // is kept: where the transform wins, the plain model served only for its held-out band. Neither step can
         // drop the stage (each catches its own failure), so when it runs changes nothing.
@@ -720,6 +747,7 @@ function fitIn(data: Float64Array, spec: FitSpec, transform: TransformChoice): S
           }
           return new ComposedModel({
             ...base,
+            ...(rootShift === 0 ? {} : { rootShift }),
             name: transformed(transform.kind, stage.name),
             family: stage.family,
             seasonal,

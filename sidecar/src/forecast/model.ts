@@ -10,7 +10,7 @@ import { NaiveFilter, type NaiveState } from './naive.js';
 import type { TrustedCheck } from './seasonality.js';
 import { SesFilter, type SesState } from './ses.js';
 import { spreadScale, type Spread } from './spread.js';
-import { forward, inverse, type TransformChoice, type TransformKind } from './transform.js';
+import { countRootBand, forward, inverse, type TransformChoice, type TransformKind } from './transform.js';
 import type { FittedModel, Interval, OneStepPredictor } from './types.js';
 
 export type ModelFamily = 'arima' | 'ets' | 'naive';
@@ -49,6 +49,11 @@ export interface ModelSnapshot {
    * their square root or log (transform.ts). Absent in snapshots from before transforms: none.
    */
   transform?: TransformKind;
+  /**
+   * A root model's band over counts is drawn in the root of the value plus this (COUNT_ROOT_SHIFT, transform.ts),
+   * its errors calibrated there too. Absent: in the model's own space.
+   */
+  rootShift?: number;
   /** Last cycle of each seasonal component (normalised units), and how many steps past its end the state is. */
   seasonal: { cycles: number[][]; position: number };
   remainder: RemainderState;
@@ -110,13 +115,20 @@ export function varianceGrowth(filter: Filter, h: number): number[] {
 
 /**
  * A symmetric band in data units from one in model units u +- z s: the exact back-transformed
- * interval's midpoint and half-width over z (the identity without a transform).
+ * interval's midpoint and half-width over z (the identity without a transform). With a `shift` (a
+ * root model over counts, ModelSnapshot.rootShift), s is read in the root of the value plus the shift.
  */
-export function toDataUnits(kind: TransformKind, u: number, s: number, z: number): { mean: number; sigma: number } {
+export function toDataUnits(
+  kind: TransformKind,
+  u: number,
+  s: number,
+  z: number,
+  shift = 0,
+): { mean: number; sigma: number } {
   if (kind === 'none') return { mean: u, sigma: s };
-  const lo = inverse(kind, u - z * s);
-  const hi = inverse(kind, u + z * s);
-  return { mean: (lo + hi) / 2, sigma: (hi - lo) / (2 * z) };
+  const { lower, upper } =
+    shift > 0 ? countRootBand(u, z * s, shift) : { lower: inverse(kind, u - z * s), upper: inverse(kind, u + z * s) };
+  return { mean: (lower + upper) / 2, sigma: (upper - lower) / (2 * z) };
 }
 
 class Predictor implements OneStepPredictor {
@@ -142,7 +154,7 @@ class Predictor implements OneStepPredictor {
     // band there turns a slow trend into a false alarm that never ends.
     const growth = this.blind === 0 ? 1 : varianceGrowth(this.filter, this.blind + 1)[this.blind]!;
     const u = center + scale * x;
-    const band = toDataUnits(this.kind, u, scale * this.band.sigma * Math.sqrt(growth), this.z);
+    const band = toDataUnits(this.kind, u, scale * this.band.sigma * Math.sqrt(growth), this.z, this.snap.rootShift);
     return this.kind === 'none' ? band : { ...band, point: inverse(this.kind, u) };
   }
 
@@ -184,6 +196,7 @@ export class ComposedModel implements FittedModel {
       center,
       scale * bandScale(calibration, confidence).sigma,
       zFor(confidence),
+      this.snap.rootShift,
     ).sigma;
   }
 
@@ -207,6 +220,7 @@ export class ComposedModel implements FittedModel {
     const lower: number[] = [];
     const upper: number[] = [];
     const kind = this.snap.transform ?? 'none';
+    const rootShift = this.snap.rootShift ?? 0;
     for (let i = 0; i < h; i++) {
       const x = path[i]! + seasonalAt(seasonal.cycles, seasonal.position + i) + band.shift;
       // As wide as the model's own h-step errors were (spread.ts), where they were measured; the psi
@@ -216,8 +230,14 @@ export class ComposedModel implements FittedModel {
       const half = z * sigma;
       // The back-transformed centre is the median forecast; the interval maps back exactly.
       mean.push(inverse(kind, center + scale * x));
-      lower.push(inverse(kind, center + scale * (x - half)));
-      upper.push(inverse(kind, center + scale * (x + half)));
+      if (rootShift > 0) {
+        const edges = countRootBand(center + scale * x, scale * half, rootShift);
+        lower.push(edges.lower);
+        upper.push(edges.upper);
+      } else {
+        lower.push(inverse(kind, center + scale * (x - half)));
+        upper.push(inverse(kind, center + scale * (x + half)));
+      }
     }
     return { mean, lower, upper };
   }

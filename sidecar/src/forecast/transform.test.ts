@@ -1,7 +1,17 @@
 import { rng, traffic } from './__fixtures__/simulate.js';
 import { bandOver } from './bands.js';
 import { fitModel } from './fit.js';
-import { chooseTransform, errorsGrowWithLevel, forward, intervalScore, inverse } from './transform.js';
+import type { ComposedModel } from './model.js';
+import {
+  chooseTransform,
+  COUNT_ROOT_SHIFT,
+  countRootBand,
+  countRootError,
+  errorsGrowWithLevel,
+  forward,
+  intervalScore,
+  inverse,
+} from './transform.js';
 
 /** A daily swing of 10x in the level with noise proportional to it (bytes/s of a busy link). */
 function multiplicative(n: number, seed: number, day = 1440): number[] {
@@ -14,10 +24,10 @@ function multiplicative(n: number, seed: number, day = 1440): number[] {
 }
 
 /** Counts whose rate follows a 12-hour cycle at 5-minute steps. */
-function counts(n: number, seed: number): number[] {
+function counts(n: number, seed: number, rate = (t: number) => 20 + 18 * Math.sin((2 * Math.PI * t) / 144)): number[] {
   const r = rng(seed);
   return Array.from({ length: n }, (_, t) => {
-    const lambda = 20 + 18 * Math.sin((2 * Math.PI * t) / 144);
+    const lambda = rate(t);
     let k = 0;
     let p = r.uniform();
     const limit = Math.exp(-lambda);
@@ -27,6 +37,36 @@ function counts(n: number, seed: number): number[] {
     }
     return k;
   });
+}
+
+/**
+ * The one-step band's coverage over the held-out points after the training window of three seeds' series, apart
+ * where the true level is under `quietBelow` and over `busyAbove`; `check` sees each fitted model.
+ */
+function coverageByLevel(
+  series: (seed: number) => number[],
+  { train, stepSeconds }: { train: number; stepSeconds: number },
+  level: (t: number) => number,
+  [quietBelow, busyAbove]: [number, number],
+  check: (model: ComposedModel) => void,
+): number[] {
+  const quiet = { inside: 0, total: 0 };
+  const busy = { inside: 0, total: 0 };
+  for (let seed = 1; seed <= 3; seed++) {
+    const y = series(seed);
+    const model = fitModel(y.slice(0, train), { stepSeconds, model: 'auto', confidence: 0.95, transform: 'auto' });
+    check(model);
+    const held = y.slice(train);
+    const band = bandOver(model, held, 0.95);
+    held.forEach((v, i) => {
+      const at = level(train + i);
+      const bucket = at < quietBelow ? quiet : at > busyAbove ? busy : undefined;
+      if (!bucket) return;
+      bucket.total++;
+      if (v >= band.lower[i]! && v <= band.upper[i]!) bucket.inside++;
+    });
+  }
+  return [quiet, busy].map(({ inside, total }) => inside / total);
 }
 
 describe('variance-stabilising transform', () => {
@@ -45,25 +85,16 @@ describe('variance-stabilising transform', () => {
   });
 
   it('holds a 95% one-step band at the quiet and the busy end of the day', () => {
-    const quiet = { inside: 0, total: 0 };
-    const busy = { inside: 0, total: 0 };
-    for (let seed = 1; seed <= 3; seed++) {
-      const y = multiplicative(4320 + 1440, seed);
-      const model = fitModel(y.slice(0, 4320), { stepSeconds: 60, model: 'auto', confidence: 0.95, transform: 'auto' });
-      expect(model.name).toMatch(/^log\+mstl\[1440\]\+/);
-      const held = y.slice(4320);
-      const band = bandOver(model, held, 0.95);
-      held.forEach((v, i) => {
-        const level = 275 + 225 * Math.sin((2 * Math.PI * (4320 + i)) / 1440);
-        const bucket = level < 200 ? quiet : level > 350 ? busy : undefined;
-        if (!bucket) return;
-        bucket.total++;
-        if (v >= band.lower[i]! && v <= band.upper[i]!) bucket.inside++;
-      });
-    }
-    for (const { inside, total } of [quiet, busy]) {
-      expect(inside / total).toBeGreaterThan(0.9);
-      expect(inside / total).toBeLessThan(0.99);
+    const covered = coverageByLevel(
+      (seed) => multiplicative(4320 + 1440, seed),
+      { train: 4320, stepSeconds: 60 },
+      (t) => 275 + 225 * Math.sin((2 * Math.PI * t) / 1440),
+      [200, 350],
+      (model) => expect(model.name).toMatch(/^log\+mstl\[1440\]\+/),
+    );
+    for (const share of covered) {
+      expect(share).toBeGreaterThan(0.9);
+      expect(share).toBeLessThan(0.99);
     }
   });
 
@@ -145,5 +176,52 @@ describe('variance-stabilising transform', () => {
       expect(lower[i]).toBeLessThan(mean[i]!);
       expect(upper[i]).toBeGreaterThan(mean[i]!);
     }
+  });
+
+  it('draws a root band over counts in the root of the count plus 3/8, where it reads the errors too', () => {
+    const half = 0.5;
+    for (const median of [0, 0.3, 1, 4, 30]) {
+      const u = forward('sqrt', median);
+      const { lower, upper } = countRootBand(u, half, COUNT_ROOT_SHIFT);
+      expect(lower).toBeGreaterThanOrEqual(0);
+      expect(lower).toBeLessThanOrEqual(median);
+      expect(upper).toBeGreaterThan(median);
+      // A count is inside the band exactly when its error, as the band reads it, is within the half-width.
+      for (const y of [0, 1, 2, 3, 5, 8, 13, 21, 34, 55]) {
+        const error = countRootError(forward('sqrt', y), u, COUNT_ROOT_SHIFT);
+        expect(Math.abs(error) <= half + 1e-12).toBe(y >= lower && y <= upper);
+      }
+    }
+    // Where the counts are high the shift hardly matters; where they are low the same half-width spans more counts
+    // (the shifted root is flatter there), and the half-width itself is calibrated on errors that vary less.
+    const plain = (u: number) => ({ lower: inverse('sqrt', u - half), upper: inverse('sqrt', u + half) });
+    const width = ({ lower, upper }: { lower: number; upper: number }) => upper - lower;
+    const [high, low] = [forward('sqrt', 400), forward('sqrt', 1)];
+    expect(width(countRootBand(high, half, COUNT_ROOT_SHIFT)) / width(plain(high))).toBeCloseTo(1, 3);
+    expect(width(countRootBand(low, half, COUNT_ROOT_SHIFT))).toBeGreaterThan(width(plain(low)));
+  });
+
+  it('holds a 95% one-step band over counts of mean 1 to 11 at the quiet and the busy end of the cycle', () => {
+    // The plain root's band held 0.92 of the quiet end's counts and 0.965 of the busy end's (issue 18, poi23).
+    const rate = (t: number) => 6 + 5 * Math.sin((2 * Math.PI * t) / 144);
+    const covered = coverageByLevel(
+      (seed) => counts(2016 + 288, seed, rate),
+      { train: 2016, stepSeconds: 300 },
+      rate,
+      [4, 8],
+      (model) => {
+        expect(model.name).toMatch(/^sqrt\+mstl\[144\]\+/);
+        expect(model.snapshot().rootShift).toBe(COUNT_ROOT_SHIFT);
+      },
+    );
+    for (const share of covered) {
+      expect(share).toBeGreaterThan(0.93);
+      expect(share).toBeLessThan(0.96);
+    }
+    // Counts halved are no counts: their root model's band stays in its own space.
+    const halved = counts(2016, 1, rate).map((v) => v / 2);
+    const model = fitModel(halved, { stepSeconds: 300, model: 'auto', confidence: 0.95, transform: 'auto' });
+    expect(model.name).toMatch(/^sqrt\+/);
+    expect(model.snapshot().rootShift).toBeUndefined();
   });
 });

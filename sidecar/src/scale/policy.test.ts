@@ -1,5 +1,5 @@
 import type { ScaleSettings } from './labels.js';
-import { decide, type AutoSignal, type PolicyContext } from './policy.js';
+import { decide, type AutoSignal, type LoadReading, type PolicyContext } from './policy.js';
 
 const NOW = Date.UTC(2024, 4, 1, 12, 0, 0);
 
@@ -27,6 +27,8 @@ const ctx = (over: Partial<PolicyContext> = {}): PolicyContext => ({
   current: 2,
   settings: settings(),
   lastChange: { live: null, any: null },
+  load: null,
+  reference: { live: null, any: null },
   now: NOW,
   staleAfterMs: 300_000,
   defaultAttackMax: 3,
@@ -34,13 +36,26 @@ const ctx = (over: Partial<PolicyContext> = {}): PolicyContext => ({
   ...over,
 });
 
+/** A fresh load reading whose highest over the 300 s window is `peak` (the value now unless given). */
+const load = (value: number | null, peak: number | null = value, over: Partial<LoadReading> = {}): LoadReading => ({
+  value,
+  observedAt: NOW - 10_000,
+  windowPeak: peak,
+  windowSeconds: 300,
+  ...over,
+});
+
+/** A context whose load and per-replica reference allow any scale-in (an idle target). */
+const idle = (over: Partial<PolicyContext> = {}): PolicyContext =>
+  ctx({ load: load(0), reference: { live: { perReplica: 50, at: NOW - 3_600_000 }, any: null }, ...over });
+
 describe('automatic policy', () => {
   it('scales out by one step', () => {
     expect(decide(signal(), ctx())).toEqual({ kind: 'scale', from: 2, to: 4, dryRun: false, notes: [] });
   });
 
   it('scales in by one step on an "in" signal', () => {
-    expect(decide(signal({ direction: 'in' }), ctx({ current: 5 }))).toMatchObject({ kind: 'scale', from: 5, to: 3 });
+    expect(decide(signal({ direction: 'in' }), idle({ current: 5 }))).toMatchObject({ kind: 'scale', from: 5, to: 3 });
   });
 
   it('is off unless the target enables it', () => {
@@ -122,7 +137,7 @@ describe('automatic policy', () => {
   });
 
   it('clamps the step to min on the way in', () => {
-    expect(decide(signal({ direction: 'in' }), ctx({ current: 2 }))).toMatchObject({ kind: 'scale', to: 1 });
+    expect(decide(signal({ direction: 'in' }), idle({ current: 2 }))).toMatchObject({ kind: 'scale', to: 1 });
   });
 
   it('holds at max and at min', () => {
@@ -163,5 +178,75 @@ describe('automatic policy', () => {
       dryRun: true,
     });
     expect(decide(signal(), ctx({ forceDryRun: true }))).toMatchObject({ kind: 'scale', dryRun: true });
+  });
+});
+
+describe('automatic policy: scale-in against the load (the alert-driven path)', () => {
+  const drop = signal({ direction: 'in', kind: 'drop', value: -1 });
+  const reference = (perReplica: number) => ({ live: { perReplica, at: NOW - 3_600_000 }, any: null });
+  const settings8 = settings({}, { min: 2, max: 40, step: 2, cooldownSeconds: 300 });
+
+  it("holds on a dip below the band while the load still needs every replica (the bench's seed 6 at noon)", () => {
+    // Scaled 10 -> 8 at 10:39 with 530 requests/s (66 per replica); at 12:00 a two-minute dip below a
+    // band that expected 730 fires a drop alert while 706 requests/s arrive: 6 replicas would carry 118 each.
+    const noon = ctx({ current: 8, settings: settings8, load: load(696.8, 706.1), reference: reference(530 / 8) });
+    expect(decide(drop, noon)).toMatchObject({
+      kind: 'hold',
+      reason:
+        'load up to 706.1 over the last 300 s at 66.3 per replica (the load per replica after the last change) needs 11 replicas: holding at 8',
+    });
+  });
+
+  it('scales in no further than the count that carries the highest load of the window', () => {
+    const decision = decide(
+      drop,
+      ctx({ current: 10, settings: settings8, load: load(400, 420), reference: reference(50) }),
+    );
+    expect(decision).toMatchObject({ kind: 'scale', from: 10, to: 9 });
+    expect(decision.notes).toEqual([expect.stringMatching(/^step limited by the load: load up to 420 .* needs 9$/)]);
+  });
+
+  it('takes a full step when the load allows it, and keeps the load per replica after it as the next reference', () => {
+    const decision = decide(drop, ctx({ current: 10, settings: settings8, load: load(300), reference: reference(50) }));
+    expect(decision).toEqual({ kind: 'scale', from: 10, to: 8, dryRun: false, notes: [], perReplica: 37.5 });
+  });
+
+  it('reads the window, not the dip: a low value now with a high one a few minutes ago holds', () => {
+    const decision = decide(
+      drop,
+      ctx({ current: 10, settings: settings8, load: load(250, 480), reference: reference(50) }),
+    );
+    expect(decision).toMatchObject({ kind: 'hold', reason: expect.stringMatching(/needs 10 replicas: holding at 10/) });
+  });
+
+  it.each<[string, Partial<PolicyContext>, RegExp]>([
+    ['no watched series', { load: null }, /no fresh load reading/],
+    ['no value at the last step', { load: load(null, 300) }, /no fresh load reading/],
+    ['a stale reading', { load: load(300, 300, { observedAt: NOW - 301_000 }) }, /no fresh load reading/],
+    ['a reading without a time', { load: load(300, 300, { observedAt: null }) }, /no fresh load reading/],
+    ['a window with a missing step', { load: load(300, null) }, /over the last 300 s is not fully observed/],
+    ['no reference (no change since start)', { reference: { live: null, any: null } }, /no per-replica load known/],
+    ['a zero reference', { reference: reference(0) }, /no per-replica load known/],
+  ])('never scales in without load data: %s', (_, over, reason) => {
+    const base = ctx({ current: 10, settings: settings8, load: load(100), reference: reference(50) });
+    expect(decide(drop, base)).toMatchObject({ kind: 'scale', to: 8 });
+    expect(decide(drop, { ...base, ...over })).toMatchObject({ kind: 'hold', reason: expect.stringMatching(reason) });
+  });
+
+  it('holds a dry-run to the dry-run reference and a live action to the live one', () => {
+    const both = { live: { perReplica: 100, at: NOW - 60_000_000 }, any: { perReplica: 20, at: NOW - 600_000 } };
+    const base = ctx({ current: 10, settings: settings8, load: load(300), reference: both });
+    expect(decide(drop, base)).toMatchObject({ kind: 'scale', to: 8, dryRun: false });
+    expect(decide(drop, { ...base, forceDryRun: true })).toMatchObject({ kind: 'hold', dryRun: true });
+  });
+
+  it('keeps the load per replica after a scale-out, but not after an attack-driven one, nor without a load', () => {
+    const out = signal({ value: 1 });
+    expect(decide(out, ctx({ current: 4, load: load(600) }))).toMatchObject({ kind: 'scale', to: 6, perReplica: 100 });
+    const attack = signal({ attack: true, kind: 'attack_suspected' });
+    const flood = decide(attack, ctx({ current: 1, load: load(5000), settings: settings({ attackMax: 3 }) }));
+    expect(flood).toMatchObject({ kind: 'scale', to: 3 });
+    expect(flood).not.toHaveProperty('perReplica');
+    expect(decide(out, ctx({ current: 4 }))).not.toHaveProperty('perReplica');
   });
 });

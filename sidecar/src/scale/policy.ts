@@ -8,6 +8,11 @@
  *   does an outage alert (kind `outage`: the series stopped reporting), whatever value it carries;
  * - a cooldown after the last change, then at most `step` replicas per action, clamped to min..max;
  * - an attack-like anomaly never scales out past the attack-aware cap;
+ * - a scale-in needs the target's load (the watchers' reading, fresh, and its highest over the
+ *   stabilisation window: 5 minutes, or the cooldown when longer) and a per-replica reference (the load per replica right
+ *   after the policy's last change, attack-driven ones excepted): it goes no lower than the count
+ *   that carries that highest load at that reference, so a dip below the band while the traffic
+ *   stays high never takes away replicas the load needs; without either it holds;
  * - dry-run (shadow) when the target or the sidecar says so: the decision is recorded, not applied.
  */
 import type { ScaleSettings } from './labels.js';
@@ -29,12 +34,37 @@ export interface AutoSignal {
   observedAt: number | null;
 }
 
+/** The target's load, as the watchers read it (the series whose `ntma_target` is this target). */
+export interface LoadReading {
+  /** Summed latest value; null when a series had none. */
+  value: number | null;
+  /** When it was observed (ms since epoch); null when unknown. */
+  observedAt: number | null;
+  /**
+   * The highest value over the stabilisation window (`windowSeconds`) up to now; null when a
+   * step of that window had no value or the watcher has not seen the whole window yet.
+   */
+  windowPeak: number | null;
+  windowSeconds: number;
+}
+
+/** The load per replica right after the policy's last change (scale-ins are held to it). */
+export interface LoadReference {
+  perReplica: number;
+  /** When that change was decided (ms). */
+  at: number;
+}
+
 export interface PolicyContext {
   /** Desired replicas now. */
   current: number;
   settings: ScaleSettings;
   /** Newest replica change (ms): live ones only, and live or dry-run ones. */
   lastChange: { live: number | null; any: number | null };
+  /** The target's load now; null when no watched series carries it. */
+  load: LoadReading | null;
+  /** The per-replica reference after the last live change, and after the last live or dry-run one. */
+  reference: { live: LoadReference | null; any: LoadReference | null };
   now: number;
   staleAfterMs: number;
   /** Attack-aware cap when the target sets none (NTMA_SCALE_ATTACK_MAX). */
@@ -44,7 +74,15 @@ export interface PolicyContext {
 }
 
 export type PolicyDecision =
-  | { kind: 'scale'; from: number; to: number; dryRun: boolean; notes: string[] }
+  | {
+      kind: 'scale';
+      from: number;
+      to: number;
+      dryRun: boolean;
+      notes: string[];
+      /** The load per replica after this change, to keep as the next reference; absent when unknown or attack-driven. */
+      perReplica?: number;
+    }
   | { kind: 'hold'; reason: string; dryRun: boolean; notes: string[] };
 
 export function decide(signal: AutoSignal, ctx: PolicyContext): PolicyDecision {
@@ -86,6 +124,17 @@ export function decide(signal: AutoSignal, ctx: PolicyContext): PolicyDecision {
   if (signal.attack) {
     notes.push(`anomaly classified attack-like${signal.kind ? ` (${signal.kind})` : ''}`);
   }
+  const reading = freshLoad(ctx);
+  const load = reading?.value ?? null;
+  // A flood's volume is no demand the fleet is sized for: an attack-driven change keeps the reference.
+  const scale = (to: number): PolicyDecision => ({
+    kind: 'scale',
+    from: current,
+    to,
+    dryRun,
+    notes,
+    ...(load !== null && !signal.attack && to > 0 ? { perReplica: load / to } : {}),
+  });
 
   if (signal.direction === 'out') {
     let ceiling = limits.max;
@@ -98,11 +147,47 @@ export function decide(signal: AutoSignal, ctx: PolicyContext): PolicyDecision {
     if (current >= ceiling) return hold(`already at max ${ceiling} replicas`);
     const to = Math.min(current + limits.step, ceiling);
     if (to < current + limits.step) notes.push(`step clamped to ${ceiling === limits.max ? 'max' : 'cap'} ${ceiling}`);
-    return { kind: 'scale', from: current, to, dryRun, notes };
+    return scale(to);
   }
 
   if (current <= limits.min) return hold(`already at min ${limits.min} replicas`);
-  const to = Math.max(current - limits.step, limits.min);
-  if (to > current - limits.step) notes.push(`step clamped to min ${limits.min}`);
-  return { kind: 'scale', from: current, to, dryRun, notes };
+  if (reading === null) {
+    return hold(
+      'no fresh load reading for the target (no watched series with its ntma_target): never scaling in blind',
+    );
+  }
+  const { windowPeak: peak, windowSeconds } = reading;
+  if (peak === null || !Number.isFinite(peak)) {
+    return hold(
+      `the load over the last ${windowSeconds} s is not fully observed (a missing step, or the watcher is new): never scaling in blind`,
+    );
+  }
+  const reference = dryRun ? ctx.reference.any : ctx.reference.live;
+  if (reference === null || !(reference.perReplica > 0)) {
+    return hold(
+      'no per-replica load known from a change of this policy (none since the sidecar started): never scaling in blind',
+    );
+  }
+  // The fewest replicas that carry the window's highest load at no more per replica than right after the last change.
+  const highest = Math.max(peak, reading.value);
+  const carries = Math.ceil(highest / reference.perReplica - 1e-9);
+  const at =
+    `load up to ${round(highest)} over the last ${windowSeconds} s at ${round(reference.perReplica)} ` +
+    'per replica (the load per replica after the last change)';
+  if (carries >= current) return hold(`${at} needs ${carries} replicas: holding at ${current}`);
+  const floor = Math.max(current - limits.step, limits.min);
+  const to = Math.max(floor, carries);
+  if (carries > floor) notes.push(`step limited by the load: ${at} needs ${carries}`);
+  else if (to > current - limits.step) notes.push(`step clamped to min ${limits.min}`);
+  return scale(to);
+}
+
+const round = (value: number): number => Math.round(value * 10) / 10;
+
+/** The watchers' load reading when its value is a number observed within the stale limit, else null. */
+function freshLoad(ctx: PolicyContext): (LoadReading & { value: number }) | null {
+  const { load: reading, now } = ctx;
+  if (reading === null || reading.value === null || !Number.isFinite(reading.value) || reading.value < 0) return null;
+  if (reading.observedAt === null || Math.abs(now - reading.observedAt) > ctx.staleAfterMs) return null;
+  return { ...reading, value: reading.value };
 }

@@ -247,6 +247,65 @@ describe('Scaler (fake backend)', () => {
       expect(again?.decision).toBe('dry_run');
     });
 
+    it("scales in on a drop alert only as far as the target's watched load allows, and never without it", async () => {
+      const live = new Scaler({
+        backends: [backend],
+        audit: new AuditLog(path.join(dir, 'live')),
+        idempotency: new IdempotencyStore<ScaleResult>(path.join(dir, 'live'), 60_000),
+        autoDryRun: false,
+        defaultAttackMax: 3,
+        staleAfterMs: 300_000,
+      });
+      backend.add('load', 2, { ...automatic, 'ntma.scale.max': '10', 'ntma.scale.step': '2' });
+      let seen = 0;
+      const alertAt = (direction: 'in' | 'out') => {
+        const payload = alertPayload('swarm:load');
+        payload.alerts[0]!.labels = {
+          ...payload.alerts[0]!.labels,
+          ntma_direction: direction,
+        } as (typeof payload.alerts)[0]['labels'];
+        payload.alerts[0]!.annotations.ntma_observed_at = String(Date.now() / 1000 + seen++);
+        return live.handleAlerts(payload).then((d) => d[0]!);
+      };
+      const replicas = () => backend.workloads.get('swarm:load')?.desired;
+      try {
+        // No watched series carries the target: a drop alert holds.
+        expect(await alertAt('in')).toMatchObject({
+          decision: 'held',
+          reason: expect.stringMatching(/no fresh load reading/),
+        });
+        // Newest first, one value a minute, as the watchers keep them.
+        let recent = [200, 180, 170, 160, 150];
+        live.useDemand((query) =>
+          query.target === 'swarm:load'
+            ? {
+                source: 'rx{}',
+                stepSeconds: 60,
+                observedAt: Date.now(),
+                actual: recent[0]!,
+                predicted: null,
+                forecast: { mean: [], upper: [] },
+                recent,
+                kind: null,
+                attack: false,
+              }
+            : null,
+        );
+        expect(await alertAt('out')).toMatchObject({ decision: 'scaled', before: 2, after: 4 });
+        // 50 per replica after that change: 200 a minute ago (in the 5-minute window) still needs the 4.
+        recent = [120, 200, 190, 180, 170];
+        expect(await alertAt('in')).toMatchObject({
+          decision: 'held',
+          reason: expect.stringMatching(/^load up to 200 over the last 300 s .* needs 4 replicas: holding at 4$/),
+        });
+        expect(replicas()).toBe(4);
+        recent = [90, 100, 95, 90, 100];
+        expect(await alertAt('in')).toMatchObject({ decision: 'scaled', before: 4, after: 2 });
+      } finally {
+        await live.close();
+      }
+    });
+
     it('lets a redelivery retry an alert whose decision failed', async () => {
       const payload = alertPayload('swarm:later');
       const [failed] = await scaler.handleAlerts(payload);

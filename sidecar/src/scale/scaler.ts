@@ -12,13 +12,14 @@ import { KeyedMutex } from './keyed-mutex.js';
 import { LABEL, readScaleLabels, type ScaleSettings } from './labels.js';
 import { resolveManualChange } from './limits.js';
 import { SCALE_ACTIONS_METRIC, createScaleMetrics, type ScaleResultLabel } from './metrics.js';
-import { decide } from './policy.js';
+import { decide, type LoadReading, type LoadReference } from './policy.js';
 import type { CapacityModel } from './capacity.js';
 import { DemandHistory } from './demand-history.js';
 import { BIAS_ERRORS, forecastBias } from './forecast-bias.js';
 import type { CapacityLearner } from './capacity-learner.js';
 import { decide as decidePredictive, type DemandView, type PredictiveDecision } from './predictive.js';
 import type { DemandQuery, LiveDemand } from '../watch/demand.js';
+import { BASELINE_POINTS } from '../watch/signals.js';
 
 /** Reads a target's live demand from the watchers (watch/demand.ts), forecast `horizonSeconds` ahead. */
 export type DemandReader = (query: DemandQuery, horizonSeconds: number) => LiveDemand | null;
@@ -64,6 +65,12 @@ export interface ScalerOptions {
   now?: () => number;
 }
 
+/**
+ * The alert-driven policy scales in no lower than the highest load of this window (or of the
+ * target's cooldown, when longer) needs: Kubernetes' HPA stabilises scale-down over 5 minutes too.
+ */
+const SCALE_IN_WINDOW_SECONDS = 300;
+
 function newActionId(now: number): string {
   // Time first so ids sort by creation; the random tail keeps them unique across processes.
   return `${now.toString(36)}-${randomBytes(5).toString('hex')}`;
@@ -91,6 +98,12 @@ export class Scaler {
   /** The code of the last hold recorded per target, so a periodic hold is logged when it changes, not every tick. */
   private readonly lastHold = new Map<string, string>();
   private readonly replays: AlertReplayGuard;
+  /**
+   * Per target, the load per replica right after the alert-driven policy's last change (live, and
+   * live or dry-run): its scale-ins are held to it. In memory: after a restart the target does not
+   * scale in on alerts until its next change.
+   */
+  private readonly references = new Map<string, { live: LoadReference | null; any: LoadReference | null }>();
 
   constructor(private readonly options: ScalerOptions) {
     this.actions = createScaleMetrics();
@@ -156,6 +169,25 @@ export class Scaler {
       recentPeak: this.history.peak(target, now, capacity.stabilisationSeconds * 1000, maxGapMs),
       previous: live.observedAt === null ? null : this.history.previous(target, live.observedAt),
       forecastBias: forecastBias(this.history.errors(target, now, biasWindowMs)),
+    };
+  }
+
+  /**
+   * The target's load as the watchers see it (the series whose `ntma_target` is the target), with
+   * its highest over the last `windowSeconds` (as far as the watcher keeps values); null when no
+   * watched series carries it.
+   */
+  private loadOf(target: string, windowSeconds: number): LoadReading | null {
+    const live = this.readDemand?.({ target }, 0) ?? null;
+    if (!live) return null;
+    const steps = Math.min(BASELINE_POINTS, Math.max(1, Math.ceil(windowSeconds / live.stepSeconds)));
+    const window = (live.recent ?? []).slice(0, steps);
+    const observed = window.filter((v): v is number => v !== null);
+    return {
+      value: live.actual,
+      observedAt: live.observedAt,
+      windowPeak: observed.length === steps ? Math.max(...observed) : null,
+      windowSeconds: steps * live.stepSeconds,
     };
   }
 
@@ -661,10 +693,13 @@ export class Scaler {
           this.options.audit.lastChangeAt(workload.id, false),
           this.options.audit.lastChangeAt(workload.id, true),
         ]);
+        const reference = this.references.get(workload.id) ?? { live: null, any: null };
         const verdict = decide(signal, {
           current: workload.desired,
           settings,
           lastChange: { live, any },
+          load: this.loadOf(workload.id, Math.max(settings.limits.cooldownSeconds, SCALE_IN_WINDOW_SECONDS)),
+          reference,
           now: this.now(),
           staleAfterMs: this.options.staleAfterMs,
           defaultAttackMax: this.options.defaultAttackMax,
@@ -689,6 +724,10 @@ export class Scaler {
           return held;
         }
         const result = await this.execute(decided, backend, workload, verdict.to, verdict.notes);
+        if (verdict.perReplica !== undefined) {
+          const kept = { perReplica: verdict.perReplica, at: this.now() };
+          this.references.set(workload.id, { live: verdict.dryRun ? reference.live : kept, any: kept });
+        }
         const scaled: AutoDecision = {
           ...head,
           decision: verdict.dryRun ? 'dry_run' : 'scaled',

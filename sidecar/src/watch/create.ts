@@ -49,6 +49,7 @@ export function watchedModel(snapshot: ModelSnapshot): ComposedModel {
     center: snapshot.center,
     scale: snapshot.scale,
     transform: snapshot.transform ?? 'none',
+    rootShift: snapshot.rootShift,
     seasonal: unboxed(snapshot.seasonal),
     remainder: unboxed(snapshot.remainder),
     calibration: unboxed(snapshot.calibration),

@@ -28,6 +28,11 @@ export interface LiveDemand {
   predicted: number | null;
   /** Summed forecast of the next steps; empty when any series has no model yet. */
   forecast: { mean: number[]; upper: number[] };
+  /**
+   * The summed values of the last steps the watcher keeps (up to BASELINE_POINTS), newest first; null
+   * at a step where any series had none. Absent when the reader keeps none.
+   */
+  recent?: Array<number | null>;
   /** The open excursion's kind on any of the series; attack_suspected wins. */
   kind: string | null;
   attack: boolean;
@@ -62,7 +67,16 @@ export function readDemand(
     let mean: number[] | null = new Array<number>(steps).fill(0);
     let upper: number[] = new Array<number>(steps).fill(0);
     let kind: string | null = null;
+    let recent: Array<number | null> | null = null;
     for (const state of chosen) {
+      const values = state.recent.newestFirst();
+      // A series that joined later has fewer steps: the sum is known only where every series has one.
+      recent =
+        recent === null
+          ? values
+          : recent
+              .slice(0, values.length)
+              .map((v, age) => (v === null || values[age] === null ? null : v + values[age]!));
       const verdict = state.verdict;
       if (!state.present || verdict === null || verdict.value === null) {
         actual = null;
@@ -92,6 +106,7 @@ export function readDemand(
       actual,
       predicted,
       forecast: mean === null ? { mean: [], upper: [] } : { mean, upper },
+      recent: recent ?? [],
       kind,
       attack: kind === 'attack_suspected',
     };

@@ -23,6 +23,14 @@ describe('recent values', () => {
     const recent = new RecentValues(5);
     for (const v of [1000, 1000, 1000, 1, 2, 3, 4, 5]) recent.push(v);
     expect(recent.baseline(0)).toBe(3);
+    expect(recent.newestFirst()).toEqual([5, 4, 3, 2, 1]);
+  });
+
+  it('lists what it keeps newest first, gaps as null', () => {
+    const recent = new RecentValues(5);
+    expect(recent.newestFirst()).toEqual([]);
+    for (const v of [7, null, 9]) recent.push(v);
+    expect(recent.newestFirst()).toEqual([9, null, 7]);
   });
 });
 

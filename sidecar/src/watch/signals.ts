@@ -46,6 +46,16 @@ export class RecentValues {
     return Number.isNaN(value) ? null : value;
   }
 
+  /** Every value kept, newest first (null where a step had none). */
+  newestFirst(): Array<number | null> {
+    const values: Array<number | null> = [];
+    for (let age = 0; age < this.filled; age++) {
+      const value = this.values[(this.next - 1 - age + 2 * this.capacity) % this.capacity]!;
+      values.push(Number.isNaN(value) ? null : value);
+    }
+    return values;
+  }
+
   /** Median of the present values, leaving out the newest `skip`; null with fewer than 3. */
   baseline(skip: number = BASELINE_SKIP): number | null {
     const present: number[] = [];
