@@ -9,7 +9,7 @@
 // band are counted apart, so a skewed band shows. Reads only /work/shared/nab (or NAB_DIR).
 //
 //   node bench/forecast-peers/nab-coverage.mjs [--origins 6] [--train 4032] [--dirs realAWSCloudwatch,realTraffic]
-//                                              [--with-anomalies] [--transform auto|none]
+//                                              [--with-anomalies] [--transform auto|none] [--season-noise auto|none]
 //
 // Needs the compiled sidecar (npm run build -w sidecar).
 import { readFileSync, readdirSync } from 'node:fs';
@@ -24,6 +24,8 @@ const origins = option('--origins', 6);
 const trainMax = option('--train', 4032);
 const dirs = textOption('--dirs', 'realAWSCloudwatch,realTraffic').split(',');
 const transform = textOption('--transform', 'auto');
+// The band calibrated for the kept model's seasons (types.ts, seasonNoise), as the bands API asks.
+const seasonNoise = textOption('--season-noise', 'auto');
 const withAnomalies = flag('--with-anomalies');
 const nabRoot = process.env.NAB_DIR ?? '/work/shared/nab';
 const STEP = 300;
@@ -71,6 +73,7 @@ for (const dir of dirs) {
           model: 'auto',
           confidence: 0.95,
           transform,
+          seasonNoise,
         });
       } catch {
         continue; // a window of gaps: nothing to score

@@ -42,6 +42,8 @@ const spec = {
   // The window's last point clipped where the held-out tail says outliers do not last (end-outliers.ts); off
   // by default in the engine, asked for by the bands API, like the two above.
   endOutliers: process.env.NTMA_END_OUTLIERS ?? 'auto',
+  // The band calibrated for the seasons the kept model forecasts with (types.ts, seasonNoise), as the bands API asks.
+  seasonNoise: process.env.NTMA_SEASON_NOISE ?? 'auto',
 };
 const horizon = input.horizon ?? 60;
 

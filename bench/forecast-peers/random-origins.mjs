@@ -6,7 +6,8 @@
 // 95%. Here each origin cuts the shape's training length out of a longer series at an offset drawn uniformly
 // over 2,800 steps (a whole number of both schedules), with seeds other than the suite's, and the one-step band
 // and 60-step interval are scored on the 60 points after it; the 60-step coverage is also given by thirds of
-// the horizon. NTMA only, fitted in-process as the suite's NTMA runner fits (transform, alternation and endOutliers 'auto').
+// the horizon. NTMA only, fitted in-process as the suite's NTMA runner fits (transform, alternation, endOutliers and
+// seasonNoise 'auto').
 // The one-step and 60-step coverages carry a standard error over origins (each origin's 60 points are one
 // correlated draw, so the spread of the origins' coverages is what a figure is uncertain by). `--phase0` cuts every
 // origin where the suite cuts (offset 0: the cycles' phase the suite forecasts from) with this bench's seeds, to tell

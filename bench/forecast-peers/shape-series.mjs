@@ -31,7 +31,7 @@ export function rng(seed) {
 
 /**
  * The spec the suite's NTMA runner (ntma.mjs) fits a shape with, for the benches that fit in-process
- * (random-origins.mjs, calibration-dump.mjs): the bands API's data-checked options asked for.
+ * (random-origins.mjs, calibration-dump.mjs): the bands API's options asked for (BANDS_FIT_OPTIONS).
  */
 export function runnerSpec(shape, confidence) {
   return {
@@ -41,6 +41,7 @@ export function runnerSpec(shape, confidence) {
     transform: 'auto',
     alternation: 'auto',
     endOutliers: 'auto',
+    seasonNoise: 'auto',
   };
 }
 

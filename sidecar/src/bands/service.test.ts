@@ -60,6 +60,7 @@ describe('BandsService.forQuery', () => {
       transform: 'auto',
       alternation: 'auto',
       endOutliers: 'auto',
+      seasonNoise: 'auto',
     });
     expect(engine.jobs[0]!.train).toHaveLength(10080);
   });
@@ -156,15 +157,16 @@ describe('BandsService.forQuery', () => {
 });
 
 describe('BandsService.forSeries', () => {
-  it('asks the engine for the data-checked transform, alternation and end outlier, which the detector does not', async () => {
+  it("asks the engine for the data-checked transform, alternation and end outlier, and the seasons' noise, which the detector does not", async () => {
     const engine = new NaiveEngine();
     const service = new BandsService(new FakePrometheus([], () => null), engine);
     await service.forSeries({
       series: [{ id: 's', labels: {}, start: START, values: Array.from({ length: 100 }, (_, i) => i) }],
       step: 60,
     });
-    expect(engine.jobs[0]!.spec).toMatchObject({ transform: 'auto', alternation: 'auto', endOutliers: 'auto' });
-    expect(BANDS_FIT_OPTIONS).toEqual({ transform: 'auto', alternation: 'auto', endOutliers: 'auto' });
+    const asked = { transform: 'auto', alternation: 'auto', endOutliers: 'auto', seasonNoise: 'auto' };
+    expect(engine.jobs[0]!.spec).toMatchObject(asked);
+    expect(BANDS_FIT_OPTIONS).toEqual(asked);
   });
 
   it("bands counts in sqrt space and reports the model's median as the forecast, below the band's centre", async () => {

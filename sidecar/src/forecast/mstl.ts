@@ -8,7 +8,7 @@
  * only, never the decomposition, so neither the remainder that ARIMA must model nor the seasonal
  * component to carry forward (nor its strength) can be read from it.
  */
-import { stl } from './stl.js';
+import { nextOdd, stl } from './stl.js';
 
 export interface Decomposition {
   /** Periods in points, ascending. */
@@ -45,7 +45,7 @@ export const ALTERNATION_SEASONAL_WINDOW = 201;
  */
 export function mstl(y: ArrayLike<number>, periods: ReadonlyArray<number>, options: MstlOptions = {}): Decomposition {
   const n = y.length;
-  const usable = [...new Set(periods)].filter((p) => p >= 2 && p < n / 2).sort((a, b) => a - b);
+  const usable = usablePeriods(periods, n);
   const deseasonalised = Float64Array.from(y);
   const seasonals: Float64Array[] = usable.map(() => new Float64Array(n));
   let trend: Float64Array = new Float64Array(n);
@@ -53,11 +53,7 @@ export function mstl(y: ArrayLike<number>, periods: ReadonlyArray<number>, optio
     return { periods: [], seasonals: [], trend: Float64Array.from(y), deseasonalised, remainder: new Float64Array(n) };
   }
   const iterations = usable.length > 1 ? 2 : 1;
-  // The longer periods keep R's windows by their own rank: an alternation does not widen the day's.
-  const first = options.seasonalWindow ?? R_SEASONAL_WINDOW;
-  const windows = usable.map((period, i) =>
-    period === 2 ? ALTERNATION_SEASONAL_WINDOW : first + 4 * (usable[0] === 2 ? i - 1 : i),
-  );
+  const windows = seasonalWindows(usable, options);
   for (let iteration = 0; iteration < iterations; iteration++) {
     usable.forEach((period, i) => {
       const seasonal = seasonals[i]!;
@@ -71,6 +67,79 @@ export function mstl(y: ArrayLike<number>, periods: ReadonlyArray<number>, optio
   const remainder = new Float64Array(n);
   for (let t = 0; t < n; t++) remainder[t] = deseasonalised[t]! - trend[t]!;
   return { periods: usable, seasonals, trend, deseasonalised, remainder };
+}
+
+/** The periods MSTL decomposes a `length`-point series by, ascending. */
+function usablePeriods(periods: ReadonlyArray<number>, length: number): number[] {
+  return [...new Set(periods)].filter((p) => p >= 2 && p < length / 2).sort((a, b) => a - b);
+}
+
+/** Each usable period's seasonal window in cycles (`usable` ascending, as mstl() takes them). */
+function seasonalWindows(usable: ReadonlyArray<number>, options: MstlOptions): number[] {
+  // The longer periods keep R's windows by their own rank: an alternation does not widen the day's.
+  const first = options.seasonalWindow ?? R_SEASONAL_WINDOW;
+  return usable.map((period, i) =>
+    period === 2 ? ALTERNATION_SEASONAL_WINDOW : first + 4 * (usable[0] === 2 ? i - 1 : i),
+  );
+}
+
+/**
+ * Sum of the squared weights STL's cycle-subseries smoother (stl.ts: degree 0, tricube, span `window`)
+ * puts on a subseries' values to estimate its last one, from `count` values.
+ */
+function endWeightSquares(count: number, window: number): number {
+  const span = nextOdd(Math.max(3, window));
+  const left = Math.max(1, count - span + 1);
+  let h = count - left;
+  if (span > count) h += Math.trunc((span - count) / 2);
+  let sum = 0;
+  let squares = 0;
+  for (let j = left; j <= count; j++) {
+    const r = count - j;
+    if (r > 0.999 * h) continue;
+    const w = r > 0.001 * h ? (1 - (r / h) ** 3) ** 3 : 1;
+    sum += w;
+    squares += w * w;
+  }
+  return sum > 0 ? squares / (sum * sum) : 1;
+}
+
+/** What MSTL's seasons carry forward of their subseries' noise (seasonNoise). */
+export interface SeasonNoise {
+  /** At the phase k steps past the end. */
+  at(k: number): number;
+  /** Averaged over the phases `from` to `from + steps - 1` steps past the end. */
+  mean(from: number, steps: number): number;
+}
+
+/**
+ * How much of the noise MSTL's seasons of a `length`-point series carry forward. A season is carried
+ * forward from its last cycle, and each point of that cycle is the weighted mean of its subseries'
+ * values (the same phase, one cycle apart): the season forecast k steps past the end holds the sum of
+ * those weights squared of its subseries' noise, on top of the forecast's own innovation. So a one-step
+ * error's variance is the remainder's innovation variance times about (1 + noise(k)), summed over the
+ * seasons: 1/2 for a season of two cycles, 1/3 for three, about 1/8 once the window (11 cycles) is full.
+ * Noise only: not a season that changes, nor the share of the noise the low-pass filter and the trend take.
+ */
+export function seasonNoise(length: number, periods: ReadonlyArray<number>, options: MstlOptions = {}): SeasonNoise {
+  const usable = usablePeriods(periods, length);
+  const windows = seasonalWindows(usable, options);
+  // The last cycle's phases hold floor(length / period) values, its last (length mod period) one more.
+  const fewer = usable.map((period, i) => endWeightSquares(Math.floor(length / period), windows[i]!));
+  const more = usable.map((period, i) => endWeightSquares(Math.floor(length / period) + 1, windows[i]!));
+  const at = (k: number): number => {
+    let noise = 0;
+    usable.forEach((period, i) => {
+      noise += k % period >= period - (length % period) ? more[i]! : fewer[i]!;
+    });
+    return noise;
+  };
+  const mean = (from: number, steps: number): number => {
+    let sum = 0;
+    for (let k = from; k < from + steps; k++) sum += at(k);
+    return steps > 0 ? sum / steps : 0;
+  };
+  return { at, mean };
 }
 
 function variance(x: ArrayLike<number>): number {

@@ -1,6 +1,6 @@
 import { reference } from './__fixtures__/reference.js';
 import { arma, rng, traffic } from './__fixtures__/simulate.js';
-import { mstl } from './mstl.js';
+import { mstl, seasonNoise } from './mstl.js';
 import { acfPeaks, alternationGain, clockPeriods, findPeriods, MIN_GAIN, type PeriodCheck } from './periods.js';
 import { removeSeasonality } from './seasonality.js';
 import { stl } from './stl.js';
@@ -46,6 +46,70 @@ describe('STL and MSTL against R', () => {
     const values = reference.mstl.values.slice(0, 336);
     expect(mstl(values, [24, 168]).periods).toEqual([24]);
     expect(mstl(values.slice(0, 48), [24]).periods).toEqual([]);
+  });
+});
+
+describe('the noise a season carries forward', () => {
+  /** Mean square of the seasons' sum at each phase of the last cycle, over MSTL fits of white noise. */
+  function carried(length: number, periods: number[], seasonalWindow?: number): number[] {
+    const r = rng(5);
+    const period = Math.max(...periods);
+    const squares = new Array<number>(period).fill(0);
+    const draws = 100;
+    for (let d = 0; d < draws; d++) {
+      const y = Array.from({ length }, () => r.normal());
+      const out = mstl(y, periods, seasonalWindow ? { seasonalWindow } : {});
+      for (let k = 0; k < period; k++) {
+        let s = 0;
+        out.seasonals.forEach((seasonal, i) => (s += seasonal[length - out.periods[i]! + (k % out.periods[i]!)]!));
+        squares[k]! += (s * s) / draws;
+      }
+    }
+    return squares;
+  }
+  const mean = (x: number[]): number => x.reduce((a, b) => a + b, 0) / x.length;
+
+  it('is about 1 / cycles where the window holds them all, more where its weights fall off', () => {
+    for (const [length, window] of [
+      [120, undefined],
+      [200, undefined],
+      [360, undefined],
+      [360, 21],
+    ] as const) {
+      const noise = seasonNoise(length, [40], window ? { seasonalWindow: window } : {});
+      const ratio = mean(carried(length, [40], window)) / noise.mean(0, 40);
+      expect(ratio).toBeGreaterThan(0.9);
+      expect(ratio).toBeLessThan(1.1);
+    }
+    expect(seasonNoise(120, [40]).mean(0, 40)).toBeCloseTo(1 / 3, 2);
+    // Nine cycles in a window of 11: the tricube weights count the older ones less than the recent.
+    const nine = seasonNoise(360, [40]).mean(0, 40);
+    expect(nine).toBeGreaterThan(1 / 9);
+    expect(seasonNoise(360, [40], { seasonalWindow: 21 }).mean(0, 40)).toBeLessThan(nine);
+  });
+
+  it('is larger at the phases of the last cycle that have one value fewer', () => {
+    // 2.5 cycles: the first half of the last cycle's phases hold two values, the second half three.
+    const noise = seasonNoise(100, [40]);
+    expect(noise.at(0)).toBeCloseTo(1 / 2, 2);
+    expect(noise.at(39)).toBeCloseTo(1 / 3, 2);
+    expect(noise.at(40)).toBe(noise.at(0));
+    expect(noise.mean(0, 20)).toBe(noise.at(0));
+    expect(noise.mean(0, 40)).toBeCloseTo((noise.at(0) + noise.at(39)) / 2, 10);
+    const squares = carried(100, [40]);
+    expect(mean(squares.slice(0, 20)) / noise.at(0)).toBeGreaterThan(0.9);
+    expect(mean(squares.slice(20)) / noise.at(39)).toBeGreaterThan(0.9);
+    expect(mean(squares.slice(20)) / noise.at(39)).toBeLessThan(1.1);
+  });
+
+  it('adds up over the seasons, and is nothing without one', () => {
+    const both = seasonNoise(300, [10, 50]);
+    // The second season takes a window 4 cycles wider than the first (R's 11, 15).
+    const apart = seasonNoise(300, [10]).mean(0, 50) + seasonNoise(300, [50], { seasonalWindow: 15 }).mean(0, 50);
+    expect(both.mean(0, 50)).toBeCloseTo(apart, 10);
+    expect(mean(carried(300, [10, 50])) / both.mean(0, 50)).toBeGreaterThan(0.85);
+    expect(seasonNoise(300, []).mean(0, 50)).toBe(0);
+    expect(seasonNoise(300, []).at(7)).toBe(0);
   });
 });
 

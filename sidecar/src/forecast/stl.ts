@@ -22,7 +22,7 @@ export interface StlResult {
   trend: Float64Array;
 }
 
-function nextOdd(x: number): number {
+export function nextOdd(x: number): number {
   const r = Math.round(x);
   return r % 2 === 0 ? r + 1 : r;
 }

@@ -13,7 +13,11 @@ describe('worker warm-up', () => {
     // Every searched fit asks for what the bands API asks for; the outright orders for nothing, as watchers do.
     expect(
       searched.every(
-        ({ spec }) => spec.transform === 'auto' && spec.alternation === 'auto' && spec.endOutliers === 'auto',
+        ({ spec }) =>
+          spec.transform === 'auto' &&
+          spec.alternation === 'auto' &&
+          spec.endOutliers === 'auto' &&
+          spec.seasonNoise === 'auto',
       ),
     ).toBe(true);
     expect(fits.filter(({ spec }) => spec.model !== 'auto' && spec.transform === undefined)).toHaveLength(4);
