@@ -16,7 +16,7 @@
 //                                                [--phase0]
 //
 // Needs the compiled sidecar (npm run build -w sidecar).
-import { SYNTHETIC_SHAPES, rng } from './shape-series.mjs';
+import { SYNTHETIC_SHAPES, rng, runnerSpec } from './shape-series.mjs';
 import { flag, loadSidecar, option, textOption } from '../cli.mjs';
 
 const { fitModel } = await loadSidecar('forecast/fit.js');
@@ -66,14 +66,7 @@ for (const shape of SYNTHETIC_SHAPES) {
     const y = shape.make(offset + shape.train + HORIZON, 500001 + 1000 * seed + k);
     const train = y.slice(offset, offset + shape.train);
     const future = y.slice(offset + shape.train);
-    const model = fitModel(train, {
-      stepSeconds: shape.step,
-      model: 'auto',
-      confidence: LEVEL,
-      transform: 'auto',
-      alternation: 'auto',
-      endOutliers: 'auto',
-    });
+    const model = fitModel(train, runnerSpec(shape, LEVEL));
     const band = bandOver(model, future, LEVEL);
     const interval = model.forecast(HORIZON, LEVEL);
     const split = /mstl\[/.test(model.name) ? seasonal : other;

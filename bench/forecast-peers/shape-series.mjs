@@ -29,6 +29,21 @@ export function rng(seed) {
   return { uniform, normal, poisson };
 }
 
+/**
+ * The spec the suite's NTMA runner (ntma.mjs) fits a shape with, for the benches that fit in-process
+ * (random-origins.mjs, calibration-dump.mjs): the bands API's data-checked options asked for.
+ */
+export function runnerSpec(shape, confidence) {
+  return {
+    stepSeconds: shape.step,
+    model: 'auto',
+    confidence,
+    transform: 'auto',
+    alternation: 'auto',
+    endOutliers: 'auto',
+  };
+}
+
 export const DAY_1M = 1440;
 export const DAY_5M = 288;
 
