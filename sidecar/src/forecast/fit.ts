@@ -55,14 +55,13 @@ import { fillGaps, findSpikes, normalise, observedCount, scalingOf, toSeries } f
 import { fitSes, SesFilter } from './ses.js';
 import { measureSpread, type InnovationFilter, type Spread } from './spread.js';
 import {
+  bandEdges,
   chooseTransform,
   COUNT_ROOT_SHIFT,
-  countRootBand,
   countRootError,
   errorsGrowWithLevel,
   forward,
   intervalScore,
-  inverse,
   wholeNumbers,
   type HeldOutBand,
   type TransformChoice,
@@ -570,14 +569,9 @@ function heldOutBand(
     const y = observed[k]!;
     if (Number.isNaN(f) || Number.isNaN(y)) continue;
     band.actual.push(y);
-    if (rootShift > 0) {
-      const edges = countRootBand(scaling.center + scaling.scale * (f + shift), scaling.scale * half, rootShift);
-      band.lower.push(edges.lower);
-      band.upper.push(edges.upper);
-    } else {
-      band.lower.push(inverse(kind, scaling.center + scaling.scale * (f + shift - half)));
-      band.upper.push(inverse(kind, scaling.center + scaling.scale * (f + shift + half)));
-    }
+    const edges = bandEdges(kind, scaling, f + shift, half, rootShift);
+    band.lower.push(edges.lower);
+    band.upper.push(edges.upper);
   }
   return band;
 }

@@ -10,7 +10,7 @@ import { NaiveFilter, type NaiveState } from './naive.js';
 import type { TrustedCheck } from './seasonality.js';
 import { SesFilter, type SesState } from './ses.js';
 import { spreadScale, type Spread } from './spread.js';
-import { countRootBand, forward, inverse, type TransformChoice, type TransformKind } from './transform.js';
+import { bandEdges, countRootBand, forward, inverse, type TransformChoice, type TransformKind } from './transform.js';
 import type { FittedModel, Interval, OneStepPredictor } from './types.js';
 
 export type ModelFamily = 'arima' | 'ets' | 'naive';
@@ -230,14 +230,9 @@ export class ComposedModel implements FittedModel {
       const half = z * sigma;
       // The back-transformed centre is the median forecast; the interval maps back exactly.
       mean.push(inverse(kind, center + scale * x));
-      if (rootShift > 0) {
-        const edges = countRootBand(center + scale * x, scale * half, rootShift);
-        lower.push(edges.lower);
-        upper.push(edges.upper);
-      } else {
-        lower.push(inverse(kind, center + scale * (x - half)));
-        upper.push(inverse(kind, center + scale * (x + half)));
-      }
+      const edges = bandEdges(kind, { center, scale }, x, half, rootShift);
+      lower.push(edges.lower);
+      upper.push(edges.upper);
     }
     return { mean, lower, upper };
   }

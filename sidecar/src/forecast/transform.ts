@@ -146,6 +146,22 @@ export function countRootBand(u: number, half: number, shift: number): { lower: 
   return { lower: low > Math.sqrt(shift) ? low * low - shift : 0, upper: (a + half) ** 2 - shift };
 }
 
+/**
+ * A band's edges in data units around `x` ± `half` in normalised model units (centre + scale × x): through the
+ * transform's inverse, or in the root of the count plus `rootShift` where a root model over counts asks for it.
+ */
+export function bandEdges(
+  kind: TransformKind,
+  scaling: { center: number; scale: number },
+  x: number,
+  half: number,
+  rootShift: number,
+): { lower: number; upper: number } {
+  const { center, scale } = scaling;
+  if (rootShift > 0) return countRootBand(center + scale * x, scale * half, rootShift);
+  return { lower: inverse(kind, center + scale * (x - half)), upper: inverse(kind, center + scale * (x + half)) };
+}
+
 /** A one-step error as countRootBand reads it, from the observed and forecast values in the plain root's units. */
 export function countRootError(observed: number, forecast: number, shift: number): number {
   return Math.sqrt(inverse('sqrt', observed) + shift) - Math.sqrt(inverse('sqrt', forecast) + shift);
