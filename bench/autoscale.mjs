@@ -10,8 +10,10 @@
  *   stabilisation on the highest recommendation, no action on missing metrics);
  * - today's alert-driven policy: scale/policy.ts `decide` on alerts drawn from the same detector's
  *   verdicts (above band for 2 minutes: out; below for 2 minutes: in; attack_suspected: out, capped;
- *   a NoData alert during the outage), re-sent every minute while firing, with the watcher's value
- *   now and its highest over the last 5 minutes as the load its scale-in is held to;
+ *   a NoData alert during the outage), re-sent every minute while firing, each with the value the
+ *   shipped rules send (the share of the minute outside the band, 1 or -1 here, and 1 for an attack),
+ *   with the watcher's value now, its band's upper bound and its highest over the last 5 minutes as
+ *   the load; and, every sync, `returnFloodReplicas` as the sidecar's periodic evaluation runs it;
  * - a fixed fleet sized for the day's legitimate peak at the target utilisation.
  *
  * Service model: each ready replica serves C requests/s; a new replica serves after START seconds;
@@ -24,7 +26,7 @@
  * hour after it, and the diurnal rest), beside what a policy with perfect knowledge would need.
  *
  * Usage: node bench/autoscale.mjs [--skip-build] [--seeds=1..10 | --seeds=1,7,42 | --seed=N]
- *        [--start=SECONDS] [--trace=FILE] [--out=FILE]
+ *        [--start=SECONDS] [--attack-max=N] [--trace=FILE] [--out=FILE]
  * Runs the day once per seed (default 1..10), prints each day's table, then one line per seed and the
  * mean over the seeds, and whether the goal held on each. A run of the default seeds writes
  * bench/results/autoscale.json (per seed and aggregate); a run of chosen seeds writes only to --out=FILE, so a
@@ -52,7 +54,7 @@ const { classify } = await loadSidecar('watch/classify.js');
 const { decide: decidePredictive } = await loadSidecar('scale/predictive.js');
 const { DemandHistory } = await loadSidecar('scale/demand-history.js');
 const { BIAS_ERRORS, forecastBias } = await loadSidecar('scale/forecast-bias.js');
-const { decide: decideAlert } = await loadSidecar('scale/policy.js');
+const { decide: decideAlert, returnFloodReplicas } = await loadSidecar('scale/policy.js');
 
 // ---- scenario -------------------------------------------------------------------------------
 /**
@@ -91,7 +93,8 @@ const ISO_UTILISATION = arg('iso-utilisation', 0.8);
 const START = arg('start', 120); // seconds before a new replica serves
 const BASE_LATENCY_MS = 20;
 const LIMITS = { min: 2, max: 40, step: 10, cooldownSeconds: 60 };
-const ATTACK_MAX = 16;
+/** The attack cap (`--attack-max=N`): above the fleet's count at 14:00, a trace shows every attack-driven step. */
+const ATTACK_MAX = arg('attack-max', 16);
 const REQUESTS_PER_USER = 2; // organic sources each send about this many requests/s
 const EVENTS = {
   flash: { start: 10 * 3600, ramp: 300, hold: 1200, decay: 600, factor: 4 },
@@ -363,16 +366,48 @@ function alertPolicy(fleet) {
   let lastChange = null;
   /** The load per replica right after the last change (policy.ts holds scale-ins to it), as the scaler keeps it. */
   let reference = null;
+  /** The replicas attack alerts added and not yet given back (the count before the flood), as the scaler keeps it. */
+  let flood = null;
   let lastSent = -Infinity;
   const limits = { ...LIMITS, step: 2, cooldownSeconds: 300 };
   /** The watcher's values, newest first, as far back as the stabilisation window (the cooldown). */
   const recent = [];
   const windowSteps = limits.cooldownSeconds / STEP;
+  const context = (t, view, series) => ({
+    current: fleet.desired,
+    settings: { ...settings(), limits, capacity: null },
+    lastChange: { live: lastChange, any: lastChange },
+    // The watcher's latest value and band, as the scaler reads them for the target.
+    load: {
+      value: view.actual,
+      observedAt: view.actual === null ? null : view.observedAt,
+      windowPeak: recent.length === windowSteps && recent.every((v) => v !== null) ? Math.max(...recent) : null,
+      windowSeconds: limits.cooldownSeconds,
+      upper: view.actual === null ? null : (series.verdict?.upper ?? null),
+    },
+    reference: { live: reference, any: reference },
+    flood: { live: flood, any: flood },
+    now: t * 1000,
+    staleAfterMs: 300_000,
+    defaultAttackMax: ATTACK_MAX,
+    forceDryRun: false,
+  });
+  const apply = (t, decision, why) => {
+    if (decision.kind === 'scale') {
+      fleet.set(t, decision.to, why);
+      lastChange = t * 1000;
+      if (decision.perReplica !== undefined) reference = { perReplica: decision.perReplica, at: t * 1000 };
+    }
+    if (decision.flood !== undefined) flood = decision.flood;
+  };
   return (t, view, series, minuteBoundary) => {
+    if (minuteBoundary) {
+      recent.unshift(view.actual);
+      recent.length = Math.min(recent.length, windowSteps);
+    }
+    // The sidecar's periodic evaluation (every sync) looks at the target while a flood's replicas are out.
+    if (flood !== null) apply(t, returnFloodReplicas(context(t, view, series)), 'flood over: give back');
     if (!minuteBoundary) return;
-    recent.unshift(view.actual);
-    recent.length = Math.min(recent.length, windowSteps);
-    const observed = recent.length === windowSteps && recent.every((v) => v !== null);
     const verdict = series.verdict;
     const alerts = [];
     if (view.actual === null) {
@@ -380,39 +415,21 @@ function alertPolicy(fleet) {
     } else if (verdict && verdict.forecast !== null) {
       above = verdict.anomaly === 1 ? above + 1 : 0;
       below = verdict.anomaly === -1 ? below + 1 : 0;
+      // The shipped rules' values: ntma_anomaly_kind_info (1) for an attack, else the share of the last
+      // minute outside the band (one watcher step a minute here: its anomaly, 1 or -1).
       if (verdict.kind === 'attack_suspected')
-        alerts.push({ direction: 'out', kind: 'attack_suspected', attack: true });
-      else if (above >= 2) alerts.push({ direction: 'out', kind: verdict.kind ?? 'spike', attack: false });
-      else if (below >= 2) alerts.push({ direction: 'in', kind: 'drop', attack: false });
+        alerts.push({ direction: 'out', kind: 'attack_suspected', attack: true, value: 1 });
+      else if (above >= 2) alerts.push({ direction: 'out', kind: verdict.kind ?? 'spike', attack: false, value: 1 });
+      else if (below >= 2) alerts.push({ direction: 'in', kind: 'drop', attack: false, value: -1 });
     }
     if (alerts.length === 0 || t - lastSent < 60) return;
     lastSent = t;
     for (const alert of alerts) {
       const decision = decideAlert(
-        { target: 'x', firing: true, value: view.actual, observedAt: t * 1000, ...alert },
-        {
-          current: fleet.desired,
-          settings: { ...settings(), limits, capacity: null },
-          lastChange: { live: lastChange, any: lastChange },
-          // The watcher's latest value, as the scaler reads it for the target.
-          load: {
-            value: view.actual,
-            observedAt: view.actual === null ? null : view.observedAt,
-            windowPeak: observed ? Math.max(...recent) : null,
-            windowSeconds: limits.cooldownSeconds,
-          },
-          reference: { live: reference, any: reference },
-          now: t * 1000,
-          staleAfterMs: 300_000,
-          defaultAttackMax: ATTACK_MAX,
-          forceDryRun: false,
-        },
+        { target: 'x', firing: true, observedAt: t * 1000, ...alert },
+        context(t, view, series),
       );
-      if (decision.kind === 'scale') {
-        fleet.set(t, decision.to, `alert ${alert.kind}: ${alert.direction}`);
-        lastChange = t * 1000;
-        if (decision.perReplica !== undefined) reference = { perReplica: decision.perReplica, at: t * 1000 };
-      }
+      apply(t, decision, `alert ${alert.kind}: ${alert.direction}`);
     }
   };
 }
@@ -499,6 +516,7 @@ function runDay(seed) {
           actual: requests,
           mean1: outlook?.mean[0] ?? null,
           oneStep: series.verdict?.forecast ?? null,
+          upper1: series.verdict?.upper ?? null,
           anomaly: series.verdict?.anomaly ?? '',
           upperLead: peak(outlook?.upper, leadSteps),
           upperWindow: peak(outlook?.upper, outlook?.upper.length ?? 0),

@@ -73,6 +73,7 @@ describe('Scaler.evaluate (the predictive policy on live demand)', () => {
       observedAt: now - 1000,
       actual: 4,
       predicted: 4,
+      upper: 4.5,
       forecast: { mean: Array(60).fill(4), upper: Array(60).fill(4.5) },
       kind: null,
       attack: false,

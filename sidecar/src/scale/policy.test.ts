@@ -1,5 +1,5 @@
 import type { ScaleSettings } from './labels.js';
-import { decide, type AutoSignal, type LoadReading, type PolicyContext } from './policy.js';
+import { decide, returnFloodReplicas, type AutoSignal, type LoadReading, type PolicyContext } from './policy.js';
 
 const NOW = Date.UTC(2024, 4, 1, 12, 0, 0);
 
@@ -162,8 +162,10 @@ describe('automatic policy', () => {
       notes: [
         'anomaly classified attack-like (attack_suspected)',
         'attack-aware cap: scale-out limited to 3 replicas',
+        'no fresh load reading, with its band or a per-replica load, for the target: whether the flood goes on cannot be told, and the replicas it adds come back only once the load can be read',
         'step clamped to cap 3',
       ],
+      flood: { before: 2, at: NOW },
     });
   });
 
@@ -248,5 +250,195 @@ describe('automatic policy: scale-in against the load (the alert-driven path)', 
     expect(flood).toMatchObject({ kind: 'scale', to: 3 });
     expect(flood).not.toHaveProperty('perReplica');
     expect(decide(out, ctx({ current: 4 }))).not.toHaveProperty('perReplica');
+  });
+});
+
+describe('automatic policy: a flood (the attack alerts, and giving their replicas back)', () => {
+  // The bench's seed 6 in miniature: 14 replicas at 61 per replica before a 3,000 requests/s flood at 14:00,
+  // attack cap 16, step 2, cooldown 300 s; the band's upper bound stays at the organic level (about 940).
+  const attack = signal({ attack: true, kind: 'attack_suspected', value: 1 });
+  const settings16 = settings({ attackMax: 16 }, { min: 2, max: 40, step: 2, cooldownSeconds: 300 });
+  const reference = { live: { perReplica: 61, at: NOW - 3_600_000 }, any: null };
+  const flooding = load(3982, 4075, { upper: 941 });
+  const over = load(918, 950, { upper: 941 });
+
+  it('absorbs the flood up to the attack cap while the load is above its band, keeping the count before it', () => {
+    const decision = decide(attack, ctx({ current: 14, settings: settings16, load: flooding, reference }));
+    expect(decision).toEqual({
+      kind: 'scale',
+      from: 14,
+      to: 16,
+      dryRun: false,
+      notes: [
+        'anomaly classified attack-like (attack_suspected)',
+        'attack-aware cap: scale-out limited to 16 replicas',
+      ],
+      flood: { before: 14, at: NOW },
+    });
+    // A second scale-out of the same flood keeps the count from before the first.
+    const again = decide(
+      attack,
+      ctx({
+        current: 4,
+        settings: settings16,
+        load: flooding,
+        flood: { live: { before: 2, at: NOW - 600_000 }, any: null },
+      }),
+    );
+    expect(again).toMatchObject({ kind: 'scale', to: 6, flood: { before: 2, at: NOW } });
+  });
+
+  it('adds nothing once the load is back inside its band, though the excursion (and the alert) stays open', () => {
+    // 14:11: the flood ended at 14:10, the excursion closes at 14:14; the alert fires on.
+    expect(decide(attack, ctx({ current: 4, settings: settings16, load: over, reference }))).toEqual({
+      kind: 'hold',
+      reason:
+        'the flood has stopped: the load now (918) is back inside its band (up to 941); an attack alert adds replicas only while the flood goes on',
+      dryRun: false,
+      notes: ['anomaly classified attack-like (attack_suspected)'],
+    });
+  });
+
+  it('adds nothing for one noisy point above a band still at its pre-flood level, when the replicas carry it', () => {
+    // 14:11 with an attack cap of 24: 950.8 arrives (legit noise) above a band up to 916.6, the excursion
+    // still open; 18 replicas at 61 per replica carry it. Before this rule the alert took 18 -> 20.
+    const noisy = load(950.8, 4064, { upper: 916.6 });
+    const capped24 = settings({ attackMax: 24 }, { min: 2, max: 40, step: 2, cooldownSeconds: 300 });
+    expect(decide(attack, ctx({ current: 18, settings: capped24, load: noisy, reference }))).toMatchObject({
+      kind: 'hold',
+      reason:
+        'the flood has stopped: the 18 replicas carry the load now (950.8 at 61 per replica, the load per replica after the last change); an attack alert adds replicas only while the load needs them',
+    });
+    // Without the band, the reference alone still tells a flood from the traffic.
+    expect(decide(attack, ctx({ current: 14, settings: capped24, load: load(3982, 4075), reference }))).toMatchObject({
+      kind: 'scale',
+      to: 16,
+      notes: [
+        'anomaly classified attack-like (attack_suspected)',
+        'attack-aware cap: scale-out limited to 24 replicas',
+      ],
+    });
+  });
+
+  it.each<[string, LoadReading | null]>([
+    ['no watched series', null],
+    ['a reading without its band', load(918, 950)],
+    ['a stale reading', load(918, 950, { upper: 941, observedAt: NOW - 301_000 })],
+  ])('scales out, capped, when the load cannot say the flood stopped: %s', (_, reading) => {
+    const decision = decide(attack, ctx({ current: 4, settings: settings16, load: reading }));
+    expect(decision).toMatchObject({ kind: 'scale', to: 6, flood: { before: 4 } });
+    expect(decision.notes).toContainEqual(
+      expect.stringMatching(/^no fresh load reading, with its band or a per-replica load/),
+    );
+  });
+
+  it('never records a flood for an organic scale-out', () => {
+    expect(decide(signal(), ctx({ current: 4, settings: settings16, load: over }))).not.toHaveProperty('flood');
+  });
+
+  describe('returnFloodReplicas', () => {
+    const flood = (before: number) => ({ live: { before, at: NOW - 900_000 }, any: null });
+    /** 16 replicas after a flood that found 12, the flood's end 10 minutes back: the window is clean. */
+    const after = (over: Partial<PolicyContext> = {}) =>
+      ctx({ current: 16, settings: settings16, load: over.load ?? over_, reference, flood: flood(12), ...over });
+    const over_ = load(900, 950, { upper: 941 });
+
+    it('gives back one step once the flood is over, held to the load, and keeps the record until all are back', () => {
+      // 950 at 61 per replica needs 16: nothing to give back yet; at 70 per replica, 14.
+      expect(returnFloodReplicas(after())).toMatchObject({
+        kind: 'hold',
+        code: 'load',
+        reason: expect.stringMatching(/^load up to 950 over the last 300 s at 61 per replica .* needs 16 replicas/),
+      });
+      const lighter = { live: { perReplica: 70, at: NOW - 3_600_000 }, any: null };
+      expect(returnFloodReplicas(after({ reference: lighter }))).toEqual({
+        kind: 'scale',
+        from: 16,
+        to: 14,
+        dryRun: false,
+        notes: ['giving back the replicas added for a flood (12 before it)'],
+        perReplica: 900 / 14,
+      });
+      // 14 still carry the window's 950; once it is down to 820, 12 do, and the record is done with.
+      expect(returnFloodReplicas(after({ current: 14, reference: lighter }))).toMatchObject({
+        kind: 'hold',
+        code: 'load',
+      });
+      const last = returnFloodReplicas(
+        after({ current: 14, reference: lighter, load: load(800, 820, { upper: 941 }) }),
+      );
+      expect(last).toMatchObject({ kind: 'scale', from: 14, to: 12, flood: null });
+    });
+
+    it('never goes below the count before the flood, even when the load would allow it', () => {
+      const idleLoad = load(100, 120, { upper: 200 });
+      const wide = settings({ attackMax: 16 }, { min: 2, max: 40, step: 10, cooldownSeconds: 300 });
+      expect(returnFloodReplicas(after({ settings: wide, load: idleLoad }))).toEqual({
+        kind: 'scale',
+        from: 16,
+        to: 12,
+        dryRun: false,
+        notes: [
+          'giving back the replicas added for a flood (12 before it)',
+          'step clamped to the 12 replicas before the flood',
+        ],
+        perReplica: 100 / 12,
+        flood: null,
+      });
+    });
+
+    it.each<[string, Partial<PolicyContext>, string, RegExp]>([
+      ['no flood on record', { flood: { live: null, any: null } }, 'none', /no replicas added for a flood/],
+      ['automatic scaling off', { settings: { ...settings16, auto: 'off' } }, 'off', /automatic scaling is off/],
+      [
+        'the cooldown after the last change',
+        { lastChange: { live: NOW - 60_000, any: null } },
+        'cooldown',
+        /^cooldown: 240 s left/,
+      ],
+      [
+        'the flood going on',
+        { load: flooding },
+        'flood',
+        /^the flood goes on: the load now \(3982\) is above its band/,
+      ],
+      ['no load reading', { load: null }, 'blind', /never scaling in blind/],
+      [
+        'a stale load reading',
+        { load: load(900, 950, { upper: 941, observedAt: NOW - 301_000 }) },
+        'blind',
+        /no fresh load/,
+      ],
+      ['a window with a missing step', { load: load(900, null, { upper: 941 }) }, 'window', /not fully observed/],
+      [
+        "the flood's own load still in the window",
+        { load: load(900, 3870, { upper: 941 }) },
+        'load',
+        /needs 64 replicas/,
+      ],
+      ['no per-replica reference', { reference: { live: null, any: null } }, 'reference', /no per-replica load known/],
+    ])('holds on %s', (_, over, code, reason) => {
+      expect(returnFloodReplicas(after(over))).toMatchObject({
+        kind: 'hold',
+        code,
+        reason: expect.stringMatching(reason),
+      });
+    });
+
+    it('forgets the record once the replicas are back (a drop alert or an operator took them)', () => {
+      expect(returnFloodReplicas(after({ current: 12 }))).toMatchObject({ kind: 'hold', code: 'done', flood: null });
+      expect(returnFloodReplicas(after({ current: 3 }))).toMatchObject({ kind: 'hold', code: 'done', flood: null });
+    });
+
+    it('holds a dry-run to the dry-run record and a live action to the live one', () => {
+      const dryOnly = after({ flood: { live: null, any: { before: 12, at: NOW - 900_000 } }, forceDryRun: true });
+      const lighter = { live: null, any: { perReplica: 70, at: NOW - 3_600_000 } };
+      expect(returnFloodReplicas({ ...dryOnly, reference: lighter })).toMatchObject({
+        kind: 'scale',
+        to: 14,
+        dryRun: true,
+      });
+      expect(returnFloodReplicas({ ...dryOnly, forceDryRun: false })).toMatchObject({ kind: 'hold', code: 'none' });
+    });
   });
 });

@@ -7,7 +7,12 @@
  *   data never scales in), and so
  *   does an outage alert (kind `outage`: the series stopped reporting), whatever value it carries;
  * - a cooldown after the last change, then at most `step` replicas per action, clamped to min..max;
- * - an attack-like anomaly never scales out past the attack-aware cap;
+ * - an attack-like anomaly never scales out past the attack-aware cap, and not at all once the
+ *   target's watched load is back inside its band or carried by the replicas there are at the
+ *   per-replica reference (the flood has stopped, though the excursion stays open through its
+ *   recovery and the alert keeps firing);
+ * - the replicas an attack added come back once the flood is over (`returnFloodReplicas`, from the
+ *   periodic evaluation), by the scale-in rules below and never below the count before the flood;
  * - a scale-in needs the target's load (the watchers' reading, fresh, and its highest over the
  *   stabilisation window: 5 minutes, or the cooldown when longer) and a per-replica reference (the load per replica right
  *   after the policy's last change, attack-driven ones excepted): it goes no lower than the count
@@ -46,12 +51,24 @@ export interface LoadReading {
    */
   windowPeak: number | null;
   windowSeconds: number;
+  /**
+   * The band's upper bound at the latest step (summed over the series, as the value is); null or
+   * absent when unknown (no model yet, a missing step).
+   */
+  upper?: number | null;
 }
 
 /** The load per replica right after the policy's last change (scale-ins are held to it). */
 export interface LoadReference {
   perReplica: number;
   /** When that change was decided (ms). */
+  at: number;
+}
+
+/** The replicas a flood brought: the count before the first attack-driven scale-out of it. */
+export interface FloodRecord {
+  before: number;
+  /** When the last attack-driven scale-out was decided (ms). */
   at: number;
 }
 
@@ -65,6 +82,8 @@ export interface PolicyContext {
   load: LoadReading | null;
   /** The per-replica reference after the last live change, and after the last live or dry-run one. */
   reference: { live: LoadReference | null; any: LoadReference | null };
+  /** Replicas added for a flood and not yet given back, after live changes and after live or dry-run ones. */
+  flood?: { live: FloodRecord | null; any: FloodRecord | null };
   now: number;
   staleAfterMs: number;
   /** Attack-aware cap when the target sets none (NTMA_SCALE_ATTACK_MAX). */
@@ -82,8 +101,19 @@ export type PolicyDecision =
       notes: string[];
       /** The load per replica after this change, to keep as the next reference; absent when unknown or attack-driven. */
       perReplica?: number;
+      /** The flood record to keep after this change (null: none is left); absent: unchanged. */
+      flood?: FloodRecord | null;
     }
-  | { kind: 'hold'; reason: string; dryRun: boolean; notes: string[] };
+  | {
+      kind: 'hold';
+      reason: string;
+      dryRun: boolean;
+      notes: string[];
+      /** Why, in one word, for logging a periodic hold only when it changes; absent on alert holds. */
+      code?: string;
+      /** As on a scale decision: null when the flood record is done with. */
+      flood?: FloodRecord | null;
+    };
 
 export function decide(signal: AutoSignal, ctx: PolicyContext): PolicyDecision {
   const { current, settings, now } = ctx;
@@ -113,13 +143,8 @@ export function decide(signal: AutoSignal, ctx: PolicyContext): PolicyDecision {
     );
   }
 
-  // A shadow run is held back by earlier shadow decisions too, so its trace looks like live would.
-  const lastChange = dryRun ? ctx.lastChange.any : ctx.lastChange.live;
-  const cooldownMs = limits.cooldownSeconds * 1000;
-  if (lastChange !== null && now - lastChange < cooldownMs) {
-    const left = Math.ceil((cooldownMs - (now - lastChange)) / 1000);
-    return hold(`cooldown: ${left} s left of ${limits.cooldownSeconds} s since the last change`);
-  }
+  const cooling = cooldownLeft(ctx, dryRun);
+  if (cooling !== null) return hold(cooling);
 
   if (signal.attack) {
     notes.push(`anomaly classified attack-like${signal.kind ? ` (${signal.kind})` : ''}`);
@@ -127,65 +152,184 @@ export function decide(signal: AutoSignal, ctx: PolicyContext): PolicyDecision {
   const reading = freshLoad(ctx);
   const load = reading?.value ?? null;
   // A flood's volume is no demand the fleet is sized for: an attack-driven change keeps the reference.
-  const scale = (to: number): PolicyDecision => ({
+  const scale = (to: number, flood?: FloodRecord): PolicyDecision => ({
     kind: 'scale',
     from: current,
     to,
     dryRun,
     notes,
     ...(load !== null && !signal.attack && to > 0 ? { perReplica: load / to } : {}),
+    ...(flood ? { flood } : {}),
   });
 
   if (signal.direction === 'out') {
     let ceiling = limits.max;
+    let flood: FloodRecord | undefined;
     if (signal.attack) {
+      // The alert fires while the attack excursion is open, and it stays open through the recovery
+      // after the flood: the load itself says whether there is still a flood to absorb.
+      if (reading !== null && reading.upper != null && reading.value <= reading.upper) {
+        return hold(
+          `the flood has stopped: the load now (${round(reading.value)}) is back inside its band (up to ` +
+            `${round(reading.upper)}); an attack alert adds replicas only while the flood goes on`,
+        );
+      }
+      // One noisy organic point above a band still at its pre-flood level is no flood: it must also need
+      // more replicas than there are, at the load per replica after the last change.
+      const reference = dryRun ? ctx.reference.any : ctx.reference.live;
+      const perReplica = reference !== null && reference.perReplica > 0 ? reference : null;
+      if (reading !== null && perReplica !== null) {
+        const needs = Math.ceil(reading.value / perReplica.perReplica - 1e-9);
+        if (needs <= current) {
+          return hold(
+            `the flood has stopped: the ${current} replicas carry the load now (${round(reading.value)} at ` +
+              `${round(perReplica.perReplica)} per replica, the load per replica after the last change); an attack ` +
+              'alert adds replicas only while the load needs them',
+          );
+        }
+      }
       const cap = Math.min(limits.max, settings.attackMax ?? ctx.defaultAttackMax);
       notes.push(`attack-aware cap: scale-out limited to ${cap} replicas`);
       if (current >= cap) return hold(`attack-like anomaly: already at the attack-aware cap of ${cap} replicas`);
       ceiling = cap;
+      if (reading === null || (reading.upper == null && perReplica === null)) {
+        notes.push(
+          'no fresh load reading, with its band or a per-replica load, for the target: whether the flood goes on ' +
+            'cannot be told, and the replicas it adds come back only once the load can be read',
+        );
+      }
+      flood = { before: floodOf(ctx, dryRun)?.before ?? current, at: now };
     }
     if (current >= ceiling) return hold(`already at max ${ceiling} replicas`);
     const to = Math.min(current + limits.step, ceiling);
     if (to < current + limits.step) notes.push(`step clamped to ${ceiling === limits.max ? 'max' : 'cap'} ${ceiling}`);
-    return scale(to);
+    return scale(to, flood);
   }
 
   if (current <= limits.min) return hold(`already at min ${limits.min} replicas`);
-  if (reading === null) {
+  const lower = lowerToLoad(ctx, reading, dryRun, { count: limits.min, what: `min ${limits.min}` }, notes);
+  return 'to' in lower ? scale(lower.to) : hold(lower.reason);
+}
+
+/**
+ * The periodic counterpart of an attack alert: gives back the replicas attack alerts added, once the
+ * flood is over. Over means what a scale-in needs anyway: a fresh load back inside its band, a fully
+ * observed window (5 minutes, or the cooldown when longer) whose highest load the remaining replicas
+ * carry at the per-replica reference (which attack-driven changes leave as it was before the flood),
+ * after the cooldown, at most `step` per action, and never below the count before the flood (nor min).
+ */
+export function returnFloodReplicas(ctx: PolicyContext): PolicyDecision {
+  const { current, settings } = ctx;
+  const dryRun = ctx.forceDryRun || settings.auto === 'dry-run';
+  const notes: string[] = [];
+  const hold = (code: string, reason: string, flood?: null): PolicyDecision => ({
+    kind: 'hold',
+    code,
+    reason,
+    dryRun,
+    notes,
+    ...(flood === null ? { flood } : {}),
+  });
+  if (settings.auto === 'off') return hold('off', 'automatic scaling is off for this target (label ntma.scale.auto)');
+  const flood = floodOf(ctx, dryRun);
+  if (flood === null) return hold('none', 'no replicas added for a flood to give back');
+  const lowest = Math.max(settings.limits.min, flood.before);
+  if (current <= lowest) {
+    return hold('done', `no replicas of the flood left: ${current} now, ${flood.before} before it`, null);
+  }
+  const cooling = cooldownLeft(ctx, dryRun);
+  if (cooling !== null) return hold('cooldown', cooling);
+  const reading = freshLoad(ctx);
+  if (reading !== null && reading.upper != null && reading.value > reading.upper) {
     return hold(
-      'no fresh load reading for the target (no watched series with its ntma_target): never scaling in blind',
+      'flood',
+      `the flood goes on: the load now (${round(reading.value)}) is above its band (up to ${round(reading.upper)})`,
     );
+  }
+  notes.push(`giving back the replicas added for a flood (${flood.before} before it)`);
+  const what = lowest === flood.before ? `the ${flood.before} replicas before the flood` : `min ${lowest}`;
+  const lower = lowerToLoad(ctx, reading, dryRun, { count: lowest, what }, notes);
+  if (!('to' in lower)) return hold(lower.code, lower.reason);
+  return {
+    kind: 'scale',
+    from: current,
+    to: lower.to,
+    dryRun,
+    notes,
+    perReplica: reading!.value / lower.to,
+    ...(lower.to <= lowest ? { flood: null } : {}),
+  };
+}
+
+/** The cooldown's hold reason, or null once it is over (a dry-run counts dry-run changes too). */
+function cooldownLeft(ctx: PolicyContext, dryRun: boolean): string | null {
+  // A shadow run is held back by earlier shadow decisions too, so its trace looks like live would.
+  const lastChange = dryRun ? ctx.lastChange.any : ctx.lastChange.live;
+  const { cooldownSeconds } = ctx.settings.limits;
+  const cooldownMs = cooldownSeconds * 1000;
+  if (lastChange === null || ctx.now - lastChange >= cooldownMs) return null;
+  const left = Math.ceil((cooldownMs - (ctx.now - lastChange)) / 1000);
+  return `cooldown: ${left} s left of ${cooldownSeconds} s since the last change`;
+}
+
+function floodOf(ctx: PolicyContext, dryRun: boolean): FloodRecord | null {
+  return (dryRun ? ctx.flood?.any : ctx.flood?.live) ?? null;
+}
+
+/**
+ * The count a scale-in may go to: one step, never below `lowest`, and never below the fewest
+ * replicas that carry the highest load of the window at no more per replica than right after the
+ * last change. Without a fresh reading, a fully observed window or that reference: why it holds.
+ */
+function lowerToLoad(
+  ctx: PolicyContext,
+  reading: FreshLoad | null,
+  dryRun: boolean,
+  lowest: { count: number; what: string },
+  notes: string[],
+): { to: number } | { code: string; reason: string } {
+  const { current } = ctx;
+  const { step } = ctx.settings.limits;
+  if (reading === null) {
+    return {
+      code: 'blind',
+      reason: 'no fresh load reading for the target (no watched series with its ntma_target): never scaling in blind',
+    };
   }
   const { windowPeak: peak, windowSeconds } = reading;
   if (peak === null || !Number.isFinite(peak)) {
-    return hold(
-      `the load over the last ${windowSeconds} s is not fully observed (a missing step, or the watcher is new): never scaling in blind`,
-    );
+    return {
+      code: 'window',
+      reason: `the load over the last ${windowSeconds} s is not fully observed (a missing step, or the watcher is new): never scaling in blind`,
+    };
   }
   const reference = dryRun ? ctx.reference.any : ctx.reference.live;
   if (reference === null || !(reference.perReplica > 0)) {
-    return hold(
-      'no per-replica load known from a change of this policy (none since the sidecar started): never scaling in blind',
-    );
+    return {
+      code: 'reference',
+      reason:
+        'no per-replica load known from a change of this policy (none since the sidecar started): never scaling in blind',
+    };
   }
-  // The fewest replicas that carry the window's highest load at no more per replica than right after the last change.
   const highest = Math.max(peak, reading.value);
   const carries = Math.ceil(highest / reference.perReplica - 1e-9);
   const at =
     `load up to ${round(highest)} over the last ${windowSeconds} s at ${round(reference.perReplica)} ` +
     'per replica (the load per replica after the last change)';
-  if (carries >= current) return hold(`${at} needs ${carries} replicas: holding at ${current}`);
-  const floor = Math.max(current - limits.step, limits.min);
+  if (carries >= current) return { code: 'load', reason: `${at} needs ${carries} replicas: holding at ${current}` };
+  const floor = Math.max(current - step, lowest.count);
   const to = Math.max(floor, carries);
   if (carries > floor) notes.push(`step limited by the load: ${at} needs ${carries}`);
-  else if (to > current - limits.step) notes.push(`step clamped to min ${limits.min}`);
-  return scale(to);
+  else if (to > current - step) notes.push(`step clamped to ${lowest.what}`);
+  return { to };
 }
 
 const round = (value: number): number => Math.round(value * 10) / 10;
 
+type FreshLoad = LoadReading & { value: number };
+
 /** The watchers' load reading when its value is a number observed within the stale limit, else null. */
-function freshLoad(ctx: PolicyContext): (LoadReading & { value: number }) | null {
+function freshLoad(ctx: PolicyContext): FreshLoad | null {
   const { load: reading, now } = ctx;
   if (reading === null || reading.value === null || !Number.isFinite(reading.value) || reading.value < 0) return null;
   if (reading.observedAt === null || Math.abs(now - reading.observedAt) > ctx.staleAfterMs) return null;

@@ -32,6 +32,7 @@ const demand = (over: Partial<DemandView> = {}, upper: (k: number) => number = (
     observedAt: NOW - 5_000,
     actual: 8,
     predicted: 8,
+    upper: 9,
     forecast: { upper: ups, mean: ups.map((u) => u * 0.8) },
     kind: null,
     attack: false,

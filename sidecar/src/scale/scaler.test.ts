@@ -284,6 +284,7 @@ describe('Scaler (fake backend)', () => {
                 observedAt: Date.now(),
                 actual: recent[0]!,
                 predicted: null,
+                upper: null,
                 forecast: { mean: [], upper: [] },
                 recent,
                 kind: null,
@@ -301,6 +302,87 @@ describe('Scaler (fake backend)', () => {
         expect(replicas()).toBe(4);
         recent = [90, 100, 95, 90, 100];
         expect(await alertAt('in')).toMatchObject({ decision: 'scaled', before: 4, after: 2 });
+      } finally {
+        await live.close();
+      }
+    });
+
+    it('absorbs a flood up to the attack cap only while it lasts, and the periodic evaluation gives the replicas back', async () => {
+      const live = new Scaler({
+        backends: [backend],
+        audit: new AuditLog(path.join(dir, 'flood')),
+        idempotency: new IdempotencyStore<ScaleResult>(path.join(dir, 'flood'), 60_000),
+        autoDryRun: false,
+        defaultAttackMax: 6,
+        staleAfterMs: 300_000,
+      });
+      backend.add('shop', 2, { ...automatic, 'ntma.scale.max': '10', 'ntma.scale.step': '2' });
+      let seen = 0;
+      const alertOf = (labels: Record<string, string>) => {
+        const payload = alertPayload('swarm:shop');
+        payload.alerts[0]!.labels = { ...payload.alerts[0]!.labels, ...labels } as (typeof payload.alerts)[0]['labels'];
+        payload.alerts[0]!.annotations.ntma_observed_at = String(Date.now() / 1000 + seen++);
+        return live.handleAlerts(payload).then((d) => d[0]!);
+      };
+      const attack = () => alertOf({ ntma_kind: 'attack_suspected', ntma_attack: 'true', ntma_direction: 'out' });
+      const replicas = () => backend.workloads.get('swarm:shop')?.desired;
+      const held = () => readFileSync(path.join(dir, 'flood', 'audit.jsonl'), 'utf8').match(/"phase":"held"/g)?.length;
+      // The band's upper bound stays at the organic level (120) through the flood, as withheld points leave it.
+      let load = { actual: 100, recent: [100, 100, 100, 100, 100] };
+      live.useDemand((query) =>
+        query.target === 'swarm:shop'
+          ? {
+              source: 'rx{}',
+              stepSeconds: 60,
+              observedAt: Date.now(),
+              actual: load.actual,
+              predicted: 100,
+              upper: 120,
+              forecast: { mean: [], upper: [] },
+              recent: load.recent,
+              kind: null,
+              attack: false,
+            }
+          : null,
+      );
+      try {
+        // An organic scale-out sets the reference: 100 over 4 replicas, 25 each.
+        expect(await alertOf({ ntma_direction: 'out' })).toMatchObject({ decision: 'scaled', before: 2, after: 4 });
+        expect(await live.autoTargets()).toEqual([]);
+        load = { actual: 3000, recent: [3000, 100, 100, 100, 100] };
+        expect(await attack()).toMatchObject({ decision: 'scaled', before: 4, after: 6 });
+        expect(await live.autoTargets()).toEqual(['swarm:shop']);
+        expect(await attack()).toMatchObject({
+          decision: 'held',
+          reason: expect.stringMatching(/attack-aware cap of 6/),
+        });
+        // The flood goes on: the periodic evaluation holds, and logs that once.
+        const heldBefore = held();
+        expect(await live.evaluate('swarm:shop')).toMatchObject({
+          decision: 'held',
+          reason: expect.stringMatching(/^the flood goes on: the load now \(3000\)/),
+        });
+        await live.evaluate('swarm:shop');
+        expect(held()).toBe(heldBefore! + 1);
+        // Over: the alert still fires (the excursion recovers), but adds nothing; the window still holds the flood.
+        load = { actual: 100, recent: [100, 3000, 3000, 100, 100] };
+        backend.workloads.get('swarm:shop')!.labels['ntma.scale.attack-max'] = '8';
+        expect(await attack()).toMatchObject({
+          decision: 'held',
+          reason: expect.stringMatching(/^the flood has stopped/),
+        });
+        expect(await live.evaluate('swarm:shop')).toMatchObject({
+          decision: 'held',
+          reason: expect.stringMatching(/^load up to 3000 .* needs 120 replicas: holding at 6$/),
+        });
+        // A clean window: one step back, to the 4 before the flood; a failed engine call is retried at the next tick.
+        load = { actual: 100, recent: [100, 100, 100, 100, 100] };
+        backend.failNext = new DockerUnavailable('engine away');
+        expect(await live.evaluate('swarm:shop')).toMatchObject({ decision: 'failed', reason: 'engine away' });
+        expect(replicas()).toBe(6);
+        expect(await live.evaluate('swarm:shop')).toMatchObject({ decision: 'scaled', before: 6, after: 4 });
+        expect(replicas()).toBe(4);
+        expect(await live.autoTargets()).toEqual([]);
       } finally {
         await live.close();
       }

@@ -12,7 +12,15 @@ import { KeyedMutex } from './keyed-mutex.js';
 import { LABEL, readScaleLabels, type ScaleSettings } from './labels.js';
 import { resolveManualChange } from './limits.js';
 import { SCALE_ACTIONS_METRIC, createScaleMetrics, type ScaleResultLabel } from './metrics.js';
-import { decide, type LoadReading, type LoadReference } from './policy.js';
+import {
+  decide,
+  returnFloodReplicas,
+  type FloodRecord,
+  type LoadReading,
+  type LoadReference,
+  type PolicyContext,
+  type PolicyDecision,
+} from './policy.js';
 import type { CapacityModel } from './capacity.js';
 import { DemandHistory } from './demand-history.js';
 import { BIAS_ERRORS, forecastBias } from './forecast-bias.js';
@@ -104,6 +112,11 @@ export class Scaler {
    * scale in on alerts until its next change.
    */
   private readonly references = new Map<string, { live: LoadReference | null; any: LoadReference | null }>();
+  /**
+   * Per target, the replicas attack alerts added and the periodic evaluation has not given back yet
+   * (live, and live or dry-run). In memory, like the references: after a restart they stay.
+   */
+  private readonly floods = new Map<string, { live: FloodRecord | null; any: FloodRecord | null }>();
 
   constructor(private readonly options: ScalerOptions) {
     this.actions = createScaleMetrics();
@@ -188,6 +201,7 @@ export class Scaler {
       observedAt: live.observedAt,
       windowPeak: observed.length === steps ? Math.max(...observed) : null,
       windowSeconds: steps * live.stepSeconds,
+      upper: live.upper,
     };
   }
 
@@ -254,6 +268,18 @@ export class Scaler {
       try {
         const { backend, workload } = await this.observe(base, () => this.workload(target));
         const settings = await this.admit(base, workload);
+        if (!settings.capacity) {
+          // An alert-driven target is evaluated only while it holds replicas a flood brought.
+          const verdict = returnFloodReplicas(await this.stepContext(workload, settings));
+          const reason = 'periodic evaluation: the replicas added for a flood';
+          const decided: Base = { ...base, reason, dryRun: verdict.dryRun };
+          const holdCode = verdict.kind === 'hold' ? `flood:${verdict.code ?? ''}` : null;
+          // Holds are logged when their reason changes; "none left" ends the evaluation quietly.
+          const quiet = holdCode !== null && (this.lastHold.get(target) === holdCode || holdCode === 'flood:done');
+          if (holdCode === null) this.lastHold.delete(target);
+          else this.lastHold.set(target, holdCode);
+          return await this.applyStep(head, decided, backend, workload, verdict, { auditHold: !quiet });
+        }
         const verdict = await this.predict(workload, settings);
         return await this.carryOut(head, { ...base, dryRun: verdict.dryRun }, backend, workload, verdict, trigger);
       } catch (error) {
@@ -320,14 +346,24 @@ export class Scaler {
     };
   }
 
-  /** Ids of the targets the periodic evaluator should look at: opted in, automatic, with a capacity model. */
+  /**
+   * Ids of the targets the periodic evaluator should look at: opted in, automatic, with a capacity
+   * model or holding replicas a flood brought.
+   */
   async autoTargets(): Promise<string[]> {
     const lists = await Promise.all(this.options.backends.map((b) => b.list()));
     return lists
       .flat()
       .filter((workload) => {
         const reading = readScaleLabels(workload.labels);
-        return reading.ok && reading.settings.enabled && reading.settings.auto !== 'off' && reading.settings.capacity;
+        const flood = this.floods.get(workload.id);
+        const floodLeft = flood !== undefined && (flood.live !== null || flood.any !== null);
+        return (
+          reading.ok &&
+          reading.settings.enabled &&
+          reading.settings.auto !== 'off' &&
+          (reading.settings.capacity !== null || floodLeft)
+        );
       })
       .map((workload) => workload.id)
       .sort();
@@ -689,57 +725,10 @@ export class Scaler {
             trigger,
           );
         }
-        const [live, any] = await Promise.all([
-          this.options.audit.lastChangeAt(workload.id, false),
-          this.options.audit.lastChangeAt(workload.id, true),
-        ]);
-        const reference = this.references.get(workload.id) ?? { live: null, any: null };
-        const verdict = decide(signal, {
-          current: workload.desired,
-          settings,
-          lastChange: { live, any },
-          load: this.loadOf(workload.id, Math.max(settings.limits.cooldownSeconds, SCALE_IN_WINDOW_SECONDS)),
-          reference,
-          now: this.now(),
-          staleAfterMs: this.options.staleAfterMs,
-          defaultAttackMax: this.options.defaultAttackMax,
-          forceDryRun: this.options.autoDryRun,
+        const verdict = decide(signal, await this.stepContext(workload, settings));
+        return await this.applyStep(head, { ...base, dryRun: verdict.dryRun }, backend, workload, verdict, {
+          auditHold: true,
         });
-        const decided: Base = { ...base, dryRun: verdict.dryRun };
-        if (verdict.kind === 'hold') {
-          await this.options.audit.record({
-            ...decided,
-            backend: backend.kind,
-            phase: 'held',
-            before: workload.desired,
-            after: workload.desired,
-            detail: verdict.reason,
-            ...(verdict.notes.length > 0 ? { notes: verdict.notes } : {}),
-          });
-          this.count('held');
-          const held: AutoDecision = { ...head, decision: 'held', reason: verdict.reason, auditId: base.action };
-          held.before = workload.desired;
-          held.after = workload.desired;
-          if (verdict.notes.length > 0) held.notes = verdict.notes;
-          return held;
-        }
-        const result = await this.execute(decided, backend, workload, verdict.to, verdict.notes);
-        if (verdict.perReplica !== undefined) {
-          const kept = { perReplica: verdict.perReplica, at: this.now() };
-          this.references.set(workload.id, { live: verdict.dryRun ? reference.live : kept, any: kept });
-        }
-        const scaled: AutoDecision = {
-          ...head,
-          decision: verdict.dryRun ? 'dry_run' : 'scaled',
-          reason: verdict.dryRun
-            ? `dry-run: would scale ${result.before} -> ${result.after}; nothing was changed`
-            : `scaled ${result.before} -> ${result.after}`,
-          before: result.before,
-          after: result.after,
-          auditId: result.auditId,
-        };
-        if (verdict.notes.length > 0) scaled.notes = verdict.notes;
-        return scaled;
       } catch (error) {
         const refused = error instanceof Forbidden || error instanceof Conflict;
         const failure: AutoDecision = {
@@ -753,6 +742,87 @@ export class Scaler {
         return failure;
       }
     });
+  }
+
+  /** What the alert-driven policy decides on for a target: its count, limits, last changes, load and memory. */
+  private async stepContext(workload: Workload, settings: ScaleSettings): Promise<PolicyContext> {
+    const [live, any] = await Promise.all([
+      this.options.audit.lastChangeAt(workload.id, false),
+      this.options.audit.lastChangeAt(workload.id, true),
+    ]);
+    return {
+      current: workload.desired,
+      settings,
+      lastChange: { live, any },
+      load: this.loadOf(workload.id, Math.max(settings.limits.cooldownSeconds, SCALE_IN_WINDOW_SECONDS)),
+      reference: this.references.get(workload.id) ?? { live: null, any: null },
+      flood: this.floods.get(workload.id) ?? { live: null, any: null },
+      now: this.now(),
+      staleAfterMs: this.options.staleAfterMs,
+      defaultAttackMax: this.options.defaultAttackMax,
+      forceDryRun: this.options.autoDryRun,
+    };
+  }
+
+  /** Keeps what a decision leaves for the next one: the per-replica reference and the flood record (a dry-run only in `any`). */
+  private remember(target: string, verdict: PolicyDecision): void {
+    const keep = <T>(memory: Map<string, { live: T | null; any: T | null }>, value: T | null | undefined): void => {
+      if (value === undefined) return;
+      const was = memory.get(target) ?? { live: null, any: null };
+      memory.set(target, { live: verdict.dryRun ? was.live : value, any: value });
+    };
+    if (verdict.kind === 'scale' && verdict.perReplica !== undefined) {
+      keep(this.references, { perReplica: verdict.perReplica, at: this.now() });
+    }
+    keep(this.floods, verdict.flood);
+  }
+
+  /** Carries out an alert-driven decision: a hold is audited (when asked), a change goes through the audited path. */
+  private async applyStep(
+    head: AutoDecision,
+    decided: Base,
+    backend: ScaleBackend,
+    workload: Workload,
+    verdict: PolicyDecision,
+    options: { auditHold: boolean },
+  ): Promise<AutoDecision> {
+    if (verdict.kind === 'hold') {
+      this.remember(workload.id, verdict);
+      const held: AutoDecision = {
+        ...head,
+        decision: 'held',
+        reason: verdict.reason,
+        before: workload.desired,
+        after: workload.desired,
+      };
+      if (verdict.notes.length > 0) held.notes = verdict.notes;
+      if (!options.auditHold) return held;
+      await this.options.audit.record({
+        ...decided,
+        backend: backend.kind,
+        phase: 'held',
+        before: workload.desired,
+        after: workload.desired,
+        detail: verdict.reason,
+        ...(verdict.notes.length > 0 ? { notes: verdict.notes } : {}),
+      });
+      this.count('held');
+      return { ...held, auditId: decided.action };
+    }
+    const result = await this.execute(decided, backend, workload, verdict.to, verdict.notes);
+    this.remember(workload.id, verdict);
+    const scaled: AutoDecision = {
+      ...head,
+      decision: verdict.dryRun ? 'dry_run' : 'scaled',
+      reason: verdict.dryRun
+        ? `dry-run: would scale ${result.before} -> ${result.after}; nothing was changed`
+        : `scaled ${result.before} -> ${result.after}`,
+      before: result.before,
+      after: result.after,
+      auditId: result.auditId,
+    };
+    if (verdict.notes.length > 0) scaled.notes = verdict.notes;
+    return scaled;
   }
 
   async close(): Promise<void> {

@@ -26,6 +26,11 @@ export interface LiveDemand {
   actual: number | null;
   /** Sum of what the models predicted, one step ahead, for those latest values; null when any had none. */
   predicted: number | null;
+  /**
+   * Sum of the band's upper bounds at those latest values (what each series' detector allowed for
+   * it); null when any had none. The scaler reads a flood's end from it.
+   */
+  upper: number | null;
   /** Summed forecast of the next steps; empty when any series has no model yet. */
   forecast: { mean: number[]; upper: number[] };
   /**
@@ -63,6 +68,7 @@ export function readDemand(
     const steps = Math.max(1, Math.ceil(horizonSeconds / stepSeconds));
     let actual: number | null = 0;
     let predicted: number | null = 0;
+    let latestUpper: number | null = 0;
     let observedAt: number | null = Number.POSITIVE_INFINITY;
     let mean: number[] | null = new Array<number>(steps).fill(0);
     let upper: number[] = new Array<number>(steps).fill(0);
@@ -81,11 +87,13 @@ export function readDemand(
       if (!state.present || verdict === null || verdict.value === null) {
         actual = null;
         predicted = null;
+        latestUpper = null;
         observedAt = null;
       } else {
         if (actual !== null) actual += verdict.value;
         if (observedAt !== null) observedAt = Math.min(observedAt, verdict.t * 1000);
         predicted = predicted === null || verdict.forecast === null ? null : predicted + verdict.forecast;
+        latestUpper = latestUpper === null || verdict.upper === null ? null : latestUpper + verdict.upper;
       }
       const outlook = state.detector.outlook?.(steps) ?? null;
       if (outlook === null || mean === null) mean = null;
@@ -105,6 +113,7 @@ export function readDemand(
       observedAt,
       actual,
       predicted,
+      upper: latestUpper,
       forecast: mean === null ? { mean: [], upper: [] } : { mean, upper },
       recent: recent ?? [],
       kind,
