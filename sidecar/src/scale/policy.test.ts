@@ -162,10 +162,9 @@ describe('automatic policy', () => {
       notes: [
         'anomaly classified attack-like (attack_suspected)',
         'attack-aware cap: scale-out limited to 3 replicas',
-        'no fresh load reading, with its band or a per-replica load, for the target: whether the flood goes on cannot be told, and the replicas it adds come back only once the load can be read',
+        'no watched series carries the target: whether the flood goes on cannot be told, and the replicas it adds are not given back automatically',
         'step clamped to cap 3',
       ],
-      flood: { before: 2, at: NOW },
     });
   });
 
@@ -320,16 +319,26 @@ describe('automatic policy: a flood (the attack alerts, and giving their replica
     });
   });
 
-  it.each<[string, LoadReading | null]>([
-    ['no watched series', null],
+  it.each<[string, LoadReading]>([
     ['a reading without its band', load(918, 950)],
     ['a stale reading', load(918, 950, { upper: 941, observedAt: NOW - 301_000 })],
-  ])('scales out, capped, when the load cannot say the flood stopped: %s', (_, reading) => {
-    const decision = decide(attack, ctx({ current: 4, settings: settings16, load: reading }));
-    expect(decision).toMatchObject({ kind: 'scale', to: 6, flood: { before: 4 } });
-    expect(decision.notes).toContainEqual(
-      expect.stringMatching(/^no fresh load reading, with its band or a per-replica load/),
-    );
+    ['no value at the last step', load(null, 950, { upper: 941 })],
+  ])(
+    'scales out, capped, when the load cannot say the flood stopped, and records it to give back: %s',
+    (_, reading) => {
+      const decision = decide(attack, ctx({ current: 4, settings: settings16, load: reading }));
+      expect(decision).toMatchObject({ kind: 'scale', to: 6, flood: { before: 4 } });
+      expect(decision.notes).toContainEqual(
+        expect.stringMatching(/^no fresh load reading, with its band or a per-replica load/),
+      );
+    },
+  );
+
+  it('scales out, capped, for a target no watched series carries, recording nothing it could not give back', () => {
+    const decision = decide(attack, ctx({ current: 4, settings: settings16, load: null }));
+    expect(decision).toMatchObject({ kind: 'scale', to: 6 });
+    expect(decision).not.toHaveProperty('flood');
+    expect(decision.notes).toContainEqual(expect.stringMatching(/are not given back automatically$/));
   });
 
   it('never records a flood for an organic scale-out', () => {

@@ -192,13 +192,21 @@ export function decide(signal: AutoSignal, ctx: PolicyContext): PolicyDecision {
       notes.push(`attack-aware cap: scale-out limited to ${cap} replicas`);
       if (current >= cap) return hold(`attack-like anomaly: already at the attack-aware cap of ${cap} replicas`);
       ceiling = cap;
-      if (reading === null || (reading.upper == null && perReplica === null)) {
+      if (ctx.load === null) {
+        // Nothing could give them back (a scale-in needs the load), so nothing is recorded to give back.
         notes.push(
-          'no fresh load reading, with its band or a per-replica load, for the target: whether the flood goes on ' +
-            'cannot be told, and the replicas it adds come back only once the load can be read',
+          'no watched series carries the target: whether the flood goes on cannot be told, and the replicas it ' +
+            'adds are not given back automatically',
         );
+      } else {
+        if (reading === null || (reading.upper == null && perReplica === null)) {
+          notes.push(
+            'no fresh load reading, with its band or a per-replica load, for the target: whether the flood goes on ' +
+              'cannot be told; the replicas it adds come back once the load can be read',
+          );
+        }
+        flood = { before: floodOf(ctx, dryRun)?.before ?? current, at: now };
       }
-      flood = { before: floodOf(ctx, dryRun)?.before ?? current, at: now };
     }
     if (current >= ceiling) return hold(`already at max ${ceiling} replicas`);
     const to = Math.min(current + limits.step, ceiling);
