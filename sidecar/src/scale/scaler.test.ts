@@ -224,6 +224,26 @@ describe('Scaler (fake backend)', () => {
     });
     const automatic = { ...OPTED_IN, 'ntma.scale.auto': 'on', 'ntma.scale.cooldown': '0' };
 
+    /** A live (not dry-run) scaler with its own audit log under `sub`, and a sender of fresh alerts for `target`. */
+    const liveScaler = (sub: string, target: string, defaultAttackMax = 3) => {
+      const live = new Scaler({
+        backends: [backend],
+        audit: new AuditLog(path.join(dir, sub)),
+        idempotency: new IdempotencyStore<ScaleResult>(path.join(dir, sub), 60_000),
+        autoDryRun: false,
+        defaultAttackMax,
+        staleAfterMs: 300_000,
+      });
+      let seen = 0;
+      const alertOf = (labels: Record<string, string>) => {
+        const payload = alertPayload(target);
+        payload.alerts[0]!.labels = { ...payload.alerts[0]!.labels, ...labels } as (typeof payload.alerts)[0]['labels'];
+        payload.alerts[0]!.annotations.ntma_observed_at = String(Date.now() / 1000 + seen++);
+        return live.handleAlerts(payload).then((d) => d[0]!);
+      };
+      return { live, alertOf };
+    };
+
     it('decides one observation of an alert once, however often and however concurrently it arrives', async () => {
       backend.add('auto', 1, automatic);
       const payload = alertPayload('swarm:auto');
@@ -248,25 +268,9 @@ describe('Scaler (fake backend)', () => {
     });
 
     it("scales in on a drop alert only as far as the target's watched load allows, and never without it", async () => {
-      const live = new Scaler({
-        backends: [backend],
-        audit: new AuditLog(path.join(dir, 'live')),
-        idempotency: new IdempotencyStore<ScaleResult>(path.join(dir, 'live'), 60_000),
-        autoDryRun: false,
-        defaultAttackMax: 3,
-        staleAfterMs: 300_000,
-      });
+      const { live, alertOf } = liveScaler('live', 'swarm:load');
       backend.add('load', 2, { ...automatic, 'ntma.scale.max': '10', 'ntma.scale.step': '2' });
-      let seen = 0;
-      const alertAt = (direction: 'in' | 'out') => {
-        const payload = alertPayload('swarm:load');
-        payload.alerts[0]!.labels = {
-          ...payload.alerts[0]!.labels,
-          ntma_direction: direction,
-        } as (typeof payload.alerts)[0]['labels'];
-        payload.alerts[0]!.annotations.ntma_observed_at = String(Date.now() / 1000 + seen++);
-        return live.handleAlerts(payload).then((d) => d[0]!);
-      };
+      const alertAt = (direction: 'in' | 'out') => alertOf({ ntma_direction: direction });
       const replicas = () => backend.workloads.get('swarm:load')?.desired;
       try {
         // No watched series carries the target: a drop alert holds.
@@ -308,22 +312,8 @@ describe('Scaler (fake backend)', () => {
     });
 
     it('absorbs a flood up to the attack cap only while it lasts, and the periodic evaluation gives the replicas back', async () => {
-      const live = new Scaler({
-        backends: [backend],
-        audit: new AuditLog(path.join(dir, 'flood')),
-        idempotency: new IdempotencyStore<ScaleResult>(path.join(dir, 'flood'), 60_000),
-        autoDryRun: false,
-        defaultAttackMax: 6,
-        staleAfterMs: 300_000,
-      });
+      const { live, alertOf } = liveScaler('flood', 'swarm:shop', 6);
       backend.add('shop', 2, { ...automatic, 'ntma.scale.max': '10', 'ntma.scale.step': '2' });
-      let seen = 0;
-      const alertOf = (labels: Record<string, string>) => {
-        const payload = alertPayload('swarm:shop');
-        payload.alerts[0]!.labels = { ...payload.alerts[0]!.labels, ...labels } as (typeof payload.alerts)[0]['labels'];
-        payload.alerts[0]!.annotations.ntma_observed_at = String(Date.now() / 1000 + seen++);
-        return live.handleAlerts(payload).then((d) => d[0]!);
-      };
       const attack = () => alertOf({ ntma_kind: 'attack_suspected', ntma_attack: 'true', ntma_direction: 'out' });
       const replicas = () => backend.workloads.get('swarm:shop')?.desired;
       const held = () => readFileSync(path.join(dir, 'flood', 'audit.jsonl'), 'utf8').match(/"phase":"held"/g)?.length;
