@@ -14,6 +14,7 @@ import type { BandsEngine } from './bands/engine.js';
 import { BandsService } from './bands/service.js';
 import { installAuth, requireDeclaredAuth, type DeclaredRoute } from './http/auth.js';
 import { installErrorHandler } from './http/error-handler.js';
+import { AJV_OPTIONS } from './http/ajv-options.js';
 import { installFiniteNumbers } from './http/finite-numbers.js';
 import { overload } from './http/overload.js';
 import { installRateLimit } from './http/rate-limit.js';
@@ -124,8 +125,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     // onReady awaits the fit workers' warm-up, itself bounded by WARM_WAIT_MS: avvio's default 10 s would
     // otherwise fail the start on a loaded machine before the warm-up's own bound lets the app go on.
     pluginTimeout: WARM_WAIT_MS + 10_000,
-    // allowUnionTypes: `type: ['number', 'null']` is how a schema keeps a null from being coerced to 0.
-    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false, allowUnionTypes: true } },
+    ajv: AJV_OPTIONS,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installErrorHandler(app);

@@ -4,6 +4,7 @@
  */
 import { BadRequest, PayloadTooLarge } from '../errors.js';
 import { toMs, type Grid } from '../series/grid.js';
+import { columnsOf } from './point-columns.js';
 import { formatDuration } from './time.js';
 
 export type Point = readonly [number, number | null];
@@ -39,21 +40,22 @@ export function regularize(
   field: string,
 ): Regular {
   if (points.length < 2) throw new BadRequest('at least 2 points are needed', field);
+  const { times: seconds, values: raw } = columnsOf(points);
   let sorted = true;
-  for (let i = 0; i < points.length; i++) {
-    const t = points[i]![0];
+  for (let i = 0; i < seconds.length; i++) {
+    const t = seconds[i]!;
     if (!Number.isFinite(t) || t < 0) throw new BadRequest(`point ${i} has no valid unix time`, field);
     if (t > MAX_UNIX_SECONDS)
       throw new BadRequest(`point ${i}: ${t} looks like milliseconds; send unix seconds`, field);
-    if (i > 0 && t < points[i - 1]![0]) sorted = false;
+    if (i > 0 && t < seconds[i - 1]!) sorted = false;
   }
   // Clients (Grafana) send points in time order; sorting is only for those that do not.
-  const order = new Uint32Array(points.length);
+  const order = new Uint32Array(seconds.length);
   for (let i = 0; i < order.length; i++) order[i] = i;
-  if (!sorted) order.sort((a, b) => points[a]![0] - points[b]![0] || a - b);
+  if (!sorted) order.sort((a, b) => seconds[a]! - seconds[b]! || a - b);
   // Plain loops: TypedArray.from with a mapping function is many times slower in V8.
-  const times = new Float64Array(points.length);
-  for (let j = 0; j < order.length; j++) times[j] = toMs(points[order[j]!]![0]);
+  const times = new Float64Array(seconds.length);
+  for (let j = 0; j < order.length; j++) times[j] = toMs(seconds[order[j]!]!);
   const stepMs = stepSeconds === undefined ? medianPositiveGap(times) : toMs(stepSeconds);
   if (stepMs < 1) throw new BadRequest('all points share one timestamp, so no step can be inferred', field);
   const startMs = times[0]!;
@@ -65,9 +67,9 @@ export function regularize(
   }
   const values = new Float64Array(count).fill(NaN);
   for (let j = 0; j < order.length; j++) {
-    const value = points[order[j]!]![1];
+    const value = raw[order[j]!]!;
     const k = Math.round((times[j]! - startMs) / stepMs);
-    values[k] = value !== null && Number.isFinite(value) ? value : NaN;
+    values[k] = Number.isFinite(value) ? value : NaN;
   }
   return { grid: { startMs, stepMs, count }, values };
 }

@@ -10,6 +10,18 @@
 import type { FastifyInstance } from 'fastify';
 import { BadRequest } from '../errors.js';
 
+/**
+ * Arrays whose every number a validator has already found finite (routes/points-fast-path.ts): a
+ * 10,080-point series is 10,080 arrays to walk again, a third of a millisecond, for nothing. Weak,
+ * so a request's arrays go with it.
+ */
+const vouched = new WeakSet<object>();
+
+/** Says that `array` holds only finite numbers and null, nested at most one level (checked by the caller). */
+export function vouchFinite(array: readonly unknown[]): void {
+  vouched.add(array);
+}
+
 /** The first non-finite number in `value`, as a field path ("series[0].points[3][1]"), if any. */
 export function nonFiniteField(value: unknown, root: string): string | undefined {
   // Iterative, so a deeply nested body cannot exhaust the stack.
@@ -19,6 +31,7 @@ export function nonFiniteField(value: unknown, root: string): string | undefined
     if (typeof item === 'number') {
       if (!Number.isFinite(item)) return path;
     } else if (Array.isArray(item)) {
+      if (vouched.has(item)) continue;
       for (let i = item.length - 1; i >= 0; i--) stack.push([item[i], `${path}[${i}]`]);
     } else if (item !== null && typeof item === 'object') {
       for (const [key, child] of Object.entries(item)) stack.push([child, path ? `${path}.${key}` : key]);
@@ -39,6 +52,7 @@ export function hasNonFinite(value: unknown): boolean {
     if (typeof item === 'number') {
       if (!Number.isFinite(item)) return true;
     } else if (Array.isArray(item)) {
+      if (vouched.has(item)) continue;
       for (let i = 0; i < item.length; i++) {
         const child: unknown = item[i];
         if (typeof child === 'number') {

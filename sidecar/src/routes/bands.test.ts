@@ -186,6 +186,39 @@ describe('POST /api/v1/bands and /api/v1/bands/series', () => {
     expect(response.json().message).toBe('series: 51 series; at most 50 per request');
   });
 
+  it('answers 413 naming the field when a series has too many points', async () => {
+    const points = Array.from({ length: 50_001 }, (_, i) => [START + i * 60, i % 7]);
+    const response = await post('/api/v1/bands/series', { series: [{ id: 'x', labels: {}, points }] });
+    expect(response.statusCode).toBe(413);
+    expect(response.json().message).toBe('series[0].points: 50001 points; at most 50000 per series');
+  });
+
+  const sendText = (payload: string) =>
+    app.inject({
+      method: 'POST',
+      url: '/api/v1/bands/series',
+      payload,
+      headers: { ...auth, 'content-type': 'application/json' },
+    });
+  const pointsText = (pairs: string) => `{"series":[{"id":"x","labels":{},"points":[${pairs}]}],"train":"1h"}`;
+
+  it.each([
+    ['malformed JSON', pointsText('[1699999800,1],[1699999860,'), /^Body is not valid JSON/],
+    ['an empty body', '', /^Body cannot be empty/],
+    [
+      'a __proto__ key',
+      '{"series":[{"id":"x","labels":{"__proto__":{"a":"b"}},"points":[]}]}',
+      /^Body is not valid JSON/,
+    ],
+    ['an escaped __proto__ key', '{"\\u005f_proto__":{"a":1},"series":[]}', /^Body is not valid JSON/],
+    ['a pair of three numbers', pointsText('[1699999800,1],[1699999860,1,2]'), /^series\[0\]\.points\[1\]: /],
+    ['a value past double range', pointsText('[1699999800,1],[1699999860,1e400]'), /^series\[0\]\.points\[1\]\[1\]: /],
+  ])('answers 400 for %s', async (_name, payload, message) => {
+    const response = await sendText(payload);
+    expect(response.statusCode).toBe(400);
+    expect(response.json().message).toMatch(message);
+  });
+
   it("answers a bad query with 400 and Prometheus' message", async () => {
     prometheus.fail = new BadQuery('1:6: parse error: unexpected <EOF>');
     const response = await post('/api/v1/bands', queryBody);

@@ -8,6 +8,8 @@ import {
   ErrorBodySchema,
 } from '@ntma/contract/schemas';
 import type { BandsService } from '../bands/service.js';
+import { installJsonBodyParser } from '../http/json-body.js';
+import { pointsFastPathCompiler } from './points-fast-path.js';
 
 export interface BandsRoutesOptions {
   bands: BandsService;
@@ -65,6 +67,8 @@ function describeInvalid(errors: FastifySchemaValidationError[], dataVar: string
 
 export const bandsRoutes: FastifyPluginAsyncTypebox<BandsRoutesOptions> = async (app, { bands }) => {
   const limits = bands.limits;
+  // Bands bodies are the large ones (a week of points per series): both parsers are this plugin's own.
+  installJsonBodyParser(app);
   const errors = {
     400: ErrorBodySchema,
     413: ErrorBodySchema,
@@ -98,6 +102,7 @@ export const bandsRoutes: FastifyPluginAsyncTypebox<BandsRoutesOptions> = async 
     {
       config: { auth: 'token' },
       schemaErrorFormatter: describeInvalid,
+      validatorCompiler: pointsFastPathCompiler(),
       schema: {
         tags: ['bands'],
         summary: 'Forecast band and anomaly scores over points the client sends',
