@@ -54,6 +54,18 @@ describe('the warm-up requests before listening', () => {
     }
   });
 
+  it('send their last request over a loopback socket, through the app as its own server would', async () => {
+    const app = await appWith(new NaiveEngine(), TOKEN);
+    const routing = jest.spyOn(app, 'routing');
+    try {
+      expect(await warmRequestPath(app, TOKEN)).toEqual({ status: 200, banded: true });
+      expect(routing).toHaveBeenCalledTimes(1);
+    } finally {
+      routing.mockRestore();
+      await app.close();
+    }
+  });
+
   it('train both series forms on the same day of values, whatever gaps come before it', async () => {
     const engine = new NaiveEngine();
     const app = await appWith(engine, TOKEN);
