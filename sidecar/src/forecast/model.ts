@@ -6,6 +6,7 @@
  */
 import { ArimaFilter, type ArimaFilterState } from './arima-filter.js';
 import { bandScale, zFor, type Calibration } from './calibration.js';
+import { resetInterval, undoReset, type CounterSnapshot, type CounterState } from './counter.js';
 import { NaiveFilter, type NaiveState } from './naive.js';
 import type { TrustedCheck } from './seasonality.js';
 import { SesFilter, type SesState } from './ses.js';
@@ -64,6 +65,11 @@ export interface ModelSnapshot {
    */
   spread?: Spread;
   diagnostics: FitDiagnostics;
+  /**
+   * A counter's running undo of its resets after the last training point (counter.ts): the model works on the
+   * values with the resets undone, and its forecasts are shifted back by `offset`. Absent: the values themselves.
+   */
+  counter?: CounterSnapshot;
 }
 
 /** Diagnostics of a snapshot that carries none: a lean batch fit's, a restored watcher model's, a provisional one's. */
@@ -135,6 +141,8 @@ class Predictor implements OneStepPredictor {
   /** Gaps fed since the last observed value: the next forecast is that many steps further out. */
   private blind = 0;
   private readonly kind: TransformKind;
+  /** A counter's undo of the resets, this predictor's own (the snapshot's is where training ended). */
+  private readonly counter: CounterState | undefined;
 
   constructor(
     private readonly snap: ModelSnapshot,
@@ -144,6 +152,7 @@ class Predictor implements OneStepPredictor {
     private readonly z: number,
   ) {
     this.kind = snap.transform ?? 'none';
+    this.counter = snap.counter ? { offset: snap.counter.offset, last: snap.counter.last } : undefined;
   }
 
   peek(): { mean: number; sigma: number; point?: number } {
@@ -155,13 +164,14 @@ class Predictor implements OneStepPredictor {
     const growth = this.blind === 0 ? 1 : varianceGrowth(this.filter, this.blind + 1)[this.blind]!;
     const u = center + scale * x;
     const band = toDataUnits(this.kind, u, scale * this.band.sigma * Math.sqrt(growth), this.z, this.snap.rootShift);
+    if (this.counter) return { mean: band.mean - this.counter.offset, sigma: band.sigma };
     return this.kind === 'none' ? band : { ...band, point: inverse(this.kind, u) };
   }
 
   observe(value: number | null): void {
     const { center, scale, seasonal } = this.snap;
     const gap = value === null || !Number.isFinite(value);
-    const u = gap ? 0 : forward(this.kind, value);
+    const u = gap ? 0 : this.counter ? undoReset(this.counter, value) : forward(this.kind, value);
     this.filter.observe(gap ? null : (u - center) / scale - seasonalAt(seasonal.cycles, this.position));
     this.blind = gap ? this.blind + 1 : 0;
     this.position++;
@@ -221,6 +231,9 @@ export class ComposedModel implements FittedModel {
     const upper: number[] = [];
     const kind = this.snap.transform ?? 'none';
     const rootShift = this.snap.rootShift ?? 0;
+    const counter = this.snap.counter;
+    // A counter's model works on its values with the resets undone: what they added comes off again.
+    const offset = counter?.offset ?? 0;
     for (let i = 0; i < h; i++) {
       const x = path[i]! + seasonalAt(seasonal.cycles, seasonal.position + i) + band.shift;
       // As wide as the model's own h-step errors were (spread.ts), where they were measured; the psi
@@ -229,10 +242,14 @@ export class ComposedModel implements FittedModel {
       const sigma = Math.max(band.sigma, measured ?? band.sigma * Math.sqrt(growth[i]!));
       const half = z * sigma;
       // The back-transformed centre is the median forecast; the interval maps back exactly.
-      mean.push(inverse(kind, center + scale * x));
+      mean.push(inverse(kind, center + scale * x) - offset);
       const edges = bandEdges(kind, { center, scale }, x, half, rootShift);
-      lower.push(edges.lower);
-      upper.push(edges.upper);
+      lower.push(edges.lower - offset);
+      upper.push(edges.upper - offset);
+    }
+    if (counter && counter.resetRate > 0) {
+      const half = mean.map((m, i) => (upper[i]! - lower[i]!) / 2);
+      return { mean, ...resetInterval(mean, half, counter.last, counter.resetRate, confidence) };
     }
     return { mean, lower, upper };
   }

@@ -22,6 +22,9 @@ export interface FitSpec {
    * check it cost 1.2 points in-sample and cross-validated (65.3 against 66.5; 78.8 against 80.0),
    * with 26 false positives on realTraffic instead of 6, so 'none' is the default and the detector keeps
    * it; the bands API asks for 'auto' (BANDS_FIT_OPTIONS, forecast/bands-options.ts), as the forecast shape bench does.
+   * 'auto' also models a raw counter that resets (counter.ts: never negative, never falling but to restart) as
+   * Prometheus reads it, on its values with the resets undone, and forecasts its climb from the last value, the
+   * resets' chance in the multi-step interval: the model's name then starts "counter+" (issue 18, cnt24).
    */
   transform?: 'auto' | 'none';
   /**
@@ -93,8 +96,8 @@ export interface FittedModel {
   /**
    * What served the answer, by link of the fallback chain: "mstl[1440]+arima(2,1,1)" (or
    * "arima(1,1,2)" without a trusted season), "mstl[1440]+ets(A,N,N)", "seasonal-naive[1440]", "naive";
-   * the periods are those found in the data, "+drift" marks an ARIMA with drift, and a "log+" or
-   * "sqrt+" prefix the transform the model works in.
+   * the periods are those found in the data, "+drift" marks an ARIMA with drift, a "log+" or
+   * "sqrt+" prefix the transform the model works in, and "counter+" a counter modelled with its resets undone.
    */
   readonly name: string;
   /** Training points the model was built from (the whole window; ARIMA itself sees its recent part). */

@@ -88,9 +88,8 @@ function counts(seed: number): number[] {
 
 /**
  * Two thousand minutes of a raw counter (increments about 50 a minute) that had counted to millions and
- * restarts from zero every 700 minutes: differenced, its resets are errors of thousands of sigmas, which
- * only such a series brings to the filter's burst rule and the band floor's gross-error path; its order
- * search runs to the fit budget on AR orders up to 3.
+ * restarts from zero every 700 minutes: the bands API's options model it with its resets undone
+ * (counter.ts), a differenced search with BFGS, and its forecast holds the resets' chance (resetInterval).
  */
 function counter(seed: number): number[] {
   const next = seededNoise(seed);

@@ -1,0 +1,188 @@
+import { rng } from './__fixtures__/simulate.js';
+import { bandOver } from './bands.js';
+import { normalQuantile } from './calibration.js';
+import { normalCdf, recogniseCounter, resetInterval, undoReset, type CounterState } from './counter.js';
+import { fitModel } from './fit.js';
+import { restoreModel } from './model.js';
+import type { FitSpec } from './types.js';
+
+const SPEC: FitSpec = { stepSeconds: 60, model: 'auto', confidence: 0.95, transform: 'auto' };
+
+/** A raw counter climbing about `rate` a step (noise sd 7 at 50), restarting from zero every `every` steps at `phase`. */
+function counter(n: number, seed: number, { rate = 50, every = 700, phase = 350, start = 1e6 } = {}): number[] {
+  const r = rng(seed);
+  let c = start;
+  return Array.from({ length: n }, (_, t) => {
+    if (t > 0 && t % every === phase) c = 0;
+    c += Math.max(0, Math.round(rate + Math.sqrt(rate) * r.normal()));
+    return c;
+  });
+}
+
+const recognised = (values: number[]): boolean => recogniseCounter(Float64Array.from(values)).counter;
+
+describe('recogniseCounter', () => {
+  it('recognises a counter that restarts from zero, and undoes its resets as Prometheus does', () => {
+    const y = counter(2000, 1);
+    const recognition = recogniseCounter(Float64Array.from(y));
+    if (!recognition.counter) throw new Error(recognition.reason);
+    const { unreset, increments, resets, state } = recognition.reading;
+    expect(resets).toBe(3);
+    // The value after a reset counts whole (increase() over a reset), so the undone counter never falls.
+    expect(increments[350]).toBe(y[350]);
+    for (let t = 1; t < y.length; t++) expect(unreset[t]! - unreset[t - 1]!).toBe(increments[t]);
+    expect(state.last).toBe(y[y.length - 1]);
+    expect(state.offset).toBe(unreset[y.length - 1]! - y[y.length - 1]!);
+    expect(state.resetRate).toBeCloseTo(3 / 1999, 10);
+  });
+
+  it('recognises one with gaps, its increments across a gap unknown', () => {
+    const y: Array<number | null> = counter(1000, 2);
+    y[500] = null;
+    const recognition = recogniseCounter(Float64Array.from(y, (v) => v ?? Number.NaN));
+    if (!recognition.counter) throw new Error(recognition.reason);
+    expect(Number.isNaN(recognition.reading.increments[500]!)).toBe(true);
+    expect(Number.isNaN(recognition.reading.increments[501]!)).toBe(true);
+    expect(Number.isNaN(recognition.reading.unreset[500]!)).toBe(true);
+  });
+
+  it('takes a noisy gauge, a level stepping down, a dip, a drop to zero and back, or a sawtooth for no counter', () => {
+    const r = rng(3);
+    const gauge = Array.from({ length: 1000 }, () => 100 + 5 * r.normal());
+    expect(recogniseCounter(Float64Array.from(gauge))).toMatchObject({ counter: false, reason: /no restart/ });
+    // A quiet level that steps down to a fifth: a fall to under half, but nothing climbs around it.
+    const step = Array.from({ length: 1000 }, (_, t) => (t < 500 ? 100 : 20));
+    expect(recogniseCounter(Float64Array.from(step))).toMatchObject({ counter: false });
+    // A climb with one dip to 80% of its level.
+    const dip = counter(1000, 4, { every: 10_000, phase: 9999 });
+    dip[600] = 0.8 * dip[600]!;
+    expect(recogniseCounter(Float64Array.from(dip))).toMatchObject({ counter: false, reason: /no restart/ });
+    // A scrape that read zero: a restart, then an increment of the whole level.
+    const zero = counter(1000, 5, { every: 10_000, phase: 9999 });
+    zero[600] = 0;
+    expect(recogniseCounter(Float64Array.from(zero))).toMatchObject({ counter: false, reason: /95% quantile/ });
+    // A queue that fills and drains every 20 steps drops too often for a counter.
+    expect(recogniseCounter(Float64Array.from(counter(1000, 6, { every: 20, phase: 10 })))).toMatchObject({
+      counter: false,
+      reason: /resets in/,
+    });
+  });
+
+  it('takes negative values, a climb that never restarted, a short window and a rarely rising series for no counter', () => {
+    expect(recogniseCounter(Float64Array.from(counter(1000, 7).map((v) => v - 2e6)))).toMatchObject({
+      reason: 'negative values',
+    });
+    expect(recogniseCounter(Float64Array.from(counter(1000, 7, { every: 10_000, phase: 9999 })))).toMatchObject({
+      reason: 'no reset',
+    });
+    expect(recognised(counter(30, 7, { every: 20, phase: 10 }))).toBe(false);
+    // Rises at 2% of its steps: what climbs is not traffic.
+    const rare = Array.from({ length: 1000 }, (_, t) => Math.floor((t % 500) / 50));
+    expect(recogniseCounter(Float64Array.from(rare))).toMatchObject({ reason: /5% of its steps/ });
+  });
+});
+
+describe('undoReset', () => {
+  it('adds the value before each drop to everything after it and leaves gaps alone', () => {
+    const state: CounterState = { offset: 0, last: Number.NaN };
+    expect([10, 20, 5, null, 8, 3].map((v) => undoReset(state, v))).toEqual([10, 20, 25, Number.NaN, 28, 31]);
+    expect(state).toEqual({ offset: 28, last: 3 });
+  });
+});
+
+describe('resetInterval', () => {
+  const z = normalQuantile(0.975);
+  const mean = Array.from({ length: 60 }, (_, i) => 1000 + 50 * (i + 1));
+  const half = mean.map((_, i) => z * 7 * Math.sqrt(i + 1));
+
+  it('is the normal band when the counter never resets', () => {
+    const { lower, upper } = resetInterval(mean, half, 1000, 0, 0.95);
+    lower.forEach((v, i) => expect(v).toBeCloseTo(mean[i]! - half[i]!, 2));
+    upper.forEach((v, i) => expect(v).toBeCloseTo(mean[i]! + half[i]!, 2));
+  });
+
+  it('reaches down to what the counter shows after a restart once one is likelier than the tail', () => {
+    const rate = 1 / 700;
+    const { lower, upper } = resetInterval(mean, half, 1000, rate, 0.95);
+    // 1 - (1 - 1/700)^h passes 2.5% at h = 18; before that a restart takes its share of the lower tail.
+    expect(lower[10]!).toBeLessThan(mean[10]! - half[10]!);
+    expect(lower[10]!).toBeGreaterThan(mean[10]! - 1.25 * half[10]!);
+    expect(lower[16]!).toBeGreaterThan(500);
+    expect(lower[20]!).toBeLessThan(50 * 21);
+    expect(lower[59]!).toBeLessThan(50 * 60);
+    expect(Math.min(...lower)).toBeGreaterThanOrEqual(0);
+    // A restart never shows more than the climb, so the upper edge comes in a little, never out.
+    upper.forEach((v, i) => {
+      expect(v).toBeLessThanOrEqual(mean[i]! + half[i]! + 1e-6);
+      expect(v).toBeGreaterThan(mean[i]!);
+    });
+  });
+});
+
+describe('normalCdf', () => {
+  it('inverts normalQuantile', () => {
+    for (const p of [1e-4, 0.025, 0.3, 0.5, 0.9, 0.975]) expect(normalCdf(normalQuantile(p))).toBeCloseTo(p, 6);
+  });
+});
+
+describe('fitModel on a counter', () => {
+  const y = counter(2060, 11);
+  const train = y.slice(0, 2000);
+  const model = fitModel(train, SPEC);
+
+  it('models the counter with its resets undone and forecasts its climb from the last value', () => {
+    expect(model.name).toMatch(/^counter\+arima\(\d,1,\d\)/);
+    expect(model.diagnostics.transform?.reason).toMatch(/a counter: 3 resets undone/);
+    const { mean, lower, upper } = model.forecast(60, 0.95);
+    const last = train[train.length - 1]!;
+    expect(mean[0]! - last).toBeGreaterThan(45);
+    expect(mean[0]! - last).toBeLessThan(55);
+    expect((mean[59]! - last) / 60).toBeGreaterThan(48);
+    expect((mean[59]! - last) / 60).toBeLessThan(52);
+    // The one-step band is the increments' noise (sd 7), not a reset's.
+    expect(upper[0]! - lower[0]!).toBeGreaterThan(2 * 1.96 * 5);
+    expect(upper[0]! - lower[0]!).toBeLessThan(2 * 1.96 * 10);
+    // The counter resets every 700 steps here: 60 steps out the interval holds a restart.
+    expect(lower[59]!).toBeLessThan(3000);
+    expect(upper[59]! - mean[59]!).toBeLessThan(200);
+  });
+
+  it('bands the points after the window through a reset, as Prometheus reads one', () => {
+    // A restart 30 steps after the window.
+    const restarting = y.map((v, t) => (t >= 2030 ? v - y[2029]! : v));
+    const fitted = fitModel(restarting.slice(0, 2000), SPEC);
+    const held = restarting.slice(2000);
+    const band = bandOver(fitted, held, 0.95);
+    let inside = 0;
+    held.forEach((v, i) => {
+      if (v >= band.lower[i]! && v <= band.upper[i]!) inside++;
+    });
+    // The reset itself is missed; after it the band climbs from the restarted value.
+    expect(held[30]).toBeLessThan(200);
+    expect(band.forecast[31]!).toBeLessThan(300);
+    expect(inside).toBeGreaterThanOrEqual(54);
+  });
+
+  it('keeps the counter through a snapshot, and its predictor steps over a gap', () => {
+    const restored = restoreModel(model.snapshot());
+    expect(restored.forecast(60, 0.95)).toEqual(model.forecast(60, 0.95));
+    const a = restored.predictor();
+    const b = model.predictor();
+    a.observe(null);
+    b.observe(null);
+    expect(a.peek()).toEqual(b.peek());
+    a.observe(y[2001]!);
+    expect(a.peek().mean).toBeGreaterThan(y[2001]!);
+    expect(a.peek().mean).toBeLessThan(y[2001]! + 100);
+  });
+
+  it('is not asked for by the detector (no transform), which models the values as they are', () => {
+    expect(fitModel(train, { ...SPEC, transform: 'none' }).name).not.toMatch(/counter/);
+  });
+
+  it('leaves a counter too large to undo in double precision to the ordinary model', () => {
+    const huge = counter(400, 12, { every: 200, phase: 100, rate: 50, start: 0 }).map((v) => v * 1e304);
+    const fitted = fitModel(huge, SPEC);
+    expect(fitted.name).not.toMatch(/counter/);
+  });
+});
