@@ -89,7 +89,8 @@ function counts(seed: number): number[] {
 /**
  * Two thousand minutes of a raw counter (increments about 50 a minute) that had counted to millions and
  * restarts from zero every 700 minutes: the bands API's options model it with its resets undone
- * (counter.ts), a differenced search with BFGS, and its forecast holds the resets' chance (resetInterval).
+ * (counter.ts), a differenced search over its last 500 points, and its forecast holds the resets' chance
+ * (resetInterval).
  */
 function counter(seed: number): number[] {
   const next = seededNoise(seed);
