@@ -207,9 +207,51 @@ describe('automatic policy: scale-in against the load (the alert-driven path)', 
     expect(decision.notes).toEqual([expect.stringMatching(/^step limited by the load: load up to 420 .* needs 9$/)]);
   });
 
-  it('takes a full step when the load allows it, and keeps the load per replica after it as the next reference', () => {
+  it('takes a full step when the load allows it; one that gets to the count the load needs keeps the load now per replica', () => {
+    // 390 at 50 per replica needs 8: 10 -> 8 gets there, and the next reference is the load now ÷ 8.
+    const decision = decide(
+      drop,
+      ctx({ current: 10, settings: settings8, load: load(350, 390), reference: reference(50) }),
+    );
+    expect(decision).toEqual({ kind: 'scale', from: 10, to: 8, dryRun: false, notes: [], perReplica: 350 / 8 });
+  });
+
+  it('keeps the load per replica it aimed at when the step cut it short, so the next action finishes it', () => {
+    // 300 at 50 per replica needs 6; a step of 2 takes 10 -> 8 and keeps 300 ÷ 6, not 300 ÷ 8.
     const decision = decide(drop, ctx({ current: 10, settings: settings8, load: load(300), reference: reference(50) }));
-    expect(decision).toEqual({ kind: 'scale', from: 10, to: 8, dryRun: false, notes: [], perReplica: 37.5 });
+    expect(decision).toEqual({ kind: 'scale', from: 10, to: 8, dryRun: false, notes: [], perReplica: 50 });
+  });
+
+  it('goes 8 -> 6 -> 4 -> 3 at a flat load that needs 3 (step 2), one cooldown apart, and no further', () => {
+    // The reference from the last scale-out: 250 per replica; a flat 700 needs 3.
+    let current = 8;
+    let ref = reference(250);
+    const path = [current];
+    for (let action = 0; action < 5; action += 1) {
+      const decision = decide(drop, ctx({ current, settings: settings8, load: load(700), reference: ref }));
+      if (decision.kind === 'hold') {
+        expect(decision.reason).toMatch(/at 233.3 per replica .* needs 3 replicas: holding at 3$/);
+        break;
+      }
+      current = decision.to;
+      ref = reference(decision.perReplica!);
+      path.push(current);
+    }
+    expect(path).toEqual([8, 6, 4, 3]);
+    expect(ref.live.perReplica).toBeCloseTo(700 / 3, 9);
+  });
+
+  it('still holds a step-limited chain to the load: a rise after the first step needs more replicas', () => {
+    // 8 -> 6 aimed at 700 ÷ 3; the window's highest is 1,000 by the next alert: 1000 ÷ 233.3 needs 5.
+    const first = decide(drop, ctx({ current: 8, settings: settings8, load: load(700), reference: reference(250) }));
+    expect(first).toMatchObject({ kind: 'scale', to: 6, perReplica: 700 / 3 });
+    const next = ctx({ current: 6, settings: settings8, load: load(700, 1000), reference: reference(700 / 3) });
+    expect(decide(drop, next)).toMatchObject({ kind: 'scale', to: 5, perReplica: 700 / 5 });
+  });
+
+  it('keeps the reference when the load is zero and the step cuts the scale-in short', () => {
+    const decision = decide(drop, ctx({ current: 10, settings: settings8, load: load(0), reference: reference(50) }));
+    expect(decision).toMatchObject({ kind: 'scale', to: 8, perReplica: 50 });
   });
 
   it('reads the window, not the dip: a low value now with a high one a few minutes ago holds', () => {
@@ -377,6 +419,13 @@ describe('automatic policy: a flood (the attack alerts, and giving their replica
         after({ current: 14, reference: lighter, load: load(800, 820, { upper: 941 }) }),
       );
       expect(last).toMatchObject({ kind: 'scale', from: 14, to: 12, flood: null });
+    });
+
+    it('keeps the load per replica it aimed at when the step cuts a give-back short', () => {
+      // 700 at 70 per replica needs 10, below the 12 before the flood: 16 -> 14 is cut short by the step.
+      const lighter = { live: { perReplica: 70, at: NOW - 3_600_000 }, any: null };
+      const low = load(650, 700, { upper: 941 });
+      expect(returnFloodReplicas(after({ reference: lighter, load: low }))).toMatchObject({ to: 14, perReplica: 70 });
     });
 
     it('never goes below the count before the flood, even when the load would allow it', () => {

@@ -17,7 +17,9 @@
  *   stabilisation window: 5 minutes, or the cooldown when longer) and a per-replica reference (the load per replica right
  *   after the policy's last change, attack-driven ones excepted): it goes no lower than the count
  *   that carries that highest load at that reference, so a dip below the band while the traffic
- *   stays high never takes away replicas the load needs; without either it holds;
+ *   stays high never takes away replicas the load needs; without either it holds. A scale-in cut
+ *   short by `step` keeps the load per replica it aimed at as the next reference (so the next action
+ *   can finish it); any other sets the load now ÷ the new count;
  * - dry-run (shadow) when the target or the sidecar says so: the decision is recorded, not applied.
  */
 import type { ScaleSettings } from './labels.js';
@@ -152,13 +154,17 @@ export function decide(signal: AutoSignal, ctx: PolicyContext): PolicyDecision {
   const reading = freshLoad(ctx);
   const load = reading?.value ?? null;
   // A flood's volume is no demand the fleet is sized for: an attack-driven change keeps the reference.
-  const scale = (to: number, flood?: FloodRecord): PolicyDecision => ({
+  const scale = (
+    to: number,
+    flood?: FloodRecord,
+    perReplica = load !== null ? load / to : undefined,
+  ): PolicyDecision => ({
     kind: 'scale',
     from: current,
     to,
     dryRun,
     notes,
-    ...(load !== null && !signal.attack && to > 0 ? { perReplica: load / to } : {}),
+    ...(perReplica !== undefined && !signal.attack && to > 0 ? { perReplica } : {}),
     ...(flood ? { flood } : {}),
   });
 
@@ -216,7 +222,7 @@ export function decide(signal: AutoSignal, ctx: PolicyContext): PolicyDecision {
 
   if (current <= limits.min) return hold(`already at min ${limits.min} replicas`);
   const lower = lowerToLoad(ctx, reading, dryRun, { count: limits.min, what: `min ${limits.min}` }, notes);
-  return 'to' in lower ? scale(lower.to) : hold(lower.reason);
+  return 'to' in lower ? scale(lower.to, undefined, lower.perReplica) : hold(lower.reason);
 }
 
 /**
@@ -264,7 +270,7 @@ export function returnFloodReplicas(ctx: PolicyContext): PolicyDecision {
     to: lower.to,
     dryRun,
     notes,
-    perReplica: reading!.value / lower.to,
+    perReplica: lower.perReplica,
     ...(lower.to <= lowest ? { flood: null } : {}),
   };
 }
@@ -287,7 +293,8 @@ function floodOf(ctx: PolicyContext, dryRun: boolean): FloodRecord | null {
 /**
  * The count a scale-in may go to: one step, never below `lowest`, and never below the fewest
  * replicas that carry the highest load of the window at no more per replica than right after the
- * last change. Without a fresh reading, a fully observed window or that reference: why it holds.
+ * last change; with the reference to keep after it. Without a fresh reading, a fully observed
+ * window or that reference: why it holds.
  */
 function lowerToLoad(
   ctx: PolicyContext,
@@ -295,7 +302,7 @@ function lowerToLoad(
   dryRun: boolean,
   lowest: { count: number; what: string },
   notes: string[],
-): { to: number } | { code: string; reason: string } {
+): { to: number; perReplica: number } | { code: string; reason: string } {
   const { current } = ctx;
   const { step } = ctx.settings.limits;
   if (reading === null) {
@@ -329,7 +336,13 @@ function lowerToLoad(
   const to = Math.max(floor, carries);
   if (carries > floor) notes.push(`step limited by the load: ${at} needs ${carries}`);
   else if (to > current - step) notes.push(`step clamped to ${lowest.what}`);
-  return { to };
+  // Cut short by the step alone, it keeps the load per replica it aimed at (the window's highest ÷ the count
+  // that carries it, at most the reference), so the next action can finish it at the same load. One that got to
+  // that count, or to the lowest, sets the load now ÷ the new count: the margin below the window's highest is what
+  // keeps a reference from a scale-out that lagged the load out of a falling load (docs/scaling.md, ref24).
+  const aimed = carries > 0 ? Math.min(reference.perReplica, highest / carries) : reference.perReplica;
+  const perReplica = to > carries && to > lowest.count ? aimed : reading.value / to;
+  return { to, perReplica };
 }
 
 const round = (value: number): number => Math.round(value * 10) / 10;
