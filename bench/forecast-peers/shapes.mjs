@@ -96,12 +96,12 @@ if (existsSync(path.join(nabRoot, 'data'))) {
       step: 300,
       train: Math.min(4032, values.length - HORIZON - 2 * DAY_5M),
       periods: undefined,
-      // Origins walk back from the end a day apart: the same cut points on every run.
-      series: (k) =>
-        values.slice(
-          values.length - HORIZON - k * DAY_5M - Math.min(4032, values.length - HORIZON - 2 * DAY_5M),
-          values.length - k * DAY_5M,
-        ),
+      // Origins walk back from the end a day apart: the same cut points on every run. An origin whose
+      // training window would start before the file does has none (a negative start would wrap round).
+      series: (k) => {
+        const start = values.length - HORIZON - k * DAY_5M - Math.min(4032, values.length - HORIZON - 2 * DAY_5M);
+        return start < 0 ? null : values.slice(start, values.length - k * DAY_5M);
+      },
     });
   }
 } else {
@@ -136,6 +136,10 @@ try {
     if (only.length > 0 && !only.includes(shape.name)) continue;
     for (let k = 0; k < origins; k++) {
       const y = shape.series ? shape.series(k) : shape.make(shape.train + HORIZON, 1000 * (k + 1) + 7);
+      if (y === null) {
+        console.error(`${shape.name}: the file holds ${k} origins a day apart; origins ${k} and later skipped`);
+        break;
+      }
       const train = y.slice(0, shape.train);
       const future = y.slice(shape.train, shape.train + HORIZON);
       const input = path.join(work, `in.json`);
