@@ -8,7 +8,7 @@
  * whose increments are what the model has to learn, and its forecast is the last value plus the increments
  * forecast. Pure: recognition and the running undo, no model.
  */
-import { zFor } from './calibration.js';
+import { quantile, zFor } from './calibration.js';
 
 /** Observed values needed to call a series a counter. */
 export const COUNTER_MIN_POINTS = 40;
@@ -96,11 +96,9 @@ export function recogniseCounter(data: Float64Array): CounterRecognition {
   if (resets * MIN_STEPS_PER_RESET > observed) {
     return { counter: false, reason: `${resets} resets in ${observed} values` };
   }
-  // A typed array, its type-7 quantile computed here: calibration.ts's quantile keeps its feedback to plain arrays.
-  const sorted = increments.filter((v) => !Number.isNaN(v)).sort();
-  const h = (sorted.length - 1) * 0.95;
-  const lo = Math.floor(h);
-  const q95 = sorted[lo]! + (h - lo) * (sorted[Math.min(sorted.length - 1, lo + 1)]! - sorted[lo]!);
+  // A plain array for calibration.ts's quantile, whose type feedback stays on plain arrays.
+  const sorted = Array.from(increments.filter((v) => !Number.isNaN(v)).sort());
+  const q95 = quantile(sorted, 0.95);
   if (!(q95 > 0)) return { counter: false, reason: 'rises in 5% of its steps or fewer' };
   const largest = sorted[sorted.length - 1]!;
   if (largest > COUNTER_GROSS_FACTOR * q95) {
