@@ -54,7 +54,7 @@ const { classify } = await loadSidecar('watch/classify.js');
 const { decide: decidePredictive } = await loadSidecar('scale/predictive.js');
 const { DemandHistory } = await loadSidecar('scale/demand-history.js');
 const { BIAS_ERRORS, forecastBias } = await loadSidecar('scale/forecast-bias.js');
-const { decide: decideAlert, returnFloodReplicas } = await loadSidecar('scale/policy.js');
+const { decide: decideAlert, referenceAfter, returnFloodReplicas } = await loadSidecar('scale/policy.js');
 
 // ---- scenario -------------------------------------------------------------------------------
 /**
@@ -396,7 +396,7 @@ function alertPolicy(fleet) {
     if (decision.kind === 'scale') {
       fleet.set(t, decision.to, why);
       lastChange = t * 1000;
-      if (decision.perReplica !== undefined) reference = { perReplica: decision.perReplica, at: t * 1000 };
+      reference = referenceAfter(decision, t * 1000) ?? reference;
     }
     if (decision.flood !== undefined) flood = decision.flood;
   };

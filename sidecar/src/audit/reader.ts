@@ -3,7 +3,14 @@
  * process died mid-write) is reported and skipped, never fatal, and an accepted entry without an
  * outcome shows up as an `unfinished` action.
  */
-import { OUTCOME_PHASES, type ActionStatus, type AuditAction, type AuditEntry, type AuditPhase } from './types.js';
+import {
+  OUTCOME_PHASES,
+  type ActionStatus,
+  type AuditAction,
+  type AuditEntry,
+  type AuditPhase,
+  type IndexedAction,
+} from './types.js';
 
 export interface SkippedLine {
   /** 1-based line number in the file. */
@@ -84,6 +91,7 @@ export function foldEntry(existing: AuditAction | undefined, entry: AuditEntry):
   const notes = [...(existing?.notes ?? []), ...(entry.notes ?? [])];
   if (notes.length > 0) action.notes = [...new Set(notes)];
   if (entry.policy !== undefined) action.policy = entry.policy;
+  if (entry.kept !== undefined) (action as IndexedAction).kept = entry.kept;
   return action;
 }
 
@@ -237,6 +245,7 @@ function common(entry: AuditEntry): AuditAction {
   if (entry.notes !== undefined) action.notes = entry.notes;
   if (entry.alert !== undefined) action.alert = entry.alert;
   if (entry.policy !== undefined) action.policy = entry.policy;
+  if (entry.kept !== undefined) (action as IndexedAction).kept = entry.kept;
   return action;
 }
 

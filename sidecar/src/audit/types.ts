@@ -60,7 +60,25 @@ export interface AuditEntry {
   alert?: AuditAlert;
   /** An automatic decision of the predictive policy: the forecast, capacity, desire, limits and anomaly state it used. */
   policy?: DecisionInputs;
+  /**
+   * A change of the alert-driven policy: what it keeps after it (its per-replica reference and the replicas a flood
+   * brought), read back after a restart. Internal: the API's AuditAction does not show it.
+   */
+  kept?: KeptState;
 }
+
+/** The alert-driven policy's memory after one of its changes (scale/policy.ts LoadReference and FloodRecord). */
+export interface KeptState {
+  reference: {
+    perReplica: number;
+    fromScaleOut?: boolean;
+    aim?: { perReplica: number; upTo: number; fromScaleOut?: boolean };
+  } | null;
+  flood: { before: number; at: number } | null;
+}
+
+/** An action as the log's index holds it: what clients see, plus the policy's kept state. */
+export type IndexedAction = AuditAction & { kept?: KeptState };
 
 /** What a caller supplies; the log stamps `v` and `at`. */
 export type AuditDraft = Omit<AuditEntry, 'v' | 'at'>;

@@ -103,16 +103,14 @@ function duration(labels: Record<string, string>, name: string, fallback: number
   return seconds;
 }
 
-function required(labels: Record<string, string>, name: string): string {
+function required(labels: Record<string, string>, name: string, what: string): string {
   const raw = labels[name]?.trim();
-  if (!raw) {
-    throw new Error(`label ${CAPACITY_LABEL.capacity}=learn needs ${name}: without it there is nothing to learn from`);
-  }
+  if (!raw) throw new Error(`${what} needs ${name}: without it there is nothing to learn from`);
   return raw;
 }
 
-function readLearnSpec(labels: Record<string, string>): LearnSpec {
-  const healthyBelow = Number(required(labels, CAPACITY_LABEL.learnHealthyBelow));
+function readLearnSpec(labels: Record<string, string>, what = `label ${CAPACITY_LABEL.capacity}=learn`): LearnSpec {
+  const healthyBelow = Number(required(labels, CAPACITY_LABEL.learnHealthyBelow, what));
   if (!Number.isFinite(healthyBelow) || healthyBelow <= 0) {
     throw new Error(
       `label ${CAPACITY_LABEL.learnHealthyBelow}: expected a positive number, got "${labels[CAPACITY_LABEL.learnHealthyBelow]}"`,
@@ -126,12 +124,31 @@ function readLearnSpec(labels: Record<string, string>): LearnSpec {
   );
   if (windowSeconds < 3600) throw new Error(`label ${CAPACITY_LABEL.learnWindow}: at least 1h, got ${windowSeconds}s`);
   return {
-    signal: required(labels, CAPACITY_LABEL.learnSignal),
-    replicas: required(labels, CAPACITY_LABEL.learnReplicas),
-    health: required(labels, CAPACITY_LABEL.learnHealth),
+    signal: required(labels, CAPACITY_LABEL.learnSignal, what),
+    replicas: required(labels, CAPACITY_LABEL.learnReplicas, what),
+    health: required(labels, CAPACITY_LABEL.learnHealth, what),
     healthyBelow,
     windowSeconds,
   };
+}
+
+const LEARN_LABELS = [
+  CAPACITY_LABEL.learnSignal,
+  CAPACITY_LABEL.learnReplicas,
+  CAPACITY_LABEL.learnHealth,
+  CAPACITY_LABEL.learnHealthyBelow,
+  CAPACITY_LABEL.learnWindow,
+];
+
+/**
+ * For a target without `ntma.scale.capacity` (the alert-driven policy): what one replica carries, learned from the
+ * `ntma.scale.learn-*` labels as `learn` would, used only as a ceiling on the per-replica load its scale-ins are held
+ * to (policy.ts). Null when it sets none of them; throws (naming the label) when it sets some but not all.
+ */
+export function readLearnCeiling(labels: Record<string, string>): LearnSpec | null {
+  if (labels[CAPACITY_LABEL.capacity]?.trim()) return null;
+  if (!LEARN_LABELS.some((name) => labels[name]?.trim())) return null;
+  return readLearnSpec(labels, "a ceiling on the alert-driven policy's per-replica load (ntma.scale.learn-* labels)");
 }
 
 /** `job=web,instance=a:80` as a label map; names follow Prometheus' rules. */

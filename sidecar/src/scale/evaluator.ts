@@ -4,6 +4,10 @@
  * is opted in, has `ntma.scale.auto` dry-run or on and a capacity model, on the watchers' state at
  * that moment. Alerts trigger the same evaluation in between. A tick that would start while the
  * previous one still runs (a slow engine) is skipped rather than queued.
+ *
+ * With the interval at 0 the predictive policy runs only when an alert names a target, but the replicas an
+ * attack alert added are still given back: a sweep every FLOOD_SWEEP_MS looks only at the alert-driven targets
+ * that hold such replicas (`Scaler.autoTargets({ floodsOnly: true })`), and does nothing while none does.
  */
 import type { Scaler } from './scaler.js';
 
@@ -11,6 +15,9 @@ export interface EvaluatorLogger {
   warn(context: object, message: string): void;
   info(context: object, message: string): void;
 }
+
+/** With the periodic evaluation off, how often the flood give-back still looks (HPA's sync period). */
+export const FLOOD_SWEEP_MS = 15_000;
 
 export class AutoEvaluator {
   private timer: NodeJS.Timeout | null = null;
@@ -21,25 +28,33 @@ export class AutoEvaluator {
     private readonly scaler: Scaler,
     private readonly intervalMs: number,
     private readonly logger: EvaluatorLogger,
+    private readonly floodSweepMs: number = FLOOD_SWEEP_MS,
   ) {}
 
-  /** Starts the timer; an interval of 0 disables the periodic evaluation (alerts still trigger it). */
+  /**
+   * Starts the timer; an interval of 0 disables the periodic evaluation (alerts still trigger it), all but the
+   * flood give-back's sweep.
+   */
   start(): void {
-    if (this.intervalMs <= 0 || this.timer || this.stopped) return;
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.tick().finally(() => {
-        this.running = null;
-      });
-    }, this.intervalMs);
+    if (this.timer || this.stopped) return;
+    const floodsOnly = this.intervalMs <= 0;
+    this.timer = setInterval(
+      () => {
+        if (this.running) return;
+        this.running = this.tick({ floodsOnly }).finally(() => {
+          this.running = null;
+        });
+      },
+      floodsOnly ? this.floodSweepMs : this.intervalMs,
+    );
     this.timer.unref();
   }
 
-  /** One pass over every automatic target; errors are logged, never thrown (the next tick retries). */
-  async tick(): Promise<void> {
+  /** One pass over every automatic target (or only those holding a flood's replicas); errors are logged, never thrown. */
+  async tick(options: { floodsOnly?: boolean } = {}): Promise<void> {
     let targets: string[];
     try {
-      targets = await this.scaler.autoTargets();
+      targets = await this.scaler.autoTargets(options);
     } catch (error) {
       this.logger.warn({ err: error }, 'autoscaler: could not list targets');
       return;

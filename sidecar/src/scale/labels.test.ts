@@ -86,6 +86,29 @@ describe('readScaleLabels', () => {
     expect(!reading.ok && reading.error).toMatch(message);
   });
 
+  it('reads the learn-* labels without a capacity as a ceiling for the alert-driven policy (scl25)', () => {
+    const { 'ntma.scale.capacity': _learn, ...ceiling } = LEARN;
+    const reading = readScaleLabels({ 'ntma.scale.enabled': 'true', ...ceiling });
+    expect(reading.ok && reading.settings.capacity).toBeNull();
+    expect(reading.ok && reading.settings.learnCeiling).toEqual({
+      signal: 'sum(rate(http_requests_total[1m]))',
+      replicas: 'count(up{job="web"} == 1)',
+      health: LEARN['ntma.scale.learn-health'],
+      healthyBelow: 0.25,
+      windowSeconds: 86_400,
+    });
+    // With a capacity, the learn-* labels are the capacity's (or unused): no ceiling.
+    const learnt = readScaleLabels({ 'ntma.scale.enabled': 'true', ...LEARN });
+    expect(learnt.ok && learnt.settings).not.toHaveProperty('learnCeiling');
+    const partial = readScaleLabels({ 'ntma.scale.enabled': 'true', ...ceiling, 'ntma.scale.learn-replicas': ' ' });
+    expect(partial.ok).toBe(false);
+    expect(!partial.ok && partial.error).toMatch(
+      /ntma\.scale\.learn-\* labels\) needs ntma\.scale\.learn-replicas: without it there is nothing to learn from/,
+    );
+    const window = readScaleLabels({ 'ntma.scale.enabled': 'true', 'ntma.scale.learn-window': '2h' });
+    expect(!window.ok && window.error).toMatch(/needs ntma\.scale\.learn-healthy-below/);
+  });
+
   it('reads a capacity to learn from history, with a one-day window by default', () => {
     const reading = readScaleLabels({ 'ntma.scale.enabled': 'true', ...LEARN });
     expect(reading.ok && reading.settings.capacity).toMatchObject({

@@ -16,7 +16,7 @@
  * `stabilisation`, `watcher`, `series`) is documented in capacity.ts.
  */
 import { parseDuration } from '@ntma/contract';
-import { readCapacity, type CapacityModel } from './capacity.js';
+import { readCapacity, readLearnCeiling, type CapacityModel, type LearnSpec } from './capacity.js';
 
 export const LABEL = {
   enabled: 'ntma.scale.enabled',
@@ -51,6 +51,11 @@ export interface ScaleSettings {
   attackMax: number | null;
   /** What one replica serves and which series is its demand; null: the predictive policy holds. */
   capacity: CapacityModel | null;
+  /**
+   * Without a capacity model: how to learn what one replica carries (the `ntma.scale.learn-*` labels), a ceiling on
+   * the alert-driven policy's per-replica load; absent or null: none.
+   */
+  learnCeiling?: LearnSpec | null;
 }
 
 export type LabelReading =
@@ -117,6 +122,7 @@ export function readScaleLabels(labels: Record<string, string>): LabelReading {
     const rawAttackMax = labels[LABEL.attackMax];
     const attackMax =
       rawAttackMax === undefined || rawAttackMax.trim() === '' ? null : wholeNumber(labels, LABEL.attackMax, 0, 0);
+    const learnCeiling = readLearnCeiling(labels);
     return {
       ok: true,
       settings: {
@@ -125,6 +131,7 @@ export function readScaleLabels(labels: Record<string, string>): LabelReading {
         auto: autoMode(labels[LABEL.auto]),
         attackMax,
         capacity: readCapacity(labels),
+        ...(learnCeiling ? { learnCeiling } : {}),
       },
     };
   } catch (error) {

@@ -1,5 +1,15 @@
 import type { ScaleSettings } from './labels.js';
-import { decide, returnFloodReplicas, type AutoSignal, type LoadReading, type PolicyContext } from './policy.js';
+import {
+  decide,
+  referenceAfter,
+  returnFloodReplicas,
+  type AutoSignal,
+  type KnownCapacity,
+  type LoadReading,
+  type LoadReference,
+  type PolicyContext,
+  type PolicyDecision,
+} from './policy.js';
 
 const NOW = Date.UTC(2024, 4, 1, 12, 0, 0);
 
@@ -291,6 +301,233 @@ describe('automatic policy: scale-in against the load (the alert-driven path)', 
     expect(flood).toMatchObject({ kind: 'scale', to: 3 });
     expect(flood).not.toHaveProperty('perReplica');
     expect(decide(out, ctx({ current: 4 }))).not.toHaveProperty('perReplica');
+  });
+});
+
+/** Drop alerts one cooldown apart at the given loads, each decided on the reference the last change left. */
+function dropChain(
+  start: { current: number; reference: LoadReference },
+  loads: ReadonlyArray<[value: number, peak: number]>,
+  over: Partial<PolicyContext> = {},
+): { path: number[]; decisions: PolicyDecision[]; reference: LoadReference } {
+  const drop = signal({ direction: 'in', kind: 'drop', value: -1 });
+  let { current, reference } = start;
+  const path = [current];
+  const decisions: PolicyDecision[] = [];
+  for (const [value, peak] of loads) {
+    const decision = decide(
+      drop,
+      ctx({ current, load: load(value, peak), reference: { live: reference, any: null }, ...over }),
+    );
+    decisions.push(decision);
+    if (decision.kind === 'hold') continue;
+    current = decision.to;
+    reference = referenceAfter(decision, NOW) ?? reference;
+    path.push(current);
+  }
+  return { path, decisions, reference };
+}
+
+describe('automatic policy: a reference from a scale-out that lagged the load (scl25)', () => {
+  const settings14 = settings({}, { min: 2, max: 40, step: 2, cooldownSeconds: 300 });
+  // The bench's flash crowd: 12 -> 14 decided with 1,960 requests/s arriving, 140 per replica where one serves 100.
+  const lagged = (): LoadReference => {
+    const out = decide(signal({ value: 1 }), ctx({ current: 12, settings: settings14, load: load(1960) }));
+    expect(out).toMatchObject({ kind: 'scale', to: 14, perReplica: 140, fromScaleOut: true });
+    return referenceAfter(out, NOW)!;
+  };
+  const flat = Array.from({ length: 5 }, (): [number, number] => [1000, 1000]);
+  const learned: KnownCapacity = { perReplica: 100, origin: 'learned from the last 1d' };
+
+  it('without a capacity, a step-limited chain does not build on it: 14 -> 12 at a flat 1,000, then holds', () => {
+    const { path, decisions, reference } = dropChain({ current: 14, reference: lagged() }, flat, {
+      settings: settings14,
+    });
+    expect(path).toEqual([14, 12]);
+    expect(decisions[0]!.notes).toEqual([
+      expect.stringMatching(/^no capacity known and the per-replica load comes from a scale-out/),
+    ]);
+    expect(reference).toMatchObject({ perReplica: 1000 / 12 });
+    expect(reference).not.toHaveProperty('fromScaleOut');
+    expect(decisions[1]).toMatchObject({
+      kind: 'hold',
+      reason: expect.stringMatching(/needs 12 replicas: holding at 12$/),
+    });
+  });
+
+  it('with a learned capacity of 100 per replica, the chain stops at the 10 the load needs', () => {
+    const { path, decisions } = dropChain({ current: 14, reference: lagged() }, flat, {
+      settings: settings14,
+      capacity: learned,
+    });
+    expect(path).toEqual([14, 12, 10]);
+    expect(decisions[0]!.notes).toEqual([
+      expect.stringMatching(
+        /^per-replica load capped at the capacity one replica is known to carry: 100 \(learned from the last 1d\), not 140/,
+      ),
+    ]);
+    expect(decisions[2]).toMatchObject({
+      kind: 'hold',
+      reason: expect.stringMatching(
+        /at 100 per replica \(the load per replica after the last change\) needs 10 replicas: holding at 10$/,
+      ),
+    });
+  });
+
+  it('a larger step goes no lower than the capacity allows either (14 -> 10 with step 6, 14 -> 8 without one)', () => {
+    const step6 = settings({}, { min: 2, max: 40, step: 6, cooldownSeconds: 300 });
+    const withCapacity = dropChain({ current: 14, reference: lagged() }, flat, { settings: step6, capacity: learned });
+    expect(withCapacity.path).toEqual([14, 10]);
+    // Without a capacity the first scale-in uses the scale-out's reference as it is (alr23): the known limit.
+    expect(dropChain({ current: 14, reference: lagged() }, flat, { settings: step6 }).path).toEqual([14, 8]);
+  });
+
+  it('a capacity above the reference changes nothing, and one that is not a positive number is not used', () => {
+    const chain = (capacity: KnownCapacity | null) =>
+      dropChain(
+        { current: 8, reference: { perReplica: 250, at: NOW } },
+        [
+          [700, 700],
+          [700, 700],
+          [700, 700],
+          [700, 700],
+        ],
+        {
+          settings: settings14,
+          capacity,
+        },
+      ).path;
+    expect(chain(null)).toEqual([8, 6, 4, 3]);
+    expect(chain({ perReplica: 300, origin: 'learned' })).toEqual([8, 6, 4, 3]);
+    expect(chain({ perReplica: 0, origin: 'not learned' })).toEqual([8, 6, 4, 3]);
+    expect(chain({ perReplica: Number.NaN, origin: 'not learned' })).toEqual([8, 6, 4, 3]);
+    expect(chain({ perReplica: 200, origin: 'learned' })).toEqual([8, 6, 4]);
+  });
+
+  it('caps a dry-run against the dry-run reference too, and the flood give-back', () => {
+    const drop = signal({ direction: 'in', kind: 'drop', value: -1 });
+    const dry = ctx({
+      current: 14,
+      settings: settings14,
+      load: load(1000),
+      reference: { live: null, any: lagged() },
+      forceDryRun: true,
+      capacity: learned,
+    });
+    expect(decide(drop, dry)).toMatchObject({ kind: 'scale', to: 12, dryRun: true, perReplica: 100 });
+    const flood = ctx({
+      current: 14,
+      settings: settings14,
+      load: load(1000, 1000, { upper: 1100 }),
+      reference: { live: lagged(), any: null },
+      flood: { live: { before: 8, at: NOW - 3_600_000 }, any: null },
+      capacity: learned,
+    });
+    expect(returnFloodReplicas(flood)).toMatchObject({ kind: 'scale', to: 12, perReplica: 100 });
+  });
+});
+
+describe('automatic policy: a flat load after a window-limited scale-in (scl25)', () => {
+  // atk24's live test in miniature: 1 -> 3 at 30 requests/s (10 per replica), then the rate falls to 8.
+  const settings3 = settings({}, { min: 1, max: 4, step: 2, cooldownSeconds: 2 });
+  const afterOut = (): LoadReference => {
+    const out = decide(signal({ value: 1 }), ctx({ current: 1, settings: settings3, load: load(30) }));
+    return referenceAfter(out, NOW)!;
+  };
+
+  it('comes down to what the flat load needs: 3 -> 2 while the window holds 19, then 2 -> 1 at a flat 8', () => {
+    const { path, decisions, reference } = dropChain(
+      { current: 3, reference: afterOut() },
+      [
+        [8, 19],
+        [8, 8.4],
+      ],
+      { settings: settings3 },
+    );
+    expect(decisions[0]).toMatchObject({
+      kind: 'scale',
+      to: 2,
+      perReplica: 4,
+      aim: { perReplica: 9.5, fromScaleOut: true },
+    });
+    expect((decisions[0] as { aim: { upTo: number } }).aim.upTo).toBeCloseTo(8.8, 9);
+    expect(path).toEqual([3, 2, 1]);
+    expect(reference).toEqual({ perReplica: 8, at: NOW });
+  });
+
+  it('a load that rises past the aim gets the load now per replica: held at 2 by a window up to 12', () => {
+    const { path, decisions } = dropChain(
+      { current: 3, reference: afterOut() },
+      [
+        [8, 19],
+        [8, 12],
+      ],
+      { settings: settings3 },
+    );
+    expect(path).toEqual([3, 2]);
+    expect(decisions[1]).toMatchObject({
+      kind: 'hold',
+      reason: expect.stringMatching(/at 4 per replica \(the load per replica after the last change\) needs 3 replicas/),
+    });
+  });
+
+  it('leaves no aim when the count it got to is also what the load now needs, or the lowest', () => {
+    const drop = signal({ direction: 'in', kind: 'drop', value: -1 });
+    const ref = { live: afterOut(), any: null };
+    // 19 now and in the window: 2 is what the load needs.
+    expect(decide(drop, ctx({ current: 3, settings: settings3, load: load(19), reference: ref }))).not.toHaveProperty(
+      'aim',
+    );
+    // 8 now, 9 in the window: straight to min 1.
+    expect(decide(drop, ctx({ current: 3, settings: settings3, load: load(8, 9), reference: ref }))).toEqual(
+      expect.not.objectContaining({ aim: expect.anything() }),
+    );
+  });
+
+  it('without a capacity, an aim from a scale-out takes no step-limited chain either', () => {
+    // 14 at 140 (the lagged scale-out), a window up to 1,820 while 1,000 arrive: 14 -> 13 with an aim of 140.
+    const settings14 = settings({}, { min: 2, max: 40, step: 2, cooldownSeconds: 300 });
+    const reference: LoadReference = { perReplica: 140, at: NOW, fromScaleOut: true };
+    const { path } = dropChain(
+      { current: 14, reference },
+      [
+        [1000, 1820],
+        [1000, 1050],
+        [1000, 1000],
+        [1000, 1000],
+      ],
+      { settings: settings14 },
+    );
+    expect(path).toEqual([14, 13, 11]);
+  });
+
+  it('with a capacity, the aim is capped by it', () => {
+    // 13 replicas after a window-limited scale-in that aimed at 140 (from the lagged scale-out) with 1,000 arriving.
+    const settings14 = settings({}, { min: 2, max: 40, step: 2, cooldownSeconds: 300 });
+    const reference: LoadReference = {
+      perReplica: 1000 / 13,
+      at: NOW,
+      aim: { perReplica: 140, upTo: 1100, fromScaleOut: true },
+    };
+    const drop = signal({ direction: 'in', kind: 'drop', value: -1 });
+    const at = (capacity: KnownCapacity | null) =>
+      decide(
+        drop,
+        ctx({
+          current: 13,
+          settings: settings14,
+          load: load(1000),
+          reference: { live: reference, any: null },
+          capacity,
+        }),
+      );
+    // Without one: 13 -> 11 on the aim, and the next reference is the load now per replica (no chain on it).
+    expect(at(null)).toMatchObject({ kind: 'scale', to: 11, perReplica: 1000 / 11 });
+    const capped = at({ perReplica: 100, origin: 'learned' });
+    expect(capped).toMatchObject({ kind: 'scale', to: 11, perReplica: 100 });
+    expect(capped.notes[0]).toMatch(
+      /capped at the capacity .*: 100 \(learned\), not 140 \(the load per replica the last scale-in aimed at, the load having stayed at or below 1100\)$/,
+    );
   });
 });
 

@@ -19,7 +19,11 @@
  *   that carries that highest load at that reference, so a dip below the band while the traffic
  *   stays high never takes away replicas the load needs; without either it holds. A scale-in cut
  *   short by `step` keeps the load per replica it aimed at as the next reference (so the next action
- *   can finish it); any other sets the load now ÷ the new count;
+ *   can finish it), unless that load came from a scale-out and no capacity is known (a scale-out may
+ *   have lagged the load); any other sets the load now ÷ the new count, and one whose count the
+ *   window's highest set above what the load now needs also keeps its aim for a load that stays flat;
+ * - no per-replica load a scale-in is held to exceeds what one replica is known to carry (a learned
+ *   capacity, `ctx.capacity`), when one is known;
  * - dry-run (shadow) when the target or the sidecar says so: the decision is recorded, not applied.
  */
 import type { ScaleSettings } from './labels.js';
@@ -65,7 +69,34 @@ export interface LoadReference {
   perReplica: number;
   /** When that change was decided (ms). */
   at: number;
+  /**
+   * Set by an organic scale-out, or carried from one: its count may have lagged the load (the load per replica
+   * then above what a replica serves), so without a known capacity no scale-in chain is built on it.
+   */
+  fromScaleOut?: boolean;
+  /**
+   * Left by a scale-in whose count the window's highest set above what the load then needed: the load per
+   * replica it aimed at, which the next scale-in uses while the window's highest stays at most `upTo` (the load
+   * at that scale-in, plus a 10% tolerance). A load that rises past it gets the (lower) `perReplica`.
+   */
+  aim?: LoadAim;
 }
+
+export interface LoadAim {
+  perReplica: number;
+  upTo: number;
+  fromScaleOut?: boolean;
+}
+
+/** What one replica is known to carry (a learned capacity): no reference a scale-in uses or keeps exceeds it. */
+export interface KnownCapacity {
+  perReplica: number;
+  /** Where it came from, for the notes. */
+  origin: string;
+}
+
+/** The tolerance on a window-limited scale-in's load (HPA's 10%): noise around a flat load keeps its aim. */
+export const AIM_TOLERANCE = 0.1;
 
 /** The replicas a flood brought: the count before the first attack-driven scale-out of it. */
 export interface FloodRecord {
@@ -86,6 +117,8 @@ export interface PolicyContext {
   reference: { live: LoadReference | null; any: LoadReference | null };
   /** Replicas added for a flood and not yet given back, after live changes and after live or dry-run ones. */
   flood?: { live: FloodRecord | null; any: FloodRecord | null };
+  /** What one replica is known to carry (learned); null or absent: not known. */
+  capacity?: KnownCapacity | null;
   now: number;
   staleAfterMs: number;
   /** Attack-aware cap when the target sets none (NTMA_SCALE_ATTACK_MAX). */
@@ -103,6 +136,10 @@ export type PolicyDecision =
       notes: string[];
       /** The load per replica after this change, to keep as the next reference; absent when unknown or attack-driven. */
       perReplica?: number;
+      /** With perReplica: it was set by an organic scale-out (or carried from one). */
+      fromScaleOut?: boolean;
+      /** With perReplica: the aim a window-limited scale-in leaves (LoadReference.aim). */
+      aim?: LoadAim;
       /** The flood record to keep after this change (null: none is left); absent: unchanged. */
       flood?: FloodRecord | null;
     }
@@ -154,19 +191,18 @@ export function decide(signal: AutoSignal, ctx: PolicyContext): PolicyDecision {
   const reading = freshLoad(ctx);
   const load = reading?.value ?? null;
   // A flood's volume is no demand the fleet is sized for: an attack-driven change keeps the reference.
-  const scale = (
-    to: number,
-    flood?: FloodRecord,
-    perReplica = load !== null ? load / to : undefined,
-  ): PolicyDecision => ({
-    kind: 'scale',
-    from: current,
-    to,
-    dryRun,
-    notes,
-    ...(perReplica !== undefined && !signal.attack && to > 0 ? { perReplica } : {}),
-    ...(flood ? { flood } : {}),
-  });
+  const scale = (to: number, flood?: FloodRecord, kept?: Kept): PolicyDecision => {
+    const next: Kept | null = kept ?? (load !== null ? { perReplica: load / to, fromScaleOut: true } : null);
+    return {
+      kind: 'scale',
+      from: current,
+      to,
+      dryRun,
+      notes,
+      ...(next !== null && !signal.attack && to > 0 ? next : {}),
+      ...(flood ? { flood } : {}),
+    };
+  };
 
   if (signal.direction === 'out') {
     let ceiling = limits.max;
@@ -222,7 +258,9 @@ export function decide(signal: AutoSignal, ctx: PolicyContext): PolicyDecision {
 
   if (current <= limits.min) return hold(`already at min ${limits.min} replicas`);
   const lower = lowerToLoad(ctx, reading, dryRun, { count: limits.min, what: `min ${limits.min}` }, notes);
-  return 'to' in lower ? scale(lower.to, undefined, lower.perReplica) : hold(lower.reason);
+  if (!('to' in lower)) return hold(lower.reason);
+  const { to, ...kept } = lower;
+  return scale(to, undefined, kept);
 }
 
 /**
@@ -264,15 +302,15 @@ export function returnFloodReplicas(ctx: PolicyContext): PolicyDecision {
   const what = lowest === flood.before ? `the ${flood.before} replicas before the flood` : `min ${lowest}`;
   const lower = lowerToLoad(ctx, reading, dryRun, { count: lowest, what }, notes);
   if (!('to' in lower)) return hold(lower.code, lower.reason);
-  return {
-    kind: 'scale',
-    from: current,
-    to: lower.to,
-    dryRun,
-    notes,
-    perReplica: lower.perReplica,
-    ...(lower.to <= lowest ? { flood: null } : {}),
-  };
+  const { to, ...kept } = lower;
+  return { kind: 'scale', from: current, to, dryRun, notes, ...kept, ...(to <= lowest ? { flood: null } : {}) };
+}
+
+/** The reference a decision leaves for the next scale-in (the scaler and the bench keep it); undefined: unchanged. */
+export function referenceAfter(decision: PolicyDecision, at: number): LoadReference | undefined {
+  if (decision.kind !== 'scale' || decision.perReplica === undefined) return undefined;
+  const { perReplica, fromScaleOut, aim } = decision;
+  return { perReplica, at, ...(fromScaleOut ? { fromScaleOut } : {}), ...(aim ? { aim } : {}) };
 }
 
 /** The cooldown's hold reason, or null once it is over (a dry-run counts dry-run changes too). */
@@ -290,11 +328,50 @@ function floodOf(ctx: PolicyContext, dryRun: boolean): FloodRecord | null {
   return (dryRun ? ctx.flood?.any : ctx.flood?.live) ?? null;
 }
 
+/** The reference a scale-in leaves for the next one. */
+type Kept = { perReplica: number; fromScaleOut?: boolean; aim?: LoadAim };
+
+/** The per-replica load a scale-in is held to, with where it came from. */
+interface Basis {
+  perReplica: number;
+  fromScaleOut: boolean;
+  what: string;
+}
+
+/**
+ * The per-replica load this scale-in is held to: the reference, or the aim a window-limited scale-in left while
+ * the load has stayed within it, never above a known capacity.
+ */
+function basisOf(ctx: PolicyContext, reference: LoadReference, highest: number, notes: string[]): Basis {
+  const aim = reference.aim;
+  const basis: Basis =
+    aim !== undefined && aim.perReplica > reference.perReplica && highest <= aim.upTo
+      ? {
+          perReplica: aim.perReplica,
+          fromScaleOut: aim.fromScaleOut === true,
+          what: `the load per replica the last scale-in aimed at, the load having stayed at or below ${round(aim.upTo)}`,
+        }
+      : {
+          perReplica: reference.perReplica,
+          fromScaleOut: reference.fromScaleOut === true,
+          what: 'the load per replica after the last change',
+        };
+  const capacity = ctx.capacity;
+  if (capacity != null && capacity.perReplica > 0 && capacity.perReplica < basis.perReplica) {
+    notes.push(
+      `per-replica load capped at the capacity one replica is known to carry: ${round(capacity.perReplica)} ` +
+        `(${capacity.origin}), not ${round(basis.perReplica)} (${basis.what})`,
+    );
+    return { perReplica: capacity.perReplica, fromScaleOut: false, what: 'the capacity one replica is known to carry' };
+  }
+  return basis;
+}
+
 /**
  * The count a scale-in may go to: one step, never below `lowest`, and never below the fewest
  * replicas that carry the highest load of the window at no more per replica than right after the
- * last change; with the reference to keep after it. Without a fresh reading, a fully observed
- * window or that reference: why it holds.
+ * last change (or than a known capacity); with the reference to keep after it. Without a fresh reading, a fully
+ * observed window or that reference: why it holds.
  */
 function lowerToLoad(
   ctx: PolicyContext,
@@ -302,7 +379,7 @@ function lowerToLoad(
   dryRun: boolean,
   lowest: { count: number; what: string },
   notes: string[],
-): { to: number; perReplica: number } | { code: string; reason: string } {
+): ({ to: number } & Kept) | { code: string; reason: string } {
   const { current } = ctx;
   const { step } = ctx.settings.limits;
   if (reading === null) {
@@ -327,22 +404,39 @@ function lowerToLoad(
     };
   }
   const highest = Math.max(peak, reading.value);
-  const carries = Math.ceil(highest / reference.perReplica - 1e-9);
-  const at =
-    `load up to ${round(highest)} over the last ${windowSeconds} s at ${round(reference.perReplica)} ` +
-    'per replica (the load per replica after the last change)';
+  const basis = basisOf(ctx, reference, highest, notes);
+  const carries = Math.ceil(highest / basis.perReplica - 1e-9);
+  const at = `load up to ${round(highest)} over the last ${windowSeconds} s at ${round(basis.perReplica)} per replica (${basis.what})`;
   if (carries >= current) return { code: 'load', reason: `${at} needs ${carries} replicas: holding at ${current}` };
   const floor = Math.max(current - step, lowest.count);
   const to = Math.max(floor, carries);
   if (carries > floor) notes.push(`step limited by the load: ${at} needs ${carries}`);
   else if (to > current - step) notes.push(`step clamped to ${lowest.what}`);
-  // Cut short by the step alone, it keeps the load per replica it aimed at (the window's highest ÷ the count
-  // that carries it, at most the reference), so the next action can finish it at the same load. One that got to
-  // that count, or to the lowest, sets the load now ÷ the new count: the margin below the window's highest is what
-  // keeps a reference from a scale-out that lagged the load out of a falling load (docs/scaling.md, ref24).
-  const aimed = carries > 0 ? Math.min(reference.perReplica, highest / carries) : reference.perReplica;
-  const perReplica = to > carries && to > lowest.count ? aimed : reading.value / to;
-  return { to, perReplica };
+  const ratchet: Kept = { perReplica: reading.value / to };
+  // The load per replica this scale-in aimed at: the window's highest ÷ the count that carries it, at most the basis.
+  const aimed = carries > 0 ? Math.min(basis.perReplica, highest / carries) : basis.perReplica;
+  const from = basis.fromScaleOut ? { fromScaleOut: true } : {};
+  if (to > carries && to > lowest.count) {
+    // Cut short by the step alone, it keeps the load per replica it aimed at, so the next action can finish it at
+    // the same load (ref24). Not on a basis from a scale-out without a known capacity: that scale-out may have
+    // lagged the load, and a chain built on it would walk the fleet below what the load needs (scl25).
+    if (basis.fromScaleOut) {
+      notes.push(
+        'no capacity known and the per-replica load comes from a scale-out, which may have lagged the load: ' +
+          'the next scale-in is held to the load now per replica, not to this aim',
+      );
+      return { to, ...ratchet };
+    }
+    return { to, perReplica: aimed };
+  }
+  // Got to the count the window's highest needs, or to the lowest: the load now ÷ the new count (alr23's ratchet,
+  // the margin that keeps a reference from a lagging scale-out out of a falling load). When the window's highest
+  // set that count above what the load now needs, the aim is kept beside it for a load that stays flat (scl25).
+  const needsNow = Math.ceil(reading.value / basis.perReplica - 1e-9);
+  if (carries > floor && needsNow < to && aimed > ratchet.perReplica) {
+    return { to, ...ratchet, aim: { perReplica: aimed, upTo: reading.value * (1 + AIM_TOLERANCE), ...from } };
+  }
+  return { to, ...ratchet };
 }
 
 const round = (value: number): number => Math.round(value * 10) / 10;

@@ -6,6 +6,8 @@ import { AuditLog } from '../audit/log.js';
 import { Conflict, DockerUnavailable, Forbidden, LimitExceeded, NotFound } from '../errors.js';
 import type { ScaleBackend, Workload } from './backend.js';
 import { IdempotencyStore } from './idempotency.js';
+import type { CapacityLearner } from './capacity-learner.js';
+import { AutoEvaluator } from './evaluator.js';
 import { Scaler, type ScaleRequest, type ScaleResult } from './scaler.js';
 
 /** An in-memory backend that takes a little time per change, so races would show. */
@@ -376,6 +378,143 @@ describe('Scaler (fake backend)', () => {
       } finally {
         await live.close();
       }
+    });
+
+    /** A watched load for `target` that the test moves: upper bound 120 (the organic band), one value a minute. */
+    const watched = (scaler: Scaler, target: string, state: { actual: number; recent: number[] }) =>
+      scaler.useDemand((query) =>
+        query.target === target
+          ? {
+              source: 'rx{}',
+              stepSeconds: 60,
+              observedAt: Date.now(),
+              actual: state.actual,
+              predicted: 100,
+              upper: 120,
+              forecast: { mean: [], upper: [] },
+              recent: state.recent,
+              kind: null,
+              attack: false,
+            }
+          : null,
+      );
+    const floodLabels = { ...automatic, 'ntma.scale.max': '10', 'ntma.scale.step': '2' };
+    const attackLabels = { ntma_kind: 'attack_suspected', ntma_attack: 'true', ntma_direction: 'out' };
+    const quiet = { actual: 100, recent: [100, 100, 100, 100, 100] };
+
+    it('after a restart, reads its reference and the flood it was giving back from the audit log (scl25)', async () => {
+      backend.add('shop', 2, floodLabels);
+      const first = liveScaler('restart', 'swarm:shop', 6);
+      const load = { ...quiet };
+      watched(first.live, 'swarm:shop', load);
+      // 2 -> 4 at 100 (25 per replica), then a flood takes 4 -> 6, the engine failing once on a third change.
+      expect(await first.alertOf({ ntma_direction: 'out' })).toMatchObject({ decision: 'scaled', after: 4 });
+      Object.assign(load, { actual: 3000, recent: [3000, 100, 100, 100, 100] });
+      expect(await first.alertOf(attackLabels)).toMatchObject({ decision: 'scaled', after: 6 });
+      backend.workloads.get('swarm:shop')!.labels['ntma.scale.attack-max'] = '8';
+      backend.failNext = new DockerUnavailable('engine away');
+      expect(await first.alertOf(attackLabels)).toMatchObject({ decision: 'failed' });
+      delete backend.workloads.get('swarm:shop')!.labels['ntma.scale.attack-max'];
+      await first.live.close();
+
+      // A new process on the same data directory: it knows the 4 before the flood and the 25 per replica.
+      const second = liveScaler('restart', 'swarm:shop', 6);
+      watched(second.live, 'swarm:shop', quiet);
+      try {
+        expect(await second.live.autoTargets()).toEqual(['swarm:shop']);
+        expect(await second.live.evaluate('swarm:shop')).toMatchObject({ decision: 'scaled', before: 6, after: 4 });
+        expect(await second.live.autoTargets()).toEqual([]);
+        // The reference the flood left (25 per replica, not the failed change's): 100 needs 4.
+        expect(await second.alertOf({ ntma_direction: 'in' })).toMatchObject({
+          decision: 'held',
+          reason: expect.stringMatching(/^load up to 100 over the last 300 s at 25 per replica .* needs 4 replicas/),
+        });
+      } finally {
+        await second.live.close();
+      }
+    });
+
+    it('after a restart with no change of the policy in its audit log, holds its scale-ins as before (scl25)', async () => {
+      backend.add('shop', 6, floodLabels);
+      const first = liveScaler('old-log', 'swarm:shop', 6);
+      // An operator's change is no change of the policy: it leaves nothing to read back.
+      await first.live.scale(request({ target: 'swarm:shop', replicas: 4, delta: undefined }));
+      await first.live.close();
+      const second = liveScaler('old-log', 'swarm:shop', 6);
+      watched(second.live, 'swarm:shop', quiet);
+      try {
+        expect(await second.live.autoTargets()).toEqual([]);
+        expect(await second.alertOf({ ntma_direction: 'in' })).toMatchObject({
+          decision: 'held',
+          reason: expect.stringMatching(/^no per-replica load known/),
+        });
+      } finally {
+        await second.live.close();
+      }
+    });
+
+    it('with the periodic evaluation off, still gives a flood its replicas back, and looks at nothing else (scl25)', async () => {
+      backend.add('shop', 2, floodLabels);
+      backend.add('predicted', 1, { ...automatic, 'ntma.scale.capacity': '10' });
+      const { live, alertOf } = liveScaler('sweep', 'swarm:shop', 6);
+      const load = { ...quiet };
+      watched(live, 'swarm:shop', load);
+      const seen: string[] = [];
+      const evaluate = live.evaluate.bind(live);
+      live.evaluate = (target, trigger) => {
+        seen.push(target);
+        return evaluate(target, trigger);
+      };
+      const evaluator = new AutoEvaluator(live, 0, { warn: () => {}, info: () => {} }, 5);
+      try {
+        expect(await alertOf({ ntma_direction: 'out' })).toMatchObject({ decision: 'scaled', after: 4 });
+        Object.assign(load, { actual: 3000, recent: [3000, 100, 100, 100, 100] });
+        expect(await alertOf(attackLabels)).toMatchObject({ decision: 'scaled', after: 6 });
+        Object.assign(load, quiet);
+        evaluator.start();
+        for (let i = 0; i < 200 && backend.workloads.get('swarm:shop')!.desired !== 4; i += 1) {
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+        expect(backend.workloads.get('swarm:shop')!.desired).toBe(4);
+        expect(new Set(seen)).toEqual(new Set(['swarm:shop']));
+      } finally {
+        await evaluator.stop();
+        await live.close();
+      }
+    });
+
+    it('holds an alert-driven scale-in to a learned capacity below its reference, and not without one (scl25)', async () => {
+      const learnLabels = {
+        'ntma.scale.learn-signal': 'sum(rate(requests_total[1m]))',
+        'ntma.scale.learn-replicas': 'count(up == 1)',
+        'ntma.scale.learn-health': 'max(latency)',
+        'ntma.scale.learn-healthy-below': '0.25',
+      };
+      const run = async (sub: string, learned: number | null) => {
+        backend.add(sub, 2, { ...floodLabels, ...learnLabels });
+        const { live, alertOf } = liveScaler(sub, `swarm:${sub}`);
+        const load = { actual: 200, recent: [200, 200, 200, 200, 200] };
+        watched(live, `swarm:${sub}`, load);
+        live.useCapacityLearner({
+          capacity: async () => ({ perReplica: learned, origin: learned === null ? 'not learned: thin' : 'learned' }),
+        } as unknown as CapacityLearner);
+        try {
+          // 2 -> 4 at 200 (50 per replica, as the scale-out left it); then a flat 150.
+          expect(await alertOf({ ntma_direction: 'out' })).toMatchObject({ decision: 'scaled', after: 4 });
+          Object.assign(load, { actual: 150, recent: [150, 150, 150, 150, 150] });
+          return await alertOf({ ntma_direction: 'in' });
+        } finally {
+          await live.close();
+        }
+      };
+      expect(await run('capped', 30)).toMatchObject({
+        decision: 'held',
+        reason: expect.stringMatching(
+          /at 30 per replica \(the capacity one replica is known to carry\) needs 5 replicas/,
+        ),
+        notes: [expect.stringMatching(/^per-replica load capped at the capacity .*: 30 \(learned\), not 50/)],
+      });
+      expect(await run('uncapped', null)).toMatchObject({ decision: 'scaled', before: 4, after: 3 });
     });
 
     it('lets a redelivery retry an alert whose decision failed', async () => {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { AutoDecision, AutoOutcome, PolicyView, ScaleResult, TargetView } from '@ntma/contract';
 import type { Counter, Registry } from 'prom-client';
 import type { AuditLog } from '../audit/log.js';
-import type { AuditAlert, AuditDraft, AuditSource } from '../audit/types.js';
+import type { AuditAlert, AuditDraft, AuditSource, IndexedAction, KeptState } from '../audit/types.js';
 import { Conflict, DomainError, Forbidden, NotFound, errorCodeOf } from '../errors.js';
 import type { ScaleBackend, Workload } from './backend.js';
 import { AlertReplayGuard, type FirstDecision } from './alert-replay.js';
@@ -14,8 +14,10 @@ import { resolveManualChange } from './limits.js';
 import { SCALE_ACTIONS_METRIC, createScaleMetrics, type ScaleResultLabel } from './metrics.js';
 import {
   decide,
+  referenceAfter,
   returnFloodReplicas,
   type FloodRecord,
+  type KnownCapacity,
   type LoadReading,
   type LoadReference,
   type PolicyContext,
@@ -79,6 +81,13 @@ export interface ScalerOptions {
  */
 const SCALE_IN_WINDOW_SECONDS = 300;
 
+/** A target's newest audited actions read back after a restart, looking for the policy's last change. */
+const RESTORE_ACTIONS = 200;
+
+function withoutTime({ at: _at, ...reference }: LoadReference): NonNullable<KeptState['reference']> {
+  return reference;
+}
+
 function newActionId(now: number): string {
   // Time first so ids sort by creation; the random tail keeps them unique across processes.
   return `${now.toString(36)}-${randomBytes(5).toString('hex')}`;
@@ -117,6 +126,8 @@ export class Scaler {
    * (live, and live or dry-run). In memory, like the references: after a restart they stay.
    */
   private readonly floods = new Map<string, { live: FloodRecord | null; any: FloodRecord | null }>();
+  /** Targets whose memory was read back from the audit log (or decided on) since the sidecar started. */
+  private readonly restored = new Set<string>();
 
   constructor(private readonly options: ScalerOptions) {
     this.actions = createScaleMetrics();
@@ -350,23 +361,22 @@ export class Scaler {
    * Ids of the targets the periodic evaluator should look at: opted in, automatic, with a capacity
    * model or holding replicas a flood brought.
    */
-  async autoTargets(): Promise<string[]> {
+  async autoTargets(options: { floodsOnly?: boolean } = {}): Promise<string[]> {
     const lists = await Promise.all(this.options.backends.map((b) => b.list()));
-    return lists
-      .flat()
-      .filter((workload) => {
-        const reading = readScaleLabels(workload.labels);
-        const flood = this.floods.get(workload.id);
-        const floodLeft = flood !== undefined && (flood.live !== null || flood.any !== null);
-        return (
-          reading.ok &&
-          reading.settings.enabled &&
-          reading.settings.auto !== 'off' &&
-          (reading.settings.capacity !== null || floodLeft)
-        );
-      })
-      .map((workload) => workload.id)
-      .sort();
+    const ids: string[] = [];
+    for (const workload of lists.flat()) {
+      const reading = readScaleLabels(workload.labels);
+      if (!reading.ok || !reading.settings.enabled || reading.settings.auto === 'off') continue;
+      if (reading.settings.capacity !== null) {
+        if (!options.floodsOnly) ids.push(workload.id);
+        continue;
+      }
+      // An alert-driven target: only while it holds replicas a flood brought (after a restart, as the audit says).
+      await this.restore(workload.id);
+      const flood = this.floods.get(workload.id);
+      if (flood !== undefined && (flood.live !== null || flood.any !== null)) ids.push(workload.id);
+    }
+    return ids.sort();
   }
 
   private attackCap(settings: ScaleSettings): number {
@@ -746,6 +756,7 @@ export class Scaler {
 
   /** What the alert-driven policy decides on for a target: its count, limits, last changes, load and memory. */
   private async stepContext(workload: Workload, settings: ScaleSettings): Promise<PolicyContext> {
+    await this.restore(workload.id);
     const [live, any] = await Promise.all([
       this.options.audit.lastChangeAt(workload.id, false),
       this.options.audit.lastChangeAt(workload.id, true),
@@ -757,11 +768,59 @@ export class Scaler {
       load: this.loadOf(workload.id, Math.max(settings.limits.cooldownSeconds, SCALE_IN_WINDOW_SECONDS)),
       reference: this.references.get(workload.id) ?? { live: null, any: null },
       flood: this.floods.get(workload.id) ?? { live: null, any: null },
+      capacity: await this.knownCapacity(workload.id, settings),
       now: this.now(),
       staleAfterMs: this.options.staleAfterMs,
       defaultAttackMax: this.options.defaultAttackMax,
       forceDryRun: this.options.autoDryRun,
     };
+  }
+
+  /**
+   * What one replica of an alert-driven target is known to carry: learned from its `ntma.scale.learn-*` labels
+   * (cached like a learned capacity), null when it has none or it could not be learned.
+   */
+  private async knownCapacity(id: string, settings: ScaleSettings): Promise<KnownCapacity | null> {
+    if (!settings.learnCeiling || !this.learner) return null;
+    const learned = await this.learner.capacity(id, settings.learnCeiling);
+    return learned.perReplica !== null && learned.perReplica > 0
+      ? { perReplica: learned.perReplica, origin: learned.origin }
+      : null;
+  }
+
+  /** What the target's memory holds after a change (audited with it, so a restart can read it back). */
+  private keptAfter(target: string, verdict: PolicyDecision & { kind: 'scale' }): KeptState {
+    const side = <T>(memory: { live: T | null; any: T | null } | undefined): T | null =>
+      (verdict.dryRun ? memory?.any : memory?.live) ?? null;
+    const reference = referenceAfter(verdict, this.now()) ?? side(this.references.get(target));
+    const flood = verdict.flood !== undefined ? verdict.flood : side(this.floods.get(target));
+    return { reference: reference === null ? null : withoutTime(reference), flood };
+  }
+
+  /**
+   * After a restart, the target's memory as its newest audited changes left it (live: the newest live one; live or
+   * dry-run: the newest of either), once per target; a target this process has already decided on keeps its own.
+   */
+  private async restore(target: string): Promise<void> {
+    if (this.restored.has(target)) return;
+    if (this.references.has(target) || this.floods.has(target)) {
+      this.restored.add(target);
+      return;
+    }
+    // Marked once read (a log that cannot be read now is tried again at the next look).
+    const { items } = await this.options.audit.page({ target, offset: 0, limit: RESTORE_ACTIONS });
+    this.restored.add(target);
+    // A decision made while the log was read (an alert beside the evaluator's look) knows better.
+    if (this.references.has(target) || this.floods.has(target)) return;
+    const changes = (items as IndexedAction[]).filter((a) => a.status === 'applied' && a.kept !== undefined);
+    const any = changes[0];
+    const live = changes.find((a) => !a.dryRun);
+    if (any === undefined) return;
+    const at = (action: IndexedAction) => Date.parse(action.finishedAt ?? action.acceptedAt ?? '') || this.now();
+    const referenceOf = (action: IndexedAction | undefined): LoadReference | null =>
+      action?.kept?.reference ? { ...action.kept.reference, at: at(action) } : null;
+    this.references.set(target, { live: referenceOf(live), any: referenceOf(any) });
+    this.floods.set(target, { live: live?.kept?.flood ?? null, any: any.kept?.flood ?? null });
   }
 
   /** Keeps what a decision leaves for the next one: the per-replica reference and the flood record (a dry-run only in `any`). */
@@ -771,9 +830,7 @@ export class Scaler {
       const was = memory.get(target) ?? { live: null, any: null };
       memory.set(target, { live: verdict.dryRun ? was.live : value, any: value });
     };
-    if (verdict.kind === 'scale' && verdict.perReplica !== undefined) {
-      keep(this.references, { perReplica: verdict.perReplica, at: this.now() });
-    }
+    keep(this.references, referenceAfter(verdict, this.now()));
     keep(this.floods, verdict.flood);
   }
 
@@ -809,7 +866,8 @@ export class Scaler {
       this.count('held');
       return { ...held, auditId: decided.action };
     }
-    const result = await this.execute(decided, backend, workload, verdict.to, verdict.notes);
+    const kept = this.keptAfter(workload.id, verdict);
+    const result = await this.execute({ ...decided, kept }, backend, workload, verdict.to, verdict.notes);
     this.remember(workload.id, verdict);
     const scaled: AutoDecision = {
       ...head,
