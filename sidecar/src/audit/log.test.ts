@@ -26,6 +26,30 @@ describe('AuditLog', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+  it("keeps the alert-driven policy's newest kept state per target, live and dry-run apart, across a restart (scl25)", async () => {
+    const kept = (perReplica: number) => ({ reference: { perReplica }, flood: { before: 2, at: 1 } });
+    const log = new AuditLog(dir);
+    const change = async (action: string, over: Partial<AuditDraft>, outcome: 'applied' | 'failed' = 'applied') => {
+      await log.record(draft({ action, ...over }));
+      await log.record(draft({ action, phase: outcome, ...over }));
+    };
+    await change('live', { kept: kept(25) });
+    await change('dry', { kept: kept(20), dryRun: true });
+    await change('failed', { kept: kept(10) }, 'failed');
+    await change('manual', {});
+    await change('other', { target: 'swarm:other', kept: kept(5) });
+    const ids = (k: Awaited<ReturnType<AuditLog['keptFor']>>) => [k.live?.id ?? null, k.any?.id ?? null];
+    expect(ids(await log.keptFor('swarm:web'))).toEqual(['live', 'dry']);
+    expect((await log.keptFor('swarm:web')).live?.kept).toEqual(kept(25));
+    await log.close();
+    const reopened = new AuditLog(dir);
+    expect(ids(await reopened.keptFor('swarm:web'))).toEqual(['live', 'dry']);
+    expect(ids(await reopened.keptFor('swarm:none'))).toEqual([null, null]);
+    // The index's actions hold it; GET /api/v1/audit serialises them through AuditPageSchema, which has no `kept`.
+    expect((await reopened.page({ offset: 0, limit: 10 })).items.some((a) => 'kept' in a)).toBe(true);
+    await reopened.close();
+  });
+
   it('writes one JSON line per entry and reads them back after a restart', async () => {
     const log = new AuditLog(dir);
     await log.record(draft());

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { AppendOnlyFile, type OpenForAppend } from './append-only-file.js';
 import { forEachEntry, pageFromFile } from './file-pages.js';
 import { ActionIndex, withLiveStatus, type SkippedLine } from './reader.js';
-import type { ActionStatus, AuditAction, AuditDraft, AuditEntry } from './types.js';
+import type { ActionStatus, AuditAction, AuditDraft, AuditEntry, IndexedAction } from './types.js';
 
 export const AUDIT_FILE_NAME = 'audit.jsonl';
 
@@ -166,6 +166,12 @@ export class AuditLog {
   async lastChangeAt(target: string, includeDryRun: boolean): Promise<number | null> {
     await this.ready();
     return this.index.lastChangeAt(target, includeDryRun);
+  }
+
+  /** See ActionIndex.keptFor. */
+  async keptFor(target: string): Promise<{ live: IndexedAction | null; any: IndexedAction | null }> {
+    await this.ready();
+    return this.index.keptFor(target);
   }
 
   close(): Promise<void> {

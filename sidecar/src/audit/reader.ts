@@ -114,6 +114,7 @@ export class ActionIndex {
   private readonly latestByTarget = new Map<string, AuditAction>();
   /** Times (ms) of the newest replica change per target: live only, and live or dry-run. */
   private readonly changesByTarget = new Map<string, { live: number | null; any: number | null }>();
+  private readonly keptByTarget = new Map<string, { live: IndexedAction | null; any: IndexedAction | null }>();
   /** Actions dropped from memory because of the cap. */
   evicted = 0;
   /** Dropped actions still waiting for their outcome (few: they ran while maxActions others began). */
@@ -152,7 +153,10 @@ export class ActionIndex {
       const stalest = this.latestByTarget.keys().next();
       if (!stalest.done) this.latestByTarget.delete(stalest.value);
     }
-    if (entry.phase !== 'accepted') this.noteChange(action);
+    if (entry.phase !== 'accepted') {
+      this.noteChange(action);
+      this.noteKept(action);
+    }
   }
 
   private makeRoom(): void {
@@ -215,6 +219,20 @@ export class ActionIndex {
     const changes = this.changesByTarget.get(target);
     if (!changes) return null;
     return includeDryRun ? changes.any : changes.live;
+  }
+
+  /**
+   * The newest applied actions on `target` that carry the alert-driven policy's kept state (live: not a dry-run;
+   * any: either), over the whole log as it was read: what a restarted scaler reads its memory back from.
+   */
+  keptFor(target: string): { live: IndexedAction | null; any: IndexedAction | null } {
+    return this.keptByTarget.get(target) ?? { live: null, any: null };
+  }
+
+  private noteKept(action: IndexedAction): void {
+    if (action.status !== 'applied' || action.kept === undefined) return;
+    const kept = this.keptByTarget.get(action.target) ?? { live: null, any: null };
+    this.keptByTarget.set(action.target, { live: action.dryRun ? kept.live : action, any: action });
   }
 
   private noteChange(action: AuditAction): void {

@@ -81,9 +81,6 @@ export interface ScalerOptions {
  */
 const SCALE_IN_WINDOW_SECONDS = 300;
 
-/** A target's newest audited actions read back after a restart, looking for the policy's last change. */
-const RESTORE_ACTIONS = 200;
-
 function withoutTime({ at: _at, ...reference }: LoadReference): NonNullable<KeptState['reference']> {
   return reference;
 }
@@ -803,21 +800,13 @@ export class Scaler {
    */
   private async restore(target: string): Promise<void> {
     if (this.restored.has(target)) return;
-    if (this.references.has(target) || this.floods.has(target)) {
-      this.restored.add(target);
-      return;
-    }
     // Marked once read (a log that cannot be read now is tried again at the next look).
-    const { items } = await this.options.audit.page({ target, offset: 0, limit: RESTORE_ACTIONS });
+    const { live, any } = await this.options.audit.keptFor(target);
     this.restored.add(target);
-    // A decision made while the log was read (an alert beside the evaluator's look) knows better.
-    if (this.references.has(target) || this.floods.has(target)) return;
-    const changes = (items as IndexedAction[]).filter((a) => a.status === 'applied' && a.kept !== undefined);
-    const any = changes[0];
-    const live = changes.find((a) => !a.dryRun);
-    if (any === undefined) return;
+    // A decision made in this process (before, or while the log was read) knows better.
+    if (any === null || this.references.has(target) || this.floods.has(target)) return;
     const at = (action: IndexedAction) => Date.parse(action.finishedAt ?? action.acceptedAt ?? '') || this.now();
-    const referenceOf = (action: IndexedAction | undefined): LoadReference | null =>
+    const referenceOf = (action: IndexedAction | null): LoadReference | null =>
       action?.kept?.reference ? { ...action.kept.reference, at: at(action) } : null;
     this.references.set(target, { live: referenceOf(live), any: referenceOf(any) });
     this.floods.set(target, { live: live?.kept?.flood ?? null, any: any.kept?.flood ?? null });
