@@ -448,11 +448,26 @@ describe('automatic policy: a flat load after a window-limited scale-in (scl25)'
       kind: 'scale',
       to: 2,
       perReplica: 4,
-      aim: { perReplica: 9.5, fromScaleOut: true },
+      aim: { perReplica: 10, fromScaleOut: true },
     });
     expect((decisions[0] as { aim: { upTo: number } }).aim.upTo).toBeCloseTo(8.8, 9);
     expect(path).toEqual([3, 2, 1]);
     expect(reference).toEqual({ perReplica: 8, at: NOW });
+  });
+
+  it('keeps the per-replica load the scale-in was held to, not the window ÷ the count (the live run: 13.4 in the window)', () => {
+    // 13.4 needs 2 at 10; 13.4 ÷ 2 = 6.7 would ask a flat 8 for 2 again.
+    const { path, decisions } = dropChain(
+      { current: 3, reference: afterOut() },
+      [
+        [8, 13.4],
+        [8, 8.1],
+      ],
+      { settings: settings3 },
+    );
+    expect(decisions[0]).toMatchObject({ kind: 'scale', to: 2, aim: { perReplica: 10 } });
+    expect(decisions[1]!.notes).toEqual(['step clamped to min 1']);
+    expect(path).toEqual([3, 2, 1]);
   });
 
   it('a load that rises past the aim gets the load now per replica: held at 2 by a window up to 12', () => {
@@ -526,7 +541,7 @@ describe('automatic policy: a flat load after a window-limited scale-in (scl25)'
     const capped = at({ perReplica: 100, origin: 'learned' });
     expect(capped).toMatchObject({ kind: 'scale', to: 11, perReplica: 100 });
     expect(capped.notes[0]).toMatch(
-      /capped at the capacity .*: 100 \(learned\), not 140 \(the load per replica the last scale-in aimed at, the load having stayed at or below 1100\)$/,
+      /capped at the capacity .*: 100 \(learned\), not 140 \(the load per replica the last scale-in was held to, the load having stayed at or below 1100\)$/,
     );
   });
 });

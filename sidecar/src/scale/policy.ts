@@ -75,9 +75,9 @@ export interface LoadReference {
    */
   fromScaleOut?: boolean;
   /**
-   * Left by a scale-in whose count the window's highest set above what the load then needed: the load per
-   * replica it aimed at, which the next scale-in uses while the window's highest stays at most `upTo` (the load
-   * at that scale-in, plus a 10% tolerance). A load that rises past it gets the (lower) `perReplica`.
+   * Left by a scale-in whose count the window's highest set above what the load then needed: the per-replica
+   * load that scale-in was held to, which the next scale-in uses while the window's highest stays at most `upTo`
+   * (the load at that scale-in, plus a 10% tolerance). A load that rises past it gets the (lower) `perReplica`.
    */
   aim?: LoadAim;
 }
@@ -349,7 +349,7 @@ function basisOf(ctx: PolicyContext, reference: LoadReference, highest: number, 
       ? {
           perReplica: aim.perReplica,
           fromScaleOut: aim.fromScaleOut === true,
-          what: `the load per replica the last scale-in aimed at, the load having stayed at or below ${round(aim.upTo)}`,
+          what: `the load per replica the last scale-in was held to, the load having stayed at or below ${round(aim.upTo)}`,
         }
       : {
           perReplica: reference.perReplica,
@@ -431,10 +431,13 @@ function lowerToLoad(
   }
   // Got to the count the window's highest needs, or to the lowest: the load now ÷ the new count (alr23's ratchet,
   // the margin that keeps a reference from a lagging scale-out out of a falling load). When the window's highest
-  // set that count above what the load now needs, the aim is kept beside it for a load that stays flat (scl25).
+  // set that count above what the load now needs, the per-replica load it was held to is kept beside it as the aim
+  // for a load that stays flat (scl25). Not the window's highest ÷ the count: that is below the basis by up to a
+  // replica's share, and at a flat load it can ask for the count just reached again (13.4 ÷ 2 = 6.7 for a flat 8).
   const needsNow = Math.ceil(reading.value / basis.perReplica - 1e-9);
-  if (carries > floor && needsNow < to && aimed > ratchet.perReplica) {
-    return { to, ...ratchet, aim: { perReplica: aimed, upTo: reading.value * (1 + AIM_TOLERANCE), ...from } };
+  if (carries > floor && needsNow < to && basis.perReplica > ratchet.perReplica) {
+    const upTo = reading.value * (1 + AIM_TOLERANCE);
+    return { to, ...ratchet, aim: { perReplica: basis.perReplica, upTo, ...from } };
   }
   return { to, ...ratchet };
 }
