@@ -11,13 +11,15 @@
 // The one-step and 60-step coverages carry a standard error over origins (each origin's 60 points are one
 // correlated draw, so the spread of the origins' coverages is what a figure is uncertain by). `--phase0` cuts every
 // origin where the suite cuts (offset 0: the cycles' phase the suite forecasts from) with this bench's seeds, to tell
-// a coverage the suite's phase has from one its eight origins drew.
+// a coverage the suite's phase has from one its eight origins drew. `--by-step` adds, per shape, the 60-step
+// interval's coverage by blocks of steps ahead with the share of points below its lower edge and above its upper one
+// (a break's chance grows with the step, and a counter's reset only pulls the value down).
 //
 //   node bench/forecast-peers/random-origins.mjs [--origins 40] [--only level-steps@1m,counter-resets@1m] [--seed 1]
-//                                                [--phase0]
+//                                                [--phase0] [--by-step]
 //
 // Needs the compiled sidecar (npm run build -w sidecar).
-import { SYNTHETIC_SHAPES, rng, runnerSpec } from './shape-series.mjs';
+import { SYNTHETIC_SHAPES, randomPhaseOrigins, runnerSpec } from './shape-series.mjs';
 import { flag, loadSidecar, option, textOption } from '../cli.mjs';
 
 const { fitModel } = await loadSidecar('forecast/fit.js');
@@ -27,8 +29,18 @@ const origins = option('--origins', 40);
 const only = textOption('--only', 'level-steps@1m,counter-resets@1m').split(',');
 const seed = option('--seed', 1);
 const phase0 = flag('--phase0');
+const byStep = flag('--by-step');
+/** The --by-step blocks of steps ahead (first and last step, 1-based). */
+const STEP_BLOCKS = [
+  [1, 1],
+  [2, 5],
+  [6, 10],
+  [11, 17],
+  [18, 25],
+  [26, 40],
+  [41, 60],
+];
 const HORIZON = 60;
-const PHASES = 2800;
 const LEVEL = 0.95;
 
 const tally = () => ({ n: 0, inside: 0 });
@@ -51,7 +63,6 @@ console.log(
 console.log('|---|---|---|---|---|---|');
 for (const shape of SYNTHETIC_SHAPES) {
   if (!only.includes(shape.name)) continue;
-  const draw = rng(seed);
   const one = tally();
   const multi = tally();
   const onePerOrigin = [];
@@ -60,13 +71,8 @@ for (const shape of SYNTHETIC_SHAPES) {
   // Split by whether the model took a season: a break schedule read as a season is the model's choice, not its interval.
   const seasonal = { ...tally(), origins: 0 };
   const other = { ...tally(), origins: 0 };
-  for (let k = 0; k < origins; k++) {
-    const drawn = Math.floor(draw.uniform() * PHASES);
-    const offset = phase0 ? 0 : drawn;
-    // Seeds 500,001 and up: the suite's are 1,007-8,007 (origin k: 1000 (k + 1) + 7).
-    const y = shape.make(offset + shape.train + HORIZON, 500001 + 1000 * seed + k);
-    const train = y.slice(offset, offset + shape.train);
-    const future = y.slice(offset + shape.train);
+  const blocks = STEP_BLOCKS.map(() => ({ ...tally(), below: 0, above: 0 }));
+  for (const { train, future } of randomPhaseOrigins(shape, { seed, origins, horizon: HORIZON, phase0 })) {
     const model = fitModel(train, runnerSpec(shape, LEVEL));
     const band = bandOver(model, future, LEVEL);
     const interval = model.forecast(HORIZON, LEVEL);
@@ -78,6 +84,10 @@ for (const shape of SYNTHETIC_SHAPES) {
       count(multi, v, interval.lower[i], interval.upper[i]);
       count(thirds[Math.floor((3 * i) / HORIZON)], v, interval.lower[i], interval.upper[i]);
       count(split, v, interval.lower[i], interval.upper[i]);
+      const block = blocks[STEP_BLOCKS.findIndex(([, last]) => i < last)];
+      count(block, v, interval.lower[i], interval.upper[i]);
+      if (v < interval.lower[i]) block.below++;
+      if (v > interval.upper[i]) block.above++;
     });
     onePerOrigin.push((one.inside - before.one) / HORIZON);
     multiPerOrigin.push((multi.inside - before.multi) / HORIZON);
@@ -86,4 +96,10 @@ for (const shape of SYNTHETIC_SHAPES) {
     `| ${shape.name} | ${origins} | ${coverWithError(onePerOrigin)} | ${coverWithError(multiPerOrigin)} | ${thirds.map(cover).join(' / ')} | ` +
       `${cover(seasonal)} (${seasonal.origins}) / ${cover(other)} (${other.origins}) |`,
   );
+  if (byStep) {
+    const share = (b, k) => (b[k] / b.n).toFixed(3);
+    console.log(
+      `|   steps ahead: cover (below / above) | ${blocks.map((b, j) => `${STEP_BLOCKS[j].join('-')}: ${cover(b)} (${share(b, 'below')} / ${share(b, 'above')})`).join(' | ')} |`,
+    );
+  }
 }

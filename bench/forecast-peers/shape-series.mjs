@@ -183,3 +183,22 @@ export const SYNTHETIC_SHAPES = [
     },
   },
 ];
+
+/** Steps the random-phase origins' offsets are drawn over: a whole number of both break schedules (400, 700). */
+export const BREAK_PHASES = 2800;
+
+/**
+ * Origins of random phase on a synthetic shape (random-origins.mjs, random-phase-peers.mjs): origin k cuts the
+ * shape's training length out of a longer series at an offset drawn uniformly over BREAK_PHASES steps (`phase0`:
+ * at offset 0, where the suite cuts), with seed 500,001 + 1000 seed + k (the suite's are 1,007-8,007), and the
+ * `horizon` points after it to score on. The same seed gives the same origins in every script.
+ */
+export function* randomPhaseOrigins(shape, { seed, origins, horizon, phase0 = false }) {
+  const draw = rng(seed);
+  for (let k = 0; k < origins; k++) {
+    const drawn = Math.floor(draw.uniform() * BREAK_PHASES);
+    const offset = phase0 ? 0 : drawn;
+    const y = shape.make(offset + shape.train + horizon, 500001 + 1000 * seed + k);
+    yield { k, offset, train: y.slice(offset, offset + shape.train), future: y.slice(offset + shape.train) };
+  }
+}

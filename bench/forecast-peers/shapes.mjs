@@ -17,17 +17,14 @@
 // Needs the compiled sidecar (npm run build -w sidecar); a peer that is missing is skipped. With
 // --cache, the outputs of R, statsmodels and augurs (deterministic for the same input) are kept by input
 // hash and reused, so re-running the suite after an engine change re-runs only NTMA.
-import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DAY_5M, SYNTHETIC_SHAPES } from './shape-series.mjs';
 import { option, textOption } from '../cli.mjs';
 import { naiveScale } from './series-tools.mjs';
+import { ALL_PEERS, runPeer, score } from './peer-run.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 const origins = option('--origins', 3);
 const only = textOption('--only', '')
   .split(',')
@@ -40,18 +37,7 @@ const nabRoot = process.env.NAB_DIR ?? '/work/shared/nab';
 const HORIZON = 60;
 const LEVEL = 0.95;
 
-const allPeers = [
-  { key: 'ntma', name: 'NTMA', command: process.execPath, args: [path.join(here, 'ntma.mjs')] },
-  { key: 'r', name: 'R stlf/auto.arima', command: 'Rscript', args: [path.join(here, 'r-stlf-arima.R')] },
-  {
-    key: 'statsmodels',
-    name: 'statsmodels',
-    command: '/usr/bin/python3',
-    args: [path.join(here, 'statsmodels-stl-arima.py')],
-  },
-  { key: 'augurs', name: 'augurs MSTL+AutoETS', command: process.execPath, args: [path.join(here, 'augurs.mjs')] },
-];
-const peers = allPeers.filter((p) => peerNames.includes(p.key));
+const peers = ALL_PEERS.filter((p) => peerNames.includes(p.key));
 
 /** The synthetic shapes, then (below) the NAB development series. */
 const shapes = [...SYNTHETIC_SHAPES];
@@ -114,19 +100,6 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-function score(actual, forecast, lower, upper, scale) {
-  let err = 0;
-  let inside = 0;
-  let n = 0;
-  actual.forEach((v, i) => {
-    if (v === null) return;
-    n++;
-    err += Math.abs(v - forecast[i]);
-    if (v >= lower[i] && v <= upper[i]) inside++;
-  });
-  return { mase: err / n / scale, coverage: inside / n };
-}
-
 const loadAtStart = loadavg();
 const work = mkdtempSync(path.join(tmpdir(), 'ntma-shapes-'));
 const rows = [];
@@ -142,31 +115,18 @@ try {
       }
       const train = y.slice(0, shape.train);
       const future = y.slice(shape.train, shape.train + HORIZON);
-      const input = path.join(work, `in.json`);
       const spec = { values: train, step: shape.step, horizon: HORIZON, level: LEVEL, observed: future };
       if (shape.periods) spec.periods = shape.periods;
       const text = JSON.stringify(spec);
-      writeFileSync(input, text);
       const scale = naiveScale(train);
       for (const peer of peers) {
         if (skipped.has(peer.key)) continue;
-        const output = path.join(work, `out-${peer.key}.json`);
-        const cached =
-          cache && peer.key !== 'ntma'
-            ? path.join(cache, `${peer.key}-${createHash('sha1').update(text).digest('hex')}.json`)
-            : undefined;
-        const run =
-          cached && existsSync(cached)
-            ? (copyFileSync(cached, output), { status: 0 })
-            : spawnSync(peer.command, [...peer.args, input, output], { encoding: 'utf8' });
-        if (run.status === 0 && cached && !existsSync(cached)) copyFileSync(output, cached);
-        if (run.error || run.status !== 0) {
-          const why = run.error ? run.error.message : run.stderr.trim().split('\n').slice(-3).join(' ');
-          console.error(`${peer.name} failed on ${shape.name}#${k}: ${why}`);
-          if (run.error) skipped.add(peer.key);
+        const { result, error, fatal } = runPeer(peer, text, work, cache);
+        if (error !== undefined) {
+          console.error(`${peer.name} failed on ${shape.name}#${k}: ${error}`);
+          if (fatal) skipped.add(peer.key);
           continue;
         }
-        const result = JSON.parse(readFileSync(output, 'utf8'));
         const multi = score(future, result.forecast, result.lower, result.upper, scale);
         const one = result.band
           ? score(future, result.band.forecast, result.band.lower, result.band.upper, scale)
