@@ -68,17 +68,26 @@ describe('recogniseCounter', () => {
     });
   });
 
-  it('takes negative values, a climb that never restarted, a short window and a rarely rising series for no counter', () => {
+  it('takes negative values, a climb of fractions that never restarted, a short window and a rarely rising series for no counter', () => {
     expect(recogniseCounter(Float64Array.from(counter(1000, 7).map((v) => v - 2e6)))).toMatchObject({
       reason: 'negative values',
     });
-    expect(recogniseCounter(Float64Array.from(counter(1000, 7, { every: 10_000, phase: 9999 })))).toMatchObject({
-      reason: 'no reset',
-    });
+    // CPU seconds, or a gauge that happens to grow in the window: nothing says it would restart.
+    const fractions = counter(1000, 7, { every: 10_000, phase: 9999 }).map((v) => v / 3);
+    expect(recogniseCounter(Float64Array.from(fractions))).toMatchObject({ reason: 'no reset, and not whole numbers' });
     expect(recognised(counter(30, 7, { every: 20, phase: 10 }))).toBe(false);
     // Rises at 2% of its steps: what climbs is not traffic.
     const rare = Array.from({ length: 1000 }, (_, t) => Math.floor((t % 500) / 50));
     expect(recogniseCounter(Float64Array.from(rare))).toMatchObject({ reason: /5% of its steps/ });
+  });
+
+  it('recognises a count that never fell in its window (no restart yet), with nothing to undo', () => {
+    const y = counter(1000, 7, { every: 10_000, phase: 9999 });
+    const recognition = recogniseCounter(Float64Array.from(y));
+    if (!recognition.counter) throw new Error(recognition.reason);
+    expect(recognition.reading.resets).toBe(0);
+    expect(recognition.reading.state).toEqual({ offset: 0, last: y[y.length - 1], resetRate: 0 });
+    expect(Array.from(recognition.reading.unreset)).toEqual(y);
   });
 });
 
@@ -160,6 +169,25 @@ describe('fitModel on a counter', () => {
     // The reset itself is missed; after it the band climbs from the restarted value.
     expect(held[30]).toBeLessThan(200);
     expect(band.forecast[31]!).toBeLessThan(300);
+    expect(inside).toBeGreaterThanOrEqual(54);
+  });
+
+  it('models a count that has not restarted in its window as a counter, and undoes a restart met after it', () => {
+    const calm = counter(2060, 13, { every: 10_000, phase: 2030 });
+    const fitted = fitModel(calm.slice(0, 2000), SPEC);
+    expect(fitted.name).toMatch(/^counter\+arima/);
+    expect(fitted.diagnostics.transform?.reason).toMatch(/a counter: no reset in the window/);
+    // The band is the increments' noise (sd 7); the ordinary model's floor was a share of the climb's range.
+    const { mean, lower, upper } = fitted.forecast(60, 0.95);
+    expect(upper[0]! - lower[0]!).toBeLessThan(2 * 1.96 * 10);
+    // No restart seen, none allowed for: the 60-step interval is the climb's own.
+    expect(lower[59]!).toBeGreaterThan(mean[59]! - 400);
+    const held = calm.slice(2000);
+    const band = bandOver(fitted, held, 0.95);
+    expect(held[30]).toBeLessThan(200);
+    // The restart itself is missed; after it the band climbs from the restarted value.
+    expect(band.forecast[31]!).toBeLessThan(300);
+    const inside = held.filter((v, i) => v >= band.lower[i]! && v <= band.upper[i]!).length;
     expect(inside).toBeGreaterThanOrEqual(54);
   });
 

@@ -64,12 +64,26 @@ export function undoReset(state: CounterState, value: number | null): number {
   return value + state.offset;
 }
 
+/** Whether every observed value of `data` is a whole number: what a counter of events, bytes or packets shows. */
+function wholeNumbers(data: Float64Array): boolean {
+  for (let t = 0; t < data.length; t++) {
+    const v = data[t]!;
+    if (!Number.isNaN(v) && v !== Math.round(v)) return false;
+  }
+  return true;
+}
+
 /**
  * Whether `data` (NaN = gap) is a counter: never negative, never falling but to restart (to at most
- * RESTART_SHARE of the value before), at least one restart and at most one per MIN_STEPS_PER_RESET steps, an
- * increase in more than 5% of its steps and none gross. A counter that did not reset in the window is left to
- * the ordinary model: with nothing to undo, what it models is already the climb (its band over a range does not
- * undo a reset met there, though).
+ * RESTART_SHARE of the value before), at most one restart per MIN_STEPS_PER_RESET steps, an increase in more than
+ * 5% of its steps and none gross; and either at least one restart, or whole numbers only (a counter of events,
+ * bytes or packets, Prometheus' `_total` series, that has not restarted in the window: never falling at all). A
+ * climb of fractions that never falls (CPU seconds, but also a gauge that happens to grow) is left to the ordinary
+ * model. Modelled as a counter, one without a restart gets the band in its increments' unit (the ordinary model's
+ * one-step band was about five times the increments' noise: its floor is a share of the values' MAD, the climb's
+ * range; over 300 windows of the shape suite's counter generator cut where it had not restarted, its one-step band
+ * and 60-step interval held 1.000 of the next hour, 0.952 / 0.957 as a counter), no restart in its multi-step
+ * interval (none seen: a rate of 0), and a predictor that undoes a restart it meets (issue 18, brk25).
  */
 export function recogniseCounter(data: Float64Array): CounterRecognition {
   const n = data.length;
@@ -92,7 +106,7 @@ export function recogniseCounter(data: Float64Array): CounterRecognition {
     previous = v;
   }
   if (observed < COUNTER_MIN_POINTS) return { counter: false, reason: `${observed} observed values` };
-  if (resets === 0) return { counter: false, reason: 'no reset' };
+  if (resets === 0 && !wholeNumbers(data)) return { counter: false, reason: 'no reset, and not whole numbers' };
   if (resets * MIN_STEPS_PER_RESET > observed) {
     return { counter: false, reason: `${resets} resets in ${observed} values` };
   }

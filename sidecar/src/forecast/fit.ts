@@ -887,7 +887,8 @@ const COUNTER_SEARCH: CounterSearch = { points: SEARCH_TAIL.stationary, driftChe
 function fitCounter(spec: FitSpec, reading: CounterReading): ComposedModel {
   const { unreset, increments, resets, state } = reading;
   const scaling = { center: scalingOf(unreset).center, scale: scalingOf(increments).scale };
-  const reason = `a counter: ${resets} reset${resets === 1 ? '' : 's'} undone, its increments modelled`;
+  const undone = resets === 0 ? 'no reset in the window' : `${resets} reset${resets === 1 ? '' : 's'} undone`;
+  const reason = `a counter: ${undone}, its increments modelled`;
   const snapshot = fitIn(unreset, spec, { kind: 'none', reason }, { scaling, search: COUNTER_SEARCH })
     .build()
     .snapshot();

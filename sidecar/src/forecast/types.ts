@@ -24,7 +24,8 @@ export interface FitSpec {
    * it; the bands API asks for 'auto' (BANDS_FIT_OPTIONS, forecast/bands-options.ts), as the forecast shape bench does.
    * 'auto' also models a raw counter that resets (counter.ts: never negative, never falling but to restart) as
    * Prometheus reads it, on its values with the resets undone, and forecasts its climb from the last value, the
-   * resets' chance in the multi-step interval: the model's name then starts "counter+" (issue 18, cnt24).
+   * resets' chance in the multi-step interval: the model's name then starts "counter+" (issue 18, cnt24); and a
+   * count of whole numbers that never fell in the window, a counter that has not restarted yet (brk25).
    */
   transform?: 'auto' | 'none';
   /**
