@@ -560,6 +560,34 @@ describe('ForecastDetector', () => {
       expect(fit.models.at(-1)!.level).toBeGreaterThan(100);
     });
 
+    it('keeps a flood of exactly the limit held when the next point is only just beyond the band it left', () => {
+      // 103.5: over the 99% band (100 +- 2.58), within 20% of the level: the day's own traffic, not the flood.
+      const { detector, model } = primed(4, 0.2);
+      feed(detector, [140, 141, 142, 140, 103.5], 200);
+      expect(model.observed).toEqual([null, null, null, null, 103.5]);
+      expect(detector.trainingWindow().slice(-5)).toEqual([null, null, null, null, 103.5]);
+      // Nothing was given back, so nothing asks for a refit on the flood.
+      expect(detector.wantsModel()).toBe(false);
+    });
+
+    it('still takes a flood that goes on past the limit for the new normal', () => {
+      const { detector, model } = primed(4, 0.2);
+      feed(detector, [140, 141, 142, 140, 141], 200);
+      expect(model.observed).toEqual([null, null, null, null, 141]);
+      expect(detector.trainingWindow().slice(-5)).toEqual([140, 141, 142, 140, 141]);
+      expect(detector.wantsModel()).toBe(true);
+    });
+
+    it('feeds the points after a flood came back inside the band it left, though the excursion is still open', () => {
+      const { detector, model } = primed(20, 0.2);
+      const verdicts = feed(detector, [140, 141, 100.5, 103.5, 104], 200);
+      expect(verdicts.at(-1)!.kind).not.toBeNull();
+      expect(model.observed).toEqual([null, null, 100.5, 103.5, 104]);
+      // A second rise at the flood's scale inside the same excursion is held again.
+      feed(detector, [140], 205);
+      expect(model.observed.at(-1)).toBeNull();
+    });
+
     it('replays withheld points as gaps into a model installed while the excursion was open', () => {
       const { detector, fit } = primed(20);
       const window = detector.trainingWindow();

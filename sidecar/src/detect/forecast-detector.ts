@@ -149,8 +149,8 @@ export interface ForecastDetectorOptions {
    * band, are kept from the model's state and from later training windows (the model steps over
    * them on its own forecast), for up to this long per excursion. Fed to the model, a flood becomes the forecast within a few points:
    * the band follows it, the excursion reads as over, and the flood's end reads as a drop. An
-   * excursion that outlasts this is taken for the new normal: its points are learned after all.
-   * 0 feeds every point.
+   * excursion that outlasts this (a point still withholdMinShare off the level it left once the hold is
+   * spent) is taken for the new normal: its points are learned after all. 0 feeds every point.
    */
   maxWithheldSeconds: number;
   /**
@@ -374,6 +374,11 @@ interface WithholdingRun {
   named: boolean;
   /** Its points were given back to the model: never named in time, or too long to be an excursion. */
   released: boolean;
+  /**
+   * A point came back inside the band the excursion left after some were held: what was held is over
+   * (see ForecastDetector.withholds), and later points are judged as before the naming.
+   */
+  returned: boolean;
 }
 
 /** A residual beyond a trillion sigmas (1e300 against a band of 1) is kept finite so running moments stay finite. */
@@ -747,7 +752,14 @@ export class ForecastDetector implements StreamingDetector {
     // names a drop one), and holding a fall kept a model that had followed a spike from seeing its end.
     const pending = open.direction > 0 ? this.points.pendingWithheld : 0;
     if (!named && pending === 0 && !this.withheld) return false;
-    this.withheld ??= { startedAt: open.startedAt, from: this.position, points: 0, named: false, released: false };
+    this.withheld ??= {
+      startedAt: open.startedAt,
+      from: this.position,
+      points: 0,
+      named: false,
+      released: false,
+      returned: false,
+    };
     const run = this.withheld;
     if (run.released) return false;
     if (named && !run.named) {
@@ -759,12 +771,25 @@ export class ForecastDetector implements StreamingDetector {
       this.release(run);
       return false;
     }
+    // A point back inside the band the excursion left, once some were held, ends what was held. The
+    // excursion stays open on its hysteresis for a while (16 minutes in the autoscale bench's seed 6),
+    // and its later points are the series' own traffic, not the attack's: judged as its tail, a day that
+    // had risen since the band was drawn was stepped over and counted against the limit below.
+    if (run.points > 0 && !this.beyondOpening(value, open.direction, 0)) run.returned = true;
     // Once named an attack, every point beyond the band it left is the attack's (as rewind() judges
-    // the points before the naming): the tail of its ramp down, fed to a model that stepped over the
-    // flood, set it on a trend away from the level and the end read as a drop.
-    const share = run.named && this.options.withhold === 'attacks' ? 0 : this.options.withholdMinShare;
+    // the points before the naming), until one comes back inside it: the tail of its ramp down, fed to
+    // a model that stepped over the flood, set it on a trend away from the level and the end read as a drop.
+    const attackTail = run.named && !run.returned && this.options.withhold === 'attacks';
+    const share = attackTail ? 0 : this.options.withholdMinShare;
     if (!this.beyondOpening(value, open.direction, share)) return false;
     if (run.points >= limit) {
+      // The hold is spent. Only a point still withholdMinShare off the level it left says the excursion
+      // has outlasted it; one just beyond the old band (the ramp down's last point, or the day's own
+      // traffic, which has moved since the band was drawn) is fed, and the held points stay held. Taken
+      // for the new normal on such a point, a flood of exactly the limit was given back to the model
+      // after it had ended (the autoscale bench: the next forecast 3,269 on traffic of 940 in seed 4,
+      // 2,412 on 950 in seed 6, and a refit 130 over the traffic for an hour; docs/detection.md).
+      if (!this.beyondOpening(value, open.direction, this.options.withholdMinShare)) return false;
       // It has lasted too long to be an excursion from this model's normal: learn it, refit on it.
       this.release(run);
       this.forcedStale = true;

@@ -265,3 +265,64 @@ describe("an excursion that is the model's own error", () => {
     expect(detector.trainingWindow().every((v) => v !== null)).toBe(true);
   });
 });
+
+describe('the forecast after a held flood (the real engine, a watcher at a minute step)', () => {
+  /**
+   * Two days of a daily cycle (1,000 +- 500, noise 5), then the third day's afternoon rise with a x4
+   * flood of exactly the watcher's 10-minute hold: the autoscale bench's scenario. The day rises about
+   * 20 while the flood lasts, so the first points after it lie just above the band the excursion left.
+   */
+  const MINUTE = 60;
+  const DAY_POINTS = 1440;
+  const curve = (i: number): number => 1000 + 500 * Math.sin((2 * Math.PI * (i - 720)) / DAY_POINTS);
+
+  async function floodDay(seed: number) {
+    const { fitModel } = await import('../forecast/fit.js');
+    const floodStart = 2 * DAY_POINTS + 14 * 60;
+    const floodEnd = floodStart + 10;
+    const end = floodEnd + 60;
+    const noise = normals(end, seed);
+    const values = Array.from(
+      { length: end },
+      (_, i) => curve(i) + 5 * noise[i]! + (i >= floodStart && i < floodEnd ? 3000 : 0),
+    );
+    // The classifier's signals: requests x3 over the level the excursion left name it, and it stays named.
+    let current = 0;
+    let named: Readonly<Excursion> | null = null;
+    const detector = new ForecastDetector(
+      { ...watcherDetectorOptions(MINUTE, 2 * DAY_POINTS * MINUTE), confidence: 0.95 },
+      (excursion) => {
+        if (named !== excursion && excursion.direction > 0 && current >= 3 * excursion.baseline) named = excursion;
+        return named === excursion ? 'attack_suspected' : excursion.shape;
+      },
+    );
+    const verdicts = values.map((value, i) => {
+      if (detector.wantsModel())
+        detector.install(fitModel(detector.trainingWindow(), { stepSeconds: MINUTE, model: 'auto', confidence: 0.95 }));
+      current = value;
+      return detector.update(T0 + i * MINUTE, value);
+    });
+    return { detector, verdicts, values, floodStart, floodEnd };
+  }
+
+  it.each([1, 2])(
+    'forecasts the traffic around the flood, not over it, for the hour after it (seed %i)',
+    async (seed) => {
+      const { detector, verdicts, values, floodStart, floodEnd } = await floodDay(seed);
+      expect(verdicts.slice(floodStart, floodEnd).every((v) => v.kind === 'attack_suspected')).toBe(true);
+      // The flood's points are still gaps in the window an hour later: none was given back to the model.
+      const window = detector.trainingWindow();
+      expect(window.slice(-70, -60)).toEqual(Array(10).fill(null));
+      expect(window.filter((v) => v !== null && v > 2000)).toEqual([]);
+      // The first forecast after the flood is the pre-flood traffic's, and so is every one for the next hour.
+      const after = verdicts.slice(floodEnd);
+      for (const [k, v] of after.entries()) expect(Math.abs(v.forecast! - curve(floodEnd + k))).toBeLessThan(30);
+      const bias = after.reduce((sum, v, k) => sum + v.forecast! - values[floodEnd + k]!, 0) / after.length;
+      expect(bias).toBeLessThan(10);
+      // And its band is the normal traffic's: once a point after the flood is seen (the first one's forecast
+      // was made 11 steps ahead, and is as wide as that), no wider than the one the flood met.
+      const width = (v: Verdict): number => v.upper! - v.forecast!;
+      expect(Math.max(...after.slice(1).map(width))).toBeLessThan(1.5 * width(verdicts[floodStart]!));
+    },
+  );
+});
