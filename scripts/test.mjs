@@ -13,12 +13,13 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BUILDS, ensureBuilt } from './lib/builds.mjs';
+import { runBeside, spawnLines } from './lib/beside.mjs';
+import { BUILDS, ensureBuilt, startBuild } from './lib/builds.mjs';
 import { PACKAGES, ensurePackages } from './lib/deps.mjs';
 import { ensureDockerd, stopDockerd } from './lib/dockerd.mjs';
-import { runJest } from './lib/jest-run.mjs';
+import { startJest } from './lib/jest-run.mjs';
 import { ensureNodeModules } from './lib/npm-deps.mjs';
-import { runNodeTests } from './lib/node-test.mjs';
+import { startNodeTests } from './lib/node-test.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = mkdtempSync(path.join(tmpdir(), 'ntma-test-'));
@@ -28,27 +29,49 @@ const inCi = process.env.CI === 'true';
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const failures = [];
 
-function run(title, command, args, options = {}) {
+/** Runs side by side: at most this many at once (CI has two cores; the integration runs are two by design). */
+const WIDTH = 2;
+
+/** Commands and test runs started and not yet ended: an interruption passes its signal on to them. */
+const running = new Set();
+
+/** Piped output is not a terminal: keep the colours when ours is one. */
+const childEnv = process.stdout.isTTY ? { ...process.env, FORCE_COLOR: '1' } : process.env;
+
+/**
+ * One command or test run, started beside others: its lines go out whole, each marked with its title. `start`
+ * gets the line handler and returns `{ child, done }`. Resolves to what `done` resolves to, and the seconds taken.
+ */
+async function beside(title, start) {
   process.stdout.write(`\n=== ${title}\n`);
   const started = Date.now();
-  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', ...options });
-  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  const { child, done } = start((line) => process.stdout.write(`[${title}] ${line}\n`));
+  if (child) running.add(child);
+  const result = await done;
+  running.delete(child);
   interruptedBy(result.signal);
-  const ok = result.status === 0;
-  process.stdout.write(
-    `=== ${title}: ${ok ? 'ok' : `FAILED (exit ${result.status ?? result.signal})`} in ${seconds}s\n`,
-  );
-  return ok;
+  return { result, seconds: ((Date.now() - started) / 1000).toFixed(1) };
 }
 
-/** A step that is not a jest run counts as one test. */
-function step(title, command, args) {
-  if (run(title, command, args)) totals.passed += 1;
-  else {
-    totals.failed += 1;
-    failures.push(title);
-  }
-}
+/** A command that is not a test run, counted as one test. Tasks are `{ title, run }`; see runTogether. */
+const step = (title, command, args) => ({
+  title,
+  run: async () => {
+    const { result, seconds } = await beside(title, (onLine) => {
+      const { child, exited } = spawnLines(command, args, { cwd: root, env: childEnv, onLine });
+      return { child, done: exited };
+    });
+    const ok = result.status === 0;
+    process.stdout.write(
+      `=== ${title}: ${ok ? 'ok' : `FAILED (exit ${result.status ?? result.signal})`} in ${seconds}s\n`,
+    );
+    if (ok) totals.passed += 1;
+    else {
+      totals.failed += 1;
+      failures.push(title);
+    }
+  },
+});
 
 /** Adds a run's counts (jest or node:test) to the totals; any failure or problem is named at the end. */
 function count(title, counts) {
@@ -59,76 +82,140 @@ function count(title, counts) {
   if (counts.failed > 0 || !counts.exitedOk) failures.push(title);
 }
 
-/** A jest run; its own counts go into the totals, including suites that failed outside a test. */
-function jest(title, config, extra = []) {
-  process.stdout.write(`\n=== ${title}\n`);
-  const started = Date.now();
-  const counts = runJest({ root, config, extra, outDir });
-  interruptedBy(counts.signal);
-  const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  process.stdout.write(`=== ${title}: ${counts.failed > 0 ? 'FAILED' : 'ok'} in ${seconds}s\n`);
-  count(title, counts);
-}
-
-/** The set-up scripts' node:test files (scripts/lib/*.test.mjs). */
-/** The node:test files of the scripts' and the benches' shared modules. */
-function scriptTests() {
-  return ['scripts/lib', 'bench'].flatMap((dir) =>
-    readdirSync(path.join(root, dir))
-      .filter((name) => name.endsWith('.test.mjs'))
-      .map((name) => path.join(dir, name)),
-  );
-}
-
-const phases = {
-  lint() {
-    step('lint: eslint', 'npx', ['eslint', '.']);
-    step('lint: prettier', 'npx', ['prettier', '--check', '.']);
-    step('lint: plugin', 'npm', ['run', 'lint', '-w', 'plugin']);
+/** A jest run; its own counts go into the totals, including suites that failed outside a test. A task. */
+const jest = (title, config, extra = []) => ({
+  title,
+  run: async () => {
+    const { result: counts, seconds } = await beside(title, (onLine) =>
+      startJest({ root, config, extra, name: title, outDir, onLine, env: childEnv }),
+    );
+    process.stdout.write(`=== ${title}: ${counts.failed > 0 ? 'FAILED' : 'ok'} in ${seconds}s\n`);
+    count(title, counts);
   },
+});
+
+/** The node:test files of the scripts' and the benches' shared modules, as one run. A task. */
+const scriptTests = (title) => ({
+  title,
+  run: async () => {
+    const files = ['scripts/lib', 'bench'].flatMap((dir) =>
+      readdirSync(path.join(root, dir))
+        .filter((name) => name.endsWith('.test.mjs'))
+        .map((name) => path.join(dir, name)),
+    );
+    const { result: counts, seconds } = await beside(title, (onLine) =>
+      startNodeTests({ root, files, onLine, env: childEnv }),
+    );
+    process.stdout.write(`=== ${title}: ${counts.failed > 0 ? 'FAILED' : 'ok'} in ${seconds}s\n`);
+    count(title, counts);
+  },
+});
+
+/**
+ * The integration files that spend their time waiting on the clock, not on the CPU: live scenarios played in
+ * real time (a rush that comes 100 s after the start, a 30 s window that must pass). They run one at a time in
+ * their own jest run beside the other integration files, which also run one at a time; so at most two files
+ * share the machine, one of them mostly asleep. Paths from the repository root.
+ */
+const LIVE_INTEGRATION = ['test/integration/scale-predictive-live.test.ts', 'test/integration/scale-auto-load.test.ts'];
+
+/**
+ * Each phase does what must come first (the contract's build, the Docker Engine) and returns its tasks, which
+ * runTogether runs. lint, typecheck and build need only node_modules and the contract's build, so their tasks run
+ * together; the unit tests run after them, the integration tests last.
+ */
+const phases = {
+  lint: () => [
+    step('lint: eslint', 'npx', ['eslint', '.']),
+    step('lint: prettier', 'npx', ['prettier', '--check', '.']),
+    step('lint: plugin', 'npm', ['run', 'lint', '-w', 'plugin']),
+  ],
   typecheck() {
     // Every other workspace typechecks against the contract's emitted declarations.
     build('contract', inCi);
-    step('typecheck: contract', 'npx', ['tsc', '-p', 'contract', '--noEmit']);
-    step('typecheck: sidecar', 'npx', ['tsc', '-p', 'sidecar', '--noEmit']);
-    step('typecheck: test', 'npx', ['tsc', '-p', 'test', '--noEmit']);
-    if (existsSync(path.join(root, 'demo/tsconfig.json')))
-      step('typecheck: demo', 'npx', ['tsc', '-p', 'demo', '--noEmit']);
-    step('typecheck: plugin', 'npm', ['run', 'typecheck', '-w', 'plugin']);
+    return [
+      step('typecheck: contract', 'npx', ['tsc', '-p', 'contract', '--noEmit']),
+      step('typecheck: sidecar', 'npx', ['tsc', '-p', 'sidecar', '--noEmit']),
+      step('typecheck: test', 'npx', ['tsc', '-p', 'test', '--noEmit']),
+      ...(existsSync(path.join(root, 'demo/tsconfig.json'))
+        ? [step('typecheck: demo', 'npx', ['tsc', '-p', 'demo', '--noEmit'])]
+        : []),
+      step('typecheck: plugin', 'npm', ['run', 'typecheck', '-w', 'plugin']),
+    ];
   },
   build() {
     // Integration tests run the compiled sidecar (worker threads, a SIGKILLed child) and the built plugin.
-    // CI always builds (the build is under test); elsewhere an output newer than its sources is kept.
-    for (const name of Object.keys(BUILDS)) build(name, inCi);
+    // CI always builds (the build is under test), the contract once; elsewhere an output newer than its sources
+    // is kept. The contract comes first: every other build imports it.
+    build('contract', inCi && !built.has('contract'));
+    return Object.keys(BUILDS)
+      .filter((name) => name !== 'contract')
+      .map((name) => buildStep(name, inCi));
   },
-  unit() {
-    process.stdout.write('\n=== unit: scripts (node:test)\n');
-    count('unit: scripts', runNodeTests({ root, files: scriptTests() }));
-    jest('unit: contract', 'contract/jest.config.cjs');
-    jest('unit: sidecar', 'sidecar/jest.config.cjs');
-    jest('unit: demo', 'demo/jest.config.cjs');
-    jest('unit: plugin', 'plugin/jest.config.js');
-  },
+  unit: () => [
+    scriptTests('unit: scripts'),
+    jest('unit: contract', 'contract/jest.config.cjs'),
+    jest('unit: sidecar', 'sidecar/jest.config.cjs'),
+    jest('unit: demo', 'demo/jest.config.cjs'),
+    jest('unit: plugin', 'plugin/jest.config.js'),
+  ],
   /** Only the set-up (`npm test -- setup`): packages, node_modules, builds, Docker Engine, test image. */
   setup() {
     for (const name of Object.keys(BUILDS)) build(name, false);
     dockerSetUp();
+    return [];
   },
   integration() {
     // Run alone (`npm test -- integration`), it still needs what the build phase makes.
     if (!names.includes('build') && !names.includes('setup'))
       for (const name of Object.keys(BUILDS)) build(name, false);
     if (!names.includes('setup')) dockerSetUp();
-    jest('integration', 'test/jest.config.cjs');
+    const config = 'test/jest.config.cjs';
+    const ignoreLive = LIVE_INTEGRATION.map((file) => `--testPathIgnorePatterns=${escapeRegExp(`/${file}`)}$`);
+    return [
+      jest('integration', config, ['--testPathIgnorePatterns=/node_modules/', ...ignoreLive]),
+      jest('integration: live', config, ['--runTestsByPath', ...LIVE_INTEGRATION]),
+    ];
   },
 };
 
-/** A build step, counted like one test; skipped (and still passed) when its output is up to date. */
-function build(name, force) {
-  process.stdout.write(`\n=== build: ${name}\n`);
-  const started = Date.now();
-  const result = ensureBuilt(root, name, { force });
-  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+/**
+ * Seconds each task took in CI at fcaf9ba, one at a time (2 cores, load 3-8): tasks run together start longest
+ * first, so the short ones fill in at the end. A task not listed counts as short.
+ */
+const TASK_SECONDS = {
+  'unit: sidecar': 117,
+  'lint: plugin': 55,
+  'unit: plugin': 41,
+  'typecheck: test': 37,
+  'lint: prettier': 27,
+  'typecheck: plugin': 26,
+  'typecheck: sidecar': 24,
+  'build: sidecar': 22,
+  'build: plugin': 17,
+  'lint: eslint': 12,
+  'typecheck: demo': 11,
+  'build: demo': 8,
+  'typecheck: contract': 8,
+};
+
+/** Runs tasks WIDTH at a time, longest first. */
+function runTogether(tasks) {
+  const ordered = [...tasks].sort((a, b) => (TASK_SECONDS[b.title] ?? 0) - (TASK_SECONDS[a.title] ?? 0));
+  return runBeside(
+    ordered.map((task) => task.run),
+    WIDTH,
+  );
+}
+
+const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The builds this run has made (the contract is built once, for typecheck and build alike). */
+const built = new Set();
+
+/** Counts a build, like one test: passed when it built or was up to date. */
+function countBuild(name, result, seconds) {
+  if (result.ok && result.ran) built.add(name);
   process.stdout.write(
     `=== build: ${name}: ${result.ok ? (result.ran ? 'ok' : 'up to date') : 'FAILED'} in ${seconds}s\n`,
   );
@@ -140,6 +227,25 @@ function build(name, force) {
     exitedOk: true,
   });
 }
+
+/** A build step, now; skipped (and still passed) when its output is up to date and `force` is false. */
+function build(name, force) {
+  process.stdout.write(`\n=== build: ${name}\n`);
+  const started = Date.now();
+  const result = ensureBuilt(root, name, { force });
+  countBuild(name, result, ((Date.now() - started) / 1000).toFixed(1));
+}
+
+/** A build step as a task, beside others. */
+const buildStep = (name, force) => ({
+  title: `build: ${name}`,
+  run: async () => {
+    const { result, seconds } = await beside(`build: ${name}`, (onLine) =>
+      startBuild(root, name, { force, env: childEnv, onLine }),
+    );
+    countBuild(name, result, seconds);
+  },
+});
 
 /** A set-up failure: counted as a failed test, so the summary line says it, and named at the end. */
 function setUpFailed(title, message) {
@@ -217,6 +323,8 @@ function finish(code) {
 const ENDING_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 function interruptedBy(signal) {
   if (!ENDING_SIGNALS.includes(signal)) return;
+  // What runs now is not waited for: it gets the signal too (a jest run's watchdog passes it on to jest).
+  for (const child of running) child.kill(signal);
   console.log(`\nnpm test: interrupted (${signal})`);
   totals.failed += 1;
   failures.push(`interrupted by ${signal}`);
@@ -230,5 +338,10 @@ if (unknown.length > 0) {
   console.error(`unknown phase "${unknown[0]}"; phases: ${Object.keys(phases).join(', ')}`);
   process.exit(2);
 }
-if (setUp()) for (const name of names) phases[name]();
+const TOGETHER = ['lint', 'typecheck', 'build'];
+if (setUp()) {
+  const together = names.filter((name) => TOGETHER.includes(name));
+  const groups = [together, ...names.filter((name) => !TOGETHER.includes(name)).map((name) => [name])];
+  for (const group of groups) await runTogether(group.flatMap((name) => phases[name]()));
+}
 finish();

@@ -2,6 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { spawnLines } from './beside.mjs';
 
 /** Each build's inputs (files or directories, from the repository root) and its output directory. */
 export const BUILDS = {
@@ -70,6 +71,26 @@ export function buildIsFresh(root, name) {
   return statSync(stamp).mtimeMs >= inputsChanged;
 }
 
+/** Marks `name` built: the stamp carries the time the build started, so a file saved during it makes the next run build. */
+function stampBuilt(root, name, started) {
+  const stamp = path.join(root, BUILDS[name].output, STAMP);
+  writeFileSync(stamp, `${started.toISOString()}\n`);
+  utimesSync(stamp, started, started);
+}
+
+/** What a build's exit status means, as ensureBuilt answers it. */
+function buildResult(root, name, started, status, signal) {
+  if (status !== 0)
+    return {
+      ok: false,
+      ran: true,
+      message: `${name} build failed (exit ${status ?? signal})`,
+      ...(signal ? { signal } : {}),
+    };
+  stampBuilt(root, name, started);
+  return { ok: true, ran: true, message: `${name} built` };
+}
+
 /**
  * Builds `name` with its npm script unless it is fresh. The stamp carries the time the build started, so a file
  * saved during the build makes the next run build again. Returns { ok, ran, message }.
@@ -78,12 +99,19 @@ export function ensureBuilt(root, name, { force = false, stdio = 'inherit', env 
   if (!force && buildIsFresh(root, name)) return { ok: true, ran: false, message: `${name} build up to date` };
   const started = new Date();
   const run = spawnSync('npm', ['run', 'build', '-w', name], { cwd: root, stdio, env });
-  if (run.status !== 0)
-    return { ok: false, ran: true, message: `${name} build failed (exit ${run.status ?? run.signal})` };
-  const stamp = path.join(root, BUILDS[name].output, STAMP);
-  writeFileSync(stamp, `${started.toISOString()}\n`);
-  utimesSync(stamp, started, started);
-  return { ok: true, ran: true, message: `${name} built` };
+  return buildResult(root, name, started, run.status, run.signal);
+}
+
+/**
+ * ensureBuilt without waiting, its output by lines to `onLine` (beside.mjs): `{ child, done }`, `done` resolving
+ * to ensureBuilt's answer (with the signal that ended the build, if one did); `child` is undefined when it was fresh.
+ */
+export function startBuild(root, name, { force = false, env = process.env, onLine }) {
+  if (!force && buildIsFresh(root, name))
+    return { child: undefined, done: Promise.resolve({ ok: true, ran: false, message: `${name} build up to date` }) };
+  const started = new Date();
+  const { child, exited } = spawnLines('npm', ['run', 'build', '-w', name], { cwd: root, env, onLine });
+  return { child, done: exited.then(({ status, signal }) => buildResult(root, name, started, status, signal)) };
 }
 
 /**

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { countJestReport, countMissingConfig } from './jest-report.mjs';
-import { runJest } from './jest-run.mjs';
+import { runJest, startJest } from './jest-run.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -91,4 +91,27 @@ test('a real jest run that writes its report and never exits is killed and count
   assert.match(result.problems.join('\n'), /did not exit within 2 s; killed/);
   // Killed soon after its report, not left to run: jest alone would wait forever.
   assert.ok(Date.now() - started < 30_000, `took ${Date.now() - started} ms`);
+});
+
+test('two real jest runs side by side are each counted from their own report, their output heard a line at a time', async () => {
+  const fixtures = ['jest-afterall-throws', 'jest-hangs-at-exit'];
+  const lines = fixtures.map(() => []);
+  const runs = fixtures.map((fixture, index) =>
+    startJest({
+      root,
+      config: `scripts/lib/fixtures/${fixture}/jest.config.cjs`,
+      ci: true,
+      exitWaitMs: 2000,
+      onLine: (line) => lines[index].push(line),
+    }),
+  );
+  const [throws, hangs] = await Promise.all(runs.map((run) => run.done));
+  assert.deepEqual([throws.passed, throws.failed, throws.exitedOk], [1, 1, false]);
+  assert.deepEqual([hangs.passed, hangs.failed, hangs.hungAtExit], [1, 0, true]);
+  fixtures.forEach((fixture, index) => {
+    assert.ok(
+      lines[index].some((line) => line.includes(fixture)),
+      `no line of ${fixture}'s run names it:\n${lines[index].join('\n')}`,
+    );
+  });
 });

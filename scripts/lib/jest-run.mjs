@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { spawnLines } from './beside.mjs';
 import { HUNG_AT_EXIT } from './exit-watchdog.mjs';
 import { countJestReportFile, countMissingConfig } from './jest-report.mjs';
 
@@ -13,47 +14,80 @@ const watchdog = fileURLToPath(new URL('./exit-watchdog.mjs', import.meta.url));
 /** How long jest may take to exit once its report is written (it normally takes under a second). */
 export const EXIT_WAIT_MS = 60_000;
 
+/** The watchdog's command line for one jest run, and the report file it writes. */
+function jestCommand({ root, config, extra, outDir, name, exitWaitMs }) {
+  const dir = outDir ?? mkdtempSync(path.join(tmpdir(), 'ntma-jest-'));
+  const report = path.join(dir, `${(name ?? config).replace(/\W+/g, '-')}.json`);
+  const jestBin = path.join(root, 'node_modules/jest/bin/jest.js');
+  const args = [
+    watchdog,
+    report,
+    String(exitWaitMs),
+    process.execPath,
+    jestBin,
+    '--config',
+    config,
+    '--ci',
+    '--json',
+    `--outputFile=${report}`,
+    ...extra,
+  ];
+  return { args, report };
+}
+
+/** A finished run's counts: from its report, with a hang at exit shown as a problem, not a failed test. */
+function countRun(report, status, signal, exitWaitMs) {
+  if (status === HUNG_AT_EXIT) {
+    const counts = countJestReportFile(report, true);
+    const problem = `jest wrote its report but did not exit within ${exitWaitMs / 1000} s; killed (counted from its report)`;
+    return { ...counts, problems: [...counts.problems, problem], exitedOk: true, hungAtExit: true };
+  }
+  const exitedOk = status === 0;
+  return { ...countJestReportFile(report, exitedOk), exitedOk, signal: signal ?? undefined };
+}
+
 /**
  * Runs jest with `config` (relative to `root`) and returns its counts and whether its process
  * exited 0. `stdio` is 'inherit' for npm test and 'ignore' for the runner's own tests. A jest that
  * wrote its report and then had to be killed is counted from its report, with a problem line saying so.
+ * `name` names the report file when two runs share a config.
  */
 export function runJest({
   root,
   config,
   extra = [],
+  name,
   ci = process.env.CI === 'true',
   stdio = 'inherit',
   outDir,
   exitWaitMs = EXIT_WAIT_MS,
 }) {
   if (!existsSync(path.resolve(root, config))) return { ...countMissingConfig(config, ci), exitedOk: !ci };
-  const dir = outDir ?? mkdtempSync(path.join(tmpdir(), 'ntma-jest-'));
-  const report = path.join(dir, `${config.replace(/\W+/g, '-')}.json`);
-  const jestBin = path.join(root, 'node_modules/jest/bin/jest.js');
-  const result = spawnSync(
-    process.execPath,
-    [
-      watchdog,
-      report,
-      String(exitWaitMs),
-      process.execPath,
-      jestBin,
-      '--config',
-      config,
-      '--ci',
-      '--json',
-      `--outputFile=${report}`,
-      ...extra,
-    ],
-    { cwd: root, stdio },
-  );
-  if (result.status === HUNG_AT_EXIT) {
-    // The report decides pass or fail; the hang is shown, not counted as a failed test.
-    const counts = countJestReportFile(report, true);
-    const problem = `jest wrote its report but did not exit within ${exitWaitMs / 1000} s; killed (counted from its report)`;
-    return { ...counts, problems: [...counts.problems, problem], exitedOk: true, hungAtExit: true };
-  }
-  const exitedOk = result.status === 0;
-  return { ...countJestReportFile(report, exitedOk), exitedOk, signal: result.signal ?? undefined };
+  const { args, report } = jestCommand({ root, config, extra, outDir, name, exitWaitMs });
+  const result = spawnSync(process.execPath, args, { cwd: root, stdio });
+  return countRun(report, result.status, result.signal, exitWaitMs);
+}
+
+/**
+ * runJest without waiting, so that two runs can share the machine: `{ child, done }`, where `done` resolves to
+ * runJest's answer. Its output reaches `onLine` a whole line at a time (stdout and stderr alike), so the lines
+ * of two runs never break into each other; `child` is there to pass a signal on.
+ */
+export function startJest({
+  root,
+  config,
+  extra = [],
+  name,
+  ci = process.env.CI === 'true',
+  outDir,
+  exitWaitMs = EXIT_WAIT_MS,
+  onLine,
+  env = process.env,
+}) {
+  if (!existsSync(path.resolve(root, config)))
+    return { child: undefined, done: Promise.resolve({ ...countMissingConfig(config, ci), exitedOk: !ci }) };
+  const { args, report } = jestCommand({ root, config, extra, outDir, name, exitWaitMs });
+  const { child, exited } = spawnLines(process.execPath, args, { cwd: root, env, onLine });
+  const done = exited.then(({ status, signal }) => countRun(report, status, signal, exitWaitMs));
+  return { child, done };
 }

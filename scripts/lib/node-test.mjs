@@ -1,9 +1,9 @@
 // The set-up scripts' own tests use node:test (the scripts run on node built-ins alone, before
 // node_modules exists). npm test runs them like a jest project and counts them from the TAP summary.
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { spawnLines } from './beside.mjs';
 
 /** Counts from the summary lines node's TAP reporter ends with ("# pass 3", "# fail 0", ...). */
 export function countTap(tap) {
@@ -15,10 +15,13 @@ export function countTap(tap) {
   return { passed: pass, failed: fail + (cancelled || 0), skipped: (skipped || 0) + (todo || 0), problems: [] };
 }
 
-/** Runs `node --test` on the given files, showing the spec reporter and counting from TAP. */
-export function runNodeTests({ root, files, stdio = 'inherit' }) {
+/**
+ * Starts `node --test` on the given files, its spec reporter's lines going to `onLine` (see beside.mjs), counted
+ * from TAP. Returns `{ child, done }`; `done` resolves to the counts and whether it exited 0.
+ */
+export function startNodeTests({ root, files, onLine, env = process.env }) {
   const tapFile = path.join(mkdtempSync(path.join(tmpdir(), 'ntma-node-test-')), 'report.tap');
-  const result = spawnSync(
+  const { child, exited } = spawnLines(
     process.execPath,
     [
       '--test',
@@ -28,15 +31,18 @@ export function runNodeTests({ root, files, stdio = 'inherit' }) {
       `--test-reporter-destination=${tapFile}`,
       ...files,
     ],
-    { cwd: root, stdio },
+    { cwd: root, env, onLine },
   );
-  const exitedOk = result.status === 0;
-  const counts = existsSync(tapFile)
-    ? countTap(readFileSync(tapFile, 'utf8'))
-    : { passed: 0, failed: 1, skipped: 0, problems: ['node --test wrote no report'] };
-  if (!exitedOk && counts.failed === 0) {
-    counts.failed = 1;
-    counts.problems.push(`node --test exited ${result.status ?? result.signal}`);
-  }
-  return { ...counts, exitedOk };
+  const done = exited.then(({ status, signal }) => {
+    const exitedOk = status === 0;
+    const counts = existsSync(tapFile)
+      ? countTap(readFileSync(tapFile, 'utf8'))
+      : { passed: 0, failed: 1, skipped: 0, problems: ['node --test wrote no report'] };
+    if (!exitedOk && counts.failed === 0) {
+      counts.failed = 1;
+      counts.problems.push(`node --test exited ${status ?? signal}`);
+    }
+    return { ...counts, exitedOk, signal: signal ?? undefined };
+  });
+  return { child, done };
 }
