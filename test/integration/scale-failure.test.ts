@@ -11,6 +11,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describeWith, dockerd } from '../support/components.js';
 import {
   DOCKER_SOCKET,
@@ -187,13 +188,23 @@ describeWith([dockerd], 'scaling when things break', () => {
 });
 
 /**
- * `npm run build -w sidecar`. tsc still writes dist/ when some other module has a type error; such
- * an error belongs to the typecheck step, so the build counts when our own output is fresh.
+ * `npm run build -w sidecar` unless dist/ is fresh, as npm start and npm test decide it (scripts/lib/builds.mjs:
+ * its build stamp newer than every source): npm test has just built it, and a rebuild would rewrite the dist/ whose
+ * fit workers the suites running beside this one load. tsc still writes dist/ when some other module has a type
+ * error; such an error belongs to the typecheck step, so the build counts when our own output is fresh.
  */
 async function buildSidecar(): Promise<void> {
+  const builds = pathToFileURL(path.join(ROOT, 'scripts', 'lib', 'builds.mjs')).href;
+  const script = `import { ensureBuilt } from ${JSON.stringify(builds)};
+const result = ensureBuilt(process.argv[1], 'sidecar');
+console.log(result.message);
+process.exit(result.ok ? 0 : 1);`;
   const output = await new Promise<{ failed: boolean; text: string }>((resolve) => {
-    execFile('npm', ['run', 'build', '-w', 'sidecar'], { cwd: ROOT, timeout: 200_000 }, (error, stdout, stderr) =>
-      resolve({ failed: error !== null, text: `${stdout}${stderr}` }),
+    execFile(
+      process.execPath,
+      ['--input-type=module', '-e', script, ROOT],
+      { cwd: ROOT, timeout: 200_000 },
+      (error, stdout, stderr) => resolve({ failed: error !== null, text: `${stdout}${stderr}` }),
     );
   });
   if (!output.failed) return;
