@@ -37,9 +37,10 @@ for (const signal of ['SIGINT', 'SIGHUP']) {
     run.stderr.on('data', (chunk) => (output += chunk));
     const exited = once(run, 'exit');
     try {
-      // Signalled once the first step's process runs, so it is the step that the signal ends.
+      // Signalled once the first steps' processes run (two start at once, the longest first), so it is they
+      // that the signal ends.
       const deadline = Date.now() + 60000;
-      while (!(output.includes('=== lint: eslint') && children(run.pid).length > 0) && Date.now() < deadline) {
+      while (!(output.includes('=== lint: ') && children(run.pid).length > 0) && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       assert.ok(children(run.pid).length > 0, `the lint step never started:\n${output}`);
