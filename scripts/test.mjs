@@ -114,15 +114,15 @@ const scriptTests = (title) => ({
 /**
  * The integration files that spend their time waiting on the clock, not on the CPU: live scenarios played in
  * real time (a rush that comes 100 s after the start, a 30 s window that must pass). They run one at a time in
- * their own jest run, which does not take one of the WIDTH places: beside it run the other integration files
- * (one at a time too) and the unit runs. Paths from the repository root.
+ * their own jest run, which does not take a place (see runTogether): beside it run the other integration files,
+ * one at a time too. Paths from the repository root.
  */
 const LIVE_INTEGRATION = ['test/integration/scale-predictive-live.test.ts', 'test/integration/scale-auto-load.test.ts'];
 
 /**
  * Each phase does what must come first (the contract's build, the Docker Engine) and returns its tasks, which
- * runTogether runs. lint, typecheck and build need only node_modules and the contract's build, so their tasks run
- * together; then the unit and the integration tests, which need the builds, together.
+ * runTogether runs (see GROUPS). lint, typecheck and build need only node_modules and the contract's build, so
+ * their tasks run together; then the unit tests, then the integration tests.
  */
 const phases = {
   lint: () => [
@@ -201,12 +201,12 @@ const TASK_SECONDS = {
   'typecheck: contract': 8,
 };
 
-/** Runs tasks WIDTH at a time, longest first; a task that mostly sleeps (`sleeps`) does not take a place. */
-function runTogether(tasks) {
+/** Runs tasks `width` at a time, longest first; a task that mostly sleeps (`sleeps`) does not take a place. */
+function runTogether(tasks, width) {
   const ordered = [...tasks].sort((a, b) => (TASK_SECONDS[b.title] ?? 0) - (TASK_SECONDS[a.title] ?? 0));
   return runBeside(
     ordered.map((task) => task.run),
-    WIDTH + tasks.filter((task) => task.sleeps).length,
+    width + tasks.filter((task) => task.sleeps).length,
   );
 }
 
@@ -340,12 +340,25 @@ if (unknown.length > 0) {
   console.error(`unknown phase "${unknown[0]}"; phases: ${Object.keys(phases).join(', ')}`);
   process.exit(2);
 }
-/** The phases whose tasks run together, in this order (see phases). */
-const GROUPS = [['setup'], ['lint', 'typecheck', 'build'], ['unit', 'integration']];
+/**
+ * The phases whose tasks run together, in this order, and how many at a time (see phases). The unit runs go one
+ * at a time, as before: some sidecar unit tests fit on the event loop itself (InlinePool, warm-up.test.ts), and
+ * beside another run on a busy machine the overload guard sheds their requests with a 503.
+ */
+const GROUPS = [
+  [['setup'], 1],
+  [['lint', 'typecheck', 'build'], WIDTH],
+  [['unit'], 1],
+  [['integration'], 1],
+];
 if (setUp()) {
-  for (const group of GROUPS) {
+  for (const [group, width] of GROUPS) {
     const here = group.filter((name) => names.includes(name));
-    if (here.length > 0) await runTogether(here.flatMap((name) => phases[name]()));
+    if (here.length > 0)
+      await runTogether(
+        here.flatMap((name) => phases[name]()),
+        width,
+      );
   }
 }
 finish();

@@ -10,13 +10,9 @@ import { warmBeforeListening, warmRequestPath } from './warm-up.js';
 
 const TOKEN = 'warm-up-test-token-0123456789abcdef';
 
-/**
- * `token` undefined: no NTMA_API_TOKEN, so the API is loopback-only and open (inject comes from loopback). The
- * InlinePool fits on the event loop itself, which the sidecar's real pool never does: on a busy machine that fit
- * would read as overload and be shed with a 503, so the overload bound is out of the way here.
- */
+/** `token` undefined: no NTMA_API_TOKEN, so the API is loopback-only and open (inject comes from loopback). */
 async function appWith(bandsEngine: BandsEngine, token: string | undefined): Promise<FastifyInstance> {
-  const env: Record<string, string> = { NTMA_FIT_WORKERS: '1', NTMA_MAX_EVENT_LOOP_DELAY_MS: '600000' };
+  const env: Record<string, string> = { NTMA_FIT_WORKERS: '1' };
   if (token !== undefined) env.NTMA_API_TOKEN = token;
   const app = await buildApp(loadConfig(env), {
     logger: false,
