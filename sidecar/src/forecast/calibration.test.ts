@@ -4,6 +4,8 @@ import {
   coveringQuantile,
   empiricalCalibration,
   MIN_CALIBRATION_ERRORS,
+  normalCdf,
+  normalQuantile,
   quantile,
   symmetricCalibration,
   zFor,
@@ -104,5 +106,11 @@ describe('the band from held-out |errors| (ARIMA, ETS)', () => {
     const errors = Array.from({ length: 681 }, () => r.normal());
     const abs = errors.map(Math.abs).sort((a, b) => a - b);
     expect(bandScale(symmetricCalibration(errors, 0), 0.99).sigma).toBeCloseTo(quantile(abs, 0.99) / zFor(0.99), 12);
+  });
+});
+
+describe('normalCdf', () => {
+  it('inverts normalQuantile', () => {
+    for (const p of [1e-4, 0.025, 0.3, 0.5, 0.9, 0.975]) expect(normalCdf(normalQuantile(p))).toBeCloseTo(p, 6);
   });
 });

@@ -51,6 +51,15 @@ export function normalQuantile(p: number): number {
   );
 }
 
+/** The standard normal CDF (erf by Abramowitz and Stegun 7.1.26, absolute error under 1.5e-7 / 2). */
+export function normalCdf(x: number): number {
+  const z = Math.abs(x) / Math.SQRT2;
+  const t = 1 / (1 + 0.3275911 * z);
+  const poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+  const erfc = poly * Math.exp(-z * z);
+  return x >= 0 ? 1 - erfc / 2 : erfc / 2;
+}
+
 /** z such that a symmetric normal band of +-z sigma holds `confidence`. */
 export function zFor(confidence: number): number {
   return normalQuantile((1 + confidence) / 2);

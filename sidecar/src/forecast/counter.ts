@@ -8,7 +8,7 @@
  * whose increments are what the model has to learn, and its forecast is the last value plus the increments
  * forecast. Pure: recognition and the running undo, no model.
  */
-import { quantile, zFor } from './calibration.js';
+import { normalCdf, quantile, zFor } from './calibration.js';
 
 /** Observed values needed to call a series a counter. */
 export const COUNTER_MIN_POINTS = 40;
@@ -124,15 +124,6 @@ export function recogniseCounter(data: Float64Array): CounterRecognition {
     counter: true,
     reading: { unreset, increments, resets, state: { ...state, resetRate: resets / sorted.length } },
   };
-}
-
-/** The standard normal CDF (erf by Abramowitz and Stegun 7.1.26, absolute error under 1.5e-7 / 2). */
-export function normalCdf(x: number): number {
-  const z = Math.abs(x) / Math.SQRT2;
-  const t = 1 / (1 + 0.3275911 * z);
-  const poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
-  const erfc = poly * Math.exp(-z * z);
-  return x >= 0 ? 1 - erfc / 2 : erfc / 2;
 }
 
 /** Bisection steps of a quantile of the mixture: the bracket shrinks 2^-60, well under a double's precision. */

@@ -1,0 +1,118 @@
+/**
+ * The chance of a break (a counter's restart, a level's step) within each step ahead, from where the window's breaks
+ * fell. Breaks that come at random are best told by their rate: the chance of at least one within h steps is
+ * 1 - (1 - r)^h, r the breaks per step over the window, whatever the time since the last. Breaks on a schedule (a
+ * nightly restart cron, a rotation) are not: mid-gap none is coming, and near the schedule's next one it is all but
+ * certain. Where the window's gaps between breaks are regular, the chance follows the time since the last break as a
+ * renewal process does; where they are not, or too few to judge, or the schedule's next break is overdue, it is the
+ * constant rate. Pure: no model, no data, only break positions (issue 18, rst26).
+ */
+import { normalCdf } from './calibration.js';
+
+/** Gaps between breaks (three breaks) the window needs before its gaps are read as a schedule. */
+export const MIN_REGULAR_GAPS = 2;
+/**
+ * Largest standard deviation of the gaps, as a share of their mean, that is a schedule. A cron or a rotation runs
+ * to the minute (a nightly one at 1-minute steps: a share of 0.001), and one with a random delay of a quarter of an
+ * hour still keeps a daily one under 0.01. Gaps drawn at random seldom pass with two gaps (two gaps differ by under
+ * 0.03 x 1.41 of their mean at about one window in 50 when they are exponential, one in 14 when uniform over
+ * 300-1,100 steps), and the window's start and its age must also fit the schedule (breakSchedule).
+ */
+export const REGULAR_SPREAD = 0.03;
+/**
+ * The timing's spread is at least this share of the mean gap (and a whole step): two or three equal gaps say the
+ * schedule is regular, not that its next break is certain to the step (a daily cron at 1-minute steps: 14 steps).
+ */
+export const TIMING_FLOOR = 0.01;
+/**
+ * Spreads past the mean gap at which the schedule no longer explains a wait: a window whose start waited longer
+ * before its first break is no schedule, and one whose last break is longer ago is overdue (the schedule has
+ * stopped or moved), and both take the constant rate.
+ */
+export const OVERDUE_Z = 3;
+/**
+ * How far gaps that pass the rule are trusted to be a schedule: the chance is this mixture of the schedule's and
+ * the constant rate's, each weighed by how well it explains the wait since the last break (Bayes' rule), so the
+ * schedule hands over to the constant rate smoothly as the wait runs past it, and mid-gap a chance of about a
+ * tenth of the constant rate's stays.
+ */
+export const SCHEDULE_TRUST = 0.9;
+
+/** A regular schedule read off a window's breaks (steps). */
+export interface BreakSchedule {
+  /** The gaps' mean: steps from a break to the next. */
+  gap: number;
+  /** The next gap's standard deviation: the gaps' own, as a prediction from their mean, floored (TIMING_FLOOR). */
+  spread: number;
+  /** Steps from the last break to the window's last point: the next gap is longer than this. */
+  age: number;
+  /** The constant rate: breaks per step over the window (breakRate). */
+  rate: number;
+}
+
+/** Breaks per step over a window of `windowLength` points: the breaks over the window's steps (its length - 1). */
+export function breakRate(breaks: readonly number[], windowLength: number): number {
+  return windowLength > 1 ? breaks.length / (windowLength - 1) : 0;
+}
+
+/**
+ * The window's breaks as a regular schedule, or undefined: fewer than MIN_REGULAR_GAPS gaps, gaps whose standard
+ * deviation is over REGULAR_SPREAD of their mean, a start that waited for its first break longer than the schedule
+ * allows, or a last break longer ago than it allows (overdue; both: OVERDUE_Z spreads past the mean gap).
+ * `breaks`: indices (0-based, ascending) of the first point after each break.
+ */
+export function breakSchedule(breaks: readonly number[], windowLength: number): BreakSchedule | undefined {
+  const gaps = breaks.length - 1;
+  if (gaps < MIN_REGULAR_GAPS) return undefined;
+  const gap = (breaks[gaps]! - breaks[0]!) / gaps;
+  let squares = 0;
+  for (let i = 1; i <= gaps; i++) squares += (breaks[i]! - breaks[i - 1]! - gap) ** 2;
+  const sd = Math.sqrt(squares / (gaps - 1));
+  if (!(gap > 0) || sd > REGULAR_SPREAD * gap) return undefined;
+  // The next gap predicted from the mean of `gaps` others: their spread times sqrt(1 + 1 / gaps).
+  const spread = Math.max(sd * Math.sqrt(1 + 1 / gaps), TIMING_FLOOR * gap, 1);
+  const longest = gap + OVERDUE_Z * spread;
+  // The gap before the first break is at least the points before it (the break before fell at index 0 or earlier).
+  if (breaks[0]! > longest) return undefined;
+  const age = windowLength - 1 - breaks[gaps]!;
+  if (age > longest) return undefined;
+  return { gap, spread, age, rate: breakRate(breaks, windowLength) };
+}
+
+/** p[h-1] = 1 - (1 - rate)^h: at least one break within h steps at a constant rate. */
+export function constantChance(rate: number, horizon: number): Float64Array {
+  const p = new Float64Array(horizon);
+  for (let h = 1; h <= horizon; h++) p[h - 1] = 1 - (1 - rate) ** h;
+  return p;
+}
+
+/**
+ * The chance of at least one break within 1..h steps on a schedule: the renewal hazard P(G <= age + h | G > age),
+ * the next gap G a whole number of steps about normal around the mean gap, mixed with the constant rate by how well
+ * each explains the wait so far (SCHEDULE_TRUST).
+ */
+export function scheduleChance(schedule: BreakSchedule, horizon: number): Float64Array {
+  const { gap, spread, age, rate } = schedule;
+  // P(G > x) for whole steps x (continuity-corrected).
+  const survival = (x: number): number => normalCdf((gap - x - 0.5) / spread);
+  const waited = survival(age);
+  const weighed = SCHEDULE_TRUST * waited;
+  const trust = weighed / (weighed + (1 - SCHEDULE_TRUST) * (1 - rate) ** age);
+  const constant = constantChance(rate, horizon);
+  const p = new Float64Array(horizon);
+  for (let h = 1; h <= horizon; h++) {
+    p[h - 1] = trust * ((waited - survival(age + h)) / waited) + (1 - trust) * constant[h - 1]!;
+  }
+  return p;
+}
+
+/**
+ * breaks: indices (0-based, ascending) in a window of windowLength points of the first point after each break.
+ * Returns p[h-1] = chance of at least one break within steps 1..h after the window's last point, h = 1..horizon:
+ * the schedule's (scheduleChance) where the breaks keep one (breakSchedule), else the constant rate's
+ * (constantChance of breakRate).
+ */
+export function breakChance(breaks: readonly number[], windowLength: number, horizon: number): Float64Array {
+  const schedule = breakSchedule(breaks, windowLength);
+  return schedule ? scheduleChance(schedule, horizon) : constantChance(breakRate(breaks, windowLength), horizon);
+}
