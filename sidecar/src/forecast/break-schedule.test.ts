@@ -4,7 +4,7 @@ import {
   breakSchedule,
   constantChance,
   OVERDUE_Z,
-  SCHEDULE_TRUST,
+  SCHEDULE_DOUBT,
   TIMING_FLOOR,
 } from './break-schedule.js';
 
@@ -30,12 +30,21 @@ describe('breakChance', () => {
     expect(breakSchedule([100, 740, 1500, 2200, 2900], 3000)).toBeUndefined();
   });
 
+  it('is the constant rate in a window too short to hold two gaps at every phase of the schedule', () => {
+    // The shape suite's counter at its phase: restarts at 350, 1050 and 1750 in 2,000 points. A window cut where
+    // the next is due holds one gap only, so at random phase three restarts mean none is coming soon.
+    expect(breakSchedule([350, 1050, 1750], 2000)).toBeUndefined();
+    expect(Array.from(breakChance([350, 1050, 1750], 2000, 60))).toEqual(constant(3, 2000, 60));
+    expect(breakSchedule([350, 1050, 1750], 2100)).toBeUndefined();
+    expect(breakSchedule([350, 1050, 1750], 2101)).toBeDefined();
+  });
+
   it('is near zero mid-gap on a regular schedule', () => {
-    // The shape suite's counter at its phase: restarts at 350, 1050 and 1750, the window's last point 249 after.
-    const p = breakChance([350, 1050, 1750], 2000, 60);
-    expect(breakSchedule([350, 1050, 1750], 2000)).toEqual({ gap: 700, spread: 7, age: 249, rate: 3 / 1999 });
-    // Only the constant rate's share the schedule leaves (SCHEDULE_TRUST) is left: under a tenth of its chance.
-    expect(p[59]!).toBeLessThan(0.1 * constant(3, 2000, 60)[59]!);
+    // Restarts at 350, 1050 and 1750, the window's last point 449 after.
+    const p = breakChance([350, 1050, 1750], 2200, 60);
+    expect(breakSchedule([350, 1050, 1750], 2200)).toEqual({ gap: 700, spread: 7, age: 449, rate: 3 / 2199, gaps: 2 });
+    // Only the constant rate's share the schedule leaves (SCHEDULE_DOUBT) is left: under a tenth of its chance.
+    expect(p[59]!).toBeLessThan(0.1 * constant(3, 2200, 60)[59]!);
     expect(p[59]!).toBeGreaterThan(0);
     for (let i = 1; i < 60; i++) expect(p[i]!).toBeGreaterThanOrEqual(p[i - 1]!);
   });
@@ -46,7 +55,7 @@ describe('breakChance', () => {
     expect(p[9]!).toBeLessThan(0.05);
     expect(p[30]!).toBeGreaterThan(0.4);
     expect(p[30]!).toBeLessThan(0.65);
-    // All but the constant rate's share (SCHEDULE_TRUST, weighed by the wait).
+    // All but the constant rate's share (SCHEDULE_DOUBT, weighed by the wait).
     expect(p[52]!).toBeGreaterThan(0.95);
     // Spread over the timing floor's 7 steps (two equal gaps do not claim the step): not a step function.
     expect(p[26]!).toBeGreaterThan(0.15);
@@ -80,9 +89,9 @@ describe('breakChance', () => {
   });
 
   it('mixes the schedule and the constant rate by how well each explains the wait (Bayes)', () => {
-    const schedule = breakSchedule([350, 1050, 1750], 2000)!;
-    const p = breakChance([350, 1050, 1750], 2000, 60);
-    const trust = SCHEDULE_TRUST / (SCHEDULE_TRUST + (1 - SCHEDULE_TRUST) * (1 - schedule.rate) ** schedule.age);
+    const schedule = breakSchedule([350, 1050, 1750], 2200)!;
+    const p = breakChance([350, 1050, 1750], 2200, 60);
+    const trust = (1 - SCHEDULE_DOUBT) / (1 - SCHEDULE_DOUBT + SCHEDULE_DOUBT * (1 - schedule.rate) ** schedule.age);
     // Mid-gap the schedule's own chance is ~0, so what is left is the constant rate's share.
     expect(p[59]!).toBeCloseTo((1 - trust) * constantChance(schedule.rate, 60)[59]!, 6);
   });

@@ -1,7 +1,8 @@
 import { rng } from './__fixtures__/simulate.js';
 import { bandOver } from './bands.js';
 import { normalQuantile } from './calibration.js';
-import { recogniseCounter, resetInterval, undoReset, type CounterState } from './counter.js';
+import { breakChance } from './break-schedule.js';
+import { recogniseCounter, resetInterval, scheduleInterval, undoReset, type CounterState } from './counter.js';
 import { fitModel } from './fit.js';
 import { restoreModel } from './model.js';
 import type { FitSpec } from './types.js';
@@ -125,6 +126,90 @@ describe('resetInterval', () => {
       expect(v).toBeLessThanOrEqual(mean[i]! + half[i]! + 1e-6);
       expect(v).toBeGreaterThan(mean[i]!);
     });
+  });
+});
+
+describe('scheduleInterval', () => {
+  const z = normalQuantile(0.975);
+  const mean = Array.from({ length: 60 }, (_, i) => 1000 + 50 * (i + 1));
+  const half = mean.map((_, i) => z * 7 * Math.sqrt(i + 1));
+
+  it('is the normal band when no restart is coming', () => {
+    const { lower, upper } = scheduleInterval(mean, half, 1000, new Float64Array(60), 0.95);
+    lower.forEach((v, i) => expect(v).toBeCloseTo(mean[i]! - half[i]!, 2));
+    upper.forEach((v, i) => expect(v).toBeCloseTo(mean[i]! + half[i]!, 2));
+  });
+
+  it('follows a restart the schedule has due: the lower edge falls to it, then both edges climb from it', () => {
+    // Restarts every 700 steps, the last 669 steps before the window's end: the next is due at step 31. (With two
+    // gaps the schedule keeps a doubt of 4% that it is none, and the upper edge would stay on the climb.)
+    const chance = breakChance([200, 900, 1600, 2300], 2970, 60);
+    const { lower, upper } = scheduleInterval(mean, half, 1000, chance, 0.95);
+    // Well before it, the normal band; from where a restart is likelier than the tail, the lower edge reaches it.
+    expect(lower[9]!).toBeLessThan(mean[9]! - half[9]! + 1e-6);
+    expect(lower[9]!).toBeGreaterThan(mean[9]! - 1.05 * half[9]!);
+    expect(lower[24]!).toBeLessThan(500);
+    // Once it has all but surely come, the value is the climb since it: 20 steps after step 31, about 1,000.
+    expect(lower[50]!).toBeLessThan(1000);
+    expect(upper[50]!).toBeGreaterThan(1000);
+    expect(upper[55]!).toBeLessThan(mean[55]! - 1000);
+    // A restart one step ago shows one increment (50, sd 7), not only the mean climb: the lower edge is under it.
+    expect(lower[30]!).toBeLessThan(50);
+    expect(Math.min(...lower)).toBeGreaterThanOrEqual(0);
+  });
+});
+
+/** A raw counter climbing about 50 a step (noise sd 7) that restarts from zero at the steps `restarts`. */
+function restartingAt(n: number, seed: number, restarts: number[]): number[] {
+  const r = rng(seed);
+  let c = 1e6;
+  return Array.from({ length: n }, (_, t) => {
+    if (restarts.includes(t)) c = 0;
+    c += Math.max(0, Math.round(50 + Math.sqrt(50) * r.normal()));
+    return c;
+  });
+}
+
+describe('fitModel on a counter that restarts on a schedule', () => {
+  it('keeps no restart in the interval mid-gap, where a constant rate would', () => {
+    // Every 400 steps; the window's last point 249 after the last restart, the next 151 steps out.
+    const y = restartingAt(
+      2000,
+      21,
+      [350, 750, 1150, 1550, 1950].map((t) => t - 200),
+    );
+    const fitted = fitModel(y, SPEC);
+    expect(fitted.snapshot().counter?.schedule).toMatchObject({ gap: 400, age: 249 });
+    const { mean, lower } = fitted.forecast(60, 0.95);
+    // The constant rate (5 in 2,000) reaches a restart from step 11; the schedule keeps the climb's own band.
+    expect(lower[59]!).toBeGreaterThan(mean[59]! - 400);
+  });
+
+  it('reaches down to a restart that is due inside the horizon', () => {
+    // Every 400 steps, the last 369 steps before the window's end: the next due at step 31.
+    const y = restartingAt(
+      2000,
+      22,
+      [230, 630, 1030, 1430, 1830].map((t) => t - 200),
+    );
+    const fitted = fitModel(y, SPEC);
+    expect(fitted.snapshot().counter?.schedule).toMatchObject({ gap: 400, age: 369 });
+    const { mean, lower, upper } = fitted.forecast(60, 0.95);
+    expect(lower[10]!).toBeGreaterThan(mean[10]! - 400);
+    expect(lower[35]!).toBeLessThan(500);
+    // Past it, the counter shows what it counted since: both edges far under the climb.
+    expect(upper[55]!).toBeLessThan(mean[55]! - 5000);
+  });
+
+  it('takes the constant rate where the gaps are irregular, or the schedule is overdue', () => {
+    const irregular = fitModel(restartingAt(2000, 23, [130, 600, 1300, 1500]), SPEC);
+    expect(irregular.snapshot().counter).toMatchObject({ resetRate: 4 / 1999 });
+    expect(irregular.snapshot().counter?.schedule).toBeUndefined();
+    // Every 400 steps until 1,230, then none: 769 steps since, past 400 + 3 x 4.
+    const overdue = fitModel(restartingAt(2000, 24, [30, 430, 830, 1230]), SPEC);
+    expect(overdue.snapshot().counter?.schedule).toBeUndefined();
+    const { mean, lower } = overdue.forecast(60, 0.95);
+    expect(lower[59]!).toBeLessThan(mean[59]! - 2000);
   });
 });
 

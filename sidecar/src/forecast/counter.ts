@@ -8,6 +8,7 @@
  * whose increments are what the model has to learn, and its forecast is the last value plus the increments
  * forecast. Pure: recognition and the running undo, no model.
  */
+import { breakSchedule, type BreakSchedule } from './break-schedule.js';
 import { normalCdf, quantile, zFor } from './calibration.js';
 
 /** Observed values needed to call a series a counter. */
@@ -39,6 +40,12 @@ export interface CounterState {
 export interface CounterSnapshot extends CounterState {
   /** Resets per step over the training window: the chance that the counter restarts at any one step ahead. */
   resetRate: number;
+  /**
+   * The resets' schedule where the window's resets keep one (break-schedule.ts: a nightly restart cron, a
+   * rotation), read where training ended: the chance of a restart then follows the time since the last one
+   * instead of `resetRate`. Absent: restarts at random (deploys, crashes), too few to judge, or overdue.
+   */
+  schedule?: BreakSchedule;
 }
 
 export interface CounterReading {
@@ -89,7 +96,7 @@ export function recogniseCounter(data: Float64Array): CounterRecognition {
   const n = data.length;
   const increments = new Float64Array(n).fill(Number.NaN);
   let observed = 0;
-  let resets = 0;
+  const resetAt: number[] = [];
   let previous = Number.NaN;
   for (let t = 0; t < n; t++) {
     const v = data[t]!;
@@ -100,11 +107,12 @@ export function recogniseCounter(data: Float64Array): CounterRecognition {
       if (v > RESTART_SHARE * previous) {
         return { counter: false, reason: `a fall from ${previous} to ${v} that is no restart` };
       }
-      resets++;
+      resetAt.push(t);
     }
     if (t > 0 && !Number.isNaN(data[t - 1]!)) increments[t] = v < previous ? v : v - previous;
     previous = v;
   }
+  const resets = resetAt.length;
   if (observed < COUNTER_MIN_POINTS) return { counter: false, reason: `${observed} observed values` };
   if (resets === 0 && !wholeNumbers(data)) return { counter: false, reason: 'no reset, and not whole numbers' };
   if (resets * MIN_STEPS_PER_RESET > observed) {
@@ -120,14 +128,40 @@ export function recogniseCounter(data: Float64Array): CounterRecognition {
   }
   const state: CounterState = { offset: 0, last: Number.NaN };
   const unreset = Float64Array.from(data, (v) => undoReset(state, v));
-  return {
-    counter: true,
-    reading: { unreset, increments, resets, state: { ...state, resetRate: resets / sorted.length } },
-  };
+  const schedule = breakSchedule(resetAt, n);
+  const snapshot: CounterSnapshot = { ...state, resetRate: resets / sorted.length, ...(schedule && { schedule }) };
+  return { counter: true, reading: { unreset, increments, resets, state: snapshot } };
 }
 
 /** Bisection steps of a quantile of the mixture: the bracket shrinks 2^-60, well under a double's precision. */
 const QUANTILE_STEPS = 60;
+
+/** The smallest y in [lo, hi] (to 2^-steps of it) with cdf(y) >= q, cdf non-decreasing. */
+function bisect(cdf: (y: number) => number, q: number, lo: number, hi: number, steps: number): number {
+  let a = lo;
+  let b = hi;
+  for (let k = 0; k < steps; k++) {
+    const c = (a + b) / 2;
+    if (cdf(c) >= q) b = c;
+    else a = c;
+  }
+  return b;
+}
+
+/**
+ * Where each step's climb starts from if the counter restarted right after it (bases[j - 1] for a restart at step
+ * j): the running highest of the climb from `last` (a counter's increments are never negative, so neither are
+ * these climbs), ascending.
+ */
+function restartBases(mean: readonly number[], last: number): Float64Array {
+  const bases = new Float64Array(mean.length);
+  let base = last;
+  for (let i = 0; i < mean.length; i++) {
+    bases[i] = base;
+    base = Math.max(base, mean[i]!);
+  }
+  return bases;
+}
 
 /**
  * A counter's multi-step interval with its resets: h steps out it has restarted with probability
@@ -151,14 +185,7 @@ export function resetInterval(
   const z = zFor(confidence);
   const lower: number[] = [];
   const upper: number[] = [];
-  // Where each step's climb starts from if the counter restarted right after it: the running highest of the
-  // climb (a counter's increments are never negative, so neither are these climbs), ascending.
-  const bases = new Float64Array(mean.length);
-  let base = last;
-  for (let i = 0; i < mean.length; i++) {
-    bases[i] = base;
-    base = Math.max(base, mean[i]!);
-  }
+  const bases = restartBases(mean, last);
   for (let i = 0; i < mean.length; i++) {
     const m = mean[i]!;
     const s = half[i]! / z;
@@ -176,16 +203,83 @@ export function resetInterval(
       }
       return kept * normalCdf((y - m) / s) + 1 - (1 - rate) ** (steps - lo);
     };
-    const quantileOf = (q: number): number => {
-      let a = Math.min(0, m - 10 * s);
-      let b = m + 10 * s;
-      for (let k = 0; k < QUANTILE_STEPS; k++) {
-        const c = (a + b) / 2;
-        if (cdf(c) >= q) b = c;
-        else a = c;
+    const quantileOf = (q: number): number => bisect(cdf, q, Math.min(0, m - 10 * s), m + 10 * s, QUANTILE_STEPS);
+    lower.push(Math.max(0, quantileOf((1 - confidence) / 2)));
+    upper.push(quantileOf((1 + confidence) / 2));
+  }
+  return { lower, upper };
+}
+
+/** Bisection steps of scheduleInterval's quantiles: the bracket (20 spreads or more) shrinks 2^-40. */
+const SCHEDULE_QUANTILE_STEPS = 40;
+/** Spreads from its centre past which a normal's CDF is 0 or 1 to 6e-16. */
+const TAIL_SPREADS = 8;
+
+/**
+ * resetInterval for a counter whose restarts keep a schedule (break-schedule.ts): `chance[h - 1]` is the chance of
+ * a restart within h steps, and a restart at step j (chance chance[j - 1] - chance[j - 2]) shows the climb from step
+ * j - 1 to h with the model's own (h - j + 1)-step spread. The constant rate's restarts are points (resetInterval):
+ * each step holds a restart's chance of about 1 / 700 there, and the tail's 2.5% spans a dozen steps of climbs,
+ * whose spread is far over the climbs' own noise. On a schedule a single step can hold over the tail's 2.5% (a
+ * restart due at a step, give or take the timing floor's 7 steps at 700: 6% a step), and a point's lower edge
+ * would then sit on the mean climb of the steps since that restart, the value itself as likely under it as over.
+ * One restart at most within the horizon: a second needs a schedule shorter than the horizon (a counter restarts
+ * at most once per MIN_STEPS_PER_RESET steps on average), and would only lower the value after the first further.
+ * Never below zero. Only the restarts whose climb is within TAIL_SPREADS of the value asked about are evaluated.
+ */
+export function scheduleInterval(
+  mean: readonly number[],
+  half: readonly number[],
+  last: number,
+  chance: Float64Array,
+  confidence: number,
+): { lower: number[]; upper: number[] } {
+  const z = zFor(confidence);
+  const lower: number[] = [];
+  const upper: number[] = [];
+  const bases = restartBases(mean, last);
+  const n = mean.length;
+  // A restart at step j + 1's share of the chance, and (for the step at hand) its climb's centre and spread; the
+  // centres fall as j grows (bases ascend). `after[j]`: the shares from j on.
+  const share = Float64Array.from(chance, (c, j) => c - (j > 0 ? chance[j - 1]! : 0));
+  const centre = new Float64Array(n);
+  const spread = new Float64Array(n);
+  const after = new Float64Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    const m = mean[i]!;
+    const s = half[i]! / z;
+    const kept = 1 - chance[i]!;
+    let widest = 0;
+    after[i + 1] = 0;
+    for (let j = i; j >= 0; j--) {
+      centre[j] = m - bases[j]!;
+      spread[j] = half[i - j]! / z;
+      widest = Math.max(widest, spread[j]!);
+      after[j] = after[j + 1]! + share[j]!;
+    }
+    // The first restart (in 0..i + 1) whose centre is under `y`: from there on, all of them are.
+    const firstUnder = (y: number): number => {
+      let lo = 0;
+      let hi = i + 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (centre[mid]! < y) hi = mid;
+        else lo = mid + 1;
       }
-      return b;
+      return lo;
     };
+    // P(value <= y): no restart by step i + 1 and the normal under y, or a restart at step j + 1 and its climb under
+    // y; the restarts whose centre is over TAIL_SPREADS of the widest spread from y count whole or not at all.
+    const cdf = (y: number): number => {
+      const whole = firstUnder(y - TAIL_SPREADS * widest);
+      let p = kept * normalCdf((y - m) / s) + after[whole]!;
+      for (let j = firstUnder(y + TAIL_SPREADS * widest); j < whole; j++) {
+        p += share[j]! * normalCdf((y - centre[j]!) / spread[j]!);
+      }
+      return p;
+    };
+    const quantileOf = (q: number): number =>
+      bisect(cdf, q, Math.min(0, m) - 10 * s, m + 10 * s, SCHEDULE_QUANTILE_STEPS);
     lower.push(Math.max(0, quantileOf((1 - confidence) / 2)));
     upper.push(quantileOf((1 + confidence) / 2));
   }

@@ -6,7 +6,8 @@
  */
 import { ArimaFilter, type ArimaFilterState } from './arima-filter.js';
 import { bandScale, zFor, type Calibration } from './calibration.js';
-import { resetInterval, undoReset, type CounterSnapshot, type CounterState } from './counter.js';
+import { scheduleChance } from './break-schedule.js';
+import { resetInterval, scheduleInterval, undoReset, type CounterSnapshot, type CounterState } from './counter.js';
 import { NaiveFilter, type NaiveState } from './naive.js';
 import type { TrustedCheck } from './seasonality.js';
 import { SesFilter, type SesState } from './ses.js';
@@ -247,9 +248,13 @@ export class ComposedModel implements FittedModel {
       lower.push(edges.lower - offset);
       upper.push(edges.upper - offset);
     }
-    if (counter && counter.resetRate > 0) {
+    if (counter && (counter.schedule || counter.resetRate > 0)) {
       const half = mean.map((m, i) => (upper[i]! - lower[i]!) / 2);
-      return { mean, ...resetInterval(mean, half, counter.last, counter.resetRate, confidence) };
+      // Restarts on a schedule: their chance by the time since the last (break-schedule.ts); else at the window's rate.
+      const edges = counter.schedule
+        ? scheduleInterval(mean, half, counter.last, scheduleChance(counter.schedule, h), confidence)
+        : resetInterval(mean, half, counter.last, counter.resetRate, confidence);
+      return { mean, ...edges };
     }
     return { mean, lower, upper };
   }
