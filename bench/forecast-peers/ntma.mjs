@@ -44,6 +44,8 @@ const spec = {
   endOutliers: process.env.NTMA_END_OUTLIERS ?? 'auto',
   // The band calibrated for the seasons the kept model forecasts with (types.ts, seasonNoise), as the bands API asks.
   seasonNoise: process.env.NTMA_SEASON_NOISE ?? 'auto',
+  // Level shifts in the window: the multi-step interval without them, their chance mixed back (types.ts, breaks).
+  breaks: process.env.NTMA_BREAKS ?? 'auto',
 };
 const horizon = input.horizon ?? 60;
 

@@ -17,7 +17,7 @@
 //
 //   node bench/forecast-peers/random-origins.mjs [--origins 40] [--only level-steps@1m,counter-resets@1m] [--seed 1]
 //                                                [--phase0] [--by-step] [--by-break] [--gaps uniform|geometric|jitter|exact]
-//                                                [--gap-mean 700]
+//                                                [--gap-mean 700] [--level-gaps uniform|geometric|jitter]
 //
 // `--gaps uniform|geometric|jitter|exact` replaces the counter's schedule (a restart every 700 steps) by restarts
 // whose gaps are drawn: uniform over 300-1,100 steps, geometric with a mean of 700 (restarts at random, as at
@@ -26,10 +26,15 @@
 // `--gap-mean N` scales those gaps to N steps on average (a schedule a 2,000-point window holds three gaps of at
 // every phase needs N <= 666). `--by-break` splits a counter's 60-step cover and mean interval score (the width plus
 // 40 times each miss, in data units: lower is better) by whether its model read a restart schedule
-// (break-schedule.ts) and whether a restart fell in the hour.
+// (break-schedule.ts) and whether a restart fell in the hour. `--level-gaps uniform|geometric|jitter` replaces the
+// shapes by the suite's level steps with jumps at irregular gaps (shape-series.mjs, irregularLevelSteps: uniform over
+// 200-600 steps, geometric with a mean of 400, 400 +- 15): a rule for level shifts must not be a fit to the suite's
+// schedule either (lvl26). The 60-step MASE (the training window's naive scale, as the suite's) is given with its
+// standard error over origins.
 //
 // Needs the compiled sidecar (npm run build -w sidecar).
-import { SYNTHETIC_SHAPES, randomPhaseOrigins, rng, runnerSpec } from './shape-series.mjs';
+import { SYNTHETIC_SHAPES, irregularLevelSteps, randomPhaseOrigins, rng, runnerSpec } from './shape-series.mjs';
+import { naiveScale } from './series-tools.mjs';
 import { flag, loadSidecar, option, textOption } from '../cli.mjs';
 
 const { fitModel } = await loadSidecar('forecast/fit.js');
@@ -43,6 +48,10 @@ const byStep = flag('--by-step');
 const byBreak = flag('--by-break');
 const gaps = textOption('--gaps', '');
 const gapMean = option('--gap-mean', 700);
+const levelGaps = textOption('--level-gaps', '');
+const shapes = levelGaps
+  ? [irregularLevelSteps(levelGaps)]
+  : SYNTHETIC_SHAPES.filter((shape) => only.includes(shape.name));
 /** --gaps: a restart gap drawn from a uniform (0, 1) draw, at 700 steps on average (--gap-mean scales them). */
 const GAP_DRAWS = {
   uniform: (u) => Math.round(((300 + Math.floor(u * 801)) * gapMean) / 700),
@@ -84,7 +93,7 @@ const LEVEL = 0.95;
 
 const tally = () => ({ n: 0, inside: 0 });
 const cover = (c) => (c.n === 0 ? '-' : (c.inside / c.n).toFixed(3));
-/** The coverage over origins, with its standard error from the spread of the origins' own coverages. */
+/** The mean over origins (a coverage, a MASE), with its standard error from the spread of the origins' own figures. */
 const coverWithError = (perOrigin) => {
   const n = perOrigin.length;
   const mean = perOrigin.reduce((a, b) => a + b, 0) / n;
@@ -99,16 +108,16 @@ const count = (c, v, lo, hi) => {
 };
 
 console.log(
-  `| shape | origins | 1-step cover ± s.e. | 60-step cover ± s.e. | 60-step, steps 1-20 / 21-40 / 41-60 | 60-step, seasonal models (origins) / others (origins) |`,
+  `| shape | origins | 1-step cover ± s.e. | 60-step cover ± s.e. | 60-step, steps 1-20 / 21-40 / 41-60 | 60-step, seasonal models (origins) / others (origins) | 60-step MASE ± s.e. |`,
 );
-console.log('|---|---|---|---|---|---|');
-for (const suiteShape of SYNTHETIC_SHAPES) {
-  if (!only.includes(suiteShape.name)) continue;
+console.log('|---|---|---|---|---|---|---|');
+for (const suiteShape of shapes) {
   const shape = gaps && suiteShape.name === 'counter-resets@1m' ? drawnGaps(suiteShape, GAP_DRAWS[gaps]) : suiteShape;
   const one = tally();
   const multi = tally();
   const onePerOrigin = [];
   const multiPerOrigin = [];
+  const masePerOrigin = [];
   const thirds = [tally(), tally(), tally()];
   // Split by whether the model took a season: a break schedule read as a season is the model's choice, not its interval.
   const seasonal = { ...tally(), origins: 0 };
@@ -148,10 +157,11 @@ for (const suiteShape of SYNTHETIC_SHAPES) {
     }
     onePerOrigin.push((one.inside - before.one) / HORIZON);
     multiPerOrigin.push((multi.inside - before.multi) / HORIZON);
+    masePerOrigin.push(future.reduce((s, v, i) => s + Math.abs(v - interval.mean[i]), 0) / HORIZON / naiveScale(train));
   }
   console.log(
     `| ${shape.name}${shape === suiteShape ? '' : ` (gaps: ${gaps}, ${gapMean})`} | ${origins} | ${coverWithError(onePerOrigin)} | ${coverWithError(multiPerOrigin)} | ${thirds.map(cover).join(' / ')} | ` +
-      `${cover(seasonal)} (${seasonal.origins}) / ${cover(other)} (${other.origins}) |`,
+      `${cover(seasonal)} (${seasonal.origins}) / ${cover(other)} (${other.origins}) | ${coverWithError(masePerOrigin)} |`,
   );
   if (byBreak) {
     const cells = [...breakSplit].sort(([a], [b]) => a.localeCompare(b));

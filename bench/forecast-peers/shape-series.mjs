@@ -42,6 +42,7 @@ export function runnerSpec(shape, confidence) {
     alternation: 'auto',
     endOutliers: 'auto',
     seasonNoise: 'auto',
+    breaks: 'auto',
   };
 }
 
@@ -183,6 +184,42 @@ export const SYNTHETIC_SHAPES = [
     },
   },
 ];
+
+/**
+ * The suite's level steps with jumps at irregular gaps (random-origins.mjs --level-gaps), so that a rule for breaks cannot be
+ * a fit to the suite's schedule: `uniform` gaps of 200-600 steps, `geometric` ones (a jump at any step with chance
+ * 1/400), `jitter` the suite's 400 +- 15 (uniform). Level 100, jumps of +-30, noise of sd 2, as the suite's; the gaps
+ * drawn from a stream of their own (seed + 77,777).
+ */
+export function irregularLevelSteps(gaps) {
+  const suite = SYNTHETIC_SHAPES.find((shape) => shape.name === 'level-steps@1m');
+  const jumpsOf = (n, g) => {
+    const jumps = new Set();
+    if (gaps === 'uniform') {
+      for (let t = Math.floor(g.uniform() * 400); t < n; t += 200 + Math.floor(g.uniform() * 401)) jumps.add(t);
+    } else if (gaps === 'geometric') {
+      for (let t = 1; t < n; t++) if (g.uniform() < 1 / 400) jumps.add(t);
+    } else if (gaps === 'jitter') {
+      for (let k = 0; k * 400 + 200 < n + 400; k++) jumps.add(k * 400 + 200 + Math.round((g.uniform() * 2 - 1) * 15));
+    } else {
+      throw new Error(`--level-gaps: uniform, geometric or jitter, not ${gaps}`);
+    }
+    return jumps;
+  };
+  return {
+    ...suite,
+    name: `level-steps@1m, ${gaps} gaps`,
+    make: (n, seed) => {
+      const r = rng(seed);
+      const jumps = jumpsOf(n, rng(seed + 77777));
+      let level = 100;
+      return Array.from({ length: n }, (_, t) => {
+        if (jumps.has(t)) level += 30 * (r.uniform() < 0.5 ? -1 : 1);
+        return level + 2 * r.normal();
+      });
+    },
+  };
+}
 
 /** Steps the random-phase origins' offsets are drawn over: a whole number of both break schedules (400, 700). */
 export const BREAK_PHASES = 2800;

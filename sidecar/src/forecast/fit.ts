@@ -37,6 +37,7 @@ import {
   zFor,
   type Calibration,
 } from './calibration.js';
+import { findBreaks } from './breaks.js';
 import { clippingCheck, clippingPays, END_OUTLIER, observeClipped } from './end-outliers.js';
 import { recogniseCounter, type CounterReading } from './counter.js';
 import { ForecastError } from './errors.js';
@@ -708,6 +709,10 @@ function fitIn(data: Float64Array, spec: FitSpec, transform: TransformChoice, co
     // Measured on the observed points only: interpolated gaps and spikes would narrow it.
     const spiked = new Set(spikes);
     const spreadInput = recent.map((v, i) => (Number.isNaN(x[i]!) || spiked.has(i) ? Number.NaN : v));
+    // Level shifts (breaks.ts), where asked for: the h-step errors are then measured without them and the
+    // interval mixes their chance back in. Not for a counter, whose restarts are undone already.
+    const breaks = spec.breaks === 'auto' && !counter ? findBreaks(spreadInput) : undefined;
+    diagnostics.breaks = breaks?.at.length ?? 0;
     const stages: Array<[string, () => Stage]> = [
       [
         'arima',
@@ -763,7 +768,7 @@ function fitIn(data: Float64Array, spec: FitSpec, transform: TransformChoice, co
           // The measured width is an addition to a model that has served without it: never a reason to drop one.
           let spread: Spread | undefined;
           try {
-            spread = measureSpread(unfitted(stage.remainder), spreadInput);
+            spread = measureSpread(unfitted(stage.remainder), spreadInput, breaks?.at);
           } catch (error) {
             diagnostics.fallbacks.push(`h-step errors not measured: ${(error as Error).message}`);
           }
@@ -792,6 +797,7 @@ function fitIn(data: Float64Array, spec: FitSpec, transform: TransformChoice, co
             remainder,
             calibration,
             ...(spread ? { spread } : {}),
+            ...(breaks ? { breaks: { at: breaks.at, jumps: breaks.jumps, length: n } } : {}),
           });
         };
         return { build, heldOut };

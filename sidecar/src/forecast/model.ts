@@ -5,6 +5,8 @@
  * in the model cache, and a band from a cached model costs O(N) on any thread.
  */
 import { ArimaFilter, type ArimaFilterState } from './arima-filter.js';
+import { breakHalfWidth } from './breaks.js';
+import { breakChance } from './break-schedule.js';
 import { bandScale, zFor, type Calibration } from './calibration.js';
 import { scheduleChance } from './break-schedule.js';
 import { resetInterval, scheduleInterval, undoReset, type CounterSnapshot, type CounterState } from './counter.js';
@@ -35,6 +37,8 @@ export interface FitDiagnostics {
   calibrationPoints: number;
   /** The variance-stabilising transform the model works in, and why. */
   transform?: TransformChoice;
+  /** Level shifts found in the window where asked for (FitSpec.breaks; ModelSnapshot.breaks). */
+  breaks?: number;
 }
 
 export interface ModelSnapshot {
@@ -71,6 +75,19 @@ export interface ModelSnapshot {
    * values with the resets undone, and its forecasts are shifted back by `offset`. Absent: the values themselves.
    */
   counter?: CounterSnapshot;
+  /**
+   * The level shifts found in the training window (breaks.ts; FitSpec.breaks): `at` the index of the first point
+   * after each, `jumps` their sizes (normalised units), `length` the window's. The multi-step interval is then
+   * the mixture of no break (the spread, measured without the breaks) and a break of one of these sizes, by the
+   * chance of one by each step. Absent: none found, or not asked for.
+   */
+  breaks?: BreaksSnapshot;
+}
+
+export interface BreaksSnapshot {
+  at: number[];
+  jumps: number[];
+  length: number;
 }
 
 /** Diagnostics of a snapshot that carries none: a lean batch fit's, a restored watcher model's, a provisional one's. */
@@ -233,6 +250,8 @@ export class ComposedModel implements FittedModel {
     const kind = this.snap.transform ?? 'none';
     const rootShift = this.snap.rootShift ?? 0;
     const counter = this.snap.counter;
+    const breaks = this.snap.breaks;
+    const mixture = breaks ? { chance: breakChance(breaks.at, breaks.length, h), jumps: breaks.jumps } : undefined;
     // A counter's model works on its values with the resets undone: what they added comes off again.
     const offset = counter?.offset ?? 0;
     for (let i = 0; i < h; i++) {
@@ -241,7 +260,8 @@ export class ComposedModel implements FittedModel {
       // weights' growth elsewhere; never narrower than the one-step band.
       const measured = spreadScale(this.snap.spread, i + 1, band.sigma);
       const sigma = Math.max(band.sigma, measured ?? band.sigma * Math.sqrt(growth[i]!));
-      const half = z * sigma;
+      // With level shifts in the window, the measured width is the no-break part, mixed here with the breaks'.
+      const half = mixture ? breakHalfWidth(sigma, mixture.chance[i]!, mixture.jumps, confidence) : z * sigma;
       // The back-transformed centre is the median forecast; the interval maps back exactly.
       mean.push(inverse(kind, center + scale * x) - offset);
       const edges = bandEdges(kind, { center, scale }, x, half, rootShift);

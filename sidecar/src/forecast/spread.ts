@@ -20,7 +20,10 @@
  * which counts the noise of the last value as well as that of the target, so on noise around a
  * level it was sqrt(2) too wide (60-step coverage 0.98-0.99 on NAB ec2, grok and rds).
  */
+import { BREAK_MARGIN } from './breaks.js';
 import { zFor } from './calibration.js';
+
+const NO_BREAKS: readonly number[] = [];
 
 /** Horizons (steps) the errors are measured at; others are interpolated between them (log-log). */
 export const SPREAD_HORIZONS: readonly number[] = [2, 4, 8, 16, 32, 64, 128, 256, 512];
@@ -75,6 +78,18 @@ function scaleOf(errors: Float64Array, count: number, z: number): number {
 }
 
 /**
+ * Whether the forecast from origin t to t + h spans one of `breaks` (ascending indices of the first point after
+ * each; breaks.ts), give or take BREAK_MARGIN steps.
+ */
+function spansBreak(breaks: readonly number[], t: number, h: number): boolean {
+  for (const b of breaks) {
+    if (b + BREAK_MARGIN <= t) continue;
+    return t + h >= b - BREAK_MARGIN;
+  }
+  return false;
+}
+
+/**
  * The h-step |errors| from every sampled origin, one typed array per horizon: the first counts[i]
  * values of the i-th (`counts` is filled in; an object returned with both cost a deoptimisation
  * at every call of a worker's first fits on a gappy series).
@@ -86,6 +101,7 @@ function hStepErrors(
   from: number,
   warmFrom: number,
   counts: Int32Array,
+  breaks: readonly number[],
 ): Float64Array[] {
   const n = x.length;
   const stride = Math.max(1, Math.floor((n - from) / SPREAD_ORIGINS));
@@ -96,7 +112,7 @@ function hStepErrors(
     for (let i = 0; i < SPREAD_HORIZONS.length; i++) {
       const h = SPREAD_HORIZONS[i]!;
       if (t + h >= n) break;
-      if (Number.isNaN(x[t + h]!)) continue;
+      if (Number.isNaN(x[t + h]!) || spansBreak(breaks, t, h)) continue;
       let e = 0;
       for (let j = 0; j < h; j++) e += psi[j]! * innovations[t + h - j]!;
       errors[i]![counts[i]!++] = Math.abs(e);
@@ -111,9 +127,16 @@ function hStepErrors(
  * innovations are collected in one pass; the error of the forecast from origin t at h steps is then
  * sum_{j<h} psi_j e_{t+h-j} exactly, for a linear filter with its coefficients fixed (a gap's
  * innovation is zero: the filter moved on its forecast), so no forecast is run from any origin.
- * Undefined when no horizon has enough errors (a short window: the psi weights alone).
+ * Undefined when no horizon has enough errors (a short window: the psi weights alone). With `breaks` (indices
+ * into `x` of the first point after each level shift, breaks.ts), the errors of forecasts that span one are left
+ * out, one-step errors too: what is measured is the no-break part of the interval, and the breaks' part is added
+ * by their chance (breakHalfWidth).
  */
-export function measureSpread(filter: InnovationFilter, x: Float64Array): Spread | undefined {
+export function measureSpread(
+  filter: InnovationFilter,
+  x: Float64Array,
+  breaks: readonly number[] = NO_BREAKS,
+): Spread | undefined {
   const n = x.length;
   const from = Math.max(0, n - SPREAD_POINTS);
   const warmFrom = Math.max(0, from - WARM_UP);
@@ -130,12 +153,12 @@ export function measureSpread(filter: InnovationFilter, x: Float64Array): Spread
     const e = filter.observe(Number.isNaN(v) ? null : v);
     if (e === null || !Number.isFinite(e)) continue;
     innovations[t] = e;
-    if (t >= from && t - warmFrom >= MIN_SEEN) ones[oneCount++] = Math.abs(e);
+    if (t >= from && t - warmFrom >= MIN_SEEN && !spansBreak(breaks, t - 1, 1)) ones[oneCount++] = Math.abs(e);
   }
   if (oneCount < SPREAD_MIN_ERRORS) return undefined;
   const psi = filter.psi(SPREAD_HORIZONS[SPREAD_HORIZONS.length - 1]!);
   const counts = new Int32Array(SPREAD_HORIZONS.length);
-  const errors = hStepErrors(psi, innovations, x, from, warmFrom, counts);
+  const errors = hStepErrors(psi, innovations, x, from, warmFrom, counts, breaks);
   const z = zFor(SPREAD_LEVEL);
   const oneStep = scaleOf(ones, oneCount, z);
   if (!(oneStep > 0) || !Number.isFinite(oneStep)) return undefined;

@@ -17,7 +17,8 @@ describe('worker warm-up', () => {
           spec.transform === 'auto' &&
           spec.alternation === 'auto' &&
           spec.endOutliers === 'auto' &&
-          spec.seasonNoise === 'auto',
+          spec.seasonNoise === 'auto' &&
+          spec.breaks === 'auto',
       ),
     ).toBe(true);
     expect(fits.filter(({ spec }) => spec.model !== 'auto' && spec.transform === undefined)).toHaveLength(4);
