@@ -418,10 +418,11 @@ function settingsOf(given: Partial<ForecastDetectorOptions> & { stepSeconds: num
 }
 
 export class ForecastDetector implements StreamingDetector {
-  private readonly options: ForecastDetectorOptions;
-  private readonly points: PointSettings;
-  private readonly bandZ: number;
-  private readonly driftDecay: number;
+  /**
+   * Read through this one reference rather than copied into fields: a number that is not a small
+   * integer (the band's z, the drift decay) is a boxed double of 16 bytes in every detector that copies it.
+   */
+  private readonly settings: SharedSettings;
   private readonly history: HistoryRing;
   private readonly surprise: SurpriseTracker<DetectorInput>;
   private readonly novelty: ValueNovelty;
@@ -449,12 +450,17 @@ export class ForecastDetector implements StreamingDetector {
   private backoffUntil = 0;
   private driftMean = 0;
   private driftSquare = 1;
-  private lastPageAt = Number.NEGATIVE_INFINITY;
+  /**
+   * Null: never. The positions below are null rather than -Infinity until first set: a field that
+   * ever held -Infinity keeps every value it holds as a boxed double (16 bytes a detector each),
+   * where a position is otherwise a small integer held in the field itself.
+   */
+  private lastPageAt: number | null = null;
   private pagedDecades = 0;
   /** Position where the repeat bar (pagedDecades) was set or last raised: it fades from there. */
-  private pagedSetAt = Number.NEGATIVE_INFINITY;
+  private pagedSetAt: number | null = null;
   /** Position of the last point reported at or beyond the quiet level (see PagingOptions.quietSeconds). */
-  private loudAt = Number.NEGATIVE_INFINITY;
+  private loudAt: number | null = null;
   /** The open excursion's withholding, if its points are being (or were) kept from the model. */
   private withheld: WithholdingRun | null = null;
   /**
@@ -464,7 +470,7 @@ export class ForecastDetector implements StreamingDetector {
    */
   private opened: { excursion: Readonly<Excursion>; position: number; level: number; halfWidth: number } | null = null;
   /** Position at which earlier points were last masked: a fit on a window read before it learned them. */
-  private maskedAt = Number.NEGATIVE_INFINITY;
+  private maskedAt: number | null = null;
   /** No refit before this position: the end of a withheld run plus REFIT_AFTER_WITHHOLDING_SECONDS. */
   private refitNotBefore = 0;
 
@@ -475,11 +481,8 @@ export class ForecastDetector implements StreamingDetector {
    */
   constructor(options: Partial<ForecastDetectorOptions> & { stepSeconds: number }, classify?: ExcursionClassifier) {
     const settings = settingsOf(options);
-    this.options = settings.options;
+    this.settings = settings;
     const o = this.options;
-    this.points = settings.points;
-    this.bandZ = settings.bandZ;
-    this.driftDecay = settings.driftDecay;
     const { changeHalfLife, shiftWindow } = this.points;
     const { recurPeriodSeconds, recurSliceSeconds, recurMemorySeconds, recurPatternSeconds } = o.paging;
     this.recurMemoryPeriods =
@@ -509,6 +512,14 @@ export class ForecastDetector implements StreamingDetector {
     this.excursions = new ExcursionTracker(o.excursion, classify);
     this.recurrence =
       recurPeriodSeconds > 0 ? new Recurrence(recurPeriodSeconds, recurSliceSeconds, recurPeriods, fixed) : null;
+  }
+
+  private get options(): ForecastDetectorOptions {
+    return this.settings.options;
+  }
+
+  private get points(): PointSettings {
+    return this.settings.points;
   }
 
   /** The model currently in use, for reports (e.g. its name). */
@@ -560,7 +571,13 @@ export class ForecastDetector implements StreamingDetector {
     this.driftSquare = 1;
     // Fitted on a window read before some of its points were taken back (rewind()): it learned them.
     const run = this.withheld;
-    if (run && !run.released && this.windowTakenAt <= this.maskedAt && this.windowTakenAt > run.from) {
+    if (
+      run &&
+      !run.released &&
+      this.maskedAt !== null &&
+      this.windowTakenAt <= this.maskedAt &&
+      this.windowTakenAt > run.from
+    ) {
       this.forcedStale = true;
     }
   }
@@ -589,7 +606,7 @@ export class ForecastDetector implements StreamingDetector {
       // half the points) does not widen it.
       const sorted = this.recentErrors.map(Math.abs).sort((a, b) => a - b);
       const sigma = 1.4826 * sorted[sorted.length >> 1]!;
-      scale = (this.bandZ * sigma) / first;
+      scale = (this.settings.bandZ * sigma) / first;
     }
     const out: Interval = { mean: [], lower: [], upper: [] };
     for (let k = 0; k < steps; k++) {
@@ -643,8 +660,9 @@ export class ForecastDetector implements StreamingDetector {
       this.advance(v);
       return empty;
     }
-    const lower = forecast - this.bandZ * sigma;
-    const upper = forecast + this.bandZ * sigma;
+    const { bandZ } = this.settings;
+    const lower = forecast - bandZ * sigma;
+    const upper = forecast + bandZ * sigma;
     // A missing point is no evidence either way: no score, and the open excursion stays open.
     if (v === null) {
       this.advance(v);
@@ -887,7 +905,7 @@ export class ForecastDetector implements StreamingDetector {
   private pagedLog10p(log10p: number): number {
     const { paging } = this.options;
     const decades = -log10p;
-    const recent = this.position - this.lastPageAt <= this.points.repeat;
+    const recent = this.lastPageAt !== null && this.position - this.lastPageAt <= this.points.repeat;
     const pageWorthy = -paging.log10p;
     const bar = this.repeatBar(pageWorthy);
     const repeat = recent && decades <= bar;
@@ -899,7 +917,7 @@ export class ForecastDetector implements StreamingDetector {
       this.recurrence?.periodsReaching(at, pageWorthy, this.recurPatternPeriods) === this.recurPatternPeriods;
     this.recurrence?.record(at, decades);
     const recurs = before >= pageWorthy && (decades <= before || pattern);
-    const quiet = this.position - this.loudAt <= this.points.quiet;
+    const quiet = this.loudAt !== null && this.position - this.loudAt <= this.points.quiet;
     const reported = repeat || recurs || quiet ? decades * paging.repeatDamping : decades;
     if (this.points.quiet > 0 && reported >= -paging.quietLog10p) this.loudAt = this.position;
     if (log10p <= paging.log10p) {
@@ -916,7 +934,8 @@ export class ForecastDetector implements StreamingDetector {
   private repeatBar(pageWorthy: number): number {
     const halfLife = this.points.repeatHalfLife;
     if (halfLife === 0 || this.pagedDecades <= pageWorthy) return this.pagedDecades;
-    const fade = Math.pow(0.5, (this.position - this.pagedSetAt) / halfLife);
+    // Above the page level only once a page set the bar (pagedSetAt): never null here.
+    const fade = Math.pow(0.5, (this.position - (this.pagedSetAt ?? Number.NEGATIVE_INFINITY)) / halfLife);
     return pageWorthy + (this.pagedDecades - pageWorthy) * fade;
   }
 
@@ -939,7 +958,7 @@ export class ForecastDetector implements StreamingDetector {
   }
 
   private trackDrift(residual: number): void {
-    const d = this.driftDecay;
+    const d = this.settings.driftDecay;
     this.driftMean = d * this.driftMean + (1 - d) * residual;
     this.driftSquare = d * this.driftSquare + (1 - d) * residual * residual;
   }

@@ -36,6 +36,35 @@ const f32Bits = new Uint32Array(f32.buffer);
 /** Index of a double's low (mantissa) word in its two 32-bit words. */
 const LOW = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 0 : 1;
 
+/** What follows from a window's capacity and precision, one object for every window of the same two. */
+interface Layout {
+  readonly capacity: number;
+  readonly statistic: boolean;
+  readonly slotBits: number;
+  readonly slotMask: number;
+  /** `statistic` layout: single-precision bits dropped below the kept value. */
+  readonly dropBits: number;
+}
+
+/**
+ * The layouts made so far, by precision and capacity. A detector keeps five windows of two layouts;
+ * the five constants in each window of 100,000 series' were 200 bytes a series (issue 18, mem26).
+ */
+const layouts = new Map<string, Layout>();
+
+function layoutOf(capacity: number, precision: WindowPrecision): Layout {
+  const key = `${precision}:${capacity}`;
+  let layout = layouts.get(key);
+  if (layout === undefined) {
+    const statistic = precision === 'statistic';
+    const slotBits = Math.max(1, Math.ceil(Math.log2(capacity)));
+    // Non-negative single-precision bits use 31 of 32; the slot takes slotBits of the rest.
+    layout = { capacity, statistic, slotBits, slotMask: (1 << slotBits) - 1, dropBits: slotBits - 1 };
+    layouts.set(key, layout);
+  }
+  return layout;
+}
+
 export class SortedWindow {
   /**
    * Sorted cells: a value with its arrival slot (0..capacity-1) in its lowest bits. The `double`
@@ -46,40 +75,37 @@ export class SortedWindow {
   /** The slot the next value takes: once full, the slot of the oldest value. */
   private head = 0;
   private count = 0;
-  private readonly statistic: boolean;
-  private readonly slotBits: number;
-  private readonly slotMask: number;
-  /** `statistic` layout: single-precision bits dropped below the kept value. */
-  private readonly dropBits: number;
+  private readonly layout: Layout;
 
   /** `arena`: where the full-size cells come from (one buffer for a detector's windows); else a buffer of its own. */
   constructor(
-    readonly capacity: number,
+    capacity: number,
     precision: WindowPrecision = 'double',
     private readonly arena: Arena | null = null,
   ) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('capacity must be a positive integer');
-    this.statistic = precision === 'statistic';
-    const limit = this.statistic ? MAX_STATISTIC_CAPACITY : MAX_WINDOW_CAPACITY;
+    const limit = precision === 'statistic' ? MAX_STATISTIC_CAPACITY : MAX_WINDOW_CAPACITY;
     if (capacity > limit) throw new RangeError(`a ${precision} window holds at most ${limit} values`);
-    this.slotBits = Math.max(1, Math.ceil(Math.log2(capacity)));
-    this.slotMask = (1 << this.slotBits) - 1;
-    // Non-negative single-precision bits use 31 of 32; the slot takes slotBits of the rest.
-    this.dropBits = this.slotBits - 1;
+    this.layout = layoutOf(capacity, precision);
     this.cells = this.allocate(Math.min(capacity, INITIAL_ROOM));
   }
 
+  get capacity(): number {
+    return this.layout.capacity;
+  }
+
   private allocate(room: number): Float64Array | Uint32Array {
-    if (room === this.capacity && this.arena !== null) {
-      const cells = this.statistic ? this.arena.uint32(room) : this.arena.float64(room);
+    const { capacity, statistic } = this.layout;
+    if (room === capacity && this.arena !== null) {
+      const cells = statistic ? this.arena.uint32(room) : this.arena.float64(room);
       if (cells !== null) return cells;
     }
-    return this.statistic ? new Uint32Array(room) : new Float64Array(room);
+    return statistic ? new Uint32Array(room) : new Float64Array(room);
   }
 
   /** Doubles the cells (up to the capacity) when they are full and the window is not. */
   private grow(): void {
-    const cells = this.allocate(Math.min(this.capacity, 2 * this.cells.length));
+    const cells = this.allocate(Math.min(this.layout.capacity, 2 * this.cells.length));
     cells.set(this.cells);
     this.cells = cells;
   }
@@ -90,10 +116,11 @@ export class SortedWindow {
 
   /** The value as this window holds it: rounded to what its cell keeps. */
   held(value: number): number {
-    if (this.statistic) return this.decode(this.encode(value));
+    const { statistic, slotMask } = this.layout;
+    if (statistic) return this.decode(this.encode(value));
     if (value === 0) return 0; // -0 too, so the two zeros are one tie
     f64[0] = value;
-    f64Words[LOW] = (f64Words[LOW]! & ~this.slotMask) >>> 0;
+    f64Words[LOW] = (f64Words[LOW]! & ~slotMask) >>> 0;
     return f64[0];
   }
 
@@ -102,21 +129,21 @@ export class SortedWindow {
     if (!(value >= 0)) throw new RangeError(`a statistic window takes non-negative numbers, got ${value}`);
     f32[0] = value;
     const bits = f32Bits[0]!;
-    return this.dropBits === 0
-      ? bits
-      : Math.min((bits + (1 << (this.dropBits - 1))) >>> this.dropBits, 0xffffffff >>> this.slotBits);
+    const { dropBits, slotBits } = this.layout;
+    return dropBits === 0 ? bits : Math.min((bits + (1 << (dropBits - 1))) >>> dropBits, 0xffffffff >>> slotBits);
   }
 
   private decode(code: number): number {
-    f32Bits[0] = code << this.dropBits;
+    f32Bits[0] = code << this.layout.dropBits;
     return f32[0]!;
   }
 
   /** The held value of the cell at a sorted position. */
   private valueAt(at: number): number {
-    if (this.statistic) return this.decode(this.cells[at]! >>> this.slotBits);
+    const { statistic, slotBits, slotMask } = this.layout;
+    if (statistic) return this.decode(this.cells[at]! >>> slotBits);
     f64[0] = this.cells[at]!;
-    f64Words[LOW] = (f64Words[LOW]! & ~this.slotMask) >>> 0;
+    f64Words[LOW] = (f64Words[LOW]! & ~slotMask) >>> 0;
     return f64[0]!;
   }
 
@@ -126,12 +153,13 @@ export class SortedWindow {
    */
   private cellRange(held: number): { low: number; high: number } {
     if (!Number.isFinite(held)) return { low: held, high: held };
-    if (this.statistic) {
-      const base = (this.encode(held) << this.slotBits) >>> 0;
-      return { low: base, high: base + this.slotMask };
+    const { statistic, slotBits, slotMask } = this.layout;
+    if (statistic) {
+      const base = (this.encode(held) << slotBits) >>> 0;
+      return { low: base, high: base + slotMask };
     }
     f64[0] = held;
-    f64Words[LOW] = (f64Words[LOW]! | this.slotMask) >>> 0;
+    f64Words[LOW] = (f64Words[LOW]! | slotMask) >>> 0;
     const other = f64[0]!;
     // A negative value's slot bits make it more negative.
     return held < 0 ? { low: other, high: held } : { low: held, high: other };
@@ -141,8 +169,9 @@ export class SortedWindow {
     // An infinity has no mantissa bits to carry a slot; the detector's inputs are finite.
     if (!Number.isFinite(input)) throw new RangeError(`SortedWindow takes finite numbers, got ${input}`);
     const value = this.held(input);
+    const { capacity, statistic, slotBits } = this.layout;
     const n = this.count;
-    if (n === this.capacity) {
+    if (n === capacity) {
       const at = this.indexOfSlot(this.head);
       this.cells.copyWithin(at, at + 1, n);
       this.count -= 1;
@@ -150,19 +179,19 @@ export class SortedWindow {
     const { high } = this.cellRange(value);
     const at = this.firstAbove(high);
     this.cells.copyWithin(at + 1, at, this.count);
-    if (this.statistic) this.cells[at] = ((this.encode(value) << this.slotBits) | this.head) >>> 0;
+    if (statistic) this.cells[at] = ((this.encode(value) << slotBits) | this.head) >>> 0;
     else {
       f64[0] = value;
       f64Words[LOW] = (f64Words[LOW]! | this.head) >>> 0;
       this.cells[at] = f64[0];
     }
-    this.head = (this.head + 1) % this.capacity;
+    this.head = (this.head + 1) % capacity;
     this.count += 1;
   }
 
   private indexOfSlot(slot: number): number {
-    const mask = this.slotMask;
-    if (this.statistic) {
+    const { slotMask: mask, statistic } = this.layout;
+    if (statistic) {
       const cells = this.cells;
       for (let at = 0; at < this.count; at += 1) if ((cells[at]! & mask) === slot) return at;
     } else {

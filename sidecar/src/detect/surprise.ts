@@ -57,38 +57,52 @@ export interface Surprise {
   holdLog10p: number;
 }
 
-/** A running sum over the last k inputs and the history of the channel's statistic. */
+/**
+ * A channel over one point: its statistic is the input's size, and it keeps no ring (most channels:
+ * a typed array less per series, and none of a run's four fields, 32 bytes a channel).
+ */
 class Channel {
-  /**
-   * The last k inputs; none for k = 1, whose statistic is the input's size (most channels: a typed
-   * array less per series). Single precision: the inputs of a run are capped at RUN_INPUT_LIMIT
-   * standard units, and the sum adds what is held, so it stays the sum of the ring.
-   */
-  private readonly recent: Float32Array | null;
-  private head = 0;
-  private filled = 0;
-  private sum = 0;
   readonly history: SortedWindow;
 
-  /** `windows`: where its window's full cells come from; `rings`: where its run ring does (arena.ts). */
+  /** `windows`: where its window's full cells come from (arena.ts). */
   constructor(
     readonly points: number,
     historyPoints: number,
     windows: Arena | null,
-    rings: Arena | null,
   ) {
     if (!(Number.isInteger(points) && points >= 1))
       throw new RangeError('a channel horizon must be a whole number >= 1');
-    this.recent = points > 1 ? (rings?.float32(points) ?? new Float32Array(points)) : null;
     // A statistic is non-negative and in standard units: a 14-bit mantissa (a relative error under
     // 3.1e-5) ranks it as well as double precision, in 4 bytes a value with its arrival slot.
     this.history = new SortedWindow(historyPoints, 'statistic', windows);
   }
 
-  /** |mean of the last k inputs| scaled by √k: the size of a standard normal if they are independent. */
+  /** The size of a standard normal if the input is one. */
   statistic(input: number): number {
+    return Math.abs(input);
+  }
+}
+
+/** A channel over k > 1 points: a running sum over the last k inputs. */
+class RunChannel extends Channel {
+  /**
+   * The last k inputs. Single precision: the inputs of a run are capped at RUN_INPUT_LIMIT
+   * standard units, and the sum adds what is held, so it stays the sum of the ring.
+   */
+  private readonly recent: Float32Array;
+  private head = 0;
+  private filled = 0;
+  private sum = 0;
+
+  /** `windows`: where its window's full cells come from; `rings`: where its run ring does (arena.ts). */
+  constructor(points: number, historyPoints: number, windows: Arena | null, rings: Arena | null) {
+    super(points, historyPoints, windows);
+    this.recent = rings?.float32(points) ?? new Float32Array(points);
+  }
+
+  /** |mean of the last k inputs| scaled by √k: the size of a standard normal if they are independent. */
+  override statistic(input: number): number {
     const recent = this.recent;
-    if (recent === null) return Math.abs(input);
     if (this.filled === this.points) this.sum -= recent[this.head]!;
     else this.filled += 1;
     const held = Math.fround(input);
@@ -115,7 +129,11 @@ export class SurpriseTracker<Input extends string> {
     rings: Arena | null = null,
   ) {
     if (options.channels.length === 0) throw new RangeError('at least one channel is needed');
-    this.channels = options.channels.map((spec) => new Channel(spec.points, options.historyPoints, windows, rings));
+    this.channels = options.channels.map((spec) =>
+      spec.points > 1
+        ? new RunChannel(spec.points, options.historyPoints, windows, rings)
+        : new Channel(spec.points, options.historyPoints, windows),
+    );
   }
 
   /** Bytes of each run ring the channels of `options` keep (an arena's parts). */

@@ -20,17 +20,20 @@ export const BASELINE_POINTS = 30;
 export const BASELINE_SKIP = 2;
 
 /**
- * A fixed-size ring of recent values (NaN = no sample at that step). A typed array, not an array
- * of boxed numbers and nulls: every watched series holds one, so at 100,000 series the
- * difference is tens of megabytes.
+ * A fixed-size ring of recent values (NaN = no sample at that step). An array V8 keeps as unboxed
+ * doubles (only numbers are ever stored in it), not an array of boxed numbers and nulls: every
+ * watched series holds one, so at 100,000 series the difference is tens of megabytes. Nor a
+ * Float64Array: its 240 bytes would come with a view (96 bytes), an ArrayBuffer (88) and a
+ * backing store malloc'd with V8's bookkeeping for it, about 0.4 KB a series more (issue 18, mem26).
  */
 export class RecentValues {
-  private readonly values: Float64Array;
+  private readonly values: number[];
   private next = 0;
   private filled = 0;
 
   constructor(readonly capacity: number = BASELINE_POINTS) {
-    this.values = new Float64Array(capacity).fill(Number.NaN);
+    // Filled with a number at once: the elements are doubles from the start, exactly `capacity` of them.
+    this.values = new Array<number>(capacity).fill(Number.NaN);
   }
 
   push(value: number | null): void {
