@@ -9,6 +9,7 @@
  * brk25, lvl26). Pure: detection and the mixture's quantile, no model.
  */
 import { normalCdf, normalQuantile, zFor } from './calibration.js';
+import { medianOfSorted } from './series.js';
 
 /**
  * Points on each side of a candidate break whose medians are compared: enough that the median of each is a
@@ -55,7 +56,7 @@ function median(values: Float64Array, from: number, to: number, scratch: Float64
   const sorted = scratch.subarray(0, n);
   sorted.set(values.subarray(from, to));
   sorted.sort();
-  return n % 2 === 1 ? sorted[(n - 1) / 2]! : (sorted[n / 2 - 1]! + sorted[n / 2]!) / 2;
+  return medianOfSorted(sorted);
 }
 
 /**

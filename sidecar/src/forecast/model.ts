@@ -6,9 +6,8 @@
  */
 import { ArimaFilter, type ArimaFilterState } from './arima-filter.js';
 import { breakHalfWidth } from './breaks.js';
-import { breakChance } from './break-schedule.js';
 import { bandScale, zFor, type Calibration } from './calibration.js';
-import { scheduleChance } from './break-schedule.js';
+import { breakChance, scheduleChance } from './break-schedule.js';
 import { resetInterval, scheduleInterval, undoReset, type CounterSnapshot, type CounterState } from './counter.js';
 import { NaiveFilter, type NaiveState } from './naive.js';
 import type { TrustedCheck } from './seasonality.js';
