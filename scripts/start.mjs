@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { NEEDS, ensureBuilds } from './lib/builds.mjs';
 import { PACKAGES, ensurePackages } from './lib/deps.mjs';
 import { ensureNodeModules } from './lib/npm-deps.mjs';
+import { nodeVersionProblem } from './lib/node-version.mjs';
 import { takenPorts } from './lib/ports.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -119,6 +120,8 @@ async function waitHttp(name, url, timeoutMs = 60000) {
 /** The Debian packages, node_modules and the builds; false (after saying why) when npm start cannot go on. */
 function setUp() {
   const started = Date.now();
+  const nodeProblem = nodeVersionProblem();
+  if (nodeProblem) return (fail(nodeProblem), false);
   // With PROMETHEUS_URL the user brings their own Prometheus.
   const wanted = PACKAGES.start.filter((p) => !(p === 'prometheus' && process.env.PROMETHEUS_URL));
   const packages = ensurePackages(wanted, { log: (line) => console.log(`npm start: ${line}`) });

@@ -19,6 +19,7 @@ import { PACKAGES, ensurePackages } from './lib/deps.mjs';
 import { ensureDockerd, stopDockerd } from './lib/dockerd.mjs';
 import { startJest } from './lib/jest-run.mjs';
 import { ensureNodeModules } from './lib/npm-deps.mjs';
+import { nodeVersionProblem } from './lib/node-version.mjs';
 import { startNodeTests } from './lib/node-test.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -291,6 +292,8 @@ function stopStartedDockerd() {
 function setUp() {
   process.stdout.write('\n=== set-up\n');
   const started = Date.now();
+  const nodeProblem = nodeVersionProblem();
+  if (nodeProblem) return (setUpFailed('set-up: Node.js', nodeProblem), false);
   const packages = ensurePackages(PACKAGES.test, { log: (line) => console.log(`npm test: ${line}`) });
   console.log(`npm test: ${packages.message}`);
   if (!packages.ok) return (setUpFailed('set-up: Debian packages', 'cannot run the tests without them'), false);
