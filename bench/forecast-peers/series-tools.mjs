@@ -44,3 +44,18 @@ export function naiveScale(train) {
   }
   return s / Math.max(1, n);
 }
+
+/**
+ * The mean of per-origin figures (a coverage, a MASE) with its standard error over origins: the sample standard
+ * deviation over the square root of their count. An origin's 60 points are one correlated draw (a level that wanders
+ * off for the hour takes a run of them outside the band together), so the spread of the origins' own figures is
+ * what a cell is uncertain by, not 60 x origins binomial points. `se` is NaN below two figures (no spread to read).
+ */
+export function meanWithError(values) {
+  const n = values.length;
+  if (n === 0) return { mean: Number.NaN, se: Number.NaN };
+  const mean = values.reduce((a, b) => a + b, 0) / n;
+  if (n < 2) return { mean, se: Number.NaN };
+  const variance = values.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1);
+  return { mean, se: Math.sqrt(variance / n) };
+}

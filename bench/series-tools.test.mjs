@@ -1,0 +1,22 @@
+// bench/forecast-peers/series-tools.mjs: the per-origin mean and its standard error the shape suite reports.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { meanWithError } from './forecast-peers/series-tools.mjs';
+
+test('meanWithError gives the mean and the sample standard deviation over the square root of the count', () => {
+  // Four origins' coverages: mean 0.95, sample variance ((0.05^2) * 2 + 0 + 0) / 3.
+  const { mean, se } = meanWithError([0.9, 1, 0.95, 0.95]);
+  assert.ok(Math.abs(mean - 0.95) < 1e-12);
+  assert.ok(Math.abs(se - Math.sqrt((2 * 0.05 ** 2) / 3 / 4)) < 1e-12);
+  // Origins that agree have no spread to be uncertain by.
+  assert.deepEqual(meanWithError([0.5, 0.5, 0.5]), { mean: 0.5, se: 0 });
+});
+
+test('meanWithError has no standard error below two figures, and no mean without one', () => {
+  const one = meanWithError([0.9]);
+  assert.equal(one.mean, 0.9);
+  assert.ok(Number.isNaN(one.se));
+  const none = meanWithError([]);
+  assert.ok(Number.isNaN(none.mean));
+  assert.ok(Number.isNaN(none.se));
+});
