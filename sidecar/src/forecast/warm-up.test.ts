@@ -7,7 +7,7 @@ describe('worker warm-up', () => {
     expect(() => warmUp()).not.toThrow();
   });
 
-  it("takes the paths requests take: the bands API's checks, a transform, seasons over a level and a wandering one, a counter, outright orders", () => {
+  it("takes the paths requests take: the bands API's checks, a transform, seasons over a level and a wandering one, counters at random and on a schedule, outright orders", () => {
     const fits = warmUpFits();
     const searched = fits.filter(({ spec }) => spec.model === 'auto');
     // Every searched fit asks for what the bands API asks for; the outright orders for nothing, as watchers do.
@@ -22,12 +22,14 @@ describe('worker warm-up', () => {
       ),
     ).toBe(true);
     expect(fits.filter(({ spec }) => spec.model !== 'auto' && spec.transform === undefined)).toHaveLength(4);
-    const names = searched.map(({ values, spec }) => {
+    const models = searched.map(({ values, spec }) => {
       const model = fitModel(values, spec);
       const { name } = model;
+      const { counter } = model.snapshot();
       model.destroy();
-      return name;
+      return { name, counter };
     });
+    const names = models.map(({ name }) => name);
     expect(names.some((name) => /^sqrt\+mstl\[\d+\]\+arima/.test(name))).toBe(true);
     expect(names.some((name) => /^mstl\[\d+\]\+arima\(\d,0,/.test(name))).toBe(true);
     // A season over a wandering level: the re-decomposition runs a differenced filter.
@@ -36,5 +38,11 @@ describe('worker warm-up', () => {
     expect(names.some((name) => /^sqrt\+mstl\[\d+\]\+arima\(\d,1,/.test(name))).toBe(true);
     // The counter: its resets undone, a differenced search on what its rate's line leaves.
     expect(names.some((name) => /^counter\+arima\(\d,1,\d\)/.test(name))).toBe(true);
+    // Counters whose resets come at the window's rate, and one whose resets keep a schedule with a restart due
+    // inside the 60-step forecast (scheduleInterval's restart path).
+    expect(models.some(({ counter }) => counter && counter.resetRate > 0 && !counter.schedule)).toBe(true);
+    expect(models.some(({ counter }) => counter?.schedule && counter.schedule.gap - counter.schedule.age <= 60)).toBe(
+      true,
+    );
   });
 });
