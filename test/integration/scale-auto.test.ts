@@ -11,7 +11,19 @@ import { TEST_TOKEN, startSidecar, type RunningSidecar } from '../support/sideca
 
 const SUITE = 'scale-auto';
 const ALERT_SECRET = 'grafana-webhook-secret-0123456789';
-const COOLDOWN_SECONDS = 2;
+/**
+ * The target's cooldown. It runs from the scale action's accepted entry (policy.ts cooldownLeft, the audit index's
+ * lastChangeAt), so it must outlast the action itself (Docker starting replicas) and the checks a test makes before
+ * its next alert: the alert that must be held comes after them. 2 s did not always on a loaded machine; at load 12
+ * the actions took 0.3-0.9 s and the alert to be held went 1.2 s after the scale-out's entry. The waits for its end
+ * are measured from that entry too (cooldownOver), so a longer cooldown costs only what the tests in between do not
+ * already spend.
+ */
+const COOLDOWN_SECONDS = 5;
+/** Past the cooldown's end by this much before the next alert: the sidecar and the test read one clock. */
+const CLOCK_MARGIN_MS = 100;
+/** Cooldown that must be left when the alert to be held is sent: time for the sidecar to decide it, loaded. */
+const HOLD_SLACK_MS = 1000;
 
 interface Decision {
   alertname: string;
@@ -94,7 +106,25 @@ describeWith([dockerd], 'automatic scaling from the Grafana alert webhook', () =
   const alert = (sidecar: RunningSidecar, body: unknown, secret = ALERT_SECRET) =>
     callJson<{ decisions: Decision[] }>(`${sidecar.url}/api/v1/alerts/grafana`, { token: secret, body });
   const replicas = async (service = 'auto') => (await composeReplicas(project, service)).length;
-  const afterCooldown = () => wait(COOLDOWN_SECONDS * 1000 + 100);
+  /** When the live sidecar's last change on the target (its accepted entry) was; null before any. */
+  let lastChange: number | null = null;
+  /** Notes the change a `scaled` decision made: its cooldown runs from the action's accepted entry. */
+  const noteChange = async (decision: Decision) => {
+    expect(decision.decision).toBe('scaled');
+    const log = await callJson<{ items: Array<{ id: string; acceptedAt?: string; finishedAt?: string }> }>(
+      `${live.url}/api/v1/audit?target=${encodeURIComponent(target)}&limit=20`,
+      { token: TEST_TOKEN },
+    );
+    const action = log.body.items.find((item) => item.id === decision.auditId);
+    lastChange = Date.parse(action?.acceptedAt ?? '');
+    expect(Number.isFinite(lastChange)).toBe(true);
+    const tookMs = Date.parse(action?.finishedAt ?? '') - lastChange;
+    process.stdout.write(`scale-auto: ${decision.reason} took ${tookMs} ms of the ${COOLDOWN_SECONDS} s cooldown\n`);
+  };
+  /** Milliseconds of the cooldown left now (<= 0: over). */
+  const cooldownLeftMs = () => (lastChange === null ? 0 : lastChange + COOLDOWN_SECONDS * 1000 - Date.now());
+  /** Waits until the live target's cooldown is over: from its last change, however long the tests since took. */
+  const cooldownOver = () => wait(Math.max(0, cooldownLeftMs() + CLOCK_MARGIN_MS));
 
   beforeAll(async () => {
     testImage();
@@ -117,6 +147,7 @@ describeWith([dockerd], 'automatic scaling from the Grafana alert webhook', () =
     expect(answer.body.decisions).toEqual([
       expect.objectContaining({ target, decision: 'scaled', before: 1, after: 3, reason: 'scaled 1 -> 3' }),
     ]);
+    await noteChange(answer.body.decisions[0]!);
     expect(await replicas()).toBe(3);
     const log = await callJson<{ items: Array<Record<string, unknown>> }>(
       `${live.url}/api/v1/audit?target=${encodeURIComponent(target)}`,
@@ -132,13 +163,21 @@ describeWith([dockerd], 'automatic scaling from the Grafana alert webhook', () =
   });
 
   it('holds during the cooldown', async () => {
+    // What this test checks needs the cooldown still running: if the scale-out and the checks after it took all of it,
+    // the cooldown is too short for this machine, which is what the failure says (not a scale-out it did not expect).
+    const left = cooldownLeftMs();
+    if (left < HOLD_SLACK_MS) {
+      throw new Error(
+        `only ${left} ms of the ${COOLDOWN_SECONDS} s cooldown left before its alert: raise COOLDOWN_SECONDS`,
+      );
+    }
     const answer = await alert(live, grafanaPayload([{ labels: { ntma_target: target } }]));
     expect(answer.body.decisions[0]).toMatchObject({ decision: 'held', reason: expect.stringMatching(/^cooldown/) });
     expect(await replicas()).toBe(3);
   });
 
   it('holds, and never scales in, when the metric is missing or stale', async () => {
-    await afterCooldown();
+    await cooldownOver();
     const noData = await alert(
       live,
       grafanaPayload([
@@ -188,7 +227,7 @@ describeWith([dockerd], 'automatic scaling from the Grafana alert webhook', () =
   });
 
   it('does not scale past the attack-aware cap, and says so in the audit entry', async () => {
-    await afterCooldown();
+    await cooldownOver();
     const first = await alert(live, grafanaPayload([{ labels: { ntma_target: target, kind: 'attack_suspected' } }]));
     expect(first.body.decisions[0]).toMatchObject({
       decision: 'scaled',
@@ -196,7 +235,8 @@ describeWith([dockerd], 'automatic scaling from the Grafana alert webhook', () =
       after: 4,
       notes: expect.arrayContaining(['attack-aware cap: scale-out limited to 4 replicas']),
     });
-    await afterCooldown();
+    await noteChange(first.body.decisions[0]!);
+    await cooldownOver();
     const second = await alert(live, grafanaPayload([{ labels: { ntma_target: target, kind: 'attack_suspected' } }]));
     expect(second.body.decisions[0]).toMatchObject({
       decision: 'held',
@@ -226,7 +266,7 @@ describeWith([dockerd], 'automatic scaling from the Grafana alert webhook', () =
   });
 
   it('answers a replayed webhook as a duplicate and acts once, also when the copies race', async () => {
-    await afterCooldown();
+    await cooldownOver();
     const before = await replicas();
     const body = grafanaPayload([{ labels: { ntma_target: target, kind: 'spike' } }]);
     const copies = await Promise.all([alert(live, body), alert(live, body)]);
@@ -234,7 +274,8 @@ describeWith([dockerd], 'automatic scaling from the Grafana alert webhook', () =
     expect(decisions.map((d) => d.decision).sort()).toEqual(['duplicate', 'scaled']);
     const scaled = decisions.find((d) => d.decision === 'scaled')!;
     expect(scaled).toMatchObject({ before, after: before + 2 });
-    await afterCooldown();
+    await noteChange(scaled);
+    await cooldownOver();
     // Past the cooldown the same observation would be a fresh step; it is still the same alert.
     const later = await alert(live, body);
     expect(later.body.decisions[0]).toMatchObject({
