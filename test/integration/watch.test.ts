@@ -8,6 +8,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { DEFAULT_EXCURSION } from '../../sidecar/src/detect/excursion.js';
 import { describeWith, prometheus, promtool } from '../support/components.js';
 import { backfillHistory, noise, startExporter, type CounterSpec, type RunningExporter } from '../support/exporter.js';
 import { waitFor } from '../support/ports.js';
@@ -25,8 +26,28 @@ const DELAY_BOUND_SECONDS = 2 * SCRAPE_SECONDS + STEP_SECONDS;
 const PROCESSING_ALLOWANCE_SECONDS = 0.5;
 const HISTORY_SECONDS = 330;
 const SPIKE_SECONDS = 6;
-/** From the spike's detection until ntma_anomaly is back to 0 (see the test for what it is made of). */
-const RECOVERY_BOUND_SECONDS = 70;
+/**
+ * Watcher steps from the spike's end until ntma_anomaly is 0 again (two zeros in a row). After the spike the series
+ * settles back inside its band, and the excursion closes once it has been back for its close delay (10 s). The model
+ * steps over the spike (a burst, arima-filter.ts) rather than carrying it into its next forecasts; before it did, this
+ * took up to about 45 s. The tail is long: noise that leaves the band while the excursion closes restarts its close
+ * delay. `node bench/spike-recovery.mjs --live --seeds 1000` (the spike seconds after the first model, as here;
+ * 2026-12-04): median 17 steps, 64 or fewer in 97.8%, 67 in 99%, 72 in 99.7%, 73 at most. That bench fits whenever
+ * the detector asks and has the model at once; live, a fit comes back later (seconds, on a loaded machine) and the
+ * older model scores meanwhile, which can hold the excursion for one more close delay: that on top. (The bound this
+ * replaces, 70 s from detection, about 64 steps after the spike's end, read the bench without --live, whose longest
+ * was 61 steps; 49 of the 1,000 live-like seeds took longer, and a run at load 10+ failed it at 71.9 s.)
+ */
+const RECOVERY_STEPS = 73 + DEFAULT_EXCURSION.closeAfterSeconds / STEP_SECONDS;
+/**
+ * From the step that reads 0 to its sample in Prometheus: the step finishes within one step (a later one is
+ * skipped, and counted), then one scrape of the sidecar, and the processing the delay bound leaves out.
+ */
+const READ_BACK_SECONDS = STEP_SECONDS + SCRAPE_SECONDS + PROCESSING_ALLOWANCE_SECONDS;
+/** The recovery's wait, in wall time: twice its bound, so a slow poll or scrape on a loaded machine is not a failure. */
+const RECOVERY_WAIT_SECONDS = 2 * (RECOVERY_STEPS * STEP_SECONDS + READ_BACK_SECONDS);
+/** The spike test's own timeout: the detection's wait (15 s), the spike and the recovery's wait, with room. */
+const SPIKE_TEST_TIMEOUT_MS = (15 + SPIKE_SECONDS + RECOVERY_WAIT_SECONDS + 20) * 1000;
 
 const WATCHERS = `
 defaults:
@@ -123,6 +144,13 @@ describeWith([prometheus, promtool], 'continuous watch against a real Prometheus
       lines.push(`${(t - from).toFixed(1)}\t${row.map((v) => (v.length > 9 ? Number(v).toFixed(1) : v)).join('\t')}`);
     }
     return `t-onset\t${columns.join('\t')}\n${lines.join('\n')}\n`;
+  };
+
+  /** Steps the sidecar has skipped on `watcher` so far (ntma_watch_steps_skipped_total; absent until one is). */
+  const stepsSkipped = async (watcher: string): Promise<number> => {
+    const text = await (await fetch(`${sidecar.url}/metrics`)).text();
+    const line = text.split('\n').find((l) => l.startsWith(`ntma_watch_steps_skipped_total{watcher="${watcher}"}`));
+    return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
   };
 
   const api = async <T>(route: string): Promise<T> => {
@@ -225,61 +253,79 @@ describeWith([prometheus, promtool], 'continuous watch against a real Prometheus
     expect(last).toBe('0');
   });
 
-  it('sees a spike within two scrapes and a step, reads it back from Prometheus, and returns to 0 after it', async () => {
-    const start = Date.now() / 1000;
-    onset.spike = start;
-    onset.flood = start;
-    onset.prop = start;
+  it(
+    'sees a spike within two scrapes and a step, reads it back from Prometheus, and returns to 0 after it',
+    async () => {
+      const skippedBefore = await stepsSkipped('spike');
+      const start = Date.now() / 1000;
+      onset.spike = start;
+      onset.flood = start;
+      onset.prop = start;
 
-    // The first sidecar sample (Prometheus' own scrape timestamp) that shows the spike's value
-    // above the band: the actual value proves it is the spike and not a noisy point before it.
-    let seen: number | undefined;
-    await waitFor(
-      'ntma_anomaly{watcher="spike"} == 1 with the spike\'s value, in Prometheus',
-      async () => {
-        const [anomaly] = await rawSamples('ntma_anomaly{watcher="spike"}', 30);
-        const [actual] = await rawSamples('ntma_actual{watcher="spike"}', 30);
-        const spiking = new Set((actual?.values ?? []).filter(([, v]) => Number(v) > 300).map(([t]) => t));
-        seen = anomaly?.values.find(([t, v]) => t >= start && v === '1' && spiking.has(t))?.[0];
-        return seen !== undefined;
-      },
-      15000,
-    );
-    const delay = seen! - start;
-    process.stdout.write(`watch detection delay: ${delay.toFixed(2)} s after onset (bound ${DELAY_BOUND_SECONDS} s)\n`);
-    expect(delay).toBeGreaterThan(0);
-    expect(delay).toBeLessThanOrEqual(DELAY_BOUND_SECONDS + PROCESSING_ALLOWANCE_SECONDS);
+      // The first sidecar sample (Prometheus' own scrape timestamp) that shows the spike's value
+      // above the band: the actual value proves it is the spike and not a noisy point before it.
+      let seen: number | undefined;
+      await waitFor(
+        'ntma_anomaly{watcher="spike"} == 1 with the spike\'s value, in Prometheus',
+        async () => {
+          const [anomaly] = await rawSamples('ntma_anomaly{watcher="spike"}', 30);
+          const [actual] = await rawSamples('ntma_actual{watcher="spike"}', 30);
+          const spiking = new Set((actual?.values ?? []).filter(([, v]) => Number(v) > 300).map(([t]) => t));
+          seen = anomaly?.values.find(([t, v]) => t >= start && v === '1' && spiking.has(t))?.[0];
+          return seen !== undefined;
+        },
+        15000,
+      );
+      const delay = seen! - start;
+      process.stdout.write(
+        `watch detection delay: ${delay.toFixed(2)} s after onset (bound ${DELAY_BOUND_SECONDS} s)\n`,
+      );
+      expect(delay).toBeGreaterThan(0);
+      expect(delay).toBeLessThanOrEqual(DELAY_BOUND_SECONDS + PROCESSING_ALLOWANCE_SECONDS);
 
-    // The labels Prometheus stores are the watched series' own (honor_labels) plus the watcher's.
-    const [latest] = await promQuery<Array<{ metric: Record<string, string> }>>('ntma_anomaly{watcher="spike"}');
-    expect(latest!.metric).toMatchObject({ series: 'spike', job: 'exporter', instance: exporter.target });
+      // The labels Prometheus stores are the watched series' own (honor_labels) plus the watcher's.
+      const [latest] = await promQuery<Array<{ metric: Record<string, string> }>>('ntma_anomaly{watcher="spike"}');
+      expect(latest!.metric).toMatchObject({ series: 'spike', job: 'exporter', instance: exporter.target });
 
-    // After the spike the series settles back inside its band, and the excursion closes once it has
-    // been back for its close delay (10 s). The model steps over the spike (a burst, arima-filter.ts)
-    // rather than carrying it into its next forecasts; before it did, this took up to about 45 s.
-    // Live it usually takes 18 to 25 s from detection. The tail is longer: noise that leaves the band
-    // while the excursion closes restarts its close delay. bench/spike-recovery.mjs over 1,000 seeds
-    // (2026-12-03): 10 steps after the spike's end at the median, 26 or fewer in 97.8%, 44 or fewer in
-    // 99.7%, 61 at most; a bound of 30 s from detection (about 22 steps) failed CI once (still 1 at
-    // 30 s, every point in band). 70 s covers the spike (6 s), the longest of those 1,000 and the
-    // three zero samples read here.
-    await waitFor(
-      'ntma_anomaly{watcher="spike"} back to 0 after the spike',
-      async () => {
-        const [series] = await rawSamples('ntma_anomaly{watcher="spike"}', 3);
-        const values = series?.values ?? [];
-        return Date.now() / 1000 > start + SPIKE_SECONDS && values.length >= 2 && values.every(([, v]) => v === '0');
-      },
-      RECOVERY_BOUND_SECONDS * 1000,
-    ).catch(async (error: unknown) => {
-      process.stdout.write(await trace('spike', start));
-      throw error;
-    });
-    if (process.env.NTMA_WATCH_TRACE) process.stdout.write(await trace('spike', start - 10));
-    const [history] = await rawSamples('ntma_anomaly{watcher="spike"}', Math.ceil(Date.now() / 1000 - start) + 5);
-    const during = history!.values.filter(([t]) => t >= start && t < start + SPIKE_SECONDS).map(([, v]) => v);
-    expect(during).toContain('1');
-  }, 100000);
+      // Back to 0 after the spike (RECOVERY_STEPS says how soon), timed from the spike's end to the first of the zero
+      // samples Prometheus holds from then on, by their own timestamps: neither how long the detection took nor how
+      // often this test polls counts. Steps the sidecar skipped (a loaded machine) are steps the detector never took.
+      const spikeEnd = start + SPIKE_SECONDS;
+      let recoveredAt = Number.NaN;
+      await waitFor(
+        'ntma_anomaly{watcher="spike"} back to 0 after the spike',
+        async () => {
+          const [series] = await rawSamples(
+            'ntma_anomaly{watcher="spike"}',
+            Math.ceil(Date.now() / 1000 - spikeEnd) + 2,
+          );
+          const values = (series?.values ?? []).filter(([t]) => t > spikeEnd);
+          if (values.length < 2 || values.at(-1)![1] !== '0' || values.at(-2)![1] !== '0') return false;
+          let first = values.length - 2;
+          while (first > 0 && values[first - 1]![1] === '0') first--;
+          recoveredAt = values[first]![0];
+          return true;
+        },
+        RECOVERY_WAIT_SECONDS * 1000,
+      ).catch(async (error: unknown) => {
+        process.stdout.write(await trace('spike', start));
+        throw error;
+      });
+      const skipped = (await stepsSkipped('spike')) - skippedBefore;
+      const recovery = recoveredAt - spikeEnd;
+      const bound = (RECOVERY_STEPS + skipped) * STEP_SECONDS + READ_BACK_SECONDS;
+      process.stdout.write(
+        `watch recovery: ntma_anomaly 0 again ${recovery.toFixed(1)} s after the spike's end (bound ${bound} s: ${RECOVERY_STEPS} steps, ${skipped} skipped, read-back ${READ_BACK_SECONDS} s)\n`,
+      );
+      if (recovery > bound) process.stdout.write(await trace('spike', start));
+      expect(recovery).toBeLessThanOrEqual(bound);
+      if (process.env.NTMA_WATCH_TRACE) process.stdout.write(await trace('spike', start - 10));
+      const [history] = await rawSamples('ntma_anomaly{watcher="spike"}', Math.ceil(Date.now() / 1000 - start) + 5);
+      const during = history!.values.filter(([t]) => t >= start && t < start + SPIKE_SECONDS).map(([, v]) => v);
+      expect(during).toContain('1');
+    },
+    SPIKE_TEST_TIMEOUT_MS,
+  );
 
   it('labels the small-packet flood attack_suspected and the proportional rise not', async () => {
     // Both began with the spike above. Look at every kind each excursion was given since its onset:
