@@ -2,7 +2,14 @@ import { rng } from './__fixtures__/simulate.js';
 import { bandOver } from './bands.js';
 import { normalQuantile } from './calibration.js';
 import { breakChance } from './break-schedule.js';
-import { recogniseCounter, resetInterval, scheduleInterval, undoReset, type CounterState } from './counter.js';
+import {
+  rateWidening,
+  recogniseCounter,
+  resetInterval,
+  scheduleInterval,
+  undoReset,
+  type CounterState,
+} from './counter.js';
 import { fitModel } from './fit.js';
 import { restoreModel } from './model.js';
 import type { FitSpec } from './types.js';
@@ -89,6 +96,16 @@ describe('recogniseCounter', () => {
     expect(recognition.reading.resets).toBe(0);
     expect(recognition.reading.state).toEqual({ offset: 0, last: y[y.length - 1], resetRate: 0 });
     expect(Array.from(recognition.reading.unreset)).toEqual(y);
+  });
+});
+
+describe('rateWidening', () => {
+  it("is the random walk with drift's sqrt(1 + h / N), and no widening without a rate to be wrong", () => {
+    expect(rateWidening(60, 500)).toBeCloseTo(Math.sqrt(1.12), 12);
+    expect(rateWidening(500, 500)).toBeCloseTo(Math.SQRT2, 12);
+    expect(rateWidening(1, 1e9)).toBeCloseTo(1, 8);
+    expect(rateWidening(60, undefined)).toBe(1);
+    expect(rateWidening(60, 0)).toBe(1);
   });
 });
 
@@ -281,6 +298,28 @@ describe('fitModel on a counter', () => {
     a.observe(y[2001]!);
     expect(a.peek().mean).toBeGreaterThan(y[2001]!);
     expect(a.peek().mean).toBeLessThan(y[2001]! + 100);
+  });
+
+  it("widens the no-restart interval for its rate's error, which grows with the step, and not the one-step band", () => {
+    const counterSnap = model.snapshot().counter!;
+    // The search's 500 points: the drift is the mean of their 499 differences.
+    expect(counterSnap.rateSteps).toBe(499);
+    const calmSnapshot = (rateSteps?: number) => {
+      const snap = model.snapshot();
+      snap.counter = { ...snap.counter!, resetRate: 0, ...(rateSteps === undefined ? {} : { rateSteps }) };
+      if (rateSteps === undefined) delete snap.counter.rateSteps;
+      delete snap.counter.schedule;
+      return restoreModel(snap);
+    };
+    const widened = calmSnapshot(499).forecast(60, 0.95);
+    const measured = calmSnapshot(undefined).forecast(60, 0.95);
+    for (const h of [1, 10, 60]) {
+      const ratio = (widened.upper[h - 1]! - widened.lower[h - 1]!) / (measured.upper[h - 1]! - measured.lower[h - 1]!);
+      expect(ratio).toBeCloseTo(Math.sqrt(1 + h / 499), 10);
+      expect(widened.mean[h - 1]).toBe(measured.mean[h - 1]);
+    }
+    const held = y.slice(2000);
+    expect(bandOver(calmSnapshot(499), held, 0.95)).toEqual(bandOver(calmSnapshot(undefined), held, 0.95));
   });
 
   it('is not asked for by the detector (no transform), which models the values as they are', () => {

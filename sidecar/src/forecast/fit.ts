@@ -106,6 +106,8 @@ interface Stage {
    * errors' scale and the band held every point.
    */
   bandSigma: number;
+  /** The differences a drift is the mean of (0: no drift): the forecast's slope is uncertain by their count. */
+  driftSteps: number;
 }
 
 /**
@@ -195,7 +197,7 @@ function chooseArima(
   attempts: OrderAttempt[],
   searchFits: number = SEARCH_MAX_FITS,
   counterSearch?: CounterSearch,
-): SearchResult & { start: number } {
+): SearchResult & { start: number; driftSteps: number } {
   const d = choice === 'auto' ? differencingOrder(recent) : choice.d;
   const stretch = (order: number): { start: number; segment: Float64Array } => {
     const tail = Math.min(order === 0 ? ARIMA_TAIL.stationary : ARIMA_TAIL.differenced, ARIMA_MAX_POINTS);
@@ -221,7 +223,9 @@ function chooseArima(
       if (stationary) {
         const undifferenced = heldOutPathError(stationary, level.start, deseasonalised, recent);
         const differenced = heldOutPathError(best, start, deseasonalised, recent);
-        if (!(undifferenced > (1 + OVERDIFFERENCED_MARGIN) * differenced)) return { ...stationary, start: level.start };
+        if (!(undifferenced > (1 + OVERDIFFERENCED_MARGIN) * differenced)) {
+          return { ...stationary, start: level.start, driftSteps: 0 };
+        }
       }
     }
   } else {
@@ -242,7 +246,14 @@ function chooseArima(
   }
   // A literal, not a spread: the spread's clone of the search result took another map in a warmed worker's first
   // fits, and arimaStage, compiled for the one it had seen, was thrown away and compiled again (15-45 ms).
-  return { order: best.order, drift: best.drift, fit: best.fit, start };
+  // fitOrder's drift is the mean of the segment's differences (driftOf).
+  return {
+    order: best.order,
+    drift: best.drift,
+    fit: best.fit,
+    start,
+    driftSteps: best.drift ? segment.length - 1 : 0,
+  };
 }
 
 /**
@@ -369,7 +380,7 @@ function arimaStage(
 ): Stage {
   const attempts: OrderAttempt[] = [];
   try {
-    const { order, drift, fit, start } = chooseArima(
+    const { order, drift, fit, start, driftSteps } = chooseArima(
       deseasonalised,
       recent,
       choice,
@@ -398,6 +409,7 @@ function arimaStage(
       remainder: { kind: 'arima', filter: filter.state() },
       sigma,
       bandSigma: floorSigma(absErrors, count, sigma),
+      driftSteps,
     };
   } finally {
     diagnostics.orders.push(
@@ -431,6 +443,7 @@ function etsStage(deseasonalised: Float64Array, gaps: Float64Array, periods: num
     remainder: { kind: 'ets', filter: filter.state() },
     sigma,
     bandSigma: floorSigma(absErrors, count, sigma),
+    driftSteps: 0,
   };
 }
 
@@ -616,6 +629,8 @@ interface SpaceFit {
   build: () => ComposedModel;
   /** Absent when the naive fallback served (it has no held-out tail to judge it on). */
   heldOut?: HeldOutBand;
+  /** The differences the kept model's drift is the mean of (Stage.driftSteps); 0 without one. */
+  driftSteps: number;
 }
 
 /**
@@ -800,14 +815,14 @@ function fitIn(data: Float64Array, spec: FitSpec, transform: TransformChoice, co
             ...(breaks ? { breaks: { at: breaks.at, jumps: breaks.jumps, length: n } } : {}),
           });
         };
-        return { build, heldOut };
+        return { build, heldOut, driftSteps: stage.driftSteps };
       } catch (error) {
         diagnostics.fallbacks.push(`${label}: ${(error as Error).message}`);
       }
     }
   }
   const naive = naiveModel(x, naiveLag, base);
-  return { build: () => naive };
+  return { build: () => naive, driftSteps: 0 };
 }
 
 /**
@@ -895,11 +910,10 @@ function fitCounter(spec: FitSpec, reading: CounterReading): ComposedModel {
   const scaling = { center: scalingOf(unreset).center, scale: scalingOf(increments).scale };
   const undone = resets === 0 ? 'no reset in the window' : `${resets} reset${resets === 1 ? '' : 's'} undone`;
   const reason = `a counter: ${undone}, its increments modelled`;
-  const snapshot = fitIn(unreset, spec, { kind: 'none', reason }, { scaling, search: COUNTER_SEARCH })
-    .build()
-    .snapshot();
+  const fitted = fitIn(unreset, spec, { kind: 'none', reason }, { scaling, search: COUNTER_SEARCH });
+  const snapshot = fitted.build().snapshot();
   snapshot.name = `counter+${snapshot.name}`;
-  snapshot.counter = { ...state };
+  snapshot.counter = { ...state, ...(fitted.driftSteps > 0 && { rateSteps: fitted.driftSteps }) };
   return restoreModel(snapshot, { shared: true });
 }
 

@@ -8,7 +8,14 @@ import { ArimaFilter, type ArimaFilterState } from './arima-filter.js';
 import { breakHalfWidth } from './breaks.js';
 import { bandScale, zFor, type Calibration } from './calibration.js';
 import { breakChance, scheduleChance } from './break-schedule.js';
-import { resetInterval, scheduleInterval, undoReset, type CounterSnapshot, type CounterState } from './counter.js';
+import {
+  rateWidening,
+  resetInterval,
+  scheduleInterval,
+  undoReset,
+  type CounterSnapshot,
+  type CounterState,
+} from './counter.js';
 import { NaiveFilter, type NaiveState } from './naive.js';
 import type { TrustedCheck } from './seasonality.js';
 import { SesFilter, type SesState } from './ses.js';
@@ -258,7 +265,9 @@ export class ComposedModel implements FittedModel {
       // As wide as the model's own h-step errors were (spread.ts), where they were measured; the psi
       // weights' growth elsewhere; never narrower than the one-step band.
       const measured = spreadScale(this.snap.spread, i + 1, band.sigma);
-      const sigma = Math.max(band.sigma, measured ?? band.sigma * Math.sqrt(growth[i]!));
+      // A counter's forecast is its rate times the step: the rate's own error widens it (counter.ts).
+      const sigma =
+        Math.max(band.sigma, measured ?? band.sigma * Math.sqrt(growth[i]!)) * rateWidening(i + 1, counter?.rateSteps);
       // With level shifts in the window, the measured width is the no-break part, mixed here with the breaks'.
       const half = mixture ? breakHalfWidth(sigma, mixture.chance[i]!, mixture.jumps, confidence) : z * sigma;
       // The back-transformed centre is the median forecast; the interval maps back exactly.
