@@ -3,7 +3,10 @@ import {
   breakRate,
   breakSchedule,
   constantChance,
+  ONE_GAP_DOUBT,
   OVERDUE_Z,
+  REGULAR_SPREAD,
+  scheduleChance,
   SCHEDULE_DOUBT,
   TIMING_FLOOR,
 } from './break-schedule.js';
@@ -94,5 +97,54 @@ describe('breakChance', () => {
     const trust = (1 - SCHEDULE_DOUBT) / (1 - SCHEDULE_DOUBT + SCHEDULE_DOUBT * (1 - schedule.rate) ** schedule.age);
     // Mid-gap the schedule's own chance is ~0, so what is left is the constant rate's share.
     expect(p[59]!).toBeCloseTo((1 - trust) * constantChance(schedule.rate, 60)[59]!, 6);
+  });
+});
+
+describe("breakSchedule, sparse (a counter's restarts)", () => {
+  it("reads one gap where the window is two gaps long, with the loosest spread and one gap's trust", () => {
+    // Restarts at 650 and 1,350 of 2,000 points: the next due at step 51.
+    expect(breakSchedule([650, 1350], 2000)).toBeUndefined();
+    const schedule = breakSchedule([650, 1350], 2000, true);
+    expect(schedule).toEqual({ gap: 700, spread: REGULAR_SPREAD * 700, age: 649, rate: 2 / 1999, gaps: 1 });
+    const p = scheduleChance(schedule!, 60);
+    const constantP = constantChance(2 / 1999, 60);
+    // A step ahead, 2.4 spreads before it is due, hardly more than the constant rate's chance.
+    expect(p[0]!).toBeLessThan(2 * constantP[0]!);
+    // Nine steps after it is due (0.43 spreads), far over the constant rate's 6%, but never over the schedule's
+    // share of the trust (the wait, ~1 under the schedule, weighed against the constant rate's) and the rest's chance.
+    const trust = (1 - ONE_GAP_DOUBT) / (1 - ONE_GAP_DOUBT + ONE_GAP_DOUBT * (1 - 2 / 1999) ** 649);
+    expect(trust).toBeLessThan(0.5);
+    expect(p[59]!).toBeGreaterThan(4 * constantP[59]!);
+    expect(p[59]!).toBeLessThan(trust + constantP[59]!);
+    for (let i = 1; i < 60; i++) expect(p[i]!).toBeGreaterThanOrEqual(p[i - 1]!);
+  });
+
+  it('reads regular gaps whatever the window holds at other phases, the phases where one is due read from one gap', () => {
+    // The shape suite's counter at its phase: three restarts, which not every phase of a 2,000-point window holds.
+    expect(breakSchedule([350, 1050, 1750], 2000)).toBeUndefined();
+    const schedule = breakSchedule([350, 1050, 1750], 2000, true)!;
+    expect(schedule).toEqual({ gap: 700, spread: TIMING_FLOOR * 700, age: 249, rate: 3 / 1999, gaps: 2 });
+    const oneGap = breakSchedule([650, 1350], 1600, true)!;
+    expect(oneGap).toMatchObject({ gap: 700, spread: REGULAR_SPREAD * 700, age: 249, gaps: 1 });
+    // Mid-gap both leave some of the constant rate's chance; one gap's trust leaves more.
+    const twoP = scheduleChance(schedule, 60)[59]!;
+    const oneP = scheduleChance({ ...oneGap, rate: schedule.rate }, 60)[59]!;
+    expect(twoP).toBeLessThan(0.1 * constantChance(schedule.rate, 60)[59]!);
+    expect(oneP).toBeGreaterThan(twoP);
+    expect(oneP).toBeLessThan(constantChance(schedule.rate, 60)[59]!);
+  });
+
+  it('leaves a window under two gaps long, irregular gaps, an overdue restart and a late first one to the constant rate', () => {
+    expect(breakSchedule([100, 900], 1500, true)).toBeUndefined();
+    expect(breakSchedule([300, 800, 1600], 2000, true)).toBeUndefined();
+    // 949 steps since the last of a 700-step gap: past 700 + 3 x 21.
+    expect(breakSchedule([350, 1050], 2000, true)).toBeUndefined();
+    expect(breakSchedule([800, 1500], 2100, true)).toBeUndefined();
+    expect(breakSchedule([700], 2000, true)).toBeUndefined();
+  });
+
+  it('keeps a full read as it was: the sparse flag changes nothing where two gaps are held at every phase', () => {
+    expect(breakSchedule([350, 1050, 1750], 2200, true)).toEqual(breakSchedule([350, 1050, 1750], 2200));
+    expect(breakSchedule([100, 790, 1500, 2195], 2500, true)).toEqual(breakSchedule([100, 790, 1500, 2195], 2500));
   });
 });

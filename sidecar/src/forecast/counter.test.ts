@@ -218,6 +218,27 @@ describe('fitModel on a counter that restarts on a schedule', () => {
     expect(upper[55]!).toBeLessThan(mean[55]! - 5000);
   });
 
+  it('reads the one gap a window holds where a restart is due, and reaches down to it before the constant rate would', () => {
+    // Every 700 steps; two restarts in 2,000 points, the last 689 steps before the window's end: the next due at
+    // step 11. The constant rate (2 in 2,000) reaches a restart only from step 25.
+    const y = restartingAt(2060, 25, [610, 1310, 2010]);
+    const fitted = fitModel(y.slice(0, 2000), SPEC);
+    expect(fitted.snapshot().counter?.schedule).toMatchObject({ gap: 700, age: 689, gaps: 1 });
+    const { mean, lower, upper } = fitted.forecast(60, 0.95);
+    expect(lower[0]!).toBeGreaterThan(mean[0]! - 400);
+    expect(lower[15]!).toBeLessThan(1000);
+    // One gap's trust: the climb without a restart stays inside.
+    expect(upper[59]!).toBeGreaterThan(mean[59]!);
+    const held = y.slice(2000);
+    const inside = held.filter((v, i) => v >= lower[i]! && v <= upper[i]!).length;
+    expect(inside).toBeGreaterThanOrEqual(57);
+    const constantRate = fitModel(y.slice(0, 2000), SPEC).snapshot();
+    delete constantRate.counter!.schedule;
+    const withoutRead = restoreModel(constantRate).forecast(60, 0.95);
+    expect(withoutRead.lower[15]!).toBeGreaterThan(withoutRead.mean[15]! - 1000);
+    expect(held.filter((v, i) => v >= withoutRead.lower[i]! && v <= withoutRead.upper[i]!).length).toBeLessThan(inside);
+  });
+
   it('takes the constant rate where the gaps are irregular, or the schedule is overdue', () => {
     const irregular = fitModel(restartingAt(2000, 23, [130, 600, 1300, 1500]), SPEC);
     expect(irregular.snapshot().counter).toMatchObject({ resetRate: 4 / 1999 });
@@ -247,8 +268,10 @@ describe('fitModel on a counter', () => {
     // The one-step band is the increments' noise (sd 7), not a reset's.
     expect(upper[0]! - lower[0]!).toBeGreaterThan(2 * 1.96 * 5);
     expect(upper[0]! - lower[0]!).toBeLessThan(2 * 1.96 * 10);
-    // The counter resets every 700 steps here: 60 steps out the interval holds a restart.
-    expect(lower[59]!).toBeLessThan(3000);
+    // Restarts every 700 steps, the last 249 steps before the window's end: its schedule (break-schedule.ts) has
+    // none due within the hour, so the 60-step interval is the climb's own, not reaching down to a restart.
+    expect(model.snapshot().counter?.schedule).toMatchObject({ gap: 700, age: 249, gaps: 2 });
+    expect(lower[59]!).toBeGreaterThan(mean[59]! - 1000);
     expect(upper[59]! - mean[59]!).toBeLessThan(200);
   });
 

@@ -43,7 +43,8 @@ export interface CounterSnapshot extends CounterState {
   /**
    * The resets' schedule where the window's resets keep one (break-schedule.ts: a nightly restart cron, a
    * rotation), read where training ended: the chance of a restart then follows the time since the last one
-   * instead of `resetRate`. Absent: restarts at random (deploys, crashes), too few to judge, or overdue.
+   * instead of `resetRate`. Read from one gap too, at a low trust (break-schedule.ts, ONE_GAP_DOUBT). Absent:
+   * irregular restarts (deploys, crashes), fewer than two, a window under two gaps long, or overdue.
    */
   schedule?: BreakSchedule;
   /**
@@ -135,7 +136,8 @@ export function recogniseCounter(data: Float64Array): CounterRecognition {
   }
   const state: CounterState = { offset: 0, last: Number.NaN };
   const unreset = Float64Array.from(data, (v) => undoReset(state, v));
-  const schedule = breakSchedule(resetAt, n);
+  // Sparse: a restart is seen in the values, so one gap between two is a gap, where a level shift's is inferred.
+  const schedule = breakSchedule(resetAt, n, true);
   const snapshot: CounterSnapshot = { ...state, resetRate: resets / sorted.length, ...(schedule && { schedule }) };
   return { counter: true, reading: { unreset, increments, resets, state: snapshot } };
 }
