@@ -89,19 +89,23 @@ function counts(seed: number): number[] {
 
 /**
  * Two thousand minutes of a raw counter (increments about 50 a minute) that had counted to millions and
- * restarts from zero every `every` minutes (at the minutes `at` past each multiple): the bands API's options
- * model it with its resets undone (counter.ts), a differenced search over its last 500 points, and its forecast
- * holds the resets' chance: at the window's rate (resetInterval) where the window holds two gaps or fewer (every
- * 700), on their schedule (break-schedule.ts, scheduleInterval) where it holds more and they are regular.
+ * restarts from zero at the minutes `restarts` says: the bands API's options model it with its resets undone
+ * (counter.ts), a differenced search over its last 500 points, and its forecast holds the resets' chance: at the
+ * window's rate (resetInterval) where the restarts are irregular, on their schedule (break-schedule.ts,
+ * scheduleInterval) where they are regular. Restarts 700 minutes apart are read as a schedule too since cnt27 (from
+ * two gaps in any window, and from one), so the rate's path takes irregular ones.
  */
-function counter(seed: number, every = 700, at = 350): number[] {
+function counter(seed: number, restarts: (t: number) => boolean): number[] {
   const next = seededNoise(seed);
   let c = 10_000_000 * seed;
   return Array.from({ length: 2000 }, (_, t) => {
-    if (t % every === at) c = 0;
+    if (restarts(t)) c = 0;
     return (c += Math.max(0, Math.round(50 + 7 * next())));
   });
 }
+
+/** Restarts at deploys: gaps of 800 and 450 minutes, a third of their mean apart, are no schedule. */
+const DEPLOYS: readonly number[] = [350, 1150, 1600];
 
 function exercise(values: number[], spec: FitSpec = SPEC): void {
   const model = fitModel(values, spec);
@@ -150,7 +154,7 @@ export function warmUpFits(): WarmUpFit[] {
       { values: dailyTraffic(seed), spec: searched },
       { values: levelSteps(seed), spec: searched },
       { values: counts(seed), spec: { ...searched, stepSeconds: 300 } },
-      { values: counter(seed), spec: searched },
+      { values: counter(seed, (t) => DEPLOYS.includes(t)), spec: searched },
     );
   }
   // A counter restarting every 400 minutes, the last restart 369 before the window's end: the schedule's path
@@ -158,7 +162,7 @@ export function warmUpFits(): WarmUpFit[] {
   // quantiles' bisections loop long enough in one forecast for V8 to compile them. It costs the warm-up about 22 ms
   // of CPU (1.7 s in all); a scheduled counter's first 60-step forecast after it took 1.1-5 ms, 10-38 ms without it
   // (four runs each, load 8).
-  fits.push({ values: counter(3, 400, 30), spec: searched });
+  fits.push({ values: counter(3, (t) => t % 400 === 30), spec: searched });
   // More rounds of the seasonal paths only: MSTL, the re-decomposition, the transform's interval score and the
   // season checks run once or twice per fit, and after two rounds V8 still compiled them (2-7 ms each) in a worker's
   // first requests on seasonal series; after a third round (and a fourth of the counts, which fit twice: in the
