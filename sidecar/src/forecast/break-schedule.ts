@@ -42,15 +42,16 @@ export const OVERDUE_Z = 3;
  */
 export const SCHEDULE_DOUBT = 0.1;
 /**
- * The doubt of a schedule read from the one gap a window holds at every phase of it (breakSchedule's `sparse` read,
- * a counter's restarts): one gap is no evidence that the breaks are regular, only of where the next would fall if
- * they were, so the schedule is trusted a fifth before the wait weighs in. A 2,000-point window holds one gap of a
- * 700-step schedule exactly where a restart is due (rst26), and the constant rate reached that restart about 25 steps
- * late: on the shape suite's counter at random phase those hours held 0.62-0.65 of their points. Measured over 600
- * origins a gap kind (`random-origins.mjs` seed 4, mean interval score, width plus 40 x each miss): at a doubt of 0.8
- * restarts exactly 700 apart 25,882 -> 12,052, 700 +- 20 21,862 -> 11,928; gaps uniform over 300-1,100 20,289 ->
- * 19,771, geometric the same; at 0.5 and 0.3 the uniform gaps' score rose 6% (a restart where the one gap said none
- * was due, with the constant rate's tail mostly gone), at 0.9 the schedules gained a little less (13,216, 13,348).
+ * The doubt of a schedule read from one gap (breakSchedule's `sparse` read, a counter's restarts): one gap is no
+ * evidence that the breaks are regular, only of where the next would fall if they were, so the schedule is trusted
+ * a fifth before the wait weighs in. A 2,000-point window holds one gap of a 700-step schedule exactly where a restart
+ * is due (rst26), and the constant rate reached that restart about 25 steps late: on the shape suite's counter at
+ * random phase those hours held 0.63-0.67 of their points, 0.92-0.93 read so (1,000 origins, seeds 3 / 4; cnt27).
+ * Chosen over 600 origins a gap kind (seed 4, mean interval score, width plus 40 x each miss, one gap read at this
+ * doubt and two at the window condition's): at 0.8 restarts exactly 700 apart 25,882 -> 12,052, 700 +- 20 21,862 ->
+ * 11,928, gaps uniform over 300-1,100 20,289 -> 19,771, geometric the same; at 0.5 and 0.3 the uniform gaps' score
+ * rose 6% (a restart where the one gap said none was due, the constant rate's tail mostly gone), at 0.9 the schedules
+ * gained less (13,216, 13,348).
  */
 export const ONE_GAP_DOUBT = 0.8;
 
