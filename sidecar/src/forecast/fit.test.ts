@@ -1,8 +1,9 @@
 import { reference } from './__fixtures__/reference.js';
 import { arma, coverage, rng, traffic } from './__fixtures__/simulate.js';
+import type { ArimaParams } from './arima-filter.js';
 import { bandOver } from './bands.js';
 import { ForecastError } from './errors.js';
-import { fit, fitModel, STATIONARY_SEASONAL_WINDOW } from './fit.js';
+import { fit, fitModel, persistentShare, STATIONARY_PERSISTENT_SHARE, STATIONARY_SEASONAL_WINDOW } from './fit.js';
 import { restoreModel } from './model.js';
 import { mstl } from './mstl.js';
 import type { FitSpec } from './types.js';
@@ -13,6 +14,13 @@ function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let m = 0;
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
   return m;
+}
+
+/** The kept ARIMA's coefficients (the test fails where another model served). */
+function arimaParams(model: ReturnType<typeof fitModel>): ArimaParams {
+  const { remainder } = model.snapshot();
+  if (remainder.kind !== 'arima') throw new Error(`expected an ARIMA remainder, got ${remainder.kind}`);
+  return remainder.filter.params;
 }
 
 function meanAbs(a: number[], b: number[]): number {
@@ -102,13 +110,66 @@ describe('fit: MSTL + ARIMA like stlf(method = "arima")', () => {
     const mean = (x: number[]): number => x.reduce((s, v) => s + v, 0) / x.length;
     expect(mean(wider)).toBeLessThan(0.9 * mean(r11));
 
-    // A wandering level (d = 1): the season is R's, the wider window would take in the level's walk.
-    const y = traffic(288 * 7, 3, { day: 288 });
+    // A wandering level (d = 1, a fifth of every shock kept): the season is R's, the wider window would take in
+    // the level's walk.
+    const y = traffic(288 * 7, 3, { day: 288, walk: 1 });
     const model = fitModel(y, { ...minute, stepSeconds: 300 });
     expect(model.name).toMatch(/^mstl\[288\]\+arima\(\d,1,\d\)(\+drift)?$/);
+    expect(persistentShare(arimaParams(model))).toBeGreaterThan(STATIONARY_PERSISTENT_SHARE);
     const carried = model.snapshot().seasonal.cycles[0]!.map((v) => v * model.snapshot().scale);
     const r = mstl(y, [288]).seasonals[0]!;
     expect(maxDiff(carried, r.subarray(r.length - 288))).toBeLessThan(1e-9);
+  });
+
+  it('carries the wider season where a differenced remainder keeps little of each shock (its MA cancels the difference)', () => {
+    // The 4-hour sine under AR(1) noise again, at two seeds where KPSS differences the remainder: the order search
+    // fits an MA that all but undoes the difference, a level as stationary as the generator's.
+    const period = 240;
+    const truth = (t: number): number => 20 * Math.sin((2 * Math.PI * t) / period);
+    for (const seed of [4007, 6007]) {
+      const r = rng(seed);
+      let a = 0;
+      const y = Array.from({ length: 12 * period }, (_, t) => {
+        a = 0.6 * a + 2 * r.normal();
+        return 100 + truth(t) + a;
+      });
+      const model = fitModel(y, minute);
+      expect(model.name).toMatch(/^mstl\[240\]\+arima\(\d,1,\d\)$/);
+      const share = persistentShare(arimaParams(model));
+      expect(share).toBeGreaterThan(0);
+      expect(share).toBeLessThan(STATIONARY_PERSISTENT_SHARE);
+      const carried = model.snapshot().seasonal.cycles[0]!.map((v) => v * model.snapshot().scale);
+      const wide = mstl(y, [period], { seasonalWindow: STATIONARY_SEASONAL_WINDOW }).seasonals[0]!;
+      expect(maxDiff(carried, wide.subarray(wide.length - period))).toBeLessThan(1e-9);
+      // Nearer the generator's sine than R's 11 cycles' last cycle.
+      const rms = (cycle: ArrayLike<number>): number => {
+        let ss = 0;
+        for (let k = 0; k < period; k++) ss += (cycle[k]! - truth(y.length - period + k)) ** 2;
+        return Math.sqrt(ss / period);
+      };
+      const r11 = mstl(y, [period]).seasonals[0]!;
+      expect(rms(carried)).toBeLessThan(rms(r11.subarray(r11.length - period)));
+    }
+    // A traffic level that walks by 2% of the noise a step keeps about 5% of a shock: the wider window too.
+    const y = traffic(288 * 7, 3, { day: 288 });
+    const model = fitModel(y, { ...minute, stepSeconds: 300 });
+    expect(model.name).toMatch(/^mstl\[288\]\+arima\(\d,1,\d\)(\+drift)?$/);
+    expect(persistentShare(arimaParams(model))).toBeLessThan(STATIONARY_PERSISTENT_SHARE);
+    const carried = model.snapshot().seasonal.cycles[0]!.map((v) => v * model.snapshot().scale);
+    const wide = mstl(y, [288], { seasonalWindow: STATIONARY_SEASONAL_WINDOW }).seasonals[0]!;
+    expect(maxDiff(carried, wide.subarray(wide.length - 288))).toBeLessThan(1e-9);
+  });
+
+  it("reads the share of a shock a differenced model's level keeps as (1 + sum theta) / (1 - sum phi)", () => {
+    expect(persistentShare({ d: 0, phi: [0.6], theta: [0.3] })).toBe(0);
+    expect(persistentShare({ d: 1, phi: [], theta: [] })).toBe(1);
+    expect(persistentShare({ d: 1, phi: [0.4], theta: [-0.86, -0.11] })).toBeCloseTo(0.03 / 0.6, 12);
+    // An MA just past the unit root (1 + sum theta < 0) keeps as little: the size counts, not the sign.
+    expect(persistentShare({ d: 1, phi: [], theta: [-1.02] })).toBeCloseTo(0.02, 12);
+    // An AR part at or past its unit root, or a second difference: the level keeps everything.
+    expect(persistentShare({ d: 1, phi: [0.5, 0.5], theta: [-0.9] })).toBe(Number.POSITIVE_INFINITY);
+    expect(persistentShare({ d: 1, phi: [1.2], theta: [] })).toBe(Number.POSITIVE_INFINITY);
+    expect(persistentShare({ d: 2, phi: [], theta: [-0.99] })).toBe(Number.POSITIVE_INFINITY);
   });
 
   it('drops a drift the held-out tail disagrees with: a level that steps now and then is no slope', () => {
