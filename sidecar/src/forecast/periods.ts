@@ -8,13 +8,15 @@
  * own error to the held-out cycle instead of removing some. The gain must hold around a running median
  * too, not only around the moving average: a level that jumps on a schedule and is flat between jumps
  * is no season, yet a moving average turns each jump into a ramp that repeats whenever the jumps keep
- * one sign for a few cycles.
+ * one sign for a few cycles. An autocorrelation peak with fewer than three cycles must also keep its gain
+ * with the level shifts taken out (MIN_STEP_SEASON_CYCLES): a few shifts of random sign repeat once by chance.
  *
  * The shortest season, a value that alternates from one step to the next (NAB's rds CPU: its even
  * and odd 5-minute points differ by about a point for days, against a point-to-point noise of half
  * that), has a check of its own (alternationGain): it is a season only where the alternation learnt
  * from the last few hundred points still holds over the next few dozen.
  */
+import { findBreaks } from './breaks.js';
 import { medianOfSorted } from './series.js';
 
 /** Shortest period the ACF is searched for: below it an alternating AR(1) pattern looks seasonal. */
@@ -37,6 +39,17 @@ export const MIN_PROMINENCE = 0.1;
  * single held-out cycle of correlated noise.
  */
 export const MIN_GAIN = 0.1;
+/**
+ * Fewest whole cycles over which an autocorrelation peak whose held-out gain goes with the series' level shifts
+ * (breaks.ts) is trusted as a season. Below three, one cycle is held out and predicted from the one before it, and
+ * a few level shifts repeat from one cycle to the next by chance: jumps every 400 steps or so, of random sign,
+ * alternate (+-+-) over the four or five a 1,600-point window holds with a chance of 1/8 to 1/16, a square wave of
+ * period 800 that the held-out and running-median checks both take for a season (per27: 7.5% of random-phase
+ * windows with jittered gaps, their 60-step coverage 0.79). A smooth season, or one with a level shift across it,
+ * keeps its gain with the shifts taken out; a shape made of shifts alone (a batch job on and off) must repeat over
+ * three cycles, where the signs of chance (five alternations in a row) fall in line one time in 32.
+ */
+export const MIN_STEP_SEASON_CYCLES = 3;
 /** Autocorrelation candidates kept (highest first) before the gain checks. */
 const MAX_ACF_CANDIDATES = 3;
 /** Most periods a model takes (MSTL cost grows with each), an alternation (period 2) aside. */
@@ -61,6 +74,11 @@ export interface PeriodCheck {
   gain?: number;
   /** The same with the level a running median instead of a mean (heldOutGainAroundMedian); only where gain passed. */
   medianGain?: number;
+  /**
+   * The held-out gain with the level shifts taken out (withoutLevelShifts), where both gains passed over fewer than
+   * MIN_STEP_SEASON_CYCLES cycles of an autocorrelation peak in a series that has shifts.
+   */
+  shiftFreeGain?: number;
 }
 
 /** Day and week in points for this step, when they are whole enough to be periods. */
@@ -519,6 +537,23 @@ function removeAlternation(y: Float64Array): Float64Array {
   return out;
 }
 
+/**
+ * y with its level shifts (breaks.ts findBreaks) taken out: each point less the sum of the jumps before it. Undefined
+ * where findBreaks sees none (or more than it takes for shifts: then the level moves as its ordinary behaviour).
+ */
+export function withoutLevelShifts(y: Float64Array): Float64Array | undefined {
+  const breaks = findBreaks(y);
+  if (breaks === undefined) return undefined;
+  const out = Float64Array.from(y);
+  let shift = 0;
+  let next = 0;
+  for (let t = 0; t < y.length; t++) {
+    while (next < breaks.at.length && breaks.at[next] === t) shift += breaks.jumps[next++]!;
+    out[t]! -= shift;
+  }
+  return out;
+}
+
 /** y minus its phase profile over the whole series (after detrending), for checking the next period. */
 function removeProfile(y: Float64Array, period: number): Float64Array {
   const trend = movingAverage(y, period);
@@ -580,12 +615,28 @@ export function findPeriods(
       continue;
     }
     const medianGain = heldOutGainAroundMedian(rest, period);
-    const rejected =
-      medianGain >= MIN_GAIN
-        ? null
-        : `no held-out gain around a running median (${medianGain.toFixed(2)} < ${MIN_GAIN})`;
-    checks.push({ ...base, rejected, gain, medianGain });
-    if (rejected === null) rest = removeProfile(rest, period);
+    if (!(medianGain >= MIN_GAIN)) {
+      const rejected = `no held-out gain around a running median (${medianGain.toFixed(2)} < ${MIN_GAIN})`;
+      checks.push({ ...base, rejected, gain, medianGain });
+      continue;
+    }
+    // A clock period is not checked: it is named before the data are seen, and a weekend that lowers the level is a
+    // season made of two shifts a week, which two weeks show. An autocorrelation peak is the period that fits the
+    // data best, so a few shifts that happen to repeat once always find one to fit. Computed only here: few series
+    // get this far with so few cycles, and findBreaks sorts a window per point.
+    const fewCycles = source === 'acf' && Math.floor(n / period) < MIN_STEP_SEASON_CYCLES;
+    const shiftFree = fewCycles ? withoutLevelShifts(rest) : undefined;
+    const shiftFreeGain = shiftFree === undefined ? undefined : heldOutGain(shiftFree, period);
+    const gains = { gain, medianGain, ...(shiftFreeGain === undefined ? {} : { shiftFreeGain }) };
+    if (shiftFreeGain !== undefined && !(shiftFreeGain >= MIN_GAIN)) {
+      const rejected =
+        `no held-out gain without its level shifts (${shiftFreeGain.toFixed(2)} < ${MIN_GAIN}) ` +
+        `over fewer than ${MIN_STEP_SEASON_CYCLES} cycles`;
+      checks.push({ ...base, rejected, ...gains });
+      continue;
+    }
+    checks.push({ ...base, rejected: null, ...gains });
+    rest = removeProfile(rest, period);
   }
   return checks;
 }

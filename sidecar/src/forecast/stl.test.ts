@@ -1,7 +1,16 @@
 import { reference } from './__fixtures__/reference.js';
 import { arma, rng, traffic } from './__fixtures__/simulate.js';
 import { mstl, seasonNoise } from './mstl.js';
-import { acfPeaks, alternationGain, clockPeriods, findPeriods, MIN_GAIN, type PeriodCheck } from './periods.js';
+import {
+  acfPeaks,
+  alternationGain,
+  clockPeriods,
+  findPeriods,
+  MIN_GAIN,
+  MIN_STEP_SEASON_CYCLES,
+  withoutLevelShifts,
+  type PeriodCheck,
+} from './periods.js';
 import { removeSeasonality } from './seasonality.js';
 import { stl } from './stl.js';
 
@@ -216,6 +225,102 @@ describe('period finder', () => {
       expect(trusted(stairs)).toEqual([]);
       expect(stairs.find((c) => c.period === 400)?.rejected).toMatch(/running median/);
     }
+  });
+
+  /**
+   * A level of 100 that jumps by 30 every `gap` +- `jitter` points (uniform), first at `first`, plus noise of sd 2;
+   * each jump's sign drawn at random, or taken in turn from `signs`.
+   */
+  function irregularSteps(
+    n: number,
+    seed: number,
+    { gap = 400, jitter = 15, first = 200, signs }: { gap?: number; jitter?: number; first?: number; signs?: number[] },
+  ): number[] {
+    const r = rng(seed);
+    const jumps = new Map<number, number>();
+    for (let k = 0, t = first; t < n; k++, t = first + k * gap + Math.round((2 * r.uniform() - 1) * jitter)) {
+      jumps.set(t, signs ? signs[k % signs.length]! : r.uniform() < 0.5 ? -1 : 1);
+    }
+    let level = 100;
+    return Array.from({ length: n }, (_, t) => {
+      level += 30 * (jumps.get(t) ?? 0);
+      return level + 2 * r.normal();
+    });
+  }
+
+  it('finds no season in a level that shifts at irregular times, however the signs fall', () => {
+    // Alternating signs make a square wave of period 800 over two cycles, which the held-out and running-median
+    // checks take for a season wherever the autocorrelation offers a period near it.
+    let squares = 0;
+    for (let seed = 1; seed <= 12; seed++) {
+      const checks = findPeriods(irregularSteps(1600, seed, { first: 50 + 13 * seed, signs: [1, -1] }), 60);
+      expect(trusted(checks)).toEqual([]);
+      for (const check of checks.filter((c) => c.medianGain !== undefined && c.medianGain >= MIN_GAIN)) {
+        expect(check.rejected).toMatch(/without its level shifts/);
+        expect(check.shiftFreeGain).toBeLessThan(MIN_GAIN);
+        squares++;
+      }
+    }
+    expect(squares).toBeGreaterThanOrEqual(6);
+    for (let seed = 1; seed <= 40; seed++) {
+      const first = (37 * seed) % 400;
+      expect(trusted(findPeriods(irregularSteps(1600, seed, { first }), 60))).toEqual([]);
+      expect(trusted(findPeriods(irregularSteps(1600, seed, { first, jitter: 200 }), 60))).toEqual([]);
+    }
+  });
+
+  it('still finds a season that has a level shift across it', () => {
+    for (let seed = 1; seed <= 10; seed++) {
+      // 2.7 cycles of 480 (amplitude 20, noise 1) with a step of 30 somewhere in the second.
+      const r = rng(seed);
+      const y = Array.from({ length: 1300 }, (_, t) => {
+        const step = t >= 500 + 37 * seed ? 30 : 0;
+        return 100 + 20 * Math.sin((2 * Math.PI * t) / 480) + r.normal() + step;
+      });
+      const checks = findPeriods(y, 60);
+      const found = trusted(checks);
+      expect(found).toHaveLength(1);
+      expect(Math.abs(found[0]! - 480)).toBeLessThan(0.03 * 480);
+      expect(checks.find((c) => c.period === found[0])).toMatchObject({ source: 'acf' });
+      expect(checks.find((c) => c.period === found[0])!.shiftFreeGain).toBeGreaterThan(0.5);
+    }
+  });
+
+  it('leaves a clock period made of level shifts to the other checks', () => {
+    // Weekends 40 lower, over 17 days: two shifts a week, two weeks and a half, a week named before the data.
+    const weekend = (t: number): boolean => Math.floor(t / 288) % 7 >= 5;
+    for (let seed = 1; seed <= 3; seed++) {
+      const y = traffic(288 * 17, seed, { day: 288 }).map((v, t) => (weekend(t) ? v - 40 : v));
+      const checks = findPeriods(y, 300);
+      expect(trusted(checks)).toEqual([288, 2016]);
+      expect(checks.find((c) => c.period === 2016)).toMatchObject({ source: 'clock' });
+      expect(checks.find((c) => c.period === 2016)!.shiftFreeGain).toBeUndefined();
+    }
+  });
+
+  it(`trusts a shape made of level shifts alone once it repeats over ${MIN_STEP_SEASON_CYCLES} cycles`, () => {
+    // A job that lifts the level by 30 for the first half of every 800 points: no shift is of chance.
+    const job = (n: number, seed: number): number[] => {
+      const r = rng(seed);
+      return Array.from({ length: n }, (_, t) => 100 + (t % 800 < 400 ? 30 : 0) + 2 * r.normal());
+    };
+    for (let seed = 1; seed <= 5; seed++) {
+      expect(trusted(findPeriods(job(800 * MIN_STEP_SEASON_CYCLES, seed), 60))).toEqual([800]);
+      const two = findPeriods(job(1700, seed), 60).find((c) => c.period === 800);
+      expect(two?.rejected).toMatch(/without its level shifts/);
+    }
+  });
+
+  it('takes level shifts out of a series, and leaves one without them alone', () => {
+    const r = rng(3);
+    const flat = Float64Array.from({ length: 1000 }, () => 5 + r.normal());
+    expect(withoutLevelShifts(flat)).toBeUndefined();
+    const stepped = flat.map((v, t) => (t >= 400 ? v + 40 : v));
+    const out = withoutLevelShifts(stepped)!;
+    expect(out[399]).toBe(stepped[399]);
+    expect(Math.abs(out[400]! - (stepped[400]! - 40))).toBeLessThan(1);
+    const mean = (from: number, to: number): number => out.slice(from, to).reduce((a, b) => a + b, 0) / (to - from);
+    expect(Math.abs(mean(0, 400) - mean(400, 1000))).toBeLessThan(0.5);
   });
 
   /** A level with noise whose even and odd points differ by 2c, the phase flipping at `flip`. */
