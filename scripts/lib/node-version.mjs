@@ -4,7 +4,11 @@
 // ERR_REQUIRE_ESM, long after `npm ci` had printed only an EBADENGINE warning.
 export const MIN_NODE = '20.19.0';
 
-const parts = (version) => version.replace(/^v/, '').split('.').map((part) => Number.parseInt(part, 10) || 0);
+const parts = (version) =>
+  version
+    .replace(/^v/, '')
+    .split('.')
+    .map((part) => Number.parseInt(part, 10) || 0);
 
 /** Whether `version` ("20.19.2", "v22.1.0") is at least `min`. */
 export function atLeast(version, min = MIN_NODE) {
