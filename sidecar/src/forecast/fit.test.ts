@@ -23,6 +23,25 @@ function arimaParams(model: ReturnType<typeof fitModel>): ArimaParams {
   return remainder.filter.params;
 }
 
+/** The shape suite's 4-hour cycle: a fixed sine of period 240 under AR(1) noise, 12 cycles at a 1-minute step. */
+const CYCLE = 240;
+const cycleTruth = (t: number): number => 20 * Math.sin((2 * Math.PI * t) / CYCLE);
+function cycleUnderAr1(seed: number): number[] {
+  const r = rng(seed);
+  let a = 0;
+  return Array.from({ length: 12 * CYCLE }, (_, t) => {
+    a = 0.6 * a + 2 * r.normal();
+    return 100 + cycleTruth(t) + a;
+  });
+}
+
+/** RMS distance of a carried cycle from the sine over the last cycle of a series `n` long. */
+function lastCycleError(cycle: ArrayLike<number>, n: number): number {
+  let ss = 0;
+  for (let k = 0; k < CYCLE; k++) ss += (cycle[k]! - cycleTruth(n - CYCLE + k)) ** 2;
+  return Math.sqrt(ss / CYCLE);
+}
+
 function meanAbs(a: number[], b: number[]): number {
   return a.reduce((sum, v, i) => sum + Math.abs(v - b[i]!), 0) / a.length;
 }
@@ -76,22 +95,11 @@ describe('fit: MSTL + ARIMA like stlf(method = "arima")', () => {
 
   it("carries a stationary remainder's season averaged over more cycles, a wandering level's over R's 11", () => {
     // A fixed 4-hour sine under AR(1) noise, 12 cycles at a 1-minute step: the shape suite's 4-hour cycle.
-    const period = 240;
-    const truth = (t: number): number => 20 * Math.sin((2 * Math.PI * t) / period);
-    const lastCycleError = (cycle: ArrayLike<number>, n: number): number => {
-      let ss = 0;
-      for (let k = 0; k < period; k++) ss += (cycle[k]! - truth(n - period + k)) ** 2;
-      return Math.sqrt(ss / period);
-    };
+    const period = CYCLE;
     const wider: number[] = [];
     const r11: number[] = [];
     for (const seed of [1, 2, 3, 4]) {
-      const r = rng(seed);
-      let a = 0;
-      const y = Array.from({ length: 12 * period }, (_, t) => {
-        a = 0.6 * a + 2 * r.normal();
-        return 100 + truth(t) + a;
-      });
+      const y = cycleUnderAr1(seed);
       const model = fitModel(y, minute);
       expect(model.name).toMatch(/^mstl\[240\]\+arima\(\d,0,\d\)$/);
       const { cycles, position } = model.snapshot().seasonal;
@@ -124,15 +132,9 @@ describe('fit: MSTL + ARIMA like stlf(method = "arima")', () => {
   it('carries the wider season where a differenced remainder keeps little of each shock (its MA cancels the difference)', () => {
     // The 4-hour sine under AR(1) noise again, at two seeds where KPSS differences the remainder: the order search
     // fits an MA that all but undoes the difference, a level as stationary as the generator's.
-    const period = 240;
-    const truth = (t: number): number => 20 * Math.sin((2 * Math.PI * t) / period);
+    const period = CYCLE;
     for (const seed of [4007, 6007]) {
-      const r = rng(seed);
-      let a = 0;
-      const y = Array.from({ length: 12 * period }, (_, t) => {
-        a = 0.6 * a + 2 * r.normal();
-        return 100 + truth(t) + a;
-      });
+      const y = cycleUnderAr1(seed);
       const model = fitModel(y, minute);
       expect(model.name).toMatch(/^mstl\[240\]\+arima\(\d,1,\d\)$/);
       const share = persistentShare(arimaParams(model));
@@ -142,13 +144,10 @@ describe('fit: MSTL + ARIMA like stlf(method = "arima")', () => {
       const wide = mstl(y, [period], { seasonalWindow: STATIONARY_SEASONAL_WINDOW }).seasonals[0]!;
       expect(maxDiff(carried, wide.subarray(wide.length - period))).toBeLessThan(1e-9);
       // Nearer the generator's sine than R's 11 cycles' last cycle.
-      const rms = (cycle: ArrayLike<number>): number => {
-        let ss = 0;
-        for (let k = 0; k < period; k++) ss += (cycle[k]! - truth(y.length - period + k)) ** 2;
-        return Math.sqrt(ss / period);
-      };
       const r11 = mstl(y, [period]).seasonals[0]!;
-      expect(rms(carried)).toBeLessThan(rms(r11.subarray(r11.length - period)));
+      expect(lastCycleError(carried, y.length)).toBeLessThan(
+        lastCycleError(r11.subarray(r11.length - period), y.length),
+      );
     }
     // A traffic level that walks by 2% of the noise a step keeps about 5% of a shock: the wider window too.
     const y = traffic(288 * 7, 3, { day: 288 });
