@@ -42,23 +42,14 @@ const load = (file) => import(pathToFileURL(path.join(DIST, file)).href);
 const { Watcher } = await load('watch/watcher.js');
 const { RefitQueue } = await load('watch/refit.js');
 const { AnomalyLog } = await load('watch/anomaly-log.js');
+const { unjudgedVerdict } = await load('detect/types.js');
 
 const STEP = 15;
 const TRAIN_POINTS = 240;
 const T0 = 1_800_000_000;
 
 const idle = () => ({
-  update: (t, v) => ({
-    t,
-    value: v,
-    forecast: null,
-    lower: null,
-    upper: null,
-    residual: null,
-    score: 0,
-    anomaly: 0,
-    kind: null,
-  }),
+  update: (t, v) => unjudgedVerdict(t, v),
   wantsModel: () => false,
   trainingWindow: () => [],
   install() {},

@@ -24,7 +24,7 @@ import { Recurrence } from './recurrence.js';
 import { SurpriseTracker, type ChannelSpec, type SurpriseOptions } from './surprise.js';
 import { DEFAULT_TAIL, type TailOptions } from './tail-estimator.js';
 import { scoreFromLog10Tail, upperNormalQuantile } from './tail.js';
-import type { StreamingDetector, Verdict } from './types.js';
+import { unjudgedVerdict, type StreamingDetector, type Verdict } from './types.js';
 import { Arena } from './arena.js';
 
 /**
@@ -645,17 +645,7 @@ export class ForecastDetector implements StreamingDetector {
         this.forcedStale = true;
       }
     }
-    const empty: Verdict = {
-      t,
-      value: v,
-      forecast: null,
-      lower: null,
-      upper: null,
-      residual: null,
-      score: 0,
-      anomaly: 0,
-      kind: null,
-    };
+    const empty = unjudgedVerdict(t, v);
     if (forecast === null) {
       this.advance(v);
       return empty;

@@ -32,6 +32,11 @@ export interface Verdict {
   kind: ExcursionKind | null;
 }
 
+/** The verdict of a point nothing has judged: no model yet, a gap, or a detector that only watches. */
+export function unjudgedVerdict(t: number, value: number | null): Verdict {
+  return { t, value, forecast: null, lower: null, upper: null, residual: null, score: 0, anomaly: 0, kind: null };
+}
+
 export interface StreamingDetector {
   update(t: number, value: number | null): Verdict;
   /**

@@ -5,7 +5,7 @@
  */
 import type { FittedModel } from '../forecast/types.js';
 import { scoreFromLog10Tail, log10TwoSidedNormalTail, upperNormalQuantile } from './tail.js';
-import type { StreamingDetector, Verdict } from './types.js';
+import { unjudgedVerdict, type StreamingDetector, type Verdict } from './types.js';
 
 export interface WindowedGaussianOptions {
   /** Points in the rolling window. */
@@ -51,17 +51,7 @@ export class WindowedGaussianDetector implements StreamingDetector {
 
   update(t: number, value: number | null): Verdict {
     const v = value === null || !Number.isFinite(value) ? null : value;
-    let verdict: Verdict = {
-      t,
-      value: v,
-      forecast: null,
-      lower: null,
-      upper: null,
-      residual: null,
-      score: 0,
-      anomaly: 0,
-      kind: null,
-    };
+    let verdict = unjudgedVerdict(t, v);
     if (this.count >= 2 && this.origin !== null) {
       const mean = this.sum / this.count;
       const variance = Math.max(0, (this.sumSq - this.count * mean * mean) / (this.count - 1));
