@@ -270,18 +270,24 @@ describe('a watcher', () => {
         return [];
       };
 
-    it('labels a small-packet flood attack_suspected with its evidence', async () => {
+    /** Three steps of normal traffic, then packets and bytes at `packetsRise` and `bytesRise` times it for three. */
+    const afterFlood = async (packetsRise: number, bytesRise: number): Promise<ReturnType<typeof setup>> => {
       let from = Infinity;
-      const { watcher, anomalies } = setup((expr, t) => flood(10, 1.1, from)(expr, t), {
+      const run = setup((expr, t) => flood(packetsRise, bytesRise, from)(expr, t), {
         expr: 'packets',
         role: 'packets',
         signals: { bytes: 'bytes' },
       });
-      await watcher.backfill(START);
+      await run.watcher.backfill(START);
       await flush();
-      const t = await steps(watcher, START, 3);
+      const t = await steps(run.watcher, START, 3);
       from = t;
-      await steps(watcher, t, 3);
+      await steps(run.watcher, t, 3);
+      return run;
+    };
+
+    it('labels a small-packet flood attack_suspected with its evidence', async () => {
+      const { watcher, anomalies } = await afterFlood(10, 1.1);
       const series = onlySeries(watcher);
       expect(watcher.kindOf(series)).toBe('attack_suspected');
       const [record] = anomalies.list();
@@ -318,17 +324,7 @@ describe('a watcher', () => {
     });
 
     it('keeps a proportional rise of packets and bytes organic', async () => {
-      let from = Infinity;
-      const { watcher, anomalies } = setup((expr, t) => flood(10, 10, from)(expr, t), {
-        expr: 'packets',
-        role: 'packets',
-        signals: { bytes: 'bytes' },
-      });
-      await watcher.backfill(START);
-      await flush();
-      const t = await steps(watcher, START, 3);
-      from = t;
-      await steps(watcher, t, 3);
+      const { watcher, anomalies } = await afterFlood(10, 10);
       expect(watcher.kindOf(onlySeries(watcher))).toBe('spike');
       expect(anomalies.list()[0]).toMatchObject({ kind: 'spike', reasons: [] });
     });
