@@ -1,7 +1,8 @@
-// bench/forecast-peers/series-tools.mjs: the per-origin mean and its standard error the shape suite reports.
+// bench/forecast-peers/series-tools.mjs: the per-origin mean and its standard error the shape suite reports, the
+// suite's NAB training length and the labelled windows' test.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { meanWithError } from './forecast-peers/series-tools.mjs';
+import { inWindows, meanWithError, suiteNabTrain } from './forecast-peers/series-tools.mjs';
 
 test('meanWithError gives the mean and the sample standard deviation over the square root of the count', () => {
   // Four origins' coverages: mean 0.95, sample variance ((0.05^2) * 2 + 0 + 0) / 3.
@@ -19,4 +20,19 @@ test('meanWithError has no standard error below two figures, and no mean without
   const none = meanWithError([]);
   assert.ok(Number.isNaN(none.mean));
   assert.ok(Number.isNaN(none.se));
+});
+
+test('suiteNabTrain leaves room for three origins a day apart and their horizons, at most two weeks', () => {
+  // NAB's 4,032-point AWS files: 4,032 - 60 - 2 x 288.
+  assert.equal(suiteNabTrain(4032, 60, 288), 3396);
+  assert.equal(suiteNabTrain(10000, 60, 288), 4032);
+});
+
+test('inWindows holds both ends of a labelled window', () => {
+  const windows = [
+    [100, 200],
+    [500, 600],
+  ];
+  assert.ok(inWindows(windows, 100) && inWindows(windows, 200) && inWindows(windows, 550));
+  assert.ok(!inWindows(windows, 99) && !inWindows(windows, 201) && !inWindows([], 150));
 });

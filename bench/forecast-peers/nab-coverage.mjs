@@ -12,10 +12,10 @@
 //                                              [--with-anomalies] [--transform auto|none] [--season-noise auto|none]
 //
 // Needs the compiled sidecar (npm run build -w sidecar).
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { flag, loadSidecar, option, textOption } from '../cli.mjs';
-import { loadNabGrid } from './series-tools.mjs';
+import { anomalyWindows, inWindows, loadNabGrid } from './series-tools.mjs';
 
 const { fitModel } = await loadSidecar('forecast/fit.js');
 const { bandOver } = await loadSidecar('forecast/bands.js');
@@ -31,9 +31,6 @@ const nabRoot = process.env.NAB_DIR ?? '/work/shared/nab';
 const STEP = 300;
 const DAY = 288;
 const HORIZON = 60;
-
-const labels = JSON.parse(readFileSync(path.join(nabRoot, 'labels', 'combined_windows.json'), 'utf8'));
-const toSeconds = (s) => Date.parse(`${s.replace(' ', 'T')}Z`) / 1000;
 
 const tally = () => ({ n: 0, below: 0, above: 0 });
 const add = (into, from) => {
@@ -59,8 +56,8 @@ for (const dir of dirs) {
     const { values, times } = loadNabGrid(path.join(nabRoot, 'data', dir, name), STEP);
     const train = Math.min(trainMax, values.length - DAY - origins * DAY);
     if (train < 500) continue;
-    const windows = (labels[`${dir}/${name}`] ?? []).map(([a, b]) => [toSeconds(a), toSeconds(b)]);
-    const scored = (i) => withAnomalies || !windows.some(([a, b]) => times[i] >= a && times[i] <= b);
+    const windows = anomalyWindows(nabRoot, `${dir}/${name}`);
+    const scored = (i) => withAnomalies || !inWindows(windows, times[i]);
     const series = { day: tally(), first: tally(), multi: tally() };
     let fitted = 0;
     for (let k = 0; k < origins; k++) {

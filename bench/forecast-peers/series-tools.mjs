@@ -1,6 +1,35 @@
-// What the forecast-peers scripts share about series: a NAB file read onto its step grid, and the
-// scale every MASE here is divided by.
+// What the forecast-peers scripts share about series: a NAB file read onto its step grid, its labelled anomaly
+// windows, the shape suite's NAB series and their training length, and the scale every MASE here is divided by.
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+/** The NAB development series the shape suite scores (shapes.mjs), on their 5-minute grid. */
+export const SUITE_NAB_FILES = [
+  'realAWSCloudwatch/elb_request_count_8c0756.csv',
+  'realAWSCloudwatch/ec2_cpu_utilization_825cc2.csv',
+  'realAWSCloudwatch/grok_asg_anomaly.csv',
+  'realAWSCloudwatch/rds_cpu_utilization_cc0c53.csv',
+];
+
+/**
+ * The shape suite's training length for a NAB series of `length` points: at most 4,032 (two weeks of 5-minute
+ * points), and short enough that three origins a day apart (`dayPoints`), each scored on the `horizon` points after
+ * it, fit in the file.
+ */
+export const suiteNabTrain = (length, horizon, dayPoints) => Math.min(4032, length - horizon - 2 * dayPoints);
+
+/**
+ * NAB's labelled anomaly windows for `file` (a path under data/, e.g. 'realAWSCloudwatch/x.csv') as [start, end]
+ * pairs of unix seconds, both ends inside; none for a file the labels do not name.
+ */
+export function anomalyWindows(nabRoot, file) {
+  const labels = JSON.parse(readFileSync(path.join(nabRoot, 'labels', 'combined_windows.json'), 'utf8'));
+  const seconds = (s) => Date.parse(`${s.replace(' ', 'T')}Z`) / 1000;
+  return (labels[file] ?? []).map(([a, b]) => [seconds(a), seconds(b)]);
+}
+
+/** Whether unix second `t` falls inside one of `windows` (anomalyWindows). */
+export const inWindows = (windows, t) => windows.some(([a, b]) => t >= a && t <= b);
 
 /**
  * A NAB data file's values on a grid of `stepSeconds` from its first timestamp, with their times;

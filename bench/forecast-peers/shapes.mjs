@@ -17,12 +17,12 @@
 // Needs the compiled sidecar (npm run build -w sidecar); a peer that is missing is skipped. With
 // --cache, the outputs of R, statsmodels and augurs (deterministic for the same input) are kept by input
 // hash and reused, so re-running the suite after an engine change re-runs only NTMA.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { DAY_5M, SYNTHETIC_SHAPES } from './shape-series.mjs';
 import { option, textOption } from '../cli.mjs';
-import { meanWithError, naiveScale } from './series-tools.mjs';
+import { SUITE_NAB_FILES, loadNabGrid, meanWithError, naiveScale, suiteNabTrain } from './series-tools.mjs';
 import { ALL_PEERS, runPeer, score } from './peer-run.mjs';
 
 const origins = option('--origins', 3);
@@ -42,50 +42,20 @@ const peers = ALL_PEERS.filter((p) => peerNames.includes(p.key));
 /** The synthetic shapes, then (below) the NAB development series. */
 const shapes = [...SYNTHETIC_SHAPES];
 
-/** A NAB development file on its 5-minute grid (missing timestamps become gaps). */
-function nab(file) {
-  const csv = readFileSync(path.join(nabRoot, 'data', file), 'utf8')
-    .trim()
-    .split('\n')
-    .slice(1);
-  const rows = csv.map((line) => {
-    const [ts, v] = line.split(',');
-    return { t: Date.parse(`${ts.replace(' ', 'T')}Z`) / 1000, v: Number(v) };
-  });
-  const step = 300;
-  const values = [];
-  let next = rows[0].t;
-  for (const { t, v } of rows) {
-    while (next < t) {
-      values.push(null);
-      next += step;
-    }
-    if (t === next) {
-      values.push(v);
-      next += step;
-    }
-  }
-  return values;
-}
-
-const nabFiles = [
-  'realAWSCloudwatch/elb_request_count_8c0756.csv',
-  'realAWSCloudwatch/ec2_cpu_utilization_825cc2.csv',
-  'realAWSCloudwatch/grok_asg_anomaly.csv',
-  'realAWSCloudwatch/rds_cpu_utilization_cc0c53.csv',
-];
 if (existsSync(path.join(nabRoot, 'data'))) {
-  for (const file of nabFiles) {
-    const values = nab(file);
+  for (const file of SUITE_NAB_FILES) {
+    // A timestamp the file lacks is a gap.
+    const { values } = loadNabGrid(path.join(nabRoot, 'data', file), 300);
+    const train = suiteNabTrain(values.length, HORIZON, DAY_5M);
     shapes.push({
       name: `nab:${path.basename(file, '.csv')}`,
       step: 300,
-      train: Math.min(4032, values.length - HORIZON - 2 * DAY_5M),
+      train,
       periods: undefined,
       // Origins walk back from the end a day apart: the same cut points on every run. An origin whose
       // training window would start before the file does has none (a negative start would wrap round).
       series: (k) => {
-        const start = values.length - HORIZON - k * DAY_5M - Math.min(4032, values.length - HORIZON - 2 * DAY_5M);
+        const start = values.length - HORIZON - k * DAY_5M - train;
         return start < 0 ? null : values.slice(start, values.length - k * DAY_5M);
       },
     });
