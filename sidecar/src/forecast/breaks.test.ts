@@ -1,6 +1,7 @@
 import { rng } from './__fixtures__/simulate.js';
 import { ArimaFilter } from './arima-filter.js';
-import { breakHalfWidth, findBreaks } from './breaks.js';
+import { breakHalfWidth, findBreaks, tailShifts } from './breaks.js';
+import { bandOver } from './bands.js';
 import { zFor } from './calibration.js';
 import { fitModel } from './fit.js';
 import { measureSpread, spreadScale } from './spread.js';
@@ -135,5 +136,57 @@ describe('a level that steps, fitted with breaks', () => {
     const due = fitModel(x.subarray(0, 2180), { ...spec, breaks: 'auto' }).forecast(60, 0.95);
     expect(half(due, 5)).toBeLessThan(10);
     expect(half(due, 40)).toBeGreaterThan(30);
+  });
+});
+
+describe('tailShifts', () => {
+  it('takes out only the breaks of a tail that holds more than its share of the window’s', () => {
+    expect(tailShifts(undefined, 1600, 400, 2000)).toBeUndefined();
+    // None in the tail, and one of five in a fifth of the window: its share.
+    expect(tailShifts({ at: [300], jumps: [30] }, 1600, 400, 2000)).toBeUndefined();
+    expect(
+      tailShifts({ at: [200, 600, 1000, 1400, 1800], jumps: [30, -30, 30, -30, 30] }, 1600, 400, 2000),
+    ).toBeUndefined();
+    // The window's one break, in the tail: five times its share.
+    const one = tailShifts({ at: [300, 1700], jumps: [-10, 30] }, 1600, 400, 2000)!;
+    expect(one.level[99]).toBe(0);
+    expect(one.level[100]).toBe(30);
+    expect(one.level[399]).toBe(30);
+    expect([...one.spans.keys()].filter((k) => one.spans[k] === 1)).toEqual([99, 100, 101]);
+  });
+});
+
+describe('the one-step band of a window whose one level shift is in its held-out tail', () => {
+  const spec = { stepSeconds: 60, model: 'auto' as const, confidence: 0.95, breaks: 'auto' as const };
+  /** 100 with noise of sd 2, a jump of 30 at `at`, `n` points. */
+  function shifted(n: number, at: number, seed: number): Float64Array {
+    const r = rng(seed);
+    return Float64Array.from({ length: n }, (_, t) => (t >= at ? 130 : 100) + 2 * r.normal());
+  }
+
+  it('is as narrow as the noise: the jump is not read as what every hour holds', () => {
+    for (const seed of [1, 2, 3]) {
+      // The tail is the last 400 of 2,000 points; the jump 250 points before the end.
+      const x = shifted(2060, 1750, seed);
+      const withRule = fitModel(x.subarray(0, 2000), spec);
+      const without = fitModel(x.subarray(0, 2000), { ...spec, breaks: 'none' });
+      expect(withRule.name).toBe(without.name);
+      expect(withRule.sigma).toBeLessThan(3);
+      expect(without.sigma).toBeGreaterThan(withRule.sigma);
+      const band = bandOver(withRule, Array.from(x.subarray(2000)), 0.95);
+      const inside = band.lower.filter((lo, i) => x[2000 + i]! >= lo && x[2000 + i]! <= band.upper[i]!).length;
+      expect(inside / 60).toBeGreaterThan(0.85);
+    }
+  });
+
+  it('still holds the next hour when the model has not taken up a late jump’s level by the end', () => {
+    for (const seed of [4, 5]) {
+      // 12 points before the window's end: a slowly adapting model still lags most of the jump.
+      const x = shifted(2060, 1988, seed);
+      const model = fitModel(x.subarray(0, 2000), spec);
+      const band = bandOver(model, Array.from(x.subarray(2000)), 0.95);
+      const inside = band.lower.filter((lo, i) => x[2000 + i]! >= lo && x[2000 + i]! <= band.upper[i]!).length;
+      expect(inside / 60).toBeGreaterThan(0.85);
+    }
   });
 });

@@ -37,7 +37,7 @@ import {
   zFor,
   type Calibration,
 } from './calibration.js';
-import { findBreaks } from './breaks.js';
+import { findBreaks, tailShifts, type TailShifts } from './breaks.js';
 import { clippingCheck, clippingPays, END_OUTLIER, observeClipped } from './end-outliers.js';
 import { recogniseCounter, type CounterReading } from './counter.js';
 import { ForecastError } from './errors.js';
@@ -578,32 +578,76 @@ function calibrateOnTail(
   endLimit: number,
   bandErrorOf: (observed: number, forecast: number) => number,
   seasonsNoise: { tail: SeasonNoise; forecast: number },
-): { remainder: RemainderState; calibration: Calibration; points: number; forecasts: Float64Array } {
+  shifts?: TailShifts,
+): {
+  remainder: RemainderState;
+  calibration: Calibration;
+  heldOut: Calibration;
+  points: number;
+  forecasts: Float64Array;
+} {
   const filter = restoreFilter(stage.remainder);
+  // With more level shifts in the tail than its share of the window's (breaks.ts, tailShifts), the band's errors are
+  // a second filter's, run on the values with the shifts taken out and its forecasts put back on the level they moved
+  // to: its no-break width. The state returned is still the first filter's, which met the shifts as they came.
+  const noBreak = shifts ? restoreFilter(stage.remainder) : filter;
   const forecastNoise = 1 + seasonsNoise.forecast;
   const clipFrom = tail.length - END_OUTLIER.points;
   const errors: number[] = [];
   const forecasts = new Float64Array(tail.length).fill(Number.NaN);
+  // The no-break forecasts (on the shifted level) and the seasons' factor of each point, where one is taken.
+  const noBreakForecasts = new Float64Array(tail.length).fill(Number.NaN);
+  const factors = new Float64Array(tail.length);
   for (let k = 0; k < tail.length; k++) {
     const s = seasonalAt(cycles, k);
     const v = tail[k]!;
+    const shift = shifts ? shifts.level[k]! : 0;
     if (Number.isNaN(v)) {
       filter.observe(null);
+      if (shifts) noBreak.observe(null);
       continue;
     }
     forecasts[k] = filter.peek() + s;
     const e = v - forecasts[k]!;
     if (!Number.isFinite(e)) throw new Error('non-finite one-step error on the held-out tail');
+    factors[k] = Math.sqrt(forecastNoise / (1 + seasonsNoise.tail.at(k)));
     // A spike counts in the band's width (it is what the band will meet) but does not move the state.
-    errors.push(bandErrorOf(v, forecasts[k]!) * Math.sqrt(forecastNoise / (1 + seasonsNoise.tail.at(k))));
-    if (spikes.has(k)) filter.observe(null);
-    else if (k >= clipFrom) observeClipped(filter, v - s, endLimit);
-    else filter.observe(v - s);
+    errors.push(bandErrorOf(v, forecasts[k]!) * factors[k]!);
+    // Where the forecast spans a break there is no no-break error to take.
+    if (shifts && shifts.spans[k] === 0) noBreakForecasts[k] = noBreak.peek() + s + shift;
+    if (spikes.has(k)) {
+      filter.observe(null);
+      if (shifts) noBreak.observe(null);
+    } else if (k >= clipFrom) {
+      observeClipped(filter, v - s, endLimit);
+      if (shifts) observeClipped(noBreak, v - s - shift, endLimit);
+    } else {
+      filter.observe(v - s);
+      if (shifts) noBreak.observe(v - s - shift);
+    }
+  }
+  const asCame = symmetricCalibration(errors, stage.bandSigma);
+  let calibration = asCame;
+  let points = errors.length;
+  if (shifts) {
+    // What the model that met the breaks still lags their level by after the tail (a slowly adapting one has not
+    // taken all of a late break up yet): every forecast it makes next is off by that too, so each no-break error is
+    // moved by it. Nothing where it has caught up.
+    const lag = filter.peek() - noBreak.peek() - shifts.level[tail.length - 1]!;
+    const noBreakErrors: number[] = [];
+    noBreakForecasts.forEach((f, k) => {
+      if (!Number.isNaN(f)) noBreakErrors.push(bandErrorOf(tail[k]!, f + lag) * factors[k]!);
+    });
+    calibration = symmetricCalibration(noBreakErrors, stage.bandSigma);
+    points = noBreakErrors.length;
   }
   return {
     remainder: stateOf(filter),
-    calibration: symmetricCalibration(errors, stage.bandSigma),
-    points: errors.length,
+    calibration,
+    // The held-out band that judges a transform (fitModel) keeps the errors as they came: which space a series is
+    // modelled in, and so every forecast, is as it was without the breaks' rule.
+    heldOut: asCame,
+    points,
     forecasts,
   };
 }
@@ -759,6 +803,8 @@ function fitIn(data: Float64Array, spec: FitSpec, transform: TransformChoice, co
     // interval mixes their chance back in. Not for a counter, whose restarts are undone already.
     const breaks = spec.breaks === 'auto' && !counter ? findBreaks(spreadInput) : undefined;
     diagnostics.breaks = breaks?.at.length ?? 0;
+    // More of them in the held-out tail than its share: the one-step band's errors at the window's rate (tailShifts).
+    const shifts = tailShifts(breaks, fitLength, tailLength, n);
     const stages: Array<[string, () => Stage]> = [
       [
         'arima',
@@ -782,26 +828,35 @@ function fitIn(data: Float64Array, spec: FitSpec, transform: TransformChoice, co
         const stage = run();
         const endLimit =
           spec.endOutliers === 'auto' ? endOutlierLimit(stage, tail, tailSpikes, cycles) : Number.POSITIVE_INFINITY;
-        const calibrated = calibrateOnTail(stage, tail, tailSpikes, cycles, endLimit, bandErrorOf, {
-          tail: tailNoise,
-          // A kept ARIMA forecasts with the seasons decomposed again over the whole window (build, below).
-          // Over as many steps as the tail: the phases the band first meets, where a season of a window that is no
-          // whole number of cycles may hold fewer values than the cycle's average. Counted in the fit part's
-          // seasonal window, though a stationary remainder's seasons are decomposed again in a wider one: the
-          // correction is for the cycles the tail's seasons lacked, and with the wider window's share as well the
-          // 4-hour cycle's 60-step interval fell from 0.949 to 0.943 at random phase (200 origins; wide23).
-          forecast:
-            stage.remainder.kind === 'arima'
-              ? seasonNoise(n, noisePeriods).mean(0, tailLength)
-              : tailNoise.mean(tailLength, tailLength),
-        });
+        const calibrated = calibrateOnTail(
+          stage,
+          tail,
+          tailSpikes,
+          cycles,
+          endLimit,
+          bandErrorOf,
+          {
+            tail: tailNoise,
+            // A kept ARIMA forecasts with the seasons decomposed again over the whole window (build, below).
+            // Over as many steps as the tail: the phases the band first meets, where a season of a window that is no
+            // whole number of cycles may hold fewer values than the cycle's average. Counted in the fit part's
+            // seasonal window, though a stationary remainder's seasons are decomposed again in a wider one: the
+            // correction is for the cycles the tail's seasons lacked, and with the wider window's share as well the
+            // 4-hour cycle's 60-step interval fell from 0.949 to 0.943 at random phase (200 origins; wide23).
+            forecast:
+              stage.remainder.kind === 'arima'
+                ? seasonNoise(n, noisePeriods).mean(0, tailLength)
+                : tailNoise.mean(tailLength, tailLength),
+          },
+          shifts,
+        );
         const { calibration, points, forecasts } = calibrated;
         diagnostics.calibrationPoints = points;
         const observedTail = data.subarray(fitLength);
         const heldOut = heldOutBand(
           forecasts,
           observedTail,
-          calibration,
+          calibrated.heldOut,
           scaling,
           transform.kind,
           spec.confidence,
