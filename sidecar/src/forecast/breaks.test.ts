@@ -1,6 +1,6 @@
 import { rng } from './__fixtures__/simulate.js';
 import { ArimaFilter } from './arima-filter.js';
-import { breakHalfWidth, findBreaks, tailShifts } from './breaks.js';
+import { breakHalfWidth, findBreaks, medianChanges, tailShifts } from './breaks.js';
 import { bandOver } from './bands.js';
 import { zFor } from './calibration.js';
 import { fitModel } from './fit.js';
@@ -20,6 +20,37 @@ function levelSteps(n: number, seed: number, every = 400, offset = 0): { x: Floa
   });
   return { x, at };
 }
+
+describe('medianChanges', () => {
+  /** The two medians by sorting each window afresh, as findBreaks did before. */
+  function sortedMedian(y: Float64Array, from: number, to: number): number {
+    const s = Float64Array.from(y.subarray(from, to)).sort();
+    const n = s.length;
+    return n % 2 === 1 ? s[(n - 1) / 2]! : (s[n / 2 - 1]! + s[n / 2]!) / 2;
+  }
+
+  it('equals the medians of each window sorted afresh, with ties and at both ends', () => {
+    const r = rng(11);
+    for (const [m, w, levels] of [
+      [200, 20, 0],
+      [97, 20, 3],
+      [80, 7, 2],
+      [60, 20, 1],
+    ] as const) {
+      // levels > 0: values on a few levels only (a quantised gauge), so windows are full of ties.
+      const y = Float64Array.from({ length: m }, () =>
+        levels > 0 ? Math.floor(r.uniform() * levels) : 50 + 10 * r.normal(),
+      );
+      const d = new Float64Array(m).fill(Number.NaN);
+      medianChanges(y, w, 5, m - 5, d);
+      for (let i = 5; i <= m - 5; i++) {
+        const expected = sortedMedian(y, i, Math.min(m, i + w)) - sortedMedian(y, Math.max(0, i - w), i);
+        expect(d[i]).toBe(expected);
+      }
+      expect(Number.isNaN(d[4]!)).toBe(true);
+    }
+  });
+});
 
 describe('findBreaks', () => {
   it('finds every step of a level that steps, where it is and how large', () => {

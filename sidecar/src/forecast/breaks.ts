@@ -51,6 +51,70 @@ export interface Breaks {
   jumps: number[];
 }
 
+/**
+ * A multiset of numbers kept sorted, for the median of a window that slides one point at a time: an insertion or a
+ * removal is a binary search and one shift of at most BREAK_WINDOW values, where sorting each window afresh spent
+ * 5% of a bands fit on NAB elb (3,400 points, two windows a point). Exact: the median of the same values as a sort.
+ */
+class SortedRun {
+  private readonly sorted: Float64Array;
+  private n = 0;
+
+  constructor(capacity: number) {
+    this.sorted = new Float64Array(capacity);
+  }
+
+  /** The first index whose value is not below v. */
+  private lowerBound(v: number): number {
+    let lo = 0;
+    let hi = this.n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.sorted[mid]! < v) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  add(v: number): void {
+    const at = this.lowerBound(v);
+    this.sorted.copyWithin(at + 1, at, this.n);
+    this.sorted[at] = v;
+    this.n++;
+  }
+
+  /** Takes out one value equal to v, which the run holds. */
+  remove(v: number): void {
+    const at = this.lowerBound(v);
+    this.sorted.copyWithin(at, at + 1, this.n);
+    this.n--;
+  }
+
+  median(): number {
+    return medianOfSorted(this.sorted.subarray(0, this.n));
+  }
+}
+
+/**
+ * d[i] = the median of y[i, i + w) less that of y[i - w, i), each cut at the ends of y, for every i in [from, to]:
+ * the two windows slide along y, one value in and one out of each per step.
+ */
+export function medianChanges(y: Float64Array, w: number, from: number, to: number, d: Float64Array): void {
+  const m = y.length;
+  const before = new SortedRun(w);
+  const after = new SortedRun(w);
+  for (let t = Math.max(0, from - w); t < from; t++) before.add(y[t]!);
+  for (let t = from; t < Math.min(m, from + w); t++) after.add(y[t]!);
+  for (let i = from; i <= to; i++) {
+    d[i] = after.median() - before.median();
+    // To i + 1: y[i] leaves the window after and joins the one before; y[i + w] joins after, y[i - w] leaves before.
+    after.remove(y[i]!);
+    if (i + w < m) after.add(y[i + w]!);
+    if (i - w >= 0) before.remove(y[i - w]!);
+    before.add(y[i]!);
+  }
+}
+
 function median(values: Float64Array, from: number, to: number, scratch: Float64Array): number {
   const n = to - from;
   const sorted = scratch.subarray(0, n);
@@ -130,11 +194,9 @@ export function findBreaks(x: Float64Array): Breaks | undefined {
     median(y, i, Math.min(m, i + points), scratch) - median(y, Math.max(0, i - points), i, scratch);
   const limit = BREAK_SCALES * scale;
   const d = new Float64Array(m);
+  medianChanges(y, w, EDGE_POINTS, m - EDGE_POINTS, d);
   const candidates: number[] = [];
-  for (let i = EDGE_POINTS; i <= m - EDGE_POINTS; i++) {
-    d[i] = change(i, w);
-    if (Math.abs(d[i]!) >= limit) candidates.push(i);
-  }
+  for (let i = EDGE_POINTS; i <= m - EDGE_POINTS; i++) if (Math.abs(d[i]!) >= limit) candidates.push(i);
   if (candidates.length === 0) return undefined;
   // The largest first; none within a window of one taken.
   candidates.sort((a, b) => Math.abs(d[b]!) - Math.abs(d[a]!) || a - b);
