@@ -85,6 +85,14 @@ for (const file of files) {
   const name = path.basename(file, '.csv');
   if (only.length > 0 && !only.some((o) => name.includes(o))) continue;
   const { values, times } = loadNabGrid(path.join(nabRoot, 'data', file), STEP);
+  // realTraffic's readings come every 5-20 minutes off any grid: on the 5-minute one nearly every point is a gap.
+  const observed = values.filter((v) => v !== null).length;
+  if (observed < values.length / 2) {
+    console.error(
+      `${name}: ${observed} of ${values.length} points on a ${STEP} s grid; skipped (not a 5-minute series)`,
+    );
+    continue;
+  }
   const windows = anomalyWindows(nabRoot, file);
   const train = trainOption ?? suiteNabTrain(values.length, HORIZON, DAY_5M);
   if (train < 500) continue;

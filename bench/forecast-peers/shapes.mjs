@@ -3,7 +3,7 @@
 // shapes, every one reproducible (fixed seeds, fixed origins, nothing from the clock).
 //
 //   node bench/forecast-peers/shapes.mjs [--origins 3] [--only name,name] [--peers ntma,r,statsmodels,augurs]
-//                                        [--out results.json] [--cache dir]
+//                                        [--nab-every 288] [--out results.json] [--cache dir]
 //
 // For each shape and origin every peer trains on the points before the origin, then is scored on
 // the next HORIZON points:
@@ -13,7 +13,9 @@
 //     fixed, the state updated with each observed value: what the panel and the detector use).
 // MASE's scale is the in-sample mean |y_t - y_{t-1}|, the same for every peer. The peers are told
 // the generator's true periods (`periods` in their input); NTMA must find them itself. NAB series
-// come from the development corpus (/work/shared/nab) only; their peers use the clock rule.
+// come from the development corpus (/work/shared/nab) only; their peers use the clock rule. Their origins walk back
+// from the end `--nab-every` steps apart (288, a day: three fit in the file; 60: horizons that tile without overlap,
+// ten over the same last two days, so a cell's standard error is about half as wide).
 // Needs the compiled sidecar (npm run build -w sidecar); a peer that is missing is skipped. With
 // --cache, the outputs of R, statsmodels and augurs (deterministic for the same input) are kept by input
 // hash and reused, so re-running the suite after an engine change re-runs only NTMA.
@@ -32,6 +34,7 @@ const only = textOption('--only', '')
 const peerNames = textOption('--peers', 'ntma,r,statsmodels,augurs').split(',');
 const out = textOption('--out', undefined);
 const cache = textOption('--cache', undefined);
+const nabEvery = option('--nab-every', DAY_5M);
 if (cache) mkdirSync(cache, { recursive: true });
 const nabRoot = process.env.NAB_DIR ?? '/work/shared/nab';
 const HORIZON = 60;
@@ -52,11 +55,11 @@ if (existsSync(path.join(nabRoot, 'data'))) {
       step: 300,
       train,
       periods: undefined,
-      // Origins walk back from the end a day apart: the same cut points on every run. An origin whose
+      // Origins walk back from the end nabEvery steps apart: the same cut points on every run. An origin whose
       // training window would start before the file does has none (a negative start would wrap round).
       series: (k) => {
-        const start = values.length - HORIZON - k * DAY_5M - train;
-        return start < 0 ? null : values.slice(start, values.length - k * DAY_5M);
+        const start = values.length - HORIZON - k * nabEvery - train;
+        return start < 0 ? null : values.slice(start, values.length - k * nabEvery);
       },
     });
   }
@@ -80,7 +83,9 @@ try {
     for (let k = 0; k < origins; k++) {
       const y = shape.series ? shape.series(k) : shape.make(shape.train + HORIZON, 1000 * (k + 1) + 7);
       if (y === null) {
-        console.error(`${shape.name}: the file holds ${k} origins a day apart; origins ${k} and later skipped`);
+        console.error(
+          `${shape.name}: the file holds ${k} origins ${nabEvery} steps apart; origins ${k} and later skipped`,
+        );
         break;
       }
       const train = y.slice(0, shape.train);
@@ -169,4 +174,4 @@ const machine = { measuredAt: new Date().toISOString(), loadAtStart, loadAtEnd: 
 console.log(
   `\nload average ${loadAtStart.map((l) => l.toFixed(1)).join(' ')} at start, ${machine.loadAtEnd.map((l) => l.toFixed(1)).join(' ')} at end`,
 );
-if (out) writeFileSync(out, JSON.stringify({ horizon: HORIZON, origins, machine, summary, rows }, null, 2));
+if (out) writeFileSync(out, JSON.stringify({ horizon: HORIZON, origins, nabEvery, machine, summary, rows }, null, 2));
