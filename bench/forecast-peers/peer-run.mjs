@@ -9,14 +9,22 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
+/** Each peer's runner; `install` says what to install where its command is missing (the bench then skips it). */
 export const ALL_PEERS = [
   { key: 'ntma', name: 'NTMA', command: process.execPath, args: [path.join(here, 'ntma.mjs')] },
-  { key: 'r', name: 'R stlf/auto.arima', command: 'Rscript', args: [path.join(here, 'r-stlf-arima.R')] },
+  {
+    key: 'r',
+    name: 'R stlf/auto.arima',
+    command: 'Rscript',
+    args: [path.join(here, 'r-stlf-arima.R')],
+    install: 'apt-get install r-cran-forecast (Debian: R with forecast 8.20)',
+  },
   {
     key: 'statsmodels',
     name: 'statsmodels',
     command: '/usr/bin/python3',
     args: [path.join(here, 'statsmodels-stl-arima.py')],
+    install: 'apt-get install python3-statsmodels (Debian: statsmodels 0.13)',
   },
   { key: 'augurs', name: 'augurs MSTL+AutoETS', command: process.execPath, args: [path.join(here, 'augurs.mjs')] },
 ];
@@ -40,7 +48,8 @@ export function runPeer(peer, text, work, cache) {
       : spawnSync(peer.command, [...peer.args, input, output], { encoding: 'utf8' });
   if (run.status === 0 && cached && !existsSync(cached)) copyFileSync(output, cached);
   if (run.error || run.status !== 0) {
-    const error = run.error ? run.error.message : run.stderr.trim().split('\n').slice(-3).join(' ');
+    const missing = run.error?.code === 'ENOENT' && peer.install ? ` (${peer.command} not found: ${peer.install})` : '';
+    const error = run.error ? `${run.error.message}${missing}` : run.stderr.trim().split('\n').slice(-3).join(' ');
     return { error, fatal: Boolean(run.error) };
   }
   return { result: JSON.parse(readFileSync(output, 'utf8')) };
