@@ -36,7 +36,7 @@ import {
 } from './series-tools.mjs';
 import { flag, loadSidecar, option, textOption } from '../cli.mjs';
 
-const { fitModel } = await loadSidecar('forecast/fit.js');
+const { fitModel, heldOutTailLength: tailLength } = await loadSidecar('forecast/fit.js');
 const { bandOver } = await loadSidecar('forecast/bands.js');
 
 const every = option('--every', 60);
@@ -62,8 +62,6 @@ const STEP = 300;
 const HORIZON = 60;
 const LEVEL = 0.95;
 const spec = runnerSpec({ step: STEP }, LEVEL);
-/** fit.ts's held-out tail: a fifth of the window, 20 to 1,440 points. */
-const tailLength = (n) => Math.min(1440, Math.max(20, Math.round(0.2 * n)));
 
 /** Coverage and the points below and above an interval, over the points `keep` lets through. */
 function tally(actual, lower, upper, keep) {
@@ -161,12 +159,13 @@ function cell(mine, scored, horizon) {
   const n = figures.reduce((a, t) => a + t.n, 0);
   const below = figures.reduce((a, t) => a + t.below, 0) / n;
   const above = figures.reduce((a, t) => a + t.above, 0) / n;
+  const cover = meanWithError(figures.map((t) => t.cover));
   return {
     origins: figures.length,
-    ...meanWithError(figures.map((t) => t.cover)),
+    ...cover,
     below,
     above,
-    text: `${withError(meanWithError(figures.map((t) => t.cover)))} (${fmt(below)} / ${fmt(above)})`,
+    text: `${withError(cover)} (${fmt(below)} / ${fmt(above)})`,
   };
 }
 

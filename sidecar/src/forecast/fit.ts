@@ -93,6 +93,11 @@ const CALIBRATION_SHARE = 0.2;
 const CALIBRATION_MIN = 20;
 const CALIBRATION_MAX = 1440;
 
+/** Points of a window of `n` held out to calibrate the band: its last fifth, 20 to 1,440 of them. */
+export function heldOutTailLength(n: number): number {
+  return Math.min(CALIBRATION_MAX, Math.max(CALIBRATION_MIN, Math.round(CALIBRATION_SHARE * n)));
+}
+
 interface Stage {
   name: string;
   family: 'arima' | 'ets';
@@ -762,7 +767,7 @@ function fitIn(data: Float64Array, spec: FitSpec, transform: TransformChoice, co
   } else if ((n - observed) / n > MAX_GAP_FRACTION) {
     diagnostics.fallbacks.push(`${Math.round((100 * (n - observed)) / n)}% of the window is gaps`);
   } else {
-    const tailLength = Math.min(CALIBRATION_MAX, Math.max(CALIBRATION_MIN, Math.round(CALIBRATION_SHARE * n)));
+    const tailLength = heldOutTailLength(n);
     const fitLength = n - tailLength;
     // Spikes become gaps in the fit part (filters step over them on their forecasts) and
     // medians in what the decomposition and ctsa see.
