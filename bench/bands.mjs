@@ -33,7 +33,7 @@
  * replace the committed figures).
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { textOption } from './cli.mjs';
 import { freePort } from './processes.mjs';
@@ -110,6 +110,9 @@ function build() {
   if (!existsSync(path.join(ROOT, 'sidecar/dist/server.js'))) throw new Error('sidecar/dist/server.js was not built');
 }
 
+/** The sidecar's data directory (and its watchers file), removed when it stops. */
+const DATA_DIR = path.join(os.tmpdir(), `ntma-bench-${process.pid}`);
+
 /**
  * A watchers file with no watcher. With the shipped defaults the sidecar watches whatever Prometheus
  * answers at the default URL (on a shared machine, another test's, with node-exporter in it): their
@@ -117,9 +120,8 @@ function build() {
  * took main-thread time from the warm requests.
  */
 function noWatchers() {
-  const dir = path.join(os.tmpdir(), `ntma-bench-${process.pid}`);
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, 'no-watchers.yml');
+  mkdirSync(DATA_DIR, { recursive: true });
+  const file = path.join(DATA_DIR, 'no-watchers.yml');
   writeFileSync(file, 'watchers: []\n');
   return file;
 }
@@ -136,7 +138,7 @@ async function startSidecar() {
       NTMA_API_TOKEN: TOKEN,
       NTMA_LOG_LEVEL: 'warn',
       NTMA_RATE_LIMIT_PER_MINUTE: '1000000',
-      NTMA_DATA_DIR: path.join(os.tmpdir(), `ntma-bench-${process.pid}`),
+      NTMA_DATA_DIR: DATA_DIR,
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -159,12 +161,14 @@ async function startSidecar() {
     startupMs: round(performance.now() - spawned),
     pid: child.pid,
     stderr: () => stderr,
-    stop: () =>
-      new Promise((resolve) => {
+    stop: async () => {
+      await new Promise((resolve) => {
         if (child.exitCode !== null) return resolve();
         child.once('exit', resolve);
         child.kill('SIGTERM');
-      }),
+      });
+      rmSync(DATA_DIR, { recursive: true, force: true });
+    },
   };
 }
 

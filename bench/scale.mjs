@@ -12,7 +12,7 @@
  * Needs: dockerd (scripts/start-dockerd). Usage: node bench/scale.mjs [--quick] [--skip-build]
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { ROOT, flag } from './cli.mjs';
 import { freePort } from './processes.mjs';
 import os from 'node:os';
@@ -164,7 +164,15 @@ async function startSidecar(dataDir) {
     },
     60_000,
   );
-  return { url, stop: () => child.kill('SIGTERM') };
+  return {
+    url,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', resolve);
+        child.kill('SIGTERM');
+      }),
+  };
 }
 
 async function scale(url, id, replicas) {
@@ -230,10 +238,15 @@ async function main() {
         },
       };
     }
+  } catch (error) {
+    // Kept for the sidecar's log, which may say why.
+    process.stderr.write(`bench/scale.mjs: the sidecar's data directory and log are kept in ${dataDir}\n`);
+    throw error;
   } finally {
-    sidecar.stop();
+    await sidecar.stop();
     await cleanup();
   }
+  rmSync(dataDir, { recursive: true, force: true });
 
   const version = await docker.version();
   const report = {

@@ -9,7 +9,7 @@
 // the builds, a Docker Engine (scripts/start-dockerd) and the local test image (scripts/test-image).
 // A dockerd it started it stops again on exit, by its PID; one that was already running stays.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,8 +21,12 @@ import { startJest } from './lib/jest-run.mjs';
 import { ensureNodeModules } from './lib/npm-deps.mjs';
 import { nodeVersionProblem } from './lib/node-version.mjs';
 import { startNodeTests } from './lib/node-test.mjs';
+import { listTemp, tempLeftovers } from './lib/temp-leftovers.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/** The temporary directory's entries before this run made any: what is new at the end was left behind. */
+const tempBefore = listTemp();
+/** The jest reports, and the Docker Engine's log when NTMA_LOG_DIR is unset: removed at the end unless it failed. */
 const outDir = mkdtempSync(path.join(tmpdir(), 'ntma-test-'));
 const only = process.argv.slice(2); // e.g. `npm test -- unit` runs only the named phases
 const inCi = process.env.CI === 'true';
@@ -304,11 +308,31 @@ function setUp() {
   return true;
 }
 
+/**
+ * Entries this run made in the temporary directory and left there: named, and in CI a failure. Every test, harness
+ * and script removes what it makes; without this check a leak showed only as hundreds of directories weeks later.
+ * Something else on the machine making ntma-* entries during the run (not a bench: see temp-leftovers.mjs) shows
+ * here too, by name.
+ */
+function checkTemp() {
+  const left = tempLeftovers(tempBefore, listTemp(), { kept: [path.basename(outDir)] });
+  if (left.length === 0) return;
+  const message = `${left.length} new entries left in ${tmpdir()} (a test, harness or script did not remove what it made): ${left.join(' ')}`;
+  if (inCi) setUpFailed('clean-up: temporary directories', message);
+  else console.warn(`npm test: ${message}`);
+}
+
 function finish(code) {
   stopStartedDockerd();
+  // An interrupted run's steps may still be removing what they made.
+  if (code === undefined) checkTemp();
   if (failures.length > 0) console.log(`\nFailed: ${failures.join('; ')}`);
   const summary = `${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`;
-  writeFileSync(path.join(outDir, 'summary.txt'), `${summary}\n`);
+  // A failed run's reports (and the Docker Engine's log, when it is there) are kept for the user to read.
+  if (totals.failed > 0 || failures.length > 0) {
+    writeFileSync(path.join(outDir, 'summary.txt'), `${summary}\n`);
+    console.log(`npm test: this run's reports are kept in ${outDir}`);
+  } else rmSync(outDir, { recursive: true, force: true });
   // The summary must survive a log directory that is not there yet: losing it would read as a failure.
   const copy = process.env.NTMA_TEST_SUMMARY;
   if (copy) {

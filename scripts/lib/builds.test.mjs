@@ -1,13 +1,20 @@
 // When a build counts as fresh, on a fake workspace (no build runs here).
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { NEEDS, buildIsFresh, ensureBuilds } from './builds.mjs';
+
+/** The directories these tests make, removed once they are done. */
+const made = [];
+after(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
 
 function workspace() {
   const root = mkdtempSync(path.join(tmpdir(), 'ntma-build-state-'));
+  made.push(root);
   for (const dir of ['demo/src/web', 'demo/dist']) mkdirSync(path.join(root, dir), { recursive: true });
   for (const file of ['package-lock.json', 'tsconfig.json', 'demo/package.json', 'demo/src/web/server.ts']) {
     writeFileSync(path.join(root, file), '');
@@ -48,6 +55,7 @@ test('a changed lock file makes every build stale', () => {
  */
 function fakeNpm(failing = '') {
   const dir = mkdtempSync(path.join(tmpdir(), 'ntma-fake-npm-'));
+  made.push(dir);
   writeFileSync(
     path.join(dir, 'npm'),
     `#!/bin/sh

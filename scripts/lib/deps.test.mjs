@@ -1,10 +1,16 @@
 // The Debian set-up logic against a fake dpkg-query (and a fake apt-get) first on PATH.
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { PACKAGES, aptCommands, ensurePackages, missingPackages } from './deps.mjs';
+
+/** The directories these tests make, removed once they are done. */
+const made = [];
+after(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
 
 /**
  * A bin directory whose dpkg-query reports `installed` as installed (and `half` as half-configured), answering
@@ -13,6 +19,7 @@ import { PACKAGES, aptCommands, ensurePackages, missingPackages } from './deps.m
  */
 function fakeDebian(installed, half = []) {
   const dir = mkdtempSync(path.join(tmpdir(), 'ntma-fake-dpkg-'));
+  made.push(dir);
   const db = path.join(dir, 'installed');
   writeFileSync(db, installed.map((p) => `${p}\n`).join(''));
   writeFileSync(

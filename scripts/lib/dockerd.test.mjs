@@ -1,14 +1,21 @@
 // npm test's Docker Engine lifecycle with a fake `docker` and a fake start-dockerd whose "daemon" is a sleep:
 // one it started is stopped by PID, one that was running already is left alone.
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { ensureDockerd, stopDockerd } from './dockerd.mjs';
+
+/** The directories these tests make, removed once they are done. */
+const made = [];
+after(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
 
 function fakeDocker() {
   const dir = mkdtempSync(path.join(tmpdir(), 'ntma-fake-docker-'));
+  made.push(dir);
   // `docker info` answers once the fake daemon is up and its process lives.
   writeFileSync(
     path.join(dir, 'docker'),

@@ -1,7 +1,7 @@
 // One jest run as `npm test` makes it: --json into a report file, then counted by jest-report.mjs.
 // It runs under exit-watchdog.mjs, which ends a jest that has written its report but cannot exit.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,9 +14,13 @@ const watchdog = fileURLToPath(new URL('./exit-watchdog.mjs', import.meta.url));
 /** How long jest may take to exit once its report is written (it normally takes under a second). */
 export const EXIT_WAIT_MS = 60_000;
 
-/** The watchdog's command line for one jest run, and the report file it writes. */
+/**
+ * The watchdog's command line for one jest run, the report file it writes, and `ownDir`: the directory made for the
+ * report when the caller gave none, removed once the report is counted.
+ */
 function jestCommand({ root, config, extra, outDir, name, exitWaitMs }) {
-  const dir = outDir ?? mkdtempSync(path.join(tmpdir(), 'ntma-jest-'));
+  const ownDir = outDir ? undefined : mkdtempSync(path.join(tmpdir(), 'ntma-jest-'));
+  const dir = outDir ?? ownDir;
   const report = path.join(dir, `${(name ?? config).replace(/\W+/g, '-')}.json`);
   const jestBin = path.join(root, 'node_modules/jest/bin/jest.js');
   const args = [
@@ -32,7 +36,16 @@ function jestCommand({ root, config, extra, outDir, name, exitWaitMs }) {
     `--outputFile=${report}`,
     ...extra,
   ];
-  return { args, report };
+  return { args, report, ownDir };
+}
+
+/** countRun, then the report's own directory removed: what the report said is in the counts and problems. */
+function countAndClean(report, ownDir, status, signal, exitWaitMs) {
+  try {
+    return countRun(report, status, signal, exitWaitMs);
+  } finally {
+    if (ownDir) rmSync(ownDir, { recursive: true, force: true });
+  }
 }
 
 /** A finished run's counts: from its report, with a hang at exit shown as a problem, not a failed test. */
@@ -63,9 +76,9 @@ export function runJest({
   exitWaitMs = EXIT_WAIT_MS,
 }) {
   if (!existsSync(path.resolve(root, config))) return { ...countMissingConfig(config, ci), exitedOk: !ci };
-  const { args, report } = jestCommand({ root, config, extra, outDir, name, exitWaitMs });
+  const { args, report, ownDir } = jestCommand({ root, config, extra, outDir, name, exitWaitMs });
   const result = spawnSync(process.execPath, args, { cwd: root, stdio });
-  return countRun(report, result.status, result.signal, exitWaitMs);
+  return countAndClean(report, ownDir, result.status, result.signal, exitWaitMs);
 }
 
 /**
@@ -86,8 +99,8 @@ export function startJest({
 }) {
   if (!existsSync(path.resolve(root, config)))
     return { child: undefined, done: Promise.resolve({ ...countMissingConfig(config, ci), exitedOk: !ci }) };
-  const { args, report } = jestCommand({ root, config, extra, outDir, name, exitWaitMs });
+  const { args, report, ownDir } = jestCommand({ root, config, extra, outDir, name, exitWaitMs });
   const { child, exited } = spawnLines(process.execPath, args, { cwd: root, env, onLine });
-  const done = exited.then(({ status, signal }) => countRun(report, status, signal, exitWaitMs));
+  const done = exited.then(({ status, signal }) => countAndClean(report, ownDir, status, signal, exitWaitMs));
   return { child, done };
 }

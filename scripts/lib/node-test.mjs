@@ -1,6 +1,6 @@
 // The set-up scripts' own tests use node:test (the scripts run on node built-ins alone, before
 // node_modules exists). npm test runs them like a jest project and counts them from the TAP summary.
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { spawnLines } from './beside.mjs';
@@ -20,7 +20,8 @@ export function countTap(tap) {
  * from TAP. Returns `{ child, done }`; `done` resolves to the counts and whether it exited 0.
  */
 export function startNodeTests({ root, files, onLine, env = process.env }) {
-  const tapFile = path.join(mkdtempSync(path.join(tmpdir(), 'ntma-node-test-')), 'report.tap');
+  const tapDir = mkdtempSync(path.join(tmpdir(), 'ntma-node-test-'));
+  const tapFile = path.join(tapDir, 'report.tap');
   const { child, exited } = spawnLines(
     process.execPath,
     [
@@ -38,6 +39,8 @@ export function startNodeTests({ root, files, onLine, env = process.env }) {
     const counts = existsSync(tapFile)
       ? countTap(readFileSync(tapFile, 'utf8'))
       : { passed: 0, failed: 1, skipped: 0, problems: ['node --test wrote no report'] };
+    // The failures' details went to onLine with the spec reporter; the TAP file only gave the counts.
+    rmSync(tapDir, { recursive: true, force: true });
     if (!exitedOk && counts.failed === 0) {
       counts.failed = 1;
       counts.problems.push(`node --test exited ${status ?? signal}`);

@@ -3,11 +3,18 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { nodeModulesState } from './npm-deps.mjs';
+
+/** The directories these tests make, removed once they are done. */
+const made = [];
+after(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
 
 function tree(lockPackages, hiddenPackages) {
   const root = mkdtempSync(path.join(tmpdir(), 'ntma-npm-state-'));
+  made.push(root);
   writeFileSync(path.join(root, 'package-lock.json'), JSON.stringify({ packages: lockPackages }));
   if (hiddenPackages) {
     mkdirSync(path.join(root, 'node_modules'));

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -23,13 +23,15 @@ function children(pid) {
 
 for (const signal of ['SIGINT', 'SIGHUP']) {
   test(`a ${signal} to its process group mid-step ends the run, with the interruption in its summary`, async () => {
-    // Its own summary file: this runs inside npm test, whose summary must not be overwritten.
-    const summary = path.join(mkdtempSync(path.join(tmpdir(), 'ntma-test-interrupt-')), 'summary.txt');
+    // Its own summary file: this runs inside npm test, whose summary must not be overwritten. Its own temporary
+    // directory too: an interrupted run keeps its reports there, and they go with it at the end.
+    const dir = mkdtempSync(path.join(tmpdir(), 'ntma-test-interrupt-'));
+    const summary = path.join(dir, 'summary.txt');
     const run = spawn(process.execPath, [path.join(root, 'scripts/test.mjs'), 'lint'], {
       cwd: root,
       // A process group of its own, as a terminal gives a command, so the signal reaches the step too.
       detached: true,
-      env: { ...process.env, NTMA_TEST_SUMMARY: summary },
+      env: { ...process.env, NTMA_TEST_SUMMARY: summary, TMPDIR: dir },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -50,7 +52,11 @@ for (const signal of ['SIGINT', 'SIGHUP']) {
       assert.match(output, new RegExp(`npm test: interrupted \\(${signal}\\)`));
       assert.equal(existsSync(summary) && readFileSync(summary, 'utf8'), '0 passed, 1 failed, 0 skipped\n');
     } finally {
-      if (run.exitCode === null && run.signalCode === null) process.kill(-run.pid, 'SIGKILL');
+      if (run.exitCode === null && run.signalCode === null) {
+        process.kill(-run.pid, 'SIGKILL');
+        await exited;
+      }
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 }

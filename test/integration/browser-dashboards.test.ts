@@ -9,7 +9,7 @@
  * Marks are read through the panel's test hooks (each mark carries `data-testid`, `data-t` and `data-kind`;
  * see plugin/src/components/testIds.ts), not through the chart's geometry, so a new chart keeps the test.
  */
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -33,12 +33,10 @@ import { startBackfilledBrowserStack, type BrowserStack } from '../harness/stack
 const ROOT = path.resolve(__dirname, '..', '..');
 /**
  * Where the panels' screenshots go: `docs/screenshots` (committed) only when NTMA_SCREENSHOTS=docs,
- * so an ordinary `npm test` leaves the work tree as it found it.
+ * so an ordinary `npm test` leaves the work tree as it found it. Otherwise a temporary directory, made
+ * once the tests run and removed after them: nothing reads those screenshots.
  */
-const SHOTS =
-  process.env.NTMA_SCREENSHOTS === 'docs'
-    ? path.join(ROOT, 'docs', 'screenshots')
-    : mkdtempSync(path.join(tmpdir(), 'ntma-screenshots-'));
+const SHOTS_IN_DOCS = process.env.NTMA_SCREENSHOTS === 'docs';
 const BANDS_PANEL = 'ntma-anomalybands-panel';
 const MINUTE = 60;
 const HOUR = 3600;
@@ -195,8 +193,12 @@ describeWith(
   "every provisioned dashboard's anomaly-bands panels, with their saved options, in Chromium",
   () => {
     let stack: BrowserStack;
+    let shots: string;
 
     beforeAll(async () => {
+      shots = SHOTS_IN_DOCS
+        ? path.join(ROOT, 'docs', 'screenshots')
+        : mkdtempSync(path.join(tmpdir(), 'ntma-screenshots-'));
       stack = await startBackfilledBrowserStack(SERIES, {
         // No watchers: their records would rename kinds, and this test checks the bands answer's own.
         sidecarOptions: { services: { watchers: { source: '<none>', watchers: [] } } },
@@ -205,6 +207,7 @@ describeWith(
 
     afterAll(async () => {
       await stack?.close();
+      if (!SHOTS_IN_DOCS && shots) rmSync(shots, { recursive: true, force: true });
     });
 
     it('finds band panels on every provisioned dashboard', () => {
@@ -312,7 +315,7 @@ describeWith(
         expect(await page.locator(SCALE).count()).toBe(namesTarget ? 1 : 0);
 
         const name = `${file.replace(/\.json$/, '')}-${index + 1}.png`;
-        await page.locator('.harness-panel').screenshot({ path: path.join(SHOTS, name) });
+        await page.locator('.harness-panel').screenshot({ path: path.join(shots, name) });
         await page.close();
       },
       240_000,

@@ -11,7 +11,7 @@
  * (200 requests/s): an attack alert scales 1 -> 3 (the attack cap), the rate falls back to 4, the alert
  * adds nothing more, and the periodic evaluation gives the two replicas back once the window is clean.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describeWith, dockerd, prometheus } from '../support/components.js';
@@ -68,6 +68,8 @@ describeWith([dockerd, prometheus], 'alert-driven scale-in held to the watched l
   let sidecar: RunningSidecar;
   let target: string;
   let sent = 0;
+  /** The history, Prometheus' data and the watchers file. */
+  let dir: string | undefined;
 
   /**
    * One Grafana alert as the shipped rules send it: the share of the minute outside the band (1 for the
@@ -112,7 +114,7 @@ describeWith([dockerd, prometheus], 'alert-driven scale-in held to the watched l
   beforeAll(async () => {
     testImage();
     await removeTestResources(SUITE);
-    const dir = mkdtempSync(path.join(tmpdir(), `ntma-${SUITE}-`));
+    dir = mkdtempSync(path.join(tmpdir(), `ntma-${SUITE}-`));
     exporter = await startExporter([{ family: 'ntma_load_requests', labels: { app: project }, rate: () => level }]);
     prom = await startPrometheus({
       storageDir: path.join(dir, 'data'),
@@ -165,6 +167,7 @@ describeWith([dockerd, prometheus], 'alert-driven scale-in held to the watched l
     await exporter?.stop();
     if (prom) cleanPrometheus(prom);
     await removeTestResources(SUITE);
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('scales out on an alert, holds a drop alert while the watched window still needs the replicas, then scales in', async () => {

@@ -5,7 +5,7 @@
  * and the sidecar every second; the sidecar's watchers step every second. Everything asserted
  * about ntma_* is read back from Prometheus, as Grafana's alert rules would read it.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DEFAULT_EXCURSION } from '../../sidecar/src/detect/excursion.js';
@@ -75,6 +75,8 @@ describeWith([prometheus, promtool], 'continuous watch against a real Prometheus
   let exporter: RunningExporter;
   let prom: RunningPrometheus;
   let sidecar: RunningSidecar;
+  /** The backfilled history, Prometheus' data and the watchers file. */
+  let dir: string | undefined;
   /** Unix seconds each scenario starts; Infinity until the test injects it. */
   const onset = { spike: Infinity, flood: Infinity, prop: Infinity };
 
@@ -160,7 +162,7 @@ describeWith([prometheus, promtool], 'continuous watch against a real Prometheus
   };
 
   beforeAll(async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'ntma-watch-'));
+    dir = mkdtempSync(path.join(tmpdir(), 'ntma-watch-'));
     exporter = await startExporter();
     // History up to a whole second just past, continued live from the same totals.
     const to = Math.floor(Date.now() / 1000);
@@ -225,6 +227,7 @@ describeWith([prometheus, promtool], 'continuous watch against a real Prometheus
     await prom?.stop();
     await exporter?.stop();
     if (prom) cleanPrometheus(prom);
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('reports every watcher running, with a model for each series', async () => {

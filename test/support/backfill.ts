@@ -72,14 +72,20 @@ export async function backfill(series: KnownSeries[]): Promise<Backfilled> {
   const dir = mkdtempSync(path.join(tmpdir(), 'ntma-backfill-'));
   const input = path.join(dir, 'history.om');
   const storageDir = path.join(dir, 'data');
-  mkdirSync(storageDir);
-  writeFileSync(input, openMetrics(series));
-  const { stdout, stderr } = await promisify(execFile)(
-    binary,
-    ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', input, storageDir],
-    { maxBuffer: 16 * 1024 * 1024 },
-  );
-  return { dir, storageDir, log: `${stdout}${stderr}` };
+  try {
+    mkdirSync(storageDir);
+    writeFileSync(input, openMetrics(series));
+    const { stdout, stderr } = await promisify(execFile)(
+      binary,
+      ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', input, storageDir],
+      { maxBuffer: 16 * 1024 * 1024 },
+    );
+    return { dir, storageDir, log: `${stdout}${stderr}` };
+  } catch (error) {
+    // promtool's output is in the error; the half-made blocks are of no use.
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
 }
 
 export function cleanBackfill(backfilled: Backfilled): void {

@@ -6,7 +6,7 @@
  * and scales a Compose-labelled target of real ntma/busybox containers. The tests differ only in
  * the length of the day and the windows, so the scenario is their parameters.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promtool } from './components.js';
@@ -120,6 +120,7 @@ export async function startRushStack(s: RushScenario): Promise<RushStack> {
     await exporter?.stop();
     if (prom) cleanPrometheus(prom);
     await removeTestResources(s.suite);
+    rmSync(dir, { recursive: true, force: true });
   };
   try {
     exporter = await startExporter();

@@ -1,12 +1,19 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CorpusError, loadCorpus, parseDataCsv, parseProfiles, windowsToRows } from './corpus.js';
 
 const PROFILES = { standard: { CostMatrix: { tpWeight: 1, fnWeight: 1, fpWeight: 0.11, tnWeight: 1 } } };
 
+/** The corpora these tests make, removed once they are done. */
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
 function corpusDir(files: Record<string, string>, windows: Record<string, Array<[string, string]>>): string {
   const root = mkdtempSync(path.join(tmpdir(), 'nab-corpus-'));
+  made.push(root);
   mkdirSync(path.join(root, 'config'));
   mkdirSync(path.join(root, 'labels'));
   writeFileSync(path.join(root, 'config/profiles.json'), JSON.stringify(PROFILES));

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../config.js';
@@ -159,12 +159,16 @@ describe('watchers file', () => {
 
   it('loads a file from disk and says so when it cannot', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'ntma-watchers-'));
-    const file = path.join(dir, 'w.yml');
-    writeFileSync(file, valid);
-    expect(loadWatchConfig(file).source).toBe(file);
-    expect(() => loadWatchConfig(path.join(dir, 'missing.yml'))).toThrow(
-      /cannot read watchers file .*missing\.yml \(ENOENT\)/,
-    );
+    try {
+      const file = path.join(dir, 'w.yml');
+      writeFileSync(file, valid);
+      expect(loadWatchConfig(file).source).toBe(file);
+      expect(() => loadWatchConfig(path.join(dir, 'missing.yml'))).toThrow(
+        /cannot read watchers file .*missing\.yml \(ENOENT\)/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('ships defaults that validate', () => {
