@@ -193,6 +193,12 @@ const DEFAULT_OPTIMIZER: ArimaOptimizer = ArimaOptimizer.Lbfgs;
  * coefficients are not finite, so the caller can try the next candidate or fall back. With
  * `drift` (d = 1 only) ctsa fits the series less its average slope, and the slope becomes the
  * filter's mean difference; (0, d, 0) needs no optimiser at all.
+ *
+ * Exact ML is tried by BFGS first, and by `optimizer` only where that fails. Where both converge they reach the
+ * same maximum, BFGS in fewer evaluations: on NAB elb (ten origins, both spaces, 47 ML fits) every AICc the same
+ * to 0.01 and every coefficient to 10^-3, (0,1,2) in 4-7 ms against 6-12 and (1,1,2) in 11-16 against 24-36,
+ * the whole fit 94 -> 72 ms (issue 18, stop 35). BFGS is unbounded, though: on an MA pair near its unit root
+ * (daily @1m's remainder, the 4-hour cycle at seed 6007) it steps past invertibility, which L-BFGS does not.
  */
 export function fitOrder(
   x: ArrayLike<number>,
@@ -200,6 +206,23 @@ export function fitOrder(
   method: ArimaMethod,
   drift = false,
   optimizer: ArimaOptimizer = DEFAULT_OPTIMIZER,
+): OrderFit {
+  if (method === ArimaMethod.Ml && optimizer !== ArimaOptimizer.Bfgs) {
+    try {
+      return fitOnce(x, order, method, drift, ArimaOptimizer.Bfgs);
+    } catch {
+      // The error that counts (onMaUnitRoot reads its coefficients) is that of the optimiser asked for.
+    }
+  }
+  return fitOnce(x, order, method, drift, optimizer);
+}
+
+function fitOnce(
+  x: ArrayLike<number>,
+  order: ArimaOrder,
+  method: ArimaMethod,
+  drift: boolean,
+  optimizer: ArimaOptimizer,
 ): OrderFit {
   if (drift && order.d !== 1) throw new Error('drift needs d = 1');
   const k = order.p + order.q + (order.d === 0 || drift ? 1 : 0);

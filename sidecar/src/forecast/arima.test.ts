@@ -3,6 +3,7 @@ import { arma, rng } from './__fixtures__/simulate.js';
 import { ArimaFilter } from './arima-filter.js';
 import {
   differencingOrder,
+  fitOrder,
   kpssStatistic,
   ML_RETRY,
   overDifferenced,
@@ -247,6 +248,38 @@ describe('order search (stepwise AICc, like auto.arima)', () => {
     expect(retried?.aicc).toBeDefined();
     expect(found.order).toEqual({ p: 1, d: 1, q: 2 });
     for (const a of attempts) if (a !== retried && a.aicc !== undefined) expect(a.aicc).toBeGreaterThan(retried!.aicc!);
+  });
+
+  it('fits exact ML by BFGS where it converges, and by L-BFGS where BFGS steps past invertibility', () => {
+    // A slow walk under noise ten times its step (NAB elb's shape), differenced once: both optimisers reach the MA.
+    const r = rng(11);
+    let step = 0;
+    const level = Array.from({ length: 1500 }, () => {
+      step += r.normal();
+      return 100 + step + 10 * r.normal();
+    });
+    const ma2 = { p: 0, d: 1, q: 2 };
+    const fitted = fitOrder(level, ma2, ArimaMethod.Ml);
+    const bfgs = fitArima(level, ma2, ArimaMethod.Ml, ArimaOptimizer.Bfgs);
+    expect(bfgs.retval).toBe(1);
+    expect(fitted.coefficients.theta).toEqual(bfgs.theta);
+    const lbfgs = fitOrder(level, ma2, ArimaMethod.Ml, false, ArimaOptimizer.Lbfgs);
+    expect(Math.abs(fitted.aicc - lbfgs.aicc)).toBeLessThan(0.01);
+    // daily @1m's remainder: BFGS puts (1,1,2)'s MA pair past the unit root; L-BFGS stays inside.
+    const w = rng(10);
+    let noise = 0;
+    let walk = 0;
+    const wandering = Array.from({ length: 1500 }, () => {
+      noise = 0.7 * noise + 3 * w.normal();
+      walk += 0.06 * w.normal();
+      return 200 + walk + noise;
+    });
+    const arma12 = { p: 1, d: 1, q: 2 };
+    expect(() => fitOrder(wandering, arma12, ArimaMethod.Ml, false, ArimaOptimizer.Bfgs)).toThrow(/non-invertible/);
+    const kept = fitOrder(wandering, arma12, ArimaMethod.Ml);
+    expect(kept.coefficients.theta).toEqual(
+      fitOrder(wandering, arma12, ArimaMethod.Ml, false, ArimaOptimizer.Lbfgs).coefficients.theta,
+    );
   });
 
   it('retries only ctsa failures of small orders with more MA than AR terms, a bounded number of times', () => {
