@@ -28,29 +28,43 @@ export interface BrowserStackOptions {
 }
 
 export async function startBrowserStack(options: BrowserStackOptions = {}): Promise<BrowserStack> {
-  const [dist, prom] = await Promise.all([buildHarness(), startPrometheus(options.prometheus)]);
-  const sidecar = await startSidecar({ PROMETHEUS_URL: prom.url, ...options.sidecarEnv }, options.sidecarOptions);
-  const harness = await startHarnessServer({
-    dist,
-    sidecarUrl: sidecar.url,
-    apiToken: TEST_TOKEN,
-    prometheusUrl: prom.url,
-    ...(options.user ? { user: options.user } : {}),
-  });
-  const browser = await launchChromium();
-  return {
-    prom,
-    sidecar,
-    harness,
-    browser,
-    async close() {
-      await browser.close();
-      await harness.close();
-      await sidecar.close();
-      await prom.stop();
-      cleanPrometheus(prom);
-    },
+  // What has started, to be stopped in reverse order: by close(), or here when a later part fails to start (a
+  // Prometheus left running by a failed start outlived the test run).
+  const stops: Array<() => Promise<void>> = [];
+  const stopAll = async (): Promise<void> => {
+    for (const stop of stops.splice(0).reverse()) await stop();
   };
+  try {
+    const [dist, prom] = await Promise.allSettled([buildHarness(), startPrometheus(options.prometheus)]);
+    if (prom.status === 'fulfilled') {
+      stops.push(async () => {
+        await prom.value.stop();
+        cleanPrometheus(prom.value);
+      });
+    }
+    if (dist.status === 'rejected') throw dist.reason;
+    if (prom.status === 'rejected') throw prom.reason;
+    const sidecar = await startSidecar(
+      { PROMETHEUS_URL: prom.value.url, ...options.sidecarEnv },
+      options.sidecarOptions,
+    );
+    stops.push(() => sidecar.close());
+    const harness = await startHarnessServer({
+      dist: dist.value,
+      sidecarUrl: sidecar.url,
+      apiToken: TEST_TOKEN,
+      prometheusUrl: prom.value.url,
+      ...(options.user ? { user: options.user } : {}),
+    });
+    stops.push(() => harness.close());
+    const browser = await launchChromium();
+    stops.push(() => browser.close());
+    return { prom: prom.value, sidecar, harness, browser, close: stopAll };
+  } catch (error) {
+    // The start's own error is the one to report; a part that will not stop cleanly is secondary.
+    await stopAll().catch(() => undefined);
+    throw error;
+  }
 }
 
 /**
