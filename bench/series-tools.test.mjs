@@ -2,7 +2,10 @@
 // suite's NAB training length and the labelled windows' test.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { inWindows, meanWithError, suiteNabTrain } from './forecast-peers/series-tools.mjs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { anomalyWindows, inWindows, meanWithError, suiteNabTrain } from './forecast-peers/series-tools.mjs';
 
 test('meanWithError gives the mean and the sample standard deviation over the square root of the count', () => {
   // Four origins' coverages: mean 0.95, sample variance ((0.05^2) * 2 + 0 + 0) / 3.
@@ -35,4 +38,23 @@ test('inWindows holds both ends of a labelled window', () => {
   ];
   assert.ok(inWindows(windows, 100) && inWindows(windows, 200) && inWindows(windows, 550));
   assert.ok(!inWindows(windows, 99) && !inWindows(windows, 201) && !inWindows([], 150));
+});
+
+test('anomalyWindows gives a file its labelled windows in unix seconds, reading the labels once per corpus', () => {
+  const root = mkdtempSync(path.join(tmpdir(), 'ntma-bench-labels-'));
+  try {
+    mkdirSync(path.join(root, 'labels'));
+    const labels = path.join(root, 'labels', 'combined_windows.json');
+    writeFileSync(
+      labels,
+      JSON.stringify({ 'a/x.csv': [['2014-02-19 10:50:00.000000', '2014-02-20 03:30:00.000000']] }),
+    );
+    assert.deepEqual(anomalyWindows(root, 'a/x.csv'), [[1392807000, 1392867000]]);
+    // A file the labels do not name has none; and the labels are not read again (the file is gone).
+    rmSync(labels);
+    assert.deepEqual(anomalyWindows(root, 'a/y.csv'), []);
+    assert.deepEqual(anomalyWindows(root, 'a/x.csv'), [[1392807000, 1392867000]]);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 });

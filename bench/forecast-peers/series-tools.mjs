@@ -18,12 +18,21 @@ export const SUITE_NAB_FILES = [
  */
 export const suiteNabTrain = (length, horizon, dayPoints) => Math.min(4032, length - horizon - 2 * dayPoints);
 
+/** The labels file, read once per corpus: a bench over every series asked for it once a series. */
+const labelFiles = new Map();
+function labelsOf(nabRoot) {
+  if (!labelFiles.has(nabRoot)) {
+    labelFiles.set(nabRoot, JSON.parse(readFileSync(path.join(nabRoot, 'labels', 'combined_windows.json'), 'utf8')));
+  }
+  return labelFiles.get(nabRoot);
+}
+
 /**
  * NAB's labelled anomaly windows for `file` (a path under data/, e.g. 'realAWSCloudwatch/x.csv') as [start, end]
  * pairs of unix seconds, both ends inside; none for a file the labels do not name.
  */
 export function anomalyWindows(nabRoot, file) {
-  const labels = JSON.parse(readFileSync(path.join(nabRoot, 'labels', 'combined_windows.json'), 'utf8'));
+  const labels = labelsOf(nabRoot);
   const seconds = (s) => Date.parse(`${s.replace(' ', 'T')}Z`) / 1000;
   return (labels[file] ?? []).map(([a, b]) => [seconds(a), seconds(b)]);
 }
