@@ -156,6 +156,18 @@ describe('KPSS', () => {
   });
 });
 
+/** daily @1m's remainder: a random-walk level far quieter than the AR(1) noise on it (1,500 points). */
+function wanderingUnderAr1(): number[] {
+  const r = rng(10);
+  let noise = 0;
+  let level = 0;
+  return Array.from({ length: 1500 }, () => {
+    noise = 0.7 * noise + 3 * r.normal();
+    level += 0.06 * r.normal();
+    return 200 + level + noise;
+  });
+}
+
 describe('order search (stepwise AICc, like auto.arima)', () => {
   /** x_t = a1 x_{t-1} + a2 x_{t-2} + e_t around `level`, after a burn-in. */
   function ar2(n: number, seed: number, a1: number, a2: number, level = 50): number[] {
@@ -232,14 +244,7 @@ describe('order search (stepwise AICc, like auto.arima)', () => {
     // daily @1m's remainder (issue 18): a random-walk level far quieter than the AR(1) noise on it,
     // differenced once, needs its AR term and an MA pair near the unit root. CSS fails there, and
     // without the retry the search ended on (0,1,2), whose level follows the last points' noise.
-    const r = rng(10);
-    let noise = 0;
-    let level = 0;
-    const y = Array.from({ length: 1500 }, () => {
-      noise = 0.7 * noise + 3 * r.normal();
-      level += 0.06 * r.normal();
-      return 200 + level + noise;
-    });
+    const y = wanderingUnderAr1();
     const attempts: OrderAttempt[] = [];
     const found = stepwiseSearch(y, 1, ArimaMethod.Css, attempts)!;
     const isArma12 = (a: OrderAttempt): boolean => a.order.p === 1 && a.order.q === 2 && !a.drift;
@@ -266,14 +271,7 @@ describe('order search (stepwise AICc, like auto.arima)', () => {
     const lbfgs = fitOrder(level, ma2, ArimaMethod.Ml, false, ArimaOptimizer.Lbfgs);
     expect(Math.abs(fitted.aicc - lbfgs.aicc)).toBeLessThan(0.01);
     // daily @1m's remainder: BFGS puts (1,1,2)'s MA pair past the unit root; L-BFGS stays inside.
-    const w = rng(10);
-    let noise = 0;
-    let walk = 0;
-    const wandering = Array.from({ length: 1500 }, () => {
-      noise = 0.7 * noise + 3 * w.normal();
-      walk += 0.06 * w.normal();
-      return 200 + walk + noise;
-    });
+    const wandering = wanderingUnderAr1();
     const arma12 = { p: 1, d: 1, q: 2 };
     expect(() => fitOrder(wandering, arma12, ArimaMethod.Ml, false, ArimaOptimizer.Bfgs)).toThrow(/non-invertible/);
     const kept = fitOrder(wandering, arma12, ArimaMethod.Ml);
