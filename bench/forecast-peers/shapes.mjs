@@ -2,8 +2,8 @@
 // The shape suite: the NTMA engine, R, statsmodels and augurs side by side on series of known, different
 // shapes, every one reproducible (fixed seeds, fixed origins, nothing from the clock).
 //
-//   node bench/forecast-peers/shapes.mjs [--origins 3] [--only name,name] [--peers ntma,r,statsmodels,augurs]
-//                                        [--nab-every 288] [--out results.json] [--cache dir]
+//   node bench/forecast-peers/shapes.mjs [--origins 24] [--only name,name] [--peers ntma,r,statsmodels,augurs]
+//                                        [--nab-every 60] [--out results.json] [--cache dir]
 //
 // For each shape and origin every peer trains on the points before the origin, then is scored on
 // the next HORIZON points:
@@ -14,8 +14,11 @@
 // MASE's scale is the in-sample mean |y_t - y_{t-1}|, the same for every peer. The peers are told
 // the generator's true periods (`periods` in their input); NTMA must find them itself. NAB series
 // come from the development corpus (/work/shared/nab) only; their peers use the clock rule. Their origins walk back
-// from the end `--nab-every` steps apart (288, a day: three fit in the file; 60: horizons that tile without overlap,
-// ten over the same last two days, so a cell's standard error is about half as wide).
+// from the end `--nab-every` steps apart (60: horizons that tile the last two days without overlap, ten fit in the
+// file; 288, a day: three fit).
+// The defaults are what a coverage cell needs to be judged against 0.93-0.97: one origin's 60 points are one
+// correlated draw, so at three origins a cell's standard error was 0.01-0.03 and a band calibrated at 0.95 read
+// outside the window often (the suite's default until stop 35); at 24 (ten for NAB) it is 0.005-0.02.
 // Needs the compiled sidecar (npm run build -w sidecar); a peer that is missing is skipped. With
 // --cache, the outputs of R, statsmodels and augurs (deterministic for the same input) are kept by input
 // hash and reused, so re-running the suite after an engine change re-runs only NTMA.
@@ -27,14 +30,14 @@ import { option, textOption } from '../cli.mjs';
 import { SUITE_NAB_FILES, loadNabGrid, meanWithError, naiveScale, suiteNabTrain } from './series-tools.mjs';
 import { ALL_PEERS, runPeer, score } from './peer-run.mjs';
 
-const origins = option('--origins', 3);
+const origins = option('--origins', 24);
 const only = textOption('--only', '')
   .split(',')
   .filter((s) => s.length > 0);
 const peerNames = textOption('--peers', 'ntma,r,statsmodels,augurs').split(',');
 const out = textOption('--out', undefined);
 const cache = textOption('--cache', undefined);
-const nabEvery = option('--nab-every', DAY_5M);
+const nabEvery = option('--nab-every', 60);
 if (cache) mkdirSync(cache, { recursive: true });
 const nabRoot = process.env.NAB_DIR ?? '/work/shared/nab';
 const HORIZON = 60;
