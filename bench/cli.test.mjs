@@ -22,5 +22,5 @@ test('a bench given --help prints its usage and exits at once, before its run st
     timeout: 60_000,
   });
   assert.equal(run.status, 0, run.stderr);
-  assert.match(run.stdout, /node bench\/forecast-peers\/shapes\.mjs \[--origins 3\]/);
+  assert.match(run.stdout, /node bench\/forecast-peers\/shapes\.mjs \[--origins 24\]/);
 });
