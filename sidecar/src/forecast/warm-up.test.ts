@@ -7,7 +7,7 @@ describe('worker warm-up', () => {
     expect(() => warmUp()).not.toThrow();
   });
 
-  it("takes the paths requests take: the bands API's checks, a transform, seasons over a level and a wandering one, counters at random and on a schedule, outright orders", () => {
+  it("takes the paths requests take: the bands API's checks, the square root and the log, seasons over a level and a wandering one, counters at random and on a schedule, outright orders", () => {
     const fits = warmUpFits();
     const searched = fits.filter(({ spec }) => spec.model === 'auto');
     // Every searched fit asks for what the bands API asks for; the outright orders for nothing, as watchers do.
@@ -31,6 +31,8 @@ describe('worker warm-up', () => {
     });
     const names = models.map(({ name }) => name);
     expect(names.some((name) => /^sqrt\+mstl\[\d+\]\+arima/.test(name))).toBe(true);
+    // Noise proportional to the level: the log space's fit is kept.
+    expect(names.some((name) => /^log\+mstl\[\d+\]\+arima/.test(name))).toBe(true);
     expect(names.some((name) => /^mstl\[\d+\]\+arima\(\d,0,/.test(name))).toBe(true);
     // A season over a wandering level: the re-decomposition runs a differenced filter.
     expect(names.some((name) => /^mstl\[\d+\]\+arima\(\d,1,/.test(name))).toBe(true);
