@@ -39,6 +39,8 @@ const spec = {
   transform: process.env.NTMA_TRANSFORM ?? 'auto',
   // A two-step season where the data alternate (periods.ts); off by default, like the transform.
   alternation: process.env.NTMA_ALTERNATION ?? 'auto',
+  // A day or a week trusted on its profile's gain over block means where the points' gain falls short (periods.ts).
+  weakSeasons: process.env.NTMA_WEAK_SEASONS ?? 'auto',
   // The window's last point clipped where the held-out tail says outliers do not last (end-outliers.ts); off
   // by default in the engine, asked for by the bands API, like the two above.
   endOutliers: process.env.NTMA_END_OUTLIERS ?? 'auto',

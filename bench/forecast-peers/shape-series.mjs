@@ -40,6 +40,7 @@ export function runnerSpec(shape, confidence) {
     confidence,
     transform: 'auto',
     alternation: 'auto',
+    weakSeasons: 'auto',
     endOutliers: 'auto',
     seasonNoise: 'auto',
     breaks: 'auto',

@@ -59,6 +59,7 @@ describe('BandsService.forQuery', () => {
       model: { p: 1, d: 1, q: 1 },
       transform: 'auto',
       alternation: 'auto',
+      weakSeasons: 'auto',
       endOutliers: 'auto',
       seasonNoise: 'auto',
       breaks: 'auto',
@@ -158,14 +159,21 @@ describe('BandsService.forQuery', () => {
 });
 
 describe('BandsService.forSeries', () => {
-  it("asks the engine for the data-checked transform, alternation and end outlier, the seasons' noise and the breaks, which the detector does not", async () => {
+  it("asks the engine for the data-checked transform, alternation, weak seasons and end outlier, the seasons' noise and the breaks, which the detector does not", async () => {
     const engine = new NaiveEngine();
     const service = new BandsService(new FakePrometheus([], () => null), engine);
     await service.forSeries({
       series: [{ id: 's', labels: {}, start: START, values: Array.from({ length: 100 }, (_, i) => i) }],
       step: 60,
     });
-    const asked = { transform: 'auto', alternation: 'auto', endOutliers: 'auto', seasonNoise: 'auto', breaks: 'auto' };
+    const asked = {
+      transform: 'auto',
+      alternation: 'auto',
+      weakSeasons: 'auto',
+      endOutliers: 'auto',
+      seasonNoise: 'auto',
+      breaks: 'auto',
+    };
     expect(engine.jobs[0]!.spec).toMatchObject(asked);
     expect(BANDS_FIT_OPTIONS).toEqual(asked);
   });

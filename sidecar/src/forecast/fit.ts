@@ -787,6 +787,7 @@ function fitIn(data: Float64Array, spec: FitSpec, transform: TransformChoice, co
     diagnostics.spikes = spikes.length;
     const { decomposition, checks } = removeSeasonality(filled, spec.stepSeconds, {
       alternation: spec.alternation === 'auto',
+      weakSeasons: spec.weakSeasons === 'auto',
     });
     diagnostics.periods = checks;
     const { periods, seasonals, deseasonalised } = decomposition;

@@ -188,6 +188,61 @@ describe('period finder', () => {
     }
   });
 
+  describe('weak seasons (a clock period trusted on its block means)', () => {
+    /** Four days of 5-minute counts: a daily swing of +-amplitude around 100 under noise of sd `noise`. */
+    const requests = (seed: number, amplitude: number, noise: number): number[] => {
+      const r = rng(seed);
+      return Array.from({ length: 4 * 288 }, (_, t) =>
+        Math.max(0, Math.round(100 + amplitude * Math.sin((2 * Math.PI * t) / 288) + noise * r.normal())),
+      );
+    };
+
+    it('trusts a day under noise larger than it over two-hour means, which point by point it does not', () => {
+      for (let seed = 1; seed <= 5; seed++) {
+        const y = requests(seed, 40, 70);
+        const day = (checks: PeriodCheck[]): PeriodCheck => checks.find((c) => c.period === 288)!;
+        const pointwise = day(findPeriods(y, 300));
+        expect(pointwise.rejected).toMatch(/no held-out gain/);
+        expect(pointwise.blockGain).toBeUndefined();
+        const weak = day(findPeriods(y, 300, { weakSeasons: true }));
+        expect(weak.rejected).toBeNull();
+        expect(weak.gain).toBeLessThan(MIN_GAIN);
+        expect(weak.blockGain).toBeGreaterThanOrEqual(MIN_GAIN);
+        expect(weak.medianGain).toBeGreaterThanOrEqual(MIN_GAIN);
+      }
+    });
+
+    it('adds no day to white noise, a random walk or a trend under AR(1) noise', () => {
+      // What the points' check trusts in them (an autocorrelation peak now and then) is its own business.
+      const same = (y: number[], step: number): void =>
+        expect(trusted(findPeriods(y, step, { weakSeasons: true }))).toEqual(trusted(findPeriods(y, step)));
+      for (let seed = 1; seed <= 10; seed++) {
+        const r = rng(seed);
+        same(
+          Array.from({ length: 4 * 288 }, () => 100 + 10 * r.normal()),
+          300,
+        );
+        let level = 100;
+        same(
+          Array.from({ length: 8 * 288 }, () => (level += r.normal()) + 5 * r.normal()),
+          300,
+        );
+        same(
+          arma(3000, seed + 100, { phi: 0.8, theta: 0 }).map((v, t) => v + 0.01 * t),
+          60,
+        );
+      }
+    });
+
+    it('asks an autocorrelation peak for its gain point by point: blocks are for periods named before the data', () => {
+      // A 79-step cycle under noise four times its amplitude: a peak, but no season to carry point by point.
+      for (let seed = 1; seed <= 5; seed++) {
+        const checks = findPeriods(sine(3000, 79, seed, 4), 60, { weakSeasons: true });
+        for (const check of checks.filter((c) => c.source === 'acf')) expect(check.blockGain).toBeUndefined();
+      }
+    });
+  });
+
   it('keeps a weekly period only for what it adds to the day', () => {
     // traffic() lowers weekends by 6; here they drop by 20 more, or not at all.
     const weekend = (t: number): boolean => Math.floor(t / 288) % 7 >= 5;
