@@ -1,4 +1,5 @@
 import { fitModel } from './fit.js';
+import { MIN_GAIN } from './periods.js';
 import { warmUp, warmUpFits } from './warm-up.js';
 
 describe('worker warm-up', () => {
@@ -7,7 +8,7 @@ describe('worker warm-up', () => {
     expect(() => warmUp()).not.toThrow();
   });
 
-  it("takes the paths requests take: the bands API's checks, the square root and the log, seasons over a level and a wandering one, counters at random and on a schedule, outright orders", () => {
+  it("takes the paths requests take: the bands API's checks, the square root and the log, seasons weak and strong, over a level and a wandering one, counters at random and on a schedule, outright orders", () => {
     const fits = warmUpFits();
     const searched = fits.filter(({ spec }) => spec.model === 'auto');
     // Every searched fit asks for what the bands API asks for; the outright orders for nothing, as watchers do.
@@ -31,6 +32,11 @@ describe('worker warm-up', () => {
     });
     const names = models.map(({ name }) => name);
     expect(names.some((name) => /^sqrt\+mstl\[\d+\]\+arima/.test(name))).toBe(true);
+    // A day trusted on its block means alone, in the square root of counts.
+    const weak = searched.map(({ values, spec }) => fitModel(values, spec).snapshot().diagnostics.periods);
+    expect(
+      weak.some((checks) => checks.some((c) => c.rejected === null && c.gain! < MIN_GAIN && c.blockGain! >= MIN_GAIN)),
+    ).toBe(true);
     // Noise proportional to the level: the log space's fit is kept.
     expect(names.some((name) => /^log\+mstl\[\d+\]\+arima/.test(name))).toBe(true);
     expect(names.some((name) => /^mstl\[\d+\]\+arima\(\d,0,/.test(name))).toBe(true);
