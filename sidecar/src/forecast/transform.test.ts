@@ -1,6 +1,6 @@
 import { rng, traffic } from './__fixtures__/simulate.js';
 import { bandOver } from './bands.js';
-import { fitModel } from './fit.js';
+import { COMPARISON_FITS, fitModel } from './fit.js';
 import type { ComposedModel } from './model.js';
 import {
   chooseTransform,
@@ -115,6 +115,31 @@ describe('variance-stabilising transform', () => {
     expect(additiveModel.name).not.toMatch(/^(log|sqrt)\+/);
     // Not asked for, none is taken: the default is the plain model (types.ts says why).
     expect(fitModel(multiplicative(4320, 6), { ...spec, transform: undefined }).name).not.toMatch(/^(log|sqrt)\+/);
+  });
+
+  it("judges a clear win against the plain model's first orders, and keeps only a fully searched plain model", () => {
+    const spec = { stepSeconds: 60, model: 'auto', confidence: 0.95, transform: 'auto' } as const;
+    // A log model that wins by a third: judged against the plain model of the search's first four orders.
+    const log = fitModel(multiplicative(4320, 6), spec);
+    expect(log.diagnostics.transform?.reason).toMatch(new RegExp(`without \\(its first ${COMPARISON_FITS} orders\\)$`));
+    // Noise proportional to the level for two days and a third of a day, then as large at any level through the
+    // held-out tail, where the log model loses. The plain model kept is the one the full search finds: the same as
+    // with no transform tried.
+    const r = rng(8);
+    const additive = multiplicative(4320, 8).map((v, t) => {
+      const level = 275 + 225 * Math.sin((2 * Math.PI * t) / 1440);
+      return t < 3456 ? v : level + 10 * r.normal();
+    });
+    const kept = fitModel(additive, spec).snapshot();
+    const plain = fitModel(additive, { ...spec, transform: 'none' }).snapshot();
+    // The log model loses to it: no clear win, so the fully searched plain model judged.
+    expect(kept.diagnostics.transform?.reason).toMatch(/but held-out interval score [\d.]+ with log, [\d.]+ without$/);
+    expect(kept.name).toBe(plain.name);
+    expect(kept.remainder).toEqual(plain.remainder);
+    expect(kept.diagnostics.orders.length).toBeGreaterThan(COMPARISON_FITS);
+    // Where the watchers' first fit bounds the search (orderSearchFits), the plain model judges as it is.
+    const bounded = fitModel(multiplicative(4320, 6), { ...spec, orderSearchFits: 3 });
+    expect(bounded.diagnostics.transform?.reason).not.toMatch(/first \d+ orders/);
   });
 
   it('judges held-out errors: flat ones do not grow with the level, proportional ones do', () => {
