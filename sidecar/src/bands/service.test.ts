@@ -8,6 +8,15 @@ import { mulberry32 } from '../seeded-random.js';
 import { DEFAULT_LIMITS } from './limits.js';
 
 const START = 1699999800;
+/** What the bands API asks of the engine, written out here rather than read from BANDS_FIT_OPTIONS, which it checks. */
+const ASKED = {
+  transform: 'auto',
+  alternation: 'auto',
+  weakSeasons: 'auto',
+  endOutliers: 'auto',
+  seasonNoise: 'auto',
+  breaks: 'auto',
+} as const;
 
 describe('BandsService.forQuery', () => {
   it('reports a failed Prometheus query by its code for the health metrics, and still fails the request', async () => {
@@ -57,12 +66,7 @@ describe('BandsService.forQuery', () => {
       stepSeconds: 60,
       confidence: 0.99,
       model: { p: 1, d: 1, q: 1 },
-      transform: 'auto',
-      alternation: 'auto',
-      weakSeasons: 'auto',
-      endOutliers: 'auto',
-      seasonNoise: 'auto',
-      breaks: 'auto',
+      ...ASKED,
     });
     expect(engine.jobs[0]!.train).toHaveLength(10080);
   });
@@ -166,16 +170,8 @@ describe('BandsService.forSeries', () => {
       series: [{ id: 's', labels: {}, start: START, values: Array.from({ length: 100 }, (_, i) => i) }],
       step: 60,
     });
-    const asked = {
-      transform: 'auto',
-      alternation: 'auto',
-      weakSeasons: 'auto',
-      endOutliers: 'auto',
-      seasonNoise: 'auto',
-      breaks: 'auto',
-    };
-    expect(engine.jobs[0]!.spec).toMatchObject(asked);
-    expect(BANDS_FIT_OPTIONS).toEqual(asked);
+    expect(engine.jobs[0]!.spec).toMatchObject(ASKED);
+    expect(BANDS_FIT_OPTIONS).toEqual(ASKED);
   });
 
   it("bands counts in sqrt space and reports the model's median as the forecast, below the band's centre", async () => {
