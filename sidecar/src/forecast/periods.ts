@@ -56,8 +56,8 @@ export const MIN_STEP_SEASON_CYCLES = 3;
  * NAB elb's gain 0.05-0.17 over ten origins a few hours apart, against 0.12-0.32 at 12). With twelve numbers a cycle
  * the gain is read over every cycle but the first two (gainAround), not the last three: elb's then ran 0.25-0.38,
  * and over 100 random walks and 100 AR(1) series (phi 0.95) of 3-14 days at 5-minute steps the day was trusted in
- * 0-3% of them (over the last three cycles, up to 9% of the walks; point by point, none), while a daily swing of
- * +-40 under noise of sd 70 was trusted in all of them, and one of +-20 in 45-100%.
+ * 0-3% of them (point by point, none; over the last three cycles only, 3 -> 9 of the 12-day walks had some period
+ * trusted), while a daily swing of +-40 under noise of sd 70 was trusted in all of them, and one of +-20 in 45-100%.
  */
 export const WEAK_SEASON_BLOCKS = 12;
 /** Autocorrelation candidates kept (highest first) before the gain checks. */
