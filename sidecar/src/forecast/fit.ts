@@ -925,8 +925,8 @@ export const TRANSFORM_MIN_GAIN = 0.05;
 
 /**
  * The plain model that first judges a transform is searched over the stepwise search's four starting orders only
- * (with drift where d = 1, as the search starts; a search this short has no held-out check of its drift). Where the transform is a candidate, the plain model
- * served only for its held-out band in most of the suite's fits (NAB elb, Poisson counts, noise ∝ level keep the
+ * (with drift where d = 1, as the search starts; a search this short has no held-out check of its drift). Where
+ * the transform is a candidate, the plain model served only for its held-out band in most of the suite's fits (NAB elb, Poisson counts, noise ∝ level keep the
  * transform at every origin), and its full search was half the fit: elb's whole fit 93 -> 67 ms in-process with the
  * plain space's search cut to these. The full plain model is fitted wherever it is kept or could change the outcome:
  * where the errors do not grow with the level by the first one (it is then the full one's call), and where the
@@ -977,13 +977,17 @@ export function fitModel(values: ReadonlyArray<number | null> | Float64Array, sp
   const keepPlain = (reason: string): ComposedModel => withTransform(settle().build(), declined(reason));
   const noTail = `${candidate.kind} not tried: no held-out tail`;
   const flat = (reason: string): string => `${candidate.reason}, but held-out errors do not grow with it (${reason})`;
-  // Whether the errors grow is the full plain model's call wherever the first one says no.
-  const growth = first.heldOut ? errorsGrowWithLevel(first.heldOut) : undefined;
-  if (!growth?.grows) {
+  // The full plain model fitted, and kept where its held-out errors do not grow with the level (or it has none).
+  const fullDeclines = (): ComposedModel | undefined => {
     const full = settle().heldOut;
     if (!full) return keepPlain(noTail);
-    const again = errorsGrowWithLevel(full);
-    if (!again.grows) return keepPlain(flat(again.reason));
+    const growth = errorsGrowWithLevel(full);
+    return growth.grows ? undefined : keepPlain(flat(growth.reason));
+  };
+  // Whether the errors grow is the full plain model's call wherever the first one says no.
+  if (!(first.heldOut && errorsGrowWithLevel(first.heldOut).grows)) {
+    const declinedModel = fullDeclines();
+    if (declinedModel) return declinedModel;
   }
   const other = fitIn(data, spec, candidate);
   const otherScore = other.heldOut ? intervalScore(other.heldOut, spec.confidence) : Number.POSITIVE_INFINITY;
@@ -993,10 +997,8 @@ export function fitModel(values: ReadonlyArray<number | null> | Float64Array, sp
     !(otherScore < (1 - DECISIVE_TRANSFORM_GAIN) * intervalScore(first.heldOut!, spec.confidence))
   ) {
     // A close call: the full plain model judges, as it would have from the start.
-    const full = settle().heldOut;
-    if (!full) return keepPlain(noTail);
-    const again = errorsGrowWithLevel(full);
-    if (!again.grows) return keepPlain(flat(again.reason));
+    const declinedModel = fullDeclines();
+    if (declinedModel) return declinedModel;
   }
   const plainScore = intervalScore(plain.heldOut!, spec.confidence);
   const judged = quick && plain === first ? ` (its first ${COMPARISON_FITS} orders)` : '';

@@ -6,9 +6,10 @@
  * wandering level with no season (differenced ARIMA, the most common request of all), and a day of
  * minute traffic (a daily cycle with autocorrelated noise: the panel's default request, whose one
  * cycle the period check weighs and rejects before the order search), a level that steps, a week of
- * 5-minute counts, a counter that resets and a cycle under noise proportional to its level, each more than once; a counter whose resets keep a
- * schedule; a third round of the seasonal ones (one on a wandering level) and a fourth of the counts;
- * then a few orders fitted outright. Done here, a
+ * 5-minute counts, a counter that resets, a cycle under noise proportional to its level and four days of
+ * 5-minute request counts whose day shows only in two-hour means, each more than once; a counter whose resets
+ * keep a schedule; a third round of the seasonal ones (one on a wandering level) and a fourth of the counts;
+ * then a few orders fitted outright. Each goes through fitValues, as a worker's jobs hand values over. Done here, a
  * request never meets a cold worker once the pool has started (the first fits after it still
  * compile some code: worker threads compile synchronously, worker-flags.ts). The series are fixed (a
  * seeded generator, no clock), so every worker warms up the same way; a fit leaves nothing behind
