@@ -20,9 +20,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { loadSidecar } from '../cli.mjs';
+import { runnerSpec } from './shape-series.mjs';
 
 const { fitModel } = await loadSidecar('forecast/fit.js');
 const { bandOver } = await loadSidecar('forecast/bands.js');
+const { BANDS_FIT_OPTIONS } = await loadSidecar('forecast/bands-options.js');
 
 const [source, target] = process.argv.slice(2);
 if (!source || !target) {
@@ -30,25 +32,15 @@ if (!source || !target) {
   process.exit(2);
 }
 const input = JSON.parse(readFileSync(source, 'utf8'));
-// The variance transform as the held-out check chooses it ('auto', which the engine takes only when
-// asked: it costs the NAB detector a point); NTMA_TRANSFORM=none measures the engine's default.
-const spec = {
-  stepSeconds: input.step,
-  model: 'auto',
-  confidence: input.level ?? 0.95,
-  transform: process.env.NTMA_TRANSFORM ?? 'auto',
-  // A two-step season where the data alternate (periods.ts); off by default, like the transform.
-  alternation: process.env.NTMA_ALTERNATION ?? 'auto',
-  // A day or a week trusted on its profile's gain over block means where the points' gain falls short (periods.ts).
-  weakSeasons: process.env.NTMA_WEAK_SEASONS ?? 'auto',
-  // The window's last point clipped where the held-out tail says outliers do not last (end-outliers.ts); off
-  // by default in the engine, asked for by the bands API, like the two above.
-  endOutliers: process.env.NTMA_END_OUTLIERS ?? 'auto',
-  // The band calibrated for the seasons the kept model forecasts with (types.ts, seasonNoise), as the bands API asks.
-  seasonNoise: process.env.NTMA_SEASON_NOISE ?? 'auto',
-  // Level shifts in the window: the multi-step interval without them, their chance mixed back (types.ts, breaks).
-  breaks: process.env.NTMA_BREAKS ?? 'auto',
-};
+// The bands API's options (BANDS_FIT_OPTIONS: the variance transform, alternation, weak seasons, end outliers, the
+// seasons' noise, level shifts, the floor), each of which NTMA_<OPTION> overrides: NTMA_TRANSFORM=none measures the
+// engine's default, NTMA_WEAK_SEASONS=none the day trusted only point by point.
+const overrides = Object.fromEntries(
+  Object.keys(BANDS_FIT_OPTIONS)
+    .map((key) => [key, process.env[`NTMA_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`]])
+    .filter(([, value]) => value !== undefined),
+);
+const spec = runnerSpec({ step: input.step }, input.level ?? 0.95, overrides);
 const horizon = input.horizon ?? 60;
 
 function timedFit() {

@@ -6,6 +6,7 @@
 import { loadSidecar } from '../cli.mjs';
 
 const { mulberry32 } = await loadSidecar('seeded-random.js');
+const { BANDS_FIT_OPTIONS } = await loadSidecar('forecast/bands-options.js');
 
 /** The sidecar's seeded mulberry32 with Box-Muller normals and Knuth/normal-approximation Poisson draws. */
 export function rng(seed) {
@@ -31,20 +32,11 @@ export function rng(seed) {
 
 /**
  * The spec the suite's NTMA runner (ntma.mjs) fits a shape with, for the benches that fit in-process
- * (random-origins.mjs, calibration-dump.mjs): the bands API's options asked for (BANDS_FIT_OPTIONS).
+ * (random-origins.mjs, calibration-dump.mjs): the bands API's options (BANDS_FIT_OPTIONS, read from the built
+ * sidecar so that the two cannot drift apart), each of which an NTMA_* variable may override (ntma.mjs).
  */
-export function runnerSpec(shape, confidence) {
-  return {
-    stepSeconds: shape.step,
-    model: 'auto',
-    confidence,
-    transform: 'auto',
-    alternation: 'auto',
-    weakSeasons: 'auto',
-    endOutliers: 'auto',
-    seasonNoise: 'auto',
-    breaks: 'auto',
-  };
+export function runnerSpec(shape, confidence, overrides = {}) {
+  return { stepSeconds: shape.step, model: 'auto', confidence, ...BANDS_FIT_OPTIONS, ...overrides };
 }
 
 export const DAY_1M = 1440;

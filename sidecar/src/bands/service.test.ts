@@ -16,6 +16,7 @@ const ASKED = {
   endOutliers: 'auto',
   seasonNoise: 'auto',
   breaks: 'auto',
+  floor: 'auto',
 } as const;
 
 describe('BandsService.forQuery', () => {

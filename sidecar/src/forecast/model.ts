@@ -8,6 +8,7 @@ import { ArimaFilter, type ArimaFilterState } from './arima-filter.js';
 import { breakHalfWidth } from './breaks.js';
 import { bandScale, zFor, type Calibration } from './calibration.js';
 import { breakChance, scheduleChance } from './break-schedule.js';
+import { flooredConfidence } from './floor.js';
 import {
   rateWidening,
   resetInterval,
@@ -45,6 +46,8 @@ export interface FitDiagnostics {
   transform?: TransformChoice;
   /** Level shifts found in the window where asked for (FitSpec.breaks; ModelSnapshot.breaks). */
   breaks?: number;
+  /** The floor the window sits on, where asked for and found (FitSpec.floor; ModelSnapshot.floor). */
+  floor?: number;
 }
 
 export interface ModelSnapshot {
@@ -88,6 +91,12 @@ export interface ModelSnapshot {
    * chance of one by each step. Absent: none found, or not asked for.
    */
   breaks?: BreaksSnapshot;
+  /**
+   * A value the training window sits on and never went below (floor.ts; FitSpec.floor): where the multi-step
+   * interval's lower edge reaches it, the interval runs from it, and all of its misses' budget goes above. Absent:
+   * none found, not asked for, or a counter.
+   */
+  floor?: number;
 }
 
 export interface BreaksSnapshot {
@@ -258,6 +267,8 @@ export class ComposedModel implements FittedModel {
     const counter = this.snap.counter;
     const breaks = this.snap.breaks;
     const mixture = breaks ? { chance: breakChance(breaks.at, breaks.length, h), jumps: breaks.jumps } : undefined;
+    const { floor } = this.snap;
+    const oneSided = floor === undefined ? undefined : flooredConfidence(confidence);
     // A counter's model works on its values with the resets undone: what they added comes off again.
     const offset = counter?.offset ?? 0;
     for (let i = 0; i < h; i++) {
@@ -269,10 +280,17 @@ export class ComposedModel implements FittedModel {
       const sigma =
         Math.max(band.sigma, measured ?? band.sigma * Math.sqrt(growth[i]!)) * rateWidening(i + 1, counter?.rateSteps);
       // With level shifts in the window, the measured width is the no-break part, mixed here with the breaks'.
-      const half = mixture ? breakHalfWidth(sigma, mixture.chance[i]!, mixture.jumps, confidence) : z * sigma;
+      const halfAt = (level: number): number =>
+        mixture ? breakHalfWidth(sigma, mixture.chance[i]!, mixture.jumps, level) : zFor(level) * sigma;
       // The back-transformed centre is the median forecast; the interval maps back exactly.
       mean.push(inverse(kind, center + scale * x) - offset);
-      const edges = bandEdges(kind, { center, scale }, x, half, rootShift);
+      const edges = bandEdges(kind, { center, scale }, x, mixture ? halfAt(confidence) : z * sigma, rootShift);
+      if (floor !== undefined && oneSided !== undefined && edges.lower - offset <= floor) {
+        // Nothing falls below a floor the lower edge reaches: the misses' whole budget goes above (floor.ts).
+        lower.push(floor);
+        upper.push(bandEdges(kind, { center, scale }, x, halfAt(oneSided), rootShift).upper - offset);
+        continue;
+      }
       lower.push(edges.lower - offset);
       upper.push(edges.upper - offset);
     }
