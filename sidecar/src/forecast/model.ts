@@ -267,8 +267,12 @@ export class ComposedModel implements FittedModel {
     const counter = this.snap.counter;
     const breaks = this.snap.breaks;
     const mixture = breaks ? { chance: breakChance(breaks.at, breaks.length, h), jumps: breaks.jumps } : undefined;
-    const { floor } = this.snap;
-    const oneSided = floor === undefined ? undefined : flooredConfidence(confidence);
+    // Where the interval reaches the window's floor it spends its whole budget of misses above (floor.ts).
+    const oneSided = flooredConfidence(confidence);
+    const floored =
+      this.snap.floor !== undefined && oneSided !== undefined
+        ? { at: this.snap.floor, confidence: oneSided, z: zFor(oneSided) }
+        : undefined;
     // A counter's model works on its values with the resets undone: what they added comes off again.
     const offset = counter?.offset ?? 0;
     for (let i = 0; i < h; i++) {
@@ -280,15 +284,17 @@ export class ComposedModel implements FittedModel {
       const sigma =
         Math.max(band.sigma, measured ?? band.sigma * Math.sqrt(growth[i]!)) * rateWidening(i + 1, counter?.rateSteps);
       // With level shifts in the window, the measured width is the no-break part, mixed here with the breaks'.
-      const halfAt = (level: number): number =>
-        mixture ? breakHalfWidth(sigma, mixture.chance[i]!, mixture.jumps, level) : zFor(level) * sigma;
+      const half = mixture ? breakHalfWidth(sigma, mixture.chance[i]!, mixture.jumps, confidence) : z * sigma;
       // The back-transformed centre is the median forecast; the interval maps back exactly.
       mean.push(inverse(kind, center + scale * x) - offset);
-      const edges = bandEdges(kind, { center, scale }, x, mixture ? halfAt(confidence) : z * sigma, rootShift);
-      if (floor !== undefined && oneSided !== undefined && edges.lower - offset <= floor) {
-        // Nothing falls below a floor the lower edge reaches: the misses' whole budget goes above (floor.ts).
-        lower.push(floor);
-        upper.push(bandEdges(kind, { center, scale }, x, halfAt(oneSided), rootShift).upper - offset);
+      const edges = bandEdges(kind, { center, scale }, x, half, rootShift);
+      if (floored && edges.lower - offset <= floored.at) {
+        // Nothing falls below the floor: the upper edge is the central interval's at floored.confidence.
+        const above = mixture
+          ? breakHalfWidth(sigma, mixture.chance[i]!, mixture.jumps, floored.confidence)
+          : floored.z * sigma;
+        lower.push(floored.at);
+        upper.push(bandEdges(kind, { center, scale }, x, above, rootShift).upper - offset);
         continue;
       }
       lower.push(edges.lower - offset);
