@@ -33,7 +33,7 @@ if (!source || !target) {
 }
 const input = JSON.parse(readFileSync(source, 'utf8'));
 // The bands API's options (BANDS_FIT_OPTIONS: the variance transform, alternation, weak seasons, end outliers, the
-// seasons' noise, level shifts, the floor), each of which NTMA_<OPTION> overrides: NTMA_TRANSFORM=none measures the
+// seasons' noise, level shifts), each of which NTMA_<OPTION> overrides: NTMA_TRANSFORM=none measures the
 // engine's default, NTMA_WEAK_SEASONS=none the day trusted only point by point.
 const overrides = Object.fromEntries(
   Object.keys(BANDS_FIT_OPTIONS)

@@ -16,7 +16,6 @@ const ASKED = {
   endOutliers: 'auto',
   seasonNoise: 'auto',
   breaks: 'auto',
-  floor: 'auto',
 } as const;
 
 describe('BandsService.forQuery', () => {

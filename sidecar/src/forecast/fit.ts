@@ -38,7 +38,6 @@ import {
   type Calibration,
 } from './calibration.js';
 import { findBreaks, tailShifts, type TailShifts } from './breaks.js';
-import { findFloor } from './floor.js';
 import { clippingCheck, clippingPays, END_OUTLIER, observeClipped } from './end-outliers.js';
 import { recogniseCounter, type CounterReading } from './counter.js';
 import { ForecastError } from './errors.js';
@@ -949,12 +948,6 @@ export const DECISIVE_TRANSFORM_GAIN = 2 * TRANSFORM_MIN_GAIN;
 export function fitModel(values: ReadonlyArray<number | null> | Float64Array, spec: FitSpec): ComposedModel {
   validateSpec(spec);
   const data = toSeries(values);
-  const model = fitChosen(data, spec);
-  return spec.floor === 'auto' ? withFloor(model, data) : model;
-}
-
-/** The model in the space the held-out tail chooses (fitModel, above), or a counter's. */
-function fitChosen(data: Float64Array, spec: FitSpec): ComposedModel {
   const n = data.length;
   const observed = observedCount(data);
   if (observed < 2) throw new ForecastError(`need at least 2 observed values to forecast, got ${observed} of ${n}`);
@@ -1051,19 +1044,6 @@ function fitCounter(spec: FitSpec, reading: CounterReading): ComposedModel {
   const snapshot = fitted.build().snapshot();
   snapshot.name = `counter+${snapshot.name}`;
   snapshot.counter = { ...state, ...(fitted.driftSteps > 0 && { rateSteps: fitted.driftSteps }) };
-  return restoreModel(snapshot, { shared: true });
-}
-
-/**
- * The model with the floor its window sits on (floor.ts), which bounds its multi-step interval. Not a counter's:
- * its restarts are modelled as a mixture of their own (counter.ts), and it falls to its floor only to restart.
- */
-function withFloor(model: ComposedModel, data: Float64Array): ComposedModel {
-  const floor = findFloor(data);
-  if (floor === undefined || model.name.startsWith('counter+')) return model;
-  const snapshot = model.snapshot();
-  snapshot.floor = floor;
-  snapshot.diagnostics.floor = floor;
   return restoreModel(snapshot, { shared: true });
 }
 

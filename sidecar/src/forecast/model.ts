@@ -8,7 +8,6 @@ import { ArimaFilter, type ArimaFilterState } from './arima-filter.js';
 import { breakHalfWidth } from './breaks.js';
 import { bandScale, zFor, type Calibration } from './calibration.js';
 import { breakChance, scheduleChance } from './break-schedule.js';
-import { flooredConfidence } from './floor.js';
 import {
   rateWidening,
   resetInterval,
@@ -46,8 +45,6 @@ export interface FitDiagnostics {
   transform?: TransformChoice;
   /** Level shifts found in the window where asked for (FitSpec.breaks; ModelSnapshot.breaks). */
   breaks?: number;
-  /** The floor the window sits on, where asked for and found (FitSpec.floor; ModelSnapshot.floor). */
-  floor?: number;
 }
 
 export interface ModelSnapshot {
@@ -91,12 +88,6 @@ export interface ModelSnapshot {
    * chance of one by each step. Absent: none found, or not asked for.
    */
   breaks?: BreaksSnapshot;
-  /**
-   * A value the training window sits on and never went below (floor.ts; FitSpec.floor): where the multi-step
-   * interval's lower edge reaches it, the interval runs from it, and all of its misses' budget goes above. Absent:
-   * none found, not asked for, or a counter.
-   */
-  floor?: number;
 }
 
 export interface BreaksSnapshot {
@@ -267,12 +258,6 @@ export class ComposedModel implements FittedModel {
     const counter = this.snap.counter;
     const breaks = this.snap.breaks;
     const mixture = breaks ? { chance: breakChance(breaks.at, breaks.length, h), jumps: breaks.jumps } : undefined;
-    // Where the interval reaches the window's floor it spends its whole budget of misses above (floor.ts).
-    const oneSided = flooredConfidence(confidence);
-    const floored =
-      this.snap.floor !== undefined && oneSided !== undefined
-        ? { at: this.snap.floor, confidence: oneSided, z: zFor(oneSided) }
-        : undefined;
     // A counter's model works on its values with the resets undone: what they added comes off again.
     const offset = counter?.offset ?? 0;
     for (let i = 0; i < h; i++) {
@@ -288,15 +273,6 @@ export class ComposedModel implements FittedModel {
       // The back-transformed centre is the median forecast; the interval maps back exactly.
       mean.push(inverse(kind, center + scale * x) - offset);
       const edges = bandEdges(kind, { center, scale }, x, half, rootShift);
-      if (floored && edges.lower - offset <= floored.at) {
-        // Nothing falls below the floor: the upper edge is the central interval's at floored.confidence.
-        const above = mixture
-          ? breakHalfWidth(sigma, mixture.chance[i]!, mixture.jumps, floored.confidence)
-          : floored.z * sigma;
-        lower.push(floored.at);
-        upper.push(bandEdges(kind, { center, scale }, x, above, rootShift).upper - offset);
-        continue;
-      }
       lower.push(edges.lower - offset);
       upper.push(edges.upper - offset);
     }

@@ -90,17 +90,6 @@ export interface FitSpec {
    */
   breaks?: 'auto' | 'none';
   /**
-   * 'auto' looks for a floor, a minimum the window sits on (at least FLOOR_SHARE of its values, floor.ts), and where
-   * the multi-step interval's lower edge reaches it the interval runs from the floor to the upper edge of the central
-   * interval of 2 * confidence - 1: no value falls below a floor, so the misses' whole budget goes above. NAB grok's
-   * level fell to 0 and 0.33 and its 60-step interval held 0.975 ± 0.008 over ten origins, every miss above; with
-   * the floor 0.968 ± 0.008 (issue 18). The one-step band keeps equal tails: after a spike it is lifted off the floor
-   * and the fall back below it is a miss, as on grok (0.010 of its points below). 'none', the default, keeps the
-   * central interval. The bands API asks for it (BANDS_FIT_OPTIONS), as the shape suite does; the detector does not,
-   * so its fits and the NAB backtest stay as they were. Not for a counter (counter.ts).
-   */
-  floor?: 'auto' | 'none';
-  /**
    * Most ARIMA fits the automatic order search may spend (default SEARCH_MAX_FITS, arima-order.ts).
    * The fits are most of a fit's time; a watcher's first fit of a warm-up spends fewer (a bounded
    * first model that bands its series sooner), and its scheduled refit the full search.

@@ -65,17 +65,16 @@ export function leanSnapshot(snapshot: ModelSnapshot): ModelSnapshot {
     spread: snapshot.spread ? unboxed(snapshot.spread) : undefined,
     diagnostics: NO_DIAGNOSTICS,
   };
-  // A counter's undo (its forecasts are shifted back by its offset, its predictor undoes the resets it meets), the
-  // window's level shifts and its floor (they widen and bound the multi-step band the detector's outlook gives the
-  // autoscaler) change what the model forecasts, so a snapshot that has them keeps them. None reaches a watcher
-  // today: its fits ask for none of transform 'auto' (which recognises counters), breaks 'auto' and floor 'auto'
-  // (watcher.ts, fitSpec), and a detector's one-step band never reads the breaks or the floor. So they are added
-  // only when present, not written out as undefined like `spread`: that would be three more slots (24 bytes) in
-  // every watched series' snapshot for fields none has. The snapshots without them, every one today, keep the one
-  // hidden class; one that has them transitions from it to a class of its own (model-layout.test.ts).
+  // A counter's undo (its forecasts are shifted back by its offset, its predictor undoes the resets it meets) and
+  // the window's level shifts (they widen the multi-step band the detector's outlook gives the autoscaler) change
+  // what the model forecasts, so a snapshot that has them keeps them. Neither reaches a watcher today: its fits
+  // ask for neither transform 'auto' (which recognises counters) nor breaks 'auto' (watcher.ts, fitSpec), and a
+  // detector's one-step band never reads the breaks. So they are added only when present, not written out as
+  // undefined like `spread`: that would be two more slots (16 bytes) in every watched series' snapshot for fields
+  // none has. The snapshots without them, every one today, keep the one hidden class; one that has them
+  // transitions from it to a class of its own (model-layout.test.ts).
   if (snapshot.counter) lean.counter = unboxed(snapshot.counter);
   if (snapshot.breaks) lean.breaks = unboxed(snapshot.breaks);
-  if (snapshot.floor !== undefined) lean.floor = snapshot.floor;
   return lean;
 }
 

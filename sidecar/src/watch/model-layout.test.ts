@@ -97,7 +97,7 @@ describe('watchedModel', () => {
   });
 });
 
-describe('watchedModel of a counter, of level shifts or of a floor', () => {
+describe('watchedModel of a counter or of level shifts', () => {
   const SEARCHED: FitSpec = { stepSeconds: 60, model: 'auto', confidence: 0.95, transform: 'auto' };
 
   it("keeps a counter's undo: forecasts and predicts as the full snapshot does, through a restart", () => {
@@ -127,18 +127,6 @@ describe('watchedModel of a counter, of level shifts or of a floor', () => {
     expectSameAnswers(watched, restoreModel(structuredClone(snapshot)), values.slice(1400));
   });
 
-  it("keeps the window's floor: the multi-step band the outlook reads is the full snapshot's", () => {
-    // Idle, 0 or 1 with a burst one step in 25: a floor under bursts wide enough for the interval to reach it.
-    const next = seededNoise(13);
-    const values = Array.from({ length: 1500 }, (_, t) => (t % 25 === 0 ? 20 + 5 * next() : t % 3 === 0 ? 1 : 0));
-    const snapshot = sent({ ...SEARCHED, transform: undefined, floor: 'auto' }, values.slice(0, 1400));
-    expect(snapshot.floor).toBe(0);
-    const watched = watchedModel(structuredClone(snapshot));
-    expect(watched.snapshot().floor).toBe(0);
-    expect(Math.min(...watched.forecast(60, 0.95).lower)).toBe(0);
-    expectSameAnswers(watched, restoreModel(structuredClone(snapshot)), values.slice(1400));
-  });
-
   it('gives every snapshot without them one hidden class, and only those with them another', () => {
     const plain = [
       sent({ stepSeconds: 60, model: 'auto', confidence: 0.99 }, series(480)),
@@ -148,7 +136,7 @@ describe('watchedModel of a counter, of level shifts or of a floor', () => {
     expect(plain[1]!.spread).toBeUndefined();
     expect(plain[0]!.spread).toBeDefined();
     expect(sameHiddenClass(plain[0]!, plain[1]!)).toBe(true);
-    expect('counter' in plain[0]! || 'breaks' in plain[0]! || 'floor' in plain[0]!).toBe(false);
+    expect('counter' in plain[0]! || 'breaks' in plain[0]!).toBe(false);
     const withCounter = leanSnapshot(sent(SEARCHED, counter(2000, 400, 369)));
     expect(withCounter.counter).toBeDefined();
     expect(sameHiddenClass(plain[0]!, withCounter)).toBe(false);
