@@ -6,7 +6,7 @@
 import { DEFAULT_DETECTOR, ForecastDetector, type ForecastDetectorOptions } from '../detect/forecast-detector.js';
 import { WindowedGaussianDetector } from '../detect/windowed-gaussian.js';
 import type { Fit } from '../forecast/types.js';
-import { watcherDetectorOptions } from '../watch/detectors.js';
+import { WATCHER_FIT_OPTIONS, watcherDetectorOptions } from '../watch/detectors.js';
 import type { DetectorFactory } from './backtest.js';
 
 export const DETECTOR_NAME = 'ntma';
@@ -28,7 +28,7 @@ function ntma(fit: Fit, name: string, change: Partial<ForecastDetectorOptions> =
         ...change,
       }),
     fit,
-    fitSpec: { model: 'auto', confidence: BACKTEST_CONFIDENCE },
+    fitSpec: { model: 'auto', confidence: BACKTEST_CONFIDENCE, ...WATCHER_FIT_OPTIONS },
   };
 }
 

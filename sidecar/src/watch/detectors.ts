@@ -21,8 +21,16 @@ import {
   type ForecastDetectorOptions,
   type WithholdScope,
 } from '../detect/forecast-detector.js';
+import type { FitSpec } from '../forecast/types.js';
 import type { WatcherSpec } from './config.js';
 import type { DetectorFactory } from './watcher.js';
+
+/**
+ * What a watched series' fits ask of the engine beyond its defaults, the backtest's too (nab/detectors.ts): a day or
+ * a week trusted on its profile's gain over two-hour means where its gain point by point falls short
+ * (FitSpec.weakSeasons says what it gains and costs). The bands API's other options cost the detector a little.
+ */
+export const WATCHER_FIT_OPTIONS: Readonly<Pick<FitSpec, 'weakSeasons'>> = { weakSeasons: 'auto' };
 
 /** Fewest points a first fit is given: ARIMA's 40 observed points plus a 20-point calibration tail. */
 export const MIN_FIRST_FIT_POINTS = 60;

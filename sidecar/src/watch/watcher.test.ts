@@ -94,11 +94,12 @@ describe('a watcher', () => {
     expect(prom.rangeCalls).toEqual([{ query: 'traffic', start: START - 40 * STEP, end: START - STEP, step: STEP }]);
     expect(fit.calls).toHaveLength(2);
     expect(fit.calls[0]!.values).toHaveLength(40);
-    // A first fit bounds its order search; refits search fully.
+    // A first fit bounds its order search; refits search fully. Weak seasons, as the backtest asks (nab/detectors.ts).
     expect(fit.calls[0]!.spec).toEqual({
       stepSeconds: STEP,
       model: 'auto',
       confidence: 0.99,
+      weakSeasons: 'auto',
       orderSearchFits: FIRST_FIT_SEARCH_FITS,
     });
 

@@ -12,6 +12,7 @@ import type { Labels } from '@ntma/contract';
 import { labelKey, type InstantSample } from '../prometheus/parse.js';
 import type { AnomalyLog, AnomalyRecord } from './anomaly-log.js';
 import { classify } from './classify.js';
+import { WATCHER_FIT_OPTIONS } from './detectors.js';
 import { provisionalModel } from './provisional.js';
 import type { SignalRole, WatcherSpec } from './config.js';
 import type { RefitQueue } from './refit.js';
@@ -225,7 +226,12 @@ export class Watcher {
     for (const role of Object.keys(spec.signals) as SignalRole[]) {
       this.signals.set(role, new SignalTable(spec.maxSeries));
     }
-    this.fitSpec = { stepSeconds: spec.stepSeconds, model: 'auto', confidence: spec.confidence };
+    this.fitSpec = {
+      stepSeconds: spec.stepSeconds,
+      model: 'auto',
+      confidence: spec.confidence,
+      ...WATCHER_FIT_OPTIONS,
+    };
     this.firstFitSpec = { ...this.fitSpec, orderSearchFits: FIRST_FIT_SEARCH_FITS };
     // Prometheus itself forgets a series after 5 minutes without samples; do the same, but never
     // before 10 steps so a slow watcher does not drop a series over one failed scrape.
