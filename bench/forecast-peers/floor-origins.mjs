@@ -16,7 +16,7 @@
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { rng, runnerSpec } from './shape-series.mjs';
-import { meanWithError } from './series-tools.mjs';
+import { meanWithError, tally } from './series-tools.mjs';
 import { loadSidecar, option, textOption } from '../cli.mjs';
 
 const { fitModel } = await loadSidecar('forecast/fit.js');
@@ -96,16 +96,6 @@ const KINDS = [
   },
 ].filter((kind) => only.length === 0 || only.some((o) => kind.name.includes(o)));
 
-function tally(actual, lower, upper) {
-  let below = 0;
-  let above = 0;
-  actual.forEach((v, i) => {
-    if (v < lower[i]) below++;
-    else if (v > upper[i]) above++;
-  });
-  return { below, above, cover: 1 - (below + above) / actual.length };
-}
-
 const loadAtStart = loadavg();
 const rows = [];
 for (const kind of KINDS) {
@@ -127,8 +117,8 @@ for (const kind of KINDS) {
   }
   const summary = (list) => ({
     ...meanWithError(list.map((t) => t.cover)),
-    below: list.reduce((a, t) => a + t.below, 0) / (list.length * HORIZON),
-    above: list.reduce((a, t) => a + t.above, 0) / (list.length * HORIZON),
+    below: list.reduce((a, t) => a + t.below, 0) / list.reduce((a, t) => a + t.n, 0),
+    above: list.reduce((a, t) => a + t.above, 0) / list.reduce((a, t) => a + t.n, 0),
   });
   rows.push({ kind: kind.name, origins, reachedMinimum: reached, oneStep: summary(one), sixtyStep: summary(sixty) });
 }

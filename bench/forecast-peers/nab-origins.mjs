@@ -33,6 +33,7 @@ import {
   meanWithError,
   naiveScale,
   suiteNabTrain,
+  tally,
 } from './series-tools.mjs';
 import { flag, loadSidecar, option, textOption } from '../cli.mjs';
 
@@ -62,20 +63,6 @@ const STEP = 300;
 const HORIZON = 60;
 const LEVEL = 0.95;
 const spec = runnerSpec({ step: STEP }, LEVEL);
-
-/** Coverage and the points below and above an interval, over the points `keep` lets through. */
-function tally(actual, lower, upper, keep) {
-  let n = 0;
-  let below = 0;
-  let above = 0;
-  actual.forEach((v, i) => {
-    if (v === null || !keep(i)) return;
-    n++;
-    if (v < lower[i]) below++;
-    else if (v > upper[i]) above++;
-  });
-  return { n, below, above, cover: n === 0 ? Number.NaN : 1 - (below + above) / n };
-}
 
 const rows = [];
 const loadAtStart = loadavg();
@@ -137,8 +124,8 @@ for (const file of files) {
         sixtyStepHalfWidth: (multi.upper[HORIZON - 1] - multi.lower[HORIZON - 1]) / 2 / scale,
         mase60: error / points / scale,
         all: {
-          one: tally(future, band.lower, band.upper, () => true),
-          sixty: tally(future, multi.lower, multi.upper, () => true),
+          one: tally(future, band.lower, band.upper),
+          sixty: tally(future, multi.lower, multi.upper),
         },
         normal: {
           one: tally(future, band.lower, band.upper, normal),

@@ -926,9 +926,9 @@ export const TRANSFORM_MIN_GAIN = 0.05;
 /**
  * The plain model that first judges a transform is searched over the stepwise search's four starting orders only
  * (with drift where d = 1, as the search starts; a search this short has no held-out check of its drift). Where
- * the transform is a candidate, the plain model served only for its held-out band in most of the suite's fits (NAB elb, Poisson counts, noise ∝ level keep the
- * transform at every origin), and its full search was half the fit: elb's whole fit 93 -> 67 ms in-process with the
- * plain space's search cut to these. The full plain model is fitted wherever it is kept or could change the outcome:
+ * the transform is a candidate, the plain model served only for its held-out band in most of the suite's fits (NAB
+ * elb, Poisson counts, noise ∝ level keep the transform at every origin), and its full search was half the fit:
+ * elb's whole fit 93 -> 67 ms in-process with the plain space's search cut to these. The full plain model is fitted wherever it is kept or could change the outcome:
  * where the errors do not grow with the level by the first one (it is then the full one's call), and where the
  * transform does not win by DECISIVE_TRANSFORM_GAIN over it. A fuller search scores its held-out band a little better,
  * and NAB rds's origin 9 went log with the first plain model alone (15.6 against 16.6; 16.0 for the full one).
