@@ -22,8 +22,17 @@ test('a peer whose command is missing is fatal, and the error says what to insta
 });
 
 test('score gives MASE over the scale and the share inside the interval, gaps left out', () => {
-  const { mase, coverage } = score([1, null, 3, 10], [1, 5, 2, 6], [0, 0, 0, 0], [2, 2, 4, 8], 2);
+  const { mase, coverage, below, above } = score([1, null, 3, 10], [1, 5, 2, 6], [0, 0, 0, 0], [2, 2, 4, 8], 2);
   // Errors 0, 1, 4 over three points, scale 2; 1 and 3 inside, 10 above.
   assert.ok(Math.abs(mase - 5 / 3 / 2) < 1e-12);
   assert.ok(Math.abs(coverage - 2 / 3) < 1e-12);
+  assert.equal(below, 0);
+  assert.ok(Math.abs(above - 1 / 3) < 1e-12);
+});
+
+test('score says which side a miss fell, and an edge that is not a number covers nothing', () => {
+  const { coverage, below, above } = score([-1, 5, 1, 1], [0, 0, 0, 0], [0, 0, Number.NaN, 0], [2, 2, 2, 2], 1);
+  assert.equal(below, 1 / 4);
+  assert.equal(above, 1 / 4);
+  assert.equal(coverage, 1 / 4);
 });

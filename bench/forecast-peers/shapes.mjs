@@ -108,7 +108,7 @@ try {
         const multi = score(future, result.forecast, result.lower, result.upper, scale);
         const one = result.band
           ? score(future, result.band.forecast, result.band.lower, result.band.upper, scale)
-          : { mase: Number.NaN, coverage: Number.NaN };
+          : { mase: Number.NaN, coverage: Number.NaN, below: Number.NaN, above: Number.NaN };
         rows.push({
           shape: shape.name,
           origin: k,
@@ -121,8 +121,12 @@ try {
             : { workerFirstFitMs: result.workerFirstFitMs, workerFitMs: result.workerFitMs }),
           mase1: one.mase,
           cover1: one.coverage,
+          below1: one.below,
+          above1: one.above,
           mase60: multi.mase,
           cover60: multi.coverage,
+          below60: multi.below,
+          above60: multi.above,
         });
         process.stderr.write('.');
       }
@@ -164,6 +168,11 @@ for (const shape of shapes) {
       mase60: mean(mine.map((r) => r.mase60)),
       cover60: mean(mine.map((r) => r.cover60)),
       cover60Se: meanWithError(mine.map((r) => r.cover60)).se,
+      // Which side the misses fall: a band calibrated at 0.95 misses 0.025 each way.
+      below1: mean(mine.map((r) => r.below1)),
+      above1: mean(mine.map((r) => r.above1)),
+      below60: mean(mine.map((r) => r.below60)),
+      above60: mean(mine.map((r) => r.above60)),
       model: mine[mine.length - 1].model,
     };
     summary.push(line);
