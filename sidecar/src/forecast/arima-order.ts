@@ -306,6 +306,56 @@ export function searchOptimizer(x: ArrayLike<number>, d: number): ArimaOptimizer
   return hasBreaks(x, d) ? ArimaOptimizer.Bfgs : ArimaOptimizer.Lbfgs;
 }
 
+/**
+ * Order fits kept for a second search of the same segment: fitModel's first plain model searches the stepwise
+ * search's starting orders only (COMPARISON_FITS) and its full one, where it is fitted, starts with the same four
+ * on the same values (NAB rds: the full plain model was 63% of its fit). A fit is a pure function of the segment, the
+ * order, the drift, the method and the optimiser, so a kept fit, or the error it threw, is what fitting again gives.
+ * Kept per segment by value: each search is handed a segment of its own fit's arrays.
+ */
+export class OrderFitMemo {
+  private readonly segments: Array<{ values: Float64Array; fits: Map<string, OrderFit | Error> }> = [];
+
+  /** The fits kept for a segment equal to `x`, element by element (a new, empty set if none is). */
+  fitsFor(x: ArrayLike<number>): Map<string, OrderFit | Error> {
+    for (const kept of this.segments) if (sameValues(kept.values, x)) return kept.fits;
+    const fits = new Map<string, OrderFit | Error>();
+    this.segments.push({ values: Float64Array.from(x), fits });
+    return fits;
+  }
+}
+
+function sameValues(a: Float64Array, b: ArrayLike<number>): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
+}
+
+/** fitOrder, or what it gave for the same arguments before (`fits`: OrderFitMemo.fitsFor the segment). */
+function memoFitOrder(
+  fits: Map<string, OrderFit | Error> | undefined,
+  x: ArrayLike<number>,
+  order: ArimaOrder,
+  method: ArimaMethod,
+  drift: boolean,
+  optimizer: ArimaOptimizer,
+): OrderFit {
+  if (!fits) return fitOrder(x, order, method, drift, optimizer);
+  const key = `${order.p},${order.d},${order.q},${drift},${method},${optimizer}`;
+  let kept = fits.get(key);
+  if (kept === undefined) {
+    try {
+      kept = fitOrder(x, order, method, drift, optimizer);
+    } catch (error) {
+      if (!(error instanceof Error)) throw error;
+      kept = error;
+    }
+    fits.set(key, kept);
+  }
+  if (kept instanceof Error) throw kept;
+  return kept;
+}
+
 export interface SearchResult {
   order: ArimaOrder;
   drift: boolean;
@@ -325,7 +375,9 @@ export function stepwiseSearch(
   attempts: OrderAttempt[],
   maxFits = SEARCH_MAX_FITS,
   optimizer: ArimaOptimizer = searchOptimizer(x, d),
+  memo?: OrderFitMemo,
 ): SearchResult | undefined {
+  const fits = memo?.fitsFor(x);
   const tried = new Set<string>();
   let best: SearchResult | undefined;
   let retries = 0;
@@ -341,7 +393,7 @@ export function stepwiseSearch(
     tried.add(key);
     const order = { p, d, q };
     try {
-      const fit = fitOrder(x, order, method, drift, optimizer);
+      const fit = memoFitOrder(fits, x, order, method, drift, optimizer);
       attempts.push({ order, drift, aicc: fit.aicc });
       return consider(order, drift, fit);
     } catch (error) {
@@ -350,7 +402,7 @@ export function stepwiseSearch(
       if (!retryable(order, method, message) || retries >= ML_RETRY.fits) return false;
       retries++;
       try {
-        const fit = fitOrder(x, order, ArimaMethod.Ml, drift, optimizer);
+        const fit = memoFitOrder(fits, x, order, ArimaMethod.Ml, drift, optimizer);
         attempts.push({ order, drift, aicc: fit.aicc, retried: 'ml' });
         return consider(order, drift, fit);
       } catch (retryError) {

@@ -6,6 +6,7 @@ import {
   fitOrder,
   kpssStatistic,
   ML_RETRY,
+  OrderFitMemo,
   overDifferenced,
   SEARCH_MAX_FITS,
   stepwiseSearch,
@@ -238,6 +239,39 @@ describe('order search (stepwise AICc, like auto.arima)', () => {
     const path = filter.forecast(60);
     // The local level absorbs a small share of the spike: well inside one noise sd of 100.
     for (const v of path) expect(Math.abs(v - 100)).toBeLessThan(10);
+  });
+
+  it("starts a second search of the same values from the first one's fits, failures and retries too", () => {
+    // The noisy level above: CSS fails for its MA orders, so the kept fits include errors and exact-ML retries.
+    const r = rng(11);
+    const y = Array.from({ length: 1500 }, () => 100 + 10 * r.normal());
+    const alone: OrderAttempt[] = [];
+    const expected = stepwiseSearch(y, 1, ArimaMethod.Css, alone);
+    const memo = new OrderFitMemo();
+    const quick: OrderAttempt[] = [];
+    stepwiseSearch(Float64Array.from(y), 1, ArimaMethod.Css, quick, 4, undefined, memo);
+    expect(quick.some((a) => a.error !== undefined)).toBe(true);
+    // Each array is a new one, as each fit hands its own: the memo matches them by their values.
+    const kept = new Map(memo.fitsFor(y.slice()));
+    expect(kept.size).toBe(quick.length);
+    const full: OrderAttempt[] = [];
+    const found = stepwiseSearch(Float64Array.from(y), 1, ArimaMethod.Css, full, SEARCH_MAX_FITS, undefined, memo);
+    expect(found).toEqual(expected);
+    expect(full).toEqual(alone);
+    expect(full.length).toBeGreaterThan(quick.length);
+    // What the first search fitted was taken as it was, not fitted again.
+    const after = memo.fitsFor(y);
+    for (const [key, fit] of kept) expect(after.get(key)).toBe(fit);
+  });
+
+  it('keeps the fits of different values apart', () => {
+    const memo = new OrderFitMemo();
+    const a = Float64Array.from({ length: 50 }, (_, i) => Math.sin(i));
+    const b = Float64Array.from(a);
+    b[49] = 0.5;
+    expect(memo.fitsFor(a)).toBe(memo.fitsFor(Float64Array.from(a)));
+    expect(memo.fitsFor(b)).not.toBe(memo.fitsFor(a));
+    expect(memo.fitsFor(a.subarray(1))).not.toBe(memo.fitsFor(a));
   });
 
   it('retries an ARMA(1,2) of a wandering level under AR(1) noise by exact ML where CSS fails', () => {

@@ -21,6 +21,7 @@ import { mstl, seasonNoise, type SeasonNoise } from './mstl.js';
 import {
   differencingOrder,
   fitOrder,
+  OrderFitMemo,
   overDifferenced,
   SEARCH_MAX_FITS,
   searchOptimizer,
@@ -202,6 +203,7 @@ function chooseArima(
   attempts: OrderAttempt[],
   searchFits: number = SEARCH_MAX_FITS,
   counterSearch?: CounterSearch,
+  memo?: OrderFitMemo,
 ): SearchResult & { start: number; driftSteps: number } {
   const d = choice === 'auto' ? differencingOrder(recent) : choice.d;
   const stretch = (order: number): { start: number; segment: Float64Array } => {
@@ -216,15 +218,23 @@ function chooseArima(
   if (choice === 'auto') {
     // Candidates are compared by true CSS (milliseconds each). Exact ML costs 10-100x more and is
     // spent only when no candidate converged under CSS, which happens near unit roots.
-    best = stepwiseSearch(segment, d, ArimaMethod.Css, attempts, searchFits, searchWith);
-    if (!best) best = stepwiseSearch(segment, d, ArimaMethod.Ml, attempts, 2, searchWith);
+    best = stepwiseSearch(segment, d, ArimaMethod.Css, attempts, searchFits, searchWith, memo);
+    if (!best) best = stepwiseSearch(segment, d, ArimaMethod.Ml, attempts, 2, searchWith, memo);
     if (best && d === 1 && overDifferenced(attempts)) {
       // The likelihood put the differenced level's MA(1) on its unit root: the level does not wander,
       // whatever KPSS said, and a differenced model would carry the last points' noise over the horizon.
       // The held-out tail (which the search did not see) can still show a level or a slope that moved;
       // there the differenced model is kept.
       const level = stretch(0);
-      const stationary = stepwiseSearch(level.segment, 0, ArimaMethod.Css, attempts, searchFits);
+      const stationary = stepwiseSearch(
+        level.segment,
+        0,
+        ArimaMethod.Css,
+        attempts,
+        searchFits,
+        searchOptimizer(level.segment, 0),
+        memo,
+      );
       if (stationary) {
         const undifferenced = heldOutPathError(stationary, level.start, deseasonalised, recent);
         const differenced = heldOutPathError(best, start, deseasonalised, recent);
@@ -382,6 +392,7 @@ function arimaStage(
   diagnostics: FitDiagnostics,
   searchFits?: number,
   counterSearch?: CounterSearch,
+  memo?: OrderFitMemo,
 ): Stage {
   const attempts: OrderAttempt[] = [];
   try {
@@ -392,6 +403,7 @@ function arimaStage(
       attempts,
       searchFits,
       counterSearch,
+      memo,
     );
     const sigma = Math.sqrt(fit.sigma2);
     // The fitted model's state steps over a short burst of gross outliers (arima-filter.ts).
@@ -722,7 +734,13 @@ interface CounterFit {
   search: CounterSearch;
 }
 
-function fitIn(data: Float64Array, spec: FitSpec, transform: TransformChoice, counter?: CounterFit): SpaceFit {
+function fitIn(
+  data: Float64Array,
+  spec: FitSpec,
+  transform: TransformChoice,
+  counter?: CounterFit,
+  memo?: OrderFitMemo,
+): SpaceFit {
   const n = data.length;
   const observed = observedCount(data);
   const raw = transform.kind === 'none' ? data : data.map((v) => (Number.isNaN(v) ? v : forward(transform.kind, v)));
@@ -825,6 +843,7 @@ function fitIn(data: Float64Array, spec: FitSpec, transform: TransformChoice, co
             diagnostics,
             spec.orderSearchFits,
             counter?.search,
+            memo,
           ),
       ],
       ['ets', () => etsStage(deseasonalised, fitPart, periods)],
@@ -928,10 +947,12 @@ export const TRANSFORM_MIN_GAIN = 0.05;
  * (with drift where d = 1, as the search starts; a search this short has no held-out check of its drift). Where
  * the transform is a candidate, the plain model served only for its held-out band in most of the suite's fits (NAB
  * elb, Poisson counts, noise ∝ level keep the transform at every origin), and its full search was half the fit:
- * elb's whole fit 93 -> 67 ms in-process with the plain space's search cut to these. The full plain model is fitted wherever it is kept or could change the outcome:
- * where the errors do not grow with the level by the first one (it is then the full one's call), and where the
- * transform does not win by DECISIVE_TRANSFORM_GAIN over it. A fuller search scores its held-out band a little better,
- * and NAB rds's origin 9 went log with the first plain model alone (15.6 against 16.6; 16.0 for the full one).
+ * elb's whole fit 93 -> 67 ms in-process with the plain space's search cut to these. The full plain model is fitted
+ * wherever it is kept or could change the outcome: where the errors do not grow with the level by the first one (it
+ * is then the full one's call), and where the transform does not win by DECISIVE_TRANSFORM_GAIN over it. A fuller
+ * search scores its held-out band a little better, and NAB rds's origin 9 went log with the first plain model alone
+ * (15.6 against 16.6; 16.0 for the full one). The full search starts with the first one's fits (OrderFitMemo): NAB
+ * rds's fit 60 -> 52 ms in-process, every model the same (stop 38).
  */
 export const COMPARISON_FITS = 4;
 /** The share by which a transform must beat the first plain model (COMPARISON_FITS) to be kept without the full one. */
@@ -967,11 +988,19 @@ export function fitModel(values: ReadonlyArray<number | null> | Float64Array, sp
   if (candidate.kind === 'none') return fitIn(data, spec, candidate).build();
   const declined = (reason: string): TransformChoice => ({ kind: 'none', slope: candidate.slope, reason });
   const quick = (spec.orderSearchFits ?? SEARCH_MAX_FITS) > COMPARISON_FITS;
-  const first = fitIn(data, quick ? { ...spec, orderSearchFits: COMPARISON_FITS } : spec, declined(''));
+  // The full plain model's search starts with the first one's fits (OrderFitMemo).
+  const memo = quick ? new OrderFitMemo() : undefined;
+  const first = fitIn(
+    data,
+    quick ? { ...spec, orderSearchFits: COMPARISON_FITS } : spec,
+    declined(''),
+    undefined,
+    memo,
+  );
   // The plain model that judges, and is kept if the transform is not: the first one until the full one is fitted.
   let plain = first;
   const settle = (): SpaceFit => {
-    if (quick && plain === first) plain = fitIn(data, spec, declined(''));
+    if (quick && plain === first) plain = fitIn(data, spec, declined(''), undefined, memo);
     return plain;
   };
   const keepPlain = (reason: string): ComposedModel => withTransform(settle().build(), declined(reason));
