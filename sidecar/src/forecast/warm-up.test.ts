@@ -8,7 +8,7 @@ describe('worker warm-up', () => {
     expect(() => warmUp()).not.toThrow();
   });
 
-  it("takes the paths requests take: the bands API's checks, the square root and the log, seasons weak and strong, over a level and a wandering one, counters at random and on a schedule, outright orders", () => {
+  it("takes the paths requests take: the bands API's checks, the square root and the log, seasons weak and strong, over a level and a wandering one, counters at random and on a schedule, bursts on a floor, outright orders", () => {
     const fits = warmUpFits();
     const searched = fits.filter(({ spec }) => spec.model === 'auto');
     // Every searched fit asks for what the bands API asks for; the outright orders for nothing, as watchers do.
@@ -28,7 +28,7 @@ describe('worker warm-up', () => {
       const { name } = model;
       const { counter, diagnostics } = model.snapshot();
       model.destroy();
-      return { name, counter, periods: diagnostics.periods };
+      return { name, counter, periods: diagnostics.periods, spikes: diagnostics.spikes, breaks: diagnostics.breaks };
     });
     const names = models.map(({ name }) => name);
     expect(names.some((name) => /^sqrt\+mstl\[\d+\]\+arima/.test(name))).toBe(true);
@@ -53,5 +53,10 @@ describe('worker warm-up', () => {
     expect(models.some(({ counter }) => counter?.schedule && counter.schedule.gap - counter.schedule.age <= 60)).toBe(
       true,
     );
+    // A level that fell to a floor with bursts on it: no season, a level break, spikes, the plain model kept after the
+    // full search (NAB grok's shape; a worker's first fit of grok 45 -> 34 ms with it, stop 38).
+    expect(
+      models.some(({ name, spikes, breaks }) => /^arima\(\d,1,\d\)$/.test(name) && (breaks ?? 0) >= 1 && spikes >= 20),
+    ).toBe(true);
   });
 });

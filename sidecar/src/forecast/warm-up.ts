@@ -142,6 +142,19 @@ function multiplicative(seed: number): number[] {
 }
 
 /** Restarts at deploys: gaps of 800 and 450 minutes, a third of their mean apart, are no schedule. */
+/**
+ * A busy level that falls to an idle floor, then sits on it (0 or a third, as a fleet's share of busy hosts does) with a
+ * burst now and then: a divergence-guarded MA fit, spikes on a floor and a level break on one series.
+ */
+function idleWithBursts(seed: number): number[] {
+  const next = seededNoise(seed);
+  return Array.from({ length: 2016 }, (_, t) => {
+    if (t < 700) return 30 + 6 * next();
+    if (t % 37 === 11) return 3 + 8 * (next() + 0.5);
+    return next() < 0.2 ? 1 / 3 : 0;
+  });
+}
+
 const DEPLOYS: readonly number[] = [350, 1150, 1600];
 
 function exercise(values: Array<number | null>, spec: FitSpec = SPEC): void {
@@ -194,6 +207,7 @@ export function warmUpFits(): WarmUpFit[] {
       { values: counter(seed, (t) => DEPLOYS.includes(t)), spec: searched },
       { values: multiplicative(seed), spec: searched },
       { values: requests(seed), spec: { ...searched, stepSeconds: 300 } },
+      { values: idleWithBursts(seed), spec: { ...searched, stepSeconds: 300 } },
     );
   }
   // A counter restarting every 400 minutes, the last restart 369 before the window's end: the schedule's path
