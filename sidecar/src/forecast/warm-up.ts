@@ -141,10 +141,9 @@ function multiplicative(seed: number): number[] {
   });
 }
 
-/** Restarts at deploys: gaps of 800 and 450 minutes, a third of their mean apart, are no schedule. */
 /**
- * A busy level that falls to an idle floor, then sits on it (0 or a third, as a fleet's share of busy hosts does) with a
- * burst now and then: a divergence-guarded MA fit, spikes on a floor and a level break on one series.
+ * A busy level that falls to an idle floor and sits on it (0 or a third, as a group's share of busy hosts does), with a
+ * burst now and then: no season, a level break and spikes on a floor in one series (NAB grok's shape).
  */
 function idleWithBursts(seed: number): number[] {
   const next = seededNoise(seed);
@@ -155,6 +154,7 @@ function idleWithBursts(seed: number): number[] {
   });
 }
 
+/** Restarts at deploys: gaps of 800 and 450 minutes, a third of their mean apart, are no schedule. */
 const DEPLOYS: readonly number[] = [350, 1150, 1600];
 
 function exercise(values: Array<number | null>, spec: FitSpec = SPEC): void {
