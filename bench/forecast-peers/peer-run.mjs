@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tally } from './series-tools.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -58,18 +59,12 @@ export function runPeer(peer, text, work, cache) {
 /** MASE (over `scale`) and the shares of `actual` inside, below and above [lower, upper], gaps (null) left out. */
 export function score(actual, forecast, lower, upper, scale) {
   let err = 0;
-  let inside = 0;
-  let below = 0;
-  let above = 0;
   let n = 0;
   actual.forEach((v, i) => {
     if (v === null) return;
     n++;
     err += Math.abs(v - forecast[i]);
-    // An edge that is not a number covers nothing and misses on no side.
-    if (v >= lower[i] && v <= upper[i]) inside++;
-    else if (v < lower[i]) below++;
-    else if (v > upper[i]) above++;
   });
-  return { mase: err / n / scale, coverage: inside / n, below: below / n, above: above / n };
+  const { cover, below, above } = tally(actual, lower, upper);
+  return { mase: err / n / scale, coverage: cover, below: below / n, above: above / n };
 }

@@ -100,17 +100,20 @@ export function meanWithError(values) {
 
 /**
  * Coverage of an interval and the points below and above it, over the observed points (null: a gap) `keep` lets
- * through (all, by default). `cover` is NaN where none is scored.
+ * through (all, by default). An edge that is not a number covers nothing and misses on no side. `cover` is NaN
+ * where none is scored.
  */
 export function tally(actual, lower, upper, keep = () => true) {
   let n = 0;
+  let inside = 0;
   let below = 0;
   let above = 0;
   actual.forEach((v, i) => {
     if (v === null || !keep(i)) return;
     n++;
-    if (v < lower[i]) below++;
+    if (v >= lower[i] && v <= upper[i]) inside++;
+    else if (v < lower[i]) below++;
     else if (v > upper[i]) above++;
   });
-  return { n, below, above, cover: n === 0 ? Number.NaN : 1 - (below + above) / n };
+  return { n, below, above, cover: n === 0 ? Number.NaN : inside / n };
 }
