@@ -16,10 +16,10 @@
  * the seasonal decomposition has absorbed some noise, so every error there is smaller than it will
  * be) with the held-out tail, and may reach back to a calmer or noisier regime than the one the
  * one-step band was calibrated on. Spikes count in both, as they do in the one-step band (fit.ts,
- * calibrateOnTail: a spike is what the band will meet, but does not move the state): a ratio of errors without them,
- * put to a band with them, widened every horizon by the spikes' share of the one-step band (NAB grok, 2.5% of whose
- * window are bursts on a floor: 60-step coverage 0.975, every miss above; with the spikes counted 0.970; stop 39).
- * Before that the cap was the spread of the values' own
+ * calibrateOnTail: a spike is what the band will meet, but does not move the state): a ratio of
+ * errors without them, put to a band with them, widened every horizon by the spikes' share of the
+ * band (NAB grok, 2.5% of whose window are bursts on a floor: 60-step coverage 0.975, every miss
+ * above; with the spikes counted 0.970; stop 39). Before that the cap was the spread of the values' own
  * h-step changes, |x_{t+h} - x_t|, in model units: the error of carrying the last value forward,
  * which counts the noise of the last value as well as that of the target, so on noise around a
  * level it was sqrt(2) too wide (60-step coverage 0.98-0.99 on NAB ec2, grok and rds).
@@ -136,14 +136,15 @@ function hStepErrors(
 
 /**
  * The h-step errors of a model over the last SPREAD_POINTS points of `x` (model units, gaps and
- * spikes as NaN; `spikes` holds the spikes' values, in the same units, and NaN elsewhere). `filter` has seen nothing
- * and carries the fitted coefficients; it steps over a spike on its forecast, and the spike's error counts. Its one-step
- * innovations are collected in one pass; the error of the forecast from origin t at h steps is then
- * sum_{j<h} psi_j e_{t+h-j} exactly, for a linear filter with its coefficients fixed (a gap's
- * innovation is zero: the filter moved on its forecast), so no forecast is run from any origin.
- * Undefined when no horizon has enough errors (a short window: the psi weights alone). With `breaks` (indices
- * into `x` of the first point after each level shift, breaks.ts), the errors of forecasts that span one are left
- * out, one-step errors too: what is measured is the no-break part of the interval, and the breaks' part is added
+ * spikes as NaN; `spikes` holds the spikes' values, in the same units, and NaN elsewhere). `filter`
+ * has seen nothing and carries the fitted coefficients; it steps over a spike on its forecast, and
+ * the spike's error counts. Its one-step innovations are collected in one pass; the error of the
+ * forecast from origin t at h steps is then sum_{j<h} psi_j e_{t+h-j} exactly, for a linear filter
+ * with its coefficients fixed (a gap's innovation is zero: the filter moved on its forecast), so no
+ * forecast is run from any origin. Undefined when no horizon has enough errors (a short window: the
+ * psi weights alone). With `breaks` (indices into `x` of the first point after each level shift,
+ * breaks.ts), the errors of forecasts that span one are left out, one-step errors too: what is
+ * measured is the no-break part of the interval, and the breaks' part is added
  * by their chance (breakHalfWidth).
  */
 export function measureSpread(
