@@ -26,7 +26,8 @@
  * the run generated (the peers' inputs included, also with --no-peers) to check that.
  *
  * Usage: node bench/bands.mjs [--quick] [--skip-build] [--no-peers] [--out file]
- * --quick takes fewer runs, one seed per coverage origin instead of three (all seven origins still).
+ * --quick takes fewer runs, one seed per coverage origin instead of three (all seven origins still),
+ * and writes its results to the OS temp dir (ntma-bands-quick.json) unless --out says where.
  * --no-peers skips the R and statsmodels comparison (minutes of R fits) and carries the last
  * measured comparison over from bench/results/bands.json, saying when it was taken.
  * --out writes the results to that file instead of bench/results/bands.json (a trial run that must not
@@ -49,7 +50,13 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const QUICK = process.argv.includes('--quick');
 const SKIP_BUILD = process.argv.includes('--skip-build');
 const NO_PEERS = process.argv.includes('--no-peers');
-const OUT = path.resolve(textOption('--out', path.join(ROOT, 'bench/results/bands.json')));
+// A quick run's fewer runs and seeds must not replace the committed figures unless asked to (--out).
+const OUT = path.resolve(
+  textOption(
+    '--out',
+    QUICK ? path.join(os.tmpdir(), 'ntma-bands-quick.json') : path.join(ROOT, 'bench/results/bands.json'),
+  ),
+);
 const TOKEN = 'bench-token-0123456789abcdef';
 const STEP = 60;
 const HOLDOUT = 60;
