@@ -33,6 +33,10 @@ describe('loadConfig', () => {
     });
     expect(loadConfig({ NTMA_PROMETHEUS_MAX_BYTES: '4096' }).prometheusCaps.maxResponseBytes).toBe(4096);
     expect(() => loadConfig({ NTMA_PROMETHEUS_MAX_SERIES: 'lots' })).toThrow(/NTMA_PROMETHEUS_MAX_SERIES/);
+    // A negative count is no whole number to this parser; the message gives the range it wants.
+    expect(() => loadConfig({ NTMA_FIT_WORKERS: '-1' })).toThrow(
+      /NTMA_FIT_WORKERS: expected a whole number in 1\.\.\d+, got "-1"/,
+    );
     expect(() => loadConfig({ NTMA_PROMETHEUS_MAX_POINTS: '0' })).toThrow(/NTMA_PROMETHEUS_MAX_POINTS/);
   });
 

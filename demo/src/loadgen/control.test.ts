@@ -73,6 +73,17 @@ describe('the control server', () => {
   });
 
   it('serves health and metrics, 405 for GET /profile and 404 elsewhere', async () => {
+    const index = await fetch(`${base}/`);
+    expect(index.status).toBe(200);
+    const listed = ((await index.json()) as { routes: string[] }).routes;
+    expect(listed.map((r) => /^\w+ \/\w*/.exec(r)?.[0])).toEqual([
+      'GET /status',
+      'POST /profile',
+      'GET /metrics',
+      'GET /healthz',
+    ]);
+    const missing = await fetch(`${base}/nope`);
+    expect(((await missing.json()) as { routes: string[] }).routes).toEqual(listed);
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     expect(await (await fetch(`${base}/metrics`)).text()).toContain('loadgen_target_rps');
     expect((await fetch(`${base}/profile`)).status).toBe(405);

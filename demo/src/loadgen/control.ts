@@ -48,10 +48,18 @@ export function parseProfileRequest(body: unknown): {
   return { profile, overrides };
 }
 
+/** What the control surface answers, listed at `GET /` and in every 404 (`npm start` prints this server's URL). */
+const ROUTES = [
+  'GET /status: the profile playing and its rates',
+  'POST /profile {"profile": "normal" | "attack", ...overrides}: switch the profile',
+  'GET /metrics: Prometheus exposition',
+  'GET /healthz',
+] as const;
+
 /**
  * The generator's control surface, for `npm run demo:attack` and operators:
- * `GET /status`, `POST /profile`, `GET /metrics`, `GET /healthz`. It listens on loopback by
- * default and has no token: it can only make the demo's own traffic louder.
+ * `GET /status`, `POST /profile`, `GET /metrics`, `GET /healthz`, and `GET /` listing them. It
+ * listens on loopback by default and has no token: it can only make the demo's own traffic louder.
  */
 export function createControlServer(generator: Generator): Server {
   return createServer((request, response) => {
@@ -64,6 +72,7 @@ export function createControlServer(generator: Generator): Server {
 
 async function route(generator: Generator, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const path = (request.url ?? '/').split('?')[0];
+  if (request.method === 'GET' && path === '/') return json(response, 200, { service: 'loadgen', routes: ROUTES });
   if (request.method === 'GET' && path === '/healthz') return json(response, 200, { status: 'ok' });
   if (request.method === 'GET' && path === '/status') return json(response, 200, generator.status());
   if (request.method === 'GET' && path === '/metrics') {
@@ -87,7 +96,7 @@ async function route(generator: Generator, request: IncomingMessage, response: S
     }
     return json(response, 200, status);
   }
-  json(response, 404, { error: 'not_found', message: `no route ${request.method} ${path}` });
+  json(response, 404, { error: 'not_found', message: `no route ${request.method} ${path}`, routes: ROUTES });
 }
 
 async function readJson(request: IncomingMessage): Promise<unknown> {

@@ -74,7 +74,11 @@ describe('seriesLayout', () => {
     expect(() => seriesLayout(grid, 86400, limits, 'series[0].points')).toThrow(/^train: /);
     const short = gridOf(BOUNDARY, BOUNDARY + 39 * 60, 60);
     expect(() => seriesLayout(short, undefined, limits, 'series[2].points')).toThrow(
-      /^series\[2\]\.points: 40 points at step 1m leave nothing to band/,
+      /^series\[2\]\.points: 40 points at step 1m leave nothing to band: the model trains on 40 and bands the points after them, so at least 41 are needed/,
+    );
+    const offBoundary = gridOf(BOUNDARY - 120, BOUNDARY + 2 * 60, 60);
+    expect(() => seriesLayout(offBoundary, undefined, limits, 'series[0].points')).toThrow(
+      /^series\[0\]\.points: 5 points at step 1m leave nothing to band: the first 2 come before a \S+ boundary and are not used, the model trains on 40 and bands the points after them, so at least 43 are needed/,
     );
   });
 });

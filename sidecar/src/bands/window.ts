@@ -98,8 +98,13 @@ export function seriesLayout(grid: Grid, trainSeconds: number | undefined, limit
   const trainPoints = trainPointsFor(trainSeconds, grid.stepMs, Math.floor(available / 2), limits);
   const bandPoints = available - trainPoints;
   if (bandPoints < 1) {
+    // Say how many it takes: the training length may be the minimum, not a share of what was sent.
+    const skipped =
+      skip > 0 ? `the first ${skip} come before a ${formatDuration(block / 1000)} boundary and are not used, ` : '';
     throw new BadRequest(
-      `${grid.count} points at step ${formatDuration(grid.stepMs / 1000)} leave nothing to band after ${trainPoints} training points; send more points or a shorter train`,
+      `${grid.count} points at step ${formatDuration(grid.stepMs / 1000)} leave nothing to band: ${skipped}the model ` +
+        `trains on ${trainPoints} and bands the points after them, so at least ${skip + trainPoints + 1} are needed; ` +
+        'send more points or a shorter train',
       trainSeconds === undefined ? field : 'train',
     );
   }

@@ -42,6 +42,12 @@ export function installErrorHandler(app: FastifyInstance): void {
       return reply.code(400).send(body(400, 'VALIDATION', error.message));
     }
     const status = fastifyError.statusCode;
+    if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      // Fastify's own message does not say how large a body may be; the route's limit does.
+      const limit = request.routeOptions.bodyLimit;
+      const message = `request body is larger than this route takes (${(limit / 1024 / 1024).toFixed(0)} MiB)`;
+      return reply.code(413).send(body(413, fastifyError.code, message));
+    }
     if (status !== undefined && status >= 400 && status < 500) {
       return reply.code(status).send(body(status, fastifyError.code ?? 'CLIENT_ERROR', error.message));
     }

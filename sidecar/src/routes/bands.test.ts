@@ -186,6 +186,20 @@ describe('POST /api/v1/bands and /api/v1/bands/series', () => {
     expect(response.json().message).toBe('series: 51 series; at most 50 per request');
   });
 
+  it('answers 413 saying how large a body may be when it is larger', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/v1/bands/series',
+      payload: `{"series":[${'0,'.repeat(9 * 1024 * 1024)}0]}`,
+      headers: { ...auth, 'content-type': 'application/json' },
+    });
+    expect(response.statusCode).toBe(413);
+    expect(response.json()).toMatchObject({
+      code: 'FST_ERR_CTP_BODY_TOO_LARGE',
+      message: 'request body is larger than this route takes (16 MiB)',
+    });
+  });
+
   it('answers 413 naming the field when a series has too many points', async () => {
     const points = Array.from({ length: 50_001 }, (_, i) => [START + i * 60, i % 7]);
     const response = await post('/api/v1/bands/series', { series: [{ id: 'x', labels: {}, points }] });

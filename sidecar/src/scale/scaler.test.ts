@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Registry } from 'prom-client';
@@ -525,6 +525,19 @@ describe('Scaler (fake backend)', () => {
       const [retried] = await scaler.handleAlerts(payload);
       expect(retried?.decision).toBe('dry_run');
     });
+  });
+
+  it('refuses a request without exactly one of replicas and delta before it asks the engine, even one that is away', async () => {
+    backend.list = () => Promise.reject(new DockerUnavailable('Docker Engine not reachable at /nowhere'));
+    backend.inspect = () => Promise.reject(new DockerUnavailable('Docker Engine not reachable at /nowhere'));
+    await expect(scaler.scale(request({ replicas: 2, delta: 1 }))).rejects.toThrow(/exactly one of "replicas"/);
+    await expect(scaler.scale(request({ delta: undefined }))).rejects.toThrow(/exactly one of "replicas"/);
+    await expect(scaler.scale(request({ delta: 0 }))).rejects.toThrow(/must not be 0/);
+    await expect(scaler.scale(request({ idempotencyKey: 'k-bad', delta: 0 }))).rejects.toThrow(/must not be 0/);
+    expect(backend.calls).toBe(0);
+    // What it did not look at, it did not record either: the audit log holds no action.
+    expect(existsSync(path.join(dir, 'audit.jsonl')) ? lines() : []).toEqual([]);
+    await expect(scaler.scale(request())).rejects.toThrow(DockerUnavailable);
   });
 
   it('answers 404 for a vanished target and for an id no backend knows', async () => {

@@ -10,7 +10,7 @@ import { mapGrafanaAlerts, type GrafanaWebhook, type MappedAlert } from './grafa
 import { fingerprintOf, type IdempotencyRecord, type IdempotencyStore } from './idempotency.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { LABEL, readScaleLabels, type ScaleSettings } from './labels.js';
-import { resolveManualChange } from './limits.js';
+import { checkManualChange, resolveManualChange } from './limits.js';
 import { SCALE_ACTIONS_METRIC, createScaleMetrics, type ScaleResultLabel } from './metrics.js';
 import {
   decide,
@@ -439,6 +439,8 @@ export class Scaler {
   /** A manual scale request (panel or API). */
   async scale(request: ScaleRequest): Promise<ScaleResult> {
     this.backendFor(request.target);
+    // Before the engine is asked anything: a request that cannot be carried out is a 400 whether Docker answers or not.
+    checkManualChange(request);
     const key = request.idempotencyKey;
     if (key === undefined) return this.mutex.run(request.target, () => this.manual(request));
     const fingerprint = fingerprintOf({
