@@ -238,6 +238,9 @@ describeWith([dockerd], 'scaling Compose-labelled services on the real Docker En
   });
 
   it('exports ntma_scale_actions_total by result', async () => {
+    // A refusal of this sidecar's own (the one before the restart above counted in another process): over max.
+    const above = await scale(`compose:${project}:limits`, { replicas: 4, reason: 'too many' });
+    expect(above.status).toBe(409);
     const metrics = await fetch(`${sidecar.url}/metrics`).then((r) => r.text());
     expect(metrics).toMatch(/ntma_scale_actions_total\{result="refused"\} \d+/);
   });
