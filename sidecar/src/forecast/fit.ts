@@ -823,12 +823,6 @@ function fitIn(
     // Measured on the observed points only: interpolated gaps, and medians in the spikes' place, would narrow it.
     const spiked = new Set(spikes);
     const spreadInput = recent.map((v, i) => (Number.isNaN(x[i]!) || spiked.has(i) ? Number.NaN : v));
-    // The spikes' own values, deseasonalised as `recent` is, whose errors the h-step width counts as the band does.
-    const spikeValues = new Float64Array(n).fill(Number.NaN);
-    for (const i of spikes) {
-      if (!Number.isNaN(x[i]!))
-        spikeValues[i] = recent[i]! + x[i]! - (i < fitLength ? filled[i]! : filledTail[i - fitLength]!);
-    }
     // Level shifts (breaks.ts), where asked for: the h-step errors are then measured without them and the
     // interval mixes their chance back in. Not for a counter, whose restarts are undone already.
     const breaks = spec.breaks === 'auto' && !counter ? findBreaks(spreadInput) : undefined;
@@ -899,6 +893,13 @@ function fitIn(
         const build = (): ComposedModel => {
           // The measured width is an addition to a model that has served without it: never a reason to drop one.
           let spread: Spread | undefined;
+          // The spikes' own values, deseasonalised as `recent` is, whose errors the h-step width counts as the band
+          // does; only a kept model measures its width, so only it needs them.
+          const spikeValues = new Float64Array(n).fill(Number.NaN);
+          for (const i of spikes) {
+            if (!Number.isNaN(x[i]!))
+              spikeValues[i] = recent[i]! + x[i]! - (i < fitLength ? filled[i]! : filledTail[i - fitLength]!);
+          }
           try {
             spread = measureSpread(unfitted(stage.remainder), spreadInput, breaks?.at, spikeValues);
           } catch (error) {
